@@ -1,0 +1,88 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Rapport: an event-sourced CRM backend on an append-only LMDB log.
+///
+/// The targets follow the layers of the design: C libraries at the bottom, thin safe wrappers
+/// over them, the event log, and the `rapport` executable on top.
+let package = Package(
+    name: "rapport",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rapport", targets: ["rapport"]),
+        .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "Zstd", targets: ["Zstd"]),
+        .library(name: "EventStore", targets: ["EventStore"]),
+        .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+
+        // MARK: - Wrappers
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: strictSettings),
+        .target(name: "Zstd", dependencies: ["CZstd"], swiftSettings: strictSettings),
+
+        // MARK: - The log
+        .target(
+            name: "EventStore",
+            dependencies: [
+                "LMDB",
+                "Zstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "rapport",
+            dependencies: [
+                "EventStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Tests
+        .target(
+            name: "RapportTestSupport",
+            dependencies: ["EventStore", "LMDB"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "EventStoreCrashChild",
+            dependencies: ["EventStore"],
+            path: "Tests/EventStoreCrashChild",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "RapportTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "ZstdTests", dependencies: ["Zstd"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: ["EventStore", "LMDB", "RapportTestSupport", "EventStoreCrashChild"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
+
+/// C types stay behind the wrappers: imports are internal unless a file says otherwise.
+var strictSettings: [SwiftSetting] {
+    [.enableUpcomingFeature("InternalImportsByDefault")]
+}

@@ -1,0 +1,177 @@
+import Foundation
+import LMDB
+import Logging
+
+/// Group commit: the log's one writer thread.
+///
+/// Appenders queue their work and suspend; the writer takes everything queued, applies it in
+/// one LMDB transaction with one durable commit, and then resumes every caller. Under load a
+/// batch holds many appends, so the cost of an fsync is shared among them. The thread is a
+/// real thread, not a task: an fsync blocks, and must not block the cooperative pool.
+final class AppendWriter: @unchecked Sendable {
+    enum Work {
+        case append(AppendRequest, CheckedContinuation<AppendResult, any Error>)
+        case checkpoint(String, UInt64, CheckedContinuation<Void, any Error>)
+
+        var eventCount: Int {
+            if case .append(let request, _) = self { return request.eventCount }
+            return 0
+        }
+    }
+
+    private enum Outcome {
+        case appended(AppendResult)
+        case refused(EventStoreError)
+        case saved
+    }
+
+    private let storage: LogStorage
+    private let limits: AppendLimits
+    private let logger: Logger
+    private let onCommit: @Sendable (LogHead) -> Void
+    /// The most events one batch takes, keeping each transaction's dirty pages bounded.
+    private let maxBatchEvents: Int
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var queue: [Work] = []
+    private var isClosing = false
+    private var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    private var hasExited = false
+
+    // Touched by the writer thread only.
+    private var chain: ChainState
+
+    init(
+        storage: LogStorage,
+        head: LogHead,
+        limits: AppendLimits,
+        maxBatchEvents: Int,
+        logger: Logger,
+        onCommit: @escaping @Sendable (LogHead) -> Void
+    ) {
+        self.storage = storage
+        self.chain = ChainState(head)
+        self.limits = limits
+        self.maxBatchEvents = maxBatchEvents
+        self.logger = logger
+        self.onCommit = onCommit
+        let thread = Thread { [self] in run() }
+        thread.name = "rapport-log-writer"
+        thread.start()
+    }
+
+    /// Queues work for the next batch.
+    ///
+    /// - Throws: `.logClosed` once ``close()`` has begun.
+    func submit(_ work: Work) throws(EventStoreError) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !isClosing else { throw .closed }
+        queue.append(work)
+        condition.signal()
+    }
+
+    /// Stops taking work, finishes what is queued, and returns when the thread has exited.
+    func close() async {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            isClosing = true
+            if hasExited {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            exitWaiters.append(continuation)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    // MARK: - The writer thread
+
+    private func run() {
+        while let batch = nextBatch() {
+            commit(batch)
+        }
+        condition.lock()
+        hasExited = true
+        let waiters = exitWaiters
+        exitWaiters = []
+        condition.unlock()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits for work and takes a batch of it; `nil` when closing with nothing left.
+    private func nextBatch() -> [Work]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !isClosing { condition.wait() }
+        if queue.isEmpty { return nil }
+        var events = 0
+        var taken = 0
+        for work in queue {
+            if taken > 0 && events + work.eventCount > maxBatchEvents { break }
+            events += work.eventCount
+            taken += 1
+        }
+        let batch = Array(queue.prefix(taken))
+        queue.removeFirst(taken)
+        return batch
+    }
+
+    private func commit(_ batch: [Work]) {
+        let recordedAt = max(Timestamp.now(), chain.recordedAt)
+        let outcomes: [Outcome]
+        do {
+            var committed = chain
+            outcomes = try storage.environment.withWriteTransaction { txn in
+                committed = chain
+                return try batch.map { work in try apply(work, in: txn, chain: &committed, recordedAt: recordedAt) }
+            }
+            if committed.position != chain.position { onCommit(committed.head) }
+            chain = committed
+        } catch {
+            if batch.count > 1 {
+                // One append may be what failed (too large for one transaction, say):
+                // commit the others on their own rather than failing them all.
+                for work in batch { commit([work]) }
+                return
+            }
+            let failure: EventStoreError =
+                if let error = error as? LMDBError { .storage(error, while: "committing an append") }
+                else if let error = error as? EventStoreError { error }
+                else { EventStoreError(.storage, "committing an append failed: \(error)") }
+            logger.error("append failed", metadata: ["error": "\(failure)"])
+            outcomes = batch.map { _ in .refused(failure) }
+        }
+        for (work, outcome) in zip(batch, outcomes) {
+            switch (work, outcome) {
+            case (.append(_, let continuation), .appended(let result)): continuation.resume(returning: result)
+            case (.append(_, let continuation), .refused(let error)): continuation.resume(throwing: error)
+            case (.checkpoint(_, _, let continuation), .saved): continuation.resume()
+            case (.checkpoint(_, _, let continuation), .refused(let error)): continuation.resume(throwing: error)
+            default: preconditionFailure("an outcome does not match its work")
+            }
+        }
+    }
+
+    private func apply(
+        _ work: Work,
+        in txn: borrowing WriteTransaction,
+        chain: inout ChainState,
+        recordedAt: Timestamp
+    ) throws -> Outcome {
+        switch work {
+        case .append(let request, _):
+            do {
+                return .appended(try storage.apply(request, in: txn, chain: &chain, recordedAt: recordedAt, limits: limits))
+            } catch let refusal as EventStoreError {
+                return .refused(refusal)
+            }
+        case .checkpoint(let name, let position, _):
+            try storage.saveCheckpoint(name, position: position, in: txn)
+            return .saved
+        }
+    }
+}

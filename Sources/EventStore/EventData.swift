@@ -1,0 +1,82 @@
+public import Foundation
+
+/// An event to append: its id, type and payload, and who did what on whose behalf.
+///
+/// The payload is opaque to the log (protobuf bytes for the CRM); `contentType` says how to
+/// read it. "Content" for idempotency is the stream, type, schema version, content type and
+/// payload: re-appending an id with the same content returns the original positions.
+public struct EventData: Sendable, Hashable {
+    /// The longest event type, content type or actor accepted, in bytes.
+    public static let maxNameLength = 200
+
+    /// The event's identity; retrying an append with the same id is harmless.
+    public var id: UUID
+    /// What happened, e.g. `crm.v1.CustomerClaimed`: letters, digits, `_` and `.`.
+    public var type: String
+    /// The version of the payload's schema, for upcasting old events.
+    public var schemaVersion: UInt32
+    /// How the payload is encoded, e.g. `application/protobuf` or `application/json`.
+    public var contentType: String
+    /// The encoded event body.
+    public var payload: [UInt8]
+    /// Who, why and when.
+    public var metadata: EventMetadata
+
+    /// Describes an event; `id` defaults to a new time-ordered UUID.
+    public init(
+        id: UUID = .timeOrdered(),
+        type: String,
+        schemaVersion: UInt32 = 1,
+        contentType: String = "application/protobuf",
+        payload: [UInt8],
+        metadata: EventMetadata = EventMetadata()
+    ) {
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.contentType = contentType
+        self.payload = payload
+        self.metadata = metadata
+    }
+}
+
+/// Who acted, in which conversation, and when the business fact happened.
+public struct EventMetadata: Sendable, Hashable {
+    /// The user or service that caused the event; empty when unknown.
+    public var actor: String
+    /// Ties together all events of one request or workflow.
+    public var correlationID: UUID?
+    /// The event or command that directly caused this one.
+    public var causationID: UUID?
+    /// Business time: when the fact happened. `nil` means "now", and the log stores the time
+    /// it recorded the event.
+    public var occurredAt: Timestamp?
+
+    /// Creates metadata; every field is optional.
+    public init(actor: String = "", correlationID: UUID? = nil, causationID: UUID? = nil, occurredAt: Timestamp? = nil) {
+        self.actor = actor
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.occurredAt = occurredAt
+    }
+}
+
+extension UUID {
+    /// A version 7 UUID: milliseconds since the epoch first, then random bits.
+    ///
+    /// Ids made close in time sort close together, which keeps the log's event-id index
+    /// appending at its end instead of writing all over the tree.
+    public static func timeOrdered() -> UUID {
+        let milliseconds = UInt64(Timestamp.now().nanosecondsSinceEpoch / 1_000_000)
+        var bytes = UUID().uuid
+        bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
+        bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
+        bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
+        bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
+        bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
+        bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
+        bytes.6 = 0x70 | (bytes.6 & 0x0F)
+        bytes.8 = 0x80 | (bytes.8 & 0x3F)
+        return UUID(uuid: bytes)
+    }
+}

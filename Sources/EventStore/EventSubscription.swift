@@ -1,0 +1,81 @@
+/// A live sequence of events: what the log holds from a start position, then each new commit.
+///
+/// The iterator reads the log itself in position order, both while catching up and after, so
+/// there is no switch-over at which an event could be missed or seen twice. In the writing
+/// process it wakes on each commit; in a read-only process it polls.
+public struct EventSubscription: AsyncSequence, Sendable {
+    public typealias Element = RecordedEvent
+    public typealias Failure = any Error
+
+    let log: LMDBEventLog
+    /// The first position the subscription may deliver.
+    public let startPosition: UInt64
+    let filter: EventFilter
+    /// How many records one read transaction examines at most.
+    static let scanWindow = 1_024
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(log: log, nextPosition: startPosition, filter: filter)
+    }
+
+    /// Yields events in position order; ends when the log closes or the task is cancelled.
+    public struct Iterator: AsyncIteratorProtocol {
+        let log: LMDBEventLog
+        var nextPosition: UInt64
+        let filter: EventFilter
+        var buffer: [RecordedEvent] = []
+        var index = 0
+
+        public mutating func next() async throws -> RecordedEvent? {
+            while true {
+                if index < buffer.count {
+                    defer { index += 1 }
+                    return buffer[index]
+                }
+                if Task.isCancelled || log.isClosed { return nil }
+                try fill()
+                if !buffer.isEmpty { continue }
+                if log.isReadOnly {
+                    try? await Task.sleep(for: log.pollInterval)
+                } else {
+                    await log.notifier.wait(beyond: nextPosition - 1)
+                }
+            }
+        }
+
+        /// Reads the next window of the log into the buffer.
+        private mutating func fill() throws {
+            buffer.removeAll(keepingCapacity: true)
+            index = 0
+            var examined = 0
+            var last = nextPosition - 1
+            var found: [RecordedEvent] = []
+            let matcher = filter.isAll ? nil : RecordMatcher(filter)
+            try log.scan(from: nextPosition, filter: .all) { record in
+                examined += 1
+                last = record.position
+                if matcher?.matches(record) ?? true { found.append(record.decode()) }
+                return examined < EventSubscription.scanWindow
+            }
+            buffer = found
+            nextPosition = last + 1
+        }
+    }
+}
+
+extension LMDBEventLog {
+    /// Subscribes from `start`; see ``EventSubscription``.
+    public func subscribe(from start: SubscriptionStart = .beginning, filter: EventFilter = .all) throws(EventStoreError)
+        -> EventSubscription
+    {
+        let first: UInt64 =
+            switch start {
+            case .beginning: 1
+            case .position(let position): max(position, 1)
+            case .after(let position): position == .max ? .max : position + 1
+            case .now: try head().position + 1
+            case .checkpoint(let name): (try checkpoint(named: name) ?? 0) + 1
+            }
+        return EventSubscription(log: self, startPosition: first, filter: filter)
+    }
+}

@@ -1,0 +1,151 @@
+import LMDB
+
+extension LMDBEventLog {
+    public func readStream(
+        _ stream: StreamName,
+        from version: UInt64 = 0,
+        direction: ReadDirection = .forward,
+        limit: Int = .max
+    ) throws(EventStoreError) -> [RecordedEvent] {
+        try read("reading stream \(stream)") { txn in
+            var events: [RecordedEvent] = []
+            var seek = (version.bigEndian, UInt64(0).bigEndian)
+            try withUnsafeBytes(of: &seek) { seekValue in
+                try withUTF8(stream.rawValue) { key in
+                    try walkIndex(storage.streams, key: key, seekValue: seekValue, direction: direction, in: txn) { value in
+                        let position = bigEndianUInt64(value, at: 8)
+                        try appendRecord(at: position, to: &events, in: txn)
+                        return events.count < limit
+                    }
+                }
+            }
+            return events
+        }
+    }
+
+    public func readAll(
+        from position: UInt64 = 1,
+        direction: ReadDirection = .forward,
+        limit: Int = .max,
+        filter: EventFilter = .all
+    ) throws(EventStoreError) -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        guard limit > 0 else { return events }
+        try scan(from: position, direction: direction, filter: filter) { record in
+            events.append(record.decode())
+            return events.count < limit
+        }
+        return events
+    }
+
+    public func readCategory(
+        _ category: String,
+        from position: UInt64 = 1,
+        direction: ReadDirection = .forward,
+        limit: Int = .max
+    ) throws(EventStoreError) -> [RecordedEvent] {
+        try readIndex(storage.categories, key: category, from: position, direction: direction, limit: limit)
+    }
+
+    public func readType(
+        _ type: String,
+        from position: UInt64 = 1,
+        direction: ReadDirection = .forward,
+        limit: Int = .max
+    ) throws(EventStoreError) -> [RecordedEvent] {
+        try readIndex(storage.types, key: type, from: position, direction: direction, limit: limit)
+    }
+
+    /// Walks the log in place from `position`, handing `body` each record that matches
+    /// `filter` until it returns `false` or the log ends.
+    ///
+    /// The fastest way through the log: nothing is copied unless `body` copies it. Everything
+    /// happens in one read snapshot, so appends committed meanwhile are not seen.
+    public func scan(
+        from position: UInt64 = 1,
+        direction: ReadDirection = .forward,
+        filter: EventFilter = .all,
+        _ body: (borrowing RecordView) throws -> Bool
+    ) throws(EventStoreError) {
+        let matcher = filter.isAll ? nil : RecordMatcher(filter)
+        try read("reading the log from position \(position)") { txn in
+            try txn.withCursor(storage.events) { cursor in
+                var entry = try withBigEndian(position) { try cursor.seek($0) }
+                if direction == .backward {
+                    if entry == nil {
+                        entry = try cursor.last()
+                    } else if let found = entry, bigEndianUInt64(found.key) > position {
+                        entry = try cursor.previous()
+                    }
+                }
+                while let current = entry {
+                    let at = bigEndianUInt64(current.key)
+                    let view = try RecordView(bytes: current.value, expectedPosition: at)
+                    if matcher?.matches(view) ?? true {
+                        guard try body(view) else { return }
+                    }
+                    entry = direction == .forward ? try cursor.next() : try cursor.previous()
+                }
+            }
+        }
+    }
+
+    // MARK: - Indexes
+
+    private func readIndex(
+        _ index: Database,
+        key: String,
+        from position: UInt64,
+        direction: ReadDirection,
+        limit: Int
+    ) throws(EventStoreError) -> [RecordedEvent] {
+        try read("reading the events of \(key)") { txn in
+            var events: [RecordedEvent] = []
+            guard !key.isEmpty, key.utf8.count <= EventData.maxNameLength else { return events }
+            try withBigEndian(position) { seekValue in
+                try withUTF8(key) { key in
+                    try walkIndex(index, key: key, seekValue: seekValue, direction: direction, in: txn) { value in
+                        try appendRecord(at: bigEndianUInt64(value), to: &events, in: txn)
+                        return events.count < limit
+                    }
+                }
+            }
+            return events
+        }
+    }
+
+    /// Walks the sorted values of `key` in a dup-sorted index from the first value at or
+    /// after (forward) or at or before (backward) `seekValue`, comparing their leading
+    /// big-endian u64 (a position, or a stream version).
+    private func walkIndex(
+        _ index: Database,
+        key: UnsafeRawBufferPointer,
+        seekValue: UnsafeRawBufferPointer,
+        direction: ReadDirection,
+        in txn: borrowing ReadTransaction,
+        _ body: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try txn.withCursor(index) { cursor in
+            var entry = try cursor.seek(key, value: seekValue)
+            if direction == .backward {
+                if entry == nil {
+                    entry = try cursor.find(key) != nil ? try cursor.lastDuplicate() : nil
+                } else if let found = entry, bigEndianUInt64(found.value) != bigEndianUInt64(seekValue) {
+                    // Landed past the seek value: the walk starts at the one before it.
+                    entry = try cursor.previousDuplicate()
+                }
+            }
+            while let current = entry {
+                guard try body(current.value) else { return }
+                entry = direction == .forward ? try cursor.nextDuplicate() : try cursor.previousDuplicate()
+            }
+        }
+    }
+
+    private func appendRecord(at position: UInt64, to events: inout [RecordedEvent], in txn: borrowing ReadTransaction) throws {
+        guard let event = try storage.withRecord(at: position, in: txn, { $0.decode() }) else {
+            throw EventStoreError.corruptRecord(at: position, "an index points at a position with no record")
+        }
+        events.append(event)
+    }
+}

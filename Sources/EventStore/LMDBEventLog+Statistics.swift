@@ -1,0 +1,68 @@
+import Foundation
+import LMDB
+
+/// Counts and sizes of a log, for `rapport stats` and monitoring.
+public struct LogStatistics: Sendable {
+    /// Events in the log (the head position: positions are gapless).
+    public var events: UInt64
+    /// Streams with at least one event.
+    public var streams: Int
+    /// The head and its chain hash.
+    public var head: LogHead
+    /// Events per stream category.
+    public var eventsByCategory: [String: Int]
+    /// Events per event type.
+    public var eventsByType: [String: Int]
+    /// Unique keys held.
+    public var uniqueKeys: Int
+    /// Bytes of `data.mdb` on disk.
+    public var fileBytes: Int
+    /// Bytes of the file in use by pages.
+    public var usedBytes: Int
+    /// Bytes of the event records alone (canonical bytes and hashes).
+    public var recordBytes: Int
+}
+
+extension LMDBEventLog {
+    /// Counts the log's events, streams, categories, types and bytes.
+    public func statistics() throws(EventStoreError) -> LogStatistics {
+        try read("reading statistics") { txn in
+            let head = try storage.head(in: txn)
+            var recordBytes = 0
+            try txn.withCursor(storage.events) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    recordBytes += current.value.count
+                    entry = try cursor.next()
+                }
+            }
+            let info = storage.environment.info()
+            let file = storage.environment.path + "/" + LogStorage.dataFileName
+            let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            return LogStatistics(
+                events: head.position,
+                streams: try countKeys(storage.streams, in: txn).count,
+                head: head,
+                eventsByCategory: try countKeys(storage.categories, in: txn),
+                eventsByType: try countKeys(storage.types, in: txn),
+                uniqueKeys: try txn.statistics(of: storage.uniqueKeys).entries,
+                fileBytes: fileBytes,
+                usedBytes: (info.lastPage + 1) * info.pageSize,
+                recordBytes: recordBytes
+            )
+        }
+    }
+
+    /// The number of values under each key of a dup-sorted index.
+    private func countKeys(_ index: Database, in txn: borrowing ReadTransaction) throws -> [String: Int] {
+        try txn.withCursor(index) { cursor in
+            var counts: [String: Int] = [:]
+            var entry = try cursor.first()
+            while let current = entry {
+                counts[String(decoding: current.key, as: UTF8.self)] = try cursor.duplicateCount()
+                entry = try cursor.nextKey()
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,48 @@
+public import Foundation
+
+/// A point in time with nanosecond resolution: nanoseconds since 1970-01-01T00:00:00Z.
+///
+/// The log stores times as integers so a record's bytes, and so its hash, never depend on
+/// floating-point rounding.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Nanoseconds since the Unix epoch.
+    public var nanosecondsSinceEpoch: Int64
+
+    /// Wraps a count of nanoseconds since the Unix epoch.
+    public init(nanosecondsSinceEpoch: Int64) {
+        self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
+    }
+
+    /// The time of `date`, to the nearest microsecond (a `Date` holds no finer time reliably).
+    public init(_ date: Date) {
+        let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        self.nanosecondsSinceEpoch = Int64(microseconds) * 1_000
+    }
+
+    /// The current wall-clock time.
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(nanosecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+    }
+
+    /// The same time as a `Date`.
+    public var date: Date {
+        Date(timeIntervalSince1970: Double(nanosecondsSinceEpoch) / 1_000_000_000)
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
+    }
+
+    /// RFC 3339 in UTC with nanoseconds, e.g. `2026-11-24T09:30:00.000000001Z`.
+    public var description: String {
+        let seconds = nanosecondsSinceEpoch >= 0 ? nanosecondsSinceEpoch / 1_000_000_000 : (nanosecondsSinceEpoch - 999_999_999) / 1_000_000_000
+        let nanos = nanosecondsSinceEpoch - seconds * 1_000_000_000
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let date = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return date + String(format: ".%09dZ", nanos)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// An exclusive `flock` on `writer.lock` in the log directory: one appending process per log.
+///
+/// Readers (replay, verify, backup) don't take it. The kernel drops the lock when the process
+/// dies, so a crashed writer never leaves the log locked.
+final class WriterLock: Sendable {
+    static let fileName = "writer.lock"
+    private let descriptor: Int32
+
+    init(directory: String) throws(EventStoreError) {
+        let path = directory + "/" + Self.fileName
+        let descriptor = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw EventStoreError(.storage, "cannot open \(path) to lock the log for writing: \(reason)")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Foundation.close(descriptor)
+            throw EventStoreError(
+                .writerLocked,
+                "another process is writing to the log at \(directory); open it read-only, or stop that process"
+            )
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        Foundation.close(descriptor)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import EventStore
+import Foundation
+
+/// `rapport`: the one executable for operating a Rapport log.
+@main
+struct Rapport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapport",
+        abstract: "Rapport, an event-sourced CRM backend on an append-only LMDB log.",
+        discussion: """
+            Run with no subcommand to create a log with a demo history in the data directory \
+            (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
+            """,
+        subcommands: [Demo.self, Stats.self, Verify.self],
+        defaultSubcommand: Demo.self
+    )
+}
+
+/// Options every subcommand that opens a log shares.
+struct LogOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "The log's directory (default: $RAPPORT_DATA_DIR or ./rapport-data).")
+    var dataDirectory: String?
+
+    var directory: String {
+        dataDirectory ?? ProcessInfo.processInfo.environment["RAPPORT_DATA_DIR"] ?? "rapport-data"
+    }
+
+    func openReadOnly() throws -> LMDBEventLog {
+        var options = LMDBEventLog.Options()
+        options.readOnly = true
+        return try LMDBEventLog(directory: directory, options: options)
+    }
+}
+
+/// Turns an `EventStoreError` into a one-line message and a non-zero exit, not a stack trace.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as EventStoreError {
+        FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
+        throw ExitCode(2)
+    }
+}
