@@ -26,7 +26,13 @@ public struct LogStatistics: Sendable {
 extension LMDBEventLog {
     /// Counts the log's events, streams, categories, types and bytes.
     public func statistics() throws(EventStoreError) -> LogStatistics {
-        try read("reading statistics") { txn in
+        let info: Environment.Info
+        do {
+            info = try storage.environment.info()
+        } catch {
+            throw Self.wrap(error, while: "reading statistics")
+        }
+        return try read("reading statistics") { txn in
             let head = try storage.head(in: txn)
             var recordBytes = 0
             try txn.withCursor(storage.events) { cursor in
@@ -36,7 +42,6 @@ extension LMDBEventLog {
                     entry = try cursor.next()
                 }
             }
-            let info = storage.environment.info()
             let file = storage.environment.path + "/" + LogStorage.dataFileName
             let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             return LogStatistics(

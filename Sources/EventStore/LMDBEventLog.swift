@@ -101,6 +101,8 @@ public final class LMDBEventLog: EventLog {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         await writer?.close()
         notifier.close()
+        storage.environment.close()
+        writerLock?.release()
         logger.debug("closed log", metadata: ["directory": "\(directory)"])
     }
 
@@ -167,6 +169,7 @@ public final class LMDBEventLog: EventLog {
     static func wrap(_ error: any Error, while action: String) -> EventStoreError {
         switch error {
         case let error as EventStoreError: error
+        case let error as LMDBError where error == .environmentClosed: .closed
         case let error as LMDBError: .storage(error, while: action)
         default: EventStoreError(.storage, "\(action) failed: \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An exclusive `flock` on `writer.lock` in the log directory: one appending process per log.
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// dies, so a crashed writer never leaves the log locked.
 final class WriterLock: Sendable {
     static let fileName = "writer.lock"
-    private let descriptor: Int32
+    private let descriptor: Mutex<Int32?>
 
     init(directory: String) throws(EventStoreError) {
         let path = directory + "/" + Self.fileName
@@ -22,11 +23,17 @@ final class WriterLock: Sendable {
                 "another process is writing to the log at \(directory); open it read-only, or stop that process"
             )
         }
-        self.descriptor = descriptor
+        self.descriptor = Mutex(descriptor)
+    }
+
+    /// Lets another process write; safe to call more than once.
+    func release() {
+        guard let descriptor = descriptor.withLock({ $0.take() }) else { return }
+        flock(descriptor, LOCK_UN)
+        Foundation.close(descriptor)
     }
 
     deinit {
-        flock(descriptor, LOCK_UN)
-        Foundation.close(descriptor)
+        release()
     }
 }

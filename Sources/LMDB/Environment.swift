@@ -65,7 +65,32 @@ public final class Environment: @unchecked Sendable {
     }
 
     deinit {
-        mdb_env_close(handle)
+        if !isClosed { mdb_env_close(handle) }
+    }
+
+    /// Guarded by `resizeLock`: set once the environment is closed.
+    private var isClosed = false
+
+    /// Closes the environment once every open transaction has ended; later transactions fail
+    /// with ``LMDBError/environmentClosed``.
+    ///
+    /// LMDB must not have one file open twice in a process (closing either drops the other's
+    /// locks), so a log closes its environment before the file may be opened again.
+    public func close() {
+        resizeLock.withExclusive {
+            guard !isClosed else { return }
+            isClosed = true
+            mdb_env_close(handle)
+        }
+    }
+
+    /// Takes the lock every transaction holds, refusing once the environment is closed.
+    private func lockForTransaction() throws {
+        resizeLock.lockShared()
+        if isClosed {
+            resizeLock.unlock()
+            throw LMDBError.environmentClosed
+        }
     }
 
     // MARK: - Databases
@@ -85,7 +110,7 @@ public final class Environment: @unchecked Sendable {
             }
         }
         // A handle opened in a read transaction lives on only if that transaction commits.
-        resizeLock.lockShared()
+        try lockForTransaction()
         defer { resizeLock.unlock() }
         var txn: OpaquePointer?
         try check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn))
@@ -119,7 +144,7 @@ public final class Environment: @unchecked Sendable {
 
     private func beginRead() throws -> ReadTransaction {
         while true {
-            resizeLock.lockShared()
+            try lockForTransaction()
             var txn: OpaquePointer?
             let code = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
             if code == 0, let txn { return ReadTransaction(handle: txn) }
@@ -136,7 +161,7 @@ public final class Environment: @unchecked Sendable {
     /// start: it must have no effects outside the transaction.
     public func withWriteTransaction<R>(_ body: (borrowing WriteTransaction) throws -> R) throws -> R {
         while true {
-            resizeLock.lockShared()
+            try lockForTransaction()
             var raw: OpaquePointer?
             let code = mdb_txn_begin(handle, nil, 0, &raw)
             guard code == 0, let raw else {
@@ -174,21 +199,17 @@ public final class Environment: @unchecked Sendable {
 
     // MARK: - Map size
 
-    /// The current map size in bytes.
-    public var mapSize: Int {
-        info().mapSize
-    }
-
     /// Doubles the map. Called when a write hit `MDB_MAP_FULL`.
     public func grow() throws {
-        try resizeLock.withExclusive { () in
-            let current = info().mapSize
-            try check(mdb_env_set_mapsize(handle, current * 2))
+        try resizeLock.withExclusive {
+            guard !isClosed else { throw LMDBError.environmentClosed }
+            try check(mdb_env_set_mapsize(handle, unlockedInfo().mapSize * 2))
         }
     }
 
     private func adoptGrownMap() throws {
-        try resizeLock.withExclusive { () in
+        try resizeLock.withExclusive {
+            guard !isClosed else { throw LMDBError.environmentClosed }
             try check(mdb_env_set_mapsize(handle, 0))
         }
     }
@@ -210,7 +231,15 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// Reads the environment's facts.
-    public func info() -> Info {
+    ///
+    /// - Throws: ``LMDBError/environmentClosed`` after ``close()``.
+    public func info() throws -> Info {
+        try lockForTransaction()
+        defer { resizeLock.unlock() }
+        return unlockedInfo()
+    }
+
+    private func unlockedInfo() -> Info {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         var stat = MDB_stat()
@@ -226,11 +255,15 @@ public final class Environment: @unchecked Sendable {
 
     /// Flushes buffers to disk; with `force`, even when the environment was opened `noSync`.
     public func sync(force: Bool = true) throws {
+        try lockForTransaction()
+        defer { resizeLock.unlock() }
         try check(mdb_env_sync(handle, force ? 1 : 0))
     }
 
     /// Turns `noSync`/`noMetaSync` on or off for later commits.
     public func setSyncFlags(noSync: Bool, noMetaSync: Bool) throws {
+        try lockForTransaction()
+        defer { resizeLock.unlock() }
         try check(mdb_env_set_flags(handle, UInt32(MDB_NOSYNC) | UInt32(MDB_NOMETASYNC), 0))
         var flags: UInt32 = 0
         if noSync { flags |= UInt32(MDB_NOSYNC) }
@@ -241,6 +274,8 @@ public final class Environment: @unchecked Sendable {
     /// Writes a consistent copy of the environment to the directory `path`, which must exist
     /// and be empty. It can run while others write; with `compact`, free pages are left out.
     public func copy(to path: String, compact: Bool) throws {
+        try lockForTransaction()
+        defer { resizeLock.unlock() }
         try check(mdb_env_copy2(handle, path, compact ? UInt32(MDB_CP_COMPACT) : 0))
     }
 }

@@ -56,6 +56,9 @@ public struct LMDBError: Error, RawRepresentable, Hashable, Sendable, CustomStri
     /// `MDB_BAD_DBI`: the database handle was changed unexpectedly.
     public static let badDatabase = LMDBError(rawValue: -30780)
 
+    /// Not LMDB's: the environment was closed by this process and cannot start transactions.
+    public static let environmentClosed = LMDBError(rawValue: -30_600)
+
     // MARK: - System errors LMDB passes on
 
     /// `ENOENT`: the directory or file does not exist.
@@ -84,7 +87,8 @@ public struct LMDBError: Error, RawRepresentable, Hashable, Sendable, CustomStri
 
     /// The name and LMDB's text for the code.
     public var description: String {
-        "\(name): \(String(cString: mdb_strerror(rawValue)))"
+        if self == .environmentClosed { return "\(name): the environment is closed" }
+        return "\(name): \(String(cString: mdb_strerror(rawValue)))"
     }
 
     private static let names: [Int32: String] = [
@@ -94,7 +98,7 @@ public struct LMDBError: Error, RawRepresentable, Hashable, Sendable, CustomStri
         -30790: "MDB_READERS_FULL", -30789: "MDB_TLS_FULL", -30788: "MDB_TXN_FULL",
         -30787: "MDB_CURSOR_FULL", -30786: "MDB_PAGE_FULL", -30785: "MDB_MAP_RESIZED",
         -30784: "MDB_INCOMPATIBLE", -30783: "MDB_BAD_RSLOT", -30782: "MDB_BAD_TXN",
-        -30781: "MDB_BAD_VALSIZE", -30780: "MDB_BAD_DBI",
+        -30781: "MDB_BAD_VALSIZE", -30780: "MDB_BAD_DBI", -30_600: "ENVIRONMENT_CLOSED",
         2: "ENOENT", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 16: "EBUSY",
         22: "EINVAL", 28: "ENOSPC", 30: "EROFS",
     ]
