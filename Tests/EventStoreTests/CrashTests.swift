@@ -25,6 +25,46 @@ struct CrashTests {
         }
     }
 
+    @Test("a read-only process beside a live writer process sees a growing, verified, gapless log")
+    func readerBesideWriterProcess() async throws {
+        let directory = TemporaryDirectory("beside")
+        let executable = try #require(builtExecutable(named: "EventStoreCrashChild"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [directory.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        _ = output.fileHandleForReading.availableData  // "ready": the log exists
+        // Keep draining the child's acknowledgements, or it blocks on a full pipe.
+        let drain = Thread { _ = output.fileHandleForReading.readDataToEndOfFile() }
+        drain.start()
+        let reader = try openReadOnlyLog(directory)
+        var previousHead: UInt64 = 0
+        var sawGrowth = false
+        for _ in 0..<10 {
+            try await Task.sleep(for: .milliseconds(30))
+            let verification = try reader.verify()
+            #expect(verification.isIntact)
+            let head = verification.verifiedHead.position
+            #expect(head >= previousHead)
+            sawGrowth = sawGrowth || head > previousHead
+            previousHead = head
+        }
+        #expect(sawGrowth, "the reader saw the writer's commits")
+        var positions: [UInt64] = []
+        for try await event in try reader.subscribe(from: .position(previousHead)) {
+            positions.append(event.position)
+            if positions.count == 500 { break }
+        }
+        #expect(positions == Array(previousHead..<previousHead + 500))
+        await reader.close()
+    }
+
     /// Starts the child, waits for `count` acknowledged events, kills it, and returns every
     /// acknowledgement it wrote before dying.
     private func runAndKill(_ executable: String, directory: String, after count: Int) async throws -> [(position: UInt64, id: String)] {
