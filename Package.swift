@@ -75,6 +75,11 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "RapportTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ZstdTests", dependencies: ["Zstd"], swiftSettings: strictSettings),
         .testTarget(
+            name: "RapportCLITests",
+            dependencies: ["rapport", "RapportTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "EventStoreTests",
             dependencies: ["EventStore", "LMDB", "RapportTestSupport", "EventStoreCrashChild"],
             swiftSettings: strictSettings

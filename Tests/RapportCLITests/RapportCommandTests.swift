@@ -1,0 +1,94 @@
+import Foundation
+import RapportTestSupport
+import Testing
+
+/// Drives the built `rapport` executable as an operator would: real processes, real files.
+@Suite("The rapport command")
+struct RapportCommandTests {
+    let directory = TemporaryDirectory("cli")
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    private func rapport(_ arguments: String...) throws -> Run {
+        let executable = try #require(builtExecutable(named: "rapport"), "rapport is built with the tests")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["RAPPORT_DATA_DIR"] = nil
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self)
+        )
+    }
+
+    @Test("with no subcommand it creates a demo log, prints its statistics, and leaves it alone the second time")
+    func demo() throws {
+        let log = directory.appending("log")
+        let first = try rapport("--data-dir", log, "--customers", "50")
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.output.contains("appended"))
+        #expect(first.output.contains("chain        intact"))
+        let second = try rapport("demo", "--data-dir", log, "--customers", "50")
+        #expect(second.status == 0)
+        #expect(second.output.contains("already holds a log"))
+
+        let stats = try rapport("stats", "--data-dir", log, "--json")
+        #expect(stats.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any])
+        #expect(json["streams"] as? Int == 50)
+        #expect((json["events"] as? Int ?? 0) > 100)
+        #expect((json["eventsByCategory"] as? [String: Int])?["customer"] == json["events"] as? Int)
+    }
+
+    @Test("verify passes on a good log and names the first bad position on a tampered one")
+    func verify() throws {
+        let log = directory.appending("log")
+        #expect(try rapport("--data-dir", log, "--customers", "20").status == 0)
+        let good = try rapport("verify", "--data-dir", log)
+        #expect(good.status == 0)
+        #expect(good.output.hasPrefix("ok: "))
+
+        let file = URL(fileURLWithPath: log + "/data.mdb")
+        var bytes = try Data(contentsOf: file)
+        let range = try #require(bytes.range(of: Data("Customer 00000007 Ltd".utf8)))
+        bytes[range.lowerBound + 9] ^= 0x01
+        try bytes.write(to: file)
+        let bad = try rapport("verify", "--data-dir", log)
+        #expect(bad.status == 1)
+        #expect(bad.output.contains("hashMismatch"))
+        #expect(bad.output.contains("position "))
+    }
+
+    @Test("a wrong data directory is refused with a message and a non-zero exit, and nothing is created")
+    func wrongDataDirectory() throws {
+        let missing = try rapport("stats", "--data-dir", directory.appending("absent"))
+        #expect(missing.status == 2)
+        #expect(missing.errors.contains("no log at"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("absent")))
+
+        try Data("a spreadsheet".utf8).write(to: URL(fileURLWithPath: directory.appending("customers.csv")))
+        let foreign = try rapport("--data-dir", directory.path)
+        #expect(foreign.status == 2)
+        #expect(foreign.errors.contains("not_a_rapport_log"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("data.mdb")))
+
+        let invalid = try rapport("--customers", "0", "--data-dir", directory.appending("x"))
+        #expect(invalid.status != 0)
+        #expect(invalid.errors.contains("--customers"))
+    }
+}
