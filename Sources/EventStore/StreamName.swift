@@ -11,7 +11,10 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// The part before the first `-`: letters, digits and `_`, starting with a letter.
     public let category: String
     /// The part after the first `-`: letters, digits and `_ . : @ + -`.
-    public var id: Substring { rawValue[rawValue.index(after: rawValue.firstIndex(of: "-")!)...] }
+    public var id: Substring {
+        guard let dash = rawValue.firstIndex(of: "-") else { return "" }
+        return rawValue[rawValue.index(after: dash)...]
+    }
 
     /// Parses and checks a stream name.
     ///
