@@ -26,11 +26,13 @@ final class AppendWriter: @unchecked Sendable {
     }
 
     private let storage: LogStorage
-    private let limits: AppendLimits
     private let logger: Logger
     private let onCommit: @Sendable (LogHead) -> Void
     /// The most events one batch takes, keeping each transaction's dirty pages bounded.
     private let maxBatchEvents: Int
+    /// How long the writer waits for stragglers when fewer appends are queued than it took
+    /// last time; zero turns the wait off.
+    private let gatherWindow: TimeInterval
 
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -38,6 +40,7 @@ final class AppendWriter: @unchecked Sendable {
     private var isClosing = false
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     private var hasExited = false
+    private var lastBatchCount = 0
 
     // Touched by the writer thread only.
     private var chain: ChainState
@@ -45,15 +48,16 @@ final class AppendWriter: @unchecked Sendable {
     init(
         storage: LogStorage,
         head: LogHead,
-        limits: AppendLimits,
         maxBatchEvents: Int,
+        gatherWindow: Duration,
         logger: Logger,
         onCommit: @escaping @Sendable (LogHead) -> Void
     ) {
         self.storage = storage
         self.chain = ChainState(head)
-        self.limits = limits
         self.maxBatchEvents = maxBatchEvents
+        let (seconds, attoseconds) = gatherWindow.components
+        self.gatherWindow = Double(seconds) + Double(attoseconds) / 1e18
         self.logger = logger
         self.onCommit = onCommit
         let thread = Thread { [self] in run() }
@@ -108,6 +112,13 @@ final class AppendWriter: @unchecked Sendable {
         defer { condition.unlock() }
         while queue.isEmpty && !isClosing { condition.wait() }
         if queue.isEmpty { return nil }
+        // Under concurrent load the appenders the last commit resumed are on their way back
+        // with their next append: waiting a moment for them lets one fsync cover them too.
+        // A lone sequential appender (last batch of one) never waits.
+        if lastBatchCount > 1 && gatherWindow > 0 {
+            let deadline = Date(timeIntervalSinceNow: gatherWindow)
+            while queue.count < lastBatchCount && !isClosing && condition.wait(until: deadline) {}
+        }
         var events = 0
         var taken = 0
         for work in queue {
@@ -117,6 +128,7 @@ final class AppendWriter: @unchecked Sendable {
         }
         let batch = Array(queue.prefix(taken))
         queue.removeFirst(taken)
+        lastBatchCount = taken
         return batch
     }
 
@@ -165,7 +177,7 @@ final class AppendWriter: @unchecked Sendable {
         switch work {
         case .append(let request, _):
             do {
-                return .appended(try storage.apply(request, in: txn, chain: &chain, recordedAt: recordedAt, limits: limits))
+                return .appended(try storage.apply(request, in: txn, chain: &chain, recordedAt: recordedAt))
             } catch let refusal as EventStoreError {
                 return .refused(refusal)
             }

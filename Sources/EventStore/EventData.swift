@@ -68,7 +68,9 @@ extension UUID {
     /// appending at its end instead of writing all over the tree.
     public static func timeOrdered() -> UUID {
         let milliseconds = UInt64(Timestamp.now().nanosecondsSinceEpoch / 1_000_000)
-        var bytes = UUID().uuid
+        // SystemRandomNumberGenerator is getrandom(2); UUID() on Linux reads /dev/urandom per call.
+        var random = SystemRandomNumberGenerator()
+        var bytes = unsafeBitCast((random.next() as UInt64, random.next() as UInt64), to: uuid_t.self)
         bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
         bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
         bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)

@@ -33,6 +33,9 @@ public final class LMDBEventLog: EventLog {
         public var maxEventsPerAppend = 100_000
         /// The most events the writer commits in one transaction.
         public var maxBatchEvents = 20_000
+        /// Under concurrent load, how long the writer waits for more appends before a commit,
+        /// so that one fsync serves more of them. Zero commits at once.
+        public var groupCommitWindow = Duration.microseconds(250)
         /// How often a read-only log looks for events appended by the writing process.
         public var pollInterval = Duration.milliseconds(20)
 
@@ -46,6 +49,7 @@ public final class LMDBEventLog: EventLog {
     public var isReadOnly: Bool { writer == nil }
 
     let storage: LogStorage
+    private let limits: AppendLimits
     private let writer: AppendWriter?
     private let writerLock: WriterLock?
     let notifier: HeadNotifier
@@ -61,6 +65,7 @@ public final class LMDBEventLog: EventLog {
         self.directory = directory
         self.logger = logger
         self.pollInterval = options.pollInterval
+        self.limits = AppendLimits(maxEventSize: options.maxEventSize, maxEventsPerAppend: options.maxEventsPerAppend)
         var environmentOptions = Environment.Options()
         environmentOptions.mapSize = options.initialMapSize
         environmentOptions.noSync = options.durability == .none
@@ -83,12 +88,11 @@ public final class LMDBEventLog: EventLog {
         if options.readOnly {
             writer = nil
         } else {
-            let limits = AppendLimits(maxEventSize: options.maxEventSize, maxEventsPerAppend: options.maxEventsPerAppend)
             writer = AppendWriter(
                 storage: storage,
                 head: head,
-                limits: limits,
                 maxBatchEvents: options.maxBatchEvents,
+                gatherWindow: options.groupCommitWindow,
                 logger: logger,
                 onCommit: { [notifier] head in notifier.advance(to: head.position) }
             )
@@ -114,6 +118,7 @@ public final class LMDBEventLog: EventLog {
     public func append(_ request: AppendRequest) async throws -> AppendResult {
         guard let writer else { throw EventStoreError(.readOnly, "the log at \(directory) is open read-only") }
         guard !isClosed else { throw EventStoreError.closed }
+        try limits.check(request)
         return try await withCheckedThrowingContinuation { continuation in
             do {
                 try writer.submit(.append(request, continuation))

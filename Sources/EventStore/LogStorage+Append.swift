@@ -17,7 +17,8 @@ struct ChainState {
 }
 
 extension LogStorage {
-    /// Applies one append inside the writer's transaction.
+    /// Applies one append, already checked against ``AppendLimits``, inside the writer's
+    /// transaction.
     ///
     /// Every rule is checked before the first write, so a refused append (an `EventStoreError`)
     /// leaves the transaction as it found it and the batch's other appends go on. Storage
@@ -26,10 +27,8 @@ extension LogStorage {
         _ request: AppendRequest,
         in txn: borrowing WriteTransaction,
         chain: inout ChainState,
-        recordedAt: Timestamp,
-        limits: AppendLimits
+        recordedAt: Timestamp
     ) throws -> AppendResult {
-        try limits.check(request)
         if let replay = try replayedResult(of: request, in: txn) { return replay }
 
         var startVersions: [UInt64?] = []
@@ -186,7 +185,8 @@ extension LogStorage {
     }
 }
 
-/// What the log accepts in one event and one append.
+/// What the log accepts in one event and one append: checked by the appending task before
+/// the append is queued, so the writer thread spends its time writing.
 struct AppendLimits: Sendable {
     var maxEventSize: Int
     var maxEventsPerAppend: Int

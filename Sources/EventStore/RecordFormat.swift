@@ -9,21 +9,24 @@ public import Foundation
 /// ```
 /// u8 format (1) · u64 position · u64 stream version · i64 recorded-at ns · i64 occurred-at ns
 /// 16 event id · u32 schema version · u8 flags (1: correlation id, 2: causation id)
-/// [16 correlation id] [16 causation id]
-/// u16+bytes stream · u16+bytes type · u16+bytes content type · u16+bytes actor
-/// u32+bytes payload
+/// u16 stream length · u16 type length · u16 content-type length · u16 actor length
+/// u32 payload length
+/// [16 correlation id] [16 causation id] stream · type · content type · actor · payload
 /// ```
+///
+/// Every length sits in the fixed header, so finding a field is arithmetic on one cache
+/// line rather than a chain of dependent loads: scans run at memory speed.
 enum RecordFormat {
     static let version: UInt8 = 1
     static let hashSize = 32
-    static let fixedSize = 54
+    static let fixedSize = 66
     static let hasCorrelation: UInt8 = 1
     static let hasCausation: UInt8 = 2
 
     /// The canonical size of an event once stored.
     static func canonicalSize(streamBytes: Int, event: EventData) -> Int {
-        var size = fixedSize + 2 + streamBytes + 2 + event.type.utf8.count + 2 + event.contentType.utf8.count
-        size += 2 + event.metadata.actor.utf8.count + 4 + event.payload.count
+        var size = fixedSize + streamBytes + event.type.utf8.count + event.contentType.utf8.count
+        size += event.metadata.actor.utf8.count + event.payload.count
         if event.metadata.correlationID != nil { size += 16 }
         if event.metadata.causationID != nil { size += 16 }
         return size
@@ -51,13 +54,17 @@ enum RecordFormat {
         if event.metadata.correlationID != nil { flags |= hasCorrelation }
         if event.metadata.causationID != nil { flags |= hasCausation }
         writer.write(flags)
+        writer.write(UInt16(stream.rawValue.utf8.count))
+        writer.write(UInt16(event.type.utf8.count))
+        writer.write(UInt16(event.contentType.utf8.count))
+        writer.write(UInt16(event.metadata.actor.utf8.count))
+        writer.write(UInt32(event.payload.count))
         if let correlation = event.metadata.correlationID { writer.write(correlation) }
         if let causation = event.metadata.causationID { writer.write(causation) }
-        writer.writeShortString(stream.rawValue)
-        writer.writeShortString(event.type)
-        writer.writeShortString(event.contentType)
-        writer.writeShortString(event.metadata.actor)
-        writer.write(UInt32(event.payload.count))
+        writer.write(string: stream.rawValue)
+        writer.write(string: event.type)
+        writer.write(string: event.contentType)
+        writer.write(string: event.metadata.actor)
         writer.write(bytes: event.payload)
         assert(writer.offset == buffer.count, "canonical size and encoding disagree")
     }
@@ -90,12 +97,9 @@ enum RecordFormat {
             offset += bytes.count
         }
 
-        mutating func writeShortString(_ string: String) {
+        mutating func write(string: String) {
             var string = string
-            string.withUTF8 { utf8 in
-                write(UInt16(utf8.count))
-                write(bytes: UnsafeRawBufferPointer(utf8))
-            }
+            string.withUTF8 { write(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 }
@@ -121,52 +125,43 @@ public struct RecordView: ~Copyable {
     }
 
     /// Where the variable-length fields start, after checking that they fit the record.
+    @inline(__always)
     static func fieldOffsets(
         of bytes: UnsafeRawBufferPointer,
         expectedPosition: UInt64
     ) throws(EventStoreError) -> (Int, Int, Int, Int, Int) {
-        guard bytes.count >= RecordFormat.fixedSize + 12 + RecordFormat.hashSize else {
+        guard bytes.count >= RecordFormat.fixedSize + RecordFormat.hashSize else {
             throw .corruptRecord(at: expectedPosition, "only \(bytes.count) bytes")
         }
         guard bytes[0] == RecordFormat.version else {
             throw .corruptRecord(at: expectedPosition, "unknown record format \(bytes[0])")
         }
+        func length<T: FixedWidthInteger>(at offset: Int, _: T.Type) -> Int {
+            Int(T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self)))
+        }
         let flags = bytes[53]
-        var offset = RecordFormat.fixedSize
-        if flags & RecordFormat.hasCorrelation != 0 { offset += 16 }
-        if flags & RecordFormat.hasCausation != 0 { offset += 16 }
-        let end = bytes.count - RecordFormat.hashSize
-        func skipShort(_ offset: inout Int) throws(EventStoreError) -> Int {
-            guard offset + 2 <= end else { throw .corruptRecord(at: expectedPosition, "truncated at byte \(offset)") }
-            let start = offset
-            offset += 2 + Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
-            return start
+        let stream = RecordFormat.fixedSize
+            + (flags & RecordFormat.hasCorrelation != 0 ? 16 : 0) + (flags & RecordFormat.hasCausation != 0 ? 16 : 0)
+        let type = stream + length(at: 54, UInt16.self)
+        let contentType = type + length(at: 56, UInt16.self)
+        let actor = contentType + length(at: 58, UInt16.self)
+        let payload = actor + length(at: 60, UInt16.self)
+        guard payload + length(at: 62, UInt32.self) + RecordFormat.hashSize == bytes.count else {
+            throw .corruptRecord(at: expectedPosition, "field lengths do not add up to the record's \(bytes.count) bytes")
         }
-        let stream = try skipShort(&offset)
-        let type = try skipShort(&offset)
-        let contentType = try skipShort(&offset)
-        let actor = try skipShort(&offset)
-        guard offset + 4 <= end else { throw .corruptRecord(at: expectedPosition, "truncated at byte \(offset)") }
-        let payloadLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-        guard offset + 4 + payloadLength == end else {
-            throw .corruptRecord(at: expectedPosition, "payload length \(payloadLength) does not fit the record")
-        }
-        return (stream, type, contentType, actor, offset)
+        return (stream, type, contentType, actor, payload)
     }
 
     private func integer<T: FixedWidthInteger>(at offset: Int, as type: T.Type = T.self) -> T {
         T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
-    private func shortBytes(at offset: Int) -> UnsafeRawBufferPointer {
-        let length = Int(integer(at: offset, as: UInt16.self))
-        return UnsafeRawBufferPointer(rebasing: bytes[offset + 2..<offset + 2 + length])
+    private func field(from start: Int, to end: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
     private func uuid(at offset: Int) -> UUID {
-        var raw = UUID().uuid
-        withUnsafeMutableBytes(of: &raw) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 16])) }
-        return UUID(uuid: raw)
+        UUID(uuid: bytes.loadUnaligned(fromByteOffset: offset, as: uuid_t.self))
     }
 
     /// The global position.
@@ -182,17 +177,15 @@ public struct RecordView: ~Copyable {
     /// The payload's schema version.
     public var schemaVersion: UInt32 { integer(at: 49) }
     /// The stream name's UTF-8 bytes.
-    public var streamBytes: UnsafeRawBufferPointer { shortBytes(at: streamOffset) }
+    public var streamBytes: UnsafeRawBufferPointer { field(from: streamOffset, to: typeOffset) }
     /// The event type's UTF-8 bytes.
-    public var typeBytes: UnsafeRawBufferPointer { shortBytes(at: typeOffset) }
+    public var typeBytes: UnsafeRawBufferPointer { field(from: typeOffset, to: contentTypeOffset) }
     /// The content type's UTF-8 bytes.
-    public var contentTypeBytes: UnsafeRawBufferPointer { shortBytes(at: contentTypeOffset) }
+    public var contentTypeBytes: UnsafeRawBufferPointer { field(from: contentTypeOffset, to: actorOffset) }
     /// The actor's UTF-8 bytes.
-    public var actorBytes: UnsafeRawBufferPointer { shortBytes(at: actorOffset) }
+    public var actorBytes: UnsafeRawBufferPointer { field(from: actorOffset, to: payloadOffset) }
     /// The payload, in place.
-    public var payload: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: bytes[(payloadOffset + 4)..<(bytes.count - RecordFormat.hashSize)])
-    }
+    public var payload: UnsafeRawBufferPointer { field(from: payloadOffset, to: bytes.count - RecordFormat.hashSize) }
     /// The canonical bytes the chain hash covers.
     public var canonicalBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - RecordFormat.hashSize)])
