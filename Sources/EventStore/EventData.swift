@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// An event to append: its id, type and payload, and who did what on whose behalf.
 ///
@@ -62,23 +63,43 @@ public struct EventMetadata: Sendable, Hashable {
 }
 
 extension UUID {
-    /// A version 7 UUID: milliseconds since the epoch first, then random bits.
+    /// A version 7 UUID: milliseconds since the epoch first, then 74 bits that differ for
+    /// every id this process makes.
     ///
     /// Ids made close in time sort close together, which keeps the log's event-id index
-    /// appending at its end instead of writing all over the tree.
+    /// appending at its end instead of writing all over the tree. The low bits mix a per-process
+    /// random seed with a counter through a bijection, so ids never repeat within a process and
+    /// collide across processes only if their random seeds do; making one costs no system call
+    /// (`UUID()` reads `/dev/urandom` each time on Linux).
     public static func timeOrdered() -> UUID {
         let milliseconds = UInt64(Timestamp.now().nanosecondsSinceEpoch / 1_000_000)
-        // SystemRandomNumberGenerator is getrandom(2); UUID() on Linux reads /dev/urandom per call.
-        var random = SystemRandomNumberGenerator()
-        var bytes = unsafeBitCast((random.next() as UInt64, random.next() as UInt64), to: uuid_t.self)
+        let count = timeOrderedCounter.add(1, ordering: .relaxed).newValue
+        let low = mix(timeOrderedSeed.0 &+ count)
+        let high = mix(timeOrderedSeed.1 &+ count)
+        var bytes = unsafeBitCast((UInt64(0), low), to: uuid_t.self)
         bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
         bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
         bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
         bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
         bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
         bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
-        bytes.6 = 0x70 | (bytes.6 & 0x0F)
+        bytes.6 = 0x70 | UInt8(truncatingIfNeeded: high >> 8) & 0x0F
+        bytes.7 = UInt8(truncatingIfNeeded: high)
         bytes.8 = 0x80 | (bytes.8 & 0x3F)
         return UUID(uuid: bytes)
     }
+
+    /// SplitMix64's finalizer: a bijection on 64 bits that scatters consecutive inputs.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var mixed = value
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
 }
+
+private let timeOrderedSeed: (UInt64, UInt64) = {
+    var random = SystemRandomNumberGenerator()
+    return (random.next(), random.next())
+}()
+private let timeOrderedCounter = Atomic<UInt64>(0)

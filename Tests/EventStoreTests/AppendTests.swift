@@ -301,3 +301,21 @@ struct AppendTests {
         await log.close()
     }
 }
+
+@Suite("Time-ordered event ids")
+struct TimeOrderedIDTests {
+    @Test("ids are version 7, unique, and sort by creation time across milliseconds")
+    func timeOrdered() async throws {
+        var ids: [UUID] = []
+        for round in 0..<3 {
+            ids += (0..<10_000).map { _ in UUID.timeOrdered() }
+            if round < 2 { try await Task.sleep(for: .milliseconds(3)) }
+        }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.uuidString.dropFirst(14).first == "7" })
+        #expect(ids.allSatisfy { "89AB".contains($0.uuidString.dropFirst(19).first!) })
+        let first = ids[0].uuidString.prefix(13)
+        let last = ids[ids.count - 1].uuidString.prefix(13)
+        #expect(first < last, "later ids carry a later timestamp prefix")
+    }
+}
