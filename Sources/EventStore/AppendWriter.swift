@@ -139,7 +139,12 @@ final class AppendWriter: @unchecked Sendable {
             var committed = chain
             outcomes = try storage.environment.withWriteTransaction { txn in
                 committed = chain
-                return try batch.map { work in try apply(work, in: txn, chain: &committed, recordedAt: recordedAt) }
+                var pending = PendingIndexes()
+                let outcomes = try batch.map { work in
+                    try apply(work, in: txn, chain: &committed, pending: &pending, recordedAt: recordedAt)
+                }
+                try storage.writeIndexes(pending, in: txn)
+                return outcomes
             }
             if committed.position != chain.position { onCommit(committed.head) }
             chain = committed
@@ -172,12 +177,13 @@ final class AppendWriter: @unchecked Sendable {
         _ work: Work,
         in txn: borrowing WriteTransaction,
         chain: inout ChainState,
+        pending: inout PendingIndexes,
         recordedAt: Timestamp
     ) throws -> Outcome {
         switch work {
         case .append(let request, _):
             do {
-                return .appended(try storage.apply(request, in: txn, chain: &chain, recordedAt: recordedAt))
+                return .appended(try storage.apply(request, in: txn, chain: &chain, pending: &pending, recordedAt: recordedAt))
             } catch let refusal as EventStoreError {
                 return .refused(refusal)
             }

@@ -9,14 +9,19 @@ extension LMDBEventLog {
     ) throws(EventStoreError) -> [RecordedEvent] {
         try read("reading stream \(stream)") { txn in
             var events: [RecordedEvent] = []
-            var seek = (version.bigEndian, UInt64(0).bigEndian)
-            try withUnsafeBytes(of: &seek) { seekValue in
-                try withUTF8(stream.rawValue) { key in
-                    try walkIndex(storage.streams, key: key, seekValue: seekValue, direction: direction, in: txn) { value in
-                        let position = bigEndianUInt64(value, at: 8)
-                        try appendRecord(at: position, to: &events, in: txn)
-                        return events.count < limit
-                    }
+            guard limit > 0 else { return events }
+            let start = streamIndexKey(stream, version: version)
+            let prefix = start.dropLast(8)
+            try txn.withCursor(storage.streams) { cursor in
+                var entry = try start.withUnsafeBytes { try cursor.seek($0) }
+                if direction == .backward, entry == nil || !entry!.key.elementsEqual(start) {
+                    // Landed past `version` (or past the end): the walk starts one before.
+                    entry = entry == nil ? try cursor.last() : try cursor.previous()
+                }
+                while let current = entry, current.key.count == start.count, current.key.starts(with: prefix) {
+                    try appendRecord(at: bigEndianUInt64(current.value), to: &events, in: txn)
+                    guard events.count < limit else { return }
+                    entry = direction == .forward ? try cursor.next() : try cursor.previous()
                 }
             }
             return events
@@ -114,7 +119,7 @@ extension LMDBEventLog {
         }
     }
 
-    /// Walks the sorted values of `key` in a dup-sorted index from the first value at or
+    /// Walks the sorted values of `key` in a dup-sorted index (categories, types) from the first value at or
     /// after (forward) or at or before (backward) `seekValue`, comparing their leading
     /// big-endian u64 (a position, or a stream version).
     private func walkIndex(

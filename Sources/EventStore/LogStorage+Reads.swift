@@ -16,11 +16,14 @@ extension LogStorage {
 
     /// The version of `stream`'s last event, or `nil` when it has none.
     func currentVersion<T: Transaction & ~Copyable>(of stream: StreamName, in txn: borrowing T) throws -> UInt64? {
-        try txn.withCursor(streams) { cursor in
-            try withUTF8(stream.rawValue) { key in
-                guard try cursor.find(key) != nil, let last = try cursor.lastDuplicate() else { return nil }
-                return bigEndianUInt64(last.value)
-            }
+        let prefix = Array(stream.rawValue.utf8) + [0]
+        let pastLast = Array(stream.rawValue.utf8) + [1]
+        return try txn.withCursor(streams) { cursor in
+            let after = try pastLast.withUnsafeBytes { try cursor.seek($0) }
+            guard let last = after == nil ? try cursor.last() : try cursor.previous(),
+                last.key.count == prefix.count + 8, last.key.starts(with: prefix)
+            else { return nil }
+            return bigEndianUInt64(last.key, at: prefix.count)
         }
     }
 

@@ -7,7 +7,7 @@ import LMDB
 /// |-------------|---------------------------|-----------------------------------------|
 /// | meta        | `magic`, `format`         | `rapport-log`, u32 format version        |
 /// | events      | position (u64 big-endian) | record: canonical bytes ‖ chain hash    |
-/// | streams     | stream name               | dup-sorted: version ‖ position (BE)     |
+/// | streams     | stream name ‖ 0 ‖ version | position (BE)                           |
 /// | categories  | category                  | dup-sorted: position (BE)               |
 /// | types       | event type                | dup-sorted: position (BE)               |
 /// | eventIDs    | event id (16 bytes)       | position (BE)                           |
@@ -15,7 +15,9 @@ import LMDB
 /// | checkpoints | consumer name             | position (BE)                           |
 ///
 /// Big-endian keys sort in numeric order, so a cursor walks positions in log order and new
-/// events always append at the end of every index.
+/// events always append at the end of every index. The stream index is flat rather than
+/// dup-sorted: a dup-sorted key grows a B-tree of its own, and a commit touching many streams
+/// would then dirty two or three pages per stream instead of about one.
 struct LogStorage: Sendable {
     static let formatVersion: UInt32 = 1
     static let magic = Array("rapport-log".utf8)
@@ -132,7 +134,7 @@ struct LogStorage: Sendable {
         self.environment = environment
         self.meta = meta
         events = try open("events", [])
-        streams = try open("streams", Self.indexFlags)
+        streams = try open("streams", [])
         categories = try open("categories", Self.indexFlags)
         types = try open("types", Self.indexFlags)
         eventIDs = try open("eventIDs", [])
@@ -168,6 +170,17 @@ func withBigEndian<R>(_ value: UInt64, _ body: (UnsafeRawBufferPointer) throws -
 @inline(__always)
 func bigEndianUInt64(_ bytes: UnsafeRawBufferPointer, at offset: Int = 0) -> UInt64 {
     UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+}
+
+/// The stream index key: the name, a 0 byte (never in a name, so one stream's keys are
+/// contiguous and sort before any longer name's), and the big-endian version.
+func streamIndexKey(_ stream: StreamName, version: UInt64) -> [UInt8] {
+    var key = [UInt8]()
+    key.reserveCapacity(stream.rawValue.utf8.count + 9)
+    key.append(contentsOf: stream.rawValue.utf8)
+    key.append(0)
+    withUnsafeBytes(of: version.bigEndian) { key.append(contentsOf: $0) }
+    return key
 }
 
 /// Runs `body` with a string's UTF-8 bytes, without copying when it is stored contiguously.

@@ -83,6 +83,26 @@ public struct Cursor: ~Copyable {
         try check(mdb_cursor_put(handle, &keyValue, &dataValue, flags.rawValue))
     }
 
+    /// Stores many fixed-size values under one key of a `duplicateFixed` database in one call
+    /// (`MDB_MULTIPLE`): `values` holds them back to back, `valueSize` bytes each.
+    public func putMultiple(
+        _ values: UnsafeRawBufferPointer,
+        valueSize: Int,
+        for key: UnsafeRawBufferPointer,
+        flags: WriteFlags = []
+    ) throws(LMDBError) {
+        precondition(valueSize > 0 && values.count % valueSize == 0, "values must be whole items")
+        var keyValue = MDB_val(key)
+        var items = (
+            MDB_val(mv_size: valueSize, mv_data: UnsafeMutableRawPointer(mutating: values.baseAddress)),
+            MDB_val(mv_size: values.count / valueSize, mv_data: nil)
+        )
+        let code = withUnsafeMutablePointer(to: &items) { pair in
+            pair.withMemoryRebound(to: MDB_val.self, capacity: 2) { mdb_cursor_put(handle, &keyValue, $0, flags.rawValue | UInt32(MDB_MULTIPLE)) }
+        }
+        try check(code)
+    }
+
     /// Deletes the entry at the cursor.
     public func deleteCurrent() throws {
         try check(mdb_cursor_del(handle, 0))
