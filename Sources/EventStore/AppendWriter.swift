@@ -113,11 +113,13 @@ final class AppendWriter: @unchecked Sendable {
         while queue.isEmpty && !isClosing { condition.wait() }
         if queue.isEmpty { return nil }
         // Under concurrent load the appenders the last commit resumed are on their way back
-        // with their next append: waiting a moment for them lets one fsync cover them too.
-        // A lone sequential appender (last batch of one) never waits.
+        // with their next append, while others queued during that commit: waiting a moment
+        // for the returning ones lets one fsync cover them all. A lone sequential appender
+        // (last batch of one) never waits.
         if lastBatchCount > 1 && gatherWindow > 0 {
+            let expected = queue.count + lastBatchCount
             let deadline = Date(timeIntervalSinceNow: gatherWindow)
-            while queue.count < lastBatchCount && !isClosing && condition.wait(until: deadline) {}
+            while queue.count < expected && !isClosing && condition.wait(until: deadline) {}
         }
         var events = 0
         var taken = 0
