@@ -14,7 +14,7 @@ extension LMDBEventLog {
             let prefix = start.dropLast(8)
             try txn.withCursor(storage.streams) { cursor in
                 var entry = try start.withUnsafeBytes { try cursor.seek($0) }
-                if direction == .backward, entry == nil || !entry!.key.elementsEqual(start) {
+                if direction == .backward, !(entry.map { $0.key.elementsEqual(start) } ?? false) {
                     // Landed past `version` (or past the end): the walk starts one before.
                     entry = entry == nil ? try cursor.last() : try cursor.previous()
                 }

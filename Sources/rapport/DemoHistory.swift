@@ -12,15 +12,17 @@ struct DemoHistory {
         var appended = 0
         var batch: [StreamAppend] = []
         var keys: [(key: UniqueKey, owner: StreamName)] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         let start = Timestamp(nanosecondsSinceEpoch: 1_735_689_600_000_000_000)  // 2025-01-01
         for index in 0..<customers {
             let id = String(format: "%08d", index)
             let customer = try StreamName(category: "customer", id: id)
             let rep = "rep-\(generator.next() % 40)"
             var time = start.nanosecondsSinceEpoch + Int64(generator.next() % 600) * 86_400_000_000_000
-            func event(_ type: String, _ fields: [String: String]) -> EventData {
+            func event(_ type: String, _ fields: [String: String]) throws -> EventData {
                 time += Int64(1 + generator.next() % 14) * 86_400_000_000_000
-                let payload = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+                let payload = try encoder.encode(fields)
                 return EventData(
                     type: type,
                     contentType: "application/json",
@@ -28,17 +30,17 @@ struct DemoHistory {
                     metadata: EventMetadata(actor: rep, occurredAt: Timestamp(nanosecondsSinceEpoch: time))
                 )
             }
-            var events = [
+            var events = try [
                 event("crm.v1.CustomerCreated", ["name": "Customer \(id) Ltd", "region": ["North", "East", "South", "West"][index % 4]]),
                 event("crm.v1.CustomerClaimed", ["owner": rep]),
             ]
             for _ in 0..<(1 + generator.next() % 6) {
-                events.append(event("crm.v1.FollowUpLogged", ["channel": ["call", "visit", "email", "im"][Int(generator.next() % 4)], "note": "talked about next quarter's order"]))
+                events.append(try event("crm.v1.FollowUpLogged", ["channel": ["call", "visit", "email", "im"][Int(generator.next() % 4)], "note": "talked about next quarter's order"]))
             }
             if generator.next() % 3 == 0 {
                 let amount = String(10_000 + generator.next() % 90_000)
-                events.append(event("crm.v1.ContractSigned", ["amount": amount, "currency": "CNY"]))
-                events.append(event("crm.v1.PaymentReceived", ["amount": amount, "currency": "CNY", "method": "bank_transfer"]))
+                events.append(try event("crm.v1.ContractSigned", ["amount": amount, "currency": "CNY"]))
+                events.append(try event("crm.v1.PaymentReceived", ["amount": amount, "currency": "CNY", "method": "bank_transfer"]))
             }
             batch.append(StreamAppend(stream: customer, expectedVersion: .noStream, events: events))
             keys.append((try UniqueKey("company:customer \(id) ltd"), customer))
