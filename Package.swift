@@ -13,12 +13,15 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "Zstd", targets: ["Zstd"]),
         .library(name: "EventStore", targets: ["EventStore"]),
+        .library(name: "CRMSchema", targets: ["CRMSchema"]),
+        .library(name: "CRMDomain", targets: ["CRMDomain"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -49,6 +52,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - The CRM
+
+        .target(
+            name: "CRMSchema",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/schema-digests.txt"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "CRMDomain", swiftSettings: strictSettings),
+
         // MARK: - Executable
         .executableTarget(
             name: "rapport",
@@ -74,6 +87,17 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "RapportTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ZstdTests", dependencies: ["Zstd"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CRMSchemaTests",
+            dependencies: ["CRMSchema", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRMDomainTests",
+            dependencies: ["CRMDomain"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RapportCLITests",
             dependencies: ["rapport", "RapportTestSupport"],
