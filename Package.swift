@@ -60,7 +60,11 @@ let package = Package(
             exclude: ["Generated/schema-digests.txt"],
             swiftSettings: strictSettings
         ),
-        .target(name: "CRMDomain", swiftSettings: strictSettings),
+        .target(
+            name: "CRMDomain",
+            dependencies: ["CRMSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: - Executable
         .executableTarget(
@@ -94,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMDomainTests",
-            dependencies: ["CRMDomain"],
+            dependencies: ["CRMDomain", "CRMSchema"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,47 @@
+/// A refused command: a stable code for programs, a sentence for people, and the facts.
+///
+/// A refusal appends nothing. The facts name what the user needs to act, such as who owns
+/// the customer and since when.
+public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable reason, such as `customer_owned_by_other_rep`.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The command's business time is in the future beyond the allowed clock skew.
+        public static let occurredInFuture = Code(rawValue: "occurred_in_future")
+        /// The customer does not exist.
+        public static let customerNotFound = Code(rawValue: "customer_not_found")
+        /// Another rep owns the customer.
+        public static let customerOwnedByOtherRep = Code(rawValue: "customer_owned_by_other_rep")
+        /// The acting rep owns the customer already.
+        public static let customerAlreadyOwned = Code(rawValue: "customer_already_owned")
+        /// The customer is in the public pool, so it cannot be released or transferred.
+        public static let customerInPool = Code(rawValue: "customer_in_pool")
+        /// The acting rep does not own the customer.
+        public static let notCustomerOwner = Code(rawValue: "not_customer_owner")
+        /// The rep has claimed as many customers today as the rules allow.
+        public static let dailyClaimLimitReached = Code(rawValue: "daily_claim_limit_reached")
+        /// The rep holds as many customers as the rules allow.
+        public static let holdingCapReached = Code(rawValue: "holding_cap_reached")
+        /// The rep released this customer too recently to claim it back.
+        public static let previousOwnerCooldown = Code(rawValue: "previous_owner_cooldown")
+    }
+
+    /// The reason.
+    public var code: Code
+    /// What happened, for people.
+    public var message: String
+    /// The facts, such as `owner` and `since`.
+    public var facts: [String: String]
+
+    /// Creates a refusal.
+    public init(_ code: Code, _ message: String, facts: [String: String] = [:]) {
+        self.code = code
+        self.message = message
+        self.facts = facts
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

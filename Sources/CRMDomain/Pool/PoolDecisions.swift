@@ -1,0 +1,176 @@
+public import CRMSchema
+public import Foundation
+import SwiftProtobuf
+
+/// The public-pool (公海) decisions: claim, release, transfer, and the idle sweep.
+///
+/// Each takes the folded state and the rules in force and returns the event to append,
+/// or throws a ``DomainError`` and appends nothing. Every change of owner is one
+/// `CustomerOwnershipChanged` with its reason.
+public enum PoolDecisions {
+    /// A rep claims a customer from the pool.
+    ///
+    /// - Throws: `customer_not_found`; `customer_already_owned` or `customer_owned_by_other_rep`
+    ///   (with `owner` and `since`); `previous_owner_cooldown` (with `until`);
+    ///   `daily_claim_limit_reached`; `holding_cap_reached`.
+    public static func claim(
+        _ customer: CustomerOwnership,
+        by rep: RepHoldings,
+        rules: PoolRules,
+        context: CommandContext
+    ) throws(DomainError) -> CRMCustomerOwnershipChanged {
+        try requireExists(customer)
+        if let owner = customer.owner {
+            let since = customer.ownerSince.map { $0.formatted(.iso8601) } ?? ""
+            if owner == rep.repID {
+                throw DomainError(.customerAlreadyOwned, "you own customer \(customer.customerID) already", facts: ["owner": owner, "since": since])
+            }
+            throw DomainError(
+                .customerOwnedByOtherRep,
+                "customer \(customer.customerID) is owned by \(owner) since \(since); only pool customers can be claimed",
+                facts: ["owner": owner, "since": since]
+            )
+        }
+        if let lost = customer.lostAt[rep.repID] {
+            let until = lost.addingTimeInterval(Double(rules.previousOwnerCooldownDays) * 86_400)
+            if context.occurredAt < until {
+                throw DomainError(
+                    .previousOwnerCooldown,
+                    "you lost customer \(customer.customerID) on \(lost.formatted(.iso8601)); you may claim it back from \(until.formatted(.iso8601))",
+                    facts: ["lostAt": lost.formatted(.iso8601), "until": until.formatted(.iso8601)]
+                )
+            }
+        }
+        let day = rules.businessDay(of: context.occurredAt)
+        let claimedToday = rep.claimsByDay[day] ?? 0
+        guard claimedToday < rules.dailyClaimLimit else {
+            throw DomainError(
+                .dailyClaimLimitReached,
+                "\(rep.repID) has claimed \(claimedToday) customers on \(day); the daily limit is \(rules.dailyClaimLimit)",
+                facts: ["claimed": String(claimedToday), "limit": String(rules.dailyClaimLimit), "day": day]
+            )
+        }
+        try requireRoom(rep, rules: rules)
+        return change(customer, to: rep.repID, reason: .claimed, note: "")
+    }
+
+    /// Who releases a customer to the pool.
+    public enum Releaser: Sendable, Hashable {
+        /// The owning rep, giving it up.
+        case owner
+        /// A manager of the owner's team (the caller has checked the scope).
+        case manager
+    }
+
+    /// Releases an owned customer to the pool.
+    ///
+    /// - Throws: `customer_not_found`; `customer_in_pool`; `not_customer_owner` when a rep
+    ///   releases another rep's customer.
+    public static func release(
+        _ customer: CustomerOwnership,
+        by releaser: Releaser,
+        note: String,
+        context: CommandContext
+    ) throws(DomainError) -> CRMCustomerOwnershipChanged {
+        let owner = try requireOwned(customer)
+        if releaser == .owner, owner != context.actor {
+            throw DomainError(
+                .notCustomerOwner,
+                "customer \(customer.customerID) is owned by \(owner), not by \(context.actor)",
+                facts: ["owner": owner]
+            )
+        }
+        return change(customer, to: nil, reason: releaser == .owner ? .releasedByRep : .releasedByManager, note: note)
+    }
+
+    /// Moves an owned customer to another rep (a manager's decision; no daily limit applies,
+    /// the receiver's holding cap does).
+    ///
+    /// - Throws: `customer_not_found`; `customer_in_pool`; `customer_already_owned` when the
+    ///   receiver owns it; `holding_cap_reached`.
+    public static func transfer(
+        _ customer: CustomerOwnership,
+        to receiver: RepHoldings,
+        rules: PoolRules,
+        note: String
+    ) throws(DomainError) -> CRMCustomerOwnershipChanged {
+        let owner = try requireOwned(customer)
+        guard owner != receiver.repID else {
+            throw DomainError(.customerAlreadyOwned, "\(owner) owns customer \(customer.customerID) already", facts: ["owner": owner])
+        }
+        try requireRoom(receiver, rules: rules)
+        return change(customer, to: receiver.repID, reason: .transferred, note: note)
+    }
+
+    /// What the idle sweep does to one customer at `time`.
+    public enum SweepOutcome: Sendable, Hashable {
+        /// Idle past its level's limit: back to the pool.
+        case release(CRMCustomerOwnershipChanged)
+        /// Within the warning window and not yet warned for this idle period.
+        case warn(CRMPoolReleaseWarned)
+        /// Nothing to do.
+        case none
+    }
+
+    /// The sweep's decision for one customer at `time`: release, warn, or nothing.
+    ///
+    /// Idempotent for a given time: once a customer is released or warned, sweeping it again
+    /// at the same time decides nothing new.
+    public static func sweep(_ customer: CustomerOwnership, rules: PoolRules, at time: Date) -> SweepOutcome {
+        guard let owner = customer.owner, let idleSince = customer.idleSince else { return .none }
+        let idleDays = rules.idleDays(forLevel: customer.level)
+        let releaseAt = idleSince.addingTimeInterval(Double(idleDays) * 86_400)
+        if time >= releaseAt {
+            return .release(change(customer, to: nil, reason: .releasedBySweep, note: "no follow-up for \(idleDays) days"))
+        }
+        let warnFrom = releaseAt.addingTimeInterval(-Double(rules.warningDaysBeforeRelease) * 86_400)
+        guard time >= warnFrom, customer.warnedForIdleSince != idleSince else { return .none }
+        var warning = CRMPoolReleaseWarned()
+        warning.customerID = customer.customerID
+        warning.ownerID = owner
+        warning.releaseDueAt = Google_Protobuf_Timestamp(date: releaseAt)
+        warning.idleDays = Int32(idleDays)
+        return .warn(warning)
+    }
+
+    // MARK: - Shared checks
+
+    private static func requireExists(_ customer: CustomerOwnership) throws(DomainError) {
+        guard customer.exists else {
+            throw DomainError(.customerNotFound, "no customer \(customer.customerID)", facts: ["customer": customer.customerID])
+        }
+    }
+
+    private static func requireOwned(_ customer: CustomerOwnership) throws(DomainError) -> String {
+        try requireExists(customer)
+        guard let owner = customer.owner else {
+            throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool")
+        }
+        return owner
+    }
+
+    private static func requireRoom(_ rep: RepHoldings, rules: PoolRules) throws(DomainError) {
+        guard rep.customers.count < rules.holdingCap else {
+            throw DomainError(
+                .holdingCapReached,
+                "\(rep.repID) holds \(rep.customers.count) customers; the cap is \(rules.holdingCap)",
+                facts: ["held": String(rep.customers.count), "cap": String(rules.holdingCap)]
+            )
+        }
+    }
+
+    private static func change(
+        _ customer: CustomerOwnership,
+        to newOwner: String?,
+        reason: CRMOwnershipChangeReason,
+        note: String
+    ) -> CRMCustomerOwnershipChanged {
+        var event = CRMCustomerOwnershipChanged()
+        event.customerID = customer.customerID
+        event.fromOwnerID = customer.owner ?? ""
+        event.toOwnerID = newOwner ?? ""
+        event.reason = reason
+        event.note = note
+        return event
+    }
+}

@@ -1,0 +1,86 @@
+public import CRMSchema
+public import Foundation
+
+/// The public-pool rules in force: claim limits, holding cap, cooldown, idle release.
+///
+/// They come from the latest `PoolRulesConfigured` event at the command's business time,
+/// so a claim made last year is judged by last year's rules.
+public struct PoolRules: Sendable, Hashable {
+    /// Claims a rep may make per business day.
+    public var dailyClaimLimit: Int
+    /// Customers a rep may own at once.
+    public var holdingCap: Int
+    /// Days a rep must wait to claim back a customer they released or lost.
+    public var previousOwnerCooldownDays: Int
+    /// Idle days before the sweep releases a customer, per customer level.
+    public var idleDaysByLevel: [String: Int]
+    /// Idle days for levels not listed.
+    public var defaultIdleDays: Int
+    /// Days before the release that the owner is warned.
+    public var warningDaysBeforeRelease: Int
+    /// The time zone whose calendar days count claims.
+    public var businessTimeZone: TimeZone
+
+    /// The rules before any are configured: 20 claims a day, 200 held, 30 days' cooldown,
+    /// release after 30 idle days with a 3-day warning, days counted in China time.
+    public static let defaults = PoolRules(
+        dailyClaimLimit: 20,
+        holdingCap: 200,
+        previousOwnerCooldownDays: 30,
+        idleDaysByLevel: [:],
+        defaultIdleDays: 30,
+        warningDaysBeforeRelease: 3,
+        businessTimeZone: TimeZone(secondsFromGMT: 8 * 3600)!
+    )
+
+    /// Creates rules; see the properties.
+    public init(
+        dailyClaimLimit: Int,
+        holdingCap: Int,
+        previousOwnerCooldownDays: Int,
+        idleDaysByLevel: [String: Int],
+        defaultIdleDays: Int,
+        warningDaysBeforeRelease: Int,
+        businessTimeZone: TimeZone
+    ) {
+        self.dailyClaimLimit = dailyClaimLimit
+        self.holdingCap = holdingCap
+        self.previousOwnerCooldownDays = previousOwnerCooldownDays
+        self.idleDaysByLevel = idleDaysByLevel
+        self.defaultIdleDays = defaultIdleDays
+        self.warningDaysBeforeRelease = warningDaysBeforeRelease
+        self.businessTimeZone = businessTimeZone
+    }
+
+    /// The rules a `PoolRulesConfigured` event sets; an idle limit with an empty level is
+    /// the default for every level not listed.
+    public init(_ configured: CRMPoolRulesConfigured, businessTimeZone: TimeZone = PoolRules.defaults.businessTimeZone) {
+        var byLevel: [String: Int] = [:]
+        var fallback = Self.defaults.defaultIdleDays
+        for limit in configured.idleLimits {
+            if limit.customerLevel.isEmpty { fallback = Int(limit.idleDays) } else { byLevel[limit.customerLevel] = Int(limit.idleDays) }
+        }
+        self.init(
+            dailyClaimLimit: Int(configured.dailyClaimLimit),
+            holdingCap: Int(configured.holdingCap),
+            previousOwnerCooldownDays: Int(configured.previousOwnerCooldownDays),
+            idleDaysByLevel: byLevel,
+            defaultIdleDays: fallback,
+            warningDaysBeforeRelease: Int(configured.warningDaysBeforeRelease),
+            businessTimeZone: businessTimeZone
+        )
+    }
+
+    /// Idle days before a customer of `level` is released.
+    public func idleDays(forLevel level: String) -> Int {
+        idleDaysByLevel[level] ?? defaultIdleDays
+    }
+
+    /// The business day of `date`, as `yyyy-mm-dd` in ``businessTimeZone``.
+    public func businessDay(of date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = businessTimeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}
