@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "CRMSchema", targets: ["CRMSchema"]),
         .library(name: "CRMDomain", targets: ["CRMDomain"]),
+        .library(name: "CRMService", targets: ["CRMService"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
@@ -66,6 +67,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "CRMService",
+            dependencies: [
+                "CRMDomain",
+                "CRMSchema",
+                "EventStore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executable
         .executableTarget(
             name: "rapport",
@@ -100,6 +112,11 @@ let package = Package(
             name: "CRMDomainTests",
             dependencies: ["CRMDomain", "CRMSchema"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRMServiceTests",
+            dependencies: ["CRMService", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,6 +11,8 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The command's business time is in the future beyond the allowed clock skew.
         public static let occurredInFuture = Code(rawValue: "occurred_in_future")
+        /// A customer with the same company name, credit code, phone or email exists.
+        public static let duplicateCustomer = Code(rawValue: "duplicate_customer")
         /// The customer does not exist.
         public static let customerNotFound = Code(rawValue: "customer_not_found")
         /// Another rep owns the customer.

@@ -30,6 +30,7 @@ extension EventCatalogue {
         // Public pool and ownership
         .current(CRMCustomerOwnershipChanged.self),
         .current(CRMPoolReleaseWarned.self),
+        .current(CRMRepHoldingChanged.self),
         // Follow-ups: version 2 replaced free-text channels and date strings.
         Entry(
             typeName: CRMFollowUpLogged.protoMessageName,

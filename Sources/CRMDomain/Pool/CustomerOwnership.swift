@@ -76,10 +76,26 @@ public struct RepHoldings: Sendable, Hashable {
 
     /// Folds an ownership change that concerns this rep, at business time `occurredAt`.
     public mutating func apply(_ change: CRMCustomerOwnershipChanged, occurredAt: Date, rules: PoolRules) {
-        if change.fromOwnerID == repID { customers.remove(change.customerID) }
-        if change.toOwnerID == repID {
-            customers.insert(change.customerID)
-            if change.reason == .claimed { claimsByDay[rules.businessDay(of: occurredAt), default: 0] += 1 }
+        if change.fromOwnerID == repID { apply(Self.entry(change, gained: false), occurredAt: occurredAt, rules: rules) }
+        if change.toOwnerID == repID { apply(Self.entry(change, gained: true), occurredAt: occurredAt, rules: rules) }
+    }
+
+    /// Folds one entry of the rep's own stream, at business time `occurredAt`.
+    public mutating func apply(_ entry: CRMRepHoldingChanged, occurredAt: Date, rules: PoolRules) {
+        guard entry.gained else {
+            customers.remove(entry.customerID)
+            return
         }
+        customers.insert(entry.customerID)
+        if entry.reason == .claimed { claimsByDay[rules.businessDay(of: occurredAt), default: 0] += 1 }
+    }
+
+    /// The entry for the rep's stream that goes with `change`.
+    public static func entry(_ change: CRMCustomerOwnershipChanged, gained: Bool) -> CRMRepHoldingChanged {
+        var entry = CRMRepHoldingChanged()
+        entry.customerID = change.customerID
+        entry.gained = gained
+        entry.reason = change.reason
+        return entry
     }
 }

@@ -149,7 +149,10 @@ public enum PoolDecisions {
         return owner
     }
 
-    private static func requireRoom(_ rep: RepHoldings, rules: PoolRules) throws(DomainError) {
+    /// Refuses when `rep` already holds as many customers as the rules allow.
+    ///
+    /// - Throws: `holding_cap_reached`, with `held` and `cap`.
+    public static func requireRoom(_ rep: RepHoldings, rules: PoolRules) throws(DomainError) {
         guard rep.customers.count < rules.holdingCap else {
             throw DomainError(
                 .holdingCapReached,

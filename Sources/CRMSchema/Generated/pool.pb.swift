@@ -140,6 +140,27 @@ public nonisolated struct CRMPoolReleaseWarned: Sendable {
   fileprivate var _releaseDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// Appended to the rep's own stream (`rep-<user id>`) in the same append as every
+/// CustomerOwnershipChanged that gives the rep a customer or takes one away. A rep's
+/// holdings and daily claims then fold from one short stream, and two claims by one rep
+/// serialize on that stream's expected version, so the cap holds under concurrency.
+public nonisolated struct CRMRepHoldingChanged: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var customerID: String = String()
+
+  /// true: the rep got the customer; false: lost it
+  public var gained: Bool = false
+
+  public var reason: CRMOwnershipChangeReason = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "crm.v1"
@@ -242,6 +263,46 @@ nonisolated extension CRMPoolReleaseWarned: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.ownerID != rhs.ownerID {return false}
     if lhs._releaseDueAt != rhs._releaseDueAt {return false}
     if lhs.idleDays != rhs.idleDays {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CRMRepHoldingChanged: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RepHoldingChanged"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}customer_id\0\u{1}gained\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.customerID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.gained) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.customerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.customerID, fieldNumber: 1)
+    }
+    if self.gained != false {
+      try visitor.visitSingularBoolField(value: self.gained, fieldNumber: 2)
+    }
+    if self.reason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CRMRepHoldingChanged, rhs: CRMRepHoldingChanged) -> Bool {
+    if lhs.customerID != rhs.customerID {return false}
+    if lhs.gained != rhs.gained {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
