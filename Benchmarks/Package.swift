@@ -25,6 +25,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EventStore", package: rootPackage),
+                .product(name: "CRMService", package: rootPackage),
+                .product(name: "CRMSchema", package: rootPackage),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [

@@ -167,14 +167,16 @@ public struct CRMService<Log: EventLog>: Sendable {
     @discardableResult
     public func logFollowUp(_ followUp: CRMFollowUpLogged, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
-        let (customer, _) = try await loadCustomer(followUp.customerID)
-        guard customer.exists else {
+        // A follow-up needs only an existing customer, not its folded state: one index lookup
+        // instead of replaying a stream that every follow-up makes longer.
+        let stream = try customerStream(followUp.customerID)
+        guard try await log.currentVersion(of: stream) != nil else {
             throw DomainError(.customerNotFound, "no customer \(followUp.customerID)", facts: ["customer": followUp.customerID])
         }
         var logged = followUp
         if logged.followUpID.isEmpty { logged.followUpID = UUID.timeOrdered().uuidString.lowercased() }
         // A follow-up conflicts with no other change, so it needs only an existing stream.
-        return try await log.append(to: try customerStream(followUp.customerID), expecting: .exists, [try event(logged, context)])
+        return try await log.append(to: stream, expecting: .exists, [try event(logged, context)])
     }
 
     // MARK: - Loading

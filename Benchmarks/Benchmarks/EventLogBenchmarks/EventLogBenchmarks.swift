@@ -190,4 +190,6 @@ let benchmarks: @Sendable () -> Void = {
     } teardown: {
         await streamRead.take()?.remove()
     }
+
+    crmCommandBenchmarks(metrics: metrics)
 }
