@@ -13,6 +13,16 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let occurredInFuture = Code(rawValue: "occurred_in_future")
         /// A customer with the same company name, credit code, phone or email exists.
         public static let duplicateCustomer = Code(rawValue: "duplicate_customer")
+        /// A lead with the same company name, credit code, phone or email exists.
+        public static let duplicateLead = Code(rawValue: "duplicate_lead")
+        /// The lead does not exist.
+        public static let leadNotFound = Code(rawValue: "lead_not_found")
+        /// The lead was converted or disqualified and takes no more changes.
+        public static let leadClosed = Code(rawValue: "lead_closed")
+        /// Only a qualified lead can be converted.
+        public static let leadNotQualified = Code(rawValue: "lead_not_qualified")
+        /// The command needs a reason and has none.
+        public static let reasonRequired = Code(rawValue: "reason_required")
         /// The customer does not exist.
         public static let customerNotFound = Code(rawValue: "customer_not_found")
         /// Another rep owns the customer.

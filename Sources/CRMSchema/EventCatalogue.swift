@@ -43,7 +43,7 @@ public struct EventCatalogue: Sendable {
     /// Encodes `message` as an event of the current schema version.
     ///
     /// - Throws: `EventCatalogueError` when the message is not a catalogued event type.
-    public func encode(_ message: some SwiftProtobuf.Message) throws -> EncodedEvent {
+    public func encode(_ message: any SwiftProtobuf.Message) throws -> EncodedEvent {
         let typeName = type(of: message).protoMessageName
         guard let entry = entries[typeName], entry.messageType == type(of: message) else {
             throw EventCatalogueError(.unknownEventType, typeName: typeName, "\(typeName) is not a catalogued event message")

@@ -33,10 +33,7 @@ public struct CRMService<Log: EventLog>: Sendable {
     ///   `holding_cap_reached` when the owner is full.
     public func createCustomer(_ customer: NewCustomer, actor: String, occurredAt: Date? = nil) async throws -> String {
         let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
-        var keys = [try DedupKey(.company, normalizing: customer.name)]
-        if !customer.creditCode.isEmpty { keys.append(try DedupKey(.creditCode, normalizing: customer.creditCode)) }
-        if !customer.phone.isEmpty { keys.append(try DedupKey(.phone, normalizing: customer.phone)) }
-        if !customer.email.isEmpty { keys.append(try DedupKey(.email, normalizing: customer.email)) }
+        let keys = try dedupKeys(name: customer.name, creditCode: customer.creditCode, phone: customer.phone, email: customer.email)
 
         let customerID = UUID.timeOrdered().uuidString.lowercased()
         let stream = try StreamName(category: "customer", id: customerID)
@@ -73,12 +70,12 @@ public struct CRMService<Log: EventLog>: Sendable {
     }
 
     /// The refusal for a taken dedup key: which customer holds it and who owns that one.
-    private func duplicate(of error: EventStoreError) async throws -> DomainError {
+    func duplicate(of error: EventStoreError) async throws -> DomainError {
         let key = error.key ?? ""
         let holder = error.stream ?? ""
         var facts = ["key": key, "existing": holder]
         guard let stream = try? StreamName(holder), stream.category == "customer" else {
-            return DomainError(.duplicateCustomer, "\(key) is already used by \(holder)", facts: facts)
+            return DomainError(.duplicateLead, "\(key) is already used by \(holder)", facts: facts)
         }
         let (state, _) = try await loadCustomer(String(stream.id))
         let owner = state.owner.map { "owned by \($0)" } ?? "in the public pool"
@@ -207,7 +204,7 @@ public struct CRMService<Log: EventLog>: Sendable {
     }
 
     /// Decodes a stream's events in order and returns the version to expect when appending.
-    private func replay(_ stream: StreamName, _ apply: (any SwiftProtobuf.Message, Date) -> Void) async throws -> ExpectedVersion {
+    func replay(_ stream: StreamName, _ apply: (any SwiftProtobuf.Message, Date) -> Void) async throws -> ExpectedVersion {
         let events = try await log.readStream(stream, from: 0, direction: .forward, limit: .max)
         for recorded in events {
             let message = try catalogue.decode(typeName: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
@@ -227,7 +224,7 @@ public struct CRMService<Log: EventLog>: Sendable {
 
     // MARK: - Events
 
-    private func event(_ message: some SwiftProtobuf.Message, _ context: CommandContext) throws -> EventData {
+    func event(_ message: any SwiftProtobuf.Message, _ context: CommandContext) throws -> EventData {
         let encoded = try catalogue.encode(message)
         return EventData(
             type: encoded.typeName,
@@ -237,6 +234,16 @@ public struct CRMService<Log: EventLog>: Sendable {
         )
     }
 
-    private func customerStream(_ id: String) throws -> StreamName { try StreamName(category: "customer", id: id) }
-    private func repStream(_ id: String) throws -> StreamName { try StreamName(category: "rep", id: id) }
+    func customerStream(_ id: String) throws -> StreamName { try StreamName(category: "customer", id: id) }
+    func repStream(_ id: String) throws -> StreamName { try StreamName(category: "rep", id: id) }
+    func leadStream(_ id: String) throws -> StreamName { try StreamName(category: "lead", id: id) }
+
+    /// The dedup keys of a company: its name always, the others when given.
+    func dedupKeys(name: String, creditCode: String, phone: String, email: String) throws -> [DedupKey] {
+        var keys = [try DedupKey(.company, normalizing: name)]
+        if !creditCode.isEmpty { keys.append(try DedupKey(.creditCode, normalizing: creditCode)) }
+        if !phone.isEmpty { keys.append(try DedupKey(.phone, normalizing: phone)) }
+        if !email.isEmpty { keys.append(try DedupKey(.email, normalizing: email)) }
+        return keys
+    }
 }

@@ -1,0 +1,93 @@
+public import CRMSchema
+import Foundation
+
+/// The lead lifecycle: assign, qualify, disqualify, convert.
+///
+/// Creation is decided where the dedup keys are reserved (the service); these decisions take
+/// the folded lead and return its next event, or refuse with a ``DomainError``.
+public enum LeadDecisions {
+    /// Assigns an open lead to a rep.
+    public static func assign(_ lead: LeadState, to repID: String) throws(DomainError) -> CRMLeadAssigned {
+        try requireOpen(lead)
+        var event = CRMLeadAssigned()
+        (event.leadID, event.fromOwnerID, event.toOwnerID) = (lead.leadID, lead.ownerID, repID)
+        return event
+    }
+
+    /// Marks an open lead as worth pursuing.
+    public static func qualify(_ lead: LeadState, note: String) throws(DomainError) -> CRMLeadQualified {
+        try requireOpen(lead)
+        var event = CRMLeadQualified()
+        (event.leadID, event.note) = (lead.leadID, note)
+        return event
+    }
+
+    /// Closes a lead as not worth pursuing; the reason is required, for the churn reports.
+    public static func disqualify(_ lead: LeadState, reason: String) throws(DomainError) -> CRMLeadDisqualified {
+        try requireOpen(lead)
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DomainError(.reasonRequired, "say why lead \(lead.leadID) is disqualified")
+        }
+        var event = CRMLeadDisqualified()
+        (event.leadID, event.reason) = (lead.leadID, reason)
+        return event
+    }
+
+    /// What converting a qualified lead produces: the customer, its first contact and the
+    /// opportunity, all appended with the `LeadConverted` in one append.
+    public struct Conversion: Sendable, Hashable {
+        public var converted: CRMLeadConverted
+        public var customer: CRMCustomerCreated
+        public var contact: CRMContactAdded
+        public var opportunity: CRMOpportunityOpened
+    }
+
+    /// Converts a qualified lead into a customer (owned by the lead's rep, or by `actor` when
+    /// unassigned), a contact and an opportunity at `stageID`.
+    public static func convert(
+        _ lead: LeadState,
+        customerID: String,
+        contactID: String,
+        opportunityID: String,
+        opportunityName: String,
+        amount: CRMMoney,
+        stageID: String,
+        actor: String
+    ) throws(DomainError) -> Conversion {
+        try requireExists(lead)
+        guard lead.status == .qualified else {
+            if lead.isClosed { try requireOpen(lead) }
+            throw DomainError(.leadNotQualified, "lead \(lead.leadID) is \(lead.status.rawValue); qualify it before converting", facts: ["status": lead.status.rawValue])
+        }
+        let owner = lead.ownerID.isEmpty ? actor : lead.ownerID
+        var converted = CRMLeadConverted()
+        (converted.leadID, converted.customerID, converted.contactID, converted.opportunityID) = (lead.leadID, customerID, contactID, opportunityID)
+        var customer = CRMCustomerCreated()
+        customer.customerID = customerID
+        customer.name = lead.created.companyName
+        (customer.creditCode, customer.phone, customer.email) = (lead.created.creditCode, lead.created.phone, lead.created.email)
+        (customer.source, customer.ownerID, customer.leadID) = (lead.created.source, owner, lead.leadID)
+        var contact = CRMContactAdded()
+        (contact.contactID, contact.customerID, contact.name) = (contactID, customerID, lead.created.contactName)
+        (contact.phone, contact.email) = (lead.created.phone, lead.created.email)
+        var opportunity = CRMOpportunityOpened()
+        (opportunity.opportunityID, opportunity.customerID, opportunity.name) = (opportunityID, customerID, opportunityName)
+        (opportunity.amount, opportunity.stageID, opportunity.ownerID) = (amount, stageID, owner)
+        return Conversion(converted: converted, customer: customer, contact: contact, opportunity: opportunity)
+    }
+
+    private static func requireExists(_ lead: LeadState) throws(DomainError) {
+        guard lead.status != .absent else {
+            throw DomainError(.leadNotFound, "no lead \(lead.leadID)", facts: ["lead": lead.leadID])
+        }
+    }
+
+    private static func requireOpen(_ lead: LeadState) throws(DomainError) {
+        try requireExists(lead)
+        guard !lead.isClosed else {
+            var facts = ["status": lead.status.rawValue]
+            if !lead.customerID.isEmpty { facts["customer"] = lead.customerID }
+            throw DomainError(.leadClosed, "lead \(lead.leadID) is \(lead.status.rawValue) and takes no more changes", facts: facts)
+        }
+    }
+}
