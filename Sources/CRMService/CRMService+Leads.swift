@@ -86,7 +86,7 @@ extension CRMService {
         occurredAt: Date? = nil
     ) async throws -> (customerID: String, contactID: String, opportunityID: String) {
         let (customerID, contactID, opportunityID) = (newID(), newID(), newID())
-        for _ in 0..<Self.maxAttempts {
+        return try await retryingOnConflict("converting lead \(leadID)") {
             let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
             let (lead, leadVersion) = try await loadLead(leadID)
             let conversion = try LeadDecisions.convert(
@@ -112,14 +112,9 @@ extension CRMService {
                 reserving: keys.map { ($0, customer) },
                 releasing: try keys.map { ($0, try leadStream(leadID)) }
             )
-            do {
-                _ = try await log.append(request)
-                return (customerID, contactID, opportunityID)
-            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
-                continue
-            }
+            _ = try await log.append(request)
+            return (customerID, contactID, opportunityID)
         }
-        throw EventStoreError(.wrongExpectedVersion, "converting lead \(leadID) lost \(Self.maxAttempts) races")
     }
 
     private func decideOnLead(
@@ -128,17 +123,12 @@ extension CRMService {
         occurredAt: Date?,
         decide: (LeadState, CommandContext) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        for _ in 0..<Self.maxAttempts {
+        try await retryingOnConflict("the change to lead \(leadID)") {
             let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
             let (lead, version) = try await loadLead(leadID)
             let decided = try decide(lead, context)
-            do {
-                return try await log.append(to: try leadStream(leadID), expecting: version, [try event(decided, context)])
-            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
-                continue
-            }
+            return try await log.append(to: try leadStream(leadID), expecting: version, [try event(decided, context)])
         }
-        throw EventStoreError(.wrongExpectedVersion, "the change to lead \(leadID) lost \(Self.maxAttempts) races")
     }
 
     func loadLead(_ leadID: String) async throws -> (LeadState, ExpectedVersion) {

@@ -48,7 +48,7 @@ public struct CRMService<Log: EventLog>: Sendable {
         created.ownerID = customer.ownerID
         let reservations = try keys.map { (key: try UniqueKey($0.uniqueKey), owner: stream) }
 
-        for _ in 0..<Self.maxAttempts {
+        return try await retryingOnConflict("creating the customer") {
             var appends = [StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])]
             if !customer.ownerID.isEmpty {
                 let (holdings, version) = try await loadHoldings(of: customer.ownerID)
@@ -62,11 +62,8 @@ public struct CRMService<Log: EventLog>: Sendable {
                 return customerID
             } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
                 throw try await duplicate(of: error)
-            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
-                continue
             }
         }
-        throw EventStoreError(.wrongExpectedVersion, "creating the customer lost \(Self.maxAttempts) races for the owner's holdings")
     }
 
     /// The refusal for a taken dedup key: which customer holds it and who owns that one.
@@ -140,7 +137,7 @@ public struct CRMService<Log: EventLog>: Sendable {
         occurredAt: Date?,
         decide: (CustomerOwnership, CommandContext) async throws -> (CRMCustomerOwnershipChanged, [String: ExpectedVersion])
     ) async throws -> AppendResult {
-        for _ in 0..<Self.maxAttempts {
+        try await retryingOnConflict("the ownership change of \(customerID)") {
             let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
             let (customer, version) = try await loadCustomer(customerID)
             let (change, readVersions) = try await decide(customer, context)
@@ -149,13 +146,8 @@ public struct CRMService<Log: EventLog>: Sendable {
                 let entry = RepHoldings.entry(change, gained: gained)
                 appends.append(StreamAppend(stream: try repStream(rep), expectedVersion: readVersions[rep] ?? .any, events: [try event(entry, context)]))
             }
-            do {
-                return try await log.append(AppendRequest(appends))
-            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
-                continue
-            }
+            return try await log.append(AppendRequest(appends))
         }
-        throw EventStoreError(.wrongExpectedVersion, "the ownership change of \(customerID) lost \(Self.maxAttempts) races")
     }
 
     // MARK: - Follow-ups
@@ -174,6 +166,22 @@ public struct CRMService<Log: EventLog>: Sendable {
         if logged.followUpID.isEmpty { logged.followUpID = UUID.timeOrdered().uuidString.lowercased() }
         // A follow-up conflicts with no other change, so it needs only an existing stream.
         return try await log.append(to: stream, expecting: .exists, [try event(logged, context)])
+    }
+
+    // MARK: - Races
+
+    /// Runs `attempt` (load, decide, append with the versions read) until its append does not
+    /// conflict: a conflict means another command changed a stream it read, so it decides
+    /// again on the new state, and is refused if its decision no longer holds.
+    func retryingOnConflict<T>(_ what: String, _ attempt: () async throws -> T) async throws -> T {
+        for _ in 0..<Self.maxAttempts {
+            do {
+                return try await attempt()
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+                continue
+            }
+        }
+        throw EventStoreError(.wrongExpectedVersion, "\(what) lost \(Self.maxAttempts) races for the streams it reads; try again")
     }
 
     // MARK: - Loading

@@ -154,6 +154,25 @@ struct CRMServiceTests {
         await log.close()
     }
 
+    @Test("a customer created with an owner counts against that owner's holding cap")
+    func createOwned() async throws {
+        let (crm, log) = try service()
+        var rules = CRMPoolRulesConfigured()
+        (rules.dailyClaimLimit, rules.holdingCap) = (10, 2)
+        try await crm.configurePoolRules(rules, actor: "admin")
+        for index in 0..<2 {
+            var owned = NewCustomer(name: "自有客户\(index)有限公司")
+            owned.ownerID = "rep-1"
+            _ = try await crm.createCustomer(owned, actor: "rep-1")
+        }
+        var third = NewCustomer(name: "第三个有限公司")
+        third.ownerID = "rep-1"
+        let full = await #expect(throws: DomainError.self) { try await crm.createCustomer(third, actor: "rep-1") }
+        #expect(full?.code == .holdingCapReached)
+        #expect(try log.readStream(StreamName("rep-rep-1")).count == 2)
+        await log.close()
+    }
+
     @Test("release and transfer: only the owner releases as a rep; a transfer names both reps")
     func releaseAndTransfer() async throws {
         let (crm, log) = try service()
