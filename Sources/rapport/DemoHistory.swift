@@ -1,8 +1,9 @@
 import EventStore
 import Foundation
 
-/// A small, deterministic CRM-shaped history: leads become customers, reps follow up, some
-/// deals close and are paid. Payloads are JSON here; the CRM schemas replace them later.
+/// A small, deterministic CRM-shaped history: customers are claimed, reps follow up, some
+/// deals close and are paid. Its events are JSON under `demo.*` types, so they never pass for
+/// the `crm.v1` protobuf events of the catalogue; the workload generator replaces it.
 struct DemoHistory {
     var customers: Int
 
@@ -31,16 +32,16 @@ struct DemoHistory {
                 )
             }
             var events = try [
-                event("crm.v1.CustomerCreated", ["name": "Customer \(id) Ltd", "region": ["North", "East", "South", "West"][index % 4]]),
-                event("crm.v1.CustomerClaimed", ["owner": rep]),
+                event("demo.CustomerCreated", ["name": "Customer \(id) Ltd", "region": ["North", "East", "South", "West"][index % 4]]),
+                event("demo.CustomerClaimed", ["owner": rep]),
             ]
             for _ in 0..<(1 + generator.next() % 6) {
-                events.append(try event("crm.v1.FollowUpLogged", ["channel": ["call", "visit", "email", "im"][Int(generator.next() % 4)], "note": "talked about next quarter's order"]))
+                events.append(try event("demo.FollowUpLogged", ["channel": ["call", "visit", "email", "im"][Int(generator.next() % 4)], "note": "talked about next quarter's order"]))
             }
             if generator.next() % 3 == 0 {
                 let amount = String(10_000 + generator.next() % 90_000)
-                events.append(try event("crm.v1.ContractSigned", ["amount": amount, "currency": "CNY"]))
-                events.append(try event("crm.v1.PaymentReceived", ["amount": amount, "currency": "CNY", "method": "bank_transfer"]))
+                events.append(try event("demo.ContractSigned", ["amount": amount, "currency": "CNY"]))
+                events.append(try event("demo.PaymentReceived", ["amount": amount, "currency": "CNY", "method": "bank_transfer"]))
             }
             batch.append(StreamAppend(stream: customer, expectedVersion: .noStream, events: events))
             keys.append((try UniqueKey("company:customer \(id) ltd"), customer))
