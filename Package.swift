@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: - System libraries
@@ -110,13 +111,16 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMDomainTests",
-            dependencies: ["CRMDomain", "CRMSchema"],
+            dependencies: ["CRMDomain", "CRMSchema", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CRMServiceTests",
-            dependencies: ["CRMService", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport"],
+            dependencies: [
+                "CRMService", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

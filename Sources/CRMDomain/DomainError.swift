@@ -39,6 +39,38 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let holdingCapReached = Code(rawValue: "holding_cap_reached")
         /// The rep released this customer too recently to claim it back.
         public static let previousOwnerCooldown = Code(rawValue: "previous_owner_cooldown")
+        /// A required field is blank; `field` names it.
+        public static let fieldRequired = Code(rawValue: "field_required")
+        /// A field holds a value the rule does not accept; `field` names it.
+        public static let invalidValue = Code(rawValue: "invalid_value")
+        /// The command would change nothing (same team, same role, same stage).
+        public static let noChange = Code(rawValue: "no_change")
+        /// The user does not exist.
+        public static let userNotFound = Code(rawValue: "user_not_found")
+        /// The user has been deactivated.
+        public static let userInactive = Code(rawValue: "user_inactive")
+        /// The user's role owns no customers (admin, finance, auditor).
+        public static let roleCannotOwnCustomers = Code(rawValue: "role_cannot_own_customers")
+        /// The actor may not act on this user or their customers.
+        public static let outsideScope = Code(rawValue: "outside_scope")
+        /// A user with this email address exists.
+        public static let duplicateUser = Code(rawValue: "duplicate_user")
+        /// The team does not exist.
+        public static let teamNotFound = Code(rawValue: "team_not_found")
+        /// A team with this name exists.
+        public static let duplicateTeam = Code(rawValue: "duplicate_team")
+        /// The contact does not exist on this customer.
+        public static let contactNotFound = Code(rawValue: "contact_not_found")
+        /// The pipeline configuration is malformed (no stages, repeated ids or orders, …).
+        public static let invalidPipeline = Code(rawValue: "invalid_pipeline")
+        /// The stage is not in the pipeline in force.
+        public static let unknownStage = Code(rawValue: "unknown_stage")
+        /// The opportunity does not exist.
+        public static let opportunityNotFound = Code(rawValue: "opportunity_not_found")
+        /// The opportunity was won or lost; reopen it first.
+        public static let opportunityClosed = Code(rawValue: "opportunity_closed")
+        /// The opportunity is open, so there is nothing to reopen.
+        public static let opportunityOpen = Code(rawValue: "opportunity_open")
     }
 
     /// The reason.

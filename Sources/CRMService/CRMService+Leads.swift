@@ -1,5 +1,5 @@
 public import CRMDomain
-public import CRMSchema
+import CRMSchema
 public import EventStore
 public import Foundation
 import SwiftProtobuf
@@ -35,9 +35,9 @@ extension CRMService {
     /// - Throws: `DedupKeyError` for malformed keys; `DomainError` `duplicate_lead` or
     ///   `duplicate_customer`, naming the holder.
     public func createLead(_ lead: NewLead, actor: String, occurredAt: Date? = nil) async throws -> String {
-        let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
+        let context = try context(actor, occurredAt)
         let keys = try dedupKeys(name: lead.companyName, creditCode: lead.creditCode, phone: lead.phone, email: lead.email)
-        let leadID = UUID.timeOrdered().uuidString.lowercased()
+        let leadID = newID()
         let stream = try leadStream(leadID)
         var created = CRMLeadCreated()
         (created.leadID, created.companyName, created.contactName) = (leadID, lead.companyName, lead.contactName)
@@ -46,18 +46,17 @@ extension CRMService {
         created.creditCode = keys.first { $0.kind == .creditCode }?.value ?? ""
         (created.source, created.campaignID, created.ownerID) = (lead.source, lead.campaignID, lead.ownerID)
         let reservations = try keys.map { (key: try UniqueKey($0.uniqueKey), owner: stream) }
-        do {
-            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])], reserving: reservations))
-        } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
-            throw try await duplicate(of: error)
-        }
+        try await appendRefusingDuplicates(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])], reserving: reservations))
         return leadID
     }
 
     /// Assigns a lead to a rep.
+    ///
+    /// - Throws: `DomainError` as ``LeadDecisions/assign(_:to:)``.
     @discardableResult
     public func assignLead(_ leadID: String, to repID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead, _ in try LeadDecisions.assign(lead, to: repID) }
+        let rep = try await loadUser(repID).0
+        return try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead, _ in try LeadDecisions.assign(lead, to: rep) }
     }
 
     /// Qualifies a lead.
@@ -77,25 +76,24 @@ extension CRMService {
     /// also moves the lead's dedup keys to the customer.
     ///
     /// - Returns: the ids of the customer, contact and opportunity.
+    /// - Throws: `DomainError` as
+    ///   ``LeadDecisions/convert(_:customerID:contactID:opportunityID:opportunity:owner:rules:pipeline:)``.
     public func convertLead(
         _ leadID: String,
-        opportunityName: String,
-        amount: CRMMoney,
-        stageID: String,
+        opportunity: OpportunityDecisions.NewOpportunity,
         actor: String,
         occurredAt: Date? = nil
     ) async throws -> (customerID: String, contactID: String, opportunityID: String) {
         let (customerID, contactID, opportunityID) = (newID(), newID(), newID())
+        let context = try context(actor, occurredAt)
         return try await retryingOnConflict("converting lead \(leadID)") {
-            let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
             let (lead, leadVersion) = try await loadLead(leadID)
+            let ownerID = LeadDecisions.convertingOwner(of: lead, actor: actor)
+            let (owner, ownerVersion) = try await loadUser(ownerID)
             let conversion = try LeadDecisions.convert(
-                lead, customerID: customerID, contactID: contactID, opportunityID: opportunityID,
-                opportunityName: opportunityName, amount: amount, stageID: stageID, actor: actor
+                lead, customerID: customerID, contactID: contactID, opportunityID: opportunityID, opportunity: opportunity,
+                owner: owner, rules: try await poolRules(at: context.occurredAt), pipeline: try await pipeline(at: context.occurredAt)
             )
-            let owner = conversion.customer.ownerID
-            let (holdings, holdingsVersion) = try await loadHoldings(of: owner)
-            try PoolDecisions.requireRoom(holdings, rules: try await poolRules(at: context.occurredAt))
             var entry = CRMRepHoldingChanged()
             (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
 
@@ -106,8 +104,8 @@ extension CRMService {
                 [
                     StreamAppend(stream: try leadStream(leadID), expectedVersion: leadVersion, events: [try event(conversion.converted, context)]),
                     StreamAppend(stream: customer, expectedVersion: .noStream, events: [try event(conversion.customer, context), try event(conversion.contact, context)]),
-                    StreamAppend(stream: try StreamName(category: "opportunity", id: opportunityID), expectedVersion: .noStream, events: [try event(conversion.opportunity, context)]),
-                    StreamAppend(stream: try repStream(owner), expectedVersion: holdingsVersion, events: [try event(entry, context)]),
+                    StreamAppend(stream: try opportunityStream(opportunityID), expectedVersion: .noStream, events: [try event(conversion.opportunity, context)]),
+                    StreamAppend(stream: try userStream(ownerID), expectedVersion: ownerVersion, events: [try event(entry, context)]),
                 ],
                 reserving: keys.map { ($0, customer) },
                 releasing: try keys.map { ($0, try leadStream(leadID)) }
@@ -123,8 +121,8 @@ extension CRMService {
         occurredAt: Date?,
         decide: (LeadState, CommandContext) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        try await retryingOnConflict("the change to lead \(leadID)") {
-            let context = try CommandContext(actor: actor, occurredAt: occurredAt, now: clock.now())
+        let context = try context(actor, occurredAt)
+        return try await retryingOnConflict("the change to lead \(leadID)") {
             let (lead, version) = try await loadLead(leadID)
             let decided = try decide(lead, context)
             return try await log.append(to: try leadStream(leadID), expecting: version, [try event(decided, context)])
@@ -132,10 +130,6 @@ extension CRMService {
     }
 
     func loadLead(_ leadID: String) async throws -> (LeadState, ExpectedVersion) {
-        var state = LeadState(leadID: leadID)
-        let version = try await replay(try leadStream(leadID)) { message, _ in state.apply(message) }
-        return (state, version)
+        try await load(try leadStream(leadID), into: LeadState(leadID: leadID)) { lead, message, _ in lead.apply(message) }
     }
-
-    private func newID() -> String { UUID.timeOrdered().uuidString.lowercased() }
 }

@@ -54,6 +54,9 @@ public struct UniqueKey: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Events to append to one stream, with what the stream must look like first.
+///
+/// With no events it is only a condition: the append goes ahead only if the stream is at
+/// the expected version, which guards a decision on a stream that was read but not written.
 public struct StreamAppend: Sendable {
     /// The stream.
     public var stream: StreamName

@@ -74,6 +74,11 @@ extension LogStorage {
         positions.reserveCapacity(request.eventCount)
         var streamVersions: [StreamName: UInt64] = [:]
         for (append, current) in zip(request.streams, startVersions) {
+            // A stream with no events was only a condition: its version stays as it was.
+            guard !append.events.isEmpty else {
+                if let current { streamVersions[append.stream] = current }
+                continue
+            }
             var version = current.map { $0 + 1 } ?? 0
             for event in append.events {
                 chain.position += 1

@@ -8,13 +8,7 @@ import Testing
 
 @Suite("Lead lifecycle over a real log")
 struct LeadLifecycleTests {
-    let directory = TemporaryDirectory("leads")
-    let clock = TestClock(Date(timeIntervalSince1970: 1_772_416_800))
-
-    private func service() throws -> (CRMService<LMDBEventLog>, LMDBEventLog) {
-        let log = try openTestLog(directory)
-        return (CRMService(log: log, clock: clock), log)
-    }
+    let amount = CRMMoney(minorUnits: 500_000_00, currency: "CNY")
 
     private func newLead() -> NewLead {
         var lead = NewLead(companyName: "深圳市前海微众科技有限公司")
@@ -27,13 +21,23 @@ struct LeadLifecycleTests {
 
     @Test("a qualified lead converts into customer, contact and opportunity in one append, and its dedup keys move")
     func convert() async throws {
-        let (crm, log) = try service()
-        let leadID = try await crm.createLead(newLead(), actor: "rep-1")
-        try await crm.assignLead(leadID, to: "rep-2", actor: "manager-1")
-        try await crm.qualifyLead(leadID, note: "budget confirmed", actor: "rep-2")
+        let world = try CRMWorld("leads")
+        let (crm, log) = (world.crm, world.log)
+        let (rep1, rep2) = (try await world.user("rep1"), try await world.user("rep2"))
+        let leadID = try await crm.createLead(newLead(), actor: rep1)
+        let toAuditor = await #expect(throws: DomainError.self) {
+            try await crm.assignLead(leadID, to: try await world.user("auditor", role: .auditor), actor: "manager")
+        }
+        #expect(toAuditor?.code == .roleCannotOwnCustomers)
+        try await crm.assignLead(leadID, to: rep2, actor: "manager")
+        try await crm.qualifyLead(leadID, note: "budget confirmed", actor: rep2)
         let before = try log.head().position
-        let amount = CRMMoney.with { ($0.minorUnits, $0.currency) = (500_000_00, "CNY") }
-        let ids = try await crm.convertLead(leadID, opportunityName: "First order", amount: amount, stageID: "proposal", actor: "rep-2")
+        var opportunity = OpportunityDecisions.NewOpportunity(name: "First order", amount: amount)
+        opportunity.stageID = "nowhere"
+        let unknownStage = await #expect(throws: DomainError.self) { try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2) }
+        #expect(unknownStage?.code == .unknownStage)
+        opportunity.stageID = "proposal"
+        let ids = try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2)
 
         let appended = try log.readAll(from: before + 1)
         #expect(appended.map(\.type) == [
@@ -41,29 +45,30 @@ struct LeadLifecycleTests {
         ])
         #expect(Set(appended.map(\.recordedAt)).count == 1, "one atomic append")
         let customer = try CRMCustomerCreated(serializedBytes: appended[1].payload)
-        #expect(customer.ownerID == "rep-2")
+        #expect(customer.ownerID == rep2)
         #expect(customer.leadID == leadID)
         #expect(customer.phone == "+8675588886666")
         let contact = try CRMContactAdded(serializedBytes: appended[2].payload)
         #expect((contact.customerID, contact.name, contact.email) == (ids.customerID, "李娜", "li.na@example.cn"))
-        let opportunity = try CRMOpportunityOpened(serializedBytes: appended[3].payload)
-        #expect(opportunity.amount == amount)
+        let opened = try CRMOpportunityOpened(serializedBytes: appended[3].payload)
+        #expect((opened.amount, opened.stageID, opened.ownerID, opened.customerID) == (amount, "proposal", rep2, ids.customerID))
         #expect(try log.owner(of: UniqueKey("phone:+8675588886666")) == StreamName(category: "customer", id: ids.customerID))
 
         let again = await #expect(throws: DomainError.self) {
-            try await crm.convertLead(leadID, opportunityName: "x", amount: amount, stageID: "proposal", actor: "rep-2")
+            try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2)
         }
         #expect(again?.code == .leadClosed)
         #expect(again?.facts["customer"] == ids.customerID)
-        let duplicate = await #expect(throws: DomainError.self) { try await crm.createLead(newLead(), actor: "rep-3") }
+        let duplicate = await #expect(throws: DomainError.self) { try await crm.createLead(newLead(), actor: "rep3") }
         #expect(duplicate?.code == .duplicateCustomer)
-        #expect(duplicate?.facts["owner"] == "rep-2")
-        await log.close()
+        #expect(duplicate?.facts["owner"] == rep2)
+        await world.close()
     }
 
     @Test("a lead cannot duplicate another lead; unqualified and disqualified leads refuse conversion")
     func refusals() async throws {
-        let (crm, log) = try service()
+        let world = try CRMWorld("leads")
+        let crm = world.crm
         let leadID = try await crm.createLead(newLead(), actor: "rep-1")
         var sameEmail = NewLead(companyName: "Another Name Ltd")
         sameEmail.email = "li.na@example.cn"
@@ -71,9 +76,8 @@ struct LeadLifecycleTests {
         #expect(duplicate?.code == .duplicateLead)
         #expect(duplicate?.facts["existing"] == "lead-\(leadID)")
 
-        let amount = CRMMoney()
         let unqualified = await #expect(throws: DomainError.self) {
-            try await crm.convertLead(leadID, opportunityName: "x", amount: amount, stageID: "s", actor: "rep-1")
+            try await crm.convertLead(leadID, opportunity: .init(name: "x", amount: amount), actor: "rep-1")
         }
         #expect(unqualified?.code == .leadNotQualified)
         let noReason = await #expect(throws: DomainError.self) { try await crm.disqualifyLead(leadID, reason: "  ", actor: "rep-1") }
@@ -83,6 +87,6 @@ struct LeadLifecycleTests {
         #expect(closed?.code == .leadClosed)
         let missing = await #expect(throws: DomainError.self) { try await crm.qualifyLead("nobody", actor: "rep-1") }
         #expect(missing?.code == .leadNotFound)
-        await log.close()
+        await world.close()
     }
 }

@@ -88,6 +88,37 @@ struct AppendTests {
         await log.close()
     }
 
+    @Test("a stream with no events is a condition: checked, never written")
+    func conditionOnlyStream() async throws {
+        let log = try openTestLog(directory)
+        let customer = stream("customer-1")
+        try await log.append(to: customer, [testEvent(), testEvent()])
+        let guarded = try await log.append(
+            AppendRequest([
+                StreamAppend(stream: stream("opportunity-1"), expectedVersion: .noStream, events: [testEvent()]),
+                StreamAppend(stream: customer, expectedVersion: .exact(1), events: []),
+                StreamAppend(stream: stream("customer-absent"), expectedVersion: .noStream, events: []),
+            ])
+        )
+        #expect(guarded.positions == [3])
+        #expect(guarded.streamVersions == [stream("opportunity-1"): 0, customer: 1])
+        #expect(try log.readStream(customer).count == 2)
+        #expect(try log.currentVersion(of: stream("customer-absent")) == nil)
+
+        try await log.append(to: customer, [testEvent()])
+        let stale = await #expect(throws: EventStoreError.self) {
+            try await log.append(
+                AppendRequest([
+                    StreamAppend(stream: stream("opportunity-2"), expectedVersion: .noStream, events: [testEvent()]),
+                    StreamAppend(stream: customer, expectedVersion: .exact(1), events: []),
+                ])
+            )
+        }
+        #expect(stale?.code == .wrongExpectedVersion)
+        #expect(try log.currentVersion(of: stream("opportunity-2")) == nil)
+        await log.close()
+    }
+
     @Test("retrying an append with the same event ids returns the original positions")
     func idempotentRetry() async throws {
         let log = try openTestLog(directory)

@@ -7,10 +7,14 @@ import Foundation
 /// the folded lead and return its next event, or refuse with a ``DomainError``.
 public enum LeadDecisions {
     /// Assigns an open lead to a rep.
-    public static func assign(_ lead: LeadState, to repID: String) throws(DomainError) -> CRMLeadAssigned {
+    ///
+    /// - Throws: `lead_not_found`; `lead_closed`; for the rep `user_not_found`,
+    ///   `user_inactive`, `role_cannot_own_customers`.
+    public static func assign(_ lead: LeadState, to rep: UserState) throws(DomainError) -> CRMLeadAssigned {
         try requireOpen(lead)
+        try UserDecisions.requireCanOwnCustomers(rep)
         var event = CRMLeadAssigned()
-        (event.leadID, event.fromOwnerID, event.toOwnerID) = (lead.leadID, lead.ownerID, repID)
+        (event.leadID, event.fromOwnerID, event.toOwnerID) = (lead.leadID, lead.ownerID, rep.userID)
         return event
     }
 
@@ -42,38 +46,51 @@ public enum LeadDecisions {
         public var opportunity: CRMOpportunityOpened
     }
 
-    /// Converts a qualified lead into a customer (owned by the lead's rep, or by `actor` when
-    /// unassigned), a contact and an opportunity at `stageID`.
+    /// Who owns what a lead converts into: its assigned rep, or the converting user when
+    /// it is unassigned.
+    public static func convertingOwner(of lead: LeadState, actor: String) -> String {
+        lead.ownerID.isEmpty ? actor : lead.ownerID
+    }
+
+    /// Converts a qualified lead into a customer owned by `owner` (see
+    /// ``convertingOwner(of:actor:)``), a contact and an opportunity.
+    ///
+    /// - Throws: `lead_not_found`; `lead_closed`; `lead_not_qualified`; for the owner
+    ///   `user_not_found`, `user_inactive`, `role_cannot_own_customers`,
+    ///   `holding_cap_reached`; for the opportunity as
+    ///   ``OpportunityDecisions/open(_:id:customer:pipeline:)``.
     public static func convert(
         _ lead: LeadState,
         customerID: String,
         contactID: String,
         opportunityID: String,
-        opportunityName: String,
-        amount: CRMMoney,
-        stageID: String,
-        actor: String
+        opportunity: OpportunityDecisions.NewOpportunity,
+        owner: UserState,
+        rules: PoolRules,
+        pipeline: Pipeline
     ) throws(DomainError) -> Conversion {
         try requireExists(lead)
         guard lead.status == .qualified else {
             if lead.isClosed { try requireOpen(lead) }
             throw DomainError(.leadNotQualified, "lead \(lead.leadID) is \(lead.status.rawValue); qualify it before converting", facts: ["status": lead.status.rawValue])
         }
-        let owner = lead.ownerID.isEmpty ? actor : lead.ownerID
+        try UserDecisions.requireCanOwnCustomers(owner)
+        try PoolDecisions.requireRoom(owner.holdings, rules: rules)
         var converted = CRMLeadConverted()
         (converted.leadID, converted.customerID, converted.contactID, converted.opportunityID) = (lead.leadID, customerID, contactID, opportunityID)
         var customer = CRMCustomerCreated()
         customer.customerID = customerID
         customer.name = lead.created.companyName
         (customer.creditCode, customer.phone, customer.email) = (lead.created.creditCode, lead.created.phone, lead.created.email)
-        (customer.source, customer.ownerID, customer.leadID) = (lead.created.source, owner, lead.leadID)
+        (customer.source, customer.ownerID, customer.leadID) = (lead.created.source, owner.userID, lead.leadID)
         var contact = CRMContactAdded()
-        (contact.contactID, contact.customerID, contact.name) = (contactID, customerID, lead.created.contactName)
+        (contact.contactID, contact.customerID) = (contactID, customerID)
+        contact.name = lead.created.contactName
         (contact.phone, contact.email) = (lead.created.phone, lead.created.email)
-        var opportunity = CRMOpportunityOpened()
-        (opportunity.opportunityID, opportunity.customerID, opportunity.name) = (opportunityID, customerID, opportunityName)
-        (opportunity.amount, opportunity.stageID, opportunity.ownerID) = (amount, stageID, owner)
-        return Conversion(converted: converted, customer: customer, contact: contact, opportunity: opportunity)
+        var state = CustomerState(customerID: customerID)
+        state.apply(customer, occurredAt: .distantPast)
+        let opened = try OpportunityDecisions.open(opportunity, id: opportunityID, customer: state, pipeline: pipeline)
+        return Conversion(converted: converted, customer: customer, contact: contact, opportunity: opened)
     }
 
     private static func requireExists(_ lead: LeadState) throws(DomainError) {

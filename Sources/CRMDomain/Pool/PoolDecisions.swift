@@ -10,16 +10,19 @@ import SwiftProtobuf
 public enum PoolDecisions {
     /// A rep claims a customer from the pool.
     ///
-    /// - Throws: `customer_not_found`; `customer_already_owned` or `customer_owned_by_other_rep`
+    /// - Throws: for the rep `user_not_found`, `user_inactive`, `role_cannot_own_customers`;
+    ///   `customer_not_found`; `customer_already_owned` or `customer_owned_by_other_rep`
     ///   (with `owner` and `since`); `previous_owner_cooldown` (with `until`);
     ///   `daily_claim_limit_reached`; `holding_cap_reached`.
     public static func claim(
-        _ customer: CustomerOwnership,
-        by rep: RepHoldings,
+        _ customer: CustomerState,
+        by user: UserState,
         rules: PoolRules,
         context: CommandContext
     ) throws(DomainError) -> CRMCustomerOwnershipChanged {
-        try requireExists(customer)
+        try UserDecisions.requireCanOwnCustomers(user)
+        let rep = user.holdings
+        try CustomerDecisions.requireExists(customer)
         if let owner = customer.owner {
             let since = customer.ownerSince.map { $0.formatted(.iso8601) } ?? ""
             if owner == rep.repID {
@@ -54,52 +57,49 @@ public enum PoolDecisions {
         return change(customer, to: rep.repID, reason: .claimed, note: "")
     }
 
-    /// Who releases a customer to the pool.
-    public enum Releaser: Sendable, Hashable {
-        /// The owning rep, giving it up.
-        case owner
-        /// A manager of the owner's team (the caller has checked the scope).
-        case manager
-    }
-
-    /// Releases an owned customer to the pool.
+    /// Releases an owned customer to the pool: by its owner, or by an admin or a manager of
+    /// the owner's team (`owner` is the owning user's folded state).
     ///
     /// - Throws: `customer_not_found`; `customer_in_pool`; `not_customer_owner` when a rep
-    ///   releases another rep's customer.
+    ///   releases another rep's customer; `outside_scope` when a manager is not the owner's.
     public static func release(
-        _ customer: CustomerOwnership,
-        by releaser: Releaser,
-        note: String,
-        context: CommandContext
+        _ customer: CustomerState,
+        by actor: UserState,
+        owner: UserState,
+        note: String
     ) throws(DomainError) -> CRMCustomerOwnershipChanged {
-        let owner = try requireOwned(customer)
-        if releaser == .owner, owner != context.actor {
-            throw DomainError(
-                .notCustomerOwner,
-                "customer \(customer.customerID) is owned by \(owner), not by \(context.actor)",
-                facts: ["owner": owner]
-            )
-        }
-        return change(customer, to: nil, reason: releaser == .owner ? .releasedByRep : .releasedByManager, note: note)
+        let ownerID = try requireOwned(customer)
+        try requireActs(actor, on: customer, of: owner, acting: "release")
+        return change(customer, to: nil, reason: actor.userID == ownerID ? .releasedByRep : .releasedByManager, note: note)
     }
 
-    /// Moves an owned customer to another rep (a manager's decision; no daily limit applies,
-    /// the receiver's holding cap does).
+    /// Moves an owned customer to another rep: a manager's decision (an admin, or a manager
+    /// of both reps' team). No daily limit applies; the receiver's holding cap does.
     ///
-    /// - Throws: `customer_not_found`; `customer_in_pool`; `customer_already_owned` when the
-    ///   receiver owns it; `holding_cap_reached`.
+    /// - Throws: `customer_not_found`; `customer_in_pool`; `not_customer_owner` or
+    ///   `outside_scope` for an actor who does not manage both reps; for the receiver
+    ///   `user_not_found`, `user_inactive`, `role_cannot_own_customers`,
+    ///   `customer_already_owned`, `holding_cap_reached`.
     public static func transfer(
-        _ customer: CustomerOwnership,
-        to receiver: RepHoldings,
+        _ customer: CustomerState,
+        by actor: UserState,
+        owner: UserState,
+        to receiver: UserState,
         rules: PoolRules,
         note: String
     ) throws(DomainError) -> CRMCustomerOwnershipChanged {
-        let owner = try requireOwned(customer)
-        guard owner != receiver.repID else {
-            throw DomainError(.customerAlreadyOwned, "\(owner) owns customer \(customer.customerID) already", facts: ["owner": owner])
+        let ownerID = try requireOwned(customer)
+        try requireActs(actor, on: customer, of: owner, acting: "transfer")
+        // A rep may give up a customer, but only a manager decides who gets it.
+        guard actor.role != .salesRep, actor.manages(receiver) else {
+            throw UserDecisions.outsideScope(actor, acting: "hand customers to", on: receiver)
         }
-        try requireRoom(receiver, rules: rules)
-        return change(customer, to: receiver.repID, reason: .transferred, note: note)
+        try UserDecisions.requireCanOwnCustomers(receiver)
+        guard ownerID != receiver.userID else {
+            throw DomainError(.customerAlreadyOwned, "\(ownerID) owns customer \(customer.customerID) already", facts: ["owner": ownerID])
+        }
+        try requireRoom(receiver.holdings, rules: rules)
+        return change(customer, to: receiver.userID, reason: .transferred, note: note)
     }
 
     /// What the idle sweep does to one customer at `time`.
@@ -116,7 +116,7 @@ public enum PoolDecisions {
     ///
     /// Idempotent for a given time: once a customer is released or warned, sweeping it again
     /// at the same time decides nothing new.
-    public static func sweep(_ customer: CustomerOwnership, rules: PoolRules, at time: Date) -> SweepOutcome {
+    public static func sweep(_ customer: CustomerState, rules: PoolRules, at time: Date) -> SweepOutcome {
         guard let owner = customer.owner, let idleSince = customer.idleSince else { return .none }
         let idleDays = rules.idleDays(forLevel: customer.level)
         let releaseAt = idleSince.addingTimeInterval(Double(idleDays) * 86_400)
@@ -135,14 +135,22 @@ public enum PoolDecisions {
 
     // MARK: - Shared checks
 
-    private static func requireExists(_ customer: CustomerOwnership) throws(DomainError) {
-        guard customer.exists else {
-            throw DomainError(.customerNotFound, "no customer \(customer.customerID)", facts: ["customer": customer.customerID])
+    /// Refuses an actor who may not act on the customer of `owner`: the owner themselves, an
+    /// admin and the managers of the owner's team may.
+    private static func requireActs(_ actor: UserState, on customer: CustomerState, of owner: UserState, acting action: String) throws(DomainError) {
+        guard !actor.manages(owner) else { return }
+        if actor.isActive, actor.role == .manager {
+            throw UserDecisions.outsideScope(actor, acting: "\(action) the customers of", on: owner)
         }
+        throw DomainError(
+            .notCustomerOwner,
+            "customer \(customer.customerID) is owned by \(owner.userID), not by \(actor.userID)",
+            facts: ["owner": owner.userID]
+        )
     }
 
-    private static func requireOwned(_ customer: CustomerOwnership) throws(DomainError) -> String {
-        try requireExists(customer)
+    private static func requireOwned(_ customer: CustomerState) throws(DomainError) -> String {
+        try CustomerDecisions.requireExists(customer)
         guard let owner = customer.owner else {
             throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool")
         }
@@ -163,7 +171,7 @@ public enum PoolDecisions {
     }
 
     private static func change(
-        _ customer: CustomerOwnership,
+        _ customer: CustomerState,
         to newOwner: String?,
         reason: CRMOwnershipChangeReason,
         note: String

@@ -84,3 +84,28 @@ public struct PoolRules: Sendable, Hashable {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
+
+extension PoolRules {
+    /// Checks new pool rules: at least one claim a day and one customer held, no negative
+    /// days, idle limits of at least a day with distinct levels, and a warning that comes
+    /// before the shortest release.
+    ///
+    /// - Throws: `invalid_value` naming the field.
+    public static func validate(_ configured: CRMPoolRulesConfigured) throws(DomainError) -> CRMPoolRulesConfigured {
+        func refuse(_ field: String, _ message: String) -> DomainError { DomainError(.invalidValue, message, facts: ["field": field]) }
+        guard configured.dailyClaimLimit >= 1 else { throw refuse("daily_claim_limit", "the daily claim limit must be at least 1") }
+        guard configured.holdingCap >= 1 else { throw refuse("holding_cap", "the holding cap must be at least 1") }
+        guard configured.previousOwnerCooldownDays >= 0 else { throw refuse("previous_owner_cooldown_days", "the cooldown cannot be negative") }
+        guard configured.warningDaysBeforeRelease >= 0 else { throw refuse("warning_days_before_release", "the warning cannot come after the release") }
+        var levels = Set<String>()
+        for limit in configured.idleLimits {
+            guard levels.insert(limit.customerLevel).inserted else {
+                throw refuse("idle_limits", "customer level \"\(limit.customerLevel)\" has two idle limits")
+            }
+            guard limit.idleDays > configured.warningDaysBeforeRelease, limit.idleDays >= 1 else {
+                throw refuse("idle_limits", "level \"\(limit.customerLevel)\" releases after \(limit.idleDays) idle days, which must be at least 1 and more than the \(configured.warningDaysBeforeRelease) warning days")
+            }
+        }
+        return configured
+    }
+}

@@ -140,10 +140,11 @@ public nonisolated struct CRMPoolReleaseWarned: Sendable {
   fileprivate var _releaseDueAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
-/// Appended to the rep's own stream (`rep-<user id>`) in the same append as every
+/// Appended to the rep's own stream (`user-<user id>`) in the same append as every
 /// CustomerOwnershipChanged that gives the rep a customer or takes one away. A rep's
-/// holdings and daily claims then fold from one short stream, and two claims by one rep
-/// serialize on that stream's expected version, so the cap holds under concurrency.
+/// status, holdings and daily claims then fold from one short stream, and two claims by
+/// one rep (or a claim and the rep's deactivation) serialize on that stream's expected
+/// version, so the cap holds under concurrency and nobody gains a customer while leaving.
 public nonisolated struct CRMRepHoldingChanged: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

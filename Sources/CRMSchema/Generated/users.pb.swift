@@ -72,6 +72,8 @@ public nonisolated enum CRMRole: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+/// A team. Its managers are its members with the manager role: they act on the
+/// customers of the team's reps.
 public nonisolated struct CRMTeamCreated: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -80,9 +82,6 @@ public nonisolated struct CRMTeamCreated: Sendable {
   public var teamID: String = String()
 
   public var name: String = String()
-
-  /// empty until a manager is named
-  public var managerUserID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -171,7 +170,7 @@ nonisolated extension CRMRole: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension CRMTeamCreated: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TeamCreated"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}team_id\0\u{1}name\0\u{3}manager_user_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}team_id\0\u{1}name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -181,7 +180,6 @@ nonisolated extension CRMTeamCreated: SwiftProtobuf.Message, SwiftProtobuf._Mess
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.teamID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.managerUserID) }()
       default: break
       }
     }
@@ -194,16 +192,12 @@ nonisolated extension CRMTeamCreated: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.name.isEmpty {
       try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
     }
-    if !self.managerUserID.isEmpty {
-      try visitor.visitSingularStringField(value: self.managerUserID, fieldNumber: 3)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: CRMTeamCreated, rhs: CRMTeamCreated) -> Bool {
     if lhs.teamID != rhs.teamID {return false}
     if lhs.name != rhs.name {return false}
-    if lhs.managerUserID != rhs.managerUserID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

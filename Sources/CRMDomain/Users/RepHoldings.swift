@@ -1,0 +1,42 @@
+public import CRMSchema
+public import Foundation
+
+/// What the pool rules need to know of one rep: the customers held and the claims per day.
+public struct RepHoldings: Sendable, Hashable {
+    /// The rep's user id.
+    public var repID: String
+    /// The customers the rep owns.
+    public var customers: Set<String> = []
+    /// Claims per business day (`yyyy-mm-dd`).
+    public var claimsByDay: [String: Int] = [:]
+
+    /// A rep holding nothing.
+    public init(repID: String) {
+        self.repID = repID
+    }
+
+    /// Folds an ownership change that concerns this rep, at business time `occurredAt`.
+    public mutating func apply(_ change: CRMCustomerOwnershipChanged, occurredAt: Date, rules: PoolRules) {
+        if change.fromOwnerID == repID { apply(Self.entry(change, gained: false), occurredAt: occurredAt, rules: rules) }
+        if change.toOwnerID == repID { apply(Self.entry(change, gained: true), occurredAt: occurredAt, rules: rules) }
+    }
+
+    /// Folds one entry of the rep's own stream, at business time `occurredAt`.
+    public mutating func apply(_ entry: CRMRepHoldingChanged, occurredAt: Date, rules: PoolRules) {
+        guard entry.gained else {
+            customers.remove(entry.customerID)
+            return
+        }
+        customers.insert(entry.customerID)
+        if entry.reason == .claimed { claimsByDay[rules.businessDay(of: occurredAt), default: 0] += 1 }
+    }
+
+    /// The entry for the rep's stream that goes with `change`.
+    public static func entry(_ change: CRMCustomerOwnershipChanged, gained: Bool) -> CRMRepHoldingChanged {
+        var entry = CRMRepHoldingChanged()
+        entry.customerID = change.customerID
+        entry.gained = gained
+        entry.reason = change.reason
+        return entry
+    }
+}
