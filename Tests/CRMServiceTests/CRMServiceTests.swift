@@ -57,7 +57,7 @@ struct CRMServiceTests {
         let badPhone = await #expect(throws: DedupKeyError.self) {
             var new = NewCustomer(name: "Other Ltd")
             new.phone = "12345"
-            try await crm.createCustomer(new, actor: rep2)
+            _ = try await crm.createCustomer(new, actor: rep2)
         }
         #expect(badPhone?.code == .invalidPhone)
         await world.close()
