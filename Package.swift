@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "EventStore",
+                "EventStore", "CRMService", "CRMDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RapportCLITests",
-            dependencies: ["rapport", "RapportTestSupport"],
+            dependencies: ["rapport", "RapportTestSupport", "CRMService", "CRMSchema"],
             swiftSettings: strictSettings
         ),
         .testTarget(

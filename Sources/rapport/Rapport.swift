@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRMDomain
 import EventStore
 import Foundation
 
@@ -12,7 +13,7 @@ struct Rapport: AsyncParsableCommand {
             Run with no subcommand to create a log with a demo history in the data directory \
             (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
             """,
-        subcommands: [Demo.self, Stats.self, Verify.self],
+        subcommands: [Demo.self, Stats.self, Verify.self, Sweep.self],
         defaultSubcommand: Demo.self
     )
 }
@@ -31,13 +32,24 @@ struct LogOptions: ParsableArguments {
         options.readOnly = true
         return try LMDBEventLog(directory: directory, options: options)
     }
+
+    /// Opens a log that must exist already, for appending: a mistyped directory is an
+    /// error, not a new empty log.
+    func openExistingForWriting() async throws -> LMDBEventLog {
+        await (try openReadOnly()).close()
+        return try LMDBEventLog(directory: directory)
+    }
 }
 
-/// Turns an `EventStoreError` into a one-line message and a non-zero exit, not a stack trace.
+/// Turns a log error or a refused command into a one-line message and exit status 2, not a
+/// stack trace.
 func reportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as EventStoreError {
+        FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
+        throw ExitCode(2)
+    } catch let error as DomainError {
         FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
         throw ExitCode(2)
     }

@@ -1,3 +1,6 @@
+import CRMSchema
+import CRMService
+import EventStore
 import Foundation
 import RapportTestSupport
 import Testing
@@ -90,5 +93,37 @@ struct RapportCommandTests {
         let invalid = try rapport("--customers", "0", "--data-dir", directory.appending("x"))
         #expect(invalid.status != 0)
         #expect(invalid.errors.contains("--customers"))
+    }
+
+    @Test("sweep releases a customer idle past the limit, once; a future time, a bad time and a missing log are refused")
+    func sweep() async throws {
+        let logDirectory = directory.appending("log")
+        let log = try LMDBEventLog(directory: logDirectory)
+        let crm = CRMService(log: log)
+        let rep = try await crm.addUser(NewUser(name: "Rep", email: "rep@example.com", role: .salesRep), actor: "admin")
+        let id = try await crm.createCustomer(NewCustomer(name: "Idle Trading Co., Ltd."), actor: rep)
+        try await crm.claimCustomer(id, actor: rep, occurredAt: Date().addingTimeInterval(-40 * 86_400))
+        await log.close()
+
+        let first = try rapport("sweep", "--data-dir", logDirectory, "--json")
+        #expect(first.status == 0, "\(first.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])
+        let released = try #require(report["released"] as? [[String: String]])
+        #expect(released.map { $0["customer"] } == [id])
+        #expect(released.first?["from"] == rep)
+        let second = try rapport("sweep", "--data-dir", logDirectory)
+        #expect(second.status == 0)
+        #expect(second.output.contains("0 released, 0 warned"))
+
+        let future = try rapport("sweep", "--data-dir", logDirectory, "--at", "2999-01-01T00:00:00Z")
+        #expect(future.status == 2)
+        #expect(future.errors.contains("occurred_in_future"))
+        let badTime = try rapport("sweep", "--data-dir", logDirectory, "--at", "yesterday")
+        #expect(badTime.status != 0)
+        #expect(badTime.errors.contains("ISO 8601"))
+        let missing = try rapport("sweep", "--data-dir", directory.appending("absent"))
+        #expect(missing.status == 2)
+        #expect(missing.errors.contains("log_not_found"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("absent")))
     }
 }
