@@ -56,19 +56,19 @@ extension CRMService {
     @discardableResult
     public func assignLead(_ leadID: String, to repID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let rep = try await loadUser(repID).0
-        return try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead, _ in try LeadDecisions.assign(lead, to: rep) }
+        return try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in try LeadDecisions.assign(lead, to: rep) }
     }
 
     /// Qualifies a lead.
     @discardableResult
     public func qualifyLead(_ leadID: String, note: String = "", actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead, _ in try LeadDecisions.qualify(lead, note: note) }
+        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in try LeadDecisions.qualify(lead, note: note) }
     }
 
     /// Disqualifies a lead, with the reason.
     @discardableResult
     public func disqualifyLead(_ leadID: String, reason: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead, _ in try LeadDecisions.disqualify(lead, reason: reason) }
+        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in try LeadDecisions.disqualify(lead, reason: reason) }
     }
 
     /// Converts a qualified lead: the lead's `LeadConverted`, the customer with its first
@@ -119,14 +119,9 @@ extension CRMService {
         _ leadID: String,
         actor: String,
         occurredAt: Date?,
-        decide: (LeadState, CommandContext) throws -> any SwiftProtobuf.Message
+        decide: (LeadState) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        let context = try context(actor, occurredAt)
-        return try await retryingOnConflict("the change to lead \(leadID)") {
-            let (lead, version) = try await loadLead(leadID)
-            let decided = try decide(lead, context)
-            return try await log.append(to: try leadStream(leadID), expecting: version, [try event(decided, context)])
-        }
+        try await decideOnStream(try leadStream(leadID), actor: actor, occurredAt: occurredAt, load: { try await loadLead(leadID) }, decide: decide)
     }
 
     func loadLead(_ leadID: String) async throws -> (LeadState, ExpectedVersion) {

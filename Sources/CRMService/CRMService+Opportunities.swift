@@ -66,20 +66,16 @@ extension CRMService {
         }
     }
 
-    /// Loads an opportunity and the pipeline in force, decides one event, and appends it
-    /// with the version read.
+    /// Decides one event on an opportunity, given the pipeline in force at the business time.
     private func decideOnOpportunity(
         _ opportunityID: String,
         actor: String,
         occurredAt: Date?,
         decide: (OpportunityState, Pipeline) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        let context = try context(actor, occurredAt)
-        let pipeline = try await pipeline(at: context.occurredAt)
-        return try await retryingOnConflict("changing opportunity \(opportunityID)") {
-            let (opportunity, version) = try await loadOpportunity(opportunityID)
-            let decided = try decide(opportunity, pipeline)
-            return try await log.append(to: try opportunityStream(opportunityID), expecting: version, [try event(decided, context)])
+        let pipeline = try await pipeline(at: try context(actor, occurredAt).occurredAt)
+        return try await decideOnStream(try opportunityStream(opportunityID), actor: actor, occurredAt: occurredAt, load: { try await loadOpportunity(opportunityID) }) {
+            try decide($0, pipeline)
         }
     }
 

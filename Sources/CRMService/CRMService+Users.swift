@@ -115,18 +115,13 @@ extension CRMService {
         }
     }
 
-    /// Loads a user, decides one event, and appends it with the version read.
     private func decideOnUser(
         _ userID: String,
         actor: String,
         occurredAt: Date?,
         decide: (UserState) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        let context = try context(actor, occurredAt)
-        return try await retryingOnConflict("changing user \(userID)") {
-            let (user, version) = try await loadUser(userID)
-            return try await log.append(to: try userStream(userID), expecting: version, [try event(try decide(user), context)])
-        }
+        try await decideOnStream(try userStream(userID), actor: actor, occurredAt: occurredAt, load: { try await loadUser(userID) }, decide: decide)
     }
 
     func loadTeam(_ id: String) async throws -> TeamState {

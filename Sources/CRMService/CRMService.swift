@@ -47,6 +47,22 @@ public struct CRMService<Log: EventLog>: Sendable {
         throw EventStoreError(.wrongExpectedVersion, "\(what) lost \(Self.maxAttempts) races for the streams it reads; try again")
     }
 
+    /// Loads one stream's state, decides one event on it, and appends it with the version
+    /// read, deciding again after a lost race.
+    func decideOnStream<State>(
+        _ stream: StreamName,
+        actor: String,
+        occurredAt: Date?,
+        load: () async throws -> (State, ExpectedVersion),
+        decide: (State) throws -> any SwiftProtobuf.Message
+    ) async throws -> AppendResult {
+        let context = try context(actor, occurredAt)
+        return try await retryingOnConflict("the change to \(stream)") {
+            let (state, version) = try await load()
+            return try await log.append(to: stream, expecting: version, [try event(try decide(state), context)])
+        }
+    }
+
     // MARK: - Loading
 
     /// Folds a stream's events into `state` and returns it with the version to expect when

@@ -30,8 +30,9 @@ public enum CustomerDecisions {
         try requireExists(customer)
         var event = CRMCustomerProfileUpdated()
         event.customerID = customer.customerID
-        if let name = changes.name, try required(name, "name") != customer.profile.name {
-            (event.name, event.changedFields) = (try required(name, "name"), event.changedFields + ["name"])
+        if let name = try changes.name.map({ name throws(DomainError) in try required(name, "name") }), name != customer.profile.name {
+            event.name = name
+            event.changedFields.append("name")
         }
         let fields: [(String, String?, String, WritableKeyPath<CRMCustomerProfileUpdated, String>)] = [
             ("region", changes.region, customer.profile.region, \.region),
@@ -126,8 +127,8 @@ public enum CustomerDecisions {
         }
         var event = CRMContactUpdated()
         (event.contactID, event.customerID) = (contactID, customer.customerID)
-        if let name = fields.name, try required(name, "name") != current.name {
-            event.name = try required(name, "name")
+        if let name = try fields.name.map({ name throws(DomainError) in try required(name, "name") }), name != current.name {
+            event.name = name
             event.changedFields.append("name")
         }
         if let title = fields.title?.trimmingCharacters(in: .whitespacesAndNewlines), title != current.title {
