@@ -32,7 +32,11 @@ public enum OpportunityDecisions {
     ) throws(DomainError) -> CRMOpportunityOpened {
         try CustomerDecisions.requireExists(customer)
         guard let owner = customer.owner else {
-            throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool; claim it before opening an opportunity")
+            throw DomainError(
+                .customerInPool,
+                "customer \(customer.customerID) is in the public pool; claim it before opening an opportunity",
+                facts: ["customer": customer.customerID]
+            )
         }
         var event = CRMOpportunityOpened()
         (event.opportunityID, event.customerID, event.ownerID) = (id, customer.customerID, owner)

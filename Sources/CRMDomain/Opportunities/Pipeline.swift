@@ -15,9 +15,10 @@ public struct Pipeline: Sendable, Hashable {
         stage("negotiation", "Negotiation", 4, 75),
     ])
 
-    /// The pipeline a `PipelineConfigured` event sets (validated when it was configured).
+    /// The pipeline a `PipelineConfigured` event sets (validated when it was configured; one
+    /// without stages, which validation refuses, leaves the defaults).
     public init(_ configured: CRMPipelineConfigured) {
-        self.init(validated: configured.stages)
+        self.init(validated: configured.stages.isEmpty ? Self.defaults.stages : configured.stages)
     }
 
     private init(validated stages: [CRMPipelineStage]) {
@@ -49,7 +50,9 @@ public struct Pipeline: Sendable, Hashable {
         guard !configured.stages.isEmpty else { throw refuse("a pipeline needs at least one stage") }
         var ids = Set<String>(), orders = Set<Int32>()
         for stage in configured.stages {
-            guard !stage.stageID.isEmpty, !stage.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard !stage.stageID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                !stage.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else {
                 throw refuse("every stage needs an id and a name")
             }
             guard ids.insert(stage.stageID).inserted else { throw refuse("stage id \"\(stage.stageID)\" is used twice") }

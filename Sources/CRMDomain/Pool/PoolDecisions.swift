@@ -152,7 +152,7 @@ public enum PoolDecisions {
     private static func requireOwned(_ customer: CustomerState) throws(DomainError) -> String {
         try CustomerDecisions.requireExists(customer)
         guard let owner = customer.owner else {
-            throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool")
+            throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool", facts: ["customer": customer.customerID])
         }
         return owner
     }

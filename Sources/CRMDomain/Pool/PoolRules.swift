@@ -98,13 +98,18 @@ extension PoolRules {
         guard configured.previousOwnerCooldownDays >= 0 else { throw refuse("previous_owner_cooldown_days", "the cooldown cannot be negative") }
         guard configured.warningDaysBeforeRelease >= 0 else { throw refuse("warning_days_before_release", "the warning cannot come after the release") }
         var levels = Set<String>()
+        let warning = configured.warningDaysBeforeRelease
         for limit in configured.idleLimits {
             guard levels.insert(limit.customerLevel).inserted else {
                 throw refuse("idle_limits", "customer level \"\(limit.customerLevel)\" has two idle limits")
             }
-            guard limit.idleDays > configured.warningDaysBeforeRelease, limit.idleDays >= 1 else {
-                throw refuse("idle_limits", "level \"\(limit.customerLevel)\" releases after \(limit.idleDays) idle days, which must be at least 1 and more than the \(configured.warningDaysBeforeRelease) warning days")
+            guard limit.idleDays >= 1, limit.idleDays > warning else {
+                throw refuse("idle_limits", "level \"\(limit.customerLevel)\" releases after \(limit.idleDays) idle days, which must be at least 1 and more than the \(warning) warning days")
             }
+        }
+        // Levels without a limit fall back to the default, so the warning must come before it too.
+        guard levels.contains("") || Self.defaults.defaultIdleDays > warning else {
+            throw refuse("warning_days_before_release", "levels without an idle limit are released after \(Self.defaults.defaultIdleDays) days; a warning \(warning) days before cannot come first")
         }
         return configured
     }

@@ -69,7 +69,8 @@ public enum UserDecisions {
     /// Deactivates `user`, handing every customer they hold to `successor`, or releasing
     /// them all to the public pool when there is none, so nobody leaves with customers.
     ///
-    /// - Parameter actor: who deactivates: an admin or a manager of the user's team.
+    /// - Parameter actor: who deactivates: an admin, or a manager of the user's team for the
+    ///   team's reps, finance and auditors; the successor must be in the actor's scope too.
     /// - Throws: `user_not_found`, `user_inactive`, `reason_required`, `outside_scope`;
     ///   for the successor `invalid_value` (the user themselves), `user_not_found`,
     ///   `user_inactive`, `role_cannot_own_customers`, and `holding_cap_reached` when the
@@ -82,7 +83,9 @@ public enum UserDecisions {
         rules: PoolRules
     ) throws(DomainError) -> Deactivation {
         try requireActive(user)
-        guard actor.manages(user), actor.userID != user.userID else {
+        // A manager deactivates the reps of the team; admins and managers only an admin.
+        let outranks = actor.role == .admin || (user.role != .admin && user.role != .manager)
+        guard actor.manages(user), actor.userID != user.userID, outranks else {
             throw outsideScope(actor, acting: "deactivate", on: user)
         }
         var deactivated = CRMUserDeactivated()
@@ -93,6 +96,9 @@ public enum UserDecisions {
                 throw DomainError(.invalidValue, "\(user.userID) cannot succeed themselves", facts: ["field": "successor"])
             }
             try requireCanOwnCustomers(successor)
+            guard actor.manages(successor) else {
+                throw outsideScope(actor, acting: "hand customers to", on: successor)
+            }
             let held = successor.holdings.customers.count
             guard held + customers.count <= rules.holdingCap else {
                 throw DomainError(
@@ -107,7 +113,7 @@ public enum UserDecisions {
         let handovers = customers.map { customerID in
             var change = CRMCustomerOwnershipChanged()
             (change.customerID, change.fromOwnerID, change.toOwnerID) = (customerID, user.userID, successor?.userID ?? "")
-            (change.reason, change.note) = (.ownerDeparted, reason)
+            (change.reason, change.note) = (.ownerDeparted, deactivated.reason)
             return change
         }
         return Deactivation(deactivated: deactivated, handovers: handovers)

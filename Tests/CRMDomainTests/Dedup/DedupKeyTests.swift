@@ -1,4 +1,5 @@
 import CRMDomain
+import PropertyBased
 import Testing
 
 @Suite("dedup keys: the unique key and errors")
@@ -60,23 +61,8 @@ struct DedupKeyTests {
     }
 
     @Test("random text of every kind: no trap, the kind's code on refusal, and keys are fixed points")
-    func randomText() throws {
-        var random = SeededGenerator(seed: 0xD3D0_0001)
-        // Pools that reach the interesting paths: ASCII, full-width forms, ideographs, CJK
-        // punctuation, combining marks, invisible characters, emoji, other scripts' digits.
-        let pools: [ClosedRange<UInt32>] = [
-            0x20...0x7E, 0x20...0x7E, 0x30...0x39, 0xFF01...0xFF5E, 0x4E00...0x4E2F, 0x3000...0x3011,
-            0x0300...0x0310, 0x200B...0x200F, 0x1F600...0x1F60F, 0x0660...0x0669, 0x00C0...0x00FF,
-        ]
-        let legalForms = ["有限公司", " Co., Ltd.", "@example.com", "+86 ", "138", "91110108MA01AY4CL4"]
-        for _ in 0..<3_000 {
-            var text = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 0...24, using: &random) {
-                let pool = pools.randomElement(using: &random)!
-                text.append(Unicode.Scalar(UInt32.random(in: pool, using: &random))!)
-            }
-            var input = String(text)
-            if Bool.random(using: &random) { input += legalForms.randomElement(using: &random)! }
+    func randomText() async {
+        await propertyCheck(count: 3_000, input: Self.anyText) { input in
             for kind in DedupKey.Kind.allCases {
                 do throws(DedupKeyError) {
                     let key = try DedupKey(kind, normalizing: input)
@@ -91,4 +77,30 @@ struct DedupKeyTests {
             }
         }
     }
+
+    // MARK: - Generators
+
+    /// Up to 24 characters drawn from pools that reach the interesting paths, and half the
+    /// time a legal form, domain, country code or credit code after them.
+    private static let anyText = zip(
+        zip(Gen.int(in: scalarPools.indices), Gen.uint32()).array(of: 0...24),
+        Gen.bool,
+        Gen.int(in: legalForms.indices)
+    )
+    .map { scalars, withForm, form in
+        var text = String.UnicodeScalarView()
+        for (pool, offset) in scalars {
+            let range = scalarPools[pool]
+            text.append(Unicode.Scalar(range.lowerBound + offset % UInt32(range.count))!)
+        }
+        return String(text) + (withForm ? legalForms[form] : "")
+    }
+
+    /// ASCII, full-width forms, ideographs, CJK punctuation, combining marks, invisible
+    /// characters, emoji, other scripts' digits.
+    private static let scalarPools: [ClosedRange<UInt32>] = [
+        0x20...0x7E, 0x20...0x7E, 0x30...0x39, 0xFF01...0xFF5E, 0x4E00...0x4E2F, 0x3000...0x3011,
+        0x0300...0x0310, 0x200B...0x200F, 0x1F600...0x1F60F, 0x0660...0x0669, 0x00C0...0x00FF,
+    ]
+    private static let legalForms = ["有限公司", " Co., Ltd.", "@example.com", "+86 ", "138", "91110108MA01AY4CL4"]
 }

@@ -1,4 +1,5 @@
 import CRMDomain
+import PropertyBased
 import Testing
 
 @Suite("dedup keys: phone numbers")
@@ -100,12 +101,10 @@ struct PhoneNumberTests {
     }
 
     @Test("every key is E.164 and normalizes to itself, for thousands of generated inputs")
-    func generated() throws {
-        var random = SeededGenerator(seed: 0x5EED_0001)
+    func generated() async {
         let e164 = #/\+[1-9][0-9]{6,14}/#
         var accepted = 0
-        for _ in 0..<10_000 {
-            let input = Self.randomPhone(using: &random)
+        await propertyCheck(count: 10_000, input: Self.phoneLike) { input in
             do throws(DedupKeyError) {
                 let key = try PhoneNumber.e164(input)
                 accepted += 1
@@ -131,34 +130,34 @@ struct PhoneNumberTests {
         #expect(throws: DedupKeyError.self) { try PhoneNumber.e164(input) }?.message
     }
 
-    /// A phone-like string: a prefix, digits (some full-width), separators, maybe an extension.
-    private static func randomPhone(using random: inout SeededGenerator) -> String {
-        let prefixes = ["", "", "+", "00", "+86", "0086", "86", "0", "(0", "+86 (0)", "＋", "++", "+0"]
-        var digits: [Character] = []
-        func randomDigits(_ count: Int) -> [Character] {
-            (0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &random))) }
-        }
-        switch Int.random(in: 0..<4, using: &random) {
-        case 0:  // a mobile, or something close
-            digits = ["1"] + randomDigits([9, 10, 10, 10, 11].randomElement(using: &random)!)
-        case 1:  // a landline, or something close
-            digits = ["0"] + randomDigits([8, 9, 9, 10, 10, 11].randomElement(using: &random)!)
-        default:
-            let count = Int.random(in: 0...17, using: &random)
-            digits = (0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &random))) }
-        }
-        let separators = ["", "", "", " ", "-", ".", "(", ")", "　", "－", "/"]
-        var text = prefixes.randomElement(using: &random)!
-        for digit in digits {
-            if Int.random(in: 0..<5, using: &random) == 0 {
-                let fullWidth = Unicode.Scalar(digit.unicodeScalars.first!.value + 0xFEE0)!
-                text.unicodeScalars.append(fullWidth)
-            } else {
-                text.append(digit)
+    /// Phone-like strings: a prefix, digits shaped like a mobile (1 and 9 to 11 more), a
+    /// landline (0 and 8 to 11 more) or anything (0 to 17), one in five full-width, each
+    /// followed by a separator, and maybe an extension. Shrinks towards `1000000000`.
+    private static let phoneLike = zip(
+        Gen.int(in: prefixes.indices),
+        Gen.int(in: 0...3),
+        Gen.int(in: 0...17),
+        zip(Gen.int(in: 0...9), Gen.bool(0.2), Gen.int(in: separators.indices)).array(of: 18),
+        Gen.int(in: extensions.indices)
+    )
+    .map { prefix, shape, length, cells, suffix in
+        let (lead, count): (Int?, Int) =
+            switch shape {
+            case 0: (1, 1 + [9, 10, 10, 10, 11][length % 5])  // a mobile, or something close
+            case 1: (0, 1 + [8, 9, 9, 10, 10, 11][length % 6])  // a landline, or something close
+            default: (nil, length)
             }
-            text += separators.randomElement(using: &random)!
+        var digits = Array(cells.prefix(count))
+        if let lead { digits[0].0 = lead }
+        var text = prefixes[prefix]
+        for (digit, fullWidth, separator) in digits {
+            text.unicodeScalars.append(Unicode.Scalar(UInt32(fullWidth ? 0xFF10 : 0x30) + UInt32(digit))!)
+            text += separators[separator]
         }
-        let extensions = ["", "", "", "", " ext. 12", "转801", "#9", " x1234567", " 张", "a"]
-        return text + extensions.randomElement(using: &random)!
+        return text + extensions[suffix]
     }
+
+    private static let prefixes = ["", "", "+", "00", "+86", "0086", "86", "0", "(0", "+86 (0)", "＋", "++", "+0"]
+    private static let separators = ["", "", "", " ", "-", ".", "(", ")", "　", "－", "/"]
+    private static let extensions = ["", "", "", "", " ext. 12", "转801", "#9", " x1234567", " 张", "a"]
 }
