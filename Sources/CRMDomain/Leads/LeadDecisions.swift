@@ -29,11 +29,8 @@ public enum LeadDecisions {
     /// Closes a lead as not worth pursuing; the reason is required, for the churn reports.
     public static func disqualify(_ lead: LeadState, reason: String) throws(DomainError) -> CRMLeadDisqualified {
         try requireOpen(lead)
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw DomainError(.reasonRequired, "say why lead \(lead.leadID) is disqualified")
-        }
         var event = CRMLeadDisqualified()
-        (event.leadID, event.reason) = (lead.leadID, reason)
+        (event.leadID, event.reason) = (lead.leadID, try required(reason, "reason", code: .reasonRequired))
         return event
     }
 
