@@ -25,6 +25,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EventStore", package: rootPackage),
+                .product(name: "CRMDomain", package: rootPackage),
                 .product(name: "CRMService", package: rootPackage),
                 .product(name: "CRMSchema", package: rootPackage),
             ],

@@ -192,4 +192,5 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     crmCommandBenchmarks(metrics: metrics)
+    crmPoolBenchmarks(metrics: metrics)
 }

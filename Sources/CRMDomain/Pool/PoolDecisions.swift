@@ -44,9 +44,9 @@ public enum PoolDecisions {
                 )
             }
         }
-        let day = rules.businessDay(of: context.occurredAt)
-        let claimedToday = rep.claimsByDay[day] ?? 0
+        let claimedToday = rep.claimsByDay[rules.businessDayNumber(of: context.occurredAt)] ?? 0
         guard claimedToday < rules.dailyClaimLimit else {
+            let day = rules.businessDay(of: context.occurredAt)
             throw DomainError(
                 .dailyClaimLimitReached,
                 "\(rep.repID) has claimed \(claimedToday) customers on \(day); the daily limit is \(rules.dailyClaimLimit)",

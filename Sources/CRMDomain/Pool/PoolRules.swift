@@ -76,6 +76,15 @@ public struct PoolRules: Sendable, Hashable {
         idleDaysByLevel[level] ?? defaultIdleDays
     }
 
+    /// The business day of `date` as a number: days since 1970-01-01 in ``businessTimeZone``.
+    ///
+    /// Arithmetic, not a calendar: every replay of a rep's stream counts the claims per day,
+    /// and formatting a date per past claim cost more than everything else in a claim.
+    public func businessDayNumber(of date: Date) -> Int {
+        let local = date.timeIntervalSince1970 + Double(businessTimeZone.secondsFromGMT(for: date))
+        return Int((local / 86_400).rounded(.down))
+    }
+
     /// The business day of `date`, as `yyyy-mm-dd` in ``businessTimeZone``.
     public func businessDay(of date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

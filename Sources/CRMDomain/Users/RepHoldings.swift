@@ -7,8 +7,8 @@ public struct RepHoldings: Sendable, Hashable {
     public var repID: String
     /// The customers the rep owns.
     public var customers: Set<String> = []
-    /// Claims per business day (`yyyy-mm-dd`).
-    public var claimsByDay: [String: Int] = [:]
+    /// Claims per business day (``PoolRules/businessDayNumber(of:)``).
+    public var claimsByDay: [Int: Int] = [:]
 
     /// A rep holding nothing.
     public init(repID: String) {
@@ -28,7 +28,7 @@ public struct RepHoldings: Sendable, Hashable {
             return
         }
         customers.insert(entry.customerID)
-        if entry.reason == .claimed { claimsByDay[rules.businessDay(of: occurredAt), default: 0] += 1 }
+        if entry.reason == .claimed { claimsByDay[rules.businessDayNumber(of: occurredAt), default: 0] += 1 }
     }
 
     /// The entry for the rep's stream that goes with `change`.
