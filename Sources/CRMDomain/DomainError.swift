@@ -71,6 +71,46 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let opportunityClosed = Code(rawValue: "opportunity_closed")
         /// The opportunity is open, so there is nothing to reopen.
         public static let opportunityOpen = Code(rawValue: "opportunity_open")
+        /// The product does not exist.
+        public static let productNotFound = Code(rawValue: "product_not_found")
+        /// A product with this SKU exists.
+        public static let duplicateProduct = Code(rawValue: "duplicate_product")
+        /// The quote does not exist.
+        public static let quoteNotFound = Code(rawValue: "quote_not_found")
+        /// The quote was accepted or rejected already.
+        public static let quoteClosed = Code(rawValue: "quote_closed")
+        /// The quote's validity ended before it was accepted.
+        public static let quoteExpired = Code(rawValue: "quote_expired")
+        /// A contract is drafted only from an accepted quote.
+        public static let quoteNotAccepted = Code(rawValue: "quote_not_accepted")
+        /// The quote became a contract already; `existing` names it.
+        public static let quoteAlreadyContracted = Code(rawValue: "quote_already_contracted")
+        /// The contract does not exist.
+        public static let contractNotFound = Code(rawValue: "contract_not_found")
+        /// The contract is not approved yet, or was rejected: it binds nobody.
+        public static let contractNotBinding = Code(rawValue: "contract_not_binding")
+        /// The contract needs no (more) approval.
+        public static let approvalNotPending = Code(rawValue: "approval_not_pending")
+        /// The approver may not approve this step (wrong role, own contract, second step).
+        public static let notApprover = Code(rawValue: "not_approver")
+        /// The payment plan's instalments would exceed the contract amount.
+        public static let planExceedsContract = Code(rawValue: "plan_exceeds_contract")
+        /// A payment needs instalments to be allocated to.
+        public static let noPaymentPlan = Code(rawValue: "no_payment_plan")
+        /// Money in a currency other than the contract's.
+        public static let currencyMismatch = Code(rawValue: "currency_mismatch")
+        /// Invoices would exceed the contract amount.
+        public static let invoiceExceedsContract = Code(rawValue: "invoice_exceeds_contract")
+        /// The invoice does not exist on this contract.
+        public static let invoiceNotFound = Code(rawValue: "invoice_not_found")
+        /// The invoice was issued already.
+        public static let invoiceAlreadyIssued = Code(rawValue: "invoice_already_issued")
+        /// Refunds would exceed what was collected.
+        public static let refundExceedsCollected = Code(rawValue: "refund_exceeds_collected")
+        /// The refund does not exist on this contract.
+        public static let refundNotFound = Code(rawValue: "refund_not_found")
+        /// The refund is not at the step the command needs (approval, goods back, payment).
+        public static let refundNotReady = Code(rawValue: "refund_not_ready")
     }
 
     /// The reason.

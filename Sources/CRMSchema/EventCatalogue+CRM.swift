@@ -44,6 +44,27 @@ extension EventCatalogue {
         .current(CRMOpportunityWon.self),
         .current(CRMOpportunityLost.self),
         .current(CRMOpportunityReopened.self),
+        // Products and quotes
+        .current(CRMProductAdded.self),
+        .current(CRMProductPriceChanged.self),
+        .current(CRMQuoteCreated.self),
+        .current(CRMQuoteAccepted.self),
+        .current(CRMQuoteRejected.self),
+        // Contracts
+        .current(CRMContractDrafted.self),
+        .current(CRMContractApproved.self),
+        .current(CRMContractRejected.self),
+        // Receivables and commission
+        .current(CRMInstalmentsScheduled.self),
+        .current(CRMPaymentReceived.self),
+        .current(CRMCommissionEarned.self),
+        .current(CRMInvoiceRequested.self),
+        .current(CRMInvoiceIssued.self),
+        .current(CRMRefundRequested.self),
+        .current(CRMRefundApproved.self),
+        .current(CRMRefundRejected.self),
+        .current(CRMReturnedGoodsReceived.self),
+        .current(CRMRefundPaid.self),
     ])
 }
 

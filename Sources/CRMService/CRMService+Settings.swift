@@ -37,6 +37,36 @@ extension CRMService {
         try await setting(try pipelineSettings, at: time, as: CRMPipelineConfigured.self).map { Pipeline($0) } ?? .defaults
     }
 
+    /// Records a new contract approval policy, in force from the command's business time.
+    /// Contracts drafted before keep the approval chain they were drafted with.
+    ///
+    /// - Throws: `DomainError` `invalid_value` (see ``ApprovalPolicy/validate(_:)``).
+    @discardableResult
+    public func configureApprovalPolicy(_ policy: CRMApprovalPolicyConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+        let context = try context(actor, occurredAt)
+        return try await log.append(to: try approvalSettings, expecting: .any, [try event(try ApprovalPolicy.validate(policy), context)])
+    }
+
+    /// The approval policy in force at business time `time`, or the default one before any.
+    public func approvalPolicy(at time: Date) async throws -> ApprovalPolicy {
+        try await setting(try approvalSettings, at: time, as: CRMApprovalPolicyConfigured.self).map { ApprovalPolicy($0) } ?? .defaults
+    }
+
+    /// Records a new commission rate on collected payments, in force from the command's
+    /// business time.
+    ///
+    /// - Throws: `DomainError` `invalid_value` for a rate outside 0-10000 basis points.
+    @discardableResult
+    public func configureCommissionRate(_ rate: CRMCommissionRateConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+        let context = try context(actor, occurredAt)
+        return try await log.append(to: try commissionSettings, expecting: .any, [try event(try ReceivableDecisions.validate(rate), context)])
+    }
+
+    /// The commission rate in basis points in force at business time `time`; 0 before any.
+    public func commissionRate(at time: Date) async throws -> Int32 {
+        try await setting(try commissionSettings, at: time, as: CRMCommissionRateConfigured.self)?.rateBasisPoints ?? 0
+    }
+
     /// The last `Setting` on `stream` that occurred at or before `time`.
     private func setting<Setting: SwiftProtobuf.Message>(_ stream: StreamName, at time: Date, as _: Setting.Type) async throws -> Setting? {
         let (latest, _) = try await load(stream, into: Setting?.none) { latest, message, occurredAt in
@@ -47,4 +77,6 @@ extension CRMService {
 
     private var poolSettings: StreamName { get throws { try StreamName(category: "settings", id: "pool") } }
     private var pipelineSettings: StreamName { get throws { try StreamName(category: "settings", id: "pipeline") } }
+    private var approvalSettings: StreamName { get throws { try StreamName(category: "settings", id: "approval") } }
+    private var commissionSettings: StreamName { get throws { try StreamName(category: "settings", id: "commission") } }
 }

@@ -1,5 +1,5 @@
 public import CRMSchema
-public import Foundation
+import Foundation
 public import SwiftProtobuf
 
 /// One lead, folded from its stream.

@@ -1,0 +1,104 @@
+public import CRMSchema
+public import SwiftProtobuf
+
+/// One contract, folded from its stream (`contract-<id>`): its terms, approval, payment
+/// plan, payments, invoices, refunds and commission.
+public struct ContractState: Sendable, Hashable {
+    /// Where a contract is in its approval.
+    public enum Status: String, Sendable, Hashable {
+        case absent
+        /// Drafted; waiting for the next step of its approval chain.
+        case pendingApproval
+        /// Fully approved, or needed no approval: it binds both parties.
+        case binding
+        /// An approver refused it.
+        case rejected
+    }
+
+    /// A refund's progress.
+    public struct Refund: Sendable, Hashable {
+        public var request: CRMRefundRequested
+        public var approved = false
+        public var rejected = false
+        public var goodsReceived = false
+        public var paid = false
+    }
+
+    /// The contract's id.
+    public var contractID: String
+    public var status = Status.absent
+    /// The contract as drafted.
+    public var drafted = CRMContractDrafted()
+    /// The approvals given, in chain order.
+    public var approvals: [CRMContractApproved] = []
+    /// The payment plan, in the order scheduled.
+    public var instalments: [CRMInstalment] = []
+    /// Minor units allocated to each instalment, by number.
+    public var allocated: [Int32: Int64] = [:]
+    /// Minor units received beyond the instalments, kept as the customer's credit.
+    public var credit: Int64 = 0
+    /// Minor units of invoices requested, issued or not.
+    public var invoiced: Int64 = 0
+    /// Whether each invoice has been issued, by invoice id.
+    public var invoices: [String: Bool] = [:]
+    /// The refunds by id.
+    public var refunds: [String: Refund] = [:]
+    /// Fractions of a minor unit of commission (in 1/10000) carried to the next payment.
+    public var commissionCarry: Int64 = 0
+
+    /// A contract not seen yet.
+    public init(contractID: String) {
+        self.contractID = contractID
+    }
+
+    /// The contract amount in minor units.
+    public var amount: Int64 { drafted.amount.minorUnits }
+    /// The contract's currency.
+    public var currency: String { drafted.amount.currency }
+    /// Minor units scheduled in instalments.
+    public var scheduled: Int64 { instalments.reduce(0) { $0 + $1.amount.minorUnits } }
+    /// Minor units collected: allocated to instalments.
+    public var collected: Int64 { allocated.values.reduce(0, +) }
+    /// Minor units of refunds requested and not rejected.
+    public var refundsCommitted: Int64 { refunds.values.filter { !$0.rejected }.reduce(0) { $0 + $1.request.amount.minorUnits } }
+    /// The chain step waiting for approval, if any.
+    public var pendingStep: Int? { status == .pendingApproval ? approvals.count : nil }
+
+    /// Folds one event of the contract's stream.
+    public mutating func apply(_ event: any SwiftProtobuf.Message) {
+        switch event {
+        case let contract as CRMContractDrafted:
+            drafted = contract
+            status = contract.approvalChain.isEmpty ? .binding : .pendingApproval
+        case let approved as CRMContractApproved:
+            approvals.append(approved)
+            if approved.binding { status = .binding }
+        case is CRMContractRejected:
+            status = .rejected
+        case let scheduled as CRMInstalmentsScheduled:
+            instalments += scheduled.instalments
+        case let payment as CRMPaymentReceived:
+            for allocation in payment.allocations { allocated[allocation.instalmentNumber, default: 0] += allocation.amount.minorUnits }
+            credit += payment.credit.minorUnits
+        case let commission as CRMCommissionEarned:
+            commissionCarry += commission.collected.minorUnits * Int64(commission.rateBasisPoints) - commission.commission.minorUnits * 10_000
+        case let invoice as CRMInvoiceRequested:
+            invoiced += invoice.amount.minorUnits
+            invoices[invoice.invoiceID] = false
+        case let issued as CRMInvoiceIssued:
+            invoices[issued.invoiceID] = true
+        case let request as CRMRefundRequested:
+            refunds[request.refundID] = Refund(request: request)
+        case let approved as CRMRefundApproved:
+            refunds[approved.refundID]?.approved = true
+        case let rejected as CRMRefundRejected:
+            refunds[rejected.refundID]?.rejected = true
+        case let goods as CRMReturnedGoodsReceived:
+            refunds[goods.refundID]?.goodsReceived = true
+        case let paid as CRMRefundPaid:
+            refunds[paid.refundID]?.paid = true
+        default:
+            break
+        }
+    }
+}
