@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "CRMService", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
