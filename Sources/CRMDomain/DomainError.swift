@@ -111,6 +111,32 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let refundNotFound = Code(rawValue: "refund_not_found")
         /// The refund is not at the step the command needs (approval, goods back, payment).
         public static let refundNotReady = Code(rawValue: "refund_not_ready")
+        /// The work order does not exist.
+        public static let workOrderNotFound = Code(rawValue: "work_order_not_found")
+        /// The work order is not at the step the command needs (open, resolved, closed).
+        public static let workOrderNotReady = Code(rawValue: "work_order_not_ready")
+        /// The complaint does not exist.
+        public static let complaintNotFound = Code(rawValue: "complaint_not_found")
+        /// The complaint was resolved already.
+        public static let complaintResolved = Code(rawValue: "complaint_resolved")
+        /// The campaign does not exist.
+        public static let campaignNotFound = Code(rawValue: "campaign_not_found")
+        /// The campaign had ended when the response came.
+        public static let campaignEnded = Code(rawValue: "campaign_ended")
+        /// The supplier does not exist.
+        public static let supplierNotFound = Code(rawValue: "supplier_not_found")
+        /// The purchase order does not exist.
+        public static let purchaseOrderNotFound = Code(rawValue: "purchase_order_not_found")
+        /// More goods would be received than the purchase order ordered.
+        public static let receiptExceedsOrder = Code(rawValue: "receipt_exceeds_order")
+        /// More goods would be shipped than the contract ordered.
+        public static let shipmentExceedsContract = Code(rawValue: "shipment_exceeds_contract")
+        /// Stock would go negative.
+        public static let insufficientStock = Code(rawValue: "insufficient_stock")
+        /// The supplier has no such bill.
+        public static let billNotFound = Code(rawValue: "bill_not_found")
+        /// Payments would exceed the bill.
+        public static let paymentExceedsBill = Code(rawValue: "payment_exceeds_bill")
     }
 
     /// The reason.

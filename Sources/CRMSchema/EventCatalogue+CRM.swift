@@ -65,6 +65,27 @@ extension EventCatalogue {
         .current(CRMRefundRejected.self),
         .current(CRMReturnedGoodsReceived.self),
         .current(CRMRefundPaid.self),
+        // Service
+        .current(CRMWorkOrderOpened.self),
+        .current(CRMWorkOrderAssigned.self),
+        .current(CRMWorkOrderResolved.self),
+        .current(CRMWorkOrderClosed.self),
+        .current(CRMComplaintFiled.self),
+        .current(CRMComplaintResolved.self),
+        .current(CRMSatisfactionSurveyed.self),
+        // Campaigns and targets
+        .current(CRMCampaignLaunched.self),
+        .current(CRMCampaignResponded.self),
+        .current(CRMSalesTargetSet.self),
+        // Inventory, payables and expenses
+        .current(CRMSupplierAdded.self),
+        .current(CRMPurchaseOrdered.self),
+        .current(CRMGoodsReceived.self),
+        .current(CRMShipmentDispatched.self),
+        .current(CRMStockChanged.self),
+        .current(CRMSupplierBillReceived.self),
+        .current(CRMSupplierPaid.self),
+        .current(CRMExpenseRecorded.self),
     ])
 }
 

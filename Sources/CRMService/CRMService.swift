@@ -49,6 +49,7 @@ public struct CRMService<Log: EventLog>: Sendable {
 
     /// Loads one stream's state, decides one event on it, and appends it with the version
     /// read, deciding again after a lost race.
+    @discardableResult
     func decideOnStream<State>(
         _ stream: StreamName,
         actor: String,

@@ -45,6 +45,8 @@ public struct ContractState: Sendable, Hashable {
     public var refunds: [String: Refund] = [:]
     /// Fractions of a minor unit of commission (in 1/10000) carried to the next payment.
     public var commissionCarry: Int64 = 0
+    /// Units shipped so far, by product id.
+    public var shipped: [String: Int64] = [:]
 
     /// A contract not seen yet.
     public init(contractID: String) {
@@ -61,6 +63,8 @@ public struct ContractState: Sendable, Hashable {
     public var collected: Int64 { allocated.values.reduce(0, +) }
     /// Minor units of refunds requested and not rejected.
     public var refundsCommitted: Int64 { refunds.values.filter { !$0.rejected }.reduce(0) { $0 + $1.request.amount.minorUnits } }
+    /// Units ordered by the contract, by product id.
+    public var ordered: [String: Int64] { drafted.lines.reduce(into: [:]) { $0[$1.productID, default: 0] += Int64($1.quantity) } }
     /// The chain step waiting for approval, if any.
     public var pendingStep: Int? { status == .pendingApproval ? approvals.count : nil }
 
@@ -97,6 +101,8 @@ public struct ContractState: Sendable, Hashable {
             refunds[goods.refundID]?.goodsReceived = true
         case let paid as CRMRefundPaid:
             refunds[paid.refundID]?.paid = true
+        case let shipment as CRMShipmentDispatched:
+            for line in shipment.lines { shipped[line.productID, default: 0] += Int64(line.quantity) }
         default:
             break
         }
