@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CRMSchema", targets: ["CRMSchema"]),
         .library(name: "CRMDomain", targets: ["CRMDomain"]),
         .library(name: "CRMService", targets: ["CRMService"]),
+        .library(name: "CRMWorkload", targets: ["CRMWorkload"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
@@ -79,11 +80,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "CRMWorkload",
+            dependencies: ["CRMDomain", "CRMSchema", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executable
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "EventStore", "CRMService", "CRMDomain",
+                "EventStore", "CRMService", "CRMDomain", "CRMWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

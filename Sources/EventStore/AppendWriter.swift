@@ -10,7 +10,8 @@ import Logging
 /// real thread, not a task: an fsync blocks, and must not block the cooperative pool.
 final class AppendWriter: @unchecked Sendable {
     enum Work {
-        case append(AppendRequest, CheckedContinuation<AppendResult, any Error>)
+        /// An append, and what to do with its outcome.
+        case append(AppendRequest, @Sendable (Result<AppendResult, EventStoreError>) -> Void)
         case checkpoint(String, UInt64, CheckedContinuation<Void, any Error>)
 
         var eventCount: Int {
@@ -65,14 +66,21 @@ final class AppendWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues work for the next batch.
+    /// Queues work for the next batch, in order.
     ///
     /// - Throws: `.logClosed` once ``close()`` has begun.
-    func submit(_ work: Work) throws(EventStoreError) {
+    func submit(_ works: Work...) throws(EventStoreError) {
+        try submit(contentsOf: works)
+    }
+
+    /// Queues several pieces of work at once, keeping their order.
+    ///
+    /// - Throws: `.logClosed` once ``close()`` has begun.
+    func submit(contentsOf works: [Work]) throws(EventStoreError) {
         condition.lock()
         defer { condition.unlock() }
         guard !isClosing else { throw .closed }
-        queue.append(work)
+        queue.append(contentsOf: works)
         condition.signal()
     }
 
@@ -166,8 +174,8 @@ final class AppendWriter: @unchecked Sendable {
         }
         for (work, outcome) in zip(batch, outcomes) {
             switch (work, outcome) {
-            case (.append(_, let continuation), .appended(let result)): continuation.resume(returning: result)
-            case (.append(_, let continuation), .refused(let error)): continuation.resume(throwing: error)
+            case (.append(_, let completion), .appended(let result)): completion(.success(result))
+            case (.append(_, let completion), .refused(let error)): completion(.failure(error))
             case (.checkpoint(_, _, let continuation), .saved): continuation.resume()
             case (.checkpoint(_, _, let continuation), .refused(let error)): continuation.resume(throwing: error)
             default: preconditionFailure("an outcome does not match its work")

@@ -11,6 +11,10 @@ public protocol EventLog: Sendable {
     /// - Throws: `EventStoreError` saying which rule the append broke, with its facts.
     func append(_ request: AppendRequest) async throws -> AppendResult
 
+    /// Appends the requests in order, each all-or-nothing on its own; a backend may commit
+    /// them together. A refused request changes nothing and the others still go in.
+    func append(contentsOf requests: [AppendRequest]) async throws -> [Result<AppendResult, EventStoreError>]
+
     /// The last position and chain hash.
     func head() async throws -> LogHead
 
@@ -48,6 +52,19 @@ public protocol EventLog: Sendable {
 }
 
 extension EventLog {
+    /// Appends the requests one after another.
+    public func append(contentsOf requests: [AppendRequest]) async throws -> [Result<AppendResult, EventStoreError>] {
+        var results: [Result<AppendResult, EventStoreError>] = []
+        for request in requests {
+            do {
+                results.append(.success(try await append(request)))
+            } catch let refusal as EventStoreError {
+                results.append(.failure(refusal))
+            }
+        }
+        return results
+    }
+
     /// Appends `events` to one stream.
     @discardableResult
     public func append(

@@ -1,23 +1,34 @@
 import ArgumentParser
+import CRMWorkload
 import EventStore
 import Foundation
 
 extension Rapport {
-    /// Appends a demo history to a new log and prints its statistics.
+    /// Lays out a generated CRM history in a new log and prints its statistics.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append a demo history to a new log, then print its statistics.",
+            abstract: "Generate a realistic CRM history into a new log, then print its statistics.",
             discussion: """
-                A log that already holds events is left as it is. Examples:
+                The history goes through the CRM's rules: users and teams, settings, leads, pool \
+                claims and releases, follow-ups, opportunities, quotes, approvals, contracts, \
+                payments, invoices, refunds, service, campaigns, targets, purchasing and shipping, \
+                laid out over business days. One seed gives one history. A log that already holds \
+                events is left as it is. Examples:
                   rapport demo
-                  rapport demo --data-dir /tmp/rapport --customers 5000
+                  rapport demo --data-dir /tmp/rapport --customers 5000 --days 365 --seed 7
                 """
         )
 
         @OptionGroup var log: LogOptions
 
-        @Option(help: "How many customers the demo history follows.")
-        var customers = 2_000
+        @Option(help: "Roughly how many customers the history ends with.")
+        var customers = 50_000
+
+        @Option(help: "How many days of history, from 2024-11-01.")
+        var days = 730
+
+        @Option(help: "The seed: the same seed gives the same history.")
+        var seed: UInt64 = 2026
 
         @Flag(help: "Print the statistics as JSON.")
         var json = false
@@ -26,16 +37,31 @@ extension Rapport {
             guard (1...1_000_000).contains(customers) else {
                 throw ValidationError("--customers must be between 1 and 1,000,000")
             }
+            guard (1...750).contains(days) else {
+                throw ValidationError("--days must be between 1 and 750, so the history ends before today")
+            }
         }
 
         func run() async throws {
             try await reportingErrors {
-                let eventLog = try LMDBEventLog(directory: log.directory)
+                var options = LMDBEventLog.Options()
+                // A bulk load: nothing is synced until the end, and nothing waits to share a commit.
+                (options.durability, options.groupCommitWindow) = (.none, .zero)
+                let eventLog = try LMDBEventLog(directory: log.directory, options: options)
                 if try eventLog.head().position == 0 {
+                    var workload = WorkloadOptions()
+                    (workload.customers, workload.days, workload.seed) = (customers, days, seed)
                     let started = ContinuousClock.now
-                    let appended = try await DemoHistory(customers: customers).append(to: eventLog)
+                    let progress = ProgressLine(total: days, unit: "days")
+                    let summary = try await WorkloadGenerator(options: workload, log: eventLog).run { progress.update($0.day, detail: "\($0.events) events") }
+                    try eventLog.sync()
+                    progress.finish()
                     let seconds = (ContinuousClock.now - started) / .seconds(1)
-                    print("appended \(appended) demo events in \(String(format: "%.2f", seconds)) s")
+                    print(
+                        "generated \(summary.events) events (\(summary.appends) appends) in \(String(format: "%.1f", seconds)) s (\(Int(Double(summary.events) / max(seconds, 0.001))) events/s): "
+                            + "\(summary.customers) customers, \(summary.leads) leads, \(summary.contracts) contracts, \(summary.payments) payments, "
+                            + "\(summary.refusals) commands refused by the rules"
+                    )
                 } else {
                     print("\(log.directory) already holds a log; leaving it as it is")
                 }
@@ -45,5 +71,34 @@ extension Rapport {
                 print(StatisticsReport(statistics: statistics, verification: verification).render(json: json))
             }
         }
+    }
+}
+
+/// A progress line on standard error: redrawn in place on a terminal, a plain line every
+/// tenth of the way otherwise.
+final class ProgressLine {
+    private let total: Int
+    private let unit: String
+    private let started = ContinuousClock.now
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private var lastTenth = -1
+
+    init(total: Int, unit: String) {
+        self.total = max(1, total)
+        self.unit = unit
+    }
+
+    func update(_ done: Int, detail: String) {
+        let tenth = done * 10 / total
+        guard isTerminal || tenth != lastTenth else { return }
+        lastTenth = tenth
+        let elapsed = (ContinuousClock.now - started) / .seconds(1)
+        let eta = done == 0 ? 0 : elapsed / Double(done) * Double(total - done)
+        let line = "\(done)/\(total) \(unit), \(detail), \(String(format: "%.0f", elapsed)) s elapsed, ETA \(String(format: "%.0f", eta)) s"
+        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

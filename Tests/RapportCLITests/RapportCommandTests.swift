@@ -39,12 +39,12 @@ struct RapportCommandTests {
         )
     }
 
-    @Test("with no subcommand it creates a demo log, prints its statistics, and leaves it alone the second time")
+    @Test("with no subcommand it generates a CRM history, prints its statistics, and leaves it alone the second time")
     func demo() throws {
         let log = directory.appending("log")
-        let first = try rapport("--data-dir", log, "--customers", "50")
+        let first = try rapport("--data-dir", log, "--customers", "50", "--days", "120")
         #expect(first.status == 0, "\(first.errors)")
-        #expect(first.output.contains("appended"))
+        #expect(first.output.contains("generated"))
         #expect(first.output.contains("chain        intact"))
         let second = try rapport("demo", "--data-dir", log, "--customers", "50")
         #expect(second.status == 0)
@@ -53,22 +53,34 @@ struct RapportCommandTests {
         let stats = try rapport("stats", "--data-dir", log, "--json")
         #expect(stats.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any])
-        #expect(json["streams"] as? Int == 50)
-        #expect((json["events"] as? Int ?? 0) > 100)
-        #expect((json["eventsByCategory"] as? [String: Int])?["customer"] == json["events"] as? Int)
+        let categories = try #require(json["eventsByCategory"] as? [String: Int])
+        for category in ["customer", "lead", "user", "team", "settings", "opportunity", "product", "campaign"] {
+            #expect((categories[category] ?? 0) > 0, "\(category)")
+        }
+        let types = try #require(json["eventsByType"] as? [String: Int])
+        #expect(types.keys.allSatisfy { $0.hasPrefix("crm.v1.") })
+        #expect(types["crm.v1.CustomerCreated"] ?? 0 >= 10)
+
+        // One seed, one history: a second log from the same seed holds the same events.
+        let twin = directory.appending("twin")
+        #expect(try rapport("demo", "--data-dir", twin, "--customers", "50", "--days", "120").status == 0)
+        let twinStats = try #require(try JSONSerialization.jsonObject(with: Data(try rapport("stats", "--data-dir", twin, "--json").output.utf8)) as? [String: Any])
+        #expect(twinStats["events"] as? Int == json["events"] as? Int)
+        #expect(twinStats["eventsByType"] as? [String: Int] == types)
     }
 
     @Test("verify passes on a good log and names the first bad position on a tampered one")
     func verify() throws {
         let log = directory.appending("log")
-        #expect(try rapport("--data-dir", log, "--customers", "20").status == 0)
+        #expect(try rapport("--data-dir", log, "--customers", "20", "--days", "60").status == 0)
         let good = try rapport("verify", "--data-dir", log)
         #expect(good.status == 0)
         #expect(good.output.hasPrefix("ok: "))
 
         let file = URL(fileURLWithPath: log + "/data.mdb")
         var bytes = try Data(contentsOf: file)
-        let range = try #require(bytes.range(of: Data("Customer 00000007 Ltd".utf8)))
+        // A product's name is in its ProductAdded event and nowhere else in the file.
+        let range = try #require(bytes.range(of: Data("Onboarding service".utf8)))
         bytes[range.lowerBound + 9] ^= 0x01
         try bytes.write(to: file)
         let bad = try rapport("verify", "--data-dir", log)

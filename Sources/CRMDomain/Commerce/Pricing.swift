@@ -67,7 +67,7 @@ public enum Pricing {
             list = try add(list, try multiply(Int64(line.quantity), line.unitPrice.minorUnits))
             total = try add(total, line.lineTotal.minorUnits)
         }
-        let discount = list == 0 ? 0 : Int32((list - total) * 10_000 / list)
+        let discount = list == 0 ? 0 : Int32(try multiply(list - total, 10_000) / list)
         return Totals(listTotal: CRMMoney(minorUnits: list, currency: currency), total: CRMMoney(minorUnits: total, currency: currency), discountBasisPoints: discount)
     }
 

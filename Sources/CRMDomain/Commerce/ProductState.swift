@@ -45,7 +45,7 @@ public enum ProductDecisions {
         event.sku = try required(sku, "sku").uppercased()
         event.name = try required(name, "name")
         (event.price, event.cost) = try validatedPrice(price, cost)
-        event.unit = unit.trimmingCharacters(in: .whitespacesAndNewlines)
+        event.unit = unit.trimmedOfWhitespace()
         return event
     }
 

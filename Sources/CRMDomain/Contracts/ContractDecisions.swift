@@ -24,6 +24,9 @@ public enum ContractDecisions {
         (event.contractID, event.customerID, event.ownerID, event.opportunityID) = (id, customer.customerID, owner, opportunityID)
         event.lines = lines
         if let quote {
+            guard quote.status != .absent else {
+                throw DomainError(.quoteNotFound, "no quote \(quote.quoteID)", facts: ["quote": quote.quoteID])
+            }
             guard quote.status == .accepted else {
                 throw DomainError(.quoteNotAccepted, "quote \(quote.quoteID) is \(quote.status.rawValue); only an accepted quote becomes a contract", facts: ["status": quote.status.rawValue])
             }
@@ -49,7 +52,7 @@ public enum ContractDecisions {
         let step = try requireApprover(approver, of: contract, owner: owner)
         var event = CRMContractApproved()
         (event.contractID, event.step, event.role) = (contract.contractID, Int32(step), contract.drafted.approvalChain[step])
-        (event.approverID, event.comment) = (approver.userID, comment.trimmingCharacters(in: .whitespacesAndNewlines))
+        (event.approverID, event.comment) = (approver.userID, comment.trimmedOfWhitespace())
         event.binding = step == contract.drafted.approvalChain.count - 1
         return event
     }

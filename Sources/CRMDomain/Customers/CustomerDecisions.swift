@@ -42,7 +42,7 @@ public enum CustomerDecisions {
             ("level", changes.level, customer.profile.level, \.level),
         ]
         for (field, new, current, keyPath) in fields {
-            guard let value = new?.trimmingCharacters(in: .whitespacesAndNewlines), value != current else { continue }
+            guard let value = new?.trimmedOfWhitespace(), value != current else { continue }
             event[keyPath: keyPath] = value
             event.changedFields.append(field)
         }
@@ -76,7 +76,7 @@ public enum CustomerDecisions {
     public static func normalizedTags(_ tags: [String]) throws(DomainError) -> [String] {
         var result: [String] = []
         for tag in tags {
-            let trimmed = tag.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = tag.trimmedOfWhitespace()
             guard !trimmed.isEmpty, trimmed.count <= maxTagLength else {
                 throw DomainError(.invalidValue, "a tag has 1 to \(maxTagLength) characters: \"\(tag)\"", facts: ["field": "tags", "value": tag])
             }
@@ -109,7 +109,7 @@ public enum CustomerDecisions {
         var event = CRMContactAdded()
         (event.contactID, event.customerID) = (contactID, customer.customerID)
         event.name = try required(fields.name ?? "", "name")
-        event.title = fields.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        event.title = fields.title?.trimmedOfWhitespace() ?? ""
         if let phone = fields.phone, !phone.isEmpty { event.phone = try PhoneNumber.e164(phone) }
         if let email = fields.email, !email.isEmpty { event.email = try EmailAddress.normalized(email) }
         if let birthday = fields.birthday { event.birthday = try validated(birthday) }
@@ -131,7 +131,7 @@ public enum CustomerDecisions {
             event.name = name
             event.changedFields.append("name")
         }
-        if let title = fields.title?.trimmingCharacters(in: .whitespacesAndNewlines), title != current.title {
+        if let title = fields.title?.trimmedOfWhitespace(), title != current.title {
             event.title = title
             event.changedFields.append("title")
         }

@@ -27,8 +27,7 @@ public enum InventoryDecisions {
         return event
     }
 
-    /// A purchase order to an existing supplier, at each product's cost unless a unit cost
-    /// is given.
+    /// A purchase order to an existing supplier, at each product's cost.
     ///
     /// - Throws: `supplier_not_found`; `product_not_found`; `field_required` without lines;
     ///   `invalid_value` for a quantity outside 1...``Pricing/maxQuantity`` or lines in
@@ -155,15 +154,15 @@ public enum InventoryDecisions {
         guard paying.currency == bill.amount.currency else {
             throw DomainError(.currencyMismatch, "bill \(billID) is in \(bill.amount.currency)", facts: ["currency": bill.amount.currency])
         }
-        guard bill.paid + paying.minorUnits <= bill.amount.minorUnits else {
+        guard method != .unspecified else {
+            throw DomainError(.invalidValue, "a payment needs its method", facts: ["field": "method"])
+        }
+        guard paying.minorUnits <= bill.amount.minorUnits - bill.paid else {
             throw DomainError(
                 .paymentExceedsBill,
                 "bill \(billID) is for \(bill.amount.minorUnits); \(bill.paid) is paid and \(paying.minorUnits) more would pass it",
                 facts: ["amount": String(bill.amount.minorUnits), "paid": String(bill.paid)]
             )
-        }
-        guard method != .unspecified else {
-            throw DomainError(.invalidValue, "a payment needs its method", facts: ["field": "method"])
         }
         var event = CRMSupplierPaid()
         (event.billID, event.supplierID, event.amount, event.method) = (billID, supplier.supplierID, paying, method)

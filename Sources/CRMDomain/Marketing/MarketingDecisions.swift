@@ -110,21 +110,20 @@ public enum MarketingDecisions {
         return event
     }
 
-    /// Whether `period` reads `YYYY`, `YYYY-MM` (01-12) or `YYYY-Qn` (1-4).
+    /// Whether `period` reads `YYYY`, `YYYY-MM` (01-12) or `YYYY-Qn` (1-4), in ASCII.
     static func isPeriod(_ period: String) -> Bool {
-        let parts = period.split(separator: "-", omittingEmptySubsequences: false)
-        guard let year = parts.first, year.count == 4, year.allSatisfy(\.isASCIIDigit) else { return false }
-        switch parts.count {
-        case 1: return true
-        case 2:
-            let rest = parts[1]
-            if rest.count == 2, let month = Int(rest), rest.allSatisfy(\.isASCIIDigit) { return (1...12).contains(month) }
-            return rest.count == 2 && rest.first == "Q" && ["1", "2", "3", "4"].contains(rest.last!)
+        let bytes = Array(period.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            guard bytes[range].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+            return bytes[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        }
+        switch bytes.count {
+        case 4: return digits(0..<4) != nil
+        case 7 where bytes[4] == UInt8(ascii: "-"):
+            guard digits(0..<4) != nil else { return false }
+            if bytes[5] == UInt8(ascii: "Q") { return (UInt8(ascii: "1")...UInt8(ascii: "4")).contains(bytes[6]) }
+            return digits(5..<7).map { (1...12).contains($0) } ?? false
         default: return false
         }
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -50,8 +50,8 @@ public struct Pipeline: Sendable, Hashable {
         guard !configured.stages.isEmpty else { throw refuse("a pipeline needs at least one stage") }
         var ids = Set<String>(), orders = Set<Int32>()
         for stage in configured.stages {
-            guard !stage.stageID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                !stage.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            guard !stage.stageID.trimmedOfWhitespace().isEmpty,
+                !stage.name.trimmedOfWhitespace().isEmpty
             else {
                 throw refuse("every stage needs an id and a name")
             }

@@ -171,9 +171,20 @@ public enum UserDecisions {
 ///
 /// - Throws: `code` (by default `field_required`) naming the field when it is blank.
 func required(_ value: String, _ field: String, code: DomainError.Code = .fieldRequired) throws(DomainError) -> String {
-    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = value.trimmedOfWhitespace()
     guard !trimmed.isEmpty else {
         throw DomainError(code, "\(field) is required", facts: ["field": field])
     }
     return trimmed
+}
+
+extension String {
+    /// The string without leading and trailing whitespace and newlines; itself, without
+    /// copying, when there is none (the common case, and Foundation's trimming is slow).
+    func trimmedOfWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        guard first.properties.isWhitespace || last.properties.isWhitespace else { return self }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
