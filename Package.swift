@@ -132,6 +132,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CRMWorkloadTests",
+            dependencies: [
+                "CRMWorkload", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "RapportCLITests",
             dependencies: ["rapport", "RapportTestSupport", "CRMService", "CRMSchema"],
             swiftSettings: strictSettings

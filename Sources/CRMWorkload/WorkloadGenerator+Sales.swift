@@ -160,9 +160,6 @@ extension WorkloadGenerator {
                 opportunity: .init(name: "First order", amount: amount), owner: owner, rules: poolRules, pipeline: pipeline
             )
         }) else { return }
-        var customer = conversion.customer
-        (customer.region, customer.industry, customer.size) = (random.pick(WorkloadNames.regions), random.pick(WorkloadNames.industries), random.pick(WorkloadNames.sizes))
-        customer.level = random.pick(["A", "B", "B", "C"])
         var entry = CRMRepHoldingChanged()
         (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
         let keys = try [
@@ -173,7 +170,7 @@ extension WorkloadGenerator {
         try await commit(
             [
                 (leadStream, [conversion.converted]),
-                (customerStream, [customer, conversion.contact]),
+                (customerStream, [conversion.customer, conversion.contact]),
                 (try stream("opportunity", opportunityID), [conversion.opportunity]),
                 (try stream("user", ownerID), [entry]),
             ],
@@ -182,6 +179,14 @@ extension WorkloadGenerator {
             releasing: keys.map { ($0.uniqueKey, leadStream) }
         )
         summary.customers += 1
+        // The rep fills in the profile the lead did not have.
+        var profile = CustomerDecisions.ProfileChanges()
+        (profile.region, profile.industry, profile.size) = (random.pick(WorkloadNames.regions), random.pick(WorkloadNames.industries), random.pick(WorkloadNames.sizes))
+        profile.level = random.pick(["A", "B", "B", "C"])
+        tick()
+        if let updated = decided({ try CustomerDecisions.updateProfile(customers[customerID]!, profile) }) ?? nil {
+            try await commit(customerStream, updated, actor: ownerID)
+        }
         ownerGained(customerID)
         schedule(.advanceOpportunity(opportunityID), inBusinessDays: random.int(3...15))
     }
@@ -201,7 +206,7 @@ extension WorkloadGenerator {
     func ownerGained(_ customerID: String) {
         guard let owner = customers[customerID]?.owner else { return }
         let neglected = random.chance(0.12)
-        schedule(.followUp(customer: customerID, owner: owner), inBusinessDays: neglected ? random.int(25...50) : random.int(4...22))
+        schedule(.followUp(customer: customerID, owner: owner), inBusinessDays: neglected ? random.int(25...50) : random.int(5...26))
         scheduleSweep(customerID)
     }
 
