@@ -28,6 +28,7 @@ let package = Package(
                 .product(name: "CRMDomain", package: rootPackage),
                 .product(name: "CRMService", package: rootPackage),
                 .product(name: "CRMSchema", package: rootPackage),
+                .product(name: "CRMWorkload", package: rootPackage),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [

@@ -193,4 +193,5 @@ let benchmarks: @Sendable () -> Void = {
 
     crmCommandBenchmarks(metrics: metrics)
     crmPoolBenchmarks(metrics: metrics)
+    workloadBenchmarks(metrics: metrics)
 }

@@ -16,13 +16,14 @@ final class TemporaryLog: Sendable {
     let directory: String
     let log: LMDBEventLog
 
-    init(_ name: String, durability: LMDBEventLog.Durability) throws {
+    init(_ name: String, durability: LMDBEventLog.Durability, groupCommitWindow: Duration = .microseconds(250)) throws {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["RAPPORT_BENCHMARK_DIR"] ?? FileManager.default.temporaryDirectory.path
         directory = "\(base)/rapport-benchmark-\(name)-\(UUID().uuidString)"
         if durability != .none { sync() }
         var options = LMDBEventLog.Options()
         options.durability = durability
+        options.groupCommitWindow = groupCommitWindow
         // Big enough for the pre-filled logs, so the map never grows while being measured.
         options.initialMapSize = 4 << 30
         log = try LMDBEventLog(directory: directory, options: options)
