@@ -20,9 +20,12 @@ struct DecisionReplay {
         var type: String { event.type }
     }
 
+    /// An event as a decision appends it.
+    typealias Appended = (stream: StreamName, message: any SwiftProtobuf.Message)
+
     /// What a decision appends: its events in order, and the unique keys it moves.
     struct Decision {
-        var events: [(stream: StreamName, message: any SwiftProtobuf.Message)]
+        var events: [Appended]
         var reserving: [(key: String, owner: StreamName)] = []
         var releasing: [(key: String, owner: StreamName)] = []
     }
@@ -35,8 +38,9 @@ struct DecisionReplay {
         var description: String { "at position \(position) (\(type)): \(problem)" }
     }
 
-    /// A replay that found the decisions disagreeing with the log, or a log it cannot follow.
-    struct Refusal: Error, CustomStringConvertible {
+    /// Why events cannot have come from the decision they start or belong to, where the
+    /// decision itself does not throw.
+    struct ReplayError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
     }
@@ -86,15 +90,21 @@ struct DecisionReplay {
         }
     }
 
-    /// The event types that travel with a decision's first event, in the order they follow it,
-    /// and whether each may come more than once.
-    static func companions(of first: any SwiftProtobuf.Message) -> [(type: any SwiftProtobuf.Message.Type, repeats: Bool)] {
+    /// An event type that travels with a decision's first event, and whether it may come more
+    /// than once.
+    typealias Companion = (type: any SwiftProtobuf.Message.Type, repeats: Bool)
+
+    /// The event types that travel with a decision's first event, in the order they follow it.
+    static func companions(of first: any SwiftProtobuf.Message) -> [Companion] {
         switch first {
         case is CRMCustomerOwnershipChanged: [(CRMRepHoldingChanged.self, true)]
         case is CRMCustomerCreated: [(CRMRepHoldingChanged.self, false)]
         case is CRMUserDeactivated: [(CRMRepHoldingChanged.self, true), (CRMCustomerOwnershipChanged.self, true)]
         case is CRMLeadConverted:
-            [(CRMCustomerCreated.self, false), (CRMContactAdded.self, false), (CRMOpportunityOpened.self, false), (CRMRepHoldingChanged.self, false)]
+            [
+                (CRMCustomerCreated.self, false), (CRMContactAdded.self, false), (CRMOpportunityOpened.self, false),
+                (CRMRepHoldingChanged.self, false),
+            ]
         case is CRMPaymentReceived: [(CRMCommissionEarned.self, false)]
         case is CRMShipmentDispatched, is CRMGoodsReceived: [(CRMStockChanged.self, true)]
         default: []
@@ -105,10 +115,15 @@ struct DecisionReplay {
     private static func endOfDecision(startingAt start: Int, in log: [Recorded]) -> Int {
         let first = log[start]
         let companions = Self.companions(of: first.message)
-        var slot = 0, end = start + 1
-        while end < log.count, log[end].event.actor == first.event.actor, log[end].event.occurredAt == first.event.occurredAt {
+        var slot = 0
+        var end = start + 1
+        while end < log.count, log[end].event.actor == first.event.actor,
+            log[end].event.occurredAt == first.event.occurredAt
+        {
             let type = ObjectIdentifier(Swift.type(of: log[end].message))
-            guard let match = companions[slot...].firstIndex(where: { ObjectIdentifier($0.type) == type }) else { break }
+            guard let match = companions[slot...].firstIndex(where: { ObjectIdentifier($0.type) == type }) else {
+                break
+            }
             slot = companions[match].repeats ? match : match + 1
             end += 1
         }
@@ -127,18 +142,23 @@ struct DecisionReplay {
         for index in 0..<max(decision.events.count, group.count) {
             guard index < group.count else {
                 let (stream, message) = decision.events[index]
-                fail(group[0], "the decision also appends \(Self.describe(message)) to \(stream); the log does not have it")
+                fail(
+                    group[0],
+                    "the decision also appends \(Self.describe(message)) to \(stream); the log does not have it")
                 continue
             }
             let recorded = group[index]
             checked[recorded.type, default: 0] += 1
             guard index < decision.events.count else {
-                fail(recorded, "the log has \(Self.describe(recorded.message)) with the decision; the decision does not append it")
+                fail(
+                    recorded,
+                    "the log has \(Self.describe(recorded.message)) with the decision; the decision does not append it")
                 continue
             }
             let (stream, message) = decision.events[index]
             if stream != recorded.event.stream || !message.isEqualTo(message: recorded.message) {
-                fail(recorded, "decided \(Self.describe(message)) on \(stream); the log has \(Self.describe(recorded.message)) on \(recorded.event.stream)")
+                let logged = "\(Self.describe(recorded.message)) on \(recorded.event.stream)"
+                fail(recorded, "decided \(Self.describe(message)) on \(stream); the log has \(logged)")
             }
         }
         moveKeys(decision, at: group[0])
@@ -148,7 +168,8 @@ struct DecisionReplay {
     private mutating func moveKeys(_ decision: Decision, at first: Recorded) {
         for (key, owner) in decision.releasing {
             guard case .some(.some(let holder)) = keyHolders[key], holder == owner else {
-                fail(first, "\(owner) releases unique key \(key), which it does not hold (holder: \(String(describing: keyHolders[key])))")
+                let holder = keyHolders[key].flatMap { $0?.description } ?? "none"
+                fail(first, "\(owner) releases unique key \(key), which it does not hold (holder: \(holder))")
                 continue
             }
             keyHolders[key] = .some(nil)
@@ -167,7 +188,8 @@ struct DecisionReplay {
 
     /// A message on one line, for failures.
     static func describe(_ message: any SwiftProtobuf.Message) -> String {
-        let fields = message.textFormatString().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        let fields = message.textFormatString().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
         return "\(Swift.type(of: message).protoMessageName) { \(fields) }"
     }
 
@@ -175,10 +197,10 @@ struct DecisionReplay {
 
     /// Folds one event into the state of its stream, or into the settings.
     private mutating func fold(_ recorded: Recorded) {
-        let (message, id, time) = (recorded.message, String(recorded.event.stream.id), recorded.event.occurredAt)
+        let (message, id, time) = (recorded.message, String(recorded.event.stream.id), recorded.event.occurredAt.date)
         switch recorded.event.stream.category {
-        case "customer": customers[id, default: CustomerState(customerID: id)].apply(message, occurredAt: time.date)
-        case "user": users[id, default: UserState(userID: id)].apply(message, occurredAt: time.date)
+        case "customer": customers[id, default: CustomerState(customerID: id)].apply(message, occurredAt: time)
+        case "user": users[id, default: UserState(userID: id)].apply(message, occurredAt: time)
         case "team": teams[id, default: TeamState(teamID: id)].apply(message)
         case "lead": leads[id, default: LeadState(leadID: id)].apply(message)
         case "opportunity": opportunities[id, default: OpportunityState(opportunityID: id)].apply(message)
@@ -206,7 +228,7 @@ struct DecisionReplay {
 /// A setting as configured over business time.
 struct Timeline<Value> {
     private let initial: Value
-    private var changes: [(from: Timestamp, value: Value)] = []
+    private var changes: [(from: Date, value: Value)] = []
 
     /// A setting that is `initial` until first configured.
     init(_ initial: Value) {
@@ -214,13 +236,13 @@ struct Timeline<Value> {
     }
 
     /// Configures `value` from business time `time` on.
-    mutating func set(_ value: Value, from time: Timestamp) {
+    mutating func set(_ value: Value, from time: Date) {
         let index = changes.firstIndex { $0.from > time } ?? changes.endIndex
         changes.insert((time, value), at: index)
     }
 
     /// The value in force at `time`: the latest configured at or before it.
-    func at(_ time: Timestamp) -> Value {
+    func at(_ time: Date) -> Value {
         changes.last { $0.from <= time }?.value ?? initial
     }
 }
