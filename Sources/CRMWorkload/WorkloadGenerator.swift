@@ -16,7 +16,6 @@ public final class WorkloadGenerator<Log: EventLog> {
     let options: WorkloadOptions
     var random: WorkloadRandom
     let writer: WorkloadWriter<Log>
-    let catalogue = EventCatalogue.crm
     var summary = WorkloadSummary(events: 0, appends: 0, customers: 0, leads: 0, contracts: 0, payments: 0, refusals: 0)
 
     /// The business time of the decision being made.
@@ -152,26 +151,19 @@ public final class WorkloadGenerator<Log: EventLog> {
         reserving: [(key: String, owner: StreamName)] = [],
         releasing: [(key: String, owner: StreamName)] = []
     ) async throws {
-        var encoded: [(StreamName, [EventData])] = []
+        var decided: [(StreamName, [DecidedEvent])] = []
         for (stream, messages) in parts {
-            var events: [EventData] = []
+            var events: [DecidedEvent] = []
             for message in messages {
                 apply(message, to: stream)
-                let payload = try catalogue.encode(message)
-                events.append(EventData(
-                    id: random.uuid(at: now),
-                    type: payload.typeName,
-                    schemaVersion: payload.schemaVersion,
-                    payload: payload.payload,
-                    metadata: EventMetadata(actor: actor, occurredAt: Timestamp(now))
-                ))
+                events.append(DecidedEvent(id: random.uuid(at: now), message: message, actor: actor, occurredAt: Timestamp(now)))
             }
-            encoded.append((stream, events))
+            decided.append((stream, events))
         }
         takenKeys.subtract(releasing.map(\.key))
         takenKeys.formUnion(reserving.map(\.key))
         try await writer.write(
-            encoded,
+            decided,
             reserving: try reserving.map { (try UniqueKey($0.key), $0.owner) },
             releasing: try releasing.map { (try UniqueKey($0.key), $0.owner) }
         )
