@@ -1,7 +1,7 @@
-public import CRMDomain
-public import CRMSchema
+import CRMDomain
+import CRMSchema
 public import EventStore
-public import Foundation
+import Foundation
 import SwiftProtobuf
 
 /// Generates a realistic CRM history, deterministic for a seed, through the CRM's real
