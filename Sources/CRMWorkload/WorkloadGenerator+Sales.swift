@@ -237,6 +237,9 @@ extension WorkloadGenerator {
 
     private func followUp(_ customerID: String, by owner: String) async throws {
         guard customers[customerID]?.owner == owner else { return }  // it changed hands meanwhile
+        // Now and then the rep gives the customer up, or the manager moves it to a teammate.
+        if random.chance(0.012) { return try await release(customerID, by: owner) }
+        if random.chance(0.005) { return try await transfer(customerID, from: owner) }
         var followUp = CRMFollowUpLogged()
         followUp.customerID = customerID
         followUp.channel = random.pick([.call, .call, .call, .visit, .email, .im, .im])
@@ -252,6 +255,28 @@ extension WorkloadGenerator {
         {
             try await commit(try stream("campaign", campaign.campaignID), response, actor: owner)
         }
+    }
+
+    private func release(_ customerID: String, by owner: String) async throws {
+        guard let change = decided({ try PoolDecisions.release(customers[customerID]!, by: users[owner]!, owner: users[owner]!, note: "not a fit for us") }) else { return }
+        try await commit([(try stream("customer", customerID), [change]), (try stream("user", owner), [RepHoldings.entry(change, gained: false)])], actor: owner)
+    }
+
+    private func transfer(_ customerID: String, from owner: String) async throws {
+        let teamID = users[owner]!.teamID
+        guard let manager = managerOfTeam[teamID].flatMap({ users[$0] }),
+            let receiver = repsByTeam[teamID]?.filter({ $0 != owner && users[$0]?.isActive == true }).randomElement(using: &random),
+            let change = decided({ try PoolDecisions.transfer(customers[customerID]!, by: manager, owner: users[owner]!, to: users[receiver]!, rules: poolRules, note: "territory change") })
+        else { return }
+        try await commit(
+            [
+                (try stream("customer", customerID), [change]),
+                (try stream("user", owner), [RepHoldings.entry(change, gained: false)]),
+                (try stream("user", receiver), [RepHoldings.entry(change, gained: true)]),
+            ],
+            actor: manager.userID
+        )
+        ownerGained(customerID)
     }
 
     // MARK: - Opportunities
