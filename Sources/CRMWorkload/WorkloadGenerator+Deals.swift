@@ -23,6 +23,10 @@ extension WorkloadGenerator {
         guard let quote = decided({ try QuoteDecisions.create(id: quoteID, customer: customer, opportunityID: opportunityID, lines: lines, validUntil: later(days: 30), context: context(owner)) }) else { return }
         try await commit(try stream("quote", quoteID), quote, actor: owner)
         tick()
+        if random.chance(0.1) {
+            try await commit(try stream("quote", quoteID), try QuoteDecisions.reject(quotes[quoteID]!, reason: "price too high"), actor: owner)
+            return try await lose(opportunity, reason: "quote rejected")
+        }
         try await commit(try stream("quote", quoteID), try QuoteDecisions.accept(quotes[quoteID]!, context: context(owner)), actor: owner)
         let contractID = random.id(at: now)
         guard let drafted = decided({ try ContractDecisions.draft(id: contractID, customer: customer, opportunityID: opportunityID, quote: quotes[quoteID], lines: [], policy: policy) }) else { return }
@@ -131,7 +135,11 @@ extension WorkloadGenerator {
         guard let refund = contract.refunds[refundID], let owner = users[contract.drafted.ownerID] else { return }
         let clerk = random.pick(financeClerks)
         let event: (any SwiftProtobuf.Message)?
-        if !refund.approved {
+        if !refund.approved, random.chance(0.15) {
+            event = decided { try ReceivableDecisions.rejectRefund(contract, refundID: refundID, by: users[clerk]!, owner: owner, reason: "outside the return window") }
+            if let event { try await commit(try stream("contract", contractID), event, actor: clerk) }
+            return
+        } else if !refund.approved {
             event = decided { try ReceivableDecisions.approveRefund(contract, refundID: refundID, by: users[clerk]!, owner: owner) }
         } else if refund.request.returnGoods, !refund.goodsReceived {
             event = decided { try ReceivableDecisions.receiveReturnedGoods(contract, refundID: refundID) }

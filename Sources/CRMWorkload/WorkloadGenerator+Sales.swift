@@ -248,6 +248,16 @@ extension WorkloadGenerator {
         let logged = try FollowUpDecisions.log(followUp, id: random.id(at: now), context: context(owner))
         try await commit(try stream("customer", customerID), logged, actor: owner)
         ownerGained(customerID)
+        if random.chance(0.03), let tagged = decided({ try CustomerDecisions.tag(customers[customerID]!, adding: [random.pick(["key-account", "renewal", "price-sensitive", "expansion", "vip"])], removing: []) }) ?? nil {
+            try await commit(try stream("customer", customerID), tagged, actor: owner)
+        }
+        if random.chance(0.01), let contactID = customers[customerID]!.contacts.keys.sorted().first {
+            var fields = CustomerDecisions.ContactFields()
+            fields.title = random.pick(["采购经理", "总经理", "技术总监", "财务主管"])
+            if let updated = decided({ try CustomerDecisions.updateContact(customers[customerID]!, contactID: contactID, fields) }) ?? nil {
+                try await commit(try stream("customer", customerID), updated, actor: owner)
+            }
+        }
         if random.chance(0.025) { try await openOpportunity(for: customerID) }
         if random.chance(0.006) { try await fileComplaint(customerID) }
         if random.chance(0.01), let campaign = currentCampaign.flatMap({ campaigns[$0] }),

@@ -103,7 +103,12 @@ extension WorkloadGenerator {
     func startOfDay(_ day: Int) async throws {
         if day % 30 == 0 { try await launchCampaign() }
         if day % 91 == 0 { try await setTargets() }
-        if day == 365 { try await configureSettings(year: 2) }
+        if day == 365 {
+            try await configureSettings(year: 2)
+            try await raisePrices()
+        }
+        if day == 300 { try await moveARep() }
+        if day == 500 { try await promoteTheAuditor() }
         if [200, 430, 610].contains(day) { try await replaceARep() }
     }
 
@@ -136,6 +141,36 @@ extension WorkloadGenerator {
             let target = try MarketingDecisions.setTarget(for: .team(teams[teamID]!), period: "\(year)-Q\(quarter)", amount: CRMMoney(minorUnits: teamTotal, currency: "CNY"))
             try await commit(try stream("target", teamID), target, actor: admin)
         }
+    }
+
+    /// The second year's list prices: 5% up on every product that ships.
+    private func raisePrices() async throws {
+        for productID in productIDs where goods.contains(productID) {
+            let product = products[productID]!
+            let price = CRMMoney(minorUnits: product.price.minorUnits * 105 / 100, currency: product.price.currency)
+            guard let changed = decided({ try ProductDecisions.changePrice(product, price: price, cost: product.cost) }) else { continue }
+            try await commit(try stream("product", productID), changed, actor: admin)
+        }
+    }
+
+    /// A rep moves from the largest team to the smallest, keeping the customers held.
+    private func moveARep() async throws {
+        let bySize = repsByTeam.sorted { ($0.value.count, $0.key) < ($1.value.count, $1.key) }
+        guard let smallest = bySize.first?.key, let (largest, reps) = bySize.last, largest != smallest, let rep = reps.last,
+            let moved = decided({ try UserDecisions.move(users[rep]!, to: teams[smallest]!) })
+        else { return }
+        try await commit(try stream("user", rep), moved, actor: admin)
+        repsByTeam[largest]!.removeAll { $0 == rep }
+        repsByTeam[smallest]!.append(rep)
+    }
+
+    /// The auditor joins finance.
+    private func promoteTheAuditor() async throws {
+        guard let auditor = users.values.filter({ $0.role == .auditor && $0.isActive }).map(\.userID).sorted().first,
+            let changed = decided({ try UserDecisions.changeRole(users[auditor]!, to: .finance) })
+        else { return }
+        try await commit(try stream("user", auditor), changed, actor: admin)
+        financeClerks.append(auditor)
     }
 
     /// A rep leaves: the customers go to the teammate with the fewest, and a new rep joins.

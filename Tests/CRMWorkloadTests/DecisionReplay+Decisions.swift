@@ -18,6 +18,10 @@ extension DecisionReplay {
         case let event as CRMTeamCreated: return try teamCreated(event)
         case let event as CRMUserAdded: return try userAdded(event)
         case let event as CRMUserDeactivated: return try userDeactivated(event, group: group, context: context)
+        case let event as CRMUserMovedToTeam:
+            return try on("user", event.userID, UserDecisions.move(user(event.userID), to: team(event.toTeamID)))
+        case let event as CRMUserRoleChanged:
+            return try on("user", event.userID, UserDecisions.changeRole(user(event.userID), to: event.toRole))
         case let event as CRMPoolRulesConfigured: return try setting("pool", PoolRules.validate(event))
         case let event as CRMPipelineConfigured: return try setting("pipeline", Pipeline.validate(event))
         case let event as CRMApprovalPolicyConfigured: return try setting("approval", ApprovalPolicy.validate(event))
@@ -26,6 +30,12 @@ extension DecisionReplay {
         // Customers, leads and the pool
         case let event as CRMCustomerCreated: return try customerCreated(event, context: context)
         case let event as CRMCustomerProfileUpdated: return try profileUpdated(event)
+        case let event as CRMCustomerTagged:
+            guard let tagged = try CustomerDecisions.tag(customer(event.customerID), adding: event.added, removing: event.removed) else {
+                throw ReplayError("tagging customer \(event.customerID) changes nothing")
+            }
+            return try on("customer", event.customerID, tagged)
+        case let event as CRMContactUpdated: return try contactUpdated(event)
         case let event as CRMLeadCreated: return try leadCreated(event)
         case let event as CRMLeadAssigned:
             return try on("lead", event.leadID, LeadDecisions.assign(lead(event.leadID), to: user(event.toOwnerID)))
@@ -61,6 +71,10 @@ extension DecisionReplay {
             )
         // Products, quotes and contracts
         case let event as CRMProductAdded: return try productAdded(event)
+        case let event as CRMProductPriceChanged:
+            return try on("product", event.productID, ProductDecisions.changePrice(product(event.productID), price: event.price, cost: event.cost))
+        case let event as CRMQuoteRejected:
+            return try on("quote", event.quoteID, QuoteDecisions.reject(quote(event.quoteID), reason: event.reason))
         case let event as CRMQuoteCreated: return try quoteCreated(event, context: context)
         case let event as CRMQuoteAccepted:
             return try on("quote", event.quoteID, QuoteDecisions.accept(quote(event.quoteID), context: context))
@@ -314,6 +328,25 @@ extension DecisionReplay {
     }
 
     /// A lead: the service's event for it, with the dedup keys it reserves.
+    /// A contact update, its fields taken from the event's changed fields.
+    private func contactUpdated(_ event: CRMContactUpdated) throws -> Decision {
+        var fields = CustomerDecisions.ContactFields()
+        for field in event.changedFields {
+            switch field {
+            case "name": fields.name = event.name
+            case "title": fields.title = event.title
+            case "phone": fields.phone = event.phone
+            case "email": fields.email = event.email
+            case "birthday": fields.birthday = event.birthday
+            default: throw ReplayError("contact field \(field) is not a field")
+            }
+        }
+        guard let updated = try CustomerDecisions.updateContact(customer(event.customerID), contactID: event.contactID, fields) else {
+            throw ReplayError("updating contact \(event.contactID) changes nothing")
+        }
+        return try on("customer", event.customerID, updated)
+    }
+
     private func leadCreated(_ event: CRMLeadCreated) throws -> Decision {
         guard lead(event.leadID).status == .absent else { throw ReplayError("lead \(event.leadID) exists already") }
         let keys = try Self.dedupKeys(
