@@ -87,9 +87,24 @@ public enum ContractDecisions {
         }
     }
 
+    /// Refuses an `owner` state that is not the contract owner's: the scope checks that
+    /// follow would judge the wrong team.
+    ///
+    /// - Throws: `invalid_value` on `owner`.
+    static func requireOwner(_ owner: UserState, of contract: ContractState) throws(DomainError) {
+        guard owner.userID == contract.drafted.ownerID else {
+            throw DomainError(
+                .invalidValue,
+                "contract \(contract.contractID) is owned by \(contract.drafted.ownerID), not \(owner.userID)",
+                facts: ["field": "owner"]
+            )
+        }
+    }
+
     /// The pending step `approver` may decide.
     private static func requireApprover(_ approver: UserState, of contract: ContractState, owner: UserState) throws(DomainError) -> Int {
         try requireExists(contract)
+        try requireOwner(owner, of: contract)
         guard let step = contract.pendingStep else {
             throw DomainError(.approvalNotPending, "contract \(contract.contractID) is \(contract.status.rawValue); no approval is pending", facts: ["status": contract.status.rawValue])
         }

@@ -247,6 +247,7 @@ public enum ReceivableDecisions {
     private static func pendingRefund(_ contract: ContractState, _ refundID: String, by approver: UserState, owner: UserState) throws(DomainError) -> ContractState.Refund {
         let refund = try existingRefund(contract, refundID)
         guard !refund.approved else { throw notReady(refundID, "it is approved already") }
+        try ContractDecisions.requireOwner(owner, of: contract)
         try UserDecisions.requireActive(approver)
         let allowed = approver.role == .finance || approver.role == .admin || (approver.role == .manager && approver.manages(owner))
         guard allowed, approver.userID != contract.drafted.ownerID else {

@@ -197,6 +197,20 @@ struct ContractDecisionsTests {
         #expect(contract.approvals == [first, second, last])
     }
 
+    @Test("an approval judged against someone other than the contract's owner is refused as invalid_value on owner")
+    func wrongOwner() {
+        let contract = drafted(chain: [.manager])
+        let approval = #expect(throws: DomainError.self) {
+            try ContractDecisions.approve(contract, by: manager, owner: user("rep-2"), comment: "")
+        }
+        #expect(approval?.code == .invalidValue)
+        #expect(approval?.facts == ["field": "owner"])
+        let rejection = #expect(throws: DomainError.self) {
+            try ContractDecisions.reject(contract, by: manager, owner: user("rep-2"), comment: "no")
+        }
+        #expect(rejection?.facts == ["field": "owner"])
+    }
+
     @Test("a one-step chain is binding on its only approval")
     func approveSingleStep() throws {
         let event = try ContractDecisions.approve(drafted(chain: [.finance]), by: finance, owner: owner, comment: "")

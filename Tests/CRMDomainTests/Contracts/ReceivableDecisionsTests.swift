@@ -394,6 +394,16 @@ struct ReceivableDecisionsTests {
         #expect(pending?.code == .contractNotBinding)
     }
 
+    @Test("a refund judged against someone other than the contract's owner is refused as invalid_value on owner")
+    func refundWrongOwner() throws {
+        let contract = try refund(collecting(60_000), amount: 1_000)
+        let error = #expect(throws: DomainError.self) {
+            try ReceivableDecisions.approveRefund(contract, refundID: "r-1", by: manager, owner: user("rep-2"))
+        }
+        #expect(error?.code == .invalidValue)
+        #expect(error?.facts == ["field": "owner"])
+    }
+
     @Test("finance, an admin or the owner's manager approves or rejects a refund")
     func refundApprovers() throws {
         let contract = try refund(collecting(60_000), amount: 1_000)
