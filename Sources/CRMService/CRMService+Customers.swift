@@ -15,7 +15,7 @@ extension CRMService {
     ///   `holding_cap_reached`; `invalid_value` for a bad tag.
     public func createCustomer(_ customer: NewCustomer, actor: String, occurredAt: Date? = nil) async throws -> String {
         let context = try context(actor, occurredAt)
-        let keys = try dedupKeys(name: customer.name, creditCode: customer.creditCode, phone: customer.phone, email: customer.email)
+        let keys = try DedupKey.keys(company: customer.name, creditCode: customer.creditCode, phone: customer.phone, email: customer.email)
 
         let customerID = newID()
         let stream = try customerStream(customerID)
@@ -36,8 +36,7 @@ extension CRMService {
                 let (owner, version) = try await loadUser(customer.ownerID)
                 try UserDecisions.requireCanOwnCustomers(owner)
                 try PoolDecisions.requireRoom(owner.holdings, rules: try await poolRules(at: context.occurredAt))
-                var entry = CRMRepHoldingChanged()
-                (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
+                let entry = RepHoldings.created(customerID)
                 appends.append(StreamAppend(stream: try userStream(customer.ownerID), expectedVersion: version, events: [try event(entry, context)]))
             }
             try await appendRefusingDuplicates(AppendRequest(appends, reserving: reservations))

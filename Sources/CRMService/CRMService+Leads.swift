@@ -36,7 +36,7 @@ extension CRMService {
     ///   `duplicate_customer`, naming the holder.
     public func createLead(_ lead: NewLead, actor: String, occurredAt: Date? = nil) async throws -> String {
         let context = try context(actor, occurredAt)
-        let keys = try dedupKeys(name: lead.companyName, creditCode: lead.creditCode, phone: lead.phone, email: lead.email)
+        let keys = try DedupKey.keys(company: lead.companyName, creditCode: lead.creditCode, phone: lead.phone, email: lead.email)
         let leadID = newID()
         let stream = try leadStream(leadID)
         var created = CRMLeadCreated()
@@ -94,10 +94,9 @@ extension CRMService {
                 lead, customerID: customerID, contactID: contactID, opportunityID: opportunityID, opportunity: opportunity,
                 owner: owner, rules: try await poolRules(at: context.occurredAt), pipeline: try await pipeline(at: context.occurredAt)
             )
-            var entry = CRMRepHoldingChanged()
-            (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
+            let entry = RepHoldings.created(customerID)
 
-            let keys = try dedupKeys(name: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone, email: lead.created.email)
+            let keys = try DedupKey.keys(company: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone, email: lead.created.email)
                 .map { try UniqueKey($0.uniqueKey) }
             let customer = try customerStream(customerID)
             let request = AppendRequest(

@@ -111,13 +111,4 @@ public struct CRMService<Log: EventLog>: Sendable {
 
     /// A new time-ordered id.
     func newID() -> String { UUID.timeOrdered().uuidString.lowercased() }
-
-    /// The dedup keys of a company: its name always, the others when given.
-    func dedupKeys(name: String, creditCode: String, phone: String, email: String) throws -> [DedupKey] {
-        var keys = [try DedupKey(.company, normalizing: name)]
-        if !creditCode.isEmpty { keys.append(try DedupKey(.creditCode, normalizing: creditCode)) }
-        if !phone.isEmpty { keys.append(try DedupKey(.phone, normalizing: phone)) }
-        if !email.isEmpty { keys.append(try DedupKey(.email, normalizing: email)) }
-        return keys
-    }
 }

@@ -82,12 +82,10 @@ extension WorkloadGenerator {
         // One in twenty-five is a company the CRM knows already: dedup refuses it.
         let index = nextCompany > 100 && random.chance(0.04) ? random.int(0...nextCompany - 1) : nextCompany
         if index == nextCompany { nextCompany += 1 }
-        guard let keys = try? [
-            DedupKey(.company, normalizing: WorkloadNames.company(index)),
-            DedupKey(.creditCode, normalizing: WorkloadNames.creditCode(index)),
-            DedupKey(.phone, normalizing: WorkloadNames.phone(index)),
-            DedupKey(.email, normalizing: WorkloadNames.email(index)),
-        ], keys.allSatisfy({ !takenKeys.contains($0.uniqueKey) }) else {
+        guard let keys = try? DedupKey.keys(
+            company: WorkloadNames.company(index), creditCode: WorkloadNames.creditCode(index),
+            phone: WorkloadNames.phone(index), email: WorkloadNames.email(index)
+        ), keys.allSatisfy({ !takenKeys.contains($0.uniqueKey) }) else {
             summary.refusals += 1
             return nil
         }
@@ -160,12 +158,8 @@ extension WorkloadGenerator {
                 opportunity: .init(name: "First order", amount: amount), owner: owner, rules: poolRules, pipeline: pipeline
             )
         }) else { return }
-        var entry = CRMRepHoldingChanged()
-        (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
-        let keys = try [
-            DedupKey(.company, normalizing: lead.created.companyName), DedupKey(.creditCode, normalizing: lead.created.creditCode),
-            DedupKey(.phone, normalizing: lead.created.phone), DedupKey(.email, normalizing: lead.created.email),
-        ]
+        let entry = RepHoldings.created(customerID)
+        let keys = try DedupKey.keys(company: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone, email: lead.created.email)
         let (leadStream, customerStream) = (try stream("lead", leadID), try stream("customer", customerID))
         try await commit(
             [

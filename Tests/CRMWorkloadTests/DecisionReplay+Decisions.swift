@@ -276,8 +276,8 @@ extension DecisionReplay {
         guard !customer(event.customerID).exists else {
             throw ReplayError("customer \(event.customerID) exists already")
         }
-        let keys = try Self.dedupKeys(
-            name: event.name, creditCode: event.creditCode, phone: event.phone, email: event.email)
+        let keys = try DedupKey.keys(
+            company: event.name, creditCode: event.creditCode, phone: event.phone, email: event.email)
         let stream = try StreamName(category: "customer", id: event.customerID)
         var created = CRMCustomerCreated()
         (created.customerID, created.name) = (
@@ -294,7 +294,7 @@ extension DecisionReplay {
             let owner = user(event.ownerID)
             try UserDecisions.requireCanOwnCustomers(owner)
             try PoolDecisions.requireRoom(owner.holdings, rules: poolRules.at(context.occurredAt))
-            events.append((try StreamName(category: "user", id: event.ownerID), Self.createdEntry(event.customerID)))
+            events.append((try StreamName(category: "user", id: event.ownerID), RepHoldings.created(event.customerID)))
         }
         return Decision(events: events, reserving: keys.map { ($0.uniqueKey, stream) })
     }
@@ -349,8 +349,8 @@ extension DecisionReplay {
 
     private func leadCreated(_ event: CRMLeadCreated) throws -> Decision {
         guard lead(event.leadID).status == .absent else { throw ReplayError("lead \(event.leadID) exists already") }
-        let keys = try Self.dedupKeys(
-            name: event.companyName, creditCode: event.creditCode, phone: event.phone, email: event.email)
+        let keys = try DedupKey.keys(
+            company: event.companyName, creditCode: event.creditCode, phone: event.phone, email: event.email)
         var created = CRMLeadCreated()
         (created.leadID, created.companyName, created.contactName) = (
             event.leadID, event.companyName, event.contactName
@@ -380,8 +380,8 @@ extension DecisionReplay {
             lead, customerID: event.customerID, contactID: event.contactID, opportunityID: event.opportunityID,
             opportunity: opportunity, owner: user(ownerID), rules: poolRules.at(time), pipeline: pipeline.at(time)
         )
-        let keys = try Self.dedupKeys(
-            name: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone,
+        let keys = try DedupKey.keys(
+            company: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone,
             email: lead.created.email)
         let (leadStream, customerStream) = (
             try StreamName(category: "lead", id: event.leadID),
@@ -392,7 +392,7 @@ extension DecisionReplay {
                 (leadStream, conversion.converted),
                 (customerStream, conversion.customer), (customerStream, conversion.contact),
                 (try StreamName(category: "opportunity", id: event.opportunityID), conversion.opportunity),
-                (try StreamName(category: "user", id: ownerID), Self.createdEntry(event.customerID)),
+                (try StreamName(category: "user", id: ownerID), RepHoldings.created(event.customerID)),
             ],
             reserving: keys.map { ($0.uniqueKey, customerStream) },
             releasing: keys.map { ($0.uniqueKey, leadStream) }
@@ -562,21 +562,6 @@ extension DecisionReplay {
         Decision(events: [(try StreamName(category: category, id: id), message)])
     }
 
-    /// The dedup keys of a lead or customer, as the service reserves them.
-    static func dedupKeys(name: String, creditCode: String, phone: String, email: String) throws -> [DedupKey] {
-        var keys = [try DedupKey(.company, normalizing: name)]
-        if !creditCode.isEmpty { keys.append(try DedupKey(.creditCode, normalizing: creditCode)) }
-        if !phone.isEmpty { keys.append(try DedupKey(.phone, normalizing: phone)) }
-        if !email.isEmpty { keys.append(try DedupKey(.email, normalizing: email)) }
-        return keys
-    }
-
-    /// The holdings entry of a rep who gets a customer as it is created.
-    static func createdEntry(_ customerID: String) -> CRMRepHoldingChanged {
-        var entry = CRMRepHoldingChanged()
-        (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
-        return entry
-    }
 
     // The folded states by id; one never seen is absent, and the decisions refuse it.
     func user(_ id: String) -> UserState { users[id] ?? UserState(userID: id) }

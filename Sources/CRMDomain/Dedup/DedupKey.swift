@@ -37,6 +37,18 @@ public struct DedupKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The dedup keys of a company: its name always, the credit code, phone and email when
+    /// given, in that order.
+    ///
+    /// - Throws: ``DedupKeyError`` for the first input that cannot be normalized.
+    public static func keys(company name: String, creditCode: String, phone: String, email: String) throws(DedupKeyError) -> [DedupKey] {
+        var keys = [try DedupKey(.company, normalizing: name)]
+        if !creditCode.isEmpty { keys.append(try DedupKey(.creditCode, normalizing: creditCode)) }
+        if !phone.isEmpty { keys.append(try DedupKey(.phone, normalizing: phone)) }
+        if !email.isEmpty { keys.append(try DedupKey(.email, normalizing: email)) }
+        return keys
+    }
+
     /// The string reserved in the log: `kind:value`, such as `company:北京星辰科技`.
     ///
     /// The prefix keeps kinds apart, so a company named like an email address cannot take

@@ -31,6 +31,13 @@ public struct RepHoldings: Sendable, Hashable {
         if entry.reason == .claimed { claimsByDay[rules.businessDayNumber(of: occurredAt), default: 0] += 1 }
     }
 
+    /// The entry for the stream of a rep who owns a customer from its creation.
+    public static func created(_ customerID: String) -> CRMRepHoldingChanged {
+        var entry = CRMRepHoldingChanged()
+        (entry.customerID, entry.gained, entry.reason) = (customerID, true, .created)
+        return entry
+    }
+
     /// The entry for the rep's stream that goes with `change`.
     public static func entry(_ change: CRMCustomerOwnershipChanged, gained: Bool) -> CRMRepHoldingChanged {
         var entry = CRMRepHoldingChanged()
