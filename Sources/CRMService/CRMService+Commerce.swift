@@ -35,12 +35,8 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let productID = newID()
         let added = try ProductDecisions.add(id: productID, sku: product.sku, name: product.name, price: product.price, cost: product.cost, unit: product.unit)
-        let stream = try productStream(productID)
-        let key = try UniqueKey("sku:\(added.sku)")
-        do {
-            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(added, context)])], reserving: [(key, stream)]))
-        } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
-            throw DomainError(.duplicateProduct, "a product with SKU \(added.sku) exists: \(error.stream ?? "")", facts: ["existing": error.stream ?? ""])
+        try await create(try productStream(productID), added, reserving: "sku:\(added.sku)", context: context) { holder in
+            DomainError(.duplicateProduct, "a product with SKU \(added.sku) exists: \(holder)", facts: ["existing": holder])
         }
         return productID
     }

@@ -31,12 +31,8 @@ extension CRMService {
             id: contractID, customer: customer, opportunityID: opportunityID, quote: quote,
             lines: quote == nil ? try await priced(lines) : [], policy: try await approvalPolicy(at: context.occurredAt)
         )
-        let stream = try contractStream(contractID)
-        let reservations = try quoteID.map { [(key: try UniqueKey("contract-of-quote:\($0)"), owner: stream)] } ?? []
-        do {
-            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(drafted, context)])], reserving: reservations))
-        } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
-            throw DomainError(.quoteAlreadyContracted, "quote \(quoteID ?? "") became \(error.stream ?? "") already", facts: ["existing": error.stream ?? ""])
+        try await create(try contractStream(contractID), drafted, reserving: quoteID.map { "contract-of-quote:\($0)" }, context: context) { holder in
+            DomainError(.quoteAlreadyContracted, "quote \(quoteID ?? "") became \(holder) already", facts: ["existing": holder])
         }
         return contractID
     }

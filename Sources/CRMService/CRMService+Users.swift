@@ -30,12 +30,8 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let teamID = newID()
         let created = try UserDecisions.createTeam(id: teamID, name: name)
-        let stream = try teamStream(teamID)
-        let key = try UniqueKey("team:\(created.name.lowercased())")
-        do {
-            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])], reserving: [(key, stream)]))
-        } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
-            throw DomainError(.duplicateTeam, "a team named \(created.name) exists: \(error.stream ?? "")", facts: ["existing": error.stream ?? ""])
+        try await create(try teamStream(teamID), created, reserving: "team:\(created.name.lowercased())", context: context) { holder in
+            DomainError(.duplicateTeam, "a team named \(created.name) exists: \(holder)", facts: ["existing": holder])
         }
         return teamID
     }
@@ -51,12 +47,8 @@ extension CRMService {
         let userID = newID()
         let team = user.teamID.isEmpty ? nil : try await loadTeam(user.teamID)
         let added = try UserDecisions.add(id: userID, name: user.name, email: email, role: user.role, team: team)
-        let stream = try userStream(userID)
-        let key = try UniqueKey("user-email:\(email)")
-        do {
-            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(added, context)])], reserving: [(key, stream)]))
-        } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
-            throw DomainError(.duplicateUser, "a user with email \(email) exists: \(error.stream ?? "")", facts: ["existing": error.stream ?? ""])
+        try await create(try userStream(userID), added, reserving: "user-email:\(email)", context: context) { holder in
+            DomainError(.duplicateUser, "a user with email \(email) exists: \(holder)", facts: ["existing": holder])
         }
         return userID
     }

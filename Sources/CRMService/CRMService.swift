@@ -64,6 +64,24 @@ public struct CRMService<Log: EventLog>: Sendable {
         }
     }
 
+    /// Starts a new stream with `message`, reserving `key` (if any) for it in the same append.
+    ///
+    /// - Throws: `duplicate(holder)` when another stream holds the key; nothing is appended.
+    func create(
+        _ stream: StreamName,
+        _ message: any SwiftProtobuf.Message,
+        reserving key: String?,
+        context: CommandContext,
+        duplicate: (_ holder: String) -> DomainError
+    ) async throws {
+        let reservations = try key.map { [(key: try UniqueKey($0), owner: stream)] } ?? []
+        do {
+            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(message, context)])], reserving: reservations))
+        } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
+            throw duplicate(error.stream ?? "")
+        }
+    }
+
     // MARK: - Loading
 
     /// Folds a stream's events into `state` and returns it with the version to expect when
