@@ -167,12 +167,9 @@ extension CRMService {
         occurredAt: Date?,
         decide: (ContractState) async throws -> [any SwiftProtobuf.Message]
     ) async throws -> AppendResult {
-        let context = try context(actor, occurredAt)
-        return try await retryingOnConflict("the change to contract \(contractID)") {
-            let (contract, version) = try await loadContract(contractID)
-            let events = try await decide(contract).map { try event($0, context) }
-            return try await log.append(to: try contractStream(contractID), expecting: version, events)
-        }
+        let appended = try await decideEvents(on: try contractStream(contractID), actor: actor, occurredAt: occurredAt, load: { try await loadContract(contractID) }, decide: decide)
+        guard let appended else { preconditionFailure("every contract decision appends an event") }
+        return appended
     }
 
     private func approverAndOwner(_ actor: String, _ contract: ContractState) async throws -> (UserState, UserState) {

@@ -139,11 +139,8 @@ extension CRMService {
         occurredAt: Date?,
         decide: (CustomerState) throws -> (any SwiftProtobuf.Message)?
     ) async throws -> AppendResult? {
-        let context = try context(actor, occurredAt)
-        return try await retryingOnConflict("changing customer \(customerID)") {
-            let (customer, version) = try await loadCustomer(customerID)
-            guard let decided = try decide(customer) else { return nil }
-            return try await log.append(to: try customerStream(customerID), expecting: version, [try event(decided, context)])
+        try await decideEvents(on: try customerStream(customerID), actor: actor, occurredAt: occurredAt, load: { try await loadCustomer(customerID) }) {
+            try decide($0).map { [$0] } ?? []
         }
     }
 

@@ -47,8 +47,28 @@ public struct CRMService<Log: EventLog>: Sendable {
         throw EventStoreError(.wrongExpectedVersion, "\(what) lost \(Self.maxAttempts) races for the streams it reads; try again")
     }
 
-    /// Loads one stream's state, decides one event on it, and appends it with the version
-    /// read, deciding again after a lost race.
+    /// Loads one stream's state, decides its next events (none when there is nothing to
+    /// change), and appends them with the version read, deciding again after a lost race.
+    ///
+    /// - Returns: the append, or `nil` when the decision changed nothing.
+    @discardableResult
+    func decideEvents<State>(
+        on stream: StreamName,
+        actor: String,
+        occurredAt: Date?,
+        load: () async throws -> (State, ExpectedVersion),
+        decide: (State) async throws -> [any SwiftProtobuf.Message]
+    ) async throws -> AppendResult? {
+        let context = try context(actor, occurredAt)
+        return try await retryingOnConflict("the change to \(stream)") {
+            let (state, version) = try await load()
+            let events = try await decide(state).map { try event($0, context) }
+            guard !events.isEmpty else { return nil }
+            return try await log.append(to: stream, expecting: version, events)
+        }
+    }
+
+    /// ``decideEvents(on:actor:occurredAt:load:decide:)`` for a decision of exactly one event.
     @discardableResult
     func decideOnStream<State>(
         _ stream: StreamName,
@@ -57,11 +77,10 @@ public struct CRMService<Log: EventLog>: Sendable {
         load: () async throws -> (State, ExpectedVersion),
         decide: (State) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        let context = try context(actor, occurredAt)
-        return try await retryingOnConflict("the change to \(stream)") {
-            let (state, version) = try await load()
-            return try await log.append(to: stream, expecting: version, [try event(try decide(state), context)])
+        guard let result = try await decideEvents(on: stream, actor: actor, occurredAt: occurredAt, load: load, decide: { [try decide($0)] }) else {
+            preconditionFailure("one event decided is one event appended")
         }
+        return result
     }
 
     /// Starts a new stream with `message`, reserving `key` (if any) for it in the same append.
