@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+import EventStore
 
 /// The generator's only source of chance: SplitMix64 from a seed, so one seed gives one
 /// history, ids included.
@@ -28,17 +29,7 @@ struct WorkloadRandom: RandomNumberGenerator {
 
     /// A version-7 UUID for `time`: ordered by time like the log's own ids, but drawn from the seed.
     mutating func uuid(at time: Date) -> UUID {
-        let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
-        var bytes = unsafeBitCast((next(), next()), to: uuid_t.self)
-        bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
-        bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
-        bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
-        bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
-        bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
-        bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
-        bytes.6 = 0x70 | (bytes.6 & 0x0F)
-        bytes.8 = 0x80 | (bytes.8 & 0x3F)
-        return UUID(uuid: bytes)
+        UUID(version7Milliseconds: UInt64(max(0, time.timeIntervalSince1970 * 1000)), high: next(), low: next())
     }
 
     /// A lowercased id string for `time`.

@@ -76,6 +76,12 @@ extension UUID {
         let count = timeOrderedCounter.add(1, ordering: .relaxed).newValue
         let low = mix(timeOrderedSeed.0 &+ count)
         let high = mix(timeOrderedSeed.1 &+ count)
+        return UUID(version7Milliseconds: milliseconds, high: high, low: low)
+    }
+
+    /// A version 7 UUID for `milliseconds` since the epoch: those in the first 48 bits, then
+    /// the version, 12 bits of `high`, the variant, and 62 bits of `low`.
+    public init(version7Milliseconds milliseconds: UInt64, high: UInt64, low: UInt64) {
         var bytes = unsafeBitCast((UInt64(0), low), to: uuid_t.self)
         bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
         bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
@@ -86,7 +92,7 @@ extension UUID {
         bytes.6 = 0x70 | UInt8(truncatingIfNeeded: high >> 8) & 0x0F
         bytes.7 = UInt8(truncatingIfNeeded: high)
         bytes.8 = 0x80 | (bytes.8 & 0x3F)
-        return UUID(uuid: bytes)
+        self.init(uuid: bytes)
     }
 
     /// SplitMix64's finalizer: a bijection on 64 bits that scatters consecutive inputs.

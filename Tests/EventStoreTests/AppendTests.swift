@@ -174,7 +174,7 @@ struct AppendTests {
         let phone = try UniqueKey("phone:+8613800138000")
         let first = stream("customer-1")
         let second = stream("customer-2")
-        try await log.append(AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)]))
+        _ = try await log.append(AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)]))
         #expect(try log.owner(of: phone) == first)
 
         let error = await #expect(throws: EventStoreError.self) {
@@ -186,7 +186,7 @@ struct AppendTests {
         #expect(try log.readStream(second).isEmpty)
 
         // The holder may reserve its own key again.
-        try await log.append(AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)]))
+        _ = try await log.append(AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)]))
 
         // Only the holder can release it.
         let stolen = await #expect(throws: EventStoreError.self) {
@@ -196,7 +196,7 @@ struct AppendTests {
         #expect(stolen?.stream == "customer-1")
 
         // Released by its holder, the key moves in the same append.
-        try await log.append(
+        _ = try await log.append(
             AppendRequest(
                 [StreamAppend(stream: first, events: [testEvent()]), StreamAppend(stream: second, events: [testEvent()])],
                 reserving: [(phone, second)],
@@ -211,10 +211,10 @@ struct AppendTests {
     func releaseThenClaim() async throws {
         let log = try openTestLog(directory)
         let email = try UniqueKey("email:ops@example.com")
-        try await log.append(AppendRequest([StreamAppend(stream: stream("contact-1"), events: [testEvent()])], reserving: [(email, stream("contact-1"))]))
-        try await log.append(AppendRequest([StreamAppend(stream: stream("contact-1"), events: [testEvent()])], releasing: [(email, stream("contact-1"))]))
+        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("contact-1"), events: [testEvent()])], reserving: [(email, stream("contact-1"))]))
+        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("contact-1"), events: [testEvent()])], releasing: [(email, stream("contact-1"))]))
         #expect(try log.owner(of: email) == nil)
-        try await log.append(AppendRequest([StreamAppend(stream: stream("contact-2"), events: [testEvent()])], reserving: [(email, stream("contact-2"))]))
+        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("contact-2"), events: [testEvent()])], reserving: [(email, stream("contact-2"))]))
         #expect(try log.owner(of: email) == stream("contact-2"))
         await log.close()
     }
