@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "CRMDomain", targets: ["CRMDomain"]),
         .library(name: "CRMService", targets: ["CRMService"]),
         .library(name: "CRMWorkload", targets: ["CRMWorkload"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "CRMReadModels", targets: ["CRMReadModels"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
@@ -55,6 +57,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - Projections
+
+        .target(
+            name: "Projections",
+            dependencies: ["EventStore", "LMDB", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - The CRM
 
         .target(
@@ -83,6 +93,15 @@ let package = Package(
         .target(
             name: "CRMWorkload",
             dependencies: ["CRMDomain", "CRMSchema", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings
+        ),
+
+        .target(
+            name: "CRMReadModels",
+            dependencies: [
+                "Projections", "CRMSchema", "CRMDomain", "EventStore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -142,6 +161,19 @@ let package = Package(
         .testTarget(
             name: "RapportCLITests",
             dependencies: ["rapport", "RapportTestSupport", "CRMService", "CRMSchema"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRMReadModelsTests",
+            dependencies: [
+                "CRMReadModels", "Projections", "CRMService", "CRMDomain", "CRMSchema", "EventStore",
+                "RapportTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "EventStore", "RapportTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -43,6 +43,19 @@ public struct EventSubscription: AsyncSequence, Sendable {
             }
         }
 
+        /// Every event already read and not yet returned, waiting for the log to grow when
+        /// there are none; `nil` when the log closes or the task is cancelled.
+        ///
+        /// For consumers that commit their own work in batches: one call hands over what one
+        /// read of the log found (at most ``EventSubscription/scanWindow`` records examined).
+        public mutating func nextBatch() async throws -> [RecordedEvent]? {
+            guard let first = try await next() else { return nil }
+            var batch = [first]
+            batch.append(contentsOf: buffer[index...])
+            index = buffer.count
+            return batch
+        }
+
         /// Reads the next window of the log into the buffer.
         private mutating func fill() throws {
             buffer.removeAll(keepingCapacity: true)

@@ -190,6 +190,12 @@ public struct RecordView: ~Copyable {
     public var canonicalBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - RecordFormat.hashSize)])
     }
+    /// The stream name, copied out of the map.
+    public var stream: StreamName { StreamName(trusted: String(decoding: streamBytes, as: UTF8.self)) }
+    /// The event type, copied out of the map.
+    public var type: String { String(decoding: typeBytes, as: UTF8.self) }
+    /// The actor, copied out of the map; empty when unknown.
+    public var actor: String { String(decoding: actorBytes, as: UTF8.self) }
     /// The stored chain hash.
     public var hashBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - RecordFormat.hashSize)...])

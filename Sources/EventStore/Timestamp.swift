@@ -46,3 +46,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return date + String(format: ".%09dZ", nanos)
     }
 }
+
+extension Timestamp: Codable {
+    /// Decodes the integer nanoseconds since the epoch, exactly as stored.
+    public init(from decoder: any Decoder) throws {
+        self.init(nanosecondsSinceEpoch: try decoder.singleValueContainer().decode(Int64.self))
+    }
+
+    /// Encodes the integer nanoseconds since the epoch, so nothing is lost to rounding.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(nanosecondsSinceEpoch)
+    }
+}

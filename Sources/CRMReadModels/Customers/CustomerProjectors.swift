@@ -1,0 +1,6 @@
+import Projections
+
+extension CRMProjections {
+    /// The read models about customers: the 360 view, reminders and RFM segments.
+    static var customerProjectors: [any CRMProjector.Type] { [] }
+}

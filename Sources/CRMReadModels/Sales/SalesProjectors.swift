@@ -1,0 +1,6 @@
+import Projections
+
+extension CRMProjections {
+    /// The read models about selling: funnel, churn, activity reports and campaign effect.
+    static var salesProjectors: [any CRMProjector.Type] { [] }
+}

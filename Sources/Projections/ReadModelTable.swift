@@ -1,0 +1,84 @@
+/// A table of a read model: rows of one type by string key, held in memory by the projector
+/// that owns it and written to a ``ReadModelStore`` when the engine commits.
+///
+/// Only rows changed since the last commit are written. Keys sort as UTF-8 bytes in the store,
+/// so a key built as `period|rep|stage` can be read back by prefix.
+///
+/// Rows must encode deterministically (the engine compares read models byte for byte): use
+/// dictionaries keyed by `String` or `Int` only, which encode with sorted keys.
+public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtocol, PersistentTable {
+    /// The table's name, unique within its projector.
+    public let name: String
+    private var rows: [String: Row] = [:]
+    private var changed: Set<String> = []
+
+    /// An empty table called `name`.
+    public init(_ name: String) {
+        precondition(!name.isEmpty && !name.utf8.contains(0), "a table name is non-empty and has no NUL")
+        self.name = name
+    }
+
+    /// The row under `key`; setting `nil` removes it.
+    public subscript(key: String) -> Row? {
+        get { rows[key] }
+        set {
+            rows[key] = newValue
+            changed.insert(key)
+        }
+    }
+
+    /// Changes the row under `key` in place, starting from `initial` when there is none.
+    public func update(_ key: String, default initial: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
+        change(&rows[key, default: initial()])
+        changed.insert(key)
+    }
+
+    /// Changes the row under `key` in place when there is one; returns whether there was.
+    @discardableResult
+    public func updateIfPresent(_ key: String, _ change: (inout Row) -> Void) -> Bool {
+        guard rows[key] != nil else { return false }
+        change(&rows[key]!)
+        changed.insert(key)
+        return true
+    }
+
+    /// How many rows the table holds.
+    public var count: Int { rows.count }
+
+    /// Every key, in no particular order.
+    public var keys: Dictionary<String, Row>.Keys { rows.keys }
+
+    // MARK: - Persistence
+
+    func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)] {
+        defer { changed.removeAll(keepingCapacity: true) }
+        var changes: [(key: String, value: [UInt8]?)] = []
+        changes.reserveCapacity(changed.count)
+        for key in changed {
+            if let row = rows[key] {
+                changes.append((key, try RowCodec.encode(row, table: name, key: key)))
+            } else {
+                changes.append((key, nil))
+            }
+        }
+        return changes
+    }
+
+    func load(key: String, value: UnsafeRawBufferPointer) throws(ProjectionError) {
+        rows[key] = try RowCodec.decode(Row.self, from: value, table: name, key: key)
+    }
+}
+
+/// What the engine needs of any table, whatever its row type.
+public protocol ReadModelTableProtocol: AnyObject {
+    /// The table's name, unique within its projector.
+    var name: String { get }
+}
+
+/// The engine's side of a table: hand over changed rows, take back stored ones.
+protocol PersistentTable: ReadModelTableProtocol {
+    /// The rows changed since the last call, encoded (`nil` for a removed row).
+    func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
+    /// Adds a stored row.
+    func load(key: String, value: UnsafeRawBufferPointer) throws(ProjectionError)
+}
