@@ -17,6 +17,8 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// The last position applied and committed for every projector.
     public private(set) var checkpoint: UInt64 = 0
     private var started = false
+    /// How many positions a catch-up at start applies between commits.
+    static var catchUpCommitInterval: UInt64 { 65_536 }
 
     /// A runner for `projectors` over `log`, storing into `store`.
     public init(
@@ -67,8 +69,20 @@ public actor ProjectionRunner<Payload: Sendable> {
             try store.install(fresh, checkpoint: reached)
         }
         for (from, group) in loaded where from < head {
-            _ = try await ProjectionFold(group, decoder: decoder)
-                .run(from: from + 1, through: head, limit: nil, log: log, progress: progress)
+            // Committed every stretch, so a long catch-up that is stopped keeps what it did.
+            let fold = ProjectionFold(group, decoder: decoder)
+            var reached = from
+            while reached < head {
+                let done = reached - from
+                reached = try await fold.run(
+                    from: reached + 1,
+                    through: min(head, reached + Self.catchUpCommitInterval),
+                    limit: nil,
+                    log: log,
+                    progress: Self.offset(progress, by: done, total: head - from)
+                )
+                try store.commit(group, checkpoint: reached)
+            }
         }
         let caughtUp = loaded.values.flatMap { $0 }
         if !caughtUp.isEmpty { try store.commit(caughtUp, checkpoint: head) }
@@ -76,6 +90,19 @@ public actor ProjectionRunner<Payload: Sendable> {
         projectors = types.compactMap { byName[$0.name] }
         checkpoint = head
         started = true
+    }
+
+    /// Reports a stretch's progress as part of a longer run.
+    private static func offset(_ progress: ProjectionProgressHandler?, by done: UInt64, total: UInt64)
+        -> ProjectionProgressHandler?
+    {
+        guard let progress else { return nil }
+        return { stretch in
+            var overall = stretch
+            overall.eventsDone += done
+            overall.eventsTotal = total
+            progress(overall)
+        }
     }
 
     // MARK: - Following the log
