@@ -23,7 +23,7 @@ public enum ProjectionBuilder {
         try checkNames(projectors)
         let instances = projectors.map { $0.init() }
         let reached = try await fold(instances, log: log, decoder: decoder, asOf: asOf, progress: progress)
-        try store.install(instances, checkpoint: reached, asOf: asOf)
+        try store.install(try await RowChanges.takeAll(from: instances), checkpoint: reached, asOf: asOf)
         return reached
     }
 

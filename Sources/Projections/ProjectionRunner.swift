@@ -66,7 +66,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         if !fresh.isEmpty {
             let reached = try await ProjectionFold(fresh, decoder: decoder)
                 .run(from: 1, through: head, limit: nil, log: log, progress: progress)
-            try store.install(fresh, checkpoint: reached)
+            try store.install(try await RowChanges.takeAll(from: fresh), checkpoint: reached)
         }
         for (from, group) in loaded where from < head {
             // Committed every stretch, so a long catch-up that is stopped keeps what it did.
@@ -193,6 +193,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         let fold = ProjectionFold(fresh, decoder: decoder)
         let head = try ProjectionBuilder.head(of: log)
         var reached = try await fold.run(from: 1, through: head, limit: nil, log: log, progress: progress)
+        let built = try await RowChanges.takeAll(from: fresh)
         // The live runner may have moved on meanwhile; the fresh read models catch up with it
         // here, with no await before the swap, so no batch can slip between.
         while reached < checkpoint {
@@ -205,7 +206,8 @@ public actor ProjectionRunner<Payload: Sendable> {
             // The runner had not seen these events yet: it commits them for the others first.
             try catchUpTo(reached)
         }
-        try store.install(fresh, checkpoint: reached)
+        let caughtUp = try fresh.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }
+        try store.install(built, later: caughtUp, checkpoint: reached)
         let rebuilt = Set(fresh.map(\.name))
         projectors.removeAll { rebuilt.contains($0.name) }
         projectors.append(contentsOf: fresh)
