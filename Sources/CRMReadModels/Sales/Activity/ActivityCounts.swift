@@ -13,7 +13,7 @@ public struct ActivityCounts: Codable, Sendable, Hashable {
     /// All follow-ups, whatever the channel.
     public var followUps = 0
     /// Leads that became the rep's: created with the rep as owner (or by the rep, unassigned),
-    /// or assigned to the rep; each lead counts once per rep.
+    /// or assigned to the rep; each lead counts once per rep, on the day it first became theirs.
     public var newLeads = 0
     /// Customers the rep claimed from the public pool.
     public var claims = 0

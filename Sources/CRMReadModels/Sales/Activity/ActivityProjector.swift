@@ -14,7 +14,7 @@ import SwiftProtobuf
 ///   awaiting approval.
 ///
 /// Whose activity it is: a follow-up is the acting user's (it names no rep); a lead is its
-/// owner's (its creator's when created unassigned) and its assignee's; a claim, the claiming
+/// owner's (its creator's when a sales rep created it unassigned) and each assignee's; a claim, the claiming
 /// rep's; a release, the customer's previous owner's; an opportunity, a quote or a contract,
 /// its owner's. A day is the business day (China time) of the event's business time.
 public final class ActivityProjector: Projector {
@@ -61,7 +61,10 @@ public final class ActivityProjector: Projector {
                 }
             }
         case let created as CRMLeadCreated:
-            credit(lead: created.leadID, to: created.ownerID.isEmpty ? event.actor : created.ownerID, at: time)
+            // An unassigned lead is its creator's only when a sales rep typed it in; leads an
+            // admin or a manager enters are counted when they are assigned.
+            let rep = created.ownerID.isEmpty && reps[event.actor]?.salesRep == true ? event.actor : created.ownerID
+            credit(lead: created.leadID, to: rep, at: time)
         case let assigned as CRMLeadAssigned:
             credit(lead: assigned.leadID, to: assigned.toOwnerID, at: time)
         case let change as CRMCustomerOwnershipChanged:
