@@ -52,10 +52,22 @@ public struct CampaignEffect: Codable, Sendable, Hashable {
 public struct CampaignResponseCount: Codable, Sendable, Hashable {
     public var response: String
     public var count: Int
+
+    /// `response`, given `count` times.
+    public init(response: String, count: Int) {
+        self.response = response
+        self.count = count
+    }
 }
 
 /// An amount in integer minor units of a currency.
 public struct CampaignAmount: Codable, Sendable, Hashable {
     public var currency: String
     public var minorUnits: Int64
+
+    /// `minorUnits` of `currency`.
+    public init(currency: String, minorUnits: Int64) {
+        self.currency = currency
+        self.minorUnits = minorUnits
+    }
 }
