@@ -32,6 +32,7 @@ public struct SalesPeriod: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
+    /// The period as asked for.
     public var description: String { text }
 
     /// Checks a month, `yyyy-mm`, and returns it.

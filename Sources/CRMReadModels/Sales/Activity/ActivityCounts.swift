@@ -3,12 +3,15 @@
 ///
 /// Stored per rep and day; a week or a month is the sum of its days.
 public struct ActivityCounts: Codable, Sendable, Hashable {
-    /// Follow-ups logged by the rep, by channel: phone calls, visits, emails, instant messages,
-    /// and those with no channel given.
+    /// Follow-ups logged by the rep as phone calls.
     public var calls = 0
+    /// Follow-ups logged as visits.
     public var visits = 0
+    /// Follow-ups logged as emails.
     public var emails = 0
+    /// Follow-ups logged as instant messages (WeChat and the like).
     public var instantMessages = 0
+    /// Follow-ups with no known channel (old entries whose free-text channel was not understood).
     public var otherFollowUps = 0
     /// All follow-ups, whatever the channel.
     public var followUps = 0

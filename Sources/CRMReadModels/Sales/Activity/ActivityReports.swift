@@ -1,11 +1,14 @@
 /// One rep's activity over a day, an ISO week or a month.
 public struct ActivityReport: Codable, Sendable, Hashable {
-    /// The rep's user id and name (empty when the log never named them).
+    /// The rep's user id.
     public var rep: String
+    /// The rep's name; empty when the log never named them.
     public var name: String
-    /// The period asked for (`2026-11-27`, `2026-W48`, `2026-11`) and its first and last days.
+    /// The period asked for: `2026-11-27`, `2026-W48` or `2026-11`.
     public var period: String
+    /// Its first day, `yyyy-mm-dd`.
     public var from: String
+    /// Its last day, included.
     public var to: String
     /// The sums over the period.
     public var totals: ActivityCounts
@@ -17,14 +20,17 @@ public struct ActivityReport: Codable, Sendable, Hashable {
 public struct ActivityDay: Codable, Sendable, Hashable {
     /// `yyyy-mm-dd`.
     public var day: String
+    /// What was done that day.
     public var counts: ActivityCounts
 }
 
 /// Every rep's activity over a day, an ISO week or a month.
 public struct TeamActivityReport: Codable, Sendable, Hashable {
-    /// The period asked for and its first and last days.
+    /// The period asked for.
     public var period: String
+    /// Its first day, `yyyy-mm-dd`.
     public var from: String
+    /// Its last day, included.
     public var to: String
     /// The team asked about; `nil` for everyone.
     public var team: String?
@@ -37,8 +43,12 @@ public struct TeamActivityReport: Codable, Sendable, Hashable {
 
 /// One rep in a ``TeamActivityReport``.
 public struct TeamActivityRow: Codable, Sendable, Hashable {
+    /// The rep's user id.
     public var rep: String
+    /// The rep's name; empty when the log never named them.
     public var name: String
+    /// The rep's team now; empty when none.
     public var team: String
+    /// The sums over the period.
     public var totals: ActivityCounts
 }

@@ -10,7 +10,9 @@ public struct CampaignEffect: Codable, Sendable, Hashable {
         case ended
     }
 
+    /// The campaign's id.
     public var campaignID: String
+    /// Its name.
     public var name: String
     /// The target segment, e.g. "manufacturing, East China, 50-249".
     public var segment: String
@@ -18,30 +20,40 @@ public struct CampaignEffect: Codable, Sendable, Hashable {
     public var channel: String
     /// The budget, in integer minor units of `currency`.
     public var budget: Int64
+    /// The budget's ISO 4217 currency code.
     public var currency: String
-    /// The launch and the planned end, `yyyy-mm-dd` business days; empty when not launched.
+    /// The business day of the launch, `yyyy-mm-dd`; empty when not launched.
     public var launchedOn: String
+    /// The business day of the planned end, `yyyy-mm-dd`; empty when not launched.
     public var endsOn: String
+    /// Running, ended or never launched, at the time asked about.
     public var status: Status
-    /// Responses: all, by response (most frequent first), from leads and from customers.
+    /// All responses.
     public var responses: Int
+    /// Responses by what was answered, most frequent first (ties by response).
     public var responsesByKind: [CampaignResponseCount]
+    /// Responses from leads.
     public var leadResponses: Int
+    /// Responses from customers.
     public var customerResponses: Int
-    /// Leads created with the campaign, how many became customers, and conversions / leads.
+    /// Leads created with the campaign.
     public var leads: Int
+    /// Of those, the ones converted to customers.
     public var conversions: Int
+    /// conversions / leads; `nil` without leads.
     public var conversionRate: Double?
-    /// The converted customers' binding contracts: how many, their amounts by currency, and
-    /// the amount in the budget's currency (the revenue the return is measured on).
+    /// The converted customers' contracts that became binding.
     public var contracts: Int
+    /// Their amounts, by currency.
     public var contracted: [CampaignAmount]
+    /// Their amount in the budget's currency, in minor units: the revenue the return is
+    /// measured on.
     public var revenue: Int64
-    /// The converted customers' payments less refunds, by currency.
+    /// The converted customers' payments less refunds paid to them, by currency.
     public var collected: [CampaignAmount]
-    /// The budget per response and per conversion, in minor units rounded half up; `nil`
-    /// when there are none.
+    /// The budget per response, in minor units rounded half up; `nil` without responses.
     public var costPerResponse: Int64?
+    /// The budget per conversion, in minor units rounded half up; `nil` without conversions.
     public var costPerConversion: Int64?
     /// (revenue − budget) / budget in basis points (10,000 = the budget came back twice);
     /// `nil` for a campaign without a budget.
@@ -50,7 +62,9 @@ public struct CampaignEffect: Codable, Sendable, Hashable {
 
 /// How often one response was given.
 public struct CampaignResponseCount: Codable, Sendable, Hashable {
+    /// The response, as recorded ("registered", "attended", …).
     public var response: String
+    /// How many times it was given.
     public var count: Int
 
     /// `response`, given `count` times.
@@ -62,7 +76,9 @@ public struct CampaignResponseCount: Codable, Sendable, Hashable {
 
 /// An amount in integer minor units of a currency.
 public struct CampaignAmount: Codable, Sendable, Hashable {
+    /// The ISO 4217 currency code.
     public var currency: String
+    /// The amount in integer minor units (fen, cents).
     public var minorUnits: Int64
 
     /// `minorUnits` of `currency`.

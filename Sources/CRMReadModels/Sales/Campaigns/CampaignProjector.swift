@@ -17,8 +17,11 @@ import SwiftProtobuf
 /// (at once when no approval is needed, or on the last approval); collected is their payments
 /// less the refunds paid on those contracts.
 public final class CampaignProjector: Projector {
+    /// The read model's name, which its rows and checkpoint are stored under.
     public static let name = "campaigns"
+    /// The projection logic's version: changing it rebuilds the read model.
     public static let version: UInt32 = 1
+    /// The events the read model reads.
     public static let eventTypes: Set<String> = [
         CRMCampaignLaunched.protoMessageName,
         CRMCampaignResponded.protoMessageName,
@@ -39,24 +42,13 @@ public final class CampaignProjector: Projector {
     /// No campaigns.
     public init() {}
 
+    /// The tables holding the read model's state.
     public var tables: [any ReadModelTableProtocol] { [campaigns, leads, customers, contracts] }
 
+    /// Applies one event to the tables.
     public func apply(_ event: CRMEvent) throws {
+        // The most frequent events first: each case tried is a dynamic cast.
         switch event.payload {
-        case let launched as CRMCampaignLaunched:
-            campaigns.update(launched.campaignID, default: CampaignRow()) { row in
-                row.launched = true
-                (row.name, row.segment, row.channel) = (launched.name, launched.targetSegment, Self.channel(launched.channel))
-                (row.budget, row.currency) = (launched.budget.minorUnits, launched.budget.currency)
-                row.launchedAt = event.occurredAt.nanosecondsSinceEpoch
-                row.endsAt = launched.endsAt.seconds * 1_000_000_000 + Int64(launched.endsAt.nanos)
-            }
-        case let responded as CRMCampaignResponded:
-            campaigns.update(responded.campaignID, default: CampaignRow()) { row in
-                row.responses += 1
-                row.responsesByKind[responded.response, default: 0] += 1
-                if responded.leadID.isEmpty { row.customerResponses += 1 } else { row.leadResponses += 1 }
-            }
         case let created as CRMLeadCreated:
             guard !created.campaignID.isEmpty else { return }
             leads[created.leadID] = CampaignLink(campaign: created.campaignID)
@@ -66,6 +58,12 @@ public final class CampaignProjector: Projector {
             leads[converted.leadID] = nil
             customers[converted.customerID] = CampaignLink(campaign: link.campaign)
             campaigns.update(link.campaign, default: CampaignRow()) { $0.conversions += 1 }
+        case let responded as CRMCampaignResponded:
+            campaigns.update(responded.campaignID, default: CampaignRow()) { row in
+                row.responses += 1
+                row.responsesByKind[responded.response, default: 0] += 1
+                if responded.leadID.isEmpty { row.customerResponses += 1 } else { row.leadResponses += 1 }
+            }
         case let drafted as CRMContractDrafted:
             guard let link = customers[drafted.customerID] else { return }
             let contract = CampaignLink(campaign: link.campaign, amount: drafted.amount.minorUnits, currency: drafted.amount.currency)
@@ -75,7 +73,7 @@ public final class CampaignProjector: Projector {
             guard approved.binding, let contract = contracts[approved.contractID], !contract.binding else { return }
             bind(approved.contractID, contract)
         case let rejected as CRMContractRejected:
-            if contracts[rejected.contractID] != nil { contracts[rejected.contractID] = nil }
+            if contracts.keys.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
         case let payment as CRMPaymentReceived:
             guard let link = customers[payment.customerID] else { return }
             campaigns.update(link.campaign, default: CampaignRow()) { row in
@@ -85,6 +83,14 @@ public final class CampaignProjector: Projector {
             guard let contract = contracts[refund.contractID] else { return }
             campaigns.update(contract.campaign, default: CampaignRow()) { row in
                 row.collected[refund.amount.currency, default: 0] -= refund.amount.minorUnits
+            }
+        case let launched as CRMCampaignLaunched:
+            campaigns.update(launched.campaignID, default: CampaignRow()) { row in
+                row.launched = true
+                (row.name, row.segment, row.channel) = (launched.name, launched.targetSegment, Self.channel(launched.channel))
+                (row.budget, row.currency) = (launched.budget.minorUnits, launched.budget.currency)
+                row.launchedAt = event.occurredAt.nanosecondsSinceEpoch
+                row.endsAt = launched.endsAt.seconds * 1_000_000_000 + Int64(launched.endsAt.nanos)
             }
         default:
             break

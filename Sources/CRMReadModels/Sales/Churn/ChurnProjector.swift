@@ -14,8 +14,8 @@ import SwiftProtobuf
 /// - `months`, `yyyy-mm` → ``ChurnMonth``: new, released, claimed and lost customers, and
 ///   win-backs.
 /// - `customers`, `opportunities`, `contracts`, `pipeline`: what later events need (first
-///   follow-up and pool status of each customer, each opportunity's customer, the customer of
-///   a contract awaiting approval, the stage order).
+///   follow-up, pool status and lost deals of each customer that has any, each opportunity's
+///   customer, the customer of a contract awaiting approval, the stage order).
 ///
 /// Definitions:
 /// - A **lost customer** is one released to the public pool (by its rep or a manager, by the
@@ -31,8 +31,11 @@ import SwiftProtobuf
 /// - **Total customers** at the end of a month is every customer created until then; **owned**
 ///   is total less those in the pool (both summed from the month rows at query time).
 public final class ChurnProjector: Projector {
+    /// The read model's name, which its rows and checkpoint are stored under.
     public static let name = "churn"
+    /// The projection logic's version: changing it rebuilds the read model.
     public static let version: UInt32 = 1
+    /// The events the read model reads.
     public static let eventTypes: Set<String> = [
         CRMPipelineConfigured.protoMessageName,
         CRMCustomerCreated.protoMessageName,
@@ -57,37 +60,38 @@ public final class ChurnProjector: Projector {
     /// An empty churn timeline.
     public init() {}
 
+    /// The tables holding the read model's state.
     public var tables: [any ReadModelTableProtocol] {
         [losses, reasons, months, customers, opportunities, contracts, pipeline]
     }
 
+    /// Applies one event to the tables.
     public func apply(_ event: CRMEvent) throws {
+        // The most frequent events first: each case tried is a dynamic cast.
         switch event.payload {
         case let followUp as CRMFollowUpLogged:
-            // The most frequent event: look before writing, so only a first follow-up writes.
-            if let customer = customers[followUp.customerID], customer.firstFollowUp == nil {
-                customers[followUp.customerID]?.firstFollowUp = BusinessDay(event.occurredAt).number
-            }
-        case let created as CRMCustomerCreated:
-            guard customers[created.customerID] == nil else { return }
-            customers[created.customerID] = ChurnCustomer()
-            month(event.occurredAt) { month in
-                month.newCustomers += 1
-                if !created.ownerID.isEmpty { month.createdOwned += 1 }
-            }
+            // Look before writing, so only a customer's first follow-up writes.
+            let known = customers[followUp.customerID]
+            guard known?.firstFollowUp == nil else { return }
+            var customer = known ?? ChurnCustomer()
+            customer.firstFollowUp = BusinessDay(event.occurredAt).number
+            customers[followUp.customerID] = customer
         case let change as CRMCustomerOwnershipChanged:
             changeOwner(change, at: event.occurredAt)
+        case let created as CRMCustomerCreated:
+            // No customer row yet: one starts with the first thing to remember (a follow-up, a
+            // release or claim, a loss), which spares a row for every customer never worked.
+            let owned = !created.ownerID.isEmpty
+            month(event.occurredAt) { month in
+                month.newCustomers += 1
+                if owned { month.createdOwned += 1 }
+            }
         case let opened as CRMOpportunityOpened:
-            if opportunities[opened.opportunityID] == nil {
+            if !opportunities.keys.contains(opened.opportunityID) {
                 opportunities[opened.opportunityID] = ChurnOpportunity(customer: opened.customerID)
             }
         case let lost as CRMOpportunityLost:
             lose(lost, at: event.occurredAt)
-        case let reopened as CRMOpportunityReopened:
-            guard let opportunity = opportunities[reopened.opportunityID], opportunity.lost else { return }
-            opportunities[reopened.opportunityID]?.lost = false
-            customers.updateIfPresent(opportunity.customer) { $0.lostDeals = max(0, $0.lostDeals - 1) }
-            month(event.occurredAt) { $0.reopenedOpportunities += 1 }
         case let drafted as CRMContractDrafted:
             if drafted.approvalChain.isEmpty {
                 signed(drafted.customerID, at: event.occurredAt)
@@ -99,7 +103,17 @@ public final class ChurnProjector: Projector {
             contracts[approved.contractID] = nil
             signed(contract.customer, at: event.occurredAt)
         case let rejected as CRMContractRejected:
-            if contracts[rejected.contractID] != nil { contracts[rejected.contractID] = nil }
+            if contracts.keys.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
+        case let reopened as CRMOpportunityReopened:
+            var customer: String?
+            opportunities.updateIfPresent(reopened.opportunityID) { opportunity in
+                guard opportunity.lost else { return }
+                opportunity.lost = false
+                customer = opportunity.customer
+            }
+            guard let customer else { return }
+            customers.updateIfPresent(customer) { $0.lostDeals = max(0, $0.lostDeals - 1) }
+            month(event.occurredAt) { $0.reopenedOpportunities += 1 }
         case let configured as CRMPipelineConfigured:
             var current = pipeline[SalesPipeline.key] ?? .defaults
             current.configure(configured)
@@ -124,11 +138,11 @@ public final class ChurnProjector: Projector {
                 month.lostCustomers += 1
             }
         case (true, false):  // claimed from the pool
-            var customer = customers[change.customerID] ?? ChurnCustomer()
-            let lostThisMonth = customer.lostMonth == month
-            let winBack = customer.released
-            (customer.released, customer.lostMonth) = (false, nil)
-            customers[change.customerID] = customer
+            var lostThisMonth = false, winBack = false
+            customers.update(change.customerID, default: ChurnCustomer()) { customer in
+                (lostThisMonth, winBack) = (customer.lostMonth == month, customer.released)
+                (customer.released, customer.lostMonth) = (false, nil)
+            }
             months.update(month, default: ChurnMonth()) { month in
                 month.claimed += 1
                 // Back within the month it left: not lost after all.
@@ -141,17 +155,21 @@ public final class ChurnProjector: Projector {
     }
 
     private func lose(_ lost: CRMOpportunityLost, at time: Timestamp) {
-        guard var opportunity = opportunities[lost.opportunityID], !opportunity.lost else { return }
-        opportunity.lost = true
-        opportunities[lost.opportunityID] = opportunity
+        var customerID: String?
+        opportunities.updateIfPresent(lost.opportunityID) { opportunity in
+            guard !opportunity.lost else { return }
+            opportunity.lost = true
+            customerID = opportunity.customer
+        }
+        guard let customerID else { return }
         let day = BusinessDay(time)
         let month = SalesCalendar.month(day)
         var firstFollowUp: Int?
-        customers.updateIfPresent(opportunity.customer) { customer in
+        customers.update(customerID, default: ChurnCustomer()) { customer in
             customer.lostDeals += 1
             firstFollowUp = customer.firstFollowUp
         }
-        losses.update(month + "|" + lost.stageID, default: ChurnLossCell()) { cell in
+        losses.update(SalesKey.join(month, lost.stageID), default: ChurnLossCell()) { cell in
             cell.lost += 1
             if let firstFollowUp {
                 let days = max(0, day.number - firstFollowUp)
@@ -160,7 +178,7 @@ public final class ChurnProjector: Projector {
                 cell.buckets[ChurnDaysBucket.index(of: days)] += 1
             }
         }
-        reasons.update(month + "|" + Self.reason(lost.reason), default: ChurnCount()) { $0.count += 1 }
+        reasons.update(SalesKey.join(month, Self.reason(lost.reason)), default: ChurnCount()) { $0.count += 1 }
         months.update(month, default: ChurnMonth()) { $0.lostOpportunities += 1 }
     }
 
@@ -177,6 +195,9 @@ public final class ChurnProjector: Projector {
 
     /// A reason as counted: trimmed, and named when empty.
     static func reason(_ text: String) -> String {
+        // Most reasons come from a pick list and need no trimming: check the ends first.
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return "(no reason)" }
+        guard first.properties.isWhitespace || last.properties.isWhitespace else { return text }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? "(no reason)" : trimmed
     }

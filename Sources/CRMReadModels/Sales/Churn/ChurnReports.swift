@@ -1,9 +1,10 @@
 /// Lost opportunities of a period by the stage they were lost at.
 public struct ChurnLossesByStage: Codable, Sendable, Hashable {
-    /// The period asked for, and the months summed.
+    /// The period asked for: `2026-03`, `2026-Q1` or `2026`.
     public var period: String
+    /// The months summed, `yyyy-mm`.
     public var months: [String]
-    /// All opportunities lost in the period.
+    /// All opportunities lost in the period (a loss stays counted if the deal is reopened).
     public var lost: Int
     /// The time from first follow-up to loss over all stages.
     public var timeToLoss: ChurnTimeToLoss
@@ -13,12 +14,15 @@ public struct ChurnLossesByStage: Codable, Sendable, Hashable {
 
 /// The losses at one stage.
 public struct ChurnStageLosses: Codable, Sendable, Hashable {
+    /// The stage's id.
     public var stageID: String
+    /// The stage's name in the pipeline (the id for a stage no pipeline named).
     public var name: String
     /// Opportunities lost at the stage.
     public var lost: Int
-    /// This stage's part of all losses of the period.
+    /// This stage's part of all losses of the period, 0-1.
     public var share: Double
+    /// The time from first follow-up to loss at this stage.
     public var timeToLoss: ChurnTimeToLoss
 }
 
@@ -26,22 +30,27 @@ public struct ChurnStageLosses: Codable, Sendable, Hashable {
 public struct ChurnTimeToLoss: Codable, Sendable, Hashable {
     /// Losses whose customer had been followed up (the others are not timed).
     public var timed: Int
-    /// Their days, summed, and the mean; `nil` when none was timed.
+    /// Their days, summed.
     public var totalDays: Int
+    /// totalDays / timed; `nil` when none was timed.
     public var averageDays: Double?
-    /// The timed losses by range of days.
+    /// The timed losses by range of days, in the order of ``ChurnDaysBucket/all``.
     public var buckets: [ChurnBucketCount]
 }
 
 /// How many losses fall in one range of days.
 public struct ChurnBucketCount: Codable, Sendable, Hashable {
+    /// The range.
     public var bucket: ChurnDaysBucket
+    /// The losses in it.
     public var count: Int
 }
 
 /// Why opportunities were lost in a period, the most frequent reason first.
 public struct ChurnReasons: Codable, Sendable, Hashable {
+    /// The period asked for.
     public var period: String
+    /// The months summed, `yyyy-mm`.
     public var months: [String]
     /// All losses of the period.
     public var lost: Int
@@ -52,16 +61,21 @@ public struct ChurnReasons: Codable, Sendable, Hashable {
 
 /// One reason for losing.
 public struct ChurnReason: Codable, Sendable, Hashable {
+    /// 1 for the most frequent; equal counts share the rank.
     public var rank: Int
+    /// The reason as entered, trimmed; `(no reason)` when empty.
     public var reason: String
+    /// How many losses gave it.
     public var count: Int
-    /// Its part of all losses of the period.
+    /// Its part of all losses of the period, 0-1.
     public var share: Double
 }
 
 /// What came back in a period.
 public struct ChurnWinBacks: Codable, Sendable, Hashable {
+    /// The period asked for.
     public var period: String
+    /// The months summed, `yyyy-mm`.
     public var months: [String]
     /// Customers claimed from the pool after a release.
     public var reclaimedCustomers: Int
@@ -75,7 +89,9 @@ public struct ChurnWinBacks: Codable, Sendable, Hashable {
 
 /// Customers month by month.
 public struct ChurnCustomerFlow: Codable, Sendable, Hashable {
+    /// The first month, `yyyy-mm`.
     public var from: String
+    /// The last month, included.
     public var to: String
     /// Every month from `from` to `to`, months without events included.
     public var months: [ChurnMonthFlow]
@@ -91,15 +107,18 @@ public struct ChurnMonthFlow: Codable, Sendable, Hashable {
     public var lostCustomers: Int
     /// Customers claimed back from the pool after a release.
     public var wonBackCustomers: Int
-    /// Customers in the CRM at the end of the month, and of those the ones with an owner.
+    /// Customers in the CRM at the end of the month.
     public var totalCustomers: Int
+    /// Of those, the ones with an owner (not in the pool).
     public var ownedCustomers: Int
-    /// Releases to the pool and claims from it in the month (every one, including those
-    /// undone within the month).
+    /// Releases to the pool in the month, including those claimed back within it.
     public var released: Int
+    /// Claims from the pool in the month.
     public var claimed: Int
-    /// Opportunities lost, lost ones reopened, and contracts signed after a loss.
+    /// Opportunities lost in the month.
     public var lostOpportunities: Int
+    /// Lost opportunities reopened in the month.
     public var reopenedOpportunities: Int
+    /// Contracts signed in the month by customers who had lost an opportunity.
     public var contractsAfterLoss: Int
 }

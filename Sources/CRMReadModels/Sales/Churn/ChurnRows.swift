@@ -42,7 +42,8 @@ struct ChurnMonth: Codable, Sendable, Hashable {
     var lostOpportunities = 0
 }
 
-/// What churn remembers of a customer (key: its id).
+/// What churn remembers of a customer (key: its id), from its first follow-up, release, claim
+/// or loss on.
 struct ChurnCustomer: Codable, Sendable, Hashable {
     /// The business day (``BusinessDay/number``) of its first follow-up.
     var firstFollowUp: Int?
@@ -71,8 +72,9 @@ struct ChurnContract: Codable, Sendable, Hashable {
 public struct ChurnDaysBucket: Codable, Sendable, Hashable {
     /// A label such as `8-30`.
     public var label: String
-    /// The first and last day of the range (`nil`: no upper end).
+    /// The first day of the range.
     public var fromDays: Int
+    /// The last day of the range, included; `nil` when it has no upper end.
     public var toDays: Int?
 
     /// 0-7, 8-30, 31-90 and 91+ days.

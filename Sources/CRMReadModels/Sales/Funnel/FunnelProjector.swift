@@ -26,8 +26,11 @@ import SwiftProtobuf
 ///   own month and takes the earlier outcome back, so each opportunity counts at most once,
 ///   with its latest outcome: lost, reopened, then won is one win.
 public final class FunnelProjector: Projector {
+    /// The read model's name, which its rows and checkpoint are stored under.
     public static let name = "funnel"
-    public static let version: UInt32 = 1
+    /// The projection logic's version: changing it rebuilds the read model.
+    public static let version: UInt32 = 2
+    /// The events the read model reads.
     public static let eventTypes: Set<String> = [
         CRMPipelineConfigured.protoMessageName,
         CRMOpportunityOpened.protoMessageName,
@@ -44,20 +47,33 @@ public final class FunnelProjector: Projector {
     /// An empty funnel.
     public init() {}
 
+    /// The tables holding the read model's state.
     public var tables: [any ReadModelTableProtocol] { [cells, opportunities, pipeline] }
 
+    /// Applies one event to the tables.
     public func apply(_ event: CRMEvent) throws {
         let time = event.occurredAt
+        // The most frequent event first: each case tried is a dynamic cast.
         switch event.payload {
-        case let opened as CRMOpportunityOpened:
-            open(opened, at: time)
         case let changed as CRMOpportunityStageChanged:
-            change(changed.opportunityID, at: time) { opportunity, month, pipeline in
+            let pipeline = currentPipeline
+            change(changed.opportunityID, at: time) { opportunity, month in
+                // A closed opportunity keeps the stage its outcome is counted at, for a reopen
+                // to take it back from (the CRM refuses to move one).
+                guard opportunity.open else { return }
                 endStay(of: &opportunity, at: time)
                 startStay(of: &opportunity, at: changed.toStageID, time: time, month: month, pipeline: pipeline)
             }
+        case let opened as CRMOpportunityOpened:
+            open(opened, at: time)
+        case let lost as CRMOpportunityLost:
+            change(lost.opportunityID, at: time) { opportunity, month in
+                guard opportunity.open else { return }
+                endStay(of: &opportunity, at: time)
+                close(&opportunity, won: false, at: lost.stageID.isEmpty ? opportunity.stage : lost.stageID, month: month)
+            }
         case let won as CRMOpportunityWon:
-            change(won.opportunityID, at: time) { opportunity, month, _ in
+            change(won.opportunityID, at: time) { opportunity, month in
                 guard opportunity.open else { return }
                 endStay(of: &opportunity, at: time)
                 for index in opportunity.marks.indices where !opportunity.marks[index].advanced {
@@ -65,28 +81,23 @@ public final class FunnelProjector: Projector {
                 }
                 close(&opportunity, won: true, at: opportunity.stage, month: month)
             }
-        case let lost as CRMOpportunityLost:
-            change(lost.opportunityID, at: time) { opportunity, month, _ in
-                guard opportunity.open else { return }
-                endStay(of: &opportunity, at: time)
-                close(&opportunity, won: false, at: lost.stageID.isEmpty ? opportunity.stage : lost.stageID, month: month)
-            }
         case let reopened as CRMOpportunityReopened:
-            change(reopened.opportunityID, at: time) { opportunity, month, pipeline in
+            let pipeline = currentPipeline
+            change(reopened.opportunityID, at: time) { opportunity, month in
                 guard !opportunity.open else { return }
-                if let key = opportunity.outcomeKey {
+                if let outcomeMonth = opportunity.outcomeMonth {
                     let won = opportunity.outcomeWon
-                    cells.update(key, default: FunnelCell()) { cell in
+                    bump(outcomeMonth, opportunity.owner, opportunity.stage) { cell in
                         if won { cell.won -= 1 } else { cell.lost -= 1 }
                     }
                 }
-                opportunity.outcomeKey = nil
+                opportunity.outcomeMonth = nil
                 opportunity.open = true
                 bump(month, opportunity.owner, reopened.stageID) { $0.reopened += 1 }
                 startStay(of: &opportunity, at: reopened.stageID, time: time, month: month, pipeline: pipeline)
             }
         case let configured as CRMPipelineConfigured:
-            var current = pipeline[SalesPipeline.key] ?? .defaults
+            var current = currentPipeline
             current.configure(configured)
             pipeline[SalesPipeline.key] = current
         default:
@@ -97,7 +108,7 @@ public final class FunnelProjector: Projector {
     // MARK: - Steps
 
     private func open(_ opened: CRMOpportunityOpened, at time: Timestamp) {
-        guard opportunities[opened.opportunityID] == nil else { return }
+        guard !opportunities.keys.contains(opened.opportunityID) else { return }
         let month = SalesCalendar.month(BusinessDay(time))
         var opportunity = FunnelOpportunity(
             owner: opened.ownerID, stage: opened.stageID, stayStart: time.nanosecondsSinceEpoch, stayMonth: month
@@ -108,14 +119,10 @@ public final class FunnelProjector: Projector {
     }
 
     /// Changes a known opportunity; events of one never opened are ignored.
-    private func change(
-        _ id: String,
-        at time: Timestamp,
-        _ body: (inout FunnelOpportunity, _ month: String, _ pipeline: SalesPipeline) -> Void
-    ) {
-        guard var opportunity = opportunities[id] else { return }
-        body(&opportunity, SalesCalendar.month(BusinessDay(time)), currentPipeline)
-        opportunities[id] = opportunity
+    private func change(_ id: String, at time: Timestamp, _ body: (inout FunnelOpportunity, _ month: String) -> Void) {
+        let month = SalesCalendar.month(BusinessDay(time))
+        // In place: a copy taken out and put back would copy its marks whenever they change.
+        opportunities.updateIfPresent(id) { body(&$0, month) }
     }
 
     /// The opportunity arrives at `stage`: entries of earlier stages have converted, and a
@@ -158,11 +165,10 @@ public final class FunnelProjector: Projector {
     }
 
     private func close(_ opportunity: inout FunnelOpportunity, won: Bool, at stage: String, month: String) {
-        let key = Self.key(month, opportunity.owner, stage)
-        cells.update(key, default: FunnelCell()) { cell in
+        bump(month, opportunity.owner, stage) { cell in
             if won { cell.won += 1 } else { cell.lost += 1 }
         }
-        (opportunity.open, opportunity.stage, opportunity.outcomeKey, opportunity.outcomeWon) = (false, stage, key, won)
+        (opportunity.open, opportunity.stage, opportunity.outcomeMonth, opportunity.outcomeWon) = (false, stage, month, won)
     }
 
     private func bump(_ month: String, _ rep: String, _ stage: String, _ change: (inout FunnelCell) -> Void) {
@@ -173,6 +179,6 @@ public final class FunnelProjector: Projector {
 
     /// `yyyy-mm|rep|stage`.
     static func key(_ month: String, _ rep: String, _ stage: String) -> String {
-        month + "|" + rep + "|" + stage
+        SalesKey.join(month, rep, stage)
     }
 }

@@ -11,8 +11,9 @@ public struct FunnelReport: Codable, Sendable, Hashable {
     public var stages: [FunnelStageRow]
     /// Opportunities opened in the period.
     public var opened: Int
-    /// Opportunities won and lost in the period (each opportunity with its latest outcome).
+    /// Opportunities won in the period (each opportunity counts once, with its latest outcome).
     public var won: Int
+    /// Opportunities lost in the period and not reopened since.
     public var lost: Int
     /// Won or lost opportunities reopened in the period.
     public var reopened: Int
@@ -22,8 +23,9 @@ public struct FunnelReport: Codable, Sendable, Hashable {
 
 /// One stage of a ``FunnelReport``.
 public struct FunnelStageRow: Codable, Sendable, Hashable {
-    /// The stage's id and name.
+    /// The stage's id.
     public var stageID: String
+    /// The stage's name in the pipeline (the id for a stage no pipeline named).
     public var name: String
     /// Opportunities opened at this stage.
     public var opened: Int
@@ -33,15 +35,18 @@ public struct FunnelStageRow: Codable, Sendable, Hashable {
     public var advanced: Int
     /// advanced / entered; `nil` when none entered.
     public var conversionRate: Double?
-    /// Stays at the stage that began in the period and have ended, and their total seconds.
+    /// Stays at the stage that began in the period and have ended.
     public var stays: Int
+    /// Those stays' total length, in seconds.
     public var secondsInStage: Int64
     /// secondsInStage / stays, rounded down; `nil` without stays.
     public var averageSecondsInStage: Int64?
     /// The same in days, for reading; `nil` without stays.
     public var averageDaysInStage: Double?
-    /// Opportunities won and lost at this stage in the period, and reopened at it.
+    /// Opportunities won at this stage in the period.
     public var won: Int
+    /// Opportunities lost at this stage in the period and not reopened since.
     public var lost: Int
+    /// Opportunities reopened at this stage in the period.
     public var reopened: Int
 }

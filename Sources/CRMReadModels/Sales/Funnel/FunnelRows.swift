@@ -57,7 +57,7 @@ struct FunnelOpportunity: Codable, Sendable, Hashable {
     var stayMonth: String
     /// The stages entered, in the order first entered.
     var marks: [Mark] = []
-    /// The cell key its current outcome is counted in, and whether that outcome is a win.
-    var outcomeKey: String?
+    /// The month its current outcome is counted in (at ``stage``), and whether it is a win.
+    var outcomeMonth: String?
     var outcomeWon = false
 }
