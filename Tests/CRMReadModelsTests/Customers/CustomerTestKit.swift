@@ -26,6 +26,11 @@ enum CustomerTestKit {
     /// The business day `text` (`yyyy-mm-dd`), which the test knows to be valid.
     static func day(_ text: String) -> BusinessDay { BusinessDay(text)! }
 
+    /// `hour`:`minute` China time on `day` (`yyyy-mm-dd`).
+    static func at(_ day: String, _ hour: Int, _ minute: Int = 0) -> Date {
+        BusinessDay(day)!.start.date.addingTimeInterval(Double(hour * 3_600 + minute * 60))
+    }
+
     /// `time` in the read models' nanoseconds.
     static func nanos(_ date: Date) -> Int64 { Timestamp(date).nanosecondsSinceEpoch }
 
