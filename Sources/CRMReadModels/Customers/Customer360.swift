@@ -10,7 +10,7 @@ public struct Customer360: Codable, Sendable, Hashable {
     /// The owning rep; `nil` while the customer is in the public pool.
     public var owner: String?
     /// Whether the customer is in the public pool.
-    public var inPool: Bool { owner == nil }
+    public var inPool = true
     /// Since when the current owner (or the pool) has held the customer.
     public var ownerSince: Int64
     /// Every change of owner, the creation with an owner included, oldest first.
@@ -42,6 +42,14 @@ public struct Customer360: Codable, Sendable, Hashable {
     /// `nil` when the customer has no order or that read model is not built.
     public var segment: RFMScore?
 
+    /// Open and closed work orders: open until closed (a resolved one awaits the customer's
+    /// confirmation and still counts as open).
+    public var workOrderCounts = OpenClosed(open: 0, closed: 0)
+    /// Open and closed complaints: closed once resolved.
+    public var complaintCounts = OpenClosed(open: 0, closed: 0)
+    /// What the binding contracts come to per currency: amount, collected and outstanding.
+    public var receivables: [Receivable] = []
+
     /// A customer seen for the first time, with its creation.
     init(customerID: String, profile: Profile, ownerSince: Int64) {
         self.customerID = customerID
@@ -49,21 +57,20 @@ public struct Customer360: Codable, Sendable, Hashable {
         self.ownerSince = ownerSince
     }
 
-    // MARK: - Derived
+    // MARK: - Derived fields, kept up to date by the projector
 
-    /// Open and closed work orders: open until closed (a resolved one awaits the customer's
-    /// confirmation and still counts as open).
-    public var workOrderCounts: OpenClosed {
-        OpenClosed(open: workOrders.count { $0.status != .closed }, closed: workOrders.count { $0.status == .closed })
+    /// Recounts the open and closed work orders.
+    mutating func countWorkOrders() {
+        workOrderCounts = OpenClosed(open: workOrders.count { $0.status != .closed }, closed: workOrders.count { $0.status == .closed })
     }
 
-    /// Open and closed complaints: closed once resolved.
-    public var complaintCounts: OpenClosed {
-        OpenClosed(open: complaints.count { $0.resolvedAt == nil }, closed: complaints.count { $0.resolvedAt != nil })
+    /// Recounts the open and closed complaints.
+    mutating func countComplaints() {
+        complaintCounts = OpenClosed(open: complaints.count { $0.resolvedAt == nil }, closed: complaints.count { $0.resolvedAt != nil })
     }
 
-    /// What the binding contracts come to per currency: amount, collected and outstanding.
-    public var receivables: [Receivable] {
+    /// Totals the binding contracts per currency.
+    mutating func totalReceivables() {
         var totals: [Receivable] = []
         for contract in contracts where contract.status == .binding {
             if let index = totals.firstIndex(where: { $0.currency == contract.currency }) {
@@ -72,72 +79,11 @@ public struct Customer360: Codable, Sendable, Hashable {
                 totals[index].outstanding += contract.outstanding
             } else {
                 totals.append(
-                    Receivable(
-                        currency: contract.currency,
-                        amount: contract.amount,
-                        collected: contract.collected,
-                        outstanding: contract.outstanding
-                    )
+                    Receivable(currency: contract.currency, amount: contract.amount, collected: contract.collected, outstanding: contract.outstanding)
                 )
             }
         }
-        return totals.sorted { $0.currency < $1.currency }
-    }
-
-    // MARK: - Encoding
-
-    private enum CodingKeys: String, CodingKey {
-        case customerID, profile, owner, inPool, ownerSince, ownerHistory, contacts, tags, followUps, releaseWarning
-        case opportunities, contracts, workOrders, complaints, satisfaction, timelineCount, recentTimeline, segment
-        case workOrderCounts, complaintCounts, receivables
-    }
-
-    /// Decodes a view; the derived fields are recomputed, not read.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        customerID = try container.decode(String.self, forKey: .customerID)
-        profile = try container.decode(Profile.self, forKey: .profile)
-        owner = try container.decodeIfPresent(String.self, forKey: .owner)
-        ownerSince = try container.decode(Int64.self, forKey: .ownerSince)
-        ownerHistory = try container.decode([OwnershipChange].self, forKey: .ownerHistory)
-        contacts = try container.decode([Contact].self, forKey: .contacts)
-        tags = try container.decode([String].self, forKey: .tags)
-        followUps = try container.decode(FollowUps.self, forKey: .followUps)
-        releaseWarning = try container.decodeIfPresent(ReleaseWarning.self, forKey: .releaseWarning)
-        opportunities = try container.decode([Opportunity].self, forKey: .opportunities)
-        contracts = try container.decode([Contract].self, forKey: .contracts)
-        workOrders = try container.decode([WorkOrder].self, forKey: .workOrders)
-        complaints = try container.decode([Complaint].self, forKey: .complaints)
-        satisfaction = try container.decode(Satisfaction.self, forKey: .satisfaction)
-        timelineCount = try container.decode(Int.self, forKey: .timelineCount)
-        recentTimeline = try container.decode([TimelineEntry].self, forKey: .recentTimeline)
-        segment = try container.decodeIfPresent(RFMScore.self, forKey: .segment)
-    }
-
-    /// Encodes the view with its derived fields, for the HTTP API.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(customerID, forKey: .customerID)
-        try container.encode(profile, forKey: .profile)
-        try container.encodeIfPresent(owner, forKey: .owner)
-        try container.encode(inPool, forKey: .inPool)
-        try container.encode(ownerSince, forKey: .ownerSince)
-        try container.encode(ownerHistory, forKey: .ownerHistory)
-        try container.encode(contacts, forKey: .contacts)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(followUps, forKey: .followUps)
-        try container.encodeIfPresent(releaseWarning, forKey: .releaseWarning)
-        try container.encode(opportunities, forKey: .opportunities)
-        try container.encode(contracts, forKey: .contracts)
-        try container.encode(workOrders, forKey: .workOrders)
-        try container.encode(complaints, forKey: .complaints)
-        try container.encode(satisfaction, forKey: .satisfaction)
-        try container.encode(timelineCount, forKey: .timelineCount)
-        try container.encode(recentTimeline, forKey: .recentTimeline)
-        try container.encodeIfPresent(segment, forKey: .segment)
-        try container.encode(workOrderCounts, forKey: .workOrderCounts)
-        try container.encode(complaintCounts, forKey: .complaintCounts)
-        try container.encode(receivables, forKey: .receivables)
+        receivables = totals.sorted { $0.currency < $1.currency }
     }
 }
 
@@ -299,57 +245,19 @@ extension Customer360 {
 
         /// Minor units still to collect: the amount less what was collected, for a binding
         /// contract; nothing is owed on one pending approval or rejected.
-        public var outstanding: Int64 { status == .binding ? max(0, amount - collected) : 0 }
-
-        private enum CodingKeys: String, CodingKey {
-            case contractID, opportunityID, quoteID, owner, status, amount, currency, scheduled, collected, credit
-            case invoiced, refunded, draftedAt, signedAt, outstanding
-        }
+        public var outstanding: Int64 = 0
 
         init(contractID: String, opportunityID: String, quoteID: String, owner: String, status: ContractStatus,
              amount: Int64, currency: String, draftedAt: Int64, signedAt: Int64?) {
             (self.contractID, self.opportunityID, self.quoteID, self.owner) = (contractID, opportunityID, quoteID, owner)
             (self.status, self.amount, self.currency) = (status, amount, currency)
             (self.draftedAt, self.signedAt) = (draftedAt, signedAt)
+            settle()
         }
 
-        /// Decodes a contract; ``outstanding`` is recomputed, not read.
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            contractID = try c.decode(String.self, forKey: .contractID)
-            opportunityID = try c.decode(String.self, forKey: .opportunityID)
-            quoteID = try c.decode(String.self, forKey: .quoteID)
-            owner = try c.decode(String.self, forKey: .owner)
-            status = try c.decode(ContractStatus.self, forKey: .status)
-            amount = try c.decode(Int64.self, forKey: .amount)
-            currency = try c.decode(String.self, forKey: .currency)
-            scheduled = try c.decode(Int64.self, forKey: .scheduled)
-            collected = try c.decode(Int64.self, forKey: .collected)
-            credit = try c.decode(Int64.self, forKey: .credit)
-            invoiced = try c.decode(Int64.self, forKey: .invoiced)
-            refunded = try c.decode(Int64.self, forKey: .refunded)
-            draftedAt = try c.decode(Int64.self, forKey: .draftedAt)
-            signedAt = try c.decodeIfPresent(Int64.self, forKey: .signedAt)
-        }
-
-        /// Encodes the contract with its outstanding amount.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(contractID, forKey: .contractID)
-            try c.encode(opportunityID, forKey: .opportunityID)
-            try c.encode(quoteID, forKey: .quoteID)
-            try c.encode(owner, forKey: .owner)
-            try c.encode(status, forKey: .status)
-            try c.encode(amount, forKey: .amount)
-            try c.encode(currency, forKey: .currency)
-            try c.encode(scheduled, forKey: .scheduled)
-            try c.encode(collected, forKey: .collected)
-            try c.encode(credit, forKey: .credit)
-            try c.encode(invoiced, forKey: .invoiced)
-            try c.encode(refunded, forKey: .refunded)
-            try c.encode(draftedAt, forKey: .draftedAt)
-            try c.encodeIfPresent(signedAt, forKey: .signedAt)
-            try c.encode(outstanding, forKey: .outstanding)
+        /// Recomputes ``outstanding`` after a change of status or money.
+        mutating func settle() {
+            outstanding = status == .binding ? max(0, amount - collected) : 0
         }
     }
 
@@ -419,29 +327,14 @@ extension Customer360 {
         public var lastAt: Int64?
 
         /// The mean score in tenths (43 = 4.3), rounded half up; `nil` without surveys.
-        public var meanTenths: Int? {
-            surveys == 0 ? nil : (20 * scoreTotal + surveys) / (2 * surveys)
-        }
+        public var meanTenths: Int?
 
-        private enum CodingKeys: String, CodingKey { case surveys, scoreTotal, lastAt, meanTenths }
-
-        init() {}
-
-        /// Decodes the surveys; the mean is recomputed, not read.
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            surveys = try c.decode(Int.self, forKey: .surveys)
-            scoreTotal = try c.decode(Int.self, forKey: .scoreTotal)
-            lastAt = try c.decodeIfPresent(Int64.self, forKey: .lastAt)
-        }
-
-        /// Encodes the surveys with their mean in tenths.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(surveys, forKey: .surveys)
-            try c.encode(scoreTotal, forKey: .scoreTotal)
-            try c.encodeIfPresent(lastAt, forKey: .lastAt)
-            try c.encodeIfPresent(meanTenths, forKey: .meanTenths)
+        /// Adds one survey's score.
+        mutating func add(score: Int, at time: Int64) {
+            surveys += 1
+            scoreTotal += score
+            lastAt = max(lastAt ?? time, time)
+            meanTenths = (20 * scoreTotal + surveys) / (2 * surveys)
         }
     }
 

@@ -5,7 +5,7 @@ import CRMSchema
 extension Customer360Projector {
     func apply(_ opened: CRMOpportunityOpened, _ event: CRMEvent) {
         opportunityCustomer[opened.opportunityID] = opened.customerID
-        customers.updateIfPresent(opened.customerID) { view in
+        change(opened.customerID, event) { view in
             view.opportunities.append(
                 Customer360.Opportunity(
                     opportunityID: opened.opportunityID, name: opened.name, stage: opened.stageID, status: .open,
@@ -14,7 +14,6 @@ extension Customer360Projector {
                 )
             )
         }
-        record(event, for: opened.customerID)
     }
 
     func apply(_ moved: CRMOpportunityStageChanged, _ event: CRMEvent) {
@@ -49,20 +48,18 @@ extension Customer360Projector {
     }
 
     /// Changes an opportunity of the customer it belongs to, and records the event.
-    private func changeOpportunity(_ id: String, _ event: CRMEvent, _ change: (inout Customer360.Opportunity) -> Void) {
-        guard let customerID = opportunityCustomer[id] else { return }
-        customers.updateIfPresent(customerID) { view in
+    private func changeOpportunity(_ id: String, _ event: CRMEvent, _ body: (inout Customer360.Opportunity) -> Void) {
+        change(opportunityCustomer[id], event) { view in
             guard let index = view.opportunities.lastIndex(where: { $0.opportunityID == id }) else { return }
-            change(&view.opportunities[index])
+            body(&view.opportunities[index])
         }
-        record(event, for: customerID)
     }
 
     func apply(_ drafted: CRMContractDrafted, _ event: CRMEvent) {
         contractCustomer[drafted.contractID] = drafted.customerID
         let at = event.occurredAt.nanosecondsSinceEpoch
         let binding = drafted.approvalChain.isEmpty
-        customers.updateIfPresent(drafted.customerID) { view in
+        change(drafted.customerID, event) { view in
             view.contracts.append(
                 Customer360.Contract(
                     contractID: drafted.contractID, opportunityID: drafted.opportunityID, quoteID: drafted.quoteID,
@@ -71,8 +68,8 @@ extension Customer360Projector {
                     draftedAt: at, signedAt: binding ? at : nil
                 )
             )
+            view.totalReceivables()
         }
-        record(event, for: drafted.customerID)
     }
 
     func apply(_ approved: CRMContractApproved, _ event: CRMEvent) {
@@ -109,13 +106,14 @@ extension Customer360Projector {
     }
 
     /// Changes a contract of the customer it belongs to, and records the event.
-    private func changeContract(_ id: String, _ event: CRMEvent, _ change: (inout Customer360.Contract) -> Void) {
-        guard let customerID = contractCustomer[id] else { return }
-        customers.updateIfPresent(customerID) { view in
+    /// Money and status change the contract's outstanding amount and the customer's totals.
+    private func changeContract(_ id: String, _ event: CRMEvent, _ body: (inout Customer360.Contract) -> Void) {
+        change(contractCustomer[id], event) { view in
             guard let index = view.contracts.lastIndex(where: { $0.contractID == id }) else { return }
-            change(&view.contracts[index])
+            body(&view.contracts[index])
+            view.contracts[index].settle()
+            view.totalReceivables()
         }
-        record(event, for: customerID)
     }
 }
 
@@ -124,15 +122,15 @@ extension Customer360Projector {
 extension Customer360Projector {
     func apply(_ opened: CRMWorkOrderOpened, _ event: CRMEvent) {
         workOrderCustomer[opened.workOrderID] = opened.customerID
-        customers.updateIfPresent(opened.customerID) { view in
+        change(opened.customerID, event) { view in
             view.workOrders.append(
                 Customer360.WorkOrder(
                     workOrderID: opened.workOrderID, contractID: opened.contractID, title: opened.title, assignee: "",
                     status: .open, openedAt: event.occurredAt.nanosecondsSinceEpoch, resolvedAt: nil, closedAt: nil
                 )
             )
+            view.countWorkOrders()
         }
-        record(event, for: opened.customerID)
     }
 
     func apply(_ assigned: CRMWorkOrderAssigned, _ event: CRMEvent) {
@@ -153,35 +151,33 @@ extension Customer360Projector {
         }
     }
 
-    private func changeWorkOrder(_ id: String, _ event: CRMEvent, _ change: (inout Customer360.WorkOrder) -> Void) {
-        guard let customerID = workOrderCustomer[id] else { return }
-        customers.updateIfPresent(customerID) { view in
+    private func changeWorkOrder(_ id: String, _ event: CRMEvent, _ body: (inout Customer360.WorkOrder) -> Void) {
+        change(workOrderCustomer[id], event) { view in
             guard let index = view.workOrders.lastIndex(where: { $0.workOrderID == id }) else { return }
-            change(&view.workOrders[index])
+            body(&view.workOrders[index])
+            view.countWorkOrders()
         }
-        record(event, for: customerID)
     }
 
     func apply(_ filed: CRMComplaintFiled, _ event: CRMEvent) {
         complaintCustomer[filed.complaintID] = filed.customerID
-        customers.updateIfPresent(filed.customerID) { view in
+        change(filed.customerID, event) { view in
             view.complaints.append(
                 Customer360.Complaint(
                     complaintID: filed.complaintID, category: filed.category,
                     filedAt: event.occurredAt.nanosecondsSinceEpoch, resolvedAt: nil, rootCause: ""
                 )
             )
+            view.countComplaints()
         }
-        record(event, for: filed.customerID)
     }
 
     func apply(_ resolved: CRMComplaintResolved, _ event: CRMEvent) {
-        guard let customerID = complaintCustomer[resolved.complaintID] else { return }
-        customers.updateIfPresent(customerID) { view in
+        change(complaintCustomer[resolved.complaintID], event) { view in
             guard let index = view.complaints.lastIndex(where: { $0.complaintID == resolved.complaintID }) else { return }
             view.complaints[index].resolvedAt = event.occurredAt.nanosecondsSinceEpoch
             view.complaints[index].rootCause = resolved.rootCause
+            view.countComplaints()
         }
-        record(event, for: customerID)
     }
 }

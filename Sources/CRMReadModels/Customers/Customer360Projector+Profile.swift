@@ -21,14 +21,18 @@ extension Customer360Projector {
                 )
             )
         }
-        customers[created.customerID] = view
+        view.inPool = view.owner == nil
+        customers[created.customerID] = CustomerRecord(view: view)
         moveListing(created.customerID, name: created.name, from: nil, to: view.owner, since: at)
-        if !created.leadID.isEmpty { leadCustomer[created.leadID] = created.customerID }
-        record(event, for: created.customerID)
+        if !created.leadID.isEmpty {
+            leadCustomer[created.leadID] = created.customerID
+            mergeLead(created.leadID, into: created.customerID)
+        }
+        change(created.customerID, event)
     }
 
     func apply(_ updated: CRMCustomerProfileUpdated, _ event: CRMEvent) {
-        customers.updateIfPresent(updated.customerID) { view in
+        change(updated.customerID, event) { view in
             for field in updated.changedFields {
                 switch field {
                 case "name": view.profile.name = updated.name
@@ -44,20 +48,18 @@ extension Customer360Projector {
                 renameListing(updated.customerID, owner: view.owner, name: updated.name)
             }
         }
-        record(event, for: updated.customerID)
     }
 
     func apply(_ tagged: CRMCustomerTagged, _ event: CRMEvent) {
-        customers.updateIfPresent(tagged.customerID) { view in
+        change(tagged.customerID, event) { view in
             view.tags.removeAll { tagged.removed.contains($0) }
             for tag in tagged.added where !view.tags.contains(tag) { view.tags.append(tag) }
             view.tags.sort()
         }
-        record(event, for: tagged.customerID)
     }
 
     func apply(_ added: CRMContactAdded, _ event: CRMEvent) {
-        customers.updateIfPresent(added.customerID) { view in
+        change(added.customerID, event) { view in
             view.contacts.append(
                 Customer360.Contact(
                     contactID: added.contactID, name: added.name, title: added.title, phone: added.phone,
@@ -66,11 +68,10 @@ extension Customer360Projector {
                 )
             )
         }
-        record(event, for: added.customerID)
     }
 
     func apply(_ updated: CRMContactUpdated, _ event: CRMEvent) {
-        customers.updateIfPresent(updated.customerID) { view in
+        change(updated.customerID, event) { view in
             guard let index = view.contacts.firstIndex(where: { $0.contactID == updated.contactID }) else { return }
             for field in updated.changedFields {
                 switch field {
@@ -84,7 +85,6 @@ extension Customer360Projector {
             }
             view.contacts[index].updatedAt = event.occurredAt.nanosecondsSinceEpoch
         }
-        record(event, for: updated.customerID)
     }
 
     /// A birthday as the view shows it; `nil` for an empty one (month 0).
@@ -96,7 +96,7 @@ extension Customer360Projector {
     func apply(_ change: CRMCustomerOwnershipChanged, _ event: CRMEvent) {
         let at = event.occurredAt.nanosecondsSinceEpoch
         let to = change.toOwnerID.isEmpty ? nil : change.toOwnerID
-        customers.updateIfPresent(change.customerID) { view in
+        self.change(change.customerID, event) { view in
             view.ownerHistory.append(
                 Customer360.OwnershipChange(
                     from: change.fromOwnerID.isEmpty ? nil : change.fromOwnerID, to: to,
@@ -108,25 +108,24 @@ extension Customer360Projector {
             // says it came from, so the lists never keep a customer twice.
             moveListing(change.customerID, name: view.profile.name, from: view.owner, to: to, since: at)
             view.owner = to
+            view.inPool = to == nil
             view.ownerSince = at
             view.releaseWarning = nil
         }
-        record(event, for: change.customerID)
     }
 
     func apply(_ warning: CRMPoolReleaseWarned, _ event: CRMEvent) {
-        customers.updateIfPresent(warning.customerID) { view in
+        change(warning.customerID, event) { view in
             view.releaseWarning = Customer360.ReleaseWarning(
                 owner: warning.ownerID, releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
                 idleDays: Int(warning.idleDays), warnedAt: event.occurredAt.nanosecondsSinceEpoch
             )
         }
-        record(event, for: warning.customerID)
     }
 
     func apply(_ followUp: CRMFollowUpLogged, _ event: CRMEvent) {
         let at = event.occurredAt.nanosecondsSinceEpoch
-        customers.updateIfPresent(followUp.customerID) { view in
+        change(followUp.customerID, event) { view in
             view.followUps.plan.record(at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
             if (view.followUps.last?.occurredAt ?? .min) <= at {
                 view.followUps.last = Customer360.FollowUp(
@@ -137,16 +136,10 @@ extension Customer360Projector {
             // A follow-up at or after the warning is what the sweep waited for.
             if let warning = view.releaseWarning, at >= warning.warnedAt { view.releaseWarning = nil }
         }
-        record(event, for: followUp.customerID)
     }
 
     func apply(_ survey: CRMSatisfactionSurveyed, _ event: CRMEvent) {
         let at = event.occurredAt.nanosecondsSinceEpoch
-        customers.updateIfPresent(survey.customerID) { view in
-            view.satisfaction.surveys += 1
-            view.satisfaction.scoreTotal += Int(survey.score)
-            view.satisfaction.lastAt = max(view.satisfaction.lastAt ?? at, at)
-        }
-        record(event, for: survey.customerID)
+        change(survey.customerID, event) { $0.satisfaction.add(score: Int(survey.score), at: at) }
     }
 }

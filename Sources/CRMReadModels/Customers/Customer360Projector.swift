@@ -10,11 +10,11 @@ public import Projections
 /// timeline.
 ///
 /// Tables:
-/// - `customers`: customer id → ``Customer360`` (without its query-time segment and timeline page);
+/// - `customers`: customer id → ``CustomerRecord``: the view (without its query-time segment and
+///   timeline page) and the latest timeline entries;
 /// - `owned`: `owner|customer` → ``CustomerListing``, one per customer an owner holds;
 /// - `pool`: customer id → ``CustomerListing``, the customers in the public pool;
-/// - `timelineIndex`: customer id → entry count and chunk starts;
-/// - `timeline`: `customer|chunk` (chunk number zero-padded to 6 digits) → entries;
+/// - `timeline`: `customer|chunk` (chunk number zero-padded to 6 digits) → sealed timeline entries;
 /// - `leadTimelines`: lead id → the lead's entries before its conversion;
 /// - `leadCustomer`, `opportunityCustomer`, `quoteCustomer`, `contractCustomer`,
 ///   `workOrderCustomer`, `complaintCustomer`: id → customer id.
@@ -47,10 +47,9 @@ public final class Customer360Projector: Projector {
     /// that a page reads few rows.
     static let timelineChunkSize = 64
 
-    let customers = ReadModelTable<Customer360>("customers")
+    let customers = ReadModelTable<CustomerRecord>("customers")
     let owned = ReadModelTable<CustomerListing>("owned")
     let pool = ReadModelTable<CustomerListing>("pool")
-    let timelineIndex = ReadModelTable<TimelineIndex>("timelineIndex")
     let timeline = ReadModelTable<TimelineChunk>("timeline")
     let leadTimelines = ReadModelTable<LeadTimeline>("leadTimelines")
     let leadCustomer = ReadModelTable<String>("leadCustomer")
@@ -64,71 +63,66 @@ public final class Customer360Projector: Projector {
 
     public var tables: [any ReadModelTableProtocol] {
         [
-            customers, owned, pool, timelineIndex, timeline, leadTimelines, leadCustomer, opportunityCustomer,
+            customers, owned, pool, timeline, leadTimelines, leadCustomer, opportunityCustomer,
             quoteCustomer, contractCustomer, workOrderCustomer, complaintCustomer,
         ]
     }
 
     public func apply(_ event: CRMEvent) throws {
+        // The cases run in order, one dynamic cast each: the most frequent come first.
         switch event.payload {
-        // The customer's own stream.
-        case let created as CRMCustomerCreated: apply(created, event)
-        case let updated as CRMCustomerProfileUpdated: apply(updated, event)
-        case let tagged as CRMCustomerTagged: apply(tagged, event)
-        case let contact as CRMContactAdded: apply(contact, event)
-        case let contact as CRMContactUpdated: apply(contact, event)
-        case let change as CRMCustomerOwnershipChanged: apply(change, event)
-        case let warning as CRMPoolReleaseWarned: apply(warning, event)
         case let followUp as CRMFollowUpLogged: apply(followUp, event)
-        case let survey as CRMSatisfactionSurveyed: apply(survey, event)
-        // Leads.
+        case let change as CRMCustomerOwnershipChanged: apply(change, event)
+        case let moved as CRMOpportunityStageChanged: apply(moved, event)
+        case let warning as CRMPoolReleaseWarned: apply(warning, event)
         case let lead as CRMLeadCreated: leadEvent(lead.leadID, event)
         case let lead as CRMLeadAssigned: leadEvent(lead.leadID, event)
-        case let lead as CRMLeadQualified: leadEvent(lead.leadID, event)
-        case let lead as CRMLeadDisqualified: leadEvent(lead.leadID, event)
-        case let converted as CRMLeadConverted: apply(converted, event)
-        // Opportunities and quotes.
+        case let created as CRMCustomerCreated: apply(created, event)
         case let opened as CRMOpportunityOpened: apply(opened, event)
-        case let moved as CRMOpportunityStageChanged: apply(moved, event)
-        case let won as CRMOpportunityWon: apply(won, event)
+        case let lead as CRMLeadQualified: leadEvent(lead.leadID, event)
+        case let contact as CRMContactAdded: apply(contact, event)
+        case let converted as CRMLeadConverted: apply(converted, event)
+        case let updated as CRMCustomerProfileUpdated: apply(updated, event)
         case let lost as CRMOpportunityLost: apply(lost, event)
-        case let reopened as CRMOpportunityReopened: apply(reopened, event)
+        case let lead as CRMLeadDisqualified: leadEvent(lead.leadID, event)
+        case let response as CRMCampaignResponded:
+            if !response.customerID.isEmpty {
+                change(response.customerID, event)
+            } else if !response.leadID.isEmpty {
+                leadEvent(response.leadID, event)
+            }
+        case let commission as CRMCommissionEarned: change(contractCustomer[commission.contractID], event)
+        case let payment as CRMPaymentReceived: apply(payment, event)
         case let quote as CRMQuoteCreated:
             quoteCustomer[quote.quoteID] = quote.customerID
-            record(event, for: quote.customerID)
-        case let quote as CRMQuoteAccepted: record(event, for: quoteCustomer[quote.quoteID])
-        case let quote as CRMQuoteRejected: record(event, for: quoteCustomer[quote.quoteID])
-        // Contracts and their money.
+            change(quote.customerID, event)
         case let drafted as CRMContractDrafted: apply(drafted, event)
-        case let approved as CRMContractApproved: apply(approved, event)
-        case let rejected as CRMContractRejected: apply(rejected, event)
+        case let quote as CRMQuoteAccepted: change(quoteCustomer[quote.quoteID], event)
+        case let tagged as CRMCustomerTagged: apply(tagged, event)
         case let plan as CRMInstalmentsScheduled: apply(plan, event)
-        case let payment as CRMPaymentReceived: apply(payment, event)
-        case let commission as CRMCommissionEarned: record(event, for: contractCustomer[commission.contractID])
+        case let won as CRMOpportunityWon: apply(won, event)
         case let invoice as CRMInvoiceRequested: apply(invoice, event)
-        case let invoice as CRMInvoiceIssued: record(event, for: contractCustomer[invoice.contractID])
-        case let refund as CRMRefundRequested: record(event, for: contractCustomer[refund.contractID])
-        case let refund as CRMRefundApproved: record(event, for: contractCustomer[refund.contractID])
-        case let refund as CRMRefundRejected: record(event, for: contractCustomer[refund.contractID])
-        case let goods as CRMReturnedGoodsReceived: record(event, for: contractCustomer[goods.contractID])
-        case let refund as CRMRefundPaid: apply(refund, event)
+        case let invoice as CRMInvoiceIssued: change(contractCustomer[invoice.contractID], event)
         case let shipment as CRMShipmentDispatched:
-            record(event, for: shipment.customerID.isEmpty ? contractCustomer[shipment.contractID] : shipment.customerID)
-        case let expense as CRMExpenseRecorded where !expense.customerID.isEmpty: record(event, for: expense.customerID)
-        // Service.
+            change(shipment.customerID.isEmpty ? contractCustomer[shipment.contractID] : shipment.customerID, event)
+        case let approved as CRMContractApproved: apply(approved, event)
+        case let expense as CRMExpenseRecorded where !expense.customerID.isEmpty: change(expense.customerID, event)
+        case let reopened as CRMOpportunityReopened: apply(reopened, event)
+        case let contact as CRMContactUpdated: apply(contact, event)
+        case let filed as CRMComplaintFiled: apply(filed, event)
+        case let resolved as CRMComplaintResolved: apply(resolved, event)
+        case let quote as CRMQuoteRejected: change(quoteCustomer[quote.quoteID], event)
         case let opened as CRMWorkOrderOpened: apply(opened, event)
         case let assigned as CRMWorkOrderAssigned: apply(assigned, event)
         case let resolved as CRMWorkOrderResolved: apply(resolved, event)
         case let closed as CRMWorkOrderClosed: apply(closed, event)
-        case let filed as CRMComplaintFiled: apply(filed, event)
-        case let resolved as CRMComplaintResolved: apply(resolved, event)
-        // Campaigns.
-        case let response as CRMCampaignResponded:
-            if !response.customerID.isEmpty {
-                record(event, for: response.customerID)
-            } else if !response.leadID.isEmpty {
-                leadEvent(response.leadID, event)
-            }
+        case let refund as CRMRefundRequested: change(contractCustomer[refund.contractID], event)
+        case let survey as CRMSatisfactionSurveyed: apply(survey, event)
+        case let refund as CRMRefundApproved: change(contractCustomer[refund.contractID], event)
+        case let refund as CRMRefundPaid: apply(refund, event)
+        case let rejected as CRMContractRejected: apply(rejected, event)
+        case let goods as CRMReturnedGoodsReceived: change(contractCustomer[goods.contractID], event)
+        case let refund as CRMRefundRejected: change(contractCustomer[refund.contractID], event)
         default:
             break
         }
@@ -136,48 +130,74 @@ public final class Customer360Projector: Projector {
 
     // MARK: - Timeline
 
-    /// Adds `event` to the timeline of `customerID` (nothing when no customer is known).
-    func record(_ event: CRMEvent, for customerID: String?) {
+    /// Changes the view of `customerID` with `body` and adds `event` to its timeline, in one
+    /// change of its row.
+    ///
+    /// A customer is created before any event names it, so its row is there; should an event
+    /// name an unknown customer (an as-of build that cut a back-dated creation off), it leaves
+    /// a row marked unknown rather than looking the row up twice for every event: `update`
+    /// changes the row in place, where checking first would copy the whole row.
+    func change(_ customerID: String?, _ event: CRMEvent, _ body: (inout Customer360) -> Void = { _ in }) {
         guard let customerID, !customerID.isEmpty else { return }
-        append(Customer360.TimelineEntry(position: event.position, type: event.type, occurredAt: event.occurredAt.nanosecondsSinceEpoch), to: customerID)
-    }
-
-    /// Appends one entry to a customer's timeline. Entries arrive in position order: the
-    /// projector applies the log in order, and a lead's earlier entries move over when it
-    /// converts, before its customer has any.
-    func append(_ entry: Customer360.TimelineEntry, to customerID: String) {
-        var chunkNumber = 0
-        timelineIndex.update(customerID, default: TimelineIndex()) { index in
-            if index.count % Self.timelineChunkSize == 0 { index.chunkStarts.append(entry.position) }
-            chunkNumber = index.chunkStarts.count - 1
-            index.count += 1
+        let entry = Self.entry(event)
+        customers.update(customerID, default: .unknown(customerID)) { record in
+            guard record.exists else { return }
+            body(&record.view)
+            add(entry, to: &record)
         }
-        timeline.update(Self.timelineKey(customerID, chunkNumber), default: TimelineChunk()) { $0.append(entry) }
     }
 
-    /// The key of a customer's timeline chunk: the chunk number zero-padded so keys sort in order.
+    static func entry(_ event: CRMEvent) -> Customer360.TimelineEntry {
+        Customer360.TimelineEntry(position: event.position, type: event.type, occurredAt: event.occurredAt.nanosecondsSinceEpoch)
+    }
+
+    /// Adds an entry to a customer's open timeline chunk, sealing the chunk into the `timeline`
+    /// table first when it is full.
+    func add(_ entry: Customer360.TimelineEntry, to record: inout CustomerRecord) {
+        if record.open.count == Self.timelineChunkSize {
+            timeline[Self.timelineKey(record.view.customerID, record.sealedStarts.count)] = record.open
+            record.sealedStarts.append(record.open.positions[0])
+            record.open = TimelineChunk()
+        }
+        if let last = record.open.positions.last, last > entry.position {
+            record.open.insert(entry)
+        } else {
+            record.open.append(entry)
+        }
+        record.timelineCount += 1
+    }
+
+    /// The key of a customer's sealed timeline chunk: the chunk number zero-padded so keys sort in order.
     static func timelineKey(_ customerID: String, _ chunk: Int) -> String {
         let digits = String(chunk)
         return customerID + "|" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    /// A lead's event: on its customer's timeline once converted, kept with the lead before.
+    /// A lead's event: on its customer's timeline once the customer exists, kept with the lead before.
     func leadEvent(_ leadID: String, _ event: CRMEvent) {
-        if let customerID = leadCustomer[leadID] {
-            record(event, for: customerID)
-            return
+        if let customerID = leadCustomer[leadID], customers[customerID]?.exists == true {
+            change(customerID, event)
+        } else {
+            leadTimelines.update(leadID, default: LeadTimeline()) { $0.entries.append(Self.entry(event)) }
         }
-        let entry = Customer360.TimelineEntry(position: event.position, type: event.type, occurredAt: event.occurredAt.nanosecondsSinceEpoch)
-        leadTimelines.update(leadID, default: LeadTimeline()) { $0.entries.append(entry) }
     }
 
+    /// The lead became a customer. Its events so far, this one included, open the customer's
+    /// timeline when the customer is created (in the same append, right after).
     func apply(_ converted: CRMLeadConverted, _ event: CRMEvent) {
         leadCustomer[converted.leadID] = converted.customerID
-        if let kept = leadTimelines[converted.leadID] {
-            for entry in kept.entries { append(entry, to: converted.customerID) }
-            leadTimelines[converted.leadID] = nil
+        leadEvent(converted.leadID, event)
+        if customers[converted.customerID]?.exists == true { mergeLead(converted.leadID, into: converted.customerID) }
+    }
+
+    /// Moves a converted lead's kept events to its customer's timeline.
+    func mergeLead(_ leadID: String, into customerID: String) {
+        guard let kept = leadTimelines[leadID] else { return }
+        leadTimelines[leadID] = nil
+        customers.updateIfPresent(customerID) { record in
+            guard record.exists else { return }
+            for entry in kept.entries { add(entry, to: &record) }
         }
-        record(event, for: converted.customerID)
     }
 
     // MARK: - Owners

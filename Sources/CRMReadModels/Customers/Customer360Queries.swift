@@ -23,18 +23,19 @@ public struct Customer360Queries: Sendable {
     /// - Throws: ``ReadModelQueryError`` for an empty or malformed id.
     public func view(customerID: String, segmentDay: BusinessDay? = nil) throws -> Customer360? {
         try CustomerQueryParameters.requireID(customerID, "customerID")
-        guard var view = try store.row(Customer360.self, projector: name, table: "customers", key: customerID) else {
-            return nil
+        guard let record = try store.row(CustomerRecord.self, projector: name, table: "customers", key: customerID),
+            record.exists
+        else { return nil }
+        var view = record.view
+        view.timelineCount = record.timelineCount
+        var recent = record.open.entries
+        if recent.count < Self.recentTimelineCount, !record.sealedStarts.isEmpty {
+            let key = Customer360Projector.timelineKey(customerID, record.sealedStarts.count - 1)
+            if let sealed = try store.row(TimelineChunk.self, projector: name, table: "timeline", key: key) {
+                recent = sealed.entries + recent
+            }
         }
-        if let index = try store.row(TimelineIndex.self, projector: name, table: "timelineIndex", key: customerID) {
-            view.timelineCount = index.count
-            // The last chunk, and the one before when the last holds too few.
-            let last = index.chunkStarts.count - 1
-            let first = index.count - last * Customer360Projector.timelineChunkSize < Self.recentTimelineCount ? max(0, last - 1) : last
-            let after = first > 0 ? Customer360Projector.timelineKey(customerID, first - 1) : nil
-            let chunks = try store.rows(TimelineChunk.self, projector: name, table: "timeline", prefix: customerID + "|", after: after)
-            view.recentTimeline = Array(chunks.flatMap(\.row.entries).suffix(Self.recentTimelineCount))
-        }
+        view.recentTimeline = Array(recent.suffix(Self.recentTimelineCount))
         view.segment = try RFMQueries(store: store).segment(of: customerID, asOf: segmentDay ?? BusinessDay(Timestamp.now()))
         return view
     }
@@ -47,18 +48,23 @@ public struct Customer360Queries: Sendable {
         try CustomerQueryParameters.requireID(customerID, "customerID")
         try CustomerQueryParameters.requireLimit(limit)
         var page = Customer360TimelinePage(customerID: customerID, entries: [], next: nil)
-        guard let index = try store.row(TimelineIndex.self, projector: name, table: "timelineIndex", key: customerID) else {
-            return page
+        guard let record = try store.row(CustomerRecord.self, projector: name, table: "customers", key: customerID),
+            record.exists
+        else { return page }
+        // Sealed chunks from the one holding the first position after `after`, enough of them
+        // for `limit + 1` entries, then the open chunk if every sealed one was read.
+        let first = after.flatMap { after in record.sealedStarts.lastIndex { $0 <= after } } ?? 0
+        var chunks: [TimelineChunk] = []
+        if first < record.sealedStarts.count {
+            chunks = try store.rows(
+                TimelineChunk.self, projector: name, table: "timeline", prefix: customerID + "|",
+                after: first > 0 ? Customer360Projector.timelineKey(customerID, first - 1) : nil,
+                limit: limit / Customer360Projector.timelineChunkSize + 2
+            ).map(\.row)
         }
-        // Start at the chunk holding the first position after `after`.
-        let first = after.map { after in max(0, (index.chunkStarts.lastIndex { $0 <= after } ?? 0)) } ?? 0
-        let chunks = try store.rows(
-            TimelineChunk.self, projector: name, table: "timeline", prefix: customerID + "|",
-            after: first > 0 ? Customer360Projector.timelineKey(customerID, first - 1) : nil,
-            limit: limit / Customer360Projector.timelineChunkSize + 2
-        )
+        if first + chunks.count >= record.sealedStarts.count { chunks.append(record.open) }
         for chunk in chunks {
-            for entry in chunk.row.entries where entry.position > after ?? 0 {
+            for entry in chunk.entries where entry.position > after ?? 0 {
                 guard page.entries.count < limit else {
                     page.next = page.entries.last?.position
                     return page

@@ -1,11 +1,37 @@
 /// The rows of the `customer360` read model besides the view itself (``Customer360``, stored
 /// under the customer's id with its query-time fields empty).
 
-/// Where a customer's timeline stands: how many entries, and the first position of each chunk
-/// so a page can start at the chunk that holds a position.
-struct TimelineIndex: Codable, Sendable, Hashable {
-    var count = 0
-    var chunkStarts: [UInt64] = []
+/// One customer's row: its view (without the query-time segment and timeline page) and where
+/// its timeline stands.
+///
+/// The latest timeline entries stay in the row, so an event costs one row change; every
+/// ``Customer360Projector/timelineChunkSize`` entries they move to a row of the `timeline` table.
+struct CustomerRecord: Codable, Sendable, Hashable {
+    /// Whether the customer's creation was seen; `false` for a row that an event naming an
+    /// unknown customer made (see ``Customer360Projector/change(_:_:_:)``), which queries ignore.
+    var exists = true
+    var view: Customer360
+    /// How many timeline entries there are, sealed and open.
+    var timelineCount = 0
+    /// The first position of each sealed chunk, in order; chunk `n` is stored under `customer|n`.
+    var sealedStarts: [UInt64] = []
+    /// The entries after the sealed chunks.
+    var open = TimelineChunk()
+
+    init(view: Customer360) {
+        self.view = view
+    }
+
+    /// The row an event naming an unknown customer leaves behind.
+    static func unknown(_ customerID: String) -> CustomerRecord {
+        let profile = Customer360.Profile(
+            name: "", creditCode: "", phone: "", email: "", region: "", industry: "", size: "", source: "", level: "",
+            leadID: "", createdAt: 0, createdBy: ""
+        )
+        var record = CustomerRecord(view: Customer360(customerID: customerID, profile: profile, ownerSince: 0))
+        record.exists = false
+        return record
+    }
 }
 
 /// Up to ``Customer360Projector/timelineChunkSize`` consecutive timeline entries of one
@@ -16,10 +42,21 @@ struct TimelineChunk: Codable, Sendable, Hashable {
     var types: [String] = []
     var occurredAt: [Int64] = []
 
+    var count: Int { positions.count }
+
     mutating func append(_ entry: Customer360.TimelineEntry) {
         positions.append(entry.position)
         types.append(entry.type)
         occurredAt.append(entry.occurredAt)
+    }
+
+    /// Adds `entry` where its position puts it: entries normally arrive in log order, but a
+    /// lead's are merged in when its customer is created.
+    mutating func insert(_ entry: Customer360.TimelineEntry) {
+        let index = positions.lastIndex { $0 < entry.position }.map { $0 + 1 } ?? 0
+        positions.insert(entry.position, at: index)
+        types.insert(entry.type, at: index)
+        occurredAt.insert(entry.occurredAt, at: index)
     }
 
     var entries: [Customer360.TimelineEntry] {

@@ -101,10 +101,13 @@ public final class RFMProjector: Projector {
     private func count(_ dimension: String, _ value: Int, _ delta: Int) {
         let bucket = RFMHistogram.bucket(dimension, value)
         for (key, slot) in [(dimension, bucket), (RFMHistogram.bucketKey(dimension, bucket), value)] {
-            var counts = histogram[key] ?? [:]
-            let total = counts[slot, default: 0] + delta
-            counts[slot] = total == 0 ? nil : total
-            histogram[key] = counts.isEmpty ? nil : counts
+            var emptied = false
+            histogram.update(key, default: [:]) { counts in
+                let total = counts[slot, default: 0] + delta
+                counts[slot] = total == 0 ? nil : total
+                emptied = counts.isEmpty
+            }
+            if emptied { histogram[key] = nil }
         }
     }
 }

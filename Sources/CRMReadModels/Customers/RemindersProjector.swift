@@ -5,12 +5,12 @@ public import Projections
 /// planned, the last order, contacts' birthdays, the pool sweep's warning and unpaid
 /// instalments.
 ///
-/// Rows sit under the owner's id (`owner|customer`; an empty owner for the pool), and move
-/// when the owner changes, so a rep's reminders are one prefix read.
+/// Rows sit under the customer's id, so most events change one row; a rep's customers are
+/// listed in `byOwner`, which only a change of owner touches.
 ///
 /// Tables:
-/// - `customers`: `owner|customer` → ``ReminderCustomerRow``;
-/// - `owners`: customer id → owner id (empty: the pool), to find a customer's row;
+/// - `customers`: customer id → ``ReminderCustomerRow``;
+/// - `byOwner`: `owner|customer` → `true`, for every customer a rep owns;
 /// - `contractCustomer`: contract id → customer id.
 public final class RemindersProjector: Projector {
     public static let name = "reminders"
@@ -24,21 +24,46 @@ public final class RemindersProjector: Projector {
     ]
 
     let customers = ReadModelTable<ReminderCustomerRow>("customers")
-    let owners = ReadModelTable<String>("owners")
+    let byOwner = ReadModelTable<Bool>("byOwner")
     let contractCustomer = ReadModelTable<String>("contractCustomer")
 
     public init() {}
 
-    public var tables: [any ReadModelTableProtocol] { [customers, owners, contractCustomer] }
+    public var tables: [any ReadModelTableProtocol] { [customers, byOwner, contractCustomer] }
 
     public func apply(_ event: CRMEvent) throws {
         let at = event.occurredAt.nanosecondsSinceEpoch
+        // The cases run in order, one dynamic cast each: the most frequent come first.
         switch event.payload {
+        case let followUp as CRMFollowUpLogged:
+            change(followUp.customerID) { row in
+                row.plan.record(at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
+                if let warning = row.warning, at >= warning.warnedAt { row.warning = nil }
+            }
+        case let change as CRMCustomerOwnershipChanged:
+            var from: String?
+            customers.update(change.customerID, default: .unknown) { row in
+                guard row.exists else { return }
+                from = row.owner
+                row.owner = change.toOwnerID
+                row.warning = nil
+            }
+            guard let from else { return }
+            if !from.isEmpty { byOwner[Self.key(from, change.customerID)] = nil }
+            if !change.toOwnerID.isEmpty { byOwner[Self.key(change.toOwnerID, change.customerID)] = true }
+        case let warning as CRMPoolReleaseWarned:
+            change(warning.customerID) { row in
+                guard row.owner == warning.ownerID else { return }
+                row.warning = Customer360.ReleaseWarning(
+                    owner: warning.ownerID, releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
+                    idleDays: Int(warning.idleDays), warnedAt: at
+                )
+            }
         case let created as CRMCustomerCreated:
-            owners[created.customerID] = created.ownerID
-            customers[Self.key(created.ownerID, created.customerID)] = ReminderCustomerRow(
-                customerID: created.customerID, name: created.name, createdAt: at
+            customers[created.customerID] = ReminderCustomerRow(
+                customerID: created.customerID, name: created.name, owner: created.ownerID, createdAt: at
             )
+            if !created.ownerID.isEmpty { byOwner[Self.key(created.ownerID, created.customerID)] = true }
         case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("name"):
             change(updated.customerID) { $0.name = updated.name }
         case let added as CRMContactAdded:
@@ -58,25 +83,6 @@ public final class RemindersProjector: Projector {
                     row.contacts[index].month = Int(updated.birthday.month)
                     row.contacts[index].day = Int(updated.birthday.day)
                 }
-            }
-        case let change as CRMCustomerOwnershipChanged:
-            guard let from = owners[change.customerID], var row = customers[Self.key(from, change.customerID)] else { return }
-            customers[Self.key(from, change.customerID)] = nil
-            row.warning = nil
-            owners[change.customerID] = change.toOwnerID
-            customers[Self.key(change.toOwnerID, change.customerID)] = row
-        case let warning as CRMPoolReleaseWarned:
-            guard owners[warning.customerID] == warning.ownerID else { return }
-            change(warning.customerID) { row in
-                row.warning = Customer360.ReleaseWarning(
-                    owner: warning.ownerID, releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
-                    idleDays: Int(warning.idleDays), warnedAt: at
-                )
-            }
-        case let followUp as CRMFollowUpLogged:
-            change(followUp.customerID) { row in
-                row.plan.record(at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
-                if let warning = row.warning, at >= warning.warnedAt { row.warning = nil }
             }
         case let drafted as CRMContractDrafted:
             contractCustomer[drafted.contractID] = drafted.customerID
@@ -117,12 +123,14 @@ public final class RemindersProjector: Projector {
         change(customerID) { $0.lastOrderAt = max($0.lastOrderAt ?? at, at) }
     }
 
-    /// Changes the row of a known customer, wherever its owner keeps it.
+    /// Changes the row of a known customer.
     private func change(_ customerID: String, _ body: (inout ReminderCustomerRow) -> Void) {
-        guard let owner = owners[customerID] else { return }
-        customers.updateIfPresent(Self.key(owner, customerID), body)
+        customers.update(customerID, default: .unknown) { row in
+            guard row.exists else { return }
+            body(&row)
+        }
     }
 
-    /// The key of a customer's row: its owner (empty for the pool), `|`, its id.
+    /// The key of a customer in its owner's list.
     static func key(_ owner: String, _ customerID: String) -> String { owner + "|" + customerID }
 }

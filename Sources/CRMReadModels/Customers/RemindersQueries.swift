@@ -37,8 +37,12 @@ public struct RemindersQueries: Sendable {
         try CustomerQueryParameters.requireDays(dueWithinDays, "dueWithinDays")
         var reminders = RepReminders(rep: rep, day: day.description, noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
         let week = Self.birthdayWeek(of: day)
-        let rows = try store.rows(ReminderCustomerRow.self, projector: RemindersProjector.name, table: "customers", prefix: rep + "|")
-        for (_, customer) in rows {
+        let name = RemindersProjector.name
+        for (key, _) in try store.rows(Bool.self, projector: name, table: "byOwner", prefix: rep + "|") {
+            let customerID = String(key.dropFirst(rep.utf8.count + 1))
+            guard let customer = try store.row(ReminderCustomerRow.self, projector: name, table: "customers", key: customerID),
+                customer.exists
+            else { continue }
             func reminder(_ date: BusinessDay, _ reason: String) -> Reminder {
                 Reminder(customerID: customer.customerID, customerName: customer.name, date: date.description, days: day.days(to: date), reason: reason)
             }

@@ -1,10 +1,11 @@
 /// The rows of the `reminders` read model.
 
-/// What the reminders need of one customer, kept under its owner's key so one prefix read
-/// gives a rep's whole book.
+/// What the reminders need of one customer.
 struct ReminderCustomerRow: Codable, Sendable, Hashable {
     var customerID: String
     var name: String
+    /// The owning rep; empty while in the pool.
+    var owner: String
     /// When the customer was created.
     var createdAt: Int64
     /// The follow-ups and the next contact they planned.
@@ -17,6 +18,13 @@ struct ReminderCustomerRow: Codable, Sendable, Hashable {
     var warning: Customer360.ReleaseWarning?
     /// The instalments not yet fully paid, by contract and number.
     var instalments: [ReminderInstalment] = []
+
+    /// Whether the customer's creation was seen (see ``unknown``).
+    var exists: Bool { !customerID.isEmpty }
+
+    /// The row an event naming an unknown customer leaves behind, which queries ignore: the
+    /// projector changes rows in place without checking for them first (checking copies the row).
+    static let unknown = ReminderCustomerRow(customerID: "", name: "", owner: "", createdAt: 0)
 }
 
 /// A contact, for birthdays.

@@ -265,6 +265,43 @@ struct Customer360Tests {
         await world.close()
     }
 
+    @Test("as of an earlier business time: the owner then, and no view of a customer not yet created")
+    func asOf() async throws {
+        let world = try CRMWorld("c360-as-of")
+        let (crm, clock) = (world.crm, world.clock)
+        let rep = try await world.user("rep")
+        let customer = try await world.poolCustomer("厦门茶叶有限公司")  // day 0
+        clock.advance(days: 2)
+        try await crm.claimCustomer(customer, actor: rep)  // day 2
+        clock.advance(days: 2)
+        var late = NewCustomer(name: "泉州石材有限公司")
+        late.ownerID = rep
+        let lateOne = try await crm.createCustomer(late, actor: rep)  // day 4
+        // A contact entered now but back-dated to day 1, before the customer existed.
+        var contact = CustomerDecisions.ContactFields()
+        contact.name = "林峰"
+        _ = try await crm.addContact(to: lateOne, contact, actor: rep, occurredAt: clock.now().addingTimeInterval(-3 * 86_400))
+
+        let dayOne = Timestamp(clock.now().addingTimeInterval(-3 * 86_400 + 60))
+        let store = try await world.readModels([Customer360Projector.self], asOf: .occurredTime(dayOne))
+        let queries = Customer360Queries(store: store)
+        let then = try #require(try queries.view(customerID: customer))
+        #expect(then.inPool && then.ownerHistory.isEmpty, "claimed only on day 2")
+        #expect(then.timelineCount == 1)
+        // The back-dated contact falls within day 1, its customer's creation does not: no view,
+        // no timeline, in nobody's list.
+        #expect(try queries.view(customerID: lateOne) == nil)
+        #expect(try queries.timeline(customerID: lateOne).entries.isEmpty)
+        #expect(try queries.customers(ownedBy: rep).customers.isEmpty)
+        #expect(try queries.poolCustomers().customers.map(\.customerID) == [customer])
+
+        let now = Customer360Queries(store: try await world.readModels([Customer360Projector.self]))
+        #expect(try now.view(customerID: customer)?.owner == rep)
+        #expect(try now.view(customerID: lateOne)?.contacts.map(\.name) == ["林峰"])
+        #expect(try now.customers(ownedBy: rep).customers.count == 2)
+        await world.close()
+    }
+
     @Test("a page of owners' and pool customers carries on after the last one")
     func listingPages() async throws {
         let world = try CRMWorld("c360-lists")
