@@ -61,12 +61,14 @@ public struct Customer360: Codable, Sendable, Hashable {
 
     /// Recounts the open and closed work orders.
     mutating func countWorkOrders() {
-        workOrderCounts = OpenClosed(open: workOrders.count { $0.status != .closed }, closed: workOrders.count { $0.status == .closed })
+        workOrderCounts = OpenClosed(
+            open: workOrders.count { $0.status != .closed }, closed: workOrders.count { $0.status == .closed })
     }
 
     /// Recounts the open and closed complaints.
     mutating func countComplaints() {
-        complaintCounts = OpenClosed(open: complaints.count { $0.resolvedAt == nil }, closed: complaints.count { $0.resolvedAt != nil })
+        complaintCounts = OpenClosed(
+            open: complaints.count { $0.resolvedAt == nil }, closed: complaints.count { $0.resolvedAt != nil })
     }
 
     /// Totals the binding contracts per currency.
@@ -79,7 +81,9 @@ public struct Customer360: Codable, Sendable, Hashable {
                 totals[index].outstanding += contract.outstanding
             } else {
                 totals.append(
-                    Receivable(currency: contract.currency, amount: contract.amount, collected: contract.collected, outstanding: contract.outstanding)
+                    Receivable(
+                        currency: contract.currency, amount: contract.amount, collected: contract.collected,
+                        outstanding: contract.outstanding)
                 )
             }
         }
@@ -247,9 +251,13 @@ extension Customer360 {
         /// contract; nothing is owed on one pending approval or rejected.
         public var outstanding: Int64 = 0
 
-        init(contractID: String, opportunityID: String, quoteID: String, owner: String, status: ContractStatus,
-             amount: Int64, currency: String, draftedAt: Int64, signedAt: Int64?) {
-            (self.contractID, self.opportunityID, self.quoteID, self.owner) = (contractID, opportunityID, quoteID, owner)
+        init(
+            contractID: String, opportunityID: String, quoteID: String, owner: String, status: ContractStatus,
+            amount: Int64, currency: String, draftedAt: Int64, signedAt: Int64?
+        ) {
+            (self.contractID, self.opportunityID, self.quoteID, self.owner) = (
+                contractID, opportunityID, quoteID, owner
+            )
             (self.status, self.amount, self.currency) = (status, amount, currency)
             (self.draftedAt, self.signedAt) = (draftedAt, signedAt)
             settle()

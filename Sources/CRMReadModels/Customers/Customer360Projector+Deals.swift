@@ -23,7 +23,9 @@ extension Customer360Projector {
     func apply(_ won: CRMOpportunityWon, _ event: CRMEvent) {
         changeOpportunity(won.opportunityID, event) { opportunity in
             opportunity.status = .won
-            if won.hasAmount { opportunity.amount = CustomerMoney(minorUnits: won.amount.minorUnits, currency: won.amount.currency) }
+            if won.hasAmount {
+                opportunity.amount = CustomerMoney(minorUnits: won.amount.minorUnits, currency: won.amount.currency)
+            }
             opportunity.closedAt = event.occurredAt.nanosecondsSinceEpoch
             opportunity.reason = won.reason
         }
@@ -174,7 +176,9 @@ extension Customer360Projector {
 
     func apply(_ resolved: CRMComplaintResolved, _ event: CRMEvent) {
         change(complaintCustomer[resolved.complaintID], event) { view in
-            guard let index = view.complaints.lastIndex(where: { $0.complaintID == resolved.complaintID }) else { return }
+            guard let index = view.complaints.lastIndex(where: { $0.complaintID == resolved.complaintID }) else {
+                return
+            }
             view.complaints[index].resolvedAt = event.occurredAt.nanosecondsSinceEpoch
             view.complaints[index].rootCause = resolved.rootCause
             view.countComplaints()

@@ -79,7 +79,8 @@ extension Customer360Projector {
                 case "title": view.contacts[index].title = updated.title
                 case "phone": view.contacts[index].phone = updated.phone
                 case "email": view.contacts[index].email = updated.email
-                case "birthday": view.contacts[index].birthday = updated.hasBirthday ? Self.birthday(updated.birthday) : nil
+                case "birthday":
+                    view.contacts[index].birthday = updated.hasBirthday ? Self.birthday(updated.birthday) : nil
                 default: break
                 }
             }
@@ -90,7 +91,8 @@ extension Customer360Projector {
     /// A birthday as the view shows it; `nil` for an empty one (month 0).
     static func birthday(_ date: CRMCalendarDate) -> Customer360.Birthday? {
         guard date.month != 0 else { return nil }
-        return Customer360.Birthday(year: date.year == 0 ? nil : Int(date.year), month: Int(date.month), day: Int(date.day))
+        return Customer360.Birthday(
+            year: date.year == 0 ? nil : Int(date.year), month: Int(date.month), day: Int(date.day))
     }
 
     func apply(_ change: CRMCustomerOwnershipChanged, _ event: CRMEvent) {
@@ -126,7 +128,8 @@ extension Customer360Projector {
     func apply(_ followUp: CRMFollowUpLogged, _ event: CRMEvent) {
         let at = event.occurredAt.nanosecondsSinceEpoch
         change(followUp.customerID, event) { view in
-            view.followUps.plan.record(at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
+            view.followUps.plan.record(
+                at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
             if (view.followUps.last?.occurredAt ?? .min) <= at {
                 view.followUps.last = Customer360.FollowUp(
                     followUpID: followUp.followUpID, channel: Self.channelName(followUp.channel),

@@ -29,7 +29,8 @@ public final class Customer360Projector: Projector {
         CRMLeadCreated.protoMessageName, CRMLeadAssigned.protoMessageName, CRMLeadQualified.protoMessageName,
         CRMLeadDisqualified.protoMessageName, CRMLeadConverted.protoMessageName,
         CRMOpportunityOpened.protoMessageName, CRMOpportunityStageChanged.protoMessageName,
-        CRMOpportunityWon.protoMessageName, CRMOpportunityLost.protoMessageName, CRMOpportunityReopened.protoMessageName,
+        CRMOpportunityWon.protoMessageName, CRMOpportunityLost.protoMessageName,
+        CRMOpportunityReopened.protoMessageName,
         CRMQuoteCreated.protoMessageName, CRMQuoteAccepted.protoMessageName, CRMQuoteRejected.protoMessageName,
         CRMContractDrafted.protoMessageName, CRMContractApproved.protoMessageName, CRMContractRejected.protoMessageName,
         CRMInstalmentsScheduled.protoMessageName, CRMPaymentReceived.protoMessageName,
@@ -148,7 +149,8 @@ public final class Customer360Projector: Projector {
     }
 
     static func entry(_ event: CRMEvent) -> Customer360.TimelineEntry {
-        Customer360.TimelineEntry(position: event.position, type: event.type, occurredAt: event.occurredAt.nanosecondsSinceEpoch)
+        Customer360.TimelineEntry(
+            position: event.position, type: event.type, occurredAt: event.occurredAt.nanosecondsSinceEpoch)
     }
 
     /// Adds an entry to a customer's open timeline chunk, sealing the chunk into the `timeline`

@@ -36,7 +36,8 @@ public struct Customer360Queries: Sendable {
             }
         }
         view.recentTimeline = Array(recent.suffix(Self.recentTimelineCount))
-        view.segment = try RFMQueries(store: store).segment(of: customerID, asOf: segmentDay ?? BusinessDay(Timestamp.now()))
+        view.segment = try RFMQueries(store: store).segment(
+            of: customerID, asOf: segmentDay ?? BusinessDay(Timestamp.now()))
         return view
     }
 
@@ -94,7 +95,8 @@ public struct Customer360Queries: Sendable {
         if let after { try CustomerQueryParameters.requireID(after, "after") }
         try CustomerQueryParameters.requireLimit(limit)
         let rows = try store.rows(
-            CustomerListing.self, projector: name, table: table, prefix: prefix, after: after.map { prefix + $0 }, limit: limit + 1
+            CustomerListing.self, projector: name, table: table, prefix: prefix, after: after.map { prefix + $0 },
+            limit: limit + 1
         )
         let customers = rows.prefix(limit).map(\.row)
         return CustomerListingPage(customers: customers, next: rows.count > limit ? customers.last?.customerID : nil)

@@ -60,7 +60,9 @@ struct TimelineChunk: Codable, Sendable, Hashable {
     }
 
     var entries: [Customer360.TimelineEntry] {
-        positions.indices.map { Customer360.TimelineEntry(position: positions[$0], type: types[$0], occurredAt: occurredAt[$0]) }
+        positions.indices.map {
+            Customer360.TimelineEntry(position: positions[$0], type: types[$0], occurredAt: occurredAt[$0])
+        }
     }
 }
 

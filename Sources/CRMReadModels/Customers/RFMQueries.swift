@@ -19,7 +19,9 @@ public struct RFMQueries: Sendable {
     public func segments(asOf day: BusinessDay) throws -> RFMSegmentCounts {
         let population = try Population(store: store, asOf: day)
         var counts = [RFMSegment: Int]()
-        for customer in population.scored { counts[population.score(customer.id, customer.values).segment, default: 0] += 1 }
+        for customer in population.scored {
+            counts[population.score(customer.id, customer.values).segment, default: 0] += 1
+        }
         return RFMSegmentCounts(
             asOf: day.description,
             scored: population.scored.count,
@@ -56,7 +58,9 @@ public struct RFMQueries: Sendable {
         let r = try score(RFMHistogram.recency, values.lastDay)
         let f = try score(RFMHistogram.frequency, values.orders)
         var m = 1
-        for money in values.monetary { m = max(m, try score(RFMHistogram.monetary(money.currency), Int(money.minorUnits))) }
+        for money in values.monetary {
+            m = max(m, try score(RFMHistogram.monetary(money.currency), Int(money.minorUnits)))
+        }
         return RFMScore(values, customerID: customerID, asOf: day, r: r, f: f, m: m)
     }
 
@@ -64,16 +68,19 @@ public struct RFMQueries: Sendable {
         let totals = try store.row([Int: Int].self, projector: name, table: "histogram", key: dimension) ?? [:]
         let bucket = RFMHistogram.bucket(dimension, value)
         let values =
-            try store.row([Int: Int].self, projector: name, table: "histogram", key: RFMHistogram.bucketKey(dimension, bucket))
+            try store.row(
+                [Int: Int].self, projector: name, table: "histogram", key: RFMHistogram.bucketKey(dimension, bucket))
             ?? [:]
-        var n = 0, below = 0
+        var n = 0
+        var below = 0
         for (other, count) in totals {
             n += count
             if other < bucket { below += count }
         }
         for (other, count) in values where other < value { below += count }
         guard n > 0, below < n else {
-            throw ProjectionError(.storage, "the rfm distribution of \(dimension) does not hold the value \(value)", projector: name)
+            throw ProjectionError(
+                .storage, "the rfm distribution of \(dimension) does not hold the value \(value)", projector: name)
         }
         return RFMScoring.score(below: below, of: n)
     }
@@ -119,7 +126,8 @@ public struct RFMQueries: Sendable {
 
         /// How many elements of sorted `values` are less than `value`.
         static func below<T: Comparable>(_ value: T, in values: [T]) -> Int {
-            var low = 0, high = values.count
+            var low = 0
+            var high = values.count
             while low < high {
                 let middle = (low + high) / 2
                 if values[middle] < value { low = middle + 1 } else { high = middle }

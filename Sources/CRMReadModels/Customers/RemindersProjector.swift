@@ -37,7 +37,9 @@ public final class RemindersProjector: Projector {
         switch event.payload {
         case let followUp as CRMFollowUpLogged:
             change(followUp.customerID) { row in
-                row.plan.record(at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
+                row.plan.record(
+                    at: at,
+                    nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
                 if let warning = row.warning, at >= warning.warnedAt { row.warning = nil }
             }
         case let change as CRMCustomerOwnershipChanged:
@@ -106,11 +108,15 @@ public final class RemindersProjector: Projector {
             guard let customerID = contractCustomer[payment.contractID] else { return }
             change(customerID) { row in
                 for allocation in payment.allocations {
-                    guard let index = row.instalments.firstIndex(where: {
-                        $0.contractID == payment.contractID && $0.number == Int(allocation.instalmentNumber)
-                    }) else { continue }
+                    guard
+                        let index = row.instalments.firstIndex(where: {
+                            $0.contractID == payment.contractID && $0.number == Int(allocation.instalmentNumber)
+                        })
+                    else { continue }
                     row.instalments[index].collected += allocation.amount.minorUnits
-                    if row.instalments[index].collected >= row.instalments[index].amount { row.instalments.remove(at: index) }
+                    if row.instalments[index].collected >= row.instalments[index].amount {
+                        row.instalments.remove(at: index)
+                    }
                 }
             }
         default:

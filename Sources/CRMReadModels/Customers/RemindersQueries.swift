@@ -35,55 +35,17 @@ public struct RemindersQueries: Sendable {
         try CustomerQueryParameters.requireID(rep, "rep")
         try CustomerQueryParameters.requireDays(noOrderDays, "noOrderDays")
         try CustomerQueryParameters.requireDays(dueWithinDays, "dueWithinDays")
-        var reminders = RepReminders(rep: rep, day: day.description, noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
+        var reminders = RepReminders(
+            rep: rep, day: day.description, noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
         let week = Self.birthdayWeek(of: day)
         let name = RemindersProjector.name
         for (key, _) in try store.rows(Bool.self, projector: name, table: "byOwner", prefix: rep + "|") {
             let customerID = String(key.dropFirst(rep.utf8.count + 1))
-            guard let customer = try store.row(ReminderCustomerRow.self, projector: name, table: "customers", key: customerID),
+            if let customer = try store.row(
+                ReminderCustomerRow.self, projector: name, table: "customers", key: customerID),
                 customer.exists
-            else { continue }
-            func reminder(_ date: BusinessDay, _ reason: String) -> Reminder {
-                Reminder(customerID: customer.customerID, customerName: customer.name, date: date.description, days: day.days(to: date), reason: reason)
-            }
-            if let next = customer.plan.nextContactAt.map(CustomerTime.day) {
-                switch day.days(to: next) {
-                case 0: reminders.contactToday.append(reminder(next, "next contact planned for today"))
-                case 1: reminders.contactTomorrow.append(reminder(next, "next contact planned for tomorrow"))
-                case ..<0: reminders.overdueFollowUps.append(reminder(next, "next contact was due \(next) with no follow-up since"))
-                default: break
-                }
-            }
-            let ordered = customer.lastOrderAt.map(CustomerTime.day)
-            let since = ordered ?? CustomerTime.day(customer.createdAt)
-            let idle = since.days(to: day)
-            if idle >= noOrderDays {
-                let reason = ordered == nil ? "no order since it was created \(idle) days ago" : "no order for \(idle) days"
-                reminders.noOrder.append(reminder(since, reason))
-            }
-            for contact in customer.contacts where contact.month != 0 {
-                guard let date = week[contact.month * 100 + contact.day] else { continue }
-                var birthday = reminder(date, "\(contact.name)'s birthday")
-                (birthday.contactID, birthday.contactName) = (contact.contactID, contact.name)
-                if date == day { reminders.birthdaysToday.append(birthday) }
-                reminders.birthdaysThisWeek.append(birthday)
-            }
-            if let warning = customer.warning {
-                let due = CustomerTime.day(warning.releaseDueAt)
-                reminders.releaseWarnings.append(reminder(due, "the pool sweep releases it on \(due) after \(warning.idleDays) idle days unless followed up"))
-            }
-            for instalment in customer.instalments where instalment.collected < instalment.amount {
-                let due = CustomerTime.day(instalment.dueAt)
-                let outstanding = CustomerMoney(minorUnits: instalment.amount - instalment.collected, currency: instalment.currency)
-                let offset = day.days(to: due)
-                guard offset <= dueWithinDays else { continue }
-                var entry = reminder(
-                    due,
-                    "instalment \(instalment.number) of contract \(instalment.contractID): \(outstanding.minorUnits) "
-                        + "\(outstanding.currency) minor units \(offset < 0 ? "overdue since" : "due") \(due)"
-                )
-                (entry.contractID, entry.instalment, entry.amount) = (instalment.contractID, instalment.number, outstanding)
-                if offset < 0 { reminders.instalmentsOverdue.append(entry) } else { reminders.instalmentsDue.append(entry) }
+            {
+                reminders.gather(customer, on: day, week: week)
             }
         }
         reminders.sort()
@@ -103,71 +65,4 @@ public struct RemindersQueries: Sendable {
         }
         return week
     }
-}
-
-/// What a rep should act on, on a day.
-public struct RepReminders: Codable, Sendable, Hashable {
-    /// The rep.
-    public var rep: String
-    /// The day, `yyyy-mm-dd`.
-    public var day: String
-    /// The parameters asked with.
-    public var noOrderDays: Int
-    public var dueWithinDays: Int
-    /// Customers to contact today, as planned.
-    public var contactToday: [Reminder] = []
-    /// Customers to contact tomorrow, as planned.
-    public var contactTomorrow: [Reminder] = []
-    /// Planned contacts whose day has passed without a follow-up.
-    public var overdueFollowUps: [Reminder] = []
-    /// Customers without an order in ``noOrderDays`` days.
-    public var noOrder: [Reminder] = []
-    /// Contacts' birthdays today.
-    public var birthdaysToday: [Reminder] = []
-    /// Contacts' birthdays this week (Monday to Sunday), today's included.
-    public var birthdaysThisWeek: [Reminder] = []
-    /// Customers the pool sweep will release unless followed up.
-    public var releaseWarnings: [Reminder] = []
-    /// Instalments due within ``dueWithinDays`` days.
-    public var instalmentsDue: [Reminder] = []
-    /// Instalments past due and not fully paid.
-    public var instalmentsOverdue: [Reminder] = []
-
-    /// Reminders not yet gathered.
-    init(rep: String, day: String, noOrderDays: Int, dueWithinDays: Int) {
-        (self.rep, self.day, self.noOrderDays, self.dueWithinDays) = (rep, day, noOrderDays, dueWithinDays)
-    }
-
-    /// Sorts every list by date, customer, contact, contract and instalment.
-    mutating func sort() {
-        let order: (Reminder, Reminder) -> Bool = { a, b in
-            (a.date, a.customerID, a.contactID ?? "", a.contractID ?? "", a.instalment ?? 0)
-                < (b.date, b.customerID, b.contactID ?? "", b.contractID ?? "", b.instalment ?? 0)
-        }
-        for list in [\RepReminders.contactToday, \.contactTomorrow, \.overdueFollowUps, \.noOrder, \.birthdaysToday,
-            \.birthdaysThisWeek, \.releaseWarnings, \.instalmentsDue, \.instalmentsOverdue]
-        {
-            self[keyPath: list].sort(by: order)
-        }
-    }
-}
-
-/// One reminder: the customer, the day it is about, and why.
-public struct Reminder: Codable, Sendable, Hashable {
-    public var customerID: String
-    public var customerName: String
-    /// The day concerned, `yyyy-mm-dd`: the planned contact, the last order, the birthday,
-    /// the release or the instalment's due day.
-    public var date: String
-    /// Days from the day asked about to ``date`` (negative: before it).
-    public var days: Int
-    /// Why, for a person.
-    public var reason: String
-    /// The contact, for a birthday.
-    public var contactID: String?
-    public var contactName: String?
-    /// The contract and instalment, and the amount outstanding, for an instalment.
-    public var contractID: String?
-    public var instalment: Int?
-    public var amount: CustomerMoney?
 }

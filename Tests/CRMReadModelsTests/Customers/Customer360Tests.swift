@@ -11,7 +11,9 @@ import Testing
 struct Customer360Tests {
     typealias Kit = CustomerTestKit
 
-    @Test("the owner history follows a claim, a release, a re-claim by another rep and a transfer; the lists follow the owner")
+    @Test(
+        "the owner history follows a claim, a release, a re-claim by another rep and a transfer; the lists follow the owner"
+    )
     func ownerHistory() async throws {
         let world = try CRMWorld("c360-owners")
         let (crm, clock) = (world.crm, world.clock)
@@ -65,7 +67,10 @@ struct Customer360Tests {
 
         // Each customer is listed under exactly its current holder, since it got there.
         let annsList = try queries.customers(ownedBy: ann)
-        #expect(annsList.customers == [CustomerListing(customerID: customer, name: "杭州西湖贸易有限公司", since: Kit.nanos(transferred))])
+        #expect(
+            annsList.customers == [
+                CustomerListing(customerID: customer, name: "杭州西湖贸易有限公司", since: Kit.nanos(transferred))
+            ])
         #expect(annsList.next == nil)
         #expect(try queries.customers(ownedBy: bob).customers.map(\.customerID) == [bobs])
         #expect(try queries.customers(ownedBy: manager).customers.isEmpty)
@@ -75,14 +80,17 @@ struct Customer360Tests {
         await world.close()
     }
 
-    @Test("a converted lead's customer: its timeline starts with the lead; opportunities, contracts, tickets, complaints and surveys")
+    @Test(
+        "a converted lead's customer: its timeline starts with the lead; opportunities, contracts, tickets, complaints and surveys"
+    )
     func wholeCustomer() async throws {
         let world = try CRMWorld("c360-whole")
         let (crm, clock) = (world.crm, world.clock)
         let (manager, reps) = try await Kit.staff(world, reps: ["ann"])
         let ann = reps[0]
         let finance = try await world.user("finance", role: .finance)
-        let seat = try await crm.addProduct(NewProduct(sku: "seat", name: "Seat", price: Kit.cny(1_000), cost: Kit.cny(200)), actor: "admin")
+        let seat = try await crm.addProduct(
+            NewProduct(sku: "seat", name: "Seat", price: Kit.cny(1_000), cost: Kit.cny(200)), actor: "admin")
         let campaign = try await crm.launchCampaign(
             named: "Spring", targetSegment: "East China", channel: .email, budget: Kit.cny(10_000),
             endsAt: clock.now().addingTimeInterval(60 * 86_400), actor: "admin"
@@ -93,7 +101,8 @@ struct Customer360Tests {
         let lead = try await crm.createLead(newLead, actor: ann)
         try await crm.recordCampaignResponse(campaign, leadID: lead, response: "registered", actor: "admin")
         try await crm.qualifyLead(lead, actor: ann)
-        let converted = try await crm.convertLead(lead, opportunity: .init(name: "Pilot", amount: Kit.cny(50_000)), actor: ann)
+        let converted = try await crm.convertLead(
+            lead, opportunity: .init(name: "Pilot", amount: Kit.cny(50_000)), actor: ann)
         let customer = converted.customerID
         try await crm.recordCampaignResponse(campaign, leadID: lead, response: "attended", actor: "admin")
 
@@ -114,14 +123,18 @@ struct Customer360Tests {
         try await crm.loseOpportunity(pilot, reason: "price", actor: ann)
         try await crm.reopenOpportunity(pilot, reason: "budget found", actor: ann)
         try await crm.winOpportunity(pilot, reason: "signed", amount: Kit.cny(45_000), actor: ann)
-        let rollout = try await crm.openOpportunity(.init(name: "Rollout", amount: Kit.cny(200_000)), for: customer, actor: ann)
+        let rollout = try await crm.openOpportunity(
+            .init(name: "Rollout", amount: Kit.cny(200_000)), for: customer, actor: ann)
 
         // 45 seats at list price bind at once: 45,000 yuan, in two instalments of 20,000 and 25,000.
-        let contract = try await crm.draftContract(for: customer, lines: [.init(productID: seat, quantity: 45)], opportunityID: pilot, actor: ann)
-        try await crm.scheduleInstalments(contract, [
-            .init(dueAt: clock.now().addingTimeInterval(10 * 86_400), amount: Kit.cny(20_000)),
-            .init(dueAt: clock.now().addingTimeInterval(40 * 86_400), amount: Kit.cny(25_000)),
-        ], actor: ann)
+        let contract = try await crm.draftContract(
+            for: customer, lines: [.init(productID: seat, quantity: 45)], opportunityID: pilot, actor: ann)
+        try await crm.scheduleInstalments(
+            contract,
+            [
+                .init(dueAt: clock.now().addingTimeInterval(10 * 86_400), amount: Kit.cny(20_000)),
+                .init(dueAt: clock.now().addingTimeInterval(40 * 86_400), amount: Kit.cny(25_000)),
+            ], actor: ann)
         // 30 seats at 25% off pass the 20% threshold: pending until the manager approves.
         let discounted = try await crm.draftContract(
             for: customer, lines: [.init(productID: seat, quantity: 30, discountBasisPoints: 2_500)], actor: ann
@@ -136,7 +149,8 @@ struct Customer360Tests {
         _ = try await crm.recordPayment(contract, amount: Kit.cny(26_000), method: .bankTransfer, actor: finance)
         let invoice = try await crm.requestInvoice(contract, amount: Kit.cny(20_000), title: "苏州工业园区智造有限公司", actor: ann)
         try await crm.issueInvoice(invoice, of: contract, number: "INV-1", actor: finance)
-        let refund = try await crm.requestRefund(contract, amount: Kit.cny(1_000), reason: "one seat unused", returnGoods: false, actor: ann)
+        let refund = try await crm.requestRefund(
+            contract, amount: Kit.cny(1_000), reason: "one seat unused", returnGoods: false, actor: ann)
         try await crm.approveRefund(refund, of: contract, actor: manager)
         try await crm.payRefund(refund, of: contract, method: .bankTransfer, actor: finance)
 
@@ -150,9 +164,12 @@ struct Customer360Tests {
         let late = try await crm.fileComplaint(for: customer, category: "delivery", actor: ann)
         try await crm.resolveComplaint(late, rootCause: "carrier", resolution: "refund of shipping", actor: ann)
         _ = try await crm.fileComplaint(for: customer, category: "quality", actor: ann)
-        for score: Int32 in [4, 5, 5] { _ = try await crm.recordSurvey(for: customer, workOrderID: order1, score: score, actor: ann) }
+        for score: Int32 in [4, 5, 5] {
+            _ = try await crm.recordSurvey(for: customer, workOrderID: order1, score: score, actor: ann)
+        }
         // A follow-up planning the next contact in three days.
-        try await crm.logFollowUp(Kit.call(customer, next: clock.now().addingTimeInterval(3 * 86_400), note: "pilot went well"), actor: ann)
+        try await crm.logFollowUp(
+            Kit.call(customer, next: clock.now().addingTimeInterval(3 * 86_400), note: "pilot went well"), actor: ann)
         let followedUp = clock.now()
 
         let store = try await world.readModels([Customer360Projector.self])
@@ -180,8 +197,13 @@ struct Customer360Tests {
         #expect((signed.scheduled, signed.collected, signed.credit) == (45_000_00, 26_000_00, 0))
         #expect((signed.invoiced, signed.refunded) == (20_000_00, 1_000_00))
         #expect(signed.outstanding == 19_000_00, "45,000 - 26,000")
-        #expect(view.contracts[1].outstanding == 0 && view.contracts[2].outstanding == 0, "nothing is owed before binding or after rejection")
-        #expect(view.receivables == [Customer360.Receivable(currency: "CNY", amount: 45_000_00, collected: 26_000_00, outstanding: 19_000_00)])
+        #expect(
+            view.contracts[1].outstanding == 0 && view.contracts[2].outstanding == 0,
+            "nothing is owed before binding or after rejection")
+        #expect(
+            view.receivables == [
+                Customer360.Receivable(currency: "CNY", amount: 45_000_00, collected: 26_000_00, outstanding: 19_000_00)
+            ])
 
         #expect(view.workOrders.map(\.status) == [.closed, .resolved])
         #expect(view.workOrders[0].assignee == ann && view.workOrders[0].contractID == contract)
@@ -203,7 +225,8 @@ struct Customer360Tests {
         // the product and campaign launches are not the customer's.
         let expected = [
             "LeadCreated", "CampaignResponded", "LeadQualified", "LeadConverted", "CustomerCreated", "ContactAdded",
-            "OpportunityOpened", "CampaignResponded", "CustomerTagged", "CustomerTagged", "ContactAdded", "ContactUpdated",
+            "OpportunityOpened", "CampaignResponded", "CustomerTagged", "CustomerTagged", "ContactAdded",
+            "ContactUpdated",
             "OpportunityStageChanged", "OpportunityLost", "OpportunityReopened", "OpportunityWon", "OpportunityOpened",
             "ContractDrafted", "InstalmentsScheduled", "ContractDrafted", "ContractDrafted", "ContractRejected",
             "PaymentReceived", "InvoiceRequested", "InvoiceIssued", "RefundRequested", "RefundApproved", "RefundPaid",
@@ -252,8 +275,12 @@ struct Customer360Tests {
         #expect(pages.map(\.count) == [50, 50, 50, 2])
         #expect(pages.flatMap { $0 } == all)
         // After the 64th entry (the last of the first row) and after the 65th.
-        #expect(try queries.timeline(customerID: customer, after: all[63].position, limit: 3).entries == Array(all[64..<67]))
-        #expect(try queries.timeline(customerID: customer, after: all[64].position, limit: 100).entries == Array(all[65..<152]))
+        #expect(
+            try queries.timeline(customerID: customer, after: all[63].position, limit: 3).entries == Array(all[64..<67])
+        )
+        #expect(
+            try queries.timeline(customerID: customer, after: all[64].position, limit: 100).entries
+                == Array(all[65..<152]))
         #expect(try queries.timeline(customerID: customer, after: all[151].position).entries.isEmpty)
         // Exactly the rest: no next page.
         #expect(try queries.timeline(customerID: customer, after: all[101].position, limit: 50).next == nil)
@@ -280,7 +307,8 @@ struct Customer360Tests {
         // A contact entered now but back-dated to day 1, before the customer existed.
         var contact = CustomerDecisions.ContactFields()
         contact.name = "林峰"
-        _ = try await crm.addContact(to: lateOne, contact, actor: rep, occurredAt: clock.now().addingTimeInterval(-3 * 86_400))
+        _ = try await crm.addContact(
+            to: lateOne, contact, actor: rep, occurredAt: clock.now().addingTimeInterval(-3 * 86_400))
 
         let dayOne = Timestamp(clock.now().addingTimeInterval(-3 * 86_400 + 60))
         let store = try await world.readModels([Customer360Projector.self], asOf: .occurredTime(dayOne))
@@ -328,12 +356,20 @@ struct Customer360Tests {
             let error = #expect(throws: ReadModelQueryError.self) { try queries.view(customerID: bad) }
             #expect(Kit.refuses(error, "customerID"), "\(bad)")
         }
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 0) }, "limit"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 1_001) }, "limit"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 0) }, "limit"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 1_001) },
+                "limit"))
         #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.customers(ownedBy: "") }, "owner"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.customers(ownedBy: "rep|x") }, "owner"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(after: "") }, "after"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(limit: -1) }, "limit"))
+        #expect(
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.customers(ownedBy: "rep|x") }, "owner"))
+        #expect(
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(after: "") }, "after"))
+        #expect(
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(limit: -1) }, "limit"))
         #expect(try queries.view(customerID: "0190c1d2-unknown") == nil)
         await world.close()
     }

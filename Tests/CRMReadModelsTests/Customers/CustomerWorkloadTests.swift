@@ -9,7 +9,8 @@ import Testing
 
 @Suite("Customer read models over a generated history")
 struct CustomerWorkloadTests {
-    @Test("300 customers over 90 days: every customer has a view agreeing with the log, and the three read models agree")
+    @Test(
+        "300 customers over 90 days: every customer has a view agreeing with the log, and the three read models agree")
     func generated() async throws {
         let world = try CRMWorld("customers-workload")
         var options = WorkloadOptions()
@@ -17,7 +18,11 @@ struct CustomerWorkloadTests {
         let summary = try await WorkloadGenerator(options: options, log: world.log).run()
         let store = try await world.readModels([Customer360Projector.self, RemindersProjector.self, RFMProjector.self])
         let events = try world.log.readAll(from: 1).map { recorded in
-            (recorded, try EventCatalogue.crm.decode(typeName: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload))
+            (
+                recorded,
+                try EventCatalogue.crm.decode(
+                    typeName: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
+            )
         }
         #expect(events.count == summary.events)
 
@@ -26,7 +31,9 @@ struct CustomerWorkloadTests {
         var owner: [String: String?] = [:]
         var changes: [String: Int] = [:]
         var contracts: [String: [String]] = [:]
-        var workOrders: [String: Int] = [:], complaints: [String: Int] = [:], surveys: [String: Int] = [:]
+        var workOrders: [String: Int] = [:]
+        var complaints: [String: Int] = [:]
+        var surveys: [String: Int] = [:]
         var allocated: Int64 = 0
         for (recorded, payload) in events {
             switch payload {
@@ -38,11 +45,13 @@ struct CustomerWorkloadTests {
             case let change as CRMCustomerOwnershipChanged:
                 owner[change.customerID] = change.toOwnerID.isEmpty ? nil : change.toOwnerID
                 changes[change.customerID, default: 0] += 1
-            case let drafted as CRMContractDrafted: contracts[drafted.customerID, default: []].append(drafted.contractID)
+            case let drafted as CRMContractDrafted:
+                contracts[drafted.customerID, default: []].append(drafted.contractID)
             case let opened as CRMWorkOrderOpened: workOrders[opened.customerID, default: 0] += 1
             case let filed as CRMComplaintFiled: complaints[filed.customerID, default: 0] += 1
             case let survey as CRMSatisfactionSurveyed: surveys[survey.customerID, default: 0] += 1
-            case let payment as CRMPaymentReceived: allocated += payment.allocations.reduce(0) { $0 + $1.amount.minorUnits }
+            case let payment as CRMPaymentReceived:
+                allocated += payment.allocations.reduce(0) { $0 + $1.amount.minorUnits }
             default: break
             }
         }
@@ -98,7 +107,9 @@ struct CustomerWorkloadTests {
             let held = views.values.filter { $0.owner == holder }
             let due = try reminders.reminders(for: holder, on: lastDay, noOrderDays: 0, dueWithinDays: 36_500)
             #expect(Set(due.noOrder.map(\.customerID)) == Set(held.map(\.customerID)))
-            let outstanding = (due.instalmentsDue + due.instalmentsOverdue).reduce(Int64(0)) { $0 + ($1.amount?.minorUnits ?? 0) }
+            let outstanding = (due.instalmentsDue + due.instalmentsOverdue).reduce(Int64(0)) {
+                $0 + ($1.amount?.minorUnits ?? 0)
+            }
             let planned = held.flatMap(\.contracts).reduce(Int64(0)) { $0 + $1.scheduled - $1.collected }
             #expect(outstanding == planned, "rep \(holder)")
         }
@@ -115,13 +126,16 @@ struct CustomerWorkloadTests {
             #expect((view.segment != nil) == ordering.contains { $0.customerID == view.customerID })
             if let segment = view.segment { tally[segment.segment, default: 0] += 1 }
         }
-        let counted = Dictionary(uniqueKeysWithValues: counts.segments.filter { $0.customers > 0 }.map { ($0.segment, $0.customers) })
+        let counted = Dictionary(
+            uniqueKeysWithValues: counts.segments.filter { $0.customers > 0 }.map { ($0.segment, $0.customers) })
         #expect(counted == tally, "the distribution rows score every customer as the full scan does")
         #expect(Set(tally.keys).count >= 3, "a realistic history spreads over several segments")
         // As of an earlier day the per-customer scores come from a full scan; they add up too.
         let earlier = lastDay.adding(days: -30)
         var earlierTally: [RFMSegment: Int] = [:]
-        for id in created.keys { if let score = try rfm.segment(of: id, asOf: earlier) { earlierTally[score.segment, default: 0] += 1 } }
+        for id in created.keys {
+            if let score = try rfm.segment(of: id, asOf: earlier) { earlierTally[score.segment, default: 0] += 1 }
+        }
         let earlierCounts = try rfm.segments(asOf: earlier)
         #expect(earlierTally.values.reduce(0, +) == earlierCounts.scored)
         for count in earlierCounts.segments { #expect(earlierTally[count.segment, default: 0] == count.customers) }

@@ -16,20 +16,25 @@ struct RFMTests {
 
     static func daysAgo(_ days: Int) -> Date { Kit.at(today.adding(days: -days).description, 10) }
 
-    @Test("the score is 1 + 5 × below / n: fifths, with a tie scored as its lowest member", arguments: [
-        (0, 10, 1), (1, 10, 1), (2, 10, 2), (5, 10, 3), (6, 10, 4), (7, 10, 4), (8, 10, 5), (9, 10, 5),
-        (0, 1, 1), (0, 7, 1), (4, 7, 3), (6, 7, 5),
-    ])
+    @Test(
+        "the score is 1 + 5 × below / n: fifths, with a tie scored as its lowest member",
+        arguments: [
+            (0, 10, 1), (1, 10, 1), (2, 10, 2), (5, 10, 3), (6, 10, 4), (7, 10, 4), (8, 10, 5), (9, 10, 5),
+            (0, 1, 1), (0, 7, 1), (4, 7, 3), (6, 7, 5),
+        ])
     func quintiles(below: Int, n: Int, score: Int) {
         #expect(RFMScoring.score(below: below, of: n) == score)
     }
 
-    @Test("segments follow the documented grid", arguments: [
-        (5, 5, 5, RFMSegment.champions), (4, 4, 4, .champions), (4, 4, 3, .loyal), (3, 5, 1, .loyal),
-        (5, 1, 5, .new), (4, 2, 1, .potentialLoyalists), (4, 3, 5, .potentialLoyalists), (3, 3, 5, .needsAttention),
-        (3, 1, 1, .needsAttention), (1, 4, 1, .cantLose), (1, 5, 5, .cantLose), (2, 4, 5, .atRisk), (1, 3, 1, .atRisk),
-        (2, 2, 5, .hibernating), (1, 1, 1, .hibernating),
-    ])
+    @Test(
+        "segments follow the documented grid",
+        arguments: [
+            (5, 5, 5, RFMSegment.champions), (4, 4, 4, .champions), (4, 4, 3, .loyal), (3, 5, 1, .loyal),
+            (5, 1, 5, .new), (4, 2, 1, .potentialLoyalists), (4, 3, 5, .potentialLoyalists), (3, 3, 5, .needsAttention),
+            (3, 1, 1, .needsAttention), (1, 4, 1, .cantLose), (1, 5, 5, .cantLose), (2, 4, 5, .atRisk),
+            (1, 3, 1, .atRisk),
+            (2, 2, 5, .hibernating), (1, 1, 1, .hibernating),
+        ])
     func grid(r: Int, f: Int, m: Int, segment: RFMSegment) {
         #expect(RFMSegment(r: r, f: f, m: m) == segment)
     }
@@ -47,7 +52,8 @@ struct RFMTests {
         let (manager, reps) = try await Kit.staff(world, reps: ["rep"])
         let rep = reps[0]
         let finance = try await world.user("finance", role: .finance)
-        let unit = try await crm.addProduct(NewProduct(sku: "k", name: "Thousand", price: Kit.cny(1_000), cost: Kit.cny(1)), actor: "admin")
+        let unit = try await crm.addProduct(
+            NewProduct(sku: "k", name: "Thousand", price: Kit.cny(1_000), cost: Kit.cny(1)), actor: "admin")
         var ids: [String] = []
         for index in 0...10 {
             var new = NewCustomer(name: "RFM \(index) Co., Ltd.")
@@ -55,12 +61,16 @@ struct RFMTests {
             ids.append(try await crm.createCustomer(new, actor: rep, occurredAt: daysAgo(120)))
         }
         func order(_ customer: Int, _ thousands: Int32, daysAgo days: Int) async throws -> String {
-            try await crm.draftContract(for: ids[customer], lines: [.init(productID: unit, quantity: thousands)], actor: rep, occurredAt: daysAgo(days))
+            try await crm.draftContract(
+                for: ids[customer], lines: [.init(productID: unit, quantity: thousands)], actor: rep,
+                occurredAt: daysAgo(days))
         }
         _ = try await order(0, 50, daysAgo: 100)
         let c1 = try await order(1, 5, daysAgo: 90)
-        try await crm.scheduleInstalments(c1, [.init(dueAt: daysAgo(60), amount: Kit.cny(5_000))], actor: rep, occurredAt: daysAgo(90))
-        _ = try await crm.recordPayment(c1, amount: Kit.cny(5_000), method: .bankTransfer, actor: finance, occurredAt: daysAgo(52))
+        try await crm.scheduleInstalments(
+            c1, [.init(dueAt: daysAgo(60), amount: Kit.cny(5_000))], actor: rep, occurredAt: daysAgo(90))
+        _ = try await crm.recordPayment(
+            c1, amount: Kit.cny(5_000), method: .bankTransfer, actor: finance, occurredAt: daysAgo(52))
         _ = try await order(2, 20, daysAgo: 80)
         for (thousands, days) in [(10, 75), (20, 70)] { _ = try await order(3, Int32(thousands), daysAgo: days) }
         for days in [65, 60] { _ = try await order(4, 4, daysAgo: days) }
@@ -69,11 +79,14 @@ struct RFMTests {
         for days in [45, 40, 35, 30] { _ = try await order(7, 25, daysAgo: days) }
         for days in [60, 45, 35, 25, 20] { _ = try await order(8, 2, daysAgo: days) }
         let big = try await crm.draftContract(
-            for: ids[9], lines: [.init(productID: unit, quantity: 400, discountBasisPoints: 2_500)], actor: rep, occurredAt: daysAgo(12)
+            for: ids[9], lines: [.init(productID: unit, quantity: 400, discountBasisPoints: 2_500)], actor: rep,
+            occurredAt: daysAgo(12)
         )
         try await crm.approveContract(big, actor: manager, occurredAt: daysAgo(10))
-        _ = try await crm.draftContract(for: ids[10], lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 2_500)], actor: rep)
-        let refused = try await crm.draftContract(for: ids[10], lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 3_000)], actor: rep)
+        _ = try await crm.draftContract(
+            for: ids[10], lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 2_500)], actor: rep)
+        let refused = try await crm.draftContract(
+            for: ids[10], lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 3_000)], actor: rep)
         try await crm.rejectContract(refused, comment: "no", actor: manager)
         let store = try await world.readModels([RFMProjector.self, Customer360Projector.self])
         return (world, ids, store)
@@ -109,16 +122,22 @@ struct RFMTests {
         #expect(c1.lastOrderDay == Self.today.adding(days: -52).description && c1.recencyDays == 52)
         #expect(c1.orders == 1 && c1.monetary == [CustomerMoney(minorUnits: 5_000_00, currency: "CNY")])
         let c9 = try #require(try queries.segment(of: ids[9], asOf: Self.today))
-        #expect(c9.recencyDays == 10 && c9.monetary.first?.minorUnits == 300_000_00, "ordered when approved, at the discounted amount")
-        #expect(try queries.segment(of: ids[10], asOf: Self.today) == nil, "a pending and a rejected contract are no orders")
+        #expect(
+            c9.recencyDays == 10 && c9.monetary.first?.minorUnits == 300_000_00,
+            "ordered when approved, at the discounted amount")
+        #expect(
+            try queries.segment(of: ids[10], asOf: Self.today) == nil, "a pending and a rejected contract are no orders"
+        )
 
         let counts = try queries.segments(asOf: Self.today)
         #expect((counts.scored, counts.withoutOrders) == (10, 1))
         #expect(counts.segments.map(\.segment) == RFMSegment.allCases)
         let bySegment = Dictionary(uniqueKeysWithValues: counts.segments.map { ($0.segment, $0.customers) })
-        #expect(bySegment == [
-            .champions: 1, .loyal: 2, .new: 1, .potentialLoyalists: 0, .needsAttention: 2, .cantLose: 0, .atRisk: 2, .hibernating: 2,
-        ])
+        #expect(
+            bySegment == [
+                .champions: 1, .loyal: 2, .new: 1, .potentialLoyalists: 0, .needsAttention: 2, .cantLose: 0, .atRisk: 2,
+                .hibernating: 2,
+            ])
         // Scored later, only the recency days change: the ranks do not.
         let later = try #require(try queries.segment(of: ids[7], asOf: Self.today.adding(days: 100)))
         #expect((later.recencyDays, later.r, later.segment) == (130, 4, .champions))
@@ -152,7 +171,8 @@ struct RFMTests {
         for index in [6, 7, 9, 10] { #expect(try queries.segment(of: ids[index], asOf: day) == nil, "c\(index)") }
         let counts = try queries.segments(asOf: day)
         #expect((counts.scored, counts.withoutOrders) == (7, 4))
-        #expect(counts.segments.filter { $0.customers > 0 }.map(\.segment) == [.loyal, .new, .needsAttention, .hibernating])
+        #expect(
+            counts.segments.filter { $0.customers > 0 }.map(\.segment) == [.loyal, .new, .needsAttention, .hibernating])
         #expect(counts.segments.map(\.customers).reduce(0, +) == 7)
         // Before anyone was created, nobody counts.
         let before = try queries.segments(asOf: Self.today.adding(days: -200))
@@ -165,9 +185,12 @@ struct RFMTests {
         let world = try CRMWorld("rfm-currencies")
         let crm = world.crm
         let rep = try await world.user("rep")
-        let yuan = try await crm.addProduct(NewProduct(sku: "y", name: "Yuan", price: Kit.cny(100), cost: Kit.cny(1)), actor: "admin")
+        let yuan = try await crm.addProduct(
+            NewProduct(sku: "y", name: "Yuan", price: Kit.cny(100), cost: Kit.cny(1)), actor: "admin")
         let dollar = CRMMoney(minorUnits: 10_00, currency: "USD")
-        let usd = try await crm.addProduct(NewProduct(sku: "u", name: "Dollar", price: dollar, cost: CRMMoney(minorUnits: 1, currency: "USD")), actor: "admin")
+        let usd = try await crm.addProduct(
+            NewProduct(sku: "u", name: "Dollar", price: dollar, cost: CRMMoney(minorUnits: 1, currency: "USD")),
+            actor: "admin")
         var ids: [String] = []
         for index in 0..<3 {
             var new = NewCustomer(name: "FX \(index) Co., Ltd.")
@@ -183,7 +206,10 @@ struct RFMTests {
         let queries = RFMQueries(store: store)
         let a = try #require(try queries.segment(of: ids[0], asOf: Self.today))
         // In USD, a is above b: below 1 of 2 → 1 + 5/2 = 3; in CNY a is below c: 1. The best is 3.
-        #expect(a.monetary == [CustomerMoney(minorUnits: 100_00, currency: "CNY"), CustomerMoney(minorUnits: 50_00, currency: "USD")])
+        #expect(
+            a.monetary == [
+                CustomerMoney(minorUnits: 100_00, currency: "CNY"), CustomerMoney(minorUnits: 50_00, currency: "USD"),
+            ])
         #expect(a.m == 3 && a.orders == 2)
         #expect(try queries.segment(of: ids[1], asOf: Self.today)?.m == 1)
         #expect(try queries.segment(of: ids[2], asOf: Self.today)?.m == 3)
@@ -197,8 +223,14 @@ struct RFMTests {
         let world = try CRMWorld("rfm-refusals")
         let store = try await world.readModels([RFMProjector.self])
         let queries = RFMQueries(store: store)
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.segment(of: "", asOf: Self.today) }, "customerID"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.segment(of: "x|y", asOf: Self.today) }, "customerID"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) { try queries.segment(of: "", asOf: Self.today) },
+                "customerID"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) { try queries.segment(of: "x|y", asOf: Self.today) },
+                "customerID"))
         #expect(try queries.segment(of: "unknown", asOf: Self.today) == nil)
         await world.close()
     }

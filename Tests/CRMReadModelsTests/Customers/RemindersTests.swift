@@ -20,7 +20,8 @@ struct RemindersTests {
         let store: ReadModelStore
 
         func reminders(on day: String, noOrderDays: Int = 90, dueWithinDays: Int = 7) throws -> RepReminders {
-            try RemindersQueries(store: store).reminders(for: ann, on: Kit.day(day), noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
+            try RemindersQueries(store: store).reminders(
+                for: ann, on: Kit.day(day), noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
         }
 
         /// The test names of the customers of `list`, in its order.
@@ -61,7 +62,9 @@ struct RemindersTests {
         }
 
         // Day 0, Monday 03-02 10:00.
-        for name in ["today", "lateToday", "tomorrow", "overdue", "fulfilled", "early", "replanned", "birthdays", "pay", "paid"] {
+        for name in [
+            "today", "lateToday", "tomorrow", "overdue", "fulfilled", "early", "replanned", "birthdays", "pay", "paid",
+        ] {
             _ = try await customer(name, owner: ann)
         }
         for name in ["warned", "warnedFollowed"] { _ = try await customer(name, owner: ann, level: "B") }
@@ -82,18 +85,24 @@ struct RemindersTests {
         ] {
             var contact = CustomerDecisions.ContactFields()
             contact.name = name
-            if month != 0 { contact.birthday = CRMCalendarDate.with { ($0.month, $0.day) = (Int32(month), Int32(day)) } }
+            if month != 0 {
+                contact.birthday = CRMCalendarDate.with { ($0.month, $0.day) = (Int32(month), Int32(day)) }
+            }
             _ = try await crm.addContact(to: ids["birthdays"]!, contact, actor: ann)
         }
         // 10,000 yuan binding at once, in instalments due on the 3rd, 5th, 12th and 13th.
-        let product = try await crm.addProduct(NewProduct(sku: "box", name: "Box", price: Kit.cny(10_000), cost: Kit.cny(1)), actor: "admin")
-        let contract = try await crm.draftContract(for: ids["pay"]!, lines: [.init(productID: product, quantity: 1)], actor: ann)
-        try await crm.scheduleInstalments(contract, [
-            .init(dueAt: Kit.at("2026-03-03", 10), amount: Kit.cny(1_000)),
-            .init(dueAt: Kit.at("2026-03-05", 10), amount: Kit.cny(2_000)),
-            .init(dueAt: Kit.at("2026-03-12", 10), amount: Kit.cny(3_000)),
-            .init(dueAt: Kit.at("2026-03-13", 10), amount: Kit.cny(4_000)),
-        ], actor: ann)
+        let product = try await crm.addProduct(
+            NewProduct(sku: "box", name: "Box", price: Kit.cny(10_000), cost: Kit.cny(1)), actor: "admin")
+        let contract = try await crm.draftContract(
+            for: ids["pay"]!, lines: [.init(productID: product, quantity: 1)], actor: ann)
+        try await crm.scheduleInstalments(
+            contract,
+            [
+                .init(dueAt: Kit.at("2026-03-03", 10), amount: Kit.cny(1_000)),
+                .init(dueAt: Kit.at("2026-03-05", 10), amount: Kit.cny(2_000)),
+                .init(dueAt: Kit.at("2026-03-12", 10), amount: Kit.cny(3_000)),
+                .init(dueAt: Kit.at("2026-03-13", 10), amount: Kit.cny(4_000)),
+            ], actor: ann)
 
         // Day 1, Tuesday 03-03 10:00.
         advance(world, to: Kit.at("2026-03-03", 10))
@@ -105,8 +114,10 @@ struct RemindersTests {
         // 400 of the 1,000 due today; the rest stays overdue.
         _ = try await crm.recordPayment(contract, amount: Kit.cny(400), method: .bankTransfer, actor: finance)
         // An order on day 1, its one instalment paid in full at once.
-        let small = try await crm.draftContract(for: ids["paid"]!, lines: [.init(productID: product, quantity: 1)], actor: ann)
-        try await crm.scheduleInstalments(small, [.init(dueAt: Kit.at("2026-03-04", 10), amount: Kit.cny(500))], actor: ann)
+        let small = try await crm.draftContract(
+            for: ids["paid"]!, lines: [.init(productID: product, quantity: 1)], actor: ann)
+        try await crm.scheduleInstalments(
+            small, [.init(dueAt: Kit.at("2026-03-04", 10), amount: Kit.cny(500))], actor: ann)
         _ = try await crm.recordPayment(small, amount: Kit.cny(500), method: .cash, actor: finance)
 
         // Thursday 03-05 10:00: the sweep as it ran on the 3rd (warning "released", due on the
@@ -124,7 +135,9 @@ struct RemindersTests {
         return Book(world: world, ann: ann, ids: ids, store: store)
     }
 
-    @Test("planned contacts fall today, tomorrow or overdue by the China business day; a follow-up on the day fulfils a plan")
+    @Test(
+        "planned contacts fall today, tomorrow or overdue by the China business day; a follow-up on the day fulfils a plan"
+    )
     func contacts() async throws {
         let book = try await Self.book()
         let thursday = try book.reminders(on: "2026-03-05")
@@ -138,7 +151,9 @@ struct RemindersTests {
         #expect(thursday.overdueFollowUps.allSatisfy { $0.date == "2026-03-04" && $0.days == -1 })
         // "replanned" is due on the 9th (the back-dated plan for the 5th lost); "bobs" is Bob's.
         let all = thursday.contactToday + thursday.contactTomorrow + thursday.overdueFollowUps
-        #expect(!book.names(all).contains("replanned") && !book.names(all).contains("fulfilled") && !book.names(all).contains("bobs"))
+        #expect(
+            !book.names(all).contains("replanned") && !book.names(all).contains("fulfilled")
+                && !book.names(all).contains("bobs"))
 
         // A day earlier the buckets shift: the 4th is today, the 5th tomorrow, nothing overdue.
         let wednesday = try book.reminders(on: "2026-03-04")
@@ -160,8 +175,10 @@ struct RemindersTests {
         // and "released" is no longer Ann's at all.
         #expect(book.names(thursday.releaseWarnings) == ["warned"])
         #expect(thursday.releaseWarnings.first?.date == "2026-03-07" && thursday.releaseWarnings.first?.days == 2)
-        let everything = thursday.contactToday + thursday.contactTomorrow + thursday.overdueFollowUps + thursday.noOrder
-            + thursday.birthdaysThisWeek + thursday.releaseWarnings + thursday.instalmentsDue + thursday.instalmentsOverdue
+        let everything =
+            thursday.contactToday + thursday.contactTomorrow + thursday.overdueFollowUps + thursday.noOrder
+            + thursday.birthdaysThisWeek + thursday.releaseWarnings + thursday.instalmentsDue
+            + thursday.instalmentsOverdue
         #expect(!book.names(try book.reminders(on: "2026-03-05", noOrderDays: 0).noOrder).contains("released"))
         #expect(!book.names(everything).contains("released"))
 
@@ -169,7 +186,8 @@ struct RemindersTests {
         // in exactly 7 days; 4, in 8, falls outside the default window. "paid"'s one is paid.
         #expect(thursday.instalmentsOverdue.map(\.instalment) == [1])
         #expect(thursday.instalmentsOverdue.first?.amount == CustomerMoney(minorUnits: 600_00, currency: "CNY"))
-        #expect(thursday.instalmentsOverdue.first?.days == -2 && thursday.instalmentsOverdue.first?.date == "2026-03-03")
+        #expect(
+            thursday.instalmentsOverdue.first?.days == -2 && thursday.instalmentsOverdue.first?.date == "2026-03-03")
         #expect(thursday.instalmentsDue.map(\.instalment) == [2, 3])
         #expect(thursday.instalmentsDue.map(\.days) == [0, 7])
         #expect(thursday.instalmentsDue.map(\.amount?.minorUnits) == [2_000_00, 3_000_00])
@@ -188,14 +206,20 @@ struct RemindersTests {
         let book = try await Self.book()
         // On the 5th: "pay" ordered on the 2nd (3 days), "paid" on the 3rd (2 days); the others
         // never ordered and were created on the 2nd (3 days).
-        let neverOrdered = ["today", "lateToday", "tomorrow", "overdue", "fulfilled", "early", "replanned", "birthdays", "warned", "warnedFollowed"]
+        let neverOrdered = [
+            "today", "lateToday", "tomorrow", "overdue", "fulfilled", "early", "replanned", "birthdays", "warned",
+            "warnedFollowed",
+        ]
         let three = try book.reminders(on: "2026-03-05", noOrderDays: 3).noOrder
         #expect(book.names(three).sorted() == (neverOrdered + ["pay"]).sorted())
         #expect(three.allSatisfy { $0.date == "2026-03-02" && $0.days == -3 })
         let pay = try #require(three.first { $0.customerID == book.ids["pay"] })
         #expect(pay.reason == "no order for 3 days")
-        #expect(three.first { $0.customerID == book.ids["today"] }?.reason == "no order since it was created 3 days ago")
-        #expect(book.names(try book.reminders(on: "2026-03-05", noOrderDays: 2).noOrder).sorted() == (neverOrdered + ["pay", "paid"]).sorted())
+        #expect(
+            three.first { $0.customerID == book.ids["today"] }?.reason == "no order since it was created 3 days ago")
+        #expect(
+            book.names(try book.reminders(on: "2026-03-05", noOrderDays: 2).noOrder).sorted()
+                == (neverOrdered + ["pay", "paid"]).sorted())
         #expect(try book.reminders(on: "2026-03-05", noOrderDays: 4).noOrder.isEmpty)
         #expect(try book.reminders(on: "2026-03-05").noOrder.isEmpty, "90 days by default")
         await book.world.close()
@@ -236,11 +260,25 @@ struct RemindersTests {
         let none = try queries.reminders(for: "nobody", on: Kit.day("2026-03-05"), noOrderDays: 0)
         #expect(none.noOrder.isEmpty && none.contactToday.isEmpty && none.instalmentsDue.isEmpty)
         let day = Kit.day("2026-03-05")
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "", on: day) }, "rep"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "a|", on: day) }, "rep"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: book.ann, on: day, noOrderDays: -1) }, "noOrderDays"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: book.ann, on: day, dueWithinDays: -7) }, "dueWithinDays"))
-        #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: book.ann, on: day, dueWithinDays: 40_000) }, "dueWithinDays"))
+        #expect(
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "", on: day) }, "rep"))
+        #expect(
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "a|", on: day) }, "rep"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) {
+                    try queries.reminders(for: book.ann, on: day, noOrderDays: -1)
+                }, "noOrderDays"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) {
+                    try queries.reminders(for: book.ann, on: day, dueWithinDays: -7)
+                }, "dueWithinDays"))
+        #expect(
+            Kit.refuses(
+                #expect(throws: ReadModelQueryError.self) {
+                    try queries.reminders(for: book.ann, on: day, dueWithinDays: 40_000)
+                }, "dueWithinDays"))
         await book.world.close()
     }
 }
