@@ -1,0 +1,106 @@
+import EventStore
+public import Projections
+
+/// Questions answered by the `customer360` read model: one customer's view and timeline, and
+/// the customers of an owner or of the pool.
+public struct Customer360Queries: Sendable {
+    /// How many of the latest timeline entries a view carries.
+    public static let recentTimelineCount = 20
+
+    /// The store holding the read model.
+    public let store: ReadModelStore
+
+    /// Queries over `store`.
+    public init(store: ReadModelStore) {
+        self.store = store
+    }
+
+    private var name: String { Customer360Projector.name }
+
+    /// The view of one customer, with its latest timeline entries and its RFM segment as of
+    /// `segmentDay` (today, in business time, when `nil`); `nil` when there is no such customer.
+    ///
+    /// - Throws: ``ReadModelQueryError`` for an empty or malformed id.
+    public func view(customerID: String, segmentDay: BusinessDay? = nil) throws -> Customer360? {
+        try CustomerQueryParameters.requireID(customerID, "customerID")
+        guard var view = try store.row(Customer360.self, projector: name, table: "customers", key: customerID) else {
+            return nil
+        }
+        if let index = try store.row(TimelineIndex.self, projector: name, table: "timelineIndex", key: customerID) {
+            view.timelineCount = index.count
+            // The last chunk, and the one before when the last holds too few.
+            let last = index.chunkStarts.count - 1
+            let first = index.count - last * Customer360Projector.timelineChunkSize < Self.recentTimelineCount ? max(0, last - 1) : last
+            let after = first > 0 ? Customer360Projector.timelineKey(customerID, first - 1) : nil
+            let chunks = try store.rows(TimelineChunk.self, projector: name, table: "timeline", prefix: customerID + "|", after: after)
+            view.recentTimeline = Array(chunks.flatMap(\.row.entries).suffix(Self.recentTimelineCount))
+        }
+        view.segment = try RFMQueries(store: store).segment(of: customerID, asOf: segmentDay ?? BusinessDay(Timestamp.now()))
+        return view
+    }
+
+    /// One page of a customer's timeline: the entries after log position `after` (from the
+    /// first when `nil`), in log order, at most `limit` of them. Empty for an unknown customer.
+    ///
+    /// - Throws: ``ReadModelQueryError`` for a malformed id or a limit outside 1-1000.
+    public func timeline(customerID: String, after: UInt64? = nil, limit: Int = 100) throws -> Customer360TimelinePage {
+        try CustomerQueryParameters.requireID(customerID, "customerID")
+        try CustomerQueryParameters.requireLimit(limit)
+        var page = Customer360TimelinePage(customerID: customerID, entries: [], next: nil)
+        guard let index = try store.row(TimelineIndex.self, projector: name, table: "timelineIndex", key: customerID) else {
+            return page
+        }
+        // Start at the chunk holding the first position after `after`.
+        let first = after.map { after in max(0, (index.chunkStarts.lastIndex { $0 <= after } ?? 0)) } ?? 0
+        let chunks = try store.rows(
+            TimelineChunk.self, projector: name, table: "timeline", prefix: customerID + "|",
+            after: first > 0 ? Customer360Projector.timelineKey(customerID, first - 1) : nil,
+            limit: limit / Customer360Projector.timelineChunkSize + 2
+        )
+        for chunk in chunks {
+            for entry in chunk.row.entries where entry.position > after ?? 0 {
+                guard page.entries.count < limit else {
+                    page.next = page.entries.last?.position
+                    return page
+                }
+                page.entries.append(entry)
+            }
+        }
+        return page
+    }
+
+    /// One page of the customers `owner` holds, in customer id order, after the customer `after`.
+    ///
+    /// - Throws: ``ReadModelQueryError`` for a malformed owner or `after`, or a limit outside 1-1000.
+    public func customers(ownedBy owner: String, after: String? = nil, limit: Int = 100) throws -> CustomerListingPage {
+        try CustomerQueryParameters.requireID(owner, "owner")
+        return try page(table: "owned", prefix: owner + "|", after: after, limit: limit)
+    }
+
+    /// One page of the customers in the public pool, in customer id order, after the customer `after`.
+    ///
+    /// - Throws: ``ReadModelQueryError`` for a malformed `after` or a limit outside 1-1000.
+    public func poolCustomers(after: String? = nil, limit: Int = 100) throws -> CustomerListingPage {
+        try page(table: "pool", prefix: "", after: after, limit: limit)
+    }
+
+    private func page(table: String, prefix: String, after: String?, limit: Int) throws -> CustomerListingPage {
+        if let after { try CustomerQueryParameters.requireID(after, "after") }
+        try CustomerQueryParameters.requireLimit(limit)
+        let rows = try store.rows(
+            CustomerListing.self, projector: name, table: table, prefix: prefix, after: after.map { prefix + $0 }, limit: limit + 1
+        )
+        let customers = rows.prefix(limit).map(\.row)
+        return CustomerListingPage(customers: customers, next: rows.count > limit ? customers.last?.customerID : nil)
+    }
+}
+
+/// One page of a customer's timeline.
+public struct Customer360TimelinePage: Codable, Sendable, Hashable {
+    /// The customer's id.
+    public var customerID: String
+    /// The entries, in log order.
+    public var entries: [Customer360.TimelineEntry]
+    /// The position to pass as `after` for the next page; `nil` on the last page.
+    public var next: UInt64?
+}
