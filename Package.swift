@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "CRMReadModelsTests",
             dependencies: [
-                "CRMReadModels", "Projections", "CRMService", "CRMDomain", "CRMSchema", "EventStore",
+                "CRMReadModels", "Projections", "CRMService", "CRMDomain", "CRMSchema", "EventStore", "CRMWorkload",
                 "RapportTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
