@@ -45,7 +45,7 @@ public struct FinanceQueries: Sendable {
         }
         return ExpensesReport(
             period: period.name, byCategory: byCategory.sorted,
-            byItem: byItem.keys.sorted().map { byItem[$0]! },
+            byItem: byItem.values.sorted { ($0.category, $0.item, $0.currency) < ($1.category, $1.item, $1.currency) },
             byMonth: byMonth.sorted, byClerk: byClerk.sorted, totals: totals.sorted
         )
     }
