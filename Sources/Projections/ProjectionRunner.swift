@@ -64,7 +64,7 @@ public actor ProjectionRunner<Payload: Sendable> {
             }
         }
         if !fresh.isEmpty {
-            let reached = try await ProjectionFold(fresh, decoder: decoder)
+            let reached = try await ProjectionFold(fresh, decoder: decoder, fresh: true)
                 .run(from: 1, through: head, limit: nil, log: log, progress: progress)
             try store.install(try await RowChanges.takeAll(from: fresh), checkpoint: reached)
         }
@@ -190,7 +190,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         }
         var fresh: [any Projector<Payload>] = []
         for type in types where names.map({ $0.contains(type.name) }) ?? true { fresh.append(type.init()) }
-        let fold = ProjectionFold(fresh, decoder: decoder)
+        let fold = ProjectionFold(fresh, decoder: decoder, fresh: true)
         let head = try ProjectionBuilder.head(of: log)
         var reached = try await fold.run(from: 1, through: head, limit: nil, log: log, progress: progress)
         let built = try await RowChanges.takeAll(from: fresh)
