@@ -8,9 +8,7 @@ extension ReceivableContractRow {
     func receivables(asOf day: BusinessDay) -> ContractReceivables? {
         let end = day.number
         guard draftedDay <= end else { return nil }
-        let status: ContractApprovalStatus =
-            if let boundDay, boundDay <= end { .binding } else if let rejectedDay, rejectedDay <= end { .rejected } else
-            { .pendingApproval }
+        let status = approvalStatus(by: end)
 
         var figures = ReceivablesFigures(currency: currency)
         var instalmentViews: [InstalmentReceivable] = []
@@ -61,12 +59,15 @@ extension ReceivableContractRow {
             let (approved, rejected, goods, paid) = (
                 by(refund.approvedDay), by(refund.rejectedDay), by(refund.goodsReceivedDay), by(refund.paidDay)
             )
+            // The furthest step reached by then.
             let status: RefundStatus =
-                if paid != nil { .paid } else if goods != nil { .goodsReceived } else if approved != nil {
-                    .approved
-                } else if rejected != nil {
-                    .rejected
-                } else { .requested }
+                switch (paid, goods, approved, rejected) {
+                case (.some, _, _, _): .paid
+                case (nil, .some, _, _): .goodsReceived
+                case (nil, nil, .some, _): .approved
+                case (nil, nil, nil, .some): .rejected
+                case (nil, nil, nil, nil): .requested
+                }
             if paid != nil { figures.refunded += refund.paidAmount ?? refund.amount }
             return RefundRecord(
                 refundID: refund.refundID, amount: refund.amount, reason: refund.reason,
@@ -95,5 +96,12 @@ extension ReceivableContractRow {
             figures: figures, instalments: instalmentViews, payments: paymentViews, invoices: invoiceViews,
             refunds: refundViews
         )
+    }
+
+    /// Where the contract stood in its approval at the end of day number `end`.
+    private func approvalStatus(by end: Int) -> ContractApprovalStatus {
+        if let boundDay, boundDay <= end { return .binding }
+        if let rejectedDay, rejectedDay <= end { return .rejected }
+        return .pendingApproval
     }
 }

@@ -44,11 +44,14 @@ public final class SalesProjector: Projector {
 
     /// Folds one event.
     public func apply(_ event: CRMEvent) throws {
+        // The most frequent events first: each failed cast costs a little.
         switch event.payload {
         case let created as CRMCustomerCreated:
             regions[created.customerID] = SalesRegionRow(region: created.region)
         case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("region"):
             regions[updated.customerID] = SalesRegionRow(region: updated.region)
+        case let payment as CRMPaymentReceived:
+            collect(payment, event)
         case let added as CRMUserAdded:
             teams[added.userID] = SalesTeamRow(team: added.teamID)
         case let moved as CRMUserMovedToTeam:
@@ -74,8 +77,6 @@ public final class SalesProjector: Projector {
         case let rejected as CRMContractRejected:
             // A rejected contract never signs nor collects.
             contracts[rejected.contractID] = nil
-        case let payment as CRMPaymentReceived:
-            collect(payment, event)
         case let target as CRMSalesTargetSet:
             let (kind, id) = target.repID.isEmpty ? ("team", target.teamID) : ("rep", target.repID)
             targets[FinanceKey.join(target.period, kind, id)] = SalesTargetRow(

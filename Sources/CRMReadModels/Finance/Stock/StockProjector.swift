@@ -53,7 +53,12 @@ public final class StockProjector: Projector {
 
     /// Folds one event.
     public func apply(_ event: CRMEvent) throws {
+        // The most frequent event first: each failed cast costs a little.
         switch event.payload {
+        case let changed as CRMStockChanged:
+            products.update(changed.productID, default: StockProductRow(productID: changed.productID)) {
+                $0.onHand = Int64(changed.onHand)
+            }
         case let added as CRMProductAdded:
             products.update(added.productID, default: StockProductRow(productID: added.productID)) {
                 ($0.sku, $0.name, $0.unit) = (added.sku, added.name, added.unit)
@@ -75,10 +80,6 @@ public final class StockProjector: Projector {
                     $0.quantity += Int64(line.quantity)
                     $0.total += line.lineTotal.minorUnits
                 }
-            }
-        case let changed as CRMStockChanged:
-            products.update(changed.productID, default: StockProductRow(productID: changed.productID)) {
-                $0.onHand = Int64(changed.onHand)
             }
         case let received as CRMGoodsReceived:
             let month = BusinessDay(event.occurredAt).month
