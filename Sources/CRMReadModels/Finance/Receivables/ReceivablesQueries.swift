@@ -62,7 +62,8 @@ public struct ReceivablesQueries: Sendable {
     /// of all binding contracts, and the `top` customers with the most overdue.
     ///
     /// - Parameters:
-    ///   - owner: a rep's user id, to see only the contracts they own.
+    ///   - owner: a rep's user id, to see only the contracts they own (a contract's owner is
+    ///     set when it is drafted; a later transfer of the customer does not move it).
     ///   - top: how many overdue customers to list per currency, 1-1000.
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed day, an empty
     ///   owner or `top` out of range.
