@@ -31,19 +31,27 @@ struct FinanceWorkloadTests {
         let (first, last) = (BusinessDay(times.min()!), BusinessDay(times.max()!))
         let store = try ReadModelStore(directory: directory.path + "/read-models")
         try await ProjectionBuilder.build(
-            [ReceivablesProjector.self, SalesProjector.self, FinanceProjector.self, ServiceProjector.self, StockProjector.self],
+            [
+                ReceivablesProjector.self, SalesProjector.self, FinanceProjector.self, ServiceProjector.self,
+                StockProjector.self,
+            ],
             log: log, decoder: CRMProjections.decoder, into: store
         )
         await log.close()
         let days = [first.adding(days: 30), first.adding(days: 75), last, last.adding(days: 200)]
-        return Built(directory: directory, store: store, days: days, years: Array(Set([first.year, last.year])).sorted(), events: summary.events)
+        return Built(
+            directory: directory, store: store, days: days, years: Array(Set([first.year, last.year])).sorted(),
+            events: summary.events)
     }
 
-    @Test("Receivables: buckets add up to what is outstanding, contracts to customers' and owners' totals, on several days")
+    @Test(
+        "Receivables on several days: buckets add up to what is outstanding, contracts to owners' and everyone's totals"
+    )
     func receivables() async throws {
         let built = try await Self.build()
         let queries = ReceivablesQueries(store: built.store)
-        let contractIDs = try built.store.contents(of: ReceivablesProjector.name).filter { $0.table == "contracts" }.map(\.key)
+        let contractIDs = try built.store.contents(of: ReceivablesProjector.name).filter { $0.table == "contracts" }
+            .map(\.key)
         #expect(contractIDs.count > 50, "\(contractIDs.count) contracts in \(built.events) events")
         for day in built.days.map(\.description) {
             let aging = try queries.aging(asOf: day, top: 1_000)
@@ -58,30 +66,41 @@ struct FinanceWorkloadTests {
                 }
                 owners.insert(contract.ownerID)
                 let f = contract.figures
-                #expect(f.buckets.total == f.outstanding && f.outstanding == f.scheduled - f.collected, "\(id) on \(day)")
+                #expect(
+                    f.buckets.total == f.outstanding && f.outstanding == f.scheduled - f.collected, "\(id) on \(day)")
                 #expect(f.received == f.collected + f.credit && f.balance == f.outstanding + f.unscheduled - f.credit)
                 #expect(f.outstanding >= 0 && f.unscheduled >= 0 && f.refunded <= f.collected)
                 guard contract.status == .binding else { continue }
                 summed[f.currency, default: ReceivablesFigures(currency: f.currency)].add(f)
             }
-            #expect(aging.currencies.map(\.figures) == summed.keys.sorted().map { summed[$0]! }, "aging on \(day) is the sum of its contracts")
+            #expect(
+                aging.currencies.map(\.figures) == summed.keys.sorted().map { summed[$0]! },
+                "aging on \(day) is the sum of its contracts")
             for currency in aging.currencies {
                 let f = currency.figures
                 #expect(f.buckets.total == f.outstanding && f.buckets.overdue == f.overdue)
-                #expect(currency.topOverdueCustomers.reduce(0) { $0 + $1.overdue } == f.overdue, "every overdue customer is listed")
-                #expect(zip(currency.topOverdueCustomers, currency.topOverdueCustomers.dropFirst()).allSatisfy { $0.overdue >= $1.overdue })
+                #expect(
+                    currency.topOverdueCustomers.reduce(0) { $0 + $1.overdue } == f.overdue,
+                    "every overdue customer is listed")
+                #expect(
+                    zip(currency.topOverdueCustomers, currency.topOverdueCustomers.dropFirst()).allSatisfy {
+                        $0.overdue >= $1.overdue
+                    })
             }
             // The owners' agings add up to everyone's.
             var byOwners: [String: ReceivablesFigures] = [:]
             for owner in owners {
                 for currency in try queries.aging(asOf: day, owner: owner).currencies {
-                    byOwners[currency.figures.currency, default: ReceivablesFigures(currency: currency.figures.currency)].add(currency.figures)
+                    byOwners[
+                        currency.figures.currency, default: ReceivablesFigures(currency: currency.figures.currency)
+                    ].add(currency.figures)
                 }
             }
             #expect(byOwners == summed)
         }
         // Later there is more overdue than at first, and something was collected.
-        let first = try queries.aging(asOf: built.days[0].description), last = try queries.aging(asOf: built.days[2].description)
+        let first = try queries.aging(asOf: built.days[0].description),
+            last = try queries.aging(asOf: built.days[2].description)
         #expect((first.currencies.first?.figures.collected ?? 0) < (last.currencies.first?.figures.collected ?? 0))
         #expect((last.currencies.first?.figures.overdue ?? 0) > 0)
     }
@@ -104,7 +123,9 @@ struct FinanceWorkloadTests {
         #expect(received > 0)
         #expect(receipts == received, "finance's receipts are the receivables' payments")
         #expect(collected == received, "sales' collections are the same payments")
-        #expect(commissionCollected == receivables.reduce(0) { $0 + $1.figures.collected }, "commission is earned on every allocated amount")
+        #expect(
+            commissionCollected == receivables.reduce(0) { $0 + $1.figures.collected },
+            "commission is earned on every allocated amount")
         #expect(signed == receivables.reduce(0) { $0 + $1.figures.amount }, "signed = the amounts of binding contracts")
     }
 
@@ -118,22 +139,34 @@ struct FinanceWorkloadTests {
                 let period = year + quarter
                 let receipts = try finance.receipts(period: period)
                 let total = receipts.totals.reduce(0) { $0 + $1.amount }
-                for way in [receipts.byMethod, receipts.byClerk, receipts.byMonth] { #expect(way.reduce(0) { $0 + $1.amount } == total, "\(period)") }
+                for way in [receipts.byMethod, receipts.byClerk, receipts.byMonth] {
+                    #expect(way.reduce(0) { $0 + $1.amount } == total, "\(period)")
+                }
                 let spent = try finance.expenses(period: period)
                 let spentTotal = spent.totals.reduce(0) { $0 + $1.amount }
-                for way in [spent.byCategory, spent.byMonth, spent.byClerk] { #expect(way.reduce(0) { $0 + $1.amount } == spentTotal) }
+                for way in [spent.byCategory, spent.byMonth, spent.byClerk] {
+                    #expect(way.reduce(0) { $0 + $1.amount } == spentTotal)
+                }
                 #expect(spent.byItem.reduce(0) { $0 + $1.amount } == spentTotal)
                 if quarter.isEmpty { expenses += spent.totals.reduce(0) { $0 + $1.count } }
                 let commission = try finance.commission(period: period)
-                #expect(commission.lines.reduce(0) { $0 + $1.commission } == commission.totals.reduce(0) { $0 + $1.commission })
+                #expect(
+                    commission.lines.reduce(0) { $0 + $1.commission }
+                        == commission.totals.reduce(0) { $0 + $1.commission })
                 for dimension in SalesDimension.allCases {
                     let breakdown = try sales.sales(period: period, by: dimension)
-                    #expect(breakdown.rows.reduce(0) { $0 + $1.signed } == breakdown.totals.reduce(0) { $0 + $1.signed }, "\(period) by \(dimension)")
-                    #expect(breakdown.rows.reduce(0) { $0 + $1.collected } == breakdown.totals.reduce(0) { $0 + $1.collected })
+                    #expect(
+                        breakdown.rows.reduce(0) { $0 + $1.signed } == breakdown.totals.reduce(0) { $0 + $1.signed },
+                        "\(period) by \(dimension)")
+                    #expect(
+                        breakdown.rows.reduce(0) { $0 + $1.collected }
+                            == breakdown.totals.reduce(0) { $0 + $1.collected })
                 }
                 let targets = try sales.targets(period: period)
                 for row in targets.reps + targets.teams {
-                    if let target = row.target, target > 0 { #expect(row.attainmentBasisPoints == Int(row.achieved * 10_000 / target)) }
+                    if let target = row.target, target > 0 {
+                        #expect(row.attainmentBasisPoints == Int(row.achieved * 10_000 / target))
+                    }
                 }
             }
         }
@@ -141,7 +174,9 @@ struct FinanceWorkloadTests {
         let payables = try finance.payables()
         #expect(!payables.isEmpty)
         for supplier in payables {
-            #expect(supplier.outstanding == supplier.billed - supplier.paid && supplier.paid <= supplier.billed && supplier.outstanding >= 0)
+            #expect(
+                supplier.outstanding == supplier.billed - supplier.paid && supplier.paid <= supplier.billed
+                    && supplier.outstanding >= 0)
         }
     }
 
@@ -152,7 +187,9 @@ struct FinanceWorkloadTests {
         var opened = 0, closed = 0, filed = 0, resolved = 0
         for year in built.years {
             let statistics = try service.statistics(period: year)
-            for parts in [try service.months(period: year).map(\.statistics), try service.reps(period: year).map(\.statistics)] {
+            for parts in [
+                try service.months(period: year).map(\.statistics), try service.reps(period: year).map(\.statistics),
+            ] {
                 #expect(parts.reduce(0) { $0 + $1.workOrders.opened } == statistics.workOrders.opened)
                 #expect(parts.reduce(0) { $0 + $1.complaints.filed } == statistics.complaints.filed)
                 #expect(parts.reduce(0) { $0 + $1.satisfaction.surveys } == statistics.satisfaction.surveys)
@@ -173,12 +210,18 @@ struct FinanceWorkloadTests {
         var shipped: Int64 = 0
         for product in try stock.products() {
             let total = product.total
-            #expect(product.onHand == total.receivedQuantity - total.shippedQuantity, "\(product.sku): stock is what came in less what went out")
-            #expect(product.stockValue == total.receivedCost - total.costOfGoodsShipped, "\(product.sku): every cost is in stock or shipped")
+            #expect(
+                product.onHand == total.receivedQuantity - total.shippedQuantity,
+                "\(product.sku): stock is what came in less what went out")
+            #expect(
+                product.stockValue == total.receivedCost - total.costOfGoodsShipped,
+                "\(product.sku): every cost is in stock or shipped")
             #expect(product.stockValue >= 0 && (product.onHand > 0 || product.stockValue == 0))
             #expect(total.grossMargin == total.revenue - total.costOfGoodsShipped)
             let months = try stock.product(id: product.productID).months
-            #expect(months.reduce(0) { $0 + $1.figures.revenue } == total.revenue && months.reduce(0) { $0 + $1.figures.shippedQuantity } == total.shippedQuantity)
+            #expect(
+                months.reduce(0) { $0 + $1.figures.revenue } == total.revenue
+                    && months.reduce(0) { $0 + $1.figures.shippedQuantity } == total.shippedQuantity)
             shipped += total.shippedQuantity
         }
         #expect(shipped > 0)

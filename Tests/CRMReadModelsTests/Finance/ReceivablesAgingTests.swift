@@ -35,19 +35,26 @@ struct ReceivablesAgingTests {
         let clerk = try await world.user("clerk", role: .finance)
         let customer = try await world.ownedCustomer("边界测试有限公司", owner: rep)
         let seat = try await world.product("SEAT", price: 10_000, cost: 4_000)
-        let contract = try await world.contract(customer, rep: rep, [.init(productID: seat, quantity: 1)], on: "2026-03-02")
+        let contract = try await world.contract(
+            customer, rep: rep, [.init(productID: seat, quantity: 1)], on: "2026-03-02")
         let d = F.day("2026-09-30")
         let dues = [-181, -180, -91, -90, -61, -60, -31, -30, 0, 1].map { F.at(d.adding(days: $0).description) }
-        #expect(dues.map { BusinessDay(Timestamp($0)).description } == [
-            "2026-04-02", "2026-04-03", "2026-07-01", "2026-07-02", "2026-07-31", "2026-08-01", "2026-08-30", "2026-08-31",
-            "2026-09-30", "2026-10-01",
-        ])
+        #expect(
+            dues.map { BusinessDay(Timestamp($0)).description } == [
+                "2026-04-02", "2026-04-03", "2026-07-01", "2026-07-02", "2026-07-31", "2026-08-01", "2026-08-30",
+                "2026-08-31",
+                "2026-09-30", "2026-10-01",
+            ])
         try await world.crm.scheduleInstalments(
-            contract, dues.map { .init(dueAt: $0, amount: F.cny(1_000)) }, actor: rep, occurredAt: F.at("2026-03-02", 11)
+            contract, dues.map { .init(dueAt: $0, amount: F.cny(1_000)) }, actor: rep,
+            occurredAt: F.at("2026-03-02", 11)
         )
-        _ = try await world.crm.recordPayment(contract, amount: F.cny(1_200), method: .bankTransfer, actor: clerk, occurredAt: F.at("2026-04-20"))
-        _ = try await world.crm.recordPayment(contract, amount: F.cny(500), method: .alipay, actor: clerk, occurredAt: F.at("2026-09-30", 18))
-        _ = try await world.crm.recordPayment(contract, amount: F.cny(100), method: .cash, actor: clerk, occurredAt: F.at("2026-10-01", 9))
+        _ = try await world.crm.recordPayment(
+            contract, amount: F.cny(1_200), method: .bankTransfer, actor: clerk, occurredAt: F.at("2026-04-20"))
+        _ = try await world.crm.recordPayment(
+            contract, amount: F.cny(500), method: .alipay, actor: clerk, occurredAt: F.at("2026-09-30", 18))
+        _ = try await world.crm.recordPayment(
+            contract, amount: F.cny(100), method: .cash, actor: clerk, occurredAt: F.at("2026-10-01", 9))
         return (world, contract, customer, rep)
     }
 
@@ -65,17 +72,31 @@ struct ReceivablesAgingTests {
         // 09-29: P1 only. #2 owes 800 at 179 days; #3 (90) and #4 (89) in 61-90; #5 (60) and #6
         // (59) in 31-60; #7 (30) and #8 (29) in 0-30; #9 and #10 not yet due. 8,800 in all.
         let before = try queries.contract(id: contract, asOf: "2026-09-29")
-        #expect(before.figures.buckets == buckets([.notYetDue: 2_000, .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 800]))
-        #expect(before.figures.outstanding == 8_800_00 && before.figures.collected == 1_200_00 && before.figures.overdue == 6_800_00)
+        #expect(
+            before.figures.buckets
+                == buckets([
+                    .notYetDue: 2_000, .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 800,
+                ]))
+        #expect(
+            before.figures.outstanding == 8_800_00 && before.figures.collected == 1_200_00
+                && before.figures.overdue == 6_800_00)
 
         // 09-30 (D): P2 counts, #2 owes 300 at exactly 180 days, still 91-180; #3 at 91 joins it;
         // #4 at 90 stays in 61-90, #5 at 61 moves in; #6 at 60 and #7 at 31 are 31-60; #8 at 30
         // and #9 due today (0) are 0-30. 300 + 1,000 = 1,300 in 91-180; 8,300 in all.
         let onD = try queries.contract(id: contract, asOf: "2026-09-30")
-        #expect(onD.figures.buckets == buckets([.notYetDue: 1_000, .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 1_300]))
-        #expect(onD.figures.outstanding == 8_300_00 && onD.figures.overdue == 7_300_00 && onD.figures.collected == 1_700_00)
+        #expect(
+            onD.figures.buckets
+                == buckets([
+                    .notYetDue: 1_000, .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 1_300,
+                ]))
+        #expect(
+            onD.figures.outstanding == 8_300_00 && onD.figures.overdue == 7_300_00 && onD.figures.collected == 1_700_00)
         let second = try #require(onD.instalments.first { $0.number == 2 })
-        #expect((second.allocated, second.outstanding, second.daysOverdue, second.bucket) == (700_00, 300_00, 180, .days91to180))
+        #expect(
+            (second.allocated, second.outstanding, second.daysOverdue, second.bucket) == (
+                700_00, 300_00, 180, .days91to180
+            ))
         #expect(second.allocations.map(\.on) == ["2026-04-20", "2026-09-30"])
         #expect(second.allocations.map(\.amount) == [200_00, 500_00])
         let ninth = try #require(onD.instalments.first { $0.number == 9 })
@@ -85,7 +106,11 @@ struct ReceivablesAgingTests {
         // 10-01: P3 takes #2 to 200, now 181 days: 180+. #3 (92) and #4 (91) are 91-180; #5 (62)
         // and #6 (61) 61-90; #7 (32) and #8 (31) 31-60; #9 (1) and #10 due today (0) 0-30.
         let after = try queries.contract(id: contract, asOf: "2026-10-01")
-        #expect(after.figures.buckets == buckets([.days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 2_000, .over180: 200]))
+        #expect(
+            after.figures.buckets
+                == buckets([
+                    .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 2_000, .over180: 200,
+                ]))
         #expect(after.figures.outstanding == 8_200_00 && after.figures.overdue == 8_200_00)
         #expect(after.instalments.first { $0.number == 2 }?.bucket == .over180)
 
@@ -104,10 +129,13 @@ struct ReceivablesAgingTests {
         await world.close()
     }
 
-    @Test("Every bucket's edges: 0 and 30 in 0-30, 31 and 60 in 31-60, ..., 180 in 91-180, 181 in 180+", arguments: [
-        (-1, AgingBucket.notYetDue), (0, .days0to30), (30, .days0to30), (31, .days31to60), (60, .days31to60), (61, .days61to90),
-        (90, .days61to90), (91, .days91to180), (180, .days91to180), (181, .over180), (10_000, .over180),
-    ])
+    @Test(
+        "Every bucket's edges: 0 and 30 in 0-30, 31 and 60 in 31-60, ..., 180 in 91-180, 181 in 180+",
+        arguments: [
+            (-1, AgingBucket.notYetDue), (0, .days0to30), (30, .days0to30), (31, .days31to60), (60, .days31to60),
+            (61, .days61to90),
+            (90, .days61to90), (91, .days91to180), (180, .days91to180), (181, .over180), (10_000, .over180),
+        ])
     func edges(days: Int, bucket: AgingBucket) {
         #expect(AgingBucket(daysOverdue: days) == bucket)
     }
@@ -128,11 +156,17 @@ struct ReceivablesAgingTests {
             ("top", { _ = try queries.aging(asOf: "2026-09-30", top: 1_001) }),
         ] as [(String, () throws -> Void)] {
             let error = #expect(throws: ReadModelQueryError.self) { try call() }
-            #expect(error?.code == .invalidParameter && error?.parameter == parameter, "\(parameter): \(String(describing: error))")
+            #expect(
+                error?.code == .invalidParameter && error?.parameter == parameter,
+                "\(parameter): \(String(describing: error))")
         }
-        let unknown = #expect(throws: ReadModelQueryError.self) { try queries.contract(id: "no-such-contract", asOf: "2026-09-30") }
+        let unknown = #expect(throws: ReadModelQueryError.self) {
+            try queries.contract(id: "no-such-contract", asOf: "2026-09-30")
+        }
         #expect(unknown?.code == .notFound)
-        let notYet = #expect(throws: ReadModelQueryError.self) { try queries.contract(id: contract, asOf: "2026-03-01") }
+        let notYet = #expect(throws: ReadModelQueryError.self) {
+            try queries.contract(id: contract, asOf: "2026-03-01")
+        }
         #expect(notYet?.code == .notFound, "drafted on 03-02")
         #expect(try queries.customer(id: "nobody", asOf: "2026-09-30").contracts.isEmpty)
         await world.close()

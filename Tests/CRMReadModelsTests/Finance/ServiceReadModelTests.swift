@@ -28,7 +28,8 @@ struct ServiceReadModelTests {
     static func history() async throws -> History {
         let world = try CRMWorld.finance("service")
         let crm = world.crm
-        let r1 = try await world.user("r1"), r2 = try await world.user("r2"), engineer = try await world.user("engineer")
+        let r1 = try await world.user("r1"), r2 = try await world.user("r2"),
+            engineer = try await world.user("engineer")
         let a = try await world.ownedCustomer("A 公司", owner: r1)
         let b = try await world.ownedCustomer("B 公司", owner: r2)
         var pooled = NewCustomer(name: "C 公司")
@@ -36,16 +37,19 @@ struct ServiceReadModelTests {
         let c = try await crm.createCustomer(pooled, actor: "admin", occurredAt: F.at("2026-01-05"))
 
         func workOrder(_ customer: String, opened: Date, closed: Date?) async throws {
-            let id = try await crm.openWorkOrder(for: customer, title: "Pump vibrates", actor: "support", occurredAt: opened)
+            let id = try await crm.openWorkOrder(
+                for: customer, title: "Pump vibrates", actor: "support", occurredAt: opened)
             try await crm.assignWorkOrder(id, to: engineer, actor: "support", occurredAt: opened.addingTimeInterval(60))
             guard let closed else { return }
-            try await crm.resolveWorkOrder(id, resolution: "part replaced", actor: engineer, occurredAt: closed.addingTimeInterval(-60))
+            try await crm.resolveWorkOrder(
+                id, resolution: "part replaced", actor: engineer, occurredAt: closed.addingTimeInterval(-60))
             try await crm.closeWorkOrder(id, actor: "support", occurredAt: closed)
         }
         func complaint(_ customer: String, _ category: String, filed: Date, resolved: (Date, String)?) async throws {
             let id = try await crm.fileComplaint(for: customer, category: category, actor: "support", occurredAt: filed)
             guard let (time, cause) = resolved else { return }
-            try await crm.resolveComplaint(id, rootCause: cause, resolution: "apologised", actor: "support", occurredAt: time)
+            try await crm.resolveComplaint(
+                id, rootCause: cause, resolution: "apologised", actor: "support", occurredAt: time)
         }
         try await workOrder(a, opened: F.at("2026-03-02", 10), closed: F.at("2026-03-03", 12, 30))
         try await workOrder(b, opened: F.at("2026-03-30", 9), closed: F.at("2026-04-02", 9, 45))
@@ -75,8 +79,12 @@ struct ServiceReadModelTests {
 
     struct SatisfactionSummary: Equatable {
         var surveys: Int, scores: [Int], average: Int?
-        init(surveys: Int, scores: [Int], average: Int?) { (self.surveys, self.scores, self.average) = (surveys, scores, average) }
-        init(_ statistics: SatisfactionStatistics) { self.init(surveys: statistics.surveys, scores: statistics.scores, average: statistics.averageHundredths) }
+        init(surveys: Int, scores: [Int], average: Int?) {
+            (self.surveys, self.scores, self.average) = (surveys, scores, average)
+        }
+        init(_ statistics: SatisfactionStatistics) {
+            self.init(surveys: statistics.surveys, scores: statistics.scores, average: statistics.averageHundredths)
+        }
     }
 
     @Test("Month and year figures: counts, mean minutes, categories, root causes, score distribution")
@@ -88,16 +96,21 @@ struct ServiceReadModelTests {
         // scores 5, 4, 2: mean 11/3 = 3.666… → 367 hundredths.
         let march = try service.statistics(period: "2026-03")
         #expect(wo(march.workOrders) == [2, 1, 1_590])
-        #expect((march.complaints.filed, march.complaints.resolved, march.complaints.meanMinutesToResolve) == (2, 1, 1_440))
+        #expect(
+            (march.complaints.filed, march.complaints.resolved, march.complaints.meanMinutesToResolve) == (2, 1, 1_440))
         #expect(counts(march.complaints.byCategory) == ["delivery=1", "quality=1"])
         #expect(counts(march.complaints.byRootCause) == ["carrier late=1"])
-        #expect(SatisfactionSummary(march.satisfaction) == SatisfactionSummary(surveys: 3, scores: [0, 1, 0, 1, 1], average: 367))
+        #expect(
+            SatisfactionSummary(march.satisfaction)
+                == SatisfactionSummary(surveys: 3, scores: [0, 1, 0, 1, 1], average: 367))
         #expect(try service.statistics(period: "2026-Q1") == march, "January and February had nothing")
 
         // April: W3 and W4 opened, W2 closed in 4,365 min (counted in April, when it closed).
         let april = try service.statistics(period: "2026-04")
         #expect(wo(april.workOrders) == [2, 1, 4_365])
-        #expect((april.complaints.filed, april.complaints.resolved, april.complaints.meanMinutesToResolve) == (1, 1, 31_680))
+        #expect(
+            (april.complaints.filed, april.complaints.resolved, april.complaints.meanMinutesToResolve) == (1, 1, 31_680)
+        )
 
         // The year: mean close (1,590 + 4,365) / 2 = 2,977.5 → 2,977; resolve (1,440 + 31,680) / 2
         // = 16,560; delivery 2 ranks before quality 1; scores 5, 4, 2, 3 → 350.
@@ -106,7 +119,9 @@ struct ServiceReadModelTests {
         #expect(year.complaints.meanMinutesToResolve == 16_560)
         #expect(counts(year.complaints.byCategory) == ["delivery=2", "quality=1"])
         #expect(year.complaints.byRootCause.map(\.key) == ["carrier late", "defective batch"])
-        #expect(SatisfactionSummary(year.satisfaction) == SatisfactionSummary(surveys: 4, scores: [0, 1, 1, 1, 1], average: 350))
+        #expect(
+            SatisfactionSummary(year.satisfaction)
+                == SatisfactionSummary(surveys: 4, scores: [0, 1, 1, 1, 1], average: 350))
         #expect(try service.months(period: "2026").map(\.month) == ["2026-03", "2026-04"])
         #expect(try service.months(period: "2026").map(\.statistics.workOrders.opened) == [2, 2])
 
@@ -143,7 +158,10 @@ struct ServiceReadModelTests {
     func refusals(_ period: String) async throws {
         let world = try CRMWorld.finance("service-refusals")
         let service = ServiceQueries(store: try await world.readModels([ServiceProjector.self]))
-        for call in [{ _ = try service.statistics(period: period) }, { _ = try service.months(period: period) }, { _ = try service.reps(period: period) }]
+        for call in [
+            { _ = try service.statistics(period: period) }, { _ = try service.months(period: period) },
+            { _ = try service.reps(period: period) },
+        ]
             as [() throws -> Void]
         {
             let error = #expect(throws: ReadModelQueryError.self) { try call() }

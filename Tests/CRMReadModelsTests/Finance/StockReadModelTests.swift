@@ -19,16 +19,18 @@ struct StockReadModelTests {
     /// Product G (price 500, cost 200, then 230 from 03-10) and ODD (price 123.45, cost 50), in
     /// fen:
     ///
-    /// | day   | movement                     | revenue                      | cost of goods               | G in stock     |
-    /// | 03-03 | PO1 in: 10 G @ 20,000        |                              |                             | 10 / 200,000   |
-    /// | 03-03 | PO1 in: 3 ODD @ 5,000        |                              |                             |                |
-    /// | 03-05 | KA out: 4 G (4 × 50,000)     | 200,000                      | 200,000 × 4/10 = 80,000     | 6 / 120,000    |
-    /// | 03-05 | KD out: 1 ODD of 3 (33,332)  | ⌊33,332 × 1/3⌋ = 11,110      | 15,000 × 1/3 = 5,000        |                |
-    /// | 03-12 | PO2 in: 20 G @ 23,000        |                              |                             | 26 / 580,000   |
-    /// | 03-20 | KB out: 7 G at 10% off       | 7 × 45,000 = 315,000         | 580,000 × 7/26 = 156,153.8 → 156,154 | 19 / 423,846 |
-    /// | 04-02 | KC out: 5 of 19 G (950,000)  | ⌊950,000 × 5/19⌋ = 250,000   | 423,846 × 5/19 = 111,538.4 → 111,538 | 14 / 312,308 |
-    /// | 04-03 | KC out: the other 14 G       | 950,000 - 250,000 = 700,000  | 312,308 (all that is left)  | 0 / 0          |
-    /// | 04-05 | KD out: the other 2 ODD      | 33,332 - 11,110 = 22,222     | 10,000                      |                |
+    /// | day   | movement                 | revenue                     | cost of goods              | G in stock   |
+    /// | 03-03 | PO1 in: 10 G @ 20,000    |                             |                            | 10 / 200,000 |
+    /// | 03-03 | PO1 in: 3 ODD @ 5,000    |                             |                            |              |
+    /// | 03-05 | KA out: 4 G (4 × 50,000) | 200,000                     | 200,000 × 4/10 = 80,000    | 6 / 120,000  |
+    /// | 03-05 | KD out: 1 of 3 ODD       | ⌊33,332 × 1/3⌋ = 11,110     | 15,000 × 1/3 = 5,000       |              |
+    /// | 03-12 | PO2 in: 20 G @ 23,000    |                             |                            | 26 / 580,000 |
+    /// | 03-20 | KB out: 7 G at 10% off   | 7 × 45,000 = 315,000        | 580,000 × 7/26 ≈ 156,154   | 19 / 423,846 |
+    /// | 04-02 | KC out: 5 of 19 G        | ⌊950,000 × 5/19⌋ = 250,000  | 423,846 × 5/19 ≈ 111,538   | 14 / 312,308 |
+    /// | 04-03 | KC out: the other 14 G   | 950,000 − 250,000 = 700,000 | 312,308 (all that is left) | 0 / 0        |
+    /// | 04-05 | KD out: the other 2 ODD  | 33,332 − 11,110 = 22,222    | 10,000                     |              |
+    ///
+    /// (580,000 × 7/26 = 156,153.8 and 423,846 × 5/19 = 111,538.4, rounded half up.)
     ///
     /// KD's line: 3 × 12,345 × 90% = 33,331.5, rounded half up to 33,332.
     static func history() async throws -> History {
@@ -36,32 +38,52 @@ struct StockReadModelTests {
         let crm = world.crm
         let rep = try await world.user("rep")
         let g = try await world.product("G", price: 500, cost: 200)
-        let odd = try await crm.addProduct(NewProduct(sku: "ODD", name: "Odd", price: F.fen(12_345), cost: F.cny(50)), actor: "admin", occurredAt: F.at("2026-01-02"))
+        let odd = try await crm.addProduct(
+            NewProduct(sku: "ODD", name: "Odd", price: F.fen(12_345), cost: F.cny(50)), actor: "admin",
+            occurredAt: F.at("2026-01-02"))
         let supplier = try await crm.addSupplier(named: "Supplier", actor: "admin", occurredAt: F.at("2026-01-03"))
         let customer = try await world.ownedCustomer("客户", owner: rep)
         let ka = try await world.contract(customer, rep: rep, [.init(productID: g, quantity: 4)], on: "2026-03-02")
-        let kb = try await world.contract(customer, rep: rep, [.init(productID: g, quantity: 7, discountBasisPoints: 1_000)], on: "2026-03-02")
+        let kb = try await world.contract(
+            customer, rep: rep, [.init(productID: g, quantity: 7, discountBasisPoints: 1_000)], on: "2026-03-02")
         let kc = try await world.contract(customer, rep: rep, [.init(productID: g, quantity: 19)], on: "2026-03-02")
-        let kd = try await world.contract(customer, rep: rep, [.init(productID: odd, quantity: 3, discountBasisPoints: 1_000)], on: "2026-03-02")
+        let kd = try await world.contract(
+            customer, rep: rep, [.init(productID: odd, quantity: 3, discountBasisPoints: 1_000)], on: "2026-03-02")
 
-        let po1 = try await crm.orderFromSupplier(supplier, [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)], actor: "buyer", occurredAt: F.at("2026-03-01"))
-        try await crm.receiveGoods(po1, [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)], actor: "warehouse", occurredAt: F.at("2026-03-03"))
-        _ = try await crm.shipGoods(of: ka, [.init(productID: g, quantity: 4)], actor: "warehouse", occurredAt: F.at("2026-03-05"))
-        _ = try await crm.shipGoods(of: kd, [.init(productID: odd, quantity: 1)], actor: "warehouse", occurredAt: F.at("2026-03-05", 11))
-        try await crm.changeProductPrice(g, price: F.cny(500), cost: F.cny(230), actor: "admin", occurredAt: F.at("2026-03-10"))
-        let po2 = try await crm.orderFromSupplier(supplier, [.init(productID: g, quantity: 20)], actor: "buyer", occurredAt: F.at("2026-03-11"))
-        try await crm.receiveGoods(po2, [.init(productID: g, quantity: 20)], actor: "warehouse", occurredAt: F.at("2026-03-12"))
-        _ = try await crm.shipGoods(of: kb, [.init(productID: g, quantity: 7)], actor: "warehouse", occurredAt: F.at("2026-03-20"))
-        _ = try await crm.shipGoods(of: kc, [.init(productID: g, quantity: 5)], actor: "warehouse", occurredAt: F.at("2026-04-02"))
-        _ = try await crm.shipGoods(of: kc, [.init(productID: g, quantity: 14)], actor: "warehouse", occurredAt: F.at("2026-04-03"))
-        _ = try await crm.shipGoods(of: kd, [.init(productID: odd, quantity: 2)], actor: "warehouse", occurredAt: F.at("2026-04-05"))
+        let po1 = try await crm.orderFromSupplier(
+            supplier, [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)], actor: "buyer",
+            occurredAt: F.at("2026-03-01"))
+        try await crm.receiveGoods(
+            po1, [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)], actor: "warehouse",
+            occurredAt: F.at("2026-03-03"))
+        _ = try await crm.shipGoods(
+            of: ka, [.init(productID: g, quantity: 4)], actor: "warehouse", occurredAt: F.at("2026-03-05"))
+        _ = try await crm.shipGoods(
+            of: kd, [.init(productID: odd, quantity: 1)], actor: "warehouse", occurredAt: F.at("2026-03-05", 11))
+        try await crm.changeProductPrice(
+            g, price: F.cny(500), cost: F.cny(230), actor: "admin", occurredAt: F.at("2026-03-10"))
+        let po2 = try await crm.orderFromSupplier(
+            supplier, [.init(productID: g, quantity: 20)], actor: "buyer", occurredAt: F.at("2026-03-11"))
+        try await crm.receiveGoods(
+            po2, [.init(productID: g, quantity: 20)], actor: "warehouse", occurredAt: F.at("2026-03-12"))
+        _ = try await crm.shipGoods(
+            of: kb, [.init(productID: g, quantity: 7)], actor: "warehouse", occurredAt: F.at("2026-03-20"))
+        _ = try await crm.shipGoods(
+            of: kc, [.init(productID: g, quantity: 5)], actor: "warehouse", occurredAt: F.at("2026-04-02"))
+        _ = try await crm.shipGoods(
+            of: kc, [.init(productID: g, quantity: 14)], actor: "warehouse", occurredAt: F.at("2026-04-03"))
+        _ = try await crm.shipGoods(
+            of: kd, [.init(productID: odd, quantity: 2)], actor: "warehouse", occurredAt: F.at("2026-04-05"))
         return History(world: world, g: g, odd: odd)
     }
 
     /// received quantity, received cost, shipped quantity, revenue, cost of goods, margin, bp.
     private func row(_ figures: MarginFigures) -> [Int64?] {
-        [figures.receivedQuantity, figures.receivedCost, figures.shippedQuantity, figures.revenue, figures.costOfGoodsShipped,
-         figures.grossMargin, figures.marginBasisPoints.map(Int64.init)]
+        [
+            figures.receivedQuantity, figures.receivedCost, figures.shippedQuantity, figures.revenue,
+            figures.costOfGoodsShipped,
+            figures.grossMargin, figures.marginBasisPoints.map(Int64.init),
+        ]
     }
 
     @Test("Per product and month: weighted-average cost of goods, revenue at line prices, margin in basis points")
@@ -79,10 +101,11 @@ struct StockReadModelTests {
         // March: 515,000 - 236,154 = 278,846 (5,414.5 → 5,414 bp); April: 950,000 - 423,846 =
         // 526,154 (5,538.5 → 5,538 bp).
         #expect(g.months.map(\.month) == ["2026-03", "2026-04"])
-        #expect(g.months.map { row($0.figures) } == [
-            [30, 660_000, 11, 515_000, 236_154, 278_846, 5_414],
-            [0, 0, 19, 950_000, 423_846, 526_154, 5_538],
-        ])
+        #expect(
+            g.months.map { row($0.figures) } == [
+                [30, 660_000, 11, 515_000, 236_154, 278_846, 5_414],
+                [0, 0, 19, 950_000, 423_846, 526_154, 5_538],
+            ])
         // ODD: 33,332 - 15,000 = 18,332 (5,499.8 → 5,499 bp).
         let odd = try stock.product(id: h.odd)
         #expect(row(odd.total) == [3, 15_000, 3, 33_332, 15_000, 18_332, 5_499])
@@ -105,7 +128,8 @@ struct StockReadModelTests {
         #expect(may.products.isEmpty && may.totals.isEmpty)
 
         // At the end of 03-20: 19 G in stock worth 423,846, 22,307.6 → 22,308 each on average.
-        let then = StockQueries(store: try await h.world.readModels([StockProjector.self], asOf: .occurredTime(F.endOf("2026-03-20"))))
+        let then = StockQueries(
+            store: try await h.world.readModels([StockProjector.self], asOf: .occurredTime(F.endOf("2026-03-20"))))
         let g = try then.product(id: h.g)
         #expect((g.onHand, g.stockValue, g.averageUnitCost) == (19, 423_846, 22_308))
 

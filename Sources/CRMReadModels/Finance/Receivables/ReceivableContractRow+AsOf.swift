@@ -8,8 +8,7 @@ extension ReceivableContractRow {
     func receivables(asOf day: BusinessDay) -> ContractReceivables? {
         let end = day.number
         guard draftedDay <= end else { return nil }
-        let status: ContractApprovalStatus =
-            if let boundDay, boundDay <= end { .binding } else if let rejectedDay, rejectedDay <= end { .rejected } else { .pendingApproval }
+        let status = approvalStatus(by: end)
 
         var figures = ReceivablesFigures(currency: currency)
         var instalmentViews: [InstalmentReceivable] = []
@@ -28,7 +27,8 @@ extension ReceivableContractRow {
                     amount: instalment.amount, allocated: allocated, outstanding: outstanding,
                     daysOverdue: daysOverdue, bucket: bucket,
                     allocations: allocations.map {
-                        AllocationRecord(on: BusinessDay(number: $0.day).description, amount: $0.amount, paymentID: $0.paymentID)
+                        AllocationRecord(
+                            on: BusinessDay(number: $0.day).description, amount: $0.amount, paymentID: $0.paymentID)
                     }
                 )
             )
@@ -39,7 +39,9 @@ extension ReceivableContractRow {
             return PaymentRecord(
                 paymentID: payment.paymentID, on: BusinessDay(number: payment.day).description, amount: payment.amount,
                 method: payment.method, clerkID: payment.clerkID,
-                allocations: payment.allocations.map { PaymentShare(instalment: Int($0.instalment), amount: $0.amount) },
+                allocations: payment.allocations.map {
+                    PaymentShare(instalment: Int($0.instalment), amount: $0.amount)
+                },
                 credit: payment.credit
             )
         }
@@ -54,14 +56,22 @@ extension ReceivableContractRow {
         }
         let refundViews = refunds.filter { $0.requestedDay <= end }.map { refund in
             func by(_ day: Int?) -> Int? { day.flatMap { $0 <= end ? $0 : nil } }
-            let (approved, rejected, goods, paid) = (by(refund.approvedDay), by(refund.rejectedDay), by(refund.goodsReceivedDay), by(refund.paidDay))
+            let (approved, rejected, goods, paid) = (
+                by(refund.approvedDay), by(refund.rejectedDay), by(refund.goodsReceivedDay), by(refund.paidDay)
+            )
+            // The furthest step reached by then.
             let status: RefundStatus =
-                if paid != nil { .paid } else if goods != nil { .goodsReceived } else if approved != nil { .approved } else if rejected != nil {
-                    .rejected
-                } else { .requested }
+                switch (paid, goods, approved, rejected) {
+                case (.some, _, _, _): .paid
+                case (nil, .some, _, _): .goodsReceived
+                case (nil, nil, .some, _): .approved
+                case (nil, nil, nil, .some): .rejected
+                case (nil, nil, nil, nil): .requested
+                }
             if paid != nil { figures.refunded += refund.paidAmount ?? refund.amount }
             return RefundRecord(
-                refundID: refund.refundID, amount: refund.amount, reason: refund.reason, returnGoods: refund.returnGoods,
+                refundID: refund.refundID, amount: refund.amount, reason: refund.reason,
+                returnGoods: refund.returnGoods,
                 status: status, requestedOn: BusinessDay(number: refund.requestedDay).description,
                 decidedOn: (approved ?? rejected).map { BusinessDay(number: $0).description },
                 paidOn: paid.map { BusinessDay(number: $0).description }, method: paid != nil ? refund.method : nil
@@ -83,7 +93,15 @@ extension ReceivableContractRow {
             contractID: contractID, customerID: customerID, ownerID: ownerID, asOf: day.description, status: status,
             amount: amount, draftedOn: BusinessDay(number: draftedDay).description,
             boundOn: boundDay.flatMap { $0 <= end ? BusinessDay(number: $0).description : nil },
-            figures: figures, instalments: instalmentViews, payments: paymentViews, invoices: invoiceViews, refunds: refundViews
+            figures: figures, instalments: instalmentViews, payments: paymentViews, invoices: invoiceViews,
+            refunds: refundViews
         )
+    }
+
+    /// Where the contract stood in its approval at the end of day number `end`.
+    private func approvalStatus(by end: Int) -> ContractApprovalStatus {
+        if let boundDay, boundDay <= end { return .binding }
+        if let rejectedDay, rejectedDay <= end { return .rejected }
+        return .pendingApproval
     }
 }

@@ -6,6 +6,10 @@ public import Projections
 /// owner. Balances and aging are not stored: ``ReceivablesQueries`` works them out for any day
 /// from this history, so "as of" is a query parameter rather than a rebuild.
 ///
+/// What the answers mean: ``AgingBucket`` gives the bucket edges (both ends inclusive: 30 days
+/// overdue is in 0-30, 31 in 31-60, 180 in 91-180, 181 in 180+), and ``ReceivablesFigures`` how
+/// balance, credit and refunds relate (a refund does not reopen an instalment).
+///
 /// Tables:
 /// - `contracts`: contract id → its history (``ReceivableContractRow``);
 /// - `customer-contracts`: `customer|contract` → the contract, for a customer's receivables;
@@ -44,8 +48,10 @@ public final class ReceivablesProjector: Projector {
                 currency: drafted.amount.currency, amount: drafted.amount.minorUnits, draftedDay: day,
                 boundDay: drafted.approvalChain.isEmpty ? day : nil
             )
-            customerContracts[FinanceKey.join(drafted.customerID, drafted.contractID)] = ReceivableLinkRow(contractID: drafted.contractID)
-            ownerContracts[FinanceKey.join(drafted.ownerID, drafted.contractID)] = ReceivableLinkRow(contractID: drafted.contractID)
+            customerContracts[FinanceKey.join(drafted.customerID, drafted.contractID)] = ReceivableLinkRow(
+                contractID: drafted.contractID)
+            ownerContracts[FinanceKey.join(drafted.ownerID, drafted.contractID)] = ReceivableLinkRow(
+                contractID: drafted.contractID)
         case let approved as CRMContractApproved where approved.binding:
             contracts.updateIfPresent(approved.contractID) { $0.boundDay = day }
         case let rejected as CRMContractRejected:
@@ -54,14 +60,18 @@ public final class ReceivablesProjector: Projector {
             contracts.updateIfPresent(scheduled.contractID) { contract in
                 for instalment in scheduled.instalments {
                     contract.instalments.append(
-                        .init(number: instalment.number, scheduledDay: day, dueDay: FinanceDay.of(instalment.dueAt).number, amount: instalment.amount.minorUnits)
+                        .init(
+                            number: instalment.number, scheduledDay: day,
+                            dueDay: FinanceDay.of(instalment.dueAt).number, amount: instalment.amount.minorUnits)
                     )
                 }
             }
         case let payment as CRMPaymentReceived:
             contracts.updateIfPresent(payment.contractID) { contract in
                 for allocation in payment.allocations {
-                    guard let index = contract.instalments.firstIndex(where: { $0.number == allocation.instalmentNumber }) else { continue }
+                    guard
+                        let index = contract.instalments.firstIndex(where: { $0.number == allocation.instalmentNumber })
+                    else { continue }
                     contract.instalments[index].allocations.append(
                         .init(day: day, amount: allocation.amount.minorUnits, paymentID: payment.paymentID)
                     )
@@ -70,24 +80,33 @@ public final class ReceivablesProjector: Projector {
                     .init(
                         paymentID: payment.paymentID, day: day, amount: payment.amount.minorUnits,
                         method: FinancePaymentMethod.name(payment.method), clerkID: payment.clerkID,
-                        allocations: payment.allocations.map { .init(instalment: $0.instalmentNumber, amount: $0.amount.minorUnits) },
+                        allocations: payment.allocations.map {
+                            .init(instalment: $0.instalmentNumber, amount: $0.amount.minorUnits)
+                        },
                         credit: payment.credit.minorUnits
                     )
                 )
             }
         case let invoice as CRMInvoiceRequested:
             contracts.updateIfPresent(invoice.contractID) {
-                $0.invoices.append(.init(invoiceID: invoice.invoiceID, amount: invoice.amount.minorUnits, title: invoice.title, requestedDay: day))
+                $0.invoices.append(
+                    .init(
+                        invoiceID: invoice.invoiceID, amount: invoice.amount.minorUnits, title: invoice.title,
+                        requestedDay: day))
             }
         case let issued as CRMInvoiceIssued:
             contracts.updateIfPresent(issued.contractID) { contract in
-                guard let index = contract.invoices.firstIndex(where: { $0.invoiceID == issued.invoiceID }) else { return }
+                guard let index = contract.invoices.firstIndex(where: { $0.invoiceID == issued.invoiceID }) else {
+                    return
+                }
                 (contract.invoices[index].issuedDay, contract.invoices[index].number) = (day, issued.invoiceNumber)
             }
         case let refund as CRMRefundRequested:
             contracts.updateIfPresent(refund.contractID) {
                 $0.refunds.append(
-                    .init(refundID: refund.refundID, amount: refund.amount.minorUnits, reason: refund.reason, returnGoods: refund.returnGoods, requestedDay: day)
+                    .init(
+                        refundID: refund.refundID, amount: refund.amount.minorUnits, reason: refund.reason,
+                        returnGoods: refund.returnGoods, requestedDay: day)
                 )
             }
         case let approved as CRMRefundApproved:
@@ -98,14 +117,18 @@ public final class ReceivablesProjector: Projector {
             updateRefund(goods.contractID, goods.refundID) { $0.goodsReceivedDay = day }
         case let paid as CRMRefundPaid:
             updateRefund(paid.contractID, paid.refundID) {
-                ($0.paidDay, $0.paidAmount, $0.method) = (day, paid.amount.minorUnits, FinancePaymentMethod.name(paid.method))
+                ($0.paidDay, $0.paidAmount, $0.method) = (
+                    day, paid.amount.minorUnits, FinancePaymentMethod.name(paid.method)
+                )
             }
         default:
             break
         }
     }
 
-    private func updateRefund(_ contractID: String, _ refundID: String, _ change: (inout ReceivableContractRow.Refund) -> Void) {
+    private func updateRefund(
+        _ contractID: String, _ refundID: String, _ change: (inout ReceivableContractRow.Refund) -> Void
+    ) {
         contracts.updateIfPresent(contractID) { contract in
             guard let index = contract.refunds.firstIndex(where: { $0.refundID == refundID }) else { return }
             change(&contract.refunds[index])

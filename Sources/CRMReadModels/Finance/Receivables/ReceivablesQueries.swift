@@ -48,7 +48,8 @@ public struct ReceivablesQueries: Sendable {
                 )
             )
             guard contract.status == .binding else { continue }
-            currencies[contract.figures.currency, default: ReceivablesFigures(currency: contract.figures.currency)].add(contract.figures)
+            currencies[contract.figures.currency, default: ReceivablesFigures(currency: contract.figures.currency)].add(
+                contract.figures)
         }
         return CustomerReceivables(
             customerID: id, asOf: day.description,
@@ -61,14 +62,19 @@ public struct ReceivablesQueries: Sendable {
     /// of all binding contracts, and the `top` customers with the most overdue.
     ///
     /// - Parameters:
-    ///   - owner: a rep's user id, to see only the contracts they own.
+    ///   - owner: a rep's user id, to see only the contracts they own (a contract's owner is
+    ///     set when it is drafted; a later transfer of the customer does not move it).
     ///   - top: how many overdue customers to list per currency, 1-1000.
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed day, an empty
     ///   owner or `top` out of range.
     public func aging(asOf: String, owner: String? = nil, top: Int = 10) throws -> AgingReport {
         let day = try FinanceDay.parse(asOf, parameter: "asOf")
-        if let owner, owner.isEmpty { throw ReadModelQueryError.invalid("owner", "an owner is a user id; leave it out for every owner") }
-        guard (1...1_000).contains(top) else { throw ReadModelQueryError.invalid("top", "top is 1 to 1000, not \(top)") }
+        if let owner, owner.isEmpty {
+            throw ReadModelQueryError.invalid("owner", "an owner is a user id; leave it out for every owner")
+        }
+        guard (1...1_000).contains(top) else {
+            throw ReadModelQueryError.invalid("top", "top is 1 to 1000, not \(top)")
+        }
 
         let contracts: [ContractReceivables]
         if let owner {
@@ -87,7 +93,9 @@ public struct ReceivablesQueries: Sendable {
             let oldest = contract.instalments.filter { $0.outstanding > 0 }.map(\.daysOverdue).max() ?? 0
             customers[currency, default: [:]][
                 contract.customerID,
-                default: OverdueCustomer(customerID: contract.customerID, overdue: 0, outstanding: 0, oldestDaysOverdue: 0, buckets: AgingBuckets())
+                default: OverdueCustomer(
+                    customerID: contract.customerID, overdue: 0, outstanding: 0, oldestDaysOverdue: 0,
+                    buckets: AgingBuckets())
             ].add(contract.figures, oldestDaysOverdue: oldest)
         }
         return AgingReport(
@@ -101,9 +109,13 @@ public struct ReceivablesQueries: Sendable {
     }
 
     /// The contracts listed under `id` in the index `table`, as of `day`, in contract-id order.
-    private func receivables(linkedIn table: String, to id: String, asOf day: BusinessDay) throws -> [ContractReceivables] {
-        try store.rows(ReceivableLinkRow.self, projector: name, table: table, prefix: FinanceKey.prefix(id)).compactMap { link in
-            try store.row(ReceivableContractRow.self, projector: name, table: "contracts", key: link.row.contractID)?.receivables(asOf: day)
+    private func receivables(
+        linkedIn table: String, to id: String, asOf day: BusinessDay
+    ) throws -> [ContractReceivables] {
+        try store.rows(ReceivableLinkRow.self, projector: name, table: table, prefix: FinanceKey.prefix(id)).compactMap
+        { link in
+            try store.row(ReceivableContractRow.self, projector: name, table: "contracts", key: link.row.contractID)?
+                .receivables(asOf: day)
         }
     }
 }

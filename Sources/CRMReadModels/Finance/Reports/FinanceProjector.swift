@@ -68,7 +68,9 @@ public final class FinanceProjector: Projector {
             let currency = expense.amount.currency
             expenses.update(
                 FinanceKey.join(month, expense.category, expense.item, expense.clerkID, currency),
-                default: ExpenseCellRow(month: month, category: expense.category, item: expense.item, clerkID: expense.clerkID, currency: currency)
+                default: ExpenseCellRow(
+                    month: month, category: expense.category, item: expense.item, clerkID: expense.clerkID,
+                    currency: currency)
             ) {
                 $0.amount += expense.amount.minorUnits
                 $0.count += 1

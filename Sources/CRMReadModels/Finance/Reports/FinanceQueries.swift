@@ -18,14 +18,17 @@ public struct FinanceQueries: Sendable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period.
     public func receipts(period: String) throws -> ReceiptsReport {
         let period = try FinancePeriod(period)
-        var byMethod = FinanceAmounts(), byClerk = FinanceAmounts(), byMonth = FinanceAmounts(), totals = FinanceAmounts()
+        var byMethod = FinanceAmounts(), byClerk = FinanceAmounts(), byMonth = FinanceAmounts(),
+            totals = FinanceAmounts()
         for cell in try cells(ReceiptCellRow.self, "receipts", period) {
             byMethod.add(cell.method, cell.currency, cell.amount, cell.count)
             byClerk.add(cell.clerkID, cell.currency, cell.amount, cell.count)
             byMonth.add(cell.month, cell.currency, cell.amount, cell.count)
             totals.add("", cell.currency, cell.amount, cell.count)
         }
-        return ReceiptsReport(period: period.name, byMethod: byMethod.sorted, byClerk: byClerk.sorted, byMonth: byMonth.sorted, totals: totals.sorted)
+        return ReceiptsReport(
+            period: period.name, byMethod: byMethod.sorted, byClerk: byClerk.sorted, byMonth: byMonth.sorted,
+            totals: totals.sorted)
     }
 
     /// Expenses in `period` by category, by item, by month and by clerk.
@@ -33,15 +36,20 @@ public struct FinanceQueries: Sendable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period.
     public func expenses(period: String) throws -> ExpensesReport {
         let period = try FinancePeriod(period)
-        var byCategory = FinanceAmounts(), byMonth = FinanceAmounts(), byClerk = FinanceAmounts(), totals = FinanceAmounts()
+        var byCategory = FinanceAmounts(), byMonth = FinanceAmounts(), byClerk = FinanceAmounts(),
+            totals = FinanceAmounts()
         var byItem: [String: ExpenseItemAmount] = [:]
         for cell in try cells(ExpenseCellRow.self, "expenses", period) {
             byCategory.add(cell.category, cell.currency, cell.amount, cell.count)
             byMonth.add(cell.month, cell.currency, cell.amount, cell.count)
             byClerk.add(cell.clerkID, cell.currency, cell.amount, cell.count)
             totals.add("", cell.currency, cell.amount, cell.count)
-            byItem[FinanceKey.join(cell.category, cell.item, cell.currency), default: ExpenseItemAmount(category: cell.category, item: cell.item, currency: cell.currency, amount: 0, count: 0)]
-                .add(cell.amount, cell.count)
+            byItem[
+                FinanceKey.join(cell.category, cell.item, cell.currency),
+                default: ExpenseItemAmount(
+                    category: cell.category, item: cell.item, currency: cell.currency, amount: 0, count: 0)
+            ]
+            .add(cell.amount, cell.count)
         }
         return ExpensesReport(
             period: period.name, byCategory: byCategory.sorted,
@@ -55,7 +63,10 @@ public struct FinanceQueries: Sendable {
         let names = try supplierNames()
         var totals: [String: SupplierPayables] = [:]
         for bill in try store.rows(SupplierBillRow.self, projector: name, table: "bills").map(\.row) {
-            totals[FinanceKey.join(bill.supplierID, bill.currency), default: SupplierPayables(bill, name: names[bill.supplierID] ?? "")].add(bill)
+            totals[
+                FinanceKey.join(bill.supplierID, bill.currency),
+                default: SupplierPayables(bill, name: names[bill.supplierID] ?? "")
+            ].add(bill)
         }
         return totals.keys.sorted().map { totals[$0]! }
     }
@@ -69,16 +80,19 @@ public struct FinanceQueries: Sendable {
         guard let supplier = try store.row(SupplierRow.self, projector: name, table: "suppliers", key: id) else {
             throw ReadModelQueryError(.notFound, "no supplier \(id)", parameter: "supplier")
         }
-        let bills = try store.rows(SupplierBillRow.self, projector: name, table: "bills", prefix: FinanceKey.prefix(id)).map(\.row)
+        let bills = try store.rows(SupplierBillRow.self, projector: name, table: "bills", prefix: FinanceKey.prefix(id))
+            .map(\.row)
         var totals: [String: SupplierPayables] = [:]
         for bill in bills { totals[bill.currency, default: SupplierPayables(bill, name: supplier.name)].add(bill) }
         return SupplierPayablesDetail(
             supplierID: id, name: supplier.name, totals: totals.keys.sorted().map { totals[$0]! },
             bills: bills.map { bill in
                 SupplierBill(
-                    billID: bill.billID, purchaseOrderID: bill.purchaseOrderID, currency: bill.currency, amount: bill.amount,
+                    billID: bill.billID, purchaseOrderID: bill.purchaseOrderID, currency: bill.currency,
+                    amount: bill.amount,
                     paid: bill.paid, outstanding: bill.amount - bill.paid,
-                    receivedOn: BusinessDay(number: bill.receivedDay).description, dueOn: BusinessDay(number: bill.dueDay).description,
+                    receivedOn: BusinessDay(number: bill.receivedDay).description,
+                    dueOn: BusinessDay(number: bill.dueDay).description,
                     lastPaidOn: bill.lastPaidDay.map { BusinessDay(number: $0).description }
                 )
             }
@@ -91,18 +105,23 @@ public struct FinanceQueries: Sendable {
     ///   empty rep.
     public func commission(period: String, rep: String? = nil) throws -> CommissionReport {
         let period = try FinancePeriod(period)
-        if let rep, rep.isEmpty { throw ReadModelQueryError.invalid("rep", "a rep is a user id; leave it out for every rep") }
+        if let rep, rep.isEmpty {
+            throw ReadModelQueryError.invalid("rep", "a rep is a user id; leave it out for every rep")
+        }
         var lines: [CommissionLine] = []
         var byRep: [String: CommissionLine] = [:], totals: [String: CommissionLine] = [:]
         for month in period.months {
             let prefix = rep.map { FinanceKey.prefix(month, $0) } ?? FinanceKey.prefix(month)
-            for cell in try store.rows(CommissionCellRow.self, projector: name, table: "commission", prefix: prefix).map(\.row) {
+            for cell in try store.rows(CommissionCellRow.self, projector: name, table: "commission", prefix: prefix)
+                .map(\.row)
+            {
                 let line = CommissionLine(
                     month: cell.month, repID: cell.repID, currency: cell.currency,
                     collected: cell.collected, commission: cell.commission, payments: cell.payments
                 )
                 lines.append(line)
-                byRep[FinanceKey.join(cell.repID, cell.currency), default: line.emptied(month: "", rep: cell.repID)].add(line)
+                byRep[FinanceKey.join(cell.repID, cell.currency), default: line.emptied(month: "", rep: cell.repID)]
+                    .add(line)
                 totals[cell.currency, default: line.emptied(month: "", rep: "")].add(line)
             }
         }
@@ -120,7 +139,9 @@ public struct FinanceQueries: Sendable {
 
     private func supplierNames() throws -> [String: String] {
         var names: [String: String] = [:]
-        for supplier in try store.rows(SupplierRow.self, projector: name, table: "suppliers") { names[supplier.row.supplierID] = supplier.row.name }
+        for supplier in try store.rows(SupplierRow.self, projector: name, table: "suppliers") {
+            names[supplier.row.supplierID] = supplier.row.name
+        }
         return names
     }
 }
@@ -130,7 +151,8 @@ struct FinanceAmounts {
     private var sums: [String: FinanceAmount] = [:]
 
     mutating func add(_ key: String, _ currency: String, _ amount: Int64, _ count: Int) {
-        sums[FinanceKey.join(key, currency), default: FinanceAmount(key: key, currency: currency, amount: 0, count: 0)].amount += amount
+        sums[FinanceKey.join(key, currency), default: FinanceAmount(key: key, currency: currency, amount: 0, count: 0)]
+            .amount += amount
         sums[FinanceKey.join(key, currency)]!.count += count
     }
 
@@ -146,7 +168,9 @@ extension ExpenseItemAmount {
 
 extension SupplierPayables {
     fileprivate init(_ bill: SupplierBillRow, name: String) {
-        self.init(supplierID: bill.supplierID, name: name, currency: bill.currency, bills: 0, billed: 0, paid: 0, payments: 0, outstanding: 0)
+        self.init(
+            supplierID: bill.supplierID, name: name, currency: bill.currency, bills: 0, billed: 0, paid: 0, payments: 0,
+            outstanding: 0)
     }
 
     fileprivate mutating func add(_ bill: SupplierBillRow) {

@@ -44,11 +44,14 @@ public final class SalesProjector: Projector {
 
     /// Folds one event.
     public func apply(_ event: CRMEvent) throws {
+        // The most frequent events first: each failed cast costs a little.
         switch event.payload {
         case let created as CRMCustomerCreated:
             regions[created.customerID] = SalesRegionRow(region: created.region)
         case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("region"):
             regions[updated.customerID] = SalesRegionRow(region: updated.region)
+        case let payment as CRMPaymentReceived:
+            collect(payment, event)
         case let added as CRMUserAdded:
             teams[added.userID] = SalesTeamRow(team: added.teamID)
         case let moved as CRMUserMovedToTeam:
@@ -59,7 +62,9 @@ public final class SalesProjector: Projector {
                 if let index = lines.firstIndex(where: { $0.productID == line.productID }) {
                     lines[index].total += line.lineTotal.minorUnits
                 } else {
-                    lines.append(.init(productID: line.productID, productName: line.productName, total: line.lineTotal.minorUnits))
+                    lines.append(
+                        .init(
+                            productID: line.productID, productName: line.productName, total: line.lineTotal.minorUnits))
                 }
             }
             contracts[drafted.contractID] = SalesContractRow(
@@ -72,12 +77,11 @@ public final class SalesProjector: Projector {
         case let rejected as CRMContractRejected:
             // A rejected contract never signs nor collects.
             contracts[rejected.contractID] = nil
-        case let payment as CRMPaymentReceived:
-            collect(payment, event)
         case let target as CRMSalesTargetSet:
             let (kind, id) = target.repID.isEmpty ? ("team", target.teamID) : ("rep", target.repID)
             targets[FinanceKey.join(target.period, kind, id)] = SalesTargetRow(
-                period: target.period, holderKind: kind, holderID: id, currency: target.amount.currency, amount: target.amount.minorUnits
+                period: target.period, holderKind: kind, holderID: id, currency: target.amount.currency,
+                amount: target.amount.minorUnits
             )
         default:
             break
@@ -95,7 +99,8 @@ public final class SalesProjector: Projector {
         func add(_ dimension: String, _ value: String, label: String = "", _ amount: Int64) {
             cells.update(
                 FinanceKey.join(month, dimension, value, contract.currency),
-                default: SalesCellRow(month: month, dimension: dimension, value: value, label: label, currency: contract.currency)
+                default: SalesCellRow(
+                    month: month, dimension: dimension, value: value, label: label, currency: contract.currency)
             ) {
                 $0.signed += amount
                 $0.contracts += 1
@@ -104,7 +109,9 @@ public final class SalesProjector: Projector {
         add(SalesDimension.rep.rawValue, contract.ownerID, contract.amount)
         add(SalesDimension.region.rawValue, attribution.region, contract.amount)
         add(SalesDimension.team.rawValue, attribution.team, contract.amount)
-        for line in contract.lines { add(SalesDimension.product.rawValue, line.productID, label: line.productName, line.total) }
+        for line in contract.lines {
+            add(SalesDimension.product.rawValue, line.productID, label: line.productName, line.total)
+        }
     }
 
     private func collect(_ payment: CRMPaymentReceived, _ event: CRMEvent) {
@@ -114,7 +121,8 @@ public final class SalesProjector: Projector {
         func add(_ dimension: String, _ value: String, label: String = "", _ amount: Int64) {
             cells.update(
                 FinanceKey.join(month, dimension, value, currency),
-                default: SalesCellRow(month: month, dimension: dimension, value: value, label: label, currency: currency)
+                default: SalesCellRow(
+                    month: month, dimension: dimension, value: value, label: label, currency: currency)
             ) {
                 $0.collected += amount
                 $0.payments += 1

@@ -18,7 +18,10 @@ public struct SalesQueries: Sendable {
         let period = try FinancePeriod(period)
         var rows: [String: SalesFigures] = [:]
         for cell in try cells(period, dimension) {
-            rows[FinanceKey.join(cell.value, cell.currency), default: SalesFigures(cell, key: cell.value, label: cell.label)].add(cell)
+            rows[
+                FinanceKey.join(cell.value, cell.currency),
+                default: SalesFigures(cell, key: cell.value, label: cell.label)
+            ].add(cell)
         }
         // Totals come from the rep cells, where each contract and payment counts once (a
         // product's cells count a contract once per product it sells).
@@ -40,24 +43,33 @@ public struct SalesQueries: Sendable {
     public func targets(period: String) throws -> SalesTargetReport {
         let period = try FinancePeriod(period)
         var found: [String: [String: TargetAttainment]] = ["rep": [:], "team": [:]]
-        for stored in try store.rows(SalesTargetRow.self, projector: SalesProjector.name, table: "targets", prefix: FinanceKey.prefix(period.name)) {
+        for stored in try store.rows(
+            SalesTargetRow.self, projector: SalesProjector.name, table: "targets",
+            prefix: FinanceKey.prefix(period.name))
+        {
             let target = stored.row
-            found[target.holderKind, default: [:]][FinanceKey.join(target.holderID, target.currency)] = TargetAttainment(
-                holderID: target.holderID, currency: target.currency, target: target.amount, achieved: 0, attainmentBasisPoints: nil
-            )
+            found[target.holderKind, default: [:]][FinanceKey.join(target.holderID, target.currency)] =
+                TargetAttainment(
+                    holderID: target.holderID, currency: target.currency, target: target.amount, achieved: 0,
+                    attainmentBasisPoints: nil
+                )
         }
         for (kind, dimension) in [("rep", SalesDimension.rep), ("team", .team)] {
             for cell in try cells(period, dimension) where cell.signed != 0 || cell.contracts > 0 {
                 found[kind, default: [:]][
                     FinanceKey.join(cell.value, cell.currency),
-                    default: TargetAttainment(holderID: cell.value, currency: cell.currency, target: nil, achieved: 0, attainmentBasisPoints: nil)
+                    default: TargetAttainment(
+                        holderID: cell.value, currency: cell.currency, target: nil, achieved: 0,
+                        attainmentBasisPoints: nil)
                 ].achieved += cell.signed
             }
         }
         func ranked(_ kind: String) -> [TargetAttainment] {
             (found[kind] ?? [:]).values.map { row in
                 var row = row
-                if let target = row.target, target > 0 { row.attainmentBasisPoints = FinanceMath.basisPoints(row.achieved, of: target) }
+                if let target = row.target, target > 0 {
+                    row.attainmentBasisPoints = FinanceMath.basisPoints(row.achieved, of: target)
+                }
                 return row
             }
             .sorted { ($0.holderID, $0.currency) < ($1.holderID, $1.currency) }
@@ -67,7 +79,10 @@ public struct SalesQueries: Sendable {
 
     private func cells(_ period: FinancePeriod, _ dimension: SalesDimension) throws -> [SalesCellRow] {
         try period.months.flatMap { month in
-            try store.rows(SalesCellRow.self, projector: SalesProjector.name, table: "cells", prefix: FinanceKey.prefix(month, dimension.rawValue)).map(\.row)
+            try store.rows(
+                SalesCellRow.self, projector: SalesProjector.name, table: "cells",
+                prefix: FinanceKey.prefix(month, dimension.rawValue)
+            ).map(\.row)
         }
     }
 }

@@ -43,11 +43,12 @@ public final class ServiceProjector: Projector {
     /// Folds one event.
     public func apply(_ event: CRMEvent) throws {
         let time = event.occurredAt.nanosecondsSinceEpoch
+        // Changes of owner are by far the most frequent events here: test for them first.
         switch event.payload {
-        case let created as CRMCustomerCreated:
-            owners[created.customerID] = ServiceOwnerRow(ownerID: created.ownerID)
         case let changed as CRMCustomerOwnershipChanged:
             owners[changed.customerID] = ServiceOwnerRow(ownerID: changed.toOwnerID)
+        case let created as CRMCustomerCreated:
+            owners[created.customerID] = ServiceOwnerRow(ownerID: created.ownerID)
         case let opened as CRMWorkOrderOpened:
             let rep = owners[opened.customerID]?.ownerID ?? ""
             openWorkOrders[opened.workOrderID] = ServiceOpenRow(openedAt: time, repID: rep)

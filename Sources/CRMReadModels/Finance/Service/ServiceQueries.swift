@@ -25,7 +25,9 @@ public struct ServiceQueries: Sendable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period.
     public func months(period: String) throws -> [ServiceMonth] {
         var months: [String: ServiceCellRow] = [:]
-        for cell in try cells(try FinancePeriod(period)) { months[cell.month, default: ServiceCellRow(month: cell.month, repID: "")].add(cell) }
+        for cell in try cells(try FinancePeriod(period)) {
+            months[cell.month, default: ServiceCellRow(month: cell.month, repID: "")].add(cell)
+        }
         return months.keys.sorted().map { ServiceMonth(month: $0, statistics: months[$0]!.statistics) }
     }
 
@@ -34,7 +36,9 @@ public struct ServiceQueries: Sendable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period.
     public func reps(period: String) throws -> [ServiceRep] {
         var reps: [String: ServiceCellRow] = [:]
-        for cell in try cells(try FinancePeriod(period)) { reps[cell.repID, default: ServiceCellRow(month: "", repID: cell.repID)].add(cell) }
+        for cell in try cells(try FinancePeriod(period)) {
+            reps[cell.repID, default: ServiceCellRow(month: "", repID: cell.repID)].add(cell)
+        }
         return reps.keys.sorted().map { ServiceRep(repID: $0, statistics: reps[$0]!.statistics) }
     }
 
@@ -49,13 +53,16 @@ public struct ServiceQueries: Sendable {
         }
         let open = byRep.values.filter { $0.workOrders != 0 || $0.complaints != 0 }.sorted { $0.repID < $1.repID }
         return ServiceOpenItems(
-            workOrders: open.reduce(0) { $0 + $1.workOrders }, complaints: open.reduce(0) { $0 + $1.complaints }, byRep: open
+            workOrders: open.reduce(0) { $0 + $1.workOrders }, complaints: open.reduce(0) { $0 + $1.complaints },
+            byRep: open
         )
     }
 
     private func cells(_ period: FinancePeriod) throws -> [ServiceCellRow] {
         try period.months.flatMap { month in
-            try store.rows(ServiceCellRow.self, projector: ServiceProjector.name, table: "cells", prefix: FinanceKey.prefix(month)).map(\.row)
+            try store.rows(
+                ServiceCellRow.self, projector: ServiceProjector.name, table: "cells", prefix: FinanceKey.prefix(month)
+            ).map(\.row)
         }
     }
 }
@@ -92,7 +99,8 @@ extension ServiceCellRow {
             ),
             satisfaction: SatisfactionStatistics(
                 surveys: surveys, scores: scores,
-                averageHundredths: surveys == 0 ? nil : Int(FinanceMath.scale(Int64(scoreSum), by: 100, over: Int64(surveys), halfUp: true))
+                averageHundredths: surveys == 0
+                    ? nil : Int(FinanceMath.scale(Int64(scoreSum), by: 100, over: Int64(surveys), halfUp: true))
             )
         )
     }

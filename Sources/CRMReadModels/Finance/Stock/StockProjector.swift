@@ -53,7 +53,12 @@ public final class StockProjector: Projector {
 
     /// Folds one event.
     public func apply(_ event: CRMEvent) throws {
+        // The most frequent event first: each failed cast costs a little.
         switch event.payload {
+        case let changed as CRMStockChanged:
+            products.update(changed.productID, default: StockProductRow(productID: changed.productID)) {
+                $0.onHand = Int64(changed.onHand)
+            }
         case let added as CRMProductAdded:
             products.update(added.productID, default: StockProductRow(productID: added.productID)) {
                 ($0.sku, $0.name, $0.unit) = (added.sku, added.name, added.unit)
@@ -63,23 +68,27 @@ public final class StockProjector: Projector {
             products.updateIfPresent(changed.productID) { $0.listCost = changed.cost.minorUnits }
         case let ordered as CRMPurchaseOrdered:
             for line in ordered.lines {
-                purchaseCosts[FinanceKey.join(ordered.purchaseOrderID, line.productID)] = StockPurchaseCostRow(unitCost: line.unitCost.minorUnits)
+                purchaseCosts[FinanceKey.join(ordered.purchaseOrderID, line.productID)] = StockPurchaseCostRow(
+                    unitCost: line.unitCost.minorUnits)
             }
         case let drafted as CRMContractDrafted:
             for line in drafted.lines {
-                contractLines.update(FinanceKey.join(drafted.contractID, line.productID), default: StockContractLineRow(quantity: 0, total: 0)) {
+                contractLines.update(
+                    FinanceKey.join(drafted.contractID, line.productID),
+                    default: StockContractLineRow(quantity: 0, total: 0)
+                ) {
                     $0.quantity += Int64(line.quantity)
                     $0.total += line.lineTotal.minorUnits
                 }
             }
-        case let changed as CRMStockChanged:
-            products.update(changed.productID, default: StockProductRow(productID: changed.productID)) { $0.onHand = Int64(changed.onHand) }
         case let received as CRMGoodsReceived:
             let month = BusinessDay(event.occurredAt).month
             for line in received.lines {
                 let quantity = Int64(line.quantity)
                 let product = products[line.productID] ?? StockProductRow(productID: line.productID)
-                let unitCost = purchaseCosts[FinanceKey.join(received.purchaseOrderID, line.productID)]?.unitCost ?? product.listCost
+                let unitCost =
+                    purchaseCosts[FinanceKey.join(received.purchaseOrderID, line.productID)]?.unitCost
+                    ?? product.listCost
                 var flow = StockFlowRow()
                 (flow.receivedQuantity, flow.receivedCost) = (quantity, quantity * unitCost)
                 record(flow, of: line.productID, in: month) {
@@ -95,13 +104,19 @@ public final class StockProjector: Projector {
                 flow.shippedQuantity = quantity
                 contractLines.updateIfPresent(FinanceKey.join(shipment.contractID, line.productID)) { contractLine in
                     guard contractLine.quantity > 0 else { return }
-                    let before = FinanceMath.scale(contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
+                    let before = FinanceMath.scale(
+                        contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
                     contractLine.shipped += quantity
-                    flow.revenue = FinanceMath.scale(contractLine.total, by: contractLine.shipped, over: contractLine.quantity) - before
+                    flow.revenue =
+                        FinanceMath.scale(contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
+                        - before
                 }
                 let product = products[line.productID] ?? StockProductRow(productID: line.productID)
                 let fromStock = min(quantity, max(0, product.costedQuantity))
-                let stockCost = fromStock == 0 ? 0 : FinanceMath.scale(product.stockValue, by: fromStock, over: product.costedQuantity, halfUp: true)
+                let stockCost =
+                    fromStock == 0
+                    ? 0
+                    : FinanceMath.scale(product.stockValue, by: fromStock, over: product.costedQuantity, halfUp: true)
                 flow.costOfGoods = stockCost + (quantity - fromStock) * product.listCost
                 record(flow, of: line.productID, in: month) {
                     $0.costedQuantity -= fromStock
@@ -114,11 +129,15 @@ public final class StockProjector: Projector {
     }
 
     /// Adds `flow` to the product's month and total, and changes its costed stock.
-    private func record(_ flow: StockFlowRow, of productID: String, in month: String, _ stock: (inout StockProductRow) -> Void) {
+    private func record(
+        _ flow: StockFlowRow, of productID: String, in month: String, _ stock: (inout StockProductRow) -> Void
+    ) {
         products.update(productID, default: StockProductRow(productID: productID)) {
             $0.total.add(flow)
             stock(&$0)
         }
-        months.update(FinanceKey.join(month, productID), default: StockMonthRow(month: month, productID: productID)) { $0.flow.add(flow) }
+        months.update(FinanceKey.join(month, productID), default: StockMonthRow(month: month, productID: productID)) {
+            $0.flow.add(flow)
+        }
     }
 }

@@ -43,7 +43,9 @@ public struct StockQueries: Sendable {
         let period = try FinancePeriod(period)
         var flows: [String: StockFlowRow] = [:]
         for month in period.months {
-            for row in try store.rows(StockMonthRow.self, projector: name, table: "months", prefix: FinanceKey.prefix(month)).map(\.row) {
+            for row in try store.rows(
+                StockMonthRow.self, projector: name, table: "months", prefix: FinanceKey.prefix(month)
+            ).map(\.row) {
                 flows[row.productID, default: StockFlowRow()].add(row.flow)
             }
         }
@@ -62,7 +64,9 @@ public struct StockQueries: Sendable {
         }
         return StockMarginReport(
             period: period.name, products: products,
-            totals: totals.keys.sorted().map { ProductMargin(productID: "", sku: "", name: "", currency: $0, figures: totals[$0]!.figures) }
+            totals: totals.keys.sorted().map {
+                ProductMargin(productID: "", sku: "", name: "", currency: $0, figures: totals[$0]!.figures)
+            }
         )
     }
 }
@@ -83,7 +87,8 @@ extension StockProductRow {
         ProductStock(
             productID: productID, sku: sku, name: name, unit: unit, currency: currency, onHand: onHand,
             stockValue: stockValue,
-            averageUnitCost: costedQuantity > 0 ? FinanceMath.scale(stockValue, by: 1, over: costedQuantity, halfUp: true) : nil,
+            averageUnitCost: costedQuantity > 0
+                ? FinanceMath.scale(stockValue, by: 1, over: costedQuantity, halfUp: true) : nil,
             total: total.figures, months: []
         )
     }
