@@ -17,6 +17,7 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// The last position applied and committed for every projector.
     public private(set) var checkpoint: UInt64 = 0
     private var started = false
+    private var beforeCommit: (@Sendable (UInt64) -> Void)?
     /// How many positions a catch-up at start applies between commits.
     static var catchUpCommitInterval: UInt64 { 65_536 }
 
@@ -148,6 +149,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         let fold = ProjectionFold(projectors, decoder: decoder)
         do {
             try fold.applyHere(try fold.decode(batch))
+            beforeCommit?(last.position)
             try store.commit(projectors, checkpoint: last.position)
             checkpoint = last.position
         } catch {
@@ -163,6 +165,12 @@ public actor ProjectionRunner<Payload: Sendable> {
             _ = try? store.load(reloaded)
             return reloaded
         }
+    }
+
+    /// Sets a function called after each live batch is applied in memory and before it is
+    /// committed, with the batch's last position: the seam where crash tests stop the process.
+    public func setBeforeCommit(_ hook: (@Sendable (_ lastPosition: UInt64) -> Void)?) {
+        beforeCommit = hook
     }
 
     // MARK: - Lag and rebuilds
