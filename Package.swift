@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "EventStore", "CRMService", "CRMDomain", "CRMWorkload",
+                "EventStore", "CRMService", "CRMDomain", "CRMWorkload", "Projections", "CRMReadModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,7 +160,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RapportCLITests",
-            dependencies: ["rapport", "RapportTestSupport", "CRMService", "CRMSchema"],
+            dependencies: [
+                "rapport", "RapportTestSupport", "CRMService", "CRMSchema", "CRMWorkload", "CRMReadModels", "Projections",
+                "EventStore",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

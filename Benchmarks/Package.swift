@@ -29,6 +29,8 @@ let package = Package(
                 .product(name: "CRMService", package: rootPackage),
                 .product(name: "CRMSchema", package: rootPackage),
                 .product(name: "CRMWorkload", package: rootPackage),
+                .product(name: "Projections", package: rootPackage),
+                .product(name: "CRMReadModels", package: rootPackage),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [

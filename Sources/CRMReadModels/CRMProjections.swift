@@ -8,6 +8,9 @@ public typealias CRMEvent = ProjectedEvent<any SwiftProtobuf.Message>
 /// A projector of the CRM's read models.
 public typealias CRMProjector = Projector<any SwiftProtobuf.Message>
 
+/// A live runner of the CRM's read models.
+public typealias CRMProjectionRunner = ProjectionRunner<any SwiftProtobuf.Message>
+
 /// The CRM's read models, and how their events are decoded.
 public enum CRMProjections {
     /// Decodes stored payloads through the event catalogue, upcasting old schema versions.

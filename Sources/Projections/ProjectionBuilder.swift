@@ -23,7 +23,7 @@ public enum ProjectionBuilder {
         try checkNames(projectors)
         let instances = projectors.map { $0.init() }
         let reached = try await fold(instances, log: log, decoder: decoder, asOf: asOf, progress: progress)
-        try store.install(instances, checkpoint: reached, asOf: asOf)
+        try store.install(try await RowChanges.takeAll(from: instances), checkpoint: reached, asOf: asOf)
         return reached
     }
 
@@ -37,7 +37,7 @@ public enum ProjectionBuilder {
     ) async throws(ProjectionError) -> UInt64 {
         var end = try head(of: log)
         if case .position(let last) = asOf { end = min(end, last) }
-        return try await ProjectionFold(instances, decoder: decoder)
+        return try await ProjectionFold(instances, decoder: decoder, fresh: true)
             .run(from: 1, through: end, limit: asOf, log: log, progress: progress)
     }
 

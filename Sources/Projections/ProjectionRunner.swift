@@ -17,6 +17,9 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// The last position applied and committed for every projector.
     public private(set) var checkpoint: UInt64 = 0
     private var started = false
+    private var beforeCommit: (@Sendable (UInt64) -> Void)?
+    /// How many positions a catch-up at start applies between commits.
+    static var catchUpCommitInterval: UInt64 { 65_536 }
 
     /// A runner for `projectors` over `log`, storing into `store`.
     public init(
@@ -62,13 +65,25 @@ public actor ProjectionRunner<Payload: Sendable> {
             }
         }
         if !fresh.isEmpty {
-            let reached = try await ProjectionFold(fresh, decoder: decoder)
+            let reached = try await ProjectionFold(fresh, decoder: decoder, fresh: true)
                 .run(from: 1, through: head, limit: nil, log: log, progress: progress)
-            try store.install(fresh, checkpoint: reached)
+            try store.install(try await RowChanges.takeAll(from: fresh), checkpoint: reached)
         }
         for (from, group) in loaded where from < head {
-            _ = try await ProjectionFold(group, decoder: decoder)
-                .run(from: from + 1, through: head, limit: nil, log: log, progress: progress)
+            // Committed every stretch, so a long catch-up that is stopped keeps what it did.
+            let fold = ProjectionFold(group, decoder: decoder)
+            var reached = from
+            while reached < head {
+                let done = reached - from
+                reached = try await fold.run(
+                    from: reached + 1,
+                    through: min(head, reached + Self.catchUpCommitInterval),
+                    limit: nil,
+                    log: log,
+                    progress: Self.offset(progress, by: done, total: head - from)
+                )
+                try store.commit(group, checkpoint: reached)
+            }
         }
         let caughtUp = loaded.values.flatMap { $0 }
         if !caughtUp.isEmpty { try store.commit(caughtUp, checkpoint: head) }
@@ -76,6 +91,19 @@ public actor ProjectionRunner<Payload: Sendable> {
         projectors = types.compactMap { byName[$0.name] }
         checkpoint = head
         started = true
+    }
+
+    /// Reports a stretch's progress as part of a longer run.
+    private static func offset(_ progress: ProjectionProgressHandler?, by done: UInt64, total: UInt64)
+        -> ProjectionProgressHandler?
+    {
+        guard let progress else { return nil }
+        return { stretch in
+            var overall = stretch
+            overall.eventsDone += done
+            overall.eventsTotal = total
+            progress(overall)
+        }
     }
 
     // MARK: - Following the log
@@ -121,6 +149,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         let fold = ProjectionFold(projectors, decoder: decoder)
         do {
             try fold.applyHere(try fold.decode(batch))
+            beforeCommit?(last.position)
             try store.commit(projectors, checkpoint: last.position)
             checkpoint = last.position
         } catch {
@@ -136,6 +165,12 @@ public actor ProjectionRunner<Payload: Sendable> {
             _ = try? store.load(reloaded)
             return reloaded
         }
+    }
+
+    /// Sets a function called after each live batch is applied in memory and before it is
+    /// committed, with the batch's last position: the seam where crash tests stop the process.
+    public func setBeforeCommit(_ hook: (@Sendable (_ lastPosition: UInt64) -> Void)?) {
+        beforeCommit = hook
     }
 
     // MARK: - Lag and rebuilds
@@ -163,9 +198,10 @@ public actor ProjectionRunner<Payload: Sendable> {
         }
         var fresh: [any Projector<Payload>] = []
         for type in types where names.map({ $0.contains(type.name) }) ?? true { fresh.append(type.init()) }
-        let fold = ProjectionFold(fresh, decoder: decoder)
+        let fold = ProjectionFold(fresh, decoder: decoder, fresh: true)
         let head = try ProjectionBuilder.head(of: log)
         var reached = try await fold.run(from: 1, through: head, limit: nil, log: log, progress: progress)
+        let built = try await RowChanges.takeAll(from: fresh)
         // The live runner may have moved on meanwhile; the fresh read models catch up with it
         // here, with no await before the swap, so no batch can slip between.
         while reached < checkpoint {
@@ -178,7 +214,8 @@ public actor ProjectionRunner<Payload: Sendable> {
             // The runner had not seen these events yet: it commits them for the others first.
             try catchUpTo(reached)
         }
-        try store.install(fresh, checkpoint: reached)
+        let caughtUp = try fresh.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }
+        try store.install(built, later: caughtUp, checkpoint: reached)
         let rebuilt = Set(fresh.map(\.name))
         projectors.removeAll { rebuilt.contains($0.name) }
         projectors.append(contentsOf: fresh)

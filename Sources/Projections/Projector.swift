@@ -10,7 +10,7 @@ public import EventStore
 ///
 /// The engine creates projectors with ``init()`` (a rebuild starts from a fresh one) and uses
 /// each instance from one task at a time, so a projector needs no locking of its own.
-public protocol Projector<Payload>: AnyObject {
+public protocol Projector<Payload>: AnyObject, SendableMetatype {
     /// The decoded form of the events this projector reads; every projector of one run shares it.
     associatedtype Payload: Sendable
 

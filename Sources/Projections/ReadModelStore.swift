@@ -169,41 +169,49 @@ public final class ReadModelStore: Sendable {
     /// Writes each projector's changed rows into its live database and moves its checkpoint,
     /// all in one transaction.
     func commit(_ projectors: [any Projector], checkpoint: UInt64) throws(ProjectionError) {
-        try createRowDatabases(of: projectors)
+        try commit(try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }, checkpoint: checkpoint)
+    }
+
+    /// Writes changes already taken from projectors into their live databases and moves their
+    /// checkpoints, all in one transaction.
+    func commit(_ changes: [RowChanges], checkpoint: UInt64) throws(ProjectionError) {
+        try createRowDatabases(of: changes.map(\.projector))
         try writing("committing read models at position \(checkpoint)") { txn in
-            for projector in projectors {
+            for change in changes {
                 var status =
-                    try status(of: projector.name, in: txn)
-                    ?? ProjectionStatus(name: projector.name, version: projector.version, checkpoint: 0, slot: .a)
-                let database = try existingRowDatabase(projector.name, status.slot)
-                try write(changesOf: projector, into: database, in: txn)
+                    try status(of: change.projector, in: txn)
+                    ?? ProjectionStatus(name: change.projector, version: change.version, checkpoint: 0, slot: .a)
+                try write(change, into: try existingRowDatabase(change.projector, status.slot), in: txn)
                 status.checkpoint = checkpoint
                 try put(status, in: txn)
             }
         }
     }
 
-    /// Replaces the live read model of each projector by the projector's whole state, built up to
-    /// `checkpoint`, in one transaction: the rows go into the spare database, which becomes the
-    /// live one, and the old live rows are dropped.
-    func install(_ projectors: [any Projector], checkpoint: UInt64, asOf: AsOf? = nil) throws(ProjectionError) {
-        try createRowDatabases(of: projectors)
+    /// Replaces the live read model of each projector by its whole state (``RowChanges`` taken
+    /// from a projector built from scratch), built up to `checkpoint`, in one transaction: the
+    /// rows go into the spare database, which becomes the live one, and the old live rows are
+    /// dropped.
+    ///
+    /// `later` holds changes the projectors made after `changes` were taken (a catch-up); they
+    /// are written over them.
+    func install(_ changes: [RowChanges], later: [RowChanges] = [], checkpoint: UInt64, asOf: AsOf? = nil)
+        throws(ProjectionError)
+    {
+        try createRowDatabases(of: changes.map(\.projector))
         try writing("installing rebuilt read models at position \(checkpoint)") { txn in
-            for projector in projectors {
-                let previous = try status(of: projector.name, in: txn)
+            for change in changes {
+                let previous = try status(of: change.projector, in: txn)
                 let slot = previous?.slot.other ?? .a
-                let spare = try existingRowDatabase(projector.name, slot)
+                let spare = try existingRowDatabase(change.projector, slot)
                 try txn.empty(spare)
-                try write(changesOf: projector, into: spare, in: txn)
-                if let previous { try txn.empty(try existingRowDatabase(projector.name, previous.slot)) }
+                try write(change, into: spare, in: txn, appending: true)
+                for laterChange in later where laterChange.projector == change.projector {
+                    try write(laterChange, into: spare, in: txn)
+                }
+                if let previous { try txn.empty(try existingRowDatabase(change.projector, previous.slot)) }
                 try put(
-                    ProjectionStatus(
-                        name: projector.name,
-                        version: projector.version,
-                        checkpoint: checkpoint,
-                        slot: slot,
-                        asOf: asOf
-                    ),
+                    ProjectionStatus(name: change.projector, version: change.version, checkpoint: checkpoint, slot: slot, asOf: asOf),
                     in: txn
                 )
             }
@@ -212,17 +220,16 @@ public final class ReadModelStore: Sendable {
 
     // MARK: - Helpers
 
-    private func write(changesOf projector: any Projector, into database: Database, in txn: borrowing WriteTransaction)
+    /// Writes `changes`; `appending` when the database is empty and the rows sorted, which lets
+    /// LMDB fill pages in order.
+    private func write(_ changes: RowChanges, into database: Database, in txn: borrowing WriteTransaction, appending: Bool = false)
         throws
     {
-        for table in try Self.persistentTables(of: projector).values {
-            for change in try table.takeChanges() {
-                let key = Self.storageKey(table: table.name, key: change.key)
-                if let value = change.value {
-                    try txn.put(value, for: key, in: database)
-                } else {
-                    try txn.delete(key, in: database)
-                }
+        for row in changes.rows {
+            if let value = row.value {
+                try txn.put(value, for: row.key, in: database, flags: appending ? .append : [])
+            } else if !appending {
+                try txn.delete(row.key, in: database)
             }
         }
     }
@@ -265,16 +272,16 @@ public final class ReadModelStore: Sendable {
 
     /// Creates both row databases of each projector, in their own committed transactions: a
     /// handle opened in a transaction that then aborts would be closed with it.
-    private func createRowDatabases(of projectors: [any Projector]) throws(ProjectionError) {
+    private func createRowDatabases(of projectors: [String]) throws(ProjectionError) {
         for projector in projectors {
             for slot in [ProjectionStatus.Slot.a, .b] {
-                let name = "\(projector.name)#\(slot.rawValue)"
+                let name = "\(projector)#\(slot.rawValue)"
                 guard rowDatabases.withLock({ $0[name] == nil }) else { continue }
                 do {
                     let database = try environment.openDatabase(name, flags: .create)
                     rowDatabases.withLock { $0[name] = database }
                 } catch {
-                    throw ProjectionError(.storage, "cannot create the rows of \(projector.name) in \(directory): \(error)")
+                    throw ProjectionError(.storage, "cannot create the rows of \(projector) in \(directory): \(error)")
                 }
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRMDomain
 import EventStore
+import Projections
 import Foundation
 
 /// `rapport`: the one executable for operating a Rapport log.
@@ -13,7 +14,7 @@ struct Rapport: AsyncParsableCommand {
             Run with no subcommand to create a log with a demo history in the data directory \
             (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
             """,
-        subcommands: [Demo.self, Stats.self, Verify.self, Sweep.self],
+        subcommands: [Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self],
         defaultSubcommand: Demo.self
     )
 }
@@ -50,6 +51,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
         throw ExitCode(2)
     } catch let error as DomainError {
+        FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
+        throw ExitCode(2)
+    } catch let error as ProjectionError {
         FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
         throw ExitCode(2)
     }

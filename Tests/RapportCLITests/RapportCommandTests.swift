@@ -10,35 +10,6 @@ import Testing
 struct RapportCommandTests {
     let directory = TemporaryDirectory("cli")
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    private func rapport(_ arguments: String...) throws -> Run {
-        let executable = try #require(builtExecutable(named: "rapport"), "rapport is built with the tests")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["RAPPORT_DATA_DIR"] = nil
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self)
-        )
-    }
-
     @Test("with no subcommand it generates a CRM history, prints its statistics, and leaves it alone the second time")
     func demo() throws {
         let log = directory.appending("log")

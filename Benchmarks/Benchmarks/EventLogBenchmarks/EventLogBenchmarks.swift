@@ -194,4 +194,6 @@ let benchmarks: @Sendable () -> Void = {
     crmCommandBenchmarks(metrics: metrics)
     crmPoolBenchmarks(metrics: metrics)
     workloadBenchmarks(metrics: metrics)
+    projectionBenchmarks(metrics: metrics)
+    liveProjectionBenchmarks(metrics: metrics)
 }

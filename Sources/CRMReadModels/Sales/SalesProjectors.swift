@@ -2,5 +2,7 @@ import Projections
 
 extension CRMProjections {
     /// The read models about selling: funnel, churn, activity reports and campaign effect.
-    static var salesProjectors: [any CRMProjector.Type] { [] }
+    static var salesProjectors: [any CRMProjector.Type] {
+        [FunnelProjector.self, ChurnProjector.self, ActivityProjector.self, CampaignProjector.self]
+    }
 }

@@ -1,0 +1,188 @@
+import ArgumentParser
+import CRMReadModels
+import EventStore
+import Foundation
+import Projections
+import Synchronization
+
+extension Rapport {
+    /// Brings the read models up to date with the log, and optionally keeps them there.
+    struct Project: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring the read models up to the head of the log (rebuilding those that need it); --follow keeps them there.",
+            discussion: """
+                Read models never built, or built by another version of their projector, are rebuilt \
+                from the log; the others catch up from their checkpoints. Every batch is committed \
+                with its checkpoint, so stopping or killing this at any moment loses nothing and \
+                applies nothing twice. Examples:
+                  rapport project
+                  rapport project --follow --data-dir /var/lib/rapport
+                """
+        )
+
+        @OptionGroup var log: LogOptions
+        @OptionGroup var readModels: ReadModelOptions
+
+        @Flag(help: "Keep following the log after catching up, until stopped.")
+        var follow = false
+
+        /// For crash tests: hang, uncommitted, in the first live batch that reaches this position.
+        @Option(help: .hidden)
+        var hangBeforeCommitting: UInt64?
+
+        func run() async throws {
+            try await reportingErrors {
+                let eventLog = try log.openReadOnly()
+                let store = try readModels.open(beside: log)
+                let runner = ProjectionRunner(
+                    log: eventLog,
+                    store: store,
+                    decoder: CRMProjections.decoder,
+                    projectors: CRMProjections.all
+                )
+                let progress = ProjectionProgressLine()
+                try await runner.start(progress: progress.report)
+                progress.finish()
+                if let hangBeforeCommitting { await runner.setBeforeCommit(Self.hang(at: hangBeforeCommitting)) }
+                if follow {
+                    try await runner.run()
+                } else {
+                    try await runner.catchUp()
+                }
+                for lag in try await runner.lag() {
+                    print("\(lag.name): position \(lag.checkpoint), \(lag.eventsBehind) behind")
+                }
+                await eventLog.close()
+            }
+        }
+    }
+}
+
+extension Rapport.Project {
+    /// Announces the batch it stops in on standard output and sleeps until killed.
+    static func hang(at position: UInt64) -> @Sendable (UInt64) -> Void {
+        { last in
+            guard last >= position else { return }
+            FileHandle.standardOutput.write(Data("hanging before committing position \(last)\n".utf8))
+            while true { sleep(3_600) }
+        }
+    }
+}
+
+extension Rapport {
+    /// Rebuilds read models from the log, or builds them as of a point into another directory.
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild read models from the log, in parallel, or build them as of a position or time.",
+            discussion: """
+                The rebuilt read models replace the live ones in one transaction; queries meanwhile \
+                see the old ones. With an --as-of option the build goes into --into DIR and the \
+                live read models are not touched. Examples:
+                  rapport rebuild
+                  rapport rebuild funnel receivables
+                  rapport rebuild receivables --as-of-occurred 2025-12-31T23:59:59+08:00 --into /tmp/year-end
+                """
+        )
+
+        @OptionGroup var log: LogOptions
+        @OptionGroup var readModels: ReadModelOptions
+
+        @Argument(help: "The read models to rebuild (default: all). Known: \(CRMProjections.all.map { $0.name }.joined(separator: ", ")).")
+        var names: [String] = []
+
+        @Option(help: "Build as of this log position.")
+        var asOfPosition: UInt64?
+
+        @Option(help: "Build from what the log had recorded by this ISO 8601 time (what the CRM knew then).", transform: parseTime)
+        var asOfRecorded: Date?
+
+        @Option(help: "Build from the events that occurred by this ISO 8601 time (what was true then).", transform: parseTime)
+        var asOfOccurred: Date?
+
+        @Option(help: "Build into this directory instead of the live read models.")
+        var into: String?
+
+        func validate() throws {
+            let known = Set(CRMProjections.all.map { $0.name })
+            if let unknown = names.first(where: { !known.contains($0) }) {
+                throw ValidationError("no read model is called \"\(unknown)\"; known: \(known.sorted().joined(separator: ", "))")
+            }
+            if [asOfPosition != nil, asOfRecorded != nil, asOfOccurred != nil].filter({ $0 }).count > 1 {
+                throw ValidationError("give at most one of --as-of-position, --as-of-recorded and --as-of-occurred")
+            }
+            if asOf != nil, into == nil {
+                throw ValidationError("an --as-of build needs --into DIR, so the live read models stay as they are")
+            }
+        }
+
+        var asOf: AsOf? {
+            if let asOfPosition { return .position(asOfPosition) }
+            if let asOfRecorded { return .recordedTime(Timestamp(asOfRecorded)) }
+            if let asOfOccurred { return .occurredTime(Timestamp(asOfOccurred)) }
+            return nil
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let eventLog = try log.openReadOnly()
+                let store = try into.map { try ReadModelStore(directory: $0) } ?? readModels.open(beside: log)
+                let chosen = CRMProjections.all.filter { names.isEmpty || names.contains($0.name) }
+                let progress = ProjectionProgressLine()
+                let started = ContinuousClock.now
+                let reached = try await ProjectionBuilder.build(
+                    chosen,
+                    log: eventLog,
+                    decoder: CRMProjections.decoder,
+                    asOf: asOf,
+                    into: store,
+                    progress: progress.report
+                )
+                progress.finish()
+                let seconds = (ContinuousClock.now - started) / .seconds(1)
+                print(
+                    "rebuilt \(chosen.map { $0.name }.joined(separator: ", ")) to position \(reached) "
+                        + "in \(String(format: "%.2f", seconds)) s (\(Int(Double(reached) / max(seconds, 0.001))) events/s) into \(store.directory)"
+                )
+                await eventLog.close()
+            }
+        }
+    }
+}
+
+/// Where the read models live.
+struct ReadModelOptions: ParsableArguments {
+    @Option(name: .customLong("read-models"), help: "The read models' directory (default: read-models inside the data directory).")
+    var directory: String?
+
+    func open(beside log: LogOptions) throws -> ReadModelStore {
+        try ReadModelStore(directory: directory ?? log.directory + "/read-models")
+    }
+}
+
+/// Shows a build's progress on standard error: events done, rate and time left.
+final class ProjectionProgressLine: Sendable {
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let lastLine = Mutex<ContinuousClock.Instant?>(nil)
+
+    var report: ProjectionProgressHandler {
+        { [self] progress in show(progress) }
+    }
+
+    private func show(_ progress: ProjectionProgress) {
+        // Off a terminal, a plain line every few seconds is enough for a log file.
+        let due = lastLine.withLock { last in
+            let now = ContinuousClock.now
+            guard isTerminal || progress.isFinished || last.map({ now - $0 >= .seconds(5) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let eta = progress.estimatedRemaining.map { String(format: "%.0f s", $0 / .seconds(1)) } ?? "?"
+        let line = "\(progress.eventsDone)/\(progress.eventsTotal) events, \(Int(progress.eventsPerSecond)) events/s, ETA \(eta)"
+        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
