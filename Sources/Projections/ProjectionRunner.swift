@@ -40,9 +40,9 @@ public actor ProjectionRunner<Payload: Sendable> {
 
     /// Loads each read model and brings all of them to the head of the log.
     ///
-    /// A read model never built, built by another version of its projector, built only as of a
-    /// point, or ahead of the log, is rebuilt from the start; the others catch up from their
-    /// checkpoints. Progress covers the whole of it.
+    /// A read model never built, built by another version of its projector, stored in another row
+    /// format, built only as of a point, or ahead of the log, is rebuilt from the start; the
+    /// others catch up from their checkpoints. Progress covers the whole of it.
     public func start(progress: ProjectionProgressHandler? = nil) async throws(ProjectionError) {
         try ProjectionBuilder.checkNames(types)
         let head = try ProjectionBuilder.head(of: log)
@@ -51,7 +51,9 @@ public actor ProjectionRunner<Payload: Sendable> {
         for type in types {
             let projector = type.init()
             let status = try store.load(projector)
-            if let status, status.version == type.version, status.asOf == nil, status.checkpoint <= head {
+            if let status, status.version == type.version, status.rowFormat == RowFormat.version, status.asOf == nil,
+                status.checkpoint <= head
+            {
                 loaded[status.checkpoint, default: []].append(projector)
             } else {
                 logger.info(
@@ -59,6 +61,7 @@ public actor ProjectionRunner<Payload: Sendable> {
                     metadata: [
                         "projector": "\(type.name)", "version": "\(type.version)",
                         "stored_version": "\(status.map { "\($0.version)" } ?? "none")",
+                        "stored_row_format": "\(status.map { $0.rowFormat.map { "\($0)" } ?? "json" } ?? "none")",
                     ]
                 )
                 fresh.append(type.init())

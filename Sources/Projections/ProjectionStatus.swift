@@ -10,6 +10,9 @@ public struct ProjectionStatus: Codable, Sendable, Hashable {
     var slot: Slot
     /// The position, time or none the read model was built up to, when it was built as of one.
     public var asOf: AsOf?
+    /// The format its rows are stored in, ``RowFormat/version``; `nil` for the JSON rows of before
+    /// the binary format. A read model in another format is rebuilt rather than read.
+    var rowFormat: UInt8? = RowFormat.version
 
     /// One of a projector's two row databases.
     enum Slot: String, Codable, Sendable {

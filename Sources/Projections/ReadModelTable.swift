@@ -4,8 +4,10 @@
 /// Only rows changed since the last commit are written. Keys sort as UTF-8 bytes in the store,
 /// so a key built as `period|rep|stage` can be read back by prefix.
 ///
-/// Rows must encode deterministically (the engine compares read models byte for byte): use
-/// dictionaries keyed by `String` or `Int` only, which encode with sorted keys.
+/// Rows are stored in the binary ``RowFormat`` and must encode deterministically (the engine
+/// compares read models byte for byte): dictionaries are written in sorted key order, and only
+/// those keyed by `String`, `Int` or a `CodingKeyRepresentable` type are accepted; a `Set`, which
+/// has no order, is refused (keep a sorted array).
 public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtocol, PersistentTable {
     /// The table's name, unique within its projector.
     public let name: String
