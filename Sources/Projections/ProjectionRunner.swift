@@ -49,11 +49,12 @@ public actor ProjectionRunner<Payload: Sendable> {
         var fresh: [any Projector<Payload>] = []
         var loaded: [UInt64: [any Projector<Payload>]] = [:]
         for type in types {
-            let projector = type.init()
-            let status = try store.load(projector)
-            if let status, status.version == type.version, status.rowFormat == RowFormat.version, status.asOf == nil,
-                status.checkpoint <= head
-            {
+            // The status decides before any row is read: rows written by another version of a
+            // projector may not decode as this version's.
+            let status = try store.status(of: type.name)
+            if let status, status.canResume(version: type.version, head: head) {
+                let projector = type.init()
+                _ = try store.load(projector)
                 loaded[status.checkpoint, default: []].append(projector)
             } else {
                 logger.info(

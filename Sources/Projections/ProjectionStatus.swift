@@ -14,6 +14,13 @@ public struct ProjectionStatus: Codable, Sendable, Hashable {
     /// the binary format. A read model in another format is rebuilt rather than read.
     var rowFormat: UInt8? = RowFormat.version
 
+    /// Whether the live runner can go on from this read model's checkpoint: built by projector
+    /// `version` in the current row format, up to the head rather than as of a point, and not
+    /// ahead of a log whose head is `head`.
+    func canResume(version: UInt32, head: UInt64) -> Bool {
+        self.version == version && rowFormat == RowFormat.version && asOf == nil && checkpoint <= head
+    }
+
     /// One of a projector's two row databases.
     enum Slot: String, Codable, Sendable {
         case a, b
