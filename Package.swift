@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "EventStore", "RapportTestSupport"],
+            dependencies: ["Projections", "EventStore", "LMDB", "RapportTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -37,7 +37,7 @@ public enum ProjectionBuilder {
     ) async throws(ProjectionError) -> UInt64 {
         var end = try head(of: log)
         if case .position(let last) = asOf { end = min(end, last) }
-        return try await ProjectionFold(instances, decoder: decoder)
+        return try await ProjectionFold(instances, decoder: decoder, fresh: true)
             .run(from: 1, through: end, limit: asOf, log: log, progress: progress)
     }
 

@@ -14,8 +14,15 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
     /// For each wanted event type, one bit per projector that wants it.
     private let readers: [String: UInt64]
 
-    init(_ projectors: [any Projector<Payload>], decoder: ProjectionDecoder<Payload>) {
+    /// A fold of `projectors`; `fresh` when they start empty and are built from scratch, so their
+    /// tables need not track changes until ``RowChanges/takeAll(from:)`` takes every row.
+    init(_ projectors: [any Projector<Payload>], decoder: ProjectionDecoder<Payload>, fresh: Bool = false) {
         precondition(projectors.count <= 64, "one fold runs at most 64 projectors")
+        if fresh {
+            for projector in projectors {
+                for table in projector.tables { (table as? any PersistentTable)?.stopTrackingChanges() }
+            }
+        }
         self.projectors = projectors.map(Unchecked.init)
         self.decoder = decoder
         var readers: [String: UInt64] = [:]
@@ -91,16 +98,20 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
     private static func apply(_ events: [DecodedEvent], bit: UInt64, to projector: any Projector<Payload>)
         throws(ProjectionError)
     {
-        for decoded in events where decoded.readers & bit != 0 {
-            do {
-                try projector.apply(decoded.event)
-            } catch {
-                throw ProjectionError(
-                    .applyFailed,
-                    "\(projector.name) could not apply \(decoded.event.type) at position \(decoded.event.position): \(error)",
-                    projector: projector.name,
-                    position: decoded.event.position
-                )
+        // Through the buffer, so each event is lent to the projector rather than copied.
+        try events.withUnsafeBufferPointer { (events) throws(ProjectionError) in
+            for index in events.indices where events[index].readers & bit != 0 {
+                do {
+                    try projector.apply(events[index].event)
+                } catch {
+                    let event = events[index].event
+                    throw ProjectionError(
+                        .applyFailed,
+                        "\(projector.name) could not apply \(event.type) at position \(event.position): \(error)",
+                        projector: projector.name,
+                        position: event.position
+                    )
+                }
             }
         }
     }

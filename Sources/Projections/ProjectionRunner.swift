@@ -17,6 +17,7 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// The last position applied and committed for every projector.
     public private(set) var checkpoint: UInt64 = 0
     private var started = false
+    private var beforeCommit: (@Sendable (UInt64) -> Void)?
     /// How many positions a catch-up at start applies between commits.
     static var catchUpCommitInterval: UInt64 { 65_536 }
 
@@ -39,18 +40,21 @@ public actor ProjectionRunner<Payload: Sendable> {
 
     /// Loads each read model and brings all of them to the head of the log.
     ///
-    /// A read model never built, built by another version of its projector, built only as of a
-    /// point, or ahead of the log, is rebuilt from the start; the others catch up from their
-    /// checkpoints. Progress covers the whole of it.
+    /// A read model never built, built by another version of its projector, stored in another row
+    /// format, built only as of a point, or ahead of the log, is rebuilt from the start; the
+    /// others catch up from their checkpoints. Progress covers the whole of it.
     public func start(progress: ProjectionProgressHandler? = nil) async throws(ProjectionError) {
         try ProjectionBuilder.checkNames(types)
         let head = try ProjectionBuilder.head(of: log)
         var fresh: [any Projector<Payload>] = []
         var loaded: [UInt64: [any Projector<Payload>]] = [:]
         for type in types {
-            let projector = type.init()
-            let status = try store.load(projector)
-            if let status, status.version == type.version, status.asOf == nil, status.checkpoint <= head {
+            // The status decides before any row is read: rows written by another version of a
+            // projector may not decode as this version's.
+            let status = try store.status(of: type.name)
+            if let status, status.canResume(version: type.version, head: head) {
+                let projector = type.init()
+                _ = try store.load(projector)
                 loaded[status.checkpoint, default: []].append(projector)
             } else {
                 logger.info(
@@ -58,13 +62,14 @@ public actor ProjectionRunner<Payload: Sendable> {
                     metadata: [
                         "projector": "\(type.name)", "version": "\(type.version)",
                         "stored_version": "\(status.map { "\($0.version)" } ?? "none")",
+                        "stored_row_format": "\(status.map { $0.rowFormat.map { "\($0)" } ?? "json" } ?? "none")",
                     ]
                 )
                 fresh.append(type.init())
             }
         }
         if !fresh.isEmpty {
-            let reached = try await ProjectionFold(fresh, decoder: decoder)
+            let reached = try await ProjectionFold(fresh, decoder: decoder, fresh: true)
                 .run(from: 1, through: head, limit: nil, log: log, progress: progress)
             try store.install(try await RowChanges.takeAll(from: fresh), checkpoint: reached)
         }
@@ -148,6 +153,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         let fold = ProjectionFold(projectors, decoder: decoder)
         do {
             try fold.applyHere(try fold.decode(batch))
+            beforeCommit?(last.position)
             try store.commit(projectors, checkpoint: last.position)
             checkpoint = last.position
         } catch {
@@ -163,6 +169,12 @@ public actor ProjectionRunner<Payload: Sendable> {
             _ = try? store.load(reloaded)
             return reloaded
         }
+    }
+
+    /// Sets a function called after each live batch is applied in memory and before it is
+    /// committed, with the batch's last position: the seam where crash tests stop the process.
+    public func setBeforeCommit(_ hook: (@Sendable (_ lastPosition: UInt64) -> Void)?) {
+        beforeCommit = hook
     }
 
     // MARK: - Lag and rebuilds
@@ -190,7 +202,7 @@ public actor ProjectionRunner<Payload: Sendable> {
         }
         var fresh: [any Projector<Payload>] = []
         for type in types where names.map({ $0.contains(type.name) }) ?? true { fresh.append(type.init()) }
-        let fold = ProjectionFold(fresh, decoder: decoder)
+        let fold = ProjectionFold(fresh, decoder: decoder, fresh: true)
         let head = try ProjectionBuilder.head(of: log)
         var reached = try await fold.run(from: 1, through: head, limit: nil, log: log, progress: progress)
         let built = try await RowChanges.takeAll(from: fresh)

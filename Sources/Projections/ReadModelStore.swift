@@ -145,6 +145,9 @@ public final class ReadModelStore: Sendable {
     // MARK: - Engine
 
     /// Fills `projector`'s tables with its stored rows; returns its status, `nil` if never built.
+    ///
+    /// Rows stored in another format than ``RowFormat/version`` are left unread: the status says
+    /// so, and the runner rebuilds such a read model.
     func load(_ projector: any Projector) throws(ProjectionError) -> ProjectionStatus? {
         let tables = try Self.persistentTables(of: projector)
         try openRowDatabases(of: projector.name)
@@ -152,6 +155,7 @@ public final class ReadModelStore: Sendable {
             guard let status = try status(of: projector.name, in: txn),
                 let database = rowDatabase(projector.name, status.slot)
             else { return nil }
+            guard status.rowFormat == RowFormat.version else { return status }
             try txn.withCursor(database) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {

@@ -4,13 +4,18 @@
 /// Only rows changed since the last commit are written. Keys sort as UTF-8 bytes in the store,
 /// so a key built as `period|rep|stage` can be read back by prefix.
 ///
-/// Rows must encode deterministically (the engine compares read models byte for byte): use
-/// dictionaries keyed by `String` or `Int` only, which encode with sorted keys.
+/// Rows are stored in the binary ``RowFormat`` and must encode deterministically (the engine
+/// compares read models byte for byte): dictionaries are written in sorted key order, and only
+/// those keyed by `String`, `Int` or a `CodingKeyRepresentable` type are accepted; a `Set`, which
+/// has no order, is refused (keep a sorted array).
 public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtocol, PersistentTable {
     /// The table's name, unique within its projector.
     public let name: String
     private var rows: [String: Row] = [:]
     private var changed: Set<String> = []
+    /// Off while a table is built from scratch: every row is new then, so there is nothing to
+    /// track, and tracking costs a hash of the key on every change.
+    private var tracksChanges = true
 
     /// An empty table called `name`.
     public init(_ name: String) {
@@ -23,22 +28,22 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
         get { rows[key] }
         set {
             rows[key] = newValue
-            changed.insert(key)
+            if tracksChanges { changed.insert(key) }
         }
     }
 
     /// Changes the row under `key` in place, starting from `initial` when there is none.
     public func update(_ key: String, default initial: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
         change(&rows[key, default: initial()])
-        changed.insert(key)
+        if tracksChanges { changed.insert(key) }
     }
 
     /// Changes the row under `key` in place when there is one; returns whether there was.
     @discardableResult
     public func updateIfPresent(_ key: String, _ change: (inout Row) -> Void) -> Bool {
-        guard rows[key] != nil else { return false }
-        change(&rows[key]!)
-        changed.insert(key)
+        guard let index = rows.index(forKey: key) else { return false }
+        change(&rows.values[index])
+        if tracksChanges { changed.insert(key) }
         return true
     }
 
@@ -64,6 +69,22 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
         return changes
     }
 
+    func takeAllRows() throws(ProjectionError) -> [(key: String, value: [UInt8]?)] {
+        defer {
+            changed.removeAll()
+            tracksChanges = true
+        }
+        var all: [(key: String, value: [UInt8]?)] = []
+        all.reserveCapacity(rows.count)
+        for (key, row) in rows { all.append((key, try RowCodec.encode(row, table: name, key: key))) }
+        return all
+    }
+
+    func stopTrackingChanges() {
+        tracksChanges = false
+        changed.removeAll()
+    }
+
     func load(key: String, value: UnsafeRawBufferPointer) throws(ProjectionError) {
         rows[key] = try RowCodec.decode(Row.self, from: value, table: name, key: key)
     }
@@ -79,6 +100,10 @@ public protocol ReadModelTableProtocol: AnyObject {
 protocol PersistentTable: ReadModelTableProtocol {
     /// The rows changed since the last call, encoded (`nil` for a removed row).
     func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
+    /// Every row, encoded; tracking changes again from here.
+    func takeAllRows() throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
+    /// Stops tracking changes, for a build from scratch whose every row is new.
+    func stopTrackingChanges()
     /// Adds a stored row.
     func load(key: String, value: UnsafeRawBufferPointer) throws(ProjectionError)
 }

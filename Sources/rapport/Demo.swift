@@ -1,19 +1,22 @@
 import ArgumentParser
+import CRMReadModels
 import CRMWorkload
 import EventStore
 import Foundation
+import Projections
 
 extension Rapport {
     /// Lays out a generated CRM history in a new log and prints its statistics.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate a realistic CRM history into a new log, then print its statistics.",
+            abstract: "Generate a realistic CRM history into a new log, print its statistics, and build its read models.",
             discussion: """
                 The history goes through the CRM's rules: users and teams, settings, leads, pool \
                 claims and releases, follow-ups, opportunities, quotes, approvals, contracts, \
                 payments, invoices, refunds, service, campaigns, targets, purchasing and shipping, \
                 laid out over business days. One seed gives one history. A log that already holds \
-                events is left as it is. Examples:
+                events is left as it is; its read models (in read-models inside the data directory) \
+                are brought up to date either way. Examples:
                   rapport demo
                   rapport demo --data-dir /tmp/rapport --customers 5000 --days 365 --seed 7
                 """
@@ -67,10 +70,34 @@ extension Rapport {
                 }
                 let verification = try eventLog.verify()
                 let statistics = try eventLog.statistics()
+                let readModels = try await projectReadModels(of: eventLog)
                 await eventLog.close()
                 print(StatisticsReport(statistics: statistics, verification: verification).render(json: json))
+                // The statistics alone go to standard output as JSON; the summary is for people.
+                if json {
+                    FileHandle.standardError.write(Data((readModels + "\n").utf8))
+                } else {
+                    print(readModels)
+                }
             }
         }
+    }
+}
+
+extension Rapport.Demo {
+    /// Brings the read models beside the log up to its head, rebuilding what needs it, with a
+    /// progress line; returns a one-line summary.
+    func projectReadModels(of eventLog: LMDBEventLog) async throws -> String {
+        let store = try ReadModelStore(directory: log.directory + "/read-models")
+        defer { store.close() }
+        let runner = CRMProjectionRunner(log: eventLog, store: store, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        let started = ContinuousClock.now
+        let progress = ProjectionProgressLine()
+        try await runner.start(progress: progress.report)
+        progress.finish()
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        return "read models  \(CRMProjections.all.count) up to date at position \(await runner.checkpoint) "
+            + "in \(store.directory) (\(String(format: "%.1f", seconds)) s)"
     }
 }
 

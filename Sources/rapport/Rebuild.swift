@@ -26,6 +26,10 @@ extension Rapport {
         @Flag(help: "Keep following the log after catching up, until stopped.")
         var follow = false
 
+        /// For crash tests: hang, uncommitted, in the first live batch that reaches this position.
+        @Option(help: .hidden)
+        var hangBeforeCommitting: UInt64?
+
         func run() async throws {
             try await reportingErrors {
                 let eventLog = try log.openReadOnly()
@@ -39,6 +43,7 @@ extension Rapport {
                 let progress = ProjectionProgressLine()
                 try await runner.start(progress: progress.report)
                 progress.finish()
+                if let hangBeforeCommitting { await runner.setBeforeCommit(Self.hang(at: hangBeforeCommitting)) }
                 if follow {
                     try await runner.run()
                 } else {
@@ -51,7 +56,20 @@ extension Rapport {
             }
         }
     }
+}
 
+extension Rapport.Project {
+    /// Announces the batch it stops in on standard output and sleeps until killed.
+    static func hang(at position: UInt64) -> @Sendable (UInt64) -> Void {
+        { last in
+            guard last >= position else { return }
+            FileHandle.standardOutput.write(Data("hanging before committing position \(last)\n".utf8))
+            while true { sleep(3_600) }
+        }
+    }
+}
+
+extension Rapport {
     /// Rebuilds read models from the log, or builds them as of a point into another directory.
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

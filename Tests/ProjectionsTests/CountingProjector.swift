@@ -53,6 +53,20 @@ final class CountingProjectorV2: CountingProjector {
     override class var version: UInt32 { 2 }
 }
 
+/// A third version of "counting" whose stream rows are of another type: the last payload.
+final class LastPayloadProjector: Projector {
+    static let name = "counting"
+    static let version: UInt32 = 3
+    static let eventTypes: Set<String> = ["test.Happened", "test.Other"]
+    let streams = ReadModelTable<String>("streams")
+    var tables: [any ReadModelTableProtocol] { [streams] }
+    init() {}
+
+    func apply(_ event: ProjectedEvent<String>) throws {
+        streams[event.stream.rawValue] = event.payload
+    }
+}
+
 /// Only counts types, under another name: an independent read model.
 final class TypeCounter: Projector {
     static let name = "type-counter"

@@ -66,6 +66,16 @@ struct ProjectionRunnerTests {
         #expect(try world.store.contents(of: "counting") == (try await world.built()).contents(of: "counting"))
     }
 
+    @Test("A new version whose rows no longer decode as the old ones is rebuilt, not loaded")
+    func versionChangeWithNewRows() async throws {
+        let world = try ProjectionWorld("runner-new-rows")
+        try await appendEvents(world.log, count: 12)
+        try await world.runner().start()
+        try await world.runner([LastPayloadProjector.self]).start()
+        #expect(try world.store.status(of: "counting")?.version == 3)
+        #expect(try world.store.row(String.self, projector: "counting", table: "streams", key: "thing-1") == "event 11")
+    }
+
     @Test("A rebuild while the runner is live swaps in rows equal to a build from scratch")
     func rebuildWhileLive() async throws {
         let world = try ProjectionWorld("runner-rebuild")
