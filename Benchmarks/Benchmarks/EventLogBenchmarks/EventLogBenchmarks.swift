@@ -196,4 +196,5 @@ let benchmarks: @Sendable () -> Void = {
     workloadBenchmarks(metrics: metrics)
     projectionBenchmarks(metrics: metrics)
     liveProjectionBenchmarks(metrics: metrics)
+    queryBenchmarks(metrics: metrics)
 }

@@ -189,7 +189,6 @@ struct LagSample {
         var lags: [Int] = []
         var later = 0
         for sample in samples {
-            later = max(later, 0)
             while later < samples.count, samples[later].applied < sample.head { later += 1 }
             guard later < samples.count else { break }
             lags.append(Int(((samples[later].at - sample.at) / .milliseconds(1)).rounded(.up)))
