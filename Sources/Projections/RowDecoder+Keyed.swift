@@ -245,16 +245,7 @@ struct RowKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
         forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
         try field(key) { position in
-            let payload = try decoder.objectPayload(at: position, limit: end)
-            position = payload.upperBound
-            return KeyedDecodingContainer(
-                RowKeyedDecodingContainer<NestedKey>(
-                    decoder: decoder,
-                    start: payload.lowerBound,
-                    end: payload.upperBound,
-                    depth: depth + 1
-                )
-            )
+            try decoder.keyedContainer(NestedKey.self, objectAt: &position, limit: end, depth: depth + 1)
         }
     }
 

@@ -141,6 +141,21 @@ extension RowDecoder {
         return next..<(next + size)
     }
 
+    /// A keyed container over the object at `position`, which moves past it; the container sits
+    /// at `depth`.
+    func keyedContainer<Key: CodingKey>(
+        _: Key.Type,
+        objectAt position: inout Int,
+        limit: Int,
+        depth: Int
+    ) throws -> KeyedDecodingContainer<Key> {
+        let payload = try objectPayload(at: position, limit: limit)
+        position = payload.upperBound
+        return KeyedDecodingContainer(
+            RowKeyedDecodingContainer<Key>(decoder: self, start: payload.lowerBound, end: payload.upperBound, depth: depth)
+        )
+    }
+
     /// Where the elements of the array at `position` start, how many there are and where they end.
     func arrayPayload(at position: Int, limit: Int) throws -> (elements: Int, count: Int, end: Int) {
         var next = position

@@ -117,16 +117,7 @@ struct RowUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         NestedKey
     > {
         try next(KeyedDecodingContainer<NestedKey>.self) { decoder, position, end in
-            let payload = try decoder.objectPayload(at: position, limit: end)
-            position = payload.upperBound
-            return KeyedDecodingContainer(
-                RowKeyedDecodingContainer<NestedKey>(
-                    decoder: decoder,
-                    start: payload.lowerBound,
-                    end: payload.upperBound,
-                    depth: decoder.depth + 1
-                )
-            )
+            try decoder.keyedContainer(NestedKey.self, objectAt: &position, limit: end, depth: decoder.depth + 1)
         }
     }
 
