@@ -154,8 +154,13 @@ struct ReadModelOptions: ParsableArguments {
     @Option(name: .customLong("read-models"), help: "The read models' directory (default: read-models inside the data directory).")
     var directory: String?
 
+    /// The directory, `read-models` inside the log's when none was given.
+    func path(beside log: LogOptions) -> String {
+        directory ?? log.directory + "/read-models"
+    }
+
     func open(beside log: LogOptions) throws -> ReadModelStore {
-        try ReadModelStore(directory: directory ?? log.directory + "/read-models")
+        try ReadModelStore(directory: path(beside: log))
     }
 }
 

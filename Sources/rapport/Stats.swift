@@ -8,13 +8,16 @@ extension Rapport {
         static let configuration = CommandConfiguration(
             abstract: "Print a log's events, streams, sizes and counts per category and type.",
             discussion: """
-                Opens the log read-only, so it runs beside the process that appends. Examples:
+                Opens the log and the read models read-only, so it runs beside the process that \
+                appends and the one that projects. Each read model shows how many positions its \
+                checkpoint is behind the head of the log. Examples:
                   rapport stats
                   rapport stats --data-dir /var/lib/rapport --json
                 """
         )
 
         @OptionGroup var log: LogOptions
+        @OptionGroup var readModels: ReadModelOptions
 
         @Flag(help: "Print the statistics as JSON.")
         var json = false
@@ -24,7 +27,9 @@ extension Rapport {
                 let eventLog = try log.openReadOnly()
                 let statistics = try eventLog.statistics()
                 await eventLog.close()
-                print(StatisticsReport(statistics: statistics, verification: nil).render(json: json))
+                var report = StatisticsReport(statistics: statistics)
+                report.readModels = try ReadModelLag.all(inStoreAt: readModels.path(beside: log), head: statistics.head.position)
+                print(report.render(json: json))
             }
         }
     }
@@ -60,7 +65,9 @@ extension Rapport {
 /// The statistics as a table for people or JSON for programs.
 struct StatisticsReport {
     var statistics: LogStatistics
-    var verification: ChainVerification?
+    var verification: ChainVerification? = nil
+    /// The read models' lag, `nil` when there is no read-model store beside the log.
+    var readModels: [ReadModelLag]? = nil
 
     func render(json: Bool) -> String {
         let s = statistics
@@ -72,6 +79,7 @@ struct StatisticsReport {
                 "eventsByCategory": s.eventsByCategory, "eventsByType": s.eventsByType,
             ]
             if let verification { object["chainIntact"] = verification.isIntact }
+            if let readModels { object["readModels"] = readModels.map(\.json) }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
             return String(decoding: data, as: UTF8.self)
         }
@@ -86,6 +94,10 @@ struct StatisticsReport {
         ]
         if let verification {
             lines.append("chain        " + (verification.problem.map { "BROKEN: \($0)" } ?? "intact"))
+        }
+        if let readModels {
+            lines.append("read models")
+            lines += readModels.map(\.line)
         }
         lines.append("by category")
         for (name, count) in s.eventsByCategory.sorted(by: { $0.key < $1.key }) { lines.append("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)") }

@@ -40,6 +40,37 @@ struct RapportCommandTests {
         #expect(twinStats["eventsByType"] as? [String: Int] == types)
     }
 
+    @Test("stats shows how far each read model is behind the head of the log")
+    func readModelLag() async throws {
+        let log = directory.appending("lagging")
+        #expect(try rapport("demo", "--data-dir", log, "--customers", "30", "--days", "30").status == 0)
+        #expect(try lags(of: log).values.allSatisfy { $0 == 0 })
+
+        let appender = try LMDBEventLog(directory: log)
+        for index in 0..<7 {
+            _ = try await appender.append(to: stream("note-\(index)"), [testEvent("test.Noted", payload: "note \(index)")])
+        }
+        await appender.close()
+        let behind = try lags(of: log)
+        #expect(behind.count == 12 && behind.values.allSatisfy { $0 == 7 }, "\(behind)")
+        let table = try rapport("stats", "--data-dir", log)
+        #expect(table.output.contains("customer360                  7 behind"), "\(table.output)")
+
+        #expect(try rapport("project", "--data-dir", log).status == 0)
+        #expect(try lags(of: log).values.allSatisfy { $0 == 0 })
+        let elsewhere = try rapport("stats", "--data-dir", log, "--read-models", directory.appending("none"), "--json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(elsewhere.output.utf8)) as? [String: Any])
+        #expect(json["readModels"] == nil)
+    }
+
+    /// Each read model's `eventsBehind` from `rapport stats --json`.
+    private func lags(of log: String) throws -> [String: Int] {
+        let stats = try rapport("stats", "--data-dir", log, "--json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any], "\(stats.errors)")
+        let readModels = try #require(json["readModels"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: readModels.map { ($0["name"] as? String ?? "", $0["eventsBehind"] as? Int ?? -1) })
+    }
+
     @Test("verify passes on a good log and names the first bad position on a tampered one")
     func verify() throws {
         let log = directory.appending("log")
