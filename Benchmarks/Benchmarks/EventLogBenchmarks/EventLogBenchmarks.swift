@@ -197,4 +197,5 @@ let benchmarks: @Sendable () -> Void = {
     projectionBenchmarks(metrics: metrics)
     liveProjectionBenchmarks(metrics: metrics)
     queryBenchmarks(metrics: metrics)
+    operatorBenchmarks(metrics: metrics)
 }
