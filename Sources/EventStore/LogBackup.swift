@@ -19,6 +19,28 @@ public struct BackupHeader: Codable, Sendable, Hashable {
     public var version: Int
 }
 
+/// How far a backup or a restore has come, reported from the thread doing the work.
+public struct BackupProgress: Sendable {
+    /// The step under way.
+    public enum Phase: String, Sendable {
+        /// LMDB's compacting copy of the live log (no counts: LMDB reports none).
+        case copying
+        /// Compressing the copy into the backup file (bytes of the copy).
+        case compressing
+        /// Decompressing the backup (bytes of the log).
+        case decompressing
+        /// Walking the restored log's hash chain (events).
+        case verifying
+    }
+
+    /// The step.
+    public var phase: Phase
+    /// Bytes or events done.
+    public var done: UInt64
+    /// Bytes or events in all; 0 when unknown.
+    public var total: UInt64
+}
+
 /// Consistent, compressed copies of a log, made while it is written, and their restoration.
 public enum LogBackup {
     /// The first line of every backup file.
@@ -35,7 +57,11 @@ public enum LogBackup {
     /// - Returns: the header written, naming the backup's head.
     /// - Throws: `EventStoreError` when `logDirectory` holds no log; `BackupError`
     ///   `.backupExists` when `file` exists, `.io` when a file cannot be written.
-    public static func create(from logDirectory: String, to file: String) async throws -> BackupHeader {
+    public static func create(
+        from logDirectory: String,
+        to file: String,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws -> BackupHeader {
         guard !FileManager.default.fileExists(atPath: file) else {
             throw BackupError(.backupExists, "\(file) exists; a backup never overwrites a file", path: file)
         }
@@ -46,6 +72,7 @@ public enum LogBackup {
         defer { try? FileManager.default.removeItem(atPath: staging) }
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
+            progress?(BackupProgress(phase: .copying, done: 0, total: 0))
             try await onOwnThread { try copyCompacted(source, to: staging) }
             await source.close()
         } catch {
@@ -70,7 +97,7 @@ public enum LogBackup {
         )
         let partial = file + ".partial"
         do {
-            try await onOwnThread { try compress(data, header: header, to: partial) }
+            try await onOwnThread { try compress(data, header: header, to: partial, progress: progress) }
             guard rename(partial, file) == 0 else { throw BackupFile.failure("cannot rename \(partial) to", file) }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
@@ -89,7 +116,11 @@ public enum LogBackup {
     /// - Throws: `BackupError`: `.targetNotEmpty`; `.notABackup`, `.unsupportedFormat`,
     ///   `.corruptBackup`, `.chainBroken` or `.headMismatch` for a backup that does not verify
     ///   (``BackupError/backupIsBad``); `.io`.
-    public static func restore(from file: String, to directory: String) async throws -> BackupHeader {
+    public static func restore(
+        from file: String,
+        to directory: String,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws -> BackupHeader {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -107,7 +138,9 @@ public enum LogBackup {
         } catch {
             throw BackupError(.io, "cannot create \(staging): \(error.localizedDescription)", path: staging)
         }
-        let header = try await onOwnThread { try decompress(file, to: staging + "/" + LogStorage.dataFileName) }
+        let header = try await onOwnThread {
+            try decompress(file, to: staging + "/" + LogStorage.dataFileName, progress: progress)
+        }
         var options = LMDBEventLog.Options()
         options.readOnly = true
         let log: LMDBEventLog
@@ -118,7 +151,9 @@ public enum LogBackup {
         }
         let verification: ChainVerification
         do {
-            verification = try await onOwnThread { try log.verify() }
+            verification = try await onOwnThread {
+                try log.verify { scan in progress?(BackupProgress(phase: .verifying, done: scan.done, total: scan.total)) }
+            }
             await log.close()
         } catch {
             await log.close()
@@ -169,7 +204,12 @@ public enum LogBackup {
         }
     }
 
-    private static func compress(_ data: String, header: BackupHeader, to file: String) throws {
+    private static func compress(
+        _ data: String,
+        header: BackupHeader,
+        to file: String,
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) throws {
         let input = try BackupFile(reading: data)
         let output = try BackupFile(creating: file)
         let encoder = JSONEncoder()
@@ -179,8 +219,13 @@ public enum LogBackup {
         let compressor = try ZstdStreamCompressor(level: 3, workers: 1)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
+        var done: UInt64 = 0
         while true {
             let count = try input.read(into: buffer)
+            done += UInt64(count)
+            if done & (64 << 20 - 1) == 0 || count == 0 {
+                progress?(BackupProgress(phase: .compressing, done: done, total: header.dataBytes))
+            }
             try compressor.compress(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), isLast: count == 0) { piece in
                 try output.write(piece)
             }
@@ -189,7 +234,11 @@ public enum LogBackup {
         try output.sync()
     }
 
-    private static func decompress(_ file: String, to data: String) throws -> BackupHeader {
+    private static func decompress(
+        _ file: String,
+        to data: String,
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) throws -> BackupHeader {
         let input = try BackupFile(reading: file)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -221,6 +270,7 @@ public enum LogBackup {
             }
             if decompressor.isFinished, used < pending.count { throw corrupt("bytes follow the end of the compressed data") }
             pending = pending.endIndex..<pending.endIndex
+            progress?(BackupProgress(phase: .decompressing, done: written, total: header.dataBytes))
         }
         guard decompressor.isFinished else { throw corrupt("truncated: the compressed data ends early") }
         guard written == header.dataBytes else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Synchronization
 
 extension Rapport {
     /// Writes a compressed, consistent copy of a log.
@@ -12,8 +13,8 @@ extension Rapport {
                 a temporary directory beside FILE, then compresses it into FILE with its head position \
                 and chain hash in a header. Needs free space beside FILE for the uncompressed copy. \
                 Never overwrites FILE. It holds the log only: read models are rebuilt from it by `rapport project`. Examples:
-                  rapport backup --to rapport-2026-11-24.backup
-                  rapport backup --data-dir /var/lib/rapport --to /backups/rapport.backup --json
+                  rapport backup --to nightly.backup
+                  rapport backup --data-dir /srv/rapport --to nightly.backup --json
                 """
         )
 
@@ -28,7 +29,9 @@ extension Rapport {
         func run() async throws {
             try await reportingOperatorErrors {
                 let started = ContinuousClock.now
-                let header = try await LogBackup.create(from: log.directory, to: to)
+                let lines = BackupProgressLines()
+                let header = try await LogBackup.create(from: log.directory, to: to, progress: lines.report)
+                lines.finish()
                 let bytes = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? UInt64) ?? 0
                 print(describe(header, file: to, fileBytes: bytes, took: ContinuousClock.now - started, json: json))
             }
@@ -44,8 +47,8 @@ extension Rapport {
                 beside the target, walks the hash chain, checks the head against the backup's header, \
                 and only then renames it into place: a backup that does not verify exits 1 and leaves \
                 the target untouched. Examples:
-                  rapport restore --from rapport-2026-11-24.backup --data-dir /var/lib/rapport-restored
-                  rapport restore --from /backups/rapport.backup --data-dir ./rapport-data --json
+                  rapport restore --from nightly.backup --data-dir /srv/rapport-new
+                  rapport restore --from nightly.backup --data-dir ./restored --json
                 """
         )
 
@@ -61,7 +64,9 @@ extension Rapport {
         func run() async throws {
             try await reportingOperatorErrors {
                 let started = ContinuousClock.now
-                let header = try await LogBackup.restore(from: from, to: dataDirectory)
+                let lines = BackupProgressLines()
+                let header = try await LogBackup.restore(from: from, to: dataDirectory, progress: lines.report)
+                lines.finish()
                 print(describe(header, file: dataDirectory, fileBytes: header.dataBytes, took: ContinuousClock.now - started, json: json))
             }
         }
@@ -81,4 +86,34 @@ private func describe(_ header: BackupHeader, file: String, fileBytes: UInt64, t
     }
     return "ok: \(file): head \(header.headPosition) \(header.headHash), \(header.dataBytes) bytes of log, "
         + "\(fileBytes) bytes written, \(String(format: "%.1f", seconds)) s"
+}
+
+/// Progress of a backup or restore on standard error, one ``ProgressLine`` per phase, fed from
+/// the thread doing the work.
+final class BackupProgressLines: Sendable {
+    private let current = Mutex<(phase: BackupProgress.Phase?, line: ProgressLine?)>((nil, nil))
+
+    func report(_ progress: BackupProgress) {
+        current.withLock { state in
+            if state.phase != progress.phase {
+                state.line?.finish()
+                state.phase = progress.phase
+                state.line = progress.total > 0 ? ProgressLine(total: Self.scaled(progress.total, progress.phase), unit: Self.unit(progress.phase)) : nil
+                if progress.phase == .copying {
+                    FileHandle.standardError.write(Data("copying the log (LMDB compacting copy)…\n".utf8))
+                }
+            }
+            state.line?.update(Self.scaled(progress.done, progress.phase), detail: progress.phase.rawValue)
+        }
+    }
+
+    func finish() {
+        current.withLock { state in state.line?.finish() }
+    }
+
+    private static func unit(_ phase: BackupProgress.Phase) -> String { phase == .verifying ? "events" : "MiB" }
+
+    private static func scaled(_ count: UInt64, _ phase: BackupProgress.Phase) -> Int {
+        Int(phase == .verifying ? count : count >> 20)
+    }
 }

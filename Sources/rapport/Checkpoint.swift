@@ -13,7 +13,7 @@ extension Rapport {
                 --new-key creates one readable by its owner only, with its public key in FILE.pub. \
                 `rapport verify --against CHECKPOINT` later proves the log still extends it. Examples:
                   rapport checkpoint --new-key auditor.pem --output day-1.checkpoint
-                  rapport checkpoint --key auditor.pem --data-dir /var/lib/rapport --output day-2.checkpoint
+                  rapport checkpoint --key auditor.pem --data-dir /srv/rapport -o day-2.checkpoint
                   rapport verify --against day-1.checkpoint --public-key auditor.pem.pub
                 """
         )
