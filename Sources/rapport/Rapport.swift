@@ -14,7 +14,9 @@ struct Rapport: AsyncParsableCommand {
             Run with no subcommand to create a log with a demo history in the data directory \
             (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
             """,
-        subcommands: [Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self],
+        subcommands: [
+            Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Checkpoint.self, Backup.self, Restore.self,
+        ],
         defaultSubcommand: Demo.self
     )
 }

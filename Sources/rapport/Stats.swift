@@ -42,12 +42,22 @@ extension Rapport {
                 Opens the log read-only. Examples:
                   rapport verify
                   rapport verify --data-dir /var/lib/rapport
+                  rapport verify --against day-1.checkpoint --public-key auditor.pem.pub
+                With --against, also proves the log extends a checkpoint from `rapport checkpoint`: \
+                its signature holds and the record at its position has its chain hash.
                 """
         )
 
         @OptionGroup var log: LogOptions
 
+        @Option(help: "A checkpoint file the log must still extend.")
+        var against: String?
+
+        @Option(name: .customLong("public-key"), help: "The key the checkpoint must be signed with (PEM, raw or base64).")
+        var publicKey: String?
+
         func run() async throws {
+            if let against { return try await verifyAgainst(against) }
             try await reportingErrors {
                 let eventLog = try log.openReadOnly()
                 let verification = try eventLog.verify()

@@ -1,0 +1,60 @@
+import Foundation
+
+/// One open file for a backup's streaming reads and writes, closed exactly once.
+///
+/// Plain POSIX calls with one reusable buffer, so memory stays flat whatever the file's size.
+struct BackupFile: ~Copyable {
+    let descriptor: Int32
+    let path: String
+
+    /// Opens an existing file for reading.
+    init(reading path: String) throws(BackupError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.failure("cannot open", path) }
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    /// Creates a new file for writing; an existing file is an error.
+    init(creating path: String, mode: mode_t = 0o644) throws(BackupError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Self.failure("cannot create", path) }
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 at the end of the file.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(BackupError) -> Int {
+        while true {
+            let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw Self.failure("cannot read", path) }
+        }
+    }
+
+    /// Writes all of `bytes`.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(BackupError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure("cannot write", path)
+            }
+            offset += count
+        }
+    }
+
+    /// Flushes the file to disk.
+    func sync() throws(BackupError) {
+        guard fsync(descriptor) == 0 else { throw Self.failure("cannot sync", path) }
+    }
+
+    static func failure(_ action: String, _ path: String) -> BackupError {
+        BackupError(.io, "\(action) \(path): \(String(cString: strerror(errno)))", path: path)
+    }
+}
