@@ -14,7 +14,7 @@ struct Rapport: AsyncParsableCommand {
             Run with no subcommand to create a log with a demo history in the data directory \
             (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
             """,
-        subcommands: [Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self],
+        subcommands: [Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self],
         defaultSubcommand: Demo.self
     )
 }
