@@ -209,7 +209,9 @@ extension LogStorage {
         // MARK: Checks: the canonical bytes of the whole batch, end to end.
         var state = chain
         var versions: [StreamName: UInt64] = [:]
+        versions.reserveCapacity(batch.events.count)
         var ids: Set<UUID> = []
+        ids.reserveCapacity(batch.events.count)
         var canonical: [UInt8] = []
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(batch.events.count)

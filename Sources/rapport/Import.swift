@@ -50,6 +50,8 @@ extension Rapport {
                     try await importer.finish()
                     try eventLog.sync()
                 } catch {
+                    // A batch already in flight lies wholly before the damage: it stays.
+                    try? await importer.settle()
                     await eventLog.close()
                     if importer.imported > 0 {
                         FileHandle.standardError.write(Data("rapport: imported through position \(importer.head.position) before stopping\n".utf8))
@@ -88,6 +90,7 @@ struct LogImporter {
     private var end: ExportFormat.End?
     private var seen: UInt64 = 0
     private var lastHash = ChainHash.genesis
+    private var inFlight: InFlight?
 
     init(log: LMDBEventLog, batchSize: Int) throws {
         self.log = log
@@ -154,6 +157,7 @@ struct LogImporter {
         }
         keys = uniqueKeys.count
         if !batch.isEmpty || !uniqueKeys.isEmpty { try await commit() }
+        try await settle()
     }
 
     private func check(_ header: ExportFormat.Header) throws {
@@ -172,16 +176,35 @@ struct LogImporter {
         }
     }
 
+    /// Hands the batch to the log and goes on reading while it commits: the previous batch
+    /// is settled first, so at most one is in flight and they commit in order.
     private mutating func commit() async throws {
-        do {
-            head = try await log.appendRecorded(batch, uniqueKeys: end != nil ? uniqueKeys : [])
-        } catch let error as EventStoreError where error.code == .recordMismatch {
-            let index = error.position.flatMap { position in batch.firstIndex { $0.position == position } }
-            throw ImportError(code: .corruptInput, message: error.message, location: index.map { locations[$0] })
-        }
-        imported += batch.count
-        batch.removeAll(keepingCapacity: true)
+        try await settle()
+        let log = self.log
+        let batch = self.batch
+        let keys = end != nil ? uniqueKeys : []
+        inFlight = InFlight(task: Task { try await log.appendRecorded(batch, uniqueKeys: keys) }, batch: batch, locations: locations)
+        self.batch.removeAll(keepingCapacity: true)
         locations.removeAll(keepingCapacity: true)
+    }
+
+    /// Waits for the batch in flight, if any, and names the line or byte of a refused event.
+    mutating func settle() async throws {
+        guard let flight = inFlight else { return }
+        inFlight = nil
+        do {
+            head = try await flight.task.value
+        } catch let error as EventStoreError where error.code == .recordMismatch {
+            let index = error.position.flatMap { position in flight.batch.firstIndex { $0.position == position } }
+            throw ImportError(code: .corruptInput, message: error.message, location: index.map { flight.locations[$0] })
+        }
+        imported += flight.batch.count
+    }
+
+    private struct InFlight {
+        var task: Task<LogHead, any Error>
+        var batch: [RecordedEvent]
+        var locations: [String]
     }
 }
 
