@@ -58,7 +58,7 @@ struct EventLine {
             output.append(contentsOf: #","payload":"#.utf8)
             appendBase64(event.payload, to: &output)
             output.append(contentsOf: #","hash":""#.utf8)
-            output.append(contentsOf: event.hash.hex.utf8)
+            appendHex(event.hash.bytes, to: &output)
             output.append(UInt8(ascii: "\""))
         }
         output.append(UInt8(ascii: "}"))
@@ -95,6 +95,16 @@ func appendString(_ string: String, to output: inout [UInt8]) {
         }
     }
     output.append(UInt8(ascii: "\""))
+}
+
+/// Appends lowercase hex digits, as `ChainHash.hex` writes them (which formats byte by byte,
+/// too slow for a million lines).
+func appendHex(_ bytes: [UInt8], to output: inout [UInt8]) {
+    let digits = Array("0123456789abcdef".utf8)
+    for byte in bytes {
+        output.append(digits[Int(byte >> 4)])
+        output.append(digits[Int(byte & 0x0F)])
+    }
 }
 
 /// Appends what `Timestamp.description` says, `2026-11-24T09:30:00.000000001Z`, without
