@@ -110,6 +110,7 @@ let package = Package(
             name: "rapport",
             dependencies: [
                 "EventStore", "CRMService", "CRMDomain", "CRMWorkload", "Projections", "CRMReadModels",
+                "CRMSchema", "Zstd", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

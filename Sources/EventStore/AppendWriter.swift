@@ -13,10 +13,15 @@ final class AppendWriter: @unchecked Sendable {
         /// An append, and what to do with its outcome.
         case append(AppendRequest, @Sendable (Result<AppendResult, EventStoreError>) -> Void)
         case checkpoint(String, UInt64, CheckedContinuation<Void, any Error>)
+        /// Events another log recorded, appended as they are (an import).
+        case recorded(RecordedBatch, @Sendable (Result<LogHead, EventStoreError>) -> Void)
 
         var eventCount: Int {
-            if case .append(let request, _) = self { return request.eventCount }
-            return 0
+            switch self {
+            case .append(let request, _): request.eventCount
+            case .recorded(let batch, _): batch.events.count
+            case .checkpoint: 0
+            }
         }
     }
 
@@ -24,6 +29,7 @@ final class AppendWriter: @unchecked Sendable {
         case appended(AppendResult)
         case refused(EventStoreError)
         case saved
+        case recorded(LogHead)
     }
 
     private let storage: LogStorage
@@ -178,6 +184,8 @@ final class AppendWriter: @unchecked Sendable {
             case (.append(_, let completion), .refused(let error)): completion(.failure(error))
             case (.checkpoint(_, _, let continuation), .saved): continuation.resume()
             case (.checkpoint(_, _, let continuation), .refused(let error)): continuation.resume(throwing: error)
+            case (.recorded(_, let completion), .recorded(let head)): completion(.success(head))
+            case (.recorded(_, let completion), .refused(let error)): completion(.failure(error))
             default: preconditionFailure("an outcome does not match its work")
             }
         }
@@ -200,6 +208,12 @@ final class AppendWriter: @unchecked Sendable {
         case .checkpoint(let name, let position, _):
             try storage.saveCheckpoint(name, position: position, in: txn)
             return .saved
+        case .recorded(let batch, _):
+            do {
+                return .recorded(try storage.applyRecorded(batch, in: txn, chain: &chain, pending: &pending))
+            } catch let refusal as EventStoreError {
+                return .refused(refusal)
+            }
         }
     }
 }

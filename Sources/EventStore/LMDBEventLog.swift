@@ -49,8 +49,8 @@ public final class LMDBEventLog: EventLog {
     public var isReadOnly: Bool { writer == nil }
 
     let storage: LogStorage
-    private let limits: AppendLimits
-    private let writer: AppendWriter?
+    let limits: AppendLimits
+    let writer: AppendWriter?
     private let writerLock: WriterLock?
     let notifier: HeadNotifier
     private let closed = Atomic<Bool>(false)

@@ -30,6 +30,39 @@ public struct RecordedEvent: Sendable, Hashable {
     public var payload: [UInt8]
     /// `SHA-256(previous hash ‖ canonical record bytes)`: the chain up to this event.
     public var hash: ChainHash
+
+    /// Describes an event as some log recorded it, field by field (an import's NDJSON line).
+    public init(
+        position: UInt64,
+        stream: StreamName,
+        streamVersion: UInt64,
+        id: UUID,
+        type: String,
+        schemaVersion: UInt32,
+        contentType: String,
+        recordedAt: Timestamp,
+        occurredAt: Timestamp,
+        actor: String,
+        correlationID: UUID?,
+        causationID: UUID?,
+        payload: [UInt8],
+        hash: ChainHash
+    ) {
+        self.position = position
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.contentType = contentType
+        self.recordedAt = recordedAt
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.payload = payload
+        self.hash = hash
+    }
 }
 
 /// A link of the hash chain: 32 bytes of SHA-256.

@@ -10,6 +10,8 @@ public final class ZstdStreamDecompressor {
     private let output: UnsafeMutableRawBufferPointer
     /// Whether the frame has ended (and its checksum matched).
     public private(set) var isFinished = false
+    /// Compressed bytes taken so far: where in the input a damaged frame was found.
+    public private(set) var consumed = 0
 
     /// Creates a decompression context.
     ///
@@ -38,6 +40,8 @@ public final class ZstdStreamDecompressor {
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         while !isFinished {
             var target = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+            let before = source.pos
+            defer { consumed += source.pos - before }
             let hint = try ZstdError.check(ZSTD_decompressStream(context, &target, &source), as: .corruptFrame)
             let produced = target.pos
             if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }

@@ -15,7 +15,8 @@ struct Rapport: AsyncParsableCommand {
             (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
             """,
         subcommands: [
-            Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Checkpoint.self, Backup.self, Restore.self,
+            Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
+            Checkpoint.self, Backup.self, Restore.self,
         ],
         defaultSubcommand: Demo.self
     )
