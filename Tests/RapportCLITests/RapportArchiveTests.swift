@@ -85,7 +85,7 @@ struct RapportArchiveTests {
         let log = directory.appending("absent")
         for arguments in [["--from", "0"], ["--from", "5", "--to", "4"], ["--stream", "nodash"], ["--as-of", "yesterday"],
                           ["--as-of", "2026-01-01T00:00:00Z", "--to-time", "2026-01-01T00:00:00Z"]] {
-            let run = try rapportProcessRun(["replay", "--data-dir", log] + arguments)
+            let run = try rapport(["replay", "--data-dir", log] + arguments)
             #expect(run.status == 64, "\(arguments): \(run.errors)")
         }
         let missing = try rapport("replay", "--data-dir", log)
@@ -238,18 +238,4 @@ struct RapportArchiveTests {
         #expect(mismatch.status == 2, "\(mismatch.errors)")
         #expect(mismatch.errors.contains("log_mismatch"))
     }
-}
-
-/// Runs the built `rapport` with an argument array.
-func rapportProcessRun(_ arguments: [String]) throws -> Run {
-    let process = try rapportProcess(arguments)
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), errors: String(decoding: errorData, as: UTF8.self))
 }

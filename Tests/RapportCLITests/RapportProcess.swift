@@ -12,6 +12,11 @@ struct Run {
 /// Runs the built `rapport` with `arguments` to the end, outside any data directory set in the
 /// environment.
 func rapport(_ arguments: String...) throws -> Run {
+    try rapport(arguments)
+}
+
+/// Runs the built `rapport` with an argument array, like the variadic form.
+func rapport(_ arguments: [String]) throws -> Run {
     let process = try rapportProcess(arguments)
     let output = Pipe()
     let errors = Pipe()
