@@ -98,7 +98,7 @@ final class BackupProgressLines: Sendable {
             if state.phase != progress.phase {
                 state.line?.finish()
                 state.phase = progress.phase
-                state.line = progress.total > 0 ? ProgressLine(total: Self.scaled(progress.total, progress.phase), unit: Self.unit(progress.phase)) : nil
+                state.line = progress.total > 0 ? ProgressLine(unit: Self.unit(progress.phase), total: Self.scaled(progress.total, progress.phase)) : nil
                 if progress.phase == .copying {
                     FileHandle.standardError.write(Data("copying the log (LMDB compacting copy)…\n".utf8))
                 }

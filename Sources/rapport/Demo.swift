@@ -55,7 +55,7 @@ extension Rapport {
                     var workload = WorkloadOptions()
                     (workload.customers, workload.days, workload.seed) = (customers, days, seed)
                     let started = ContinuousClock.now
-                    let progress = ProgressLine(total: days, unit: "days")
+                    let progress = ProgressLine(unit: "days", total: days)
                     let summary = try await WorkloadGenerator(options: workload, log: eventLog).run { progress.update($0.day, detail: "\($0.events) events") }
                     try eventLog.sync()
                     progress.finish()
@@ -92,40 +92,11 @@ extension Rapport.Demo {
         defer { store.close() }
         let runner = CRMProjectionRunner(log: eventLog, store: store, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let started = ContinuousClock.now
-        let progress = ProjectionProgressLine()
-        try await runner.start(progress: progress.report)
+        let progress = ProgressLine(unit: "events")
+        try await runner.start(progress: progress.projectionReport)
         progress.finish()
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         return "read models  \(CRMProjections.all.count) up to date at position \(await runner.checkpoint) "
             + "in \(store.directory) (\(String(format: "%.1f", seconds)) s)"
-    }
-}
-
-/// A progress line on standard error: redrawn in place on a terminal, a plain line every
-/// tenth of the way otherwise.
-final class ProgressLine {
-    private let total: Int
-    private let unit: String
-    private let started = ContinuousClock.now
-    private let isTerminal = isatty(STDERR_FILENO) != 0
-    private var lastTenth = -1
-
-    init(total: Int, unit: String) {
-        self.total = max(1, total)
-        self.unit = unit
-    }
-
-    func update(_ done: Int, detail: String) {
-        let tenth = done * 10 / total
-        guard isTerminal || tenth != lastTenth else { return }
-        lastTenth = tenth
-        let elapsed = (ContinuousClock.now - started) / .seconds(1)
-        let eta = done == 0 ? 0 : elapsed / Double(done) * Double(total - done)
-        let line = "\(done)/\(total) \(unit), \(detail), \(String(format: "%.0f", elapsed)) s elapsed, ETA \(String(format: "%.0f", eta)) s"
-        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
-    }
-
-    func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -91,6 +91,8 @@ struct ExportSummary {
 /// Copies a snapshot of the log into an export file, in either encoding.
 struct LogExporter {
     var format: ExportFormat.Encoding
+    /// Shows events written of the range.
+    var progress = ProgressLine(unit: "events")
 
     func export(_ log: LMDBEventLog, from: UInt64, through: UInt64, to sink: ExportSink) throws -> ExportSummary {
         let line = EventLine()
@@ -109,10 +111,12 @@ struct LogExporter {
                 header.previousHash = previous
                 header.carriesUniqueKeys = from == 1 && through >= head.position
                 lastHash = previous
+                progress.update(0, total: Int(header.through - min(from, header.through + 1) + 1))
                 try sink.write { writeHeader(header, into: &$0) }
             },
             record: { record in
                 events += 1
+                if events % 16_384 == 0 { progress.update(Int(events)) }
                 lastHash = ChainHash(bytes: Array(record.hashBytes))
                 try sink.write { output in
                     switch format {
@@ -130,6 +134,8 @@ struct LogExporter {
                 try sink.write { writeKey(ownership, into: &$0) }
             }
         )
+        progress.update(Int(events))
+        progress.finish()
         let end = ExportFormat.End(events: events, uniqueKeys: keys, lastHash: lastHash)
         try sink.write { writeEnd(end, into: &$0) }
         try sink.finish()

@@ -44,9 +44,12 @@ extension Rapport {
                 let started = ContinuousClock.now
                 var importer = try LogImporter(log: eventLog, batchSize: batchSize)
                 do {
+                    let progress = ProgressLine(unit: "MiB", total: reader.fileBytes >> 20)
                     while let items = try reader.next() {
                         for item in items { try await importer.take(item) }
+                        progress.update(reader.fileOffset >> 20, detail: "\(importer.imported) events")
                     }
+                    progress.finish()
                     try await importer.finish()
                     try eventLog.sync()
                 } catch {

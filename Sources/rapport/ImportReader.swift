@@ -39,13 +39,18 @@ struct ImportReader {
     private let handle: FileHandle
     private let decompressor: ZstdStreamDecompressor?
     private var parser: any ExportParser
-    private var fileOffset = 0
+    /// Bytes of the file read so far.
+    private(set) var fileOffset = 0
+    /// The file's size.
+    let fileBytes: Int
 
     init(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportError(code: .notAnExport, message: "cannot open \(path)")
         }
         self.handle = handle
+        fileBytes = Int(try handle.seekToEnd())
+        try handle.seek(toOffset: 0)
         let start = try handle.read(upToCount: 12).map(Array.init) ?? []
         try handle.seek(toOffset: 0)
         let compressed = start.starts(with: ExportFormat.zstdMagic)

@@ -3,7 +3,6 @@ import CRMReadModels
 import EventStore
 import Foundation
 import Projections
-import Synchronization
 
 extension Rapport {
     /// Brings the read models up to date with the log, and optionally keeps them there.
@@ -40,8 +39,8 @@ extension Rapport {
                     decoder: CRMProjections.decoder,
                     projectors: CRMProjections.all
                 )
-                let progress = ProjectionProgressLine()
-                try await runner.start(progress: progress.report)
+                let progress = ProgressLine(unit: "events")
+                try await runner.start(progress: progress.projectionReport)
                 progress.finish()
                 if let hangBeforeCommitting { await runner.setBeforeCommit(Self.hang(at: hangBeforeCommitting)) }
                 if follow {
@@ -127,7 +126,7 @@ extension Rapport {
                 let eventLog = try log.openReadOnly()
                 let store = try into.map { try ReadModelStore(directory: $0) } ?? readModels.open(beside: log)
                 let chosen = CRMProjections.all.filter { names.isEmpty || names.contains($0.name) }
-                let progress = ProjectionProgressLine()
+                let progress = ProgressLine(unit: "events")
                 let started = ContinuousClock.now
                 let reached = try await ProjectionBuilder.build(
                     chosen,
@@ -135,7 +134,7 @@ extension Rapport {
                     decoder: CRMProjections.decoder,
                     asOf: asOf,
                     into: store,
-                    progress: progress.report
+                    progress: progress.projectionReport
                 )
                 progress.finish()
                 let seconds = (ContinuousClock.now - started) / .seconds(1)
@@ -161,33 +160,5 @@ struct ReadModelOptions: ParsableArguments {
 
     func open(beside log: LogOptions) throws -> ReadModelStore {
         try ReadModelStore(directory: path(beside: log))
-    }
-}
-
-/// Shows a build's progress on standard error: events done, rate and time left.
-final class ProjectionProgressLine: Sendable {
-    private let isTerminal = isatty(STDERR_FILENO) != 0
-    private let lastLine = Mutex<ContinuousClock.Instant?>(nil)
-
-    var report: ProjectionProgressHandler {
-        { [self] progress in show(progress) }
-    }
-
-    private func show(_ progress: ProjectionProgress) {
-        // Off a terminal, a plain line every few seconds is enough for a log file.
-        let due = lastLine.withLock { last in
-            let now = ContinuousClock.now
-            guard isTerminal || progress.isFinished || last.map({ now - $0 >= .seconds(5) }) ?? true else { return false }
-            last = now
-            return true
-        }
-        guard due else { return }
-        let eta = progress.estimatedRemaining.map { String(format: "%.0f s", $0 / .seconds(1)) } ?? "?"
-        let line = "\(progress.eventsDone)/\(progress.eventsTotal) events, \(Int(progress.eventsPerSecond)) events/s, ETA \(eta)"
-        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
-    }
-
-    func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -76,11 +76,23 @@ extension Rapport {
                 )
                 let line = EventLine()
                 var output = OutputBuffer()
+                let progress = ProgressLine(unit: "positions")
                 do {
+                    let head = try eventLog.head().position
+                    let last = min(selection.to, head)
+                    let first = min(selection.from, last + 1)
+                    var nextUpdate = first
                     try selection.scan(eventLog) { record in
                         try output.line { line.render(record, withStoredBytes: false, into: &$0) }
+                        // Filtered replays print few of the positions they pass: count positions.
+                        if record.position >= nextUpdate {
+                            progress.update(Int(record.position - first + 1), total: Int(last - first + 1))
+                            nextUpdate = record.position + 16_384
+                        }
                     }
                     try output.flush()
+                    progress.update(Int(last - first + 1), total: Int(last - first + 1))
+                    progress.finish()
                 } catch {
                     await eventLog.close()
                     throw error

@@ -60,7 +60,9 @@ extension Rapport {
             if let against { return try await verifyAgainst(against) }
             try await reportingErrors {
                 let eventLog = try log.openReadOnly()
-                let verification = try eventLog.verify()
+                let progress = ProgressLine(unit: "events")
+                let verification = try eventLog.verify { progress.update(Int($0.done), total: Int($0.total)) }
+                progress.finish()
                 await eventLog.close()
                 if let problem = verification.problem {
                     print("BROKEN after \(verification.eventsChecked) good events: \(problem)")
