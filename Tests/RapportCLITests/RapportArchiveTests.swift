@@ -52,6 +52,8 @@ struct RapportArchiveTests {
         let all = try rapport("replay", "--data-dir", log)
         #expect(all.status == 0, "\(all.errors)")
         #expect(positions(all) == Array(1...20))
+        // Progress goes to standard error, where it never mixes with the events.
+        #expect(all.errors.contains("20/20 positions (100%)"), "\(all.errors)")
         let first = try #require(all.output.split(separator: "\n").first)
         let keys = ["position", "stream", "streamVersion", "id", "type", "schemaVersion", "contentType", "recordedAt",
                     "occurredAt", "actor", "correlationID", "causationID", "data"]
