@@ -123,6 +123,11 @@ let package = Package(
             dependencies: ["EventStore", "LMDB"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CRMTestSupport",
+            dependencies: ["CRMService", "CRMSchema", "EventStore", "RapportTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "EventStoreCrashChild",
             dependencies: ["EventStore"],
@@ -145,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "CRMServiceTests",
             dependencies: [
-                "CRMService", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport",
+                "CRMService", "CRMDomain", "CRMSchema", "EventStore", "RapportTestSupport", "CRMTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -171,7 +176,7 @@ let package = Package(
             name: "CRMReadModelsTests",
             dependencies: [
                 "CRMReadModels", "Projections", "CRMService", "CRMDomain", "CRMSchema", "CRMWorkload", "EventStore",
-                "RapportTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "RapportTestSupport", "CRMTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,4 @@
+import CRMTestSupport
 import CRMReadModels
 import CRMSchema
 import CRMWorkload
