@@ -31,20 +31,7 @@ func crmCommandBenchmarks(metrics: [BenchmarkMetric]) {
         let state = fixture.value
         let tickets = Tickets(commandsPerIteration)
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for caller in 0..<callers {
-                group.addTask {
-                    while tickets.take() != nil {
-                        var followUp = CRMFollowUpLogged()
-                        followUp.customerID = state.customerIDs[Int.random(in: 0..<customers)]
-                        followUp.channel = .call
-                        followUp.note = "discussed the renewal and next quarter's volumes"
-                        try await state.crm.logFollowUp(followUp, actor: "rep-\(caller)")
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await logFollowUps(tickets, callers: callers, on: state.customerIDs, through: state.crm)
         let elapsed = ContinuousClock.now - start
         benchmark.measurement(.events, elapsed.rate(of: commandsPerIteration))
     } setup: {
@@ -62,6 +49,30 @@ struct CommandFixture: Sendable {
     let log: TemporaryLog
     let crm: CRMService<LMDBEventLog>
     let customerIDs: [String]
+}
+
+/// Logs follow-ups (a call, on a random customer of `customerIDs`) from `callers` concurrent
+/// callers, one per ticket, until `tickets` run out.
+func logFollowUps(
+    _ tickets: Tickets,
+    callers: Int,
+    on customerIDs: [String],
+    through crm: CRMService<LMDBEventLog>
+) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for caller in 0..<callers {
+            group.addTask {
+                while tickets.take() != nil {
+                    var followUp = CRMFollowUpLogged()
+                    followUp.customerID = customerIDs[Int.random(in: 0..<customerIDs.count)]
+                    followUp.channel = .call
+                    followUp.note = "discussed the renewal and next quarter's volumes"
+                    try await crm.logFollowUp(followUp, actor: "rep-\(caller)")
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
 }
 
 /// Creates `count` pool customers with distinct names (so their dedup keys are reserved),

@@ -127,20 +127,7 @@ func liveProjectionBenchmarks(metrics: [BenchmarkMetric]) {
             }
         }
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for caller in 0..<callers {
-                group.addTask {
-                    while tickets.take() != nil {
-                        var followUp = CRMFollowUpLogged()
-                        followUp.customerID = state.customerIDs[Int.random(in: 0..<customers)]
-                        followUp.channel = .call
-                        followUp.note = "discussed the renewal and next quarter's volumes"
-                        try await state.crm.logFollowUp(followUp, actor: "rep-\(caller)")
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await logFollowUps(tickets, callers: callers, on: state.customerIDs, through: state.crm)
         let elapsed = ContinuousClock.now - start
         let head = try state.log.log.head().position
         while await state.runner.checkpoint < head { try await Task.sleep(for: .milliseconds(1)) }
