@@ -207,6 +207,19 @@ struct RapportArchiveTests {
         #expect(try stats(target)["headHash"] as? String == stats(source)["headHash"] as? String)
     }
 
+    @Test("import refuses a log another process holds for writing, and appends nothing")
+    func importBesideAWriter() async throws {
+        let file = directory.appending("held.zst")
+        #expect(try rapport("export", "--data-dir", try demoLog("held-source"), "--output", file).status == 0)
+        let target = directory.appending("held-target")
+        let writer = try LMDBEventLog(directory: target)
+        let refused = try rapport("import", "--data-dir", target, "--input", file)
+        #expect(refused.status == 2, "\(refused.errors)")
+        #expect(refused.errors.contains("writer_locked"), "\(refused.errors)")
+        #expect(try writer.head().position == 0)
+        await writer.close()
+    }
+
     @Test("export and import refuse a wrong data directory, an existing output and a file that is no export")
     func refusals() throws {
         let missing = try rapport("export", "--data-dir", directory.appending("absent"), "--output", directory.appending("x"))
