@@ -34,7 +34,9 @@ final class ProgressLine: Sendable {
             let tenth = state.total > 0 ? done * 10 / state.total : 0
             let sinceLast = state.lastShown.map { now - $0 } ?? .seconds(3_600)
             let due =
-                isTerminal ? sinceLast >= .milliseconds(100) || done == state.total : tenth != state.lastTenth || sinceLast >= .seconds(5)
+                isTerminal
+                ? sinceLast >= .milliseconds(100) || done == state.total
+                : tenth != state.lastTenth || sinceLast >= .seconds(5)
             guard due else { return nil }
             state.lastShown = now
             state.lastTenth = tenth
@@ -56,7 +58,9 @@ final class ProgressLine: Sendable {
         var parts: [String] = []
         if total > 0 {
             let fraction = min(1, Double(done) / Double(total))
-            let bar = isTerminal ? "[" + String(repeating: "#", count: Int(fraction * 20)) + String(repeating: ".", count: 20 - Int(fraction * 20)) + "] " : ""
+            let filled = Int(fraction * 20)
+            let bar =
+                isTerminal ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "] " : ""
             parts.append(bar + "\(done)/\(total) \(unit) (\(Int(fraction * 100))%)")
         } else {
             parts.append("\(done) \(unit)")

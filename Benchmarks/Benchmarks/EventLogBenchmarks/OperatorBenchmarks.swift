@@ -6,7 +6,13 @@ import EventStore
 func operatorBenchmarks(metrics: [BenchmarkMetric]) {
     Benchmark(
         "Verify the chain of the default history",
-        configuration: .init(metrics: metrics, warmupIterations: 1, scalingFactor: .one, maxDuration: .seconds(60), maxIterations: 5)
+        configuration: .init(
+            metrics: metrics,
+            warmupIterations: 1,
+            scalingFactor: .one,
+            maxDuration: .seconds(60),
+            maxIterations: 5
+        )
     ) { benchmark in
         let log = try await GeneratedHistory.shared.log()
         benchmark.startMeasurement()
