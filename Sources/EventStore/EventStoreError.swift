@@ -49,6 +49,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedFormat = Code(rawValue: "unsupported_format_version")
         /// Another process holds the log for writing.
         public static let writerLocked = Code(rawValue: "writer_locked")
+        /// Another process has the log open, and the operation needs it to itself.
+        public static let logInUse = Code(rawValue: "log_in_use")
         /// A stored record cannot be decoded.
         public static let corruptRecord = Code(rawValue: "corrupt_record")
         /// The storage engine failed (disk full, permissions, I/O).

@@ -89,14 +89,10 @@ extension LMDBEventLog {
         try start(head, previous)
         let last = min(through, head.position)
         if first <= last {
-            try txn.withCursor(storage.events) { cursor in
-                var entry = try withBigEndian(first) { try cursor.seek($0) }
-                while let current = entry {
-                    let position = bigEndianUInt64(current.key)
-                    guard position <= last else { break }
-                    try record(try RecordView(bytes: current.value, expectedPosition: position))
-                    entry = try cursor.next()
-                }
+            try storage.walkRecords(from: first, direction: .forward, in: txn) { position, bytes in
+                guard position <= last else { return false }
+                try record(try RecordView(bytes: bytes, expectedPosition: position))
+                return true
             }
         }
         if let uniqueKeys {

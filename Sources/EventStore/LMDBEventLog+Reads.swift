@@ -12,6 +12,7 @@ extension LMDBEventLog {
             guard limit > 0 else { return events }
             let start = streamIndexKey(stream, version: version)
             let prefix = start.dropLast(8)
+            let cache = SealedChunkCache()
             try txn.withCursor(storage.streams) { cursor in
                 var entry = try start.withUnsafeBytes { try cursor.seek($0) }
                 if direction == .backward, !(entry.map { $0.key.elementsEqual(start) } ?? false) {
@@ -19,7 +20,7 @@ extension LMDBEventLog {
                     entry = entry == nil ? try cursor.last() : try cursor.previous()
                 }
                 while let current = entry, current.key.count == start.count, current.key.starts(with: prefix) {
-                    try appendRecord(at: bigEndianUInt64(current.value), to: &events, in: txn)
+                    try appendRecord(at: bigEndianUInt64(current.value), to: &events, in: txn, cache: cache)
                     guard events.count < limit else { return }
                     entry = direction == .forward ? try cursor.next() : try cursor.previous()
                 }
@@ -74,23 +75,10 @@ extension LMDBEventLog {
     ) throws(EventStoreError) {
         let matcher = filter.isAll ? nil : RecordMatcher(filter)
         try read("reading the log from position \(position)") { txn in
-            try txn.withCursor(storage.events) { cursor in
-                var entry = try withBigEndian(position) { try cursor.seek($0) }
-                if direction == .backward {
-                    if entry == nil {
-                        entry = try cursor.last()
-                    } else if let found = entry, bigEndianUInt64(found.key) > position {
-                        entry = try cursor.previous()
-                    }
-                }
-                while let current = entry {
-                    let at = bigEndianUInt64(current.key)
-                    let view = try RecordView(bytes: current.value, expectedPosition: at)
-                    if matcher?.matches(view) ?? true {
-                        guard try body(view) else { return }
-                    }
-                    entry = direction == .forward ? try cursor.next() : try cursor.previous()
-                }
+            try storage.walkRecords(from: position, direction: direction, in: txn) { at, bytes in
+                let view = try RecordView(bytes: bytes, expectedPosition: at)
+                if let matcher, !matcher.matches(view) { return true }
+                return try body(view)
             }
         }
     }
@@ -107,10 +95,11 @@ extension LMDBEventLog {
         try read("reading the events of \(key)") { txn in
             var events: [RecordedEvent] = []
             guard !key.isEmpty, key.utf8.count <= EventData.maxNameLength else { return events }
+            let cache = SealedChunkCache()
             try withBigEndian(position) { seekValue in
                 try withUTF8(key) { key in
                     try walkIndex(index, key: key, seekValue: seekValue, direction: direction, in: txn) { value in
-                        try appendRecord(at: bigEndianUInt64(value), to: &events, in: txn)
+                        try appendRecord(at: bigEndianUInt64(value), to: &events, in: txn, cache: cache)
                         return events.count < limit
                     }
                 }
@@ -147,8 +136,13 @@ extension LMDBEventLog {
         }
     }
 
-    private func appendRecord(at position: UInt64, to events: inout [RecordedEvent], in txn: borrowing ReadTransaction) throws {
-        guard let event = try storage.withRecord(at: position, in: txn, { $0.decode() }) else {
+    private func appendRecord(
+        at position: UInt64,
+        to events: inout [RecordedEvent],
+        in txn: borrowing ReadTransaction,
+        cache: SealedChunkCache
+    ) throws {
+        guard let event = try storage.withRecord(at: position, in: txn, cache: cache, { $0.decode() }) else {
             throw EventStoreError.corruptRecord(at: position, "an index points at a position with no record")
         }
         events.append(event)

@@ -19,8 +19,16 @@ public struct LogStatistics: Sendable {
     public var fileBytes: Int
     /// Bytes of the file in use by pages.
     public var usedBytes: Int
-    /// Bytes of the event records alone (canonical bytes and hashes).
+    /// Bytes of the hot records alone (canonical bytes and hashes), not counting sealed ones.
     public var recordBytes: Int
+    /// Events sealed into compressed chunks by `compact`.
+    public var sealedEvents: UInt64
+    /// Bytes the sealed events' records took before sealing.
+    public var sealedRecordBytes: UInt64
+    /// Bytes of the sealed chunks.
+    public var sealedBytes: Int
+    /// The compactions run, oldest first.
+    public var compactions: [CompactionManifest]
 }
 
 extension LMDBEventLog {
@@ -34,14 +42,7 @@ extension LMDBEventLog {
         }
         return try read("reading statistics") { txn in
             let head = try storage.head(in: txn)
-            var recordBytes = 0
-            try txn.withCursor(storage.events) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    recordBytes += current.value.count
-                    entry = try cursor.next()
-                }
-            }
+            let manifests = try storage.manifests(in: txn)
             let file = storage.environment.path + "/" + LogStorage.dataFileName
             let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             return LogStatistics(
@@ -53,8 +54,25 @@ extension LMDBEventLog {
                 uniqueKeys: try txn.statistics(of: storage.uniqueKeys).entries,
                 fileBytes: fileBytes,
                 usedBytes: (info.lastPage + 1) * info.pageSize,
-                recordBytes: recordBytes
+                recordBytes: try valueBytes(of: storage.events, in: txn),
+                sealedEvents: try storage.sealedThrough(in: txn),
+                sealedRecordBytes: manifests.reduce(0) { $0 + $1.recordBytes },
+                sealedBytes: try storage.chunks.map { try valueBytes(of: $0, in: txn) } ?? 0,
+                compactions: manifests
             )
+        }
+    }
+
+    /// The bytes of every value in `database`.
+    private func valueBytes(of database: Database, in txn: borrowing ReadTransaction) throws -> Int {
+        try txn.withCursor(database) { cursor in
+            var bytes = 0
+            var entry = try cursor.first()
+            while let current = entry {
+                bytes += current.value.count
+                entry = try cursor.next()
+            }
+            return bytes
         }
     }
 

@@ -5,13 +5,21 @@ extension LogStorage {
     /// The last record's position, hash and time, as `txn` sees it.
     func head<T: Transaction & ~Copyable>(in txn: borrowing T) throws -> LogHead {
         try txn.withCursor(events) { cursor in
-            guard let last = try cursor.last() else {
+            if let last = try cursor.last() {
+                let position = bigEndianUInt64(last.key)
+                return try Self.head(of: RecordView(bytes: last.value, expectedPosition: position))
+            }
+            // Compaction keeps the head hot, but a log sealed to its end still has one.
+            let sealed = try sealedThrough(in: txn)
+            guard sealed > 0, let head = try withRecord(at: sealed, in: txn, { Self.head(of: $0) }) else {
                 return LogHead(position: 0, hash: .genesis, recordedAt: Timestamp(nanosecondsSinceEpoch: 0))
             }
-            let position = bigEndianUInt64(last.key)
-            let view = try RecordView(bytes: last.value, expectedPosition: position)
-            return LogHead(position: position, hash: ChainHash(bytes: Array(view.hashBytes)), recordedAt: view.recordedAt)
+            return head
         }
+    }
+
+    private static func head(of record: borrowing RecordView) -> LogHead {
+        LogHead(position: record.position, hash: ChainHash(bytes: Array(record.hashBytes)), recordedAt: record.recordedAt)
     }
 
     /// The version of `stream`'s last event, or `nil` when it has none.
@@ -27,15 +35,21 @@ extension LogStorage {
         }
     }
 
-    /// The stored record at `position`, checked for structure.
+    /// The stored record at `position`, hot or sealed, checked for structure.
+    ///
+    /// - Parameter cache: keeps the last sealed chunk opened, for reads that visit
+    ///   neighbouring positions (a stream's events, an index walk).
     func withRecord<T: Transaction & ~Copyable, R>(
         at position: UInt64,
         in txn: borrowing T,
+        cache: SealedChunkCache? = nil,
         _ body: (borrowing RecordView) throws -> R
     ) throws -> R? {
-        guard let bytes = try withBigEndian(position, { try txn.get($0, in: events) }) else { return nil }
-        let view = try RecordView(bytes: bytes, expectedPosition: position)
-        return try body(view)
+        if let bytes = try withBigEndian(position, { try txn.get($0, in: events) }) {
+            return try body(try RecordView(bytes: bytes, expectedPosition: position))
+        }
+        guard let chunk = try chunk(containing: position, in: txn, cache: cache) else { return nil }
+        return try chunk.withRecord(at: position) { bytes in try body(try RecordView(bytes: bytes, expectedPosition: position)) }
     }
 
     /// The stream that holds `key`, if any.

@@ -13,13 +13,23 @@ import LMDB
 /// | eventIDs    | event id (16 bytes)       | position (BE)                           |
 /// | uniqueKeys  | key                       | owning stream name                      |
 /// | checkpoints | consumer name             | position (BE)                           |
+/// | chunks      | first position (BE)       | a ``SealedChunk`` of records            |
+/// | dictionaries| dictionary id (BE u32)    | a zstd dictionary trained on the log    |
+/// | compactions | first position (BE)       | a ``CompactionManifest``                |
+///
+/// `events` holds the hot tail; `compact` moves a cold prefix of it into `chunks`, so a
+/// position lives in exactly one of the two, and every read goes through ``walkRecords`` or
+/// ``withRecord(at:in:cache:)``, which look in both.
 ///
 /// Big-endian keys sort in numeric order, so a cursor walks positions in log order and new
 /// events always append at the end of every index. The stream index is flat rather than
 /// dup-sorted: a dup-sorted key grows a B-tree of its own, and a commit touching many streams
 /// would then dirty two or three pages per stream instead of about one.
 struct LogStorage: Sendable {
+    /// The format a new log is stamped with.
     static let formatVersion: UInt32 = 1
+    /// The format of a log with sealed chunks, which builds before compaction cannot read.
+    static let sealedFormatVersion: UInt32 = 2
     static let magic = Array("rapport-log".utf8)
     static let dataFileName = "data.mdb"
 
@@ -32,6 +42,12 @@ struct LogStorage: Sendable {
     let eventIDs: Database
     let uniqueKeys: Database
     let checkpoints: Database
+    /// The sealed side; `nil` only in a read-only open of a log written before compaction
+    /// existed, which has nothing sealed.
+    let chunks: Database?
+    let dictionaries: Database?
+    let compactions: Database?
+    let decompressors = ChunkDecompressors()
 
     private static let indexFlags: Database.Flags = [.duplicateSort, .duplicateFixed]
 
@@ -140,6 +156,16 @@ struct LogStorage: Sendable {
         eventIDs = try open("eventIDs", [])
         uniqueKeys = try open("uniqueKeys", [])
         checkpoints = try open("checkpoints", [])
+        func openSealed(_ name: String) throws -> Database? {
+            do {
+                return try open(name, [])
+            } catch let error as LMDBError where error == .notFound {
+                return nil
+            }
+        }
+        chunks = try openSealed("chunks")
+        dictionaries = try openSealed("dictionaries")
+        compactions = try openSealed("compactions")
     }
 
     private static func checkMeta<T: Transaction & ~Copyable>(_ txn: borrowing T, meta: Database, path: String) throws {
@@ -150,10 +176,10 @@ struct LogStorage: Sendable {
             throw EventStoreError(.notARapportLog, "\(path) has no log format version")
         }
         let version = UInt32(littleEndian: format.loadUnaligned(as: UInt32.self))
-        guard version <= formatVersion else {
+        guard version <= sealedFormatVersion else {
             throw EventStoreError(
                 .unsupportedFormat,
-                "the log at \(path) has format version \(version); this build reads up to \(formatVersion) — upgrade Rapport"
+                "the log at \(path) has format version \(version); this build reads up to \(sealedFormatVersion) — upgrade Rapport"
             )
         }
     }

@@ -16,7 +16,7 @@ struct Rapport: AsyncParsableCommand {
             """,
         subcommands: [
             Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
-            Checkpoint.self, Backup.self, Restore.self,
+            Checkpoint.self, Backup.self, Restore.self, Compact.self,
         ],
         defaultSubcommand: Demo.self
     )

@@ -87,7 +87,8 @@ struct StatisticsReport {
             var object: [String: Any] = [
                 "events": s.events, "streams": s.streams, "headPosition": s.head.position,
                 "headHash": s.head.hash.hex, "uniqueKeys": s.uniqueKeys, "fileBytes": s.fileBytes,
-                "usedBytes": s.usedBytes, "recordBytes": s.recordBytes,
+                "usedBytes": s.usedBytes, "recordBytes": s.recordBytes, "sealedEvents": s.sealedEvents,
+                "sealedRecordBytes": s.sealedRecordBytes, "sealedBytes": s.sealedBytes, "compactions": s.compactions.count,
                 "eventsByCategory": s.eventsByCategory, "eventsByType": s.eventsByType,
             ]
             if let verification { object["chainIntact"] = verification.isIntact }
@@ -101,9 +102,16 @@ struct StatisticsReport {
             "unique keys  \(s.uniqueKeys)",
             "head         \(s.head.position) \(s.head.hash.hex)",
             "last event   \(s.head.recordedAt)",
-            "disk         \(s.fileBytes) bytes in data.mdb, \(s.usedBytes) in use, \(s.recordBytes) of records"
-                + (s.events > 0 ? " (\(s.recordBytes / Int(s.events)) per event)" : ""),
+            "disk         \(s.fileBytes) bytes in data.mdb, \(s.usedBytes) in use",
+            "hot          \(s.events - s.sealedEvents) events, \(s.recordBytes) bytes of records"
+                + (s.events > s.sealedEvents ? " (\(s.recordBytes / Int(s.events - s.sealedEvents)) per event)" : ""),
         ]
+        if s.sealedEvents > 0 {
+            lines.append(
+                "compacted    \(s.sealedEvents) events, \(s.sealedBytes) bytes in chunks (\(s.sealedBytes / Int(s.sealedEvents)) per event; "
+                    + "\(s.sealedRecordBytes) before) by \(s.compactions.count) compaction\(s.compactions.count == 1 ? "" : "s")"
+            )
+        }
         if let verification {
             lines.append("chain        " + (verification.problem.map { "BROKEN: \($0)" } ?? "intact"))
         }
