@@ -36,6 +36,11 @@ extension Rapport {
         @Flag(help: "Print the report as JSON.")
         var json = false
 
+        /// For crash tests: the process kills itself with SIGKILL at the first commit that seals
+        /// this many events, as a power cut between two commits would stop it.
+        @Option(name: .customLong("crash-after-events"), help: .hidden)
+        var crashAfterEvents: UInt64?
+
         func validate() throws {
             guard (1...65_536).contains(chunkEvents) else { throw ValidationError("--chunk-events must be 1 to 65536") }
         }
@@ -51,7 +56,10 @@ extension Rapport {
                 let progress = ProgressLine(unit: "events")
                 let manifest: CompactionManifest?
                 do {
-                    manifest = try eventLog.compact(options) { progress.update(Int($0.done), total: Int($0.total)) }
+                    manifest = try eventLog.compact(options) {
+                        progress.update(Int($0.done), total: Int($0.total))
+                        if let crashAfterEvents, $0.done >= crashAfterEvents { kill(getpid(), SIGKILL) }
+                    }
                     progress.finish()
                     await eventLog.close()
                 } catch {
