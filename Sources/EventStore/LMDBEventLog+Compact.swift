@@ -10,7 +10,7 @@ public struct CompactionOptions: Sendable {
     /// Records per chunk: more compress better, fewer make a random read cheaper.
     public var chunkEvents = 256
     /// The zstd level of the chunks.
-    public var level: Int32 = 6
+    public var level: Int32 = 3
 
     /// Seals everything but the last 65,536 events, 256 records to a chunk.
     public init() {}

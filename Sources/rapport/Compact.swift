@@ -30,6 +30,9 @@ extension Rapport {
         @Option(name: .customLong("chunk-events"), help: "Records per compressed chunk.")
         var chunkEvents = 256
 
+        @Option(help: "The zstd level, 1 (fastest) to 19 (smallest).")
+        var level: Int32 = CompactionOptions().level
+
         @Flag(name: .customLong("no-reclaim"), help: "Seal only; leave the file's size as it is.")
         var noReclaim = false
 
@@ -43,6 +46,7 @@ extension Rapport {
 
         func validate() throws {
             guard (1...65_536).contains(chunkEvents) else { throw ValidationError("--chunk-events must be 1 to 65536") }
+            guard (1...19).contains(level) else { throw ValidationError("--level must be 1 to 19") }
         }
 
         func run() async throws {
@@ -53,6 +57,7 @@ extension Rapport {
                 options.keepHot = keepHot
                 options.through = through
                 options.chunkEvents = chunkEvents
+                options.level = level
                 let progress = ProgressLine(unit: "events")
                 let manifest: CompactionManifest?
                 do {

@@ -2,8 +2,10 @@ import Benchmark
 import EventStore
 
 /// What `rapport`'s operator commands do to the whole default history (about 1.1 million
-/// events, or `RAPPORT_BENCHMARK_HISTORY`): walking the hash chain, as `rapport verify` does.
+/// events, or `RAPPORT_BENCHMARK_HISTORY`): walking the hash chain, as `rapport verify` does,
+/// and sealing it into compressed chunks, as `rapport compact` does.
 func operatorBenchmarks(metrics: [BenchmarkMetric]) {
+    compactionBenchmarks(metrics: metrics)
     Benchmark(
         "Verify the chain of the default history",
         configuration: .init(

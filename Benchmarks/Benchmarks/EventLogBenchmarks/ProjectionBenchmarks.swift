@@ -68,6 +68,11 @@ actor GeneratedHistory {
         opened = target.log
         return target.log
     }
+
+    /// The history's directory, for benchmarks that work on a copy of its file.
+    func directory() async throws -> String {
+        try await log().directory
+    }
 }
 
 /// A read-model store in a fresh directory of its own, deleted when the benchmark is done.
