@@ -172,9 +172,9 @@ final class AppendWriter: @unchecked Sendable {
                 return
             }
             let failure: EventStoreError =
-                if let error = error as? LMDBError { .storage(error, while: "committing an append") }
+                if let error = error as? LMDBError { .storage(error, while: "committing an append to the log at \(storage.environment.path)") }
                 else if let error = error as? EventStoreError { error }
-                else { EventStoreError(.storage, "committing an append failed: \(error)") }
+                else { EventStoreError(.storage, "committing an append to the log at \(storage.environment.path) failed: \(error)") }
             logger.error("append failed", metadata: ["error": "\(failure)"])
             outcomes = batch.map { _ in .refused(failure) }
         }

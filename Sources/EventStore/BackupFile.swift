@@ -54,6 +54,25 @@ struct BackupFile: ~Copyable {
         guard fsync(descriptor) == 0 else { throw Self.failure("cannot sync", path) }
     }
 
+    /// Creates `path` holding `bytes`, synced to disk. A write that fails (a full disk) removes
+    /// the file, so no half-written file is left to pass for a whole one or to block a retry.
+    static func create(_ path: String, holding bytes: [UInt8], mode: mode_t = 0o644) throws(BackupError) {
+        let file = try BackupFile(creating: path, mode: mode)
+        var failure: BackupError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(BackupError) {
+                try file.write(buffer)
+                try file.sync()
+            } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            unlink(path)
+            throw failure
+        }
+    }
+
     static func failure(_ action: String, _ path: String) -> BackupError {
         BackupError(.io, "\(action) \(path): \(String(cString: strerror(errno)))", path: path)
     }

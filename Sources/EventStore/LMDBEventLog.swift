@@ -74,7 +74,13 @@ public final class LMDBEventLog: EventLog {
             writerLock = nil
             storage = try LogStorage.open(directory: directory, readOnly: true, options: environmentOptions)
         } else {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: directory) {
+                do {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw EventStoreError(.storage, "cannot create the log directory \(directory): \(error.systemReason)")
+                }
+            }
             writerLock = try WriterLock(directory: directory)
             storage = try LogStorage.open(directory: directory, readOnly: false, options: environmentOptions)
         }

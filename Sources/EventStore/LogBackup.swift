@@ -78,7 +78,7 @@ public enum LogBackup {
         } catch {
             await source.close()
             if error is BackupError || error is EventStoreError { throw error }
-            throw BackupError(.io, "cannot copy the log into \(staging): \(error)", path: staging)
+            throw BackupError(.io, "cannot copy the log for \(file) into \(staging): \(error.systemReason)", path: staging)
         }
         let copy = try LMDBEventLog(directory: staging, options: options)
         let head: LogHead
@@ -136,7 +136,7 @@ public enum LogBackup {
         do {
             try files.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
-            throw BackupError(.io, "cannot create \(staging): \(error.localizedDescription)", path: staging)
+            throw BackupError(.io, "cannot restore into \(directory): cannot create \(staging): \(error.systemReason)", path: staging)
         }
         let header = try await onOwnThread {
             try decompress(file, to: staging + "/" + LogStorage.dataFileName, progress: progress)
@@ -315,7 +315,7 @@ public enum LogBackup {
         return (header, headerEnd + 1, filled)
     }
 
-    private static func temporaryPath(beside path: String, purpose: String) -> String {
+    static func temporaryPath(beside path: String, purpose: String) -> String {
         let url = URL(fileURLWithPath: path)
         let name = ".\(url.lastPathComponent).\(purpose)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         return url.deletingLastPathComponent().appendingPathComponent(name).path

@@ -92,7 +92,13 @@ struct LogStorage: Sendable {
         guard isDirectory.boolValue else {
             throw EventStoreError(.notARapportLog, "\(directory) is a file, not a log directory")
         }
-        let contents = (try? files.contentsOfDirectory(atPath: directory)) ?? []
+        let contents: [String]
+        do {
+            contents = try files.contentsOfDirectory(atPath: directory)
+        } catch {
+            // Not "no log": a log may well be there, out of this user's reach.
+            throw EventStoreError(.storage, "cannot read the log directory \(directory): \(error.systemReason)")
+        }
         if !contents.contains(dataFileName) {
             if readOnly { throw EventStoreError(.logNotFound, "no log at \(directory): it holds no \(dataFileName)") }
             let foreign = contents.filter { $0 != WriterLock.fileName && $0 != "lock.mdb" }

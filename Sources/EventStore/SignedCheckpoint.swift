@@ -77,11 +77,11 @@ public struct SignedCheckpoint: Codable, Sendable, Hashable {
         let data: Data
         do {
             // Through a file handle, so that a pipe (`--against <(…)`) reads as well as a file.
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             defer { try? handle.close() }
             data = try handle.readToEnd() ?? Data()
         } catch {
-            throw CheckpointError(.unreadable, "cannot read the checkpoint \(path): \(error.localizedDescription)")
+            throw CheckpointError(.unreadable, "cannot read the checkpoint \(path): \(error.systemReason)")
         }
         do {
             self = try JSONDecoder().decode(SignedCheckpoint.self, from: data)
@@ -90,6 +90,24 @@ public struct SignedCheckpoint: Codable, Sendable, Hashable {
         }
         guard format == Self.formatName, version == 1, chainHash != nil else {
             throw CheckpointError(.invalidCheckpoint, "\(path) is not a version-1 rapport checkpoint with a 64-digit hash")
+        }
+    }
+
+    /// Writes the checkpoint to `path`, replacing a file there only once the whole checkpoint
+    /// is on disk: a write that fails (a full disk, a directory not writable) leaves nothing.
+    ///
+    /// - Throws: `CheckpointError` `.unreadable`, naming `path` and the system's reason.
+    public func write(to path: String) throws(CheckpointError) {
+        let partial = LogBackup.temporaryPath(beside: path, purpose: "partial")
+        do {
+            try BackupFile.create(partial, holding: Array(jsonData()))
+        } catch {
+            throw CheckpointError(.unreadable, "cannot write \(path): \(error.message)")
+        }
+        guard rename(partial, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(partial)
+            throw CheckpointError(.unreadable, "cannot write \(path): \(reason)")
         }
     }
 

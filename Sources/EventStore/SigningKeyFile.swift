@@ -43,21 +43,22 @@ public enum SigningKeyFile {
     public static func createPrivateKey(at path: String) throws(CheckpointError) -> Curve25519.Signing.PrivateKey {
         let key = Curve25519.Signing.PrivateKey()
         let privatePEM = pem("PRIVATE KEY", privatePrefix + key.rawRepresentation)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else {
-            let reason = errno
-            if reason == EEXIST { throw CheckpointError(.keyExists, "\(path) exists; a key is never overwritten") }
-            throw CheckpointError(.unreadable, "cannot create \(path): \(String(cString: strerror(reason)))")
-        }
-        defer { close(descriptor) }
-        let written = privatePEM.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == privatePEM.count, fsync(descriptor) == 0 else {
-            throw CheckpointError(.unreadable, "cannot write \(path): \(String(cString: strerror(errno)))")
+        if FileManager.default.fileExists(atPath: path) {
+            throw CheckpointError(.keyExists, "\(path) exists; a key is never overwritten")
         }
         do {
-            try pem("PUBLIC KEY", publicPrefix + key.publicKey.rawRepresentation).write(to: URL(fileURLWithPath: path + ".pub"))
+            try BackupFile.create(path, holding: Array(privatePEM), mode: 0o600)
         } catch {
-            throw CheckpointError(.unreadable, "cannot write \(path).pub: \(error.localizedDescription)")
+            throw CheckpointError(.unreadable, error.message)
+        }
+        do {
+            // A public key left from an earlier key is replaced, never kept beside the new one.
+            unlink(path + ".pub")
+            try BackupFile.create(path + ".pub", holding: Array(pem("PUBLIC KEY", publicPrefix + key.publicKey.rawRepresentation)))
+        } catch {
+            // Without its public key the new key is of no use to an auditor; leave none.
+            unlink(path)
+            throw CheckpointError(.unreadable, error.message)
         }
         return key
     }
@@ -66,11 +67,11 @@ public enum SigningKeyFile {
     private static func keyBytes(_ path: String, label: String, prefix: [UInt8]) throws(CheckpointError) -> Data {
         let contents: Data
         do {
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             defer { try? handle.close() }
             contents = try handle.readToEnd() ?? Data()
         } catch {
-            throw CheckpointError(.unreadable, "cannot read the key \(path): \(error.localizedDescription)")
+            throw CheckpointError(.unreadable, "cannot read the key \(path): \(error.systemReason)")
         }
         if contents.count == 32 { return contents }
         let text = String(decoding: contents, as: UTF8.self)

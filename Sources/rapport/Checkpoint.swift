@@ -49,14 +49,10 @@ extension Rapport {
                 let signingKey = try newKey.map(SigningKeyFile.createPrivateKey(at:)) ?? SigningKeyFile.readPrivateKey(key ?? "")
                 let checkpoint = try SignedCheckpoint(signing: head, with: signingKey)
                 guard let output else {
-                    FileHandle.standardOutput.write(checkpoint.jsonData())
+                    try writeAll(checkpoint.jsonData(), to: STDOUT_FILENO, naming: "standard output")
                     return
                 }
-                do {
-                    try checkpoint.jsonData().write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    throw CheckpointError(.unreadable, "cannot write \(output): \(error.localizedDescription)")
-                }
+                try checkpoint.write(to: output)
                 print("signed position \(checkpoint.position) hash \(checkpoint.hash) into \(output)")
             }
         }

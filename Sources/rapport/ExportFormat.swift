@@ -67,19 +67,27 @@ enum ExportFormat {
 
 /// Where an export's bytes go: a file, through zstd unless uncompressed, in large writes.
 final class ExportSink {
-    private let handle: FileHandle
+    private let path: String
+    private let descriptor: Int32
+    private var isClosed = false
     private let compressor: ZstdStreamCompressor?
     private var buffer: [UInt8] = []
     /// Bytes written to the file so far.
     private(set) var fileBytes = 0
 
+    /// Creates the file at `path`, which must not exist.
+    ///
+    /// - Throws: `OutputError` when it cannot be created.
     init(path: String, compressionLevel: Int32?) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw ExportFileError("cannot create \(path)")
-        }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         compressor = try compressionLevel.map { try ZstdStreamCompressor(level: $0) }
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputError(path) }
         buffer.reserveCapacity(1 << 20 + 65_536)
+    }
+
+    deinit {
+        if !isClosed { close(descriptor) }
     }
 
     /// Appends bytes, writing them out once a megabyte has gathered.
@@ -88,12 +96,13 @@ final class ExportSink {
         if buffer.count >= 1 << 20 { try drain() }
     }
 
-    /// Writes everything out, ends the zstd frame, and syncs the file.
+    /// Writes everything out, ends the zstd frame, and syncs and closes the file.
     func finish() throws {
         try drain()
         if let compressor { try compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), isLast: true) { try emit($0) } }
-        try handle.synchronize()
-        try handle.close()
+        guard fsync(descriptor) == 0 else { throw OutputError(path) }
+        isClosed = true
+        guard close(descriptor) == 0 else { throw OutputError(path) }
     }
 
     private func drain() throws {
@@ -106,8 +115,8 @@ final class ExportSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
-        try handle.write(contentsOf: Data(bytes))
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
+        try writeAll(bytes, to: descriptor, naming: path)
         fileBytes += bytes.count
     }
 }

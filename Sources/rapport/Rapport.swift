@@ -20,6 +20,17 @@ struct Rapport: AsyncParsableCommand {
         ],
         defaultSubcommand: Demo.self
     )
+
+    /// Runs the command, then flushes what it printed: standard output on a full disk fails
+    /// the command (status 2) rather than losing its output in silence.
+    static func main() async {
+        await main(nil)
+        // Standard error is unbuffered: only standard output holds anything to flush.
+        if fflush(nil) != 0 {
+            FileHandle.standardError.write(Data("rapport: cannot write standard output: \(String(cString: strerror(errno)))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }
 
 /// Options every subcommand that opens a log shares.
@@ -58,6 +69,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(2)
     } catch let error as ProjectionError {
         FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
+        throw ExitCode(2)
+    } catch let error as OutputError {
+        FileHandle.standardError.write(Data("rapport: \(error)\n".utf8))
         throw ExitCode(2)
     }
 }

@@ -82,14 +82,23 @@ extension Rapport {
                     let last = min(selection.to, head)
                     let first = min(selection.from, last + 1)
                     var nextUpdate = first
+                    var failure: OutputError?
                     try selection.scan(eventLog) { record in
-                        try output.line { line.render(record, withStoredBytes: false, into: &$0) }
+                        do throws(OutputError) {
+                            try output.line { line.render(record, withStoredBytes: false, into: &$0) }
+                        } catch {
+                            // Thrown through the scan it would read as the log's own failure.
+                            failure = error
+                            return false
+                        }
                         // Filtered replays print few of the positions they pass: count positions.
                         if record.position >= nextUpdate {
                             progress.update(Int(record.position - first + 1), total: Int(last - first + 1))
                             nextUpdate = record.position + 16_384
                         }
+                        return true
                     }
+                    if let failure { throw failure }
                     try output.flush()
                     progress.update(Int(last - first + 1), total: Int(last - first + 1))
                     progress.finish()
@@ -112,11 +121,11 @@ struct ReplaySelection {
     var streams: Set<String>
     var filter: EventFilter
 
-    /// Hands `body` each selected record in position order.
+    /// Hands `body` each selected record in position order, until it returns `false`.
     ///
     /// Recorded times never decrease along the log, so the walk stops at the first event
     /// recorded after the end time.
-    mutating func scan(_ log: LMDBEventLog, _ body: (borrowing RecordView) throws -> Void) throws {
+    mutating func scan(_ log: LMDBEventLog, _ body: (borrowing RecordView) throws -> Bool) throws {
         let streamBytes = streams.map { Array($0.utf8) }
         try log.scan(from: from, filter: filter) { record in
             guard record.position <= to else { return false }
@@ -127,8 +136,7 @@ struct ReplaySelection {
                 let name = record.streamBytes
                 guard streamBytes.contains(where: { name.elementsEqual($0) }) else { return true }
             }
-            try body(record)
-            return true
+            return try body(record)
         }
     }
 }

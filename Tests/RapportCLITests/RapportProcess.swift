@@ -7,6 +7,9 @@ struct Run {
     var status: Int32
     var output: String
     var errors: String
+    /// Whether a signal ended it (a crash, or a limit's default action): `status` is then the
+    /// signal's number.
+    var wasSignalled = false
 }
 
 /// Runs the built `rapport` with `arguments` to the end, outside any data directory set in the
@@ -15,22 +18,39 @@ func rapport(_ arguments: String...) throws -> Run {
     try rapport(arguments)
 }
 
-/// Runs the built `rapport` with an argument array, like the variadic form.
-func rapport(_ arguments: [String]) throws -> Run {
+/// Runs the built `rapport` with an argument array, like the variadic form: directly, or
+/// through `launcher`; with standard output to `output` when given, else collected.
+func rapport(_ arguments: [String], through launcher: Launcher = .direct, output: FileHandle? = nil) throws -> Run {
     let process = try rapportProcess(arguments)
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-        status: process.terminationStatus,
-        output: String(decoding: outputData, as: UTF8.self),
-        errors: String(decoding: errorData, as: UTF8.self)
-    )
+    if let command = launcher.command.first, let executable = process.executableURL?.path {
+        process.arguments = Array(launcher.command.dropFirst()) + [executable] + arguments
+        process.executableURL = URL(fileURLWithPath: command)
+    }
+    return try finish(process, output: output)
+}
+
+/// How `rapport` is started: directly, or through a command that sets the process up and then
+/// executes its arguments.
+struct Launcher {
+    var command: [String]
+
+    static let direct = Launcher(command: [])
+
+    /// Every file the process writes is limited to `bytes`: a write past the limit fails with
+    /// EFBIG, as it would with ENOSPC on a full disk (SIGXFSZ is ignored, so it does not kill).
+    static func fileSizeLimit(_ bytes: Int) -> Launcher {
+        Launcher(command: ["/bin/sh", "-c", #"trap "" XFSZ; exec prlimit --fsize="$0" "$@""#, "\(bytes)"])
+    }
+
+    /// As the unprivileged user `nobody` (65534) with no supplementary groups, so that file
+    /// modes deny what they say even when the tests run as root.
+    static let unprivileged = Launcher(command: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+
+    /// Whether ``unprivileged`` drops privileges: the tests run as root, and `setpriv` (util-linux)
+    /// is installed.
+    static var canDropPrivileges: Bool {
+        geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+    }
 }
 
 /// A `rapport` process ready to run with `arguments`.
@@ -43,4 +63,23 @@ func rapportProcess(_ arguments: [String]) throws -> Process {
     environment["RAPPORT_DATA_DIR"] = nil
     process.environment = environment
     return process
+}
+
+/// Runs `process` to the end, collecting standard error and, unless it goes to `output`,
+/// standard output.
+private func finish(_ process: Process, output: FileHandle? = nil) throws -> Run {
+    let outputPipe = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output ?? outputPipe
+    process.standardError = errors
+    try process.run()
+    let outputData = output == nil ? outputPipe.fileHandleForReading.readDataToEndOfFile() : Data()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+        status: process.terminationStatus,
+        output: String(decoding: outputData, as: UTF8.self),
+        errors: String(decoding: errorData, as: UTF8.self),
+        wasSignalled: process.terminationReason == .uncaughtSignal
+    )
 }
