@@ -62,6 +62,27 @@ extension LMDBEventLog {
         try readIndex(storage.types, key: type, from: position, direction: direction, limit: limit)
     }
 
+    /// The first position recorded at or after `time`, or the head's plus one when every
+    /// event is older.
+    ///
+    /// Recorded-at times never go back along the log, so this is a binary search: about 20
+    /// record reads for a million events, hot or sealed.
+    public func firstPosition(recordedAtOrAfter time: Timestamp) throws(EventStoreError) -> UInt64 {
+        try read("finding the first event recorded at or after \(time)") { txn in
+            let cache = SealedChunkCache()
+            var low: UInt64 = 1
+            var high = try storage.head(in: txn).position + 1
+            while low < high {
+                let middle = low + (high - low) / 2
+                guard let recordedAt = try storage.withRecord(at: middle, in: txn, cache: cache, { $0.recordedAt }) else {
+                    throw EventStoreError.corruptRecord(at: middle, "missing, though the head is past it")
+                }
+                if recordedAt >= time { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+    }
+
     /// Walks the log in place from `position`, handing `body` each record that matches
     /// `filter` until it returns `false` or the log ends.
     ///

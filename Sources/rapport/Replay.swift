@@ -123,11 +123,13 @@ struct ReplaySelection {
 
     /// Hands `body` each selected record in position order, until it returns `false`.
     ///
-    /// Recorded times never decrease along the log, so the walk stops at the first event
+    /// Recorded times never decrease along the log, so the walk starts at the first event
+    /// recorded at the start time (found by a binary search) and stops at the first one
     /// recorded after the end time.
     mutating func scan(_ log: LMDBEventLog, _ body: (borrowing RecordView) throws -> Bool) throws {
         let streamBytes = streams.map { Array($0.utf8) }
-        try log.scan(from: from, filter: filter) { record in
+        let start = try fromTime.map { max(from, try log.firstPosition(recordedAtOrAfter: $0)) } ?? from
+        try log.scan(from: start, filter: filter) { record in
             guard record.position <= to else { return false }
             let recordedAt = record.recordedAt
             if let toTime, recordedAt > toTime { return false }

@@ -104,6 +104,26 @@ struct CompactionTests {
         await log.close()
     }
 
+    @Test("the first position recorded at a time is found by binary search, hot or sealed")
+    func firstPositionAtTime() async throws {
+        let directory = TemporaryDirectory("compact-time")
+        let log = try openTestLog(directory)
+        for index in 0..<1_200 {
+            try await log.append(to: stream("lead-\(index % 9)"), [testEvent(payload: "\(index)")])
+            if index % 300 == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        }
+        let events = try log.readAll()
+        let probes = [0, 1, 299, 300, 301, 777, 1_199].map { events[$0].recordedAt }
+            + [Timestamp(nanosecondsSinceEpoch: 0), Timestamp(nanosecondsSinceEpoch: events.last!.recordedAt.nanosecondsSinceEpoch + 1)]
+        func expected(_ time: Timestamp) -> UInt64 { events.first { $0.recordedAt >= time }?.position ?? 1_201 }
+        for time in probes { #expect(try log.firstPosition(recordedAtOrAfter: time) == expected(time)) }
+        var options = CompactionOptions()
+        options.keepHot = 100
+        _ = try log.compact(options)
+        for time in probes { #expect(try log.firstPosition(recordedAtOrAfter: time) == expected(time)) }
+        await log.close()
+    }
+
     @Test("a read-only log refuses to compact")
     func readOnlyRefuses() async throws {
         let directory = TemporaryDirectory("compact-read-only")
