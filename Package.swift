@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CRMWorkload", targets: ["CRMWorkload"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "CRMReadModels", targets: ["CRMReadModels"]),
+        .library(name: "LogArchive", targets: ["LogArchive"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
@@ -105,12 +106,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - Archives
+
+        .target(
+            name: "LogArchive",
+            dependencies: [
+                "EventStore", "Zstd", "CRMSchema",
+                // The catalogue hands out protobuf messages; `data` is their canonical JSON.
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executable
         .executableTarget(
             name: "rapport",
             dependencies: [
                 "EventStore", "CRMService", "CRMDomain", "CRMWorkload", "Projections", "CRMReadModels",
-                "CRMSchema", "Zstd", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "CRMSchema", "LogArchive", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -170,6 +183,11 @@ let package = Package(
                 "rapport", "RapportTestSupport", "CRMService", "CRMSchema", "CRMWorkload", "CRMReadModels", "Projections",
                 "EventStore",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LogArchiveTests",
+            dependencies: ["LogArchive", "EventStore", "CRMSchema", "RapportTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

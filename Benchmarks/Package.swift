@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "CRMWorkload", package: rootPackage),
                 .product(name: "Projections", package: rootPackage),
                 .product(name: "CRMReadModels", package: rootPackage),
+                .product(name: "LogArchive", package: rootPackage),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import LogArchive
 
 extension Rapport {
     /// Prints events as canonical JSON, one per line.

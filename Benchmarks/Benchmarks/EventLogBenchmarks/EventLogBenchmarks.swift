@@ -198,4 +198,5 @@ let benchmarks: @Sendable () -> Void = {
     liveProjectionBenchmarks(metrics: metrics)
     queryBenchmarks(metrics: metrics)
     operatorBenchmarks(metrics: metrics)
+    archiveBenchmarks(metrics: metrics)
 }
