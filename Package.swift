@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "CRMReadModels", targets: ["CRMReadModels"]),
         .library(name: "LogArchive", targets: ["LogArchive"]),
+        .library(name: "CRMServer", targets: ["CRMServer"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
@@ -28,6 +29,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -118,11 +127,27 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - The HTTP service
+        .target(
+            name: "CRMServer",
+            dependencies: [
+                "CRMService", "CRMReadModels", "CRMDomain", "CRMSchema", "Projections", "EventStore", "LogArchive",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executable
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "EventStore", "CRMService", "CRMDomain", "CRMWorkload", "Projections", "CRMReadModels",
+                "CRMServer", "EventStore", "CRMService", "CRMDomain", "CRMWorkload", "Projections", "CRMReadModels",
                 "CRMSchema", "LogArchive", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -201,6 +226,18 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "EventStore", "LMDB", "RapportTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRMServerTests",
+            dependencies: [
+                "CRMServer", "EventStore", "Projections", "RapportTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

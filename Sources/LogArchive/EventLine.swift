@@ -49,9 +49,9 @@ public struct EventLine: Sendable {
         output.append(contentsOf: #"","actor":"#.utf8)
         appendString(event.actor, to: &output)
         output.append(contentsOf: #","correlationID":"#.utf8)
-        appendUUID(event.correlationID, to: &output)
+        appendOptionalUUID(event.correlationID, to: &output)
         output.append(contentsOf: #","causationID":"#.utf8)
-        appendUUID(event.causationID, to: &output)
+        appendOptionalUUID(event.causationID, to: &output)
         output.append(contentsOf: #","data":"#.utf8)
         if let message = try? catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
             let json = try? message.jsonString()
@@ -68,13 +68,6 @@ public struct EventLine: Sendable {
             output.append(UInt8(ascii: "\""))
         }
         output.append(UInt8(ascii: "}"))
-    }
-
-    private func appendUUID(_ id: UUID?, to output: inout [UInt8]) {
-        guard let id else { return output.append(contentsOf: "null".utf8) }
-        output.append(UInt8(ascii: "\""))
-        output.append(contentsOf: id.uuidString.lowercased().utf8)
-        output.append(UInt8(ascii: "\""))
     }
 
     private func appendBase64(_ bytes: [UInt8], to output: inout [UInt8]) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Appends `string` as a JSON string literal.
 func appendString(_ string: String, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
@@ -25,4 +27,12 @@ func appendHex(_ bytes: [UInt8], to output: inout [UInt8]) {
         output.append(digits[Int(byte >> 4)])
         output.append(digits[Int(byte & 0x0F)])
     }
+}
+
+/// Appends a UUID as a lowercase JSON string, or `null`.
+func appendOptionalUUID(_ id: UUID?, to output: inout [UInt8]) {
+    guard let id else { return output.append(contentsOf: "null".utf8) }
+    output.append(UInt8(ascii: "\""))
+    output.append(contentsOf: id.uuidString.lowercased().utf8)
+    output.append(UInt8(ascii: "\""))
 }

@@ -54,17 +54,7 @@ extension Rapport {
                 if try eventLog.head().position == 0 {
                     var workload = WorkloadOptions()
                     (workload.customers, workload.days, workload.seed) = (customers, days, seed)
-                    let started = ContinuousClock.now
-                    let progress = ProgressLine(unit: "days", total: days)
-                    let summary = try await WorkloadGenerator(options: workload, log: eventLog).run { progress.update($0.day, detail: "\($0.events) events") }
-                    try eventLog.sync()
-                    progress.finish()
-                    let seconds = (ContinuousClock.now - started) / .seconds(1)
-                    print(
-                        "generated \(summary.events) events (\(summary.appends) appends) in \(String(format: "%.1f", seconds)) s (\(Int(Double(summary.events) / max(seconds, 0.001))) events/s): "
-                            + "\(summary.customers) customers, \(summary.leads) leads, \(summary.contracts) contracts, \(summary.payments) payments, "
-                            + "\(summary.refusals) commands refused by the rules"
-                    )
+                    print(try await Self.generate(workload, into: eventLog))
                 } else {
                     print("\(log.directory) already holds a log; leaving it as it is")
                 }
@@ -85,6 +75,21 @@ extension Rapport {
 }
 
 extension Rapport.Demo {
+    /// Generates the history `workload` describes into `eventLog` (opened for a bulk load)
+    /// with a progress line, syncs it, and returns a one-line summary.
+    static func generate(_ workload: WorkloadOptions, into eventLog: LMDBEventLog) async throws -> String {
+        let started = ContinuousClock.now
+        let progress = ProgressLine(unit: "days", total: workload.days)
+        let summary = try await WorkloadGenerator(options: workload, log: eventLog).run { progress.update($0.day, detail: "\($0.events) events") }
+        try eventLog.sync()
+        progress.finish()
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        return "generated \(summary.events) events (\(summary.appends) appends) in \(String(format: "%.1f", seconds)) s "
+            + "(\(Int(Double(summary.events) / max(seconds, 0.001))) events/s): "
+            + "\(summary.customers) customers, \(summary.leads) leads, \(summary.contracts) contracts, \(summary.payments) payments, "
+            + "\(summary.refusals) commands refused by the rules"
+    }
+
     /// Brings the read models beside the log up to its head, rebuilding what needs it, with a
     /// progress line; returns a one-line summary.
     func projectReadModels(of eventLog: LMDBEventLog) async throws -> String {

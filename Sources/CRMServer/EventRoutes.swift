@@ -1,0 +1,170 @@
+import AsyncAlgorithms
+import EventStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LogArchive
+import ServiceLifecycle
+
+/// The log over HTTP: read it from a position, read one stream, and subscribe with
+/// Server-Sent Events. Events are CloudEvents JSON (see ``CloudEventJSON``).
+struct EventRoutes {
+    let log: LMDBEventLog
+    let metrics: ServerMetrics
+    let heartbeat: Duration
+    let maxPage: Int
+
+    func add(to router: some RouterMethods<RapportRequestContext>) {
+        router.get("v1/events", use: readLog)
+        router.get("v1/streams/:stream", use: readStream)
+        router.get("v1/subscribe", use: subscribe)
+    }
+
+    /// `GET /v1/events?from=&limit=&category=&type=`: a page of the log in position order, and
+    /// the position to ask for next.
+    @Sendable func readLog(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        let query = QueryParameters(request)
+        let from = try query.integer("from", in: 1...UInt64.max, default: 1)
+        let limit = try query.integer("limit", in: 1...maxPage, default: 100)
+        let filter = eventFilter(query)
+        // The head first: the scan's snapshot is at least as new, and stopping at this head
+        // makes `next` exact even when the page ends short.
+        let head = try log.head().position
+        var events: [RecordedEvent] = []
+        try log.scan(from: from, filter: filter) { record in
+            guard record.position <= head else { return false }
+            events.append(record.decode())
+            return events.count < limit
+        }
+        let next = events.count == limit ? events[limit - 1].position + 1 : max(from, head + 1)
+        return page(events, next: next, head: head)
+    }
+
+    /// `GET /v1/streams/{stream}?from=&limit=&direction=forward|backward`: one stream's events.
+    @Sendable func readStream(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        let name = try context.parameters.require("stream")
+        let stream: StreamName
+        do {
+            stream = try StreamName(name)
+        } catch {
+            throw APIError(error)
+        }
+        let query = QueryParameters(request)
+        let direction: ReadDirection
+        switch query.list("direction").first ?? "forward" {
+        case "forward": direction = .forward
+        case "backward": direction = .backward
+        case let other: throw APIError.badRequest("invalid_query_parameter", "direction is \"\(other)\"; use forward or backward", parameter: "direction")
+        }
+        let from = try query.integer("from", in: 0...UInt64.max, default: direction == .forward ? 0 : .max)
+        let limit = try query.integer("limit", in: 1...maxPage, default: 100)
+        let events = try log.readStream(stream, from: from, direction: direction, limit: limit)
+        if events.isEmpty, try log.readStream(stream, limit: 1).isEmpty {
+            throw APIError(.notFound, code: "stream_not_found", "stream \(stream) has no events", facts: ["stream": stream.rawValue])
+        }
+        // The version to ask for next; none once a backward read has reached version 0.
+        let next = events.last.flatMap { last in
+            direction == .forward ? last.streamVersion + 1 : (last.streamVersion == 0 ? nil : last.streamVersion - 1)
+        }
+        return page(events, next: next, head: try log.head().position)
+    }
+
+    /// `GET /v1/subscribe?from=&category=&type=`: Server-Sent Events, catching up from `from`
+    /// (or after the `Last-Event-ID` a reconnecting client sends) and then following new
+    /// commits. Each event's SSE id is its log position, so a client that reconnects with the
+    /// last id it saw misses nothing and sees nothing twice. A comment line every heartbeat
+    /// keeps idle connections open through proxies.
+    @Sendable func subscribe(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        let query = QueryParameters(request)
+        let start: SubscriptionStart
+        if let lastID = request.headers[.lastEventID] {
+            guard let position = UInt64(lastID.trimmingCharacters(in: .whitespaces)) else {
+                throw APIError.badRequest("invalid_last_event_id", "Last-Event-ID is \"\(lastID)\", not a log position", parameter: "Last-Event-ID")
+            }
+            start = .after(position)
+        } else if let from = try query.optional("from", as: UInt64.self) {
+            start = .position(from)
+        } else {
+            start = .now
+        }
+        let filter = eventFilter(query)
+        let subscription = try log.subscribe(from: start, filter: filter)
+        let heartbeat = self.heartbeat
+        let metrics = self.metrics
+        // A graceful shutdown ends the stream at once, between two frames, so the server can
+        // stop without waiting for the next event or heartbeat.
+        let (shutdown, endStream) = AsyncStream<ServerSentEvent>.makeStream()
+        let frames = merge(
+            subscription.map { ServerSentEvent.event($0) },
+            AsyncTimerSequence(interval: heartbeat, clock: .continuous).map { _ in ServerSentEvent.heartbeat },
+            shutdown
+        )
+        let body = ResponseBody { writer in
+            metrics.subscribers(+1)
+            defer { metrics.subscribers(-1) }
+            try await withGracefulShutdownHandler {
+                try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
+                for try await frame in frames {
+                    guard let bytes = frame.bytes() else { break }
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                }
+            } onGracefulShutdown: {
+                endStream.yield(.end)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .accelBuffering: "no"],
+            body: body
+        )
+    }
+
+    private func eventFilter(_ query: QueryParameters) -> EventFilter {
+        let categories = query.list("category")
+        let types = query.list("type")
+        return EventFilter(categories: categories.isEmpty ? nil : Set(categories), types: types.isEmpty ? nil : Set(types))
+    }
+
+    private func page(_ events: [RecordedEvent], next: UInt64?, head: UInt64) -> Response {
+        var bytes = Array(#"{"events":["#.utf8)
+        for (index, event) in events.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CloudEventJSON.render(event, into: &bytes)
+        }
+        bytes.append(contentsOf: #"],"head":\#(head)"#.utf8)
+        if let next { bytes.append(contentsOf: #","next":\#(next)"#.utf8) }
+        bytes.append(UInt8(ascii: "}"))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// One frame of an event stream.
+enum ServerSentEvent: Sendable {
+    case event(RecordedEvent)
+    case heartbeat
+    /// The server is shutting down: the stream ends here.
+    case end
+
+    /// The frame's bytes; `nil` for the end.
+    func bytes() -> [UInt8]? {
+        switch self {
+        case .end:
+            return nil
+        case .heartbeat:
+            return Array(": heartbeat\n\n".utf8)
+        case .event(let event):
+            var bytes = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
+            CloudEventJSON.render(event, into: &bytes)
+            bytes.append(contentsOf: "\n\n".utf8)
+            return bytes
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// The id of the last event a reconnecting Server-Sent Events client saw.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    /// Tells nginx not to buffer an event stream.
+    static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
+}

@@ -1,0 +1,13 @@
+public import Hummingbird
+
+/// What a request carries through the routes besides itself.
+public struct RapportRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Command bodies are small; a larger one is refused with 413 before it is read.
+    public var maxUploadSize: Int { 1 << 20 }
+}

@@ -1,0 +1,63 @@
+import CRMReadModels
+import CRMService
+public import EventStore
+public import Hummingbird
+public import Logging
+public import Projections
+
+/// The HTTP service over one log: routes, the live read models and the scheduled pool sweep,
+/// as one Hummingbird application run by swift-service-lifecycle.
+///
+/// On SIGTERM the HTTP server stops taking connections and finishes the requests in flight
+/// (so every append it acknowledged is committed), subscriptions end cleanly, the projection
+/// runner and the sweep stop, and the log closes last.
+public enum RapportServer {
+    /// How the server listens and paces its background work.
+    public struct Configuration: Sendable {
+        /// The address to listen on.
+        public var host = "127.0.0.1"
+        /// The port; 0 picks a free one.
+        public var port = 8080
+        /// How often the pool sweep runs.
+        public var sweepInterval = Duration.seconds(3_600)
+        /// How often an idle subscription gets a comment line, so proxies keep it open.
+        public var heartbeatInterval = Duration.seconds(15)
+        /// The most events one page of a read returns.
+        public var maxPageSize = 1_000
+
+        /// Listens on 127.0.0.1:8080, sweeps hourly.
+        public init() {}
+    }
+
+    /// The application for `log` (opened for writing) and its read models in `readModels`.
+    ///
+    /// - Parameter onServerRunning: called with the bound port once the server listens.
+    public static func application(
+        log: LMDBEventLog,
+        readModels: ReadModelStore,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "rapport.server"),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        let service = CRMService(log: log)
+        let metrics = ServerMetrics()
+        let router = Router(context: RapportRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware())
+        HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
+        EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
+            .add(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
+            services: [
+                LogCloser(log: log),
+                ProjectionFollower(runner: runner, logger: logger),
+                PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
+            ],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import CRMServer
+import CRMWorkload
+import EventStore
+import Foundation
+import Logging
+
+extension Rapport {
+    /// Runs the HTTP service on the embedded log.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the HTTP API on the log: events, live subscriptions, read models; follows the log and sweeps the pool.",
+            discussion: """
+                On first start, when the data directory holds no log, it is filled with the demo \
+                history (as `rapport demo` makes it) so there is data to look at; --no-demo starts \
+                with an empty log instead. The read models are brought up to date and then follow \
+                the log; the public-pool sweep runs every --sweep-interval seconds. SIGTERM or \
+                SIGINT stops it gracefully: requests in flight finish, subscriptions end, the log \
+                closes. Examples:
+                  rapport serve
+                  rapport serve --data-dir /var/lib/rapport --host 0.0.0.0 --port 8080
+                  curl -N localhost:8080/v1/subscribe?from=1
+                """
+        )
+
+        @OptionGroup var log: LogOptions
+        @OptionGroup var readModels: ReadModelOptions
+
+        @Option(help: "The address to listen on.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on.")
+        var port = 8080
+
+        @Option(name: .customLong("sweep-interval"), help: "Seconds between public-pool sweeps.")
+        var sweepInterval = 3_600
+
+        @Flag(name: .customLong("no-demo"), help: "On first start, begin with an empty log instead of the demo history.")
+        var noDemo = false
+
+        func validate() throws {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be at least 1 second") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                if !noDemo, !FileManager.default.fileExists(atPath: log.directory + "/data.mdb") {
+                    try await generateDemoHistory()
+                }
+                let eventLog = try LMDBEventLog(directory: log.directory)
+                let store = try readModels.open(beside: log)
+                var configuration = RapportServer.Configuration()
+                configuration.host = host
+                configuration.port = port
+                configuration.sweepInterval = .seconds(sweepInterval)
+                let logger = {
+                    var logger = Logger(label: "rapport.server")
+                    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+                    return logger
+                }()
+                let application = RapportServer.application(log: eventLog, readModels: store, configuration: configuration, logger: logger) { port in
+                    logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])
+                }
+                try await application.runService()
+                store.close()
+            }
+        }
+
+        /// Fills a new data directory with the demo history, as a bulk load.
+        private func generateDemoHistory() async throws {
+            FileHandle.standardError.write(Data("rapport: no log in \(log.directory) yet; generating the demo history first\n".utf8))
+            var options = LMDBEventLog.Options()
+            (options.durability, options.groupCommitWindow) = (.none, .zero)
+            let eventLog = try LMDBEventLog(directory: log.directory, options: options)
+            FileHandle.standardError.write(Data((try await Rapport.Demo.generate(WorkloadOptions(), into: eventLog) + "\n").utf8))
+            await eventLog.close()
+        }
+    }
+}
