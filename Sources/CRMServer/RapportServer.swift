@@ -41,13 +41,7 @@ public enum RapportServer {
     ) -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let service = CRMService(log: log)
-        let metrics = ServerMetrics()
-        let router = Router(context: RapportRequestContext.self)
-        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        router.add(middleware: ErrorMiddleware())
-        HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
-        EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
-            .add(to: router)
+        let router = makeRouter(log: log, runner: runner, configuration: configuration)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
@@ -59,5 +53,23 @@ public enum RapportServer {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
+    }
+
+    /// Every route the server answers, as `METHOD /path/{parameter}`: what
+    /// `Schemas/openapi.yaml` must describe.
+    public static func routes(log: LMDBEventLog, readModels: ReadModelStore) -> [String] {
+        let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        return makeRouter(log: log, runner: runner, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
+    }
+
+    private static func makeRouter(log: LMDBEventLog, runner: CRMProjectionRunner, configuration: Configuration) -> Router<RapportRequestContext> {
+        let metrics = ServerMetrics()
+        let router = Router(context: RapportRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware())
+        HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
+        EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
+            .add(to: router)
+        return router
     }
 }

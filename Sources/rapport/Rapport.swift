@@ -11,14 +11,14 @@ struct Rapport: AsyncParsableCommand {
         commandName: "rapport",
         abstract: "Rapport, an event-sourced CRM backend on an append-only LMDB log.",
         discussion: """
-            Run with no subcommand to create a log with a demo history in the data directory \
-            (RAPPORT_DATA_DIR, or ./rapport-data) and print its statistics.
+            Run with no subcommand to serve the HTTP API on the log in the data directory \
+            (RAPPORT_DATA_DIR, or ./rapport-data), filled with a demo history on first start.
             """,
         subcommands: [
-            Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
+            Serve.self, Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
             Checkpoint.self, Backup.self, Restore.self, Compact.self,
         ],
-        defaultSubcommand: Demo.self
+        defaultSubcommand: Serve.self
     )
 
     /// Runs the command, then flushes what it printed: standard output on a full disk fails

@@ -135,6 +135,21 @@ final class EventStreamReader {
         }
     }
 
+    /// Reads until `count` comment lines have come in all; an event frame meanwhile is an error.
+    func waitForComments(_ count: Int) async throws {
+        while comments < count {
+            if let end = pending.range(of: "\n\n") {
+                let block = pending[..<end.lowerBound]
+                try #require(block.split(separator: "\n").allSatisfy { $0.hasPrefix(":") }, "an event came: \(block)")
+                pending.removeSubrange(..<end.upperBound)
+                comments += 1
+                continue
+            }
+            guard let buffer = try await body.next() else { return }
+            pending += String(buffer: buffer)
+        }
+    }
+
     /// The next `count` event frames.
     func next(_ count: Int) async throws -> [Frame] {
         var frames: [Frame] = []

@@ -13,7 +13,7 @@ struct RapportCommandTests {
     @Test("with no subcommand it generates a CRM history, prints its statistics, and leaves it alone the second time")
     func demo() throws {
         let log = directory.appending("log")
-        let first = try rapport("--data-dir", log, "--customers", "50", "--days", "120")
+        let first = try rapport("demo", "--data-dir", log, "--customers", "50", "--days", "120")
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.output.contains("generated"))
         #expect(first.output.contains("chain        intact"))
@@ -74,7 +74,7 @@ struct RapportCommandTests {
     @Test("verify passes on a good log and names the first bad position on a tampered one")
     func verify() throws {
         let log = directory.appending("log")
-        #expect(try rapport("--data-dir", log, "--customers", "20", "--days", "60").status == 0)
+        #expect(try rapport("demo", "--data-dir", log, "--customers", "20", "--days", "60").status == 0)
         let good = try rapport("verify", "--data-dir", log)
         #expect(good.status == 0)
         #expect(good.output.hasPrefix("ok: "))
@@ -99,12 +99,12 @@ struct RapportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appending("absent")))
 
         try Data("a spreadsheet".utf8).write(to: URL(fileURLWithPath: directory.appending("customers.csv")))
-        let foreign = try rapport("--data-dir", directory.path)
+        let foreign = try rapport("demo", "--data-dir", directory.path)
         #expect(foreign.status == 2)
         #expect(foreign.errors.contains("not_a_rapport_log"))
         #expect(!FileManager.default.fileExists(atPath: directory.appending("data.mdb")))
 
-        let invalid = try rapport("--customers", "0", "--data-dir", directory.appending("x"))
+        let invalid = try rapport("demo", "--customers", "0", "--data-dir", directory.appending("x"))
         #expect(invalid.status != 0)
         #expect(invalid.errors.contains("--customers"))
     }

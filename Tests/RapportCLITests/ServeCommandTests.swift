@@ -1,0 +1,92 @@
+import EventStore
+import Foundation
+import RapportTestSupport
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `rapport serve` as an operator runs it: a real process on a real port, stopped by SIGTERM.
+@Suite("rapport serve")
+struct ServeCommandTests {
+    let directory = TemporaryDirectory("serve-command")
+
+    /// A port that was free a moment ago.
+    private func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                try #require(bind(socket, generic, length) == 0)
+                try #require(getsockname(socket, generic, &length) == 0)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private func get(_ url: String) async throws -> (status: Int, body: String) {
+        let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: url)))
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("serve answers over HTTP, and SIGTERM stops it with exit 0 and a log that verifies")
+    func serveAndStop() async throws {
+        let log = directory.appending("log")
+        let writer = try LMDBEventLog(directory: log)
+        for index in 0..<25 { try await writer.append(to: stream("lead-\(index % 4)"), [testEvent("lead.Noted")]) }
+        await writer.close()
+        let port = try freePort()
+        let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo"])
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = output
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let transcript = Mutex("")
+        let reader = Task.detached {
+            while true {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { return }
+                transcript.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
+        var health: (status: Int, body: String)?
+        for _ in 0..<300 where health == nil {
+            health = try? await get("http://127.0.0.1:\(port)/health")
+            if health == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let answered = try #require(health, "the server did not answer: \(transcript.withLock { $0 })")
+        #expect(answered.status == 200)
+        #expect(answered.body.contains(#""headPosition":25"#), "\(answered.body)")
+        let page = try await get("http://127.0.0.1:\(port)/v1/events?from=20")
+        #expect(page.status == 200)
+        #expect(page.body.contains(#""next":26"#), "\(page.body)")
+
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        await reader.value
+        #expect(server.terminationReason == .exit)
+        #expect(server.terminationStatus == 0, "\(transcript.withLock { $0 })")
+        #expect(transcript.withLock { $0 }.contains("listening"))
+        let verify = try rapport("verify", "--data-dir", log)
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.output.contains("25 events"))
+    }
+
+    @Test("serve refuses a directory that holds something else, and a port out of range")
+    func refusals() throws {
+        try Data("a spreadsheet".utf8).write(to: URL(fileURLWithPath: directory.appending("customers.csv")))
+        let foreign = try rapport("serve", "--data-dir", directory.path, "--port", "0")
+        #expect(foreign.status == 2)
+        #expect(foreign.errors.contains("not_a_rapport_log"), "\(foreign.errors)")
+        let badPort = try rapport("serve", "--port", "70000", "--data-dir", directory.appending("x"))
+        #expect(badPort.status == 64)
+    }
+}
