@@ -1,7 +1,6 @@
 public import CRMSchema
 public import EventStore
 import Foundation
-import SwiftProtobuf
 
 /// One event in the CloudEvents 1.0 JSON format, as the HTTP API serves it.
 ///
@@ -45,9 +44,7 @@ public enum CloudEventJSON {
         appendOptionalUUID(event.correlationID, to: &output)
         output.append(contentsOf: #","causationid":"#.utf8)
         appendOptionalUUID(event.causationID, to: &output)
-        if let message = try? catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
-            let json = try? message.jsonString()
-        {
+        if let json = catalogue.canonicalJSON(of: event) {
             output.append(contentsOf: #","data":"#.utf8)
             output.append(contentsOf: json.utf8)
         } else {

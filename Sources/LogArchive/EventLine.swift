@@ -1,7 +1,6 @@
 public import CRMSchema
 public import EventStore
 import Foundation
-import SwiftProtobuf
 
 /// One event as a line of canonical JSON: what `replay` prints and NDJSON `export` writes.
 ///
@@ -53,9 +52,7 @@ public struct EventLine: Sendable {
         output.append(contentsOf: #","causationID":"#.utf8)
         appendOptionalUUID(event.causationID, to: &output)
         output.append(contentsOf: #","data":"#.utf8)
-        if let message = try? catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
-            let json = try? message.jsonString()
-        {
+        if let json = catalogue.canonicalJSON(of: event) {
             output.append(contentsOf: json.utf8)
         } else {
             appendBase64(event.payload, to: &output)

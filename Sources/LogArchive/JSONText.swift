@@ -1,4 +1,7 @@
+import CRMSchema
+import EventStore
 import Foundation
+import SwiftProtobuf
 
 /// Appends `string` as a JSON string literal.
 func appendString(_ string: String, to output: inout [UInt8]) {
@@ -35,4 +38,14 @@ func appendOptionalUUID(_ id: UUID?, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
     output.append(contentsOf: id.uuidString.lowercased().utf8)
     output.append(UInt8(ascii: "\""))
+}
+
+extension EventCatalogue {
+    /// The payload of `event` decoded through the catalogue (upcast to its type's current
+    /// version) as protobuf canonical JSON; `nil` when the catalogue does not know the type or
+    /// version, or the payload does not decode.
+    func canonicalJSON(of event: RecordedEvent) -> String? {
+        guard let message = try? decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload) else { return nil }
+        return try? message.jsonString()
+    }
 }

@@ -42,3 +42,17 @@ public func openReadOnlyLog(_ directory: TemporaryDirectory) throws -> LMDBEvent
     options.pollInterval = .milliseconds(5)
     return try LMDBEventLog(directory: directory.path, options: options)
 }
+
+/// Flips one bit of the first occurrence of `marker` in the log's file on disk, the way a bad
+/// sector or a tamperer would change a stored record; the log must be closed.
+///
+/// - Returns: whether the marker was found.
+@discardableResult
+public func flipStoredByte(of marker: String, in directory: TemporaryDirectory) throws -> Bool {
+    let file = URL(fileURLWithPath: directory.appending("data.mdb"))
+    var bytes = try Data(contentsOf: file)
+    guard let range = bytes.range(of: Data(marker.utf8)) else { return false }
+    bytes[range.lowerBound] ^= 0x01
+    try bytes.write(to: file)
+    return true
+}

@@ -267,11 +267,7 @@ struct CompactedVerifyTests {
             try await log.append(to: stream("lead-\(index % 13)"), [testEvent(payload: "{\"note\":\"\(marker) \(index)\"}")])
         }
         await log.close()
-        let file = URL(fileURLWithPath: directory.appending("data.mdb"))
-        var bytes = try Data(contentsOf: file)
-        let range = try #require(bytes.range(of: Data("MARKER-TO-FLIP".utf8)))
-        bytes[range.lowerBound] ^= 0x01
-        try bytes.write(to: file)
+        try #require(try flipStoredByte(of: "MARKER-TO-FLIP", in: directory))
 
         let reopened = try openTestLog(directory)
         var options = CompactionOptions()

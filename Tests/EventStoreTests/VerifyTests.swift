@@ -40,12 +40,7 @@ struct VerifyTests {
         }
         await log.close()
 
-        // Corrupt the file on disk the way a bad sector or a tamperer would.
-        let file = URL(fileURLWithPath: directory.appending("data.mdb"))
-        var bytes = try Data(contentsOf: file)
-        let range = try #require(bytes.range(of: Data("MARKER-TO-FLIP".utf8)))
-        bytes[range.lowerBound] ^= 0x01
-        try bytes.write(to: file)
+        try #require(try flipStoredByte(of: "MARKER-TO-FLIP", in: directory))
 
         let reopened = try openReadOnlyLog(directory)
         let verification = try reopened.verify()
