@@ -131,7 +131,8 @@ let package = Package(
         .target(
             name: "CRMServer",
             dependencies: [
-                "CRMService", "CRMReadModels", "CRMDomain", "CRMSchema", "Projections", "EventStore", "LogArchive",
+                "CRMService", "CRMReadModels", "CRMDomain", "CRMSchema", "Projections", "EventStore", "LogArchive", "LMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -231,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "CRMServerTests",
             dependencies: [
-                "CRMServer", "EventStore", "Projections", "RapportTestSupport",
+                "CRMServer", "EventStore", "Projections", "RapportTestSupport", "CRMTestSupport", "CRMService", "CRMSchema",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,6 +10,9 @@ struct HealthRoutes {
     let runner: CRMProjectionRunner
     let metrics: ServerMetrics
 
+    /// The paths anyone may call, without a token.
+    static let paths: Set<String> = ["/health", "/metrics"]
+
     func add(to router: some RouterMethods<RapportRequestContext>) {
         router.get("health", use: health)
         router.get("metrics", use: exposition)

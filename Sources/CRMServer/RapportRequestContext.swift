@@ -3,6 +3,8 @@ public import Hummingbird
 /// What a request carries through the routes besides itself.
 public struct RapportRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Who is asking, once the authenticator has checked their token.
+    public var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -35,13 +35,14 @@ public enum RapportServer {
     public static func application(
         log: LMDBEventLog,
         readModels: ReadModelStore,
+        tokens: TokenStore,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "rapport.server"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let service = CRMService(log: log)
-        let router = makeRouter(log: log, runner: runner, configuration: configuration)
+        let router = makeRouter(log: log, runner: runner, tokens: tokens, configuration: configuration)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
@@ -57,16 +58,22 @@ public enum RapportServer {
 
     /// Every route the server answers, as `METHOD /path/{parameter}`: what
     /// `Schemas/openapi.yaml` must describe.
-    public static func routes(log: LMDBEventLog, readModels: ReadModelStore) -> [String] {
+    public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore) -> [String] {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
-        return makeRouter(log: log, runner: runner, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
+        return makeRouter(log: log, runner: runner, tokens: tokens, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
     }
 
-    private static func makeRouter(log: LMDBEventLog, runner: CRMProjectionRunner, configuration: Configuration) -> Router<RapportRequestContext> {
+    private static func makeRouter(
+        log: LMDBEventLog,
+        runner: CRMProjectionRunner,
+        tokens: TokenStore,
+        configuration: Configuration
+    ) -> Router<RapportRequestContext> {
         let metrics = ServerMetrics()
         let router = Router(context: RapportRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: Authenticator(tokens: tokens, users: UserDirectory(log: log), openPaths: HealthRoutes.paths))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
             .add(to: router)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRMServer
 import CRMDomain
 import EventStore
 import Projections
@@ -16,7 +17,7 @@ struct Rapport: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
-            Checkpoint.self, Backup.self, Restore.self, Compact.self,
+            Checkpoint.self, Backup.self, Restore.self, Compact.self, Token.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -69,6 +70,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(2)
     } catch let error as ProjectionError {
         FileHandle.standardError.write(Data("rapport: \(error.message) [\(error.code)]\n".utf8))
+        throw ExitCode(2)
+    } catch let error as TokenStoreError {
+        FileHandle.standardError.write(Data("rapport: \(error)\n".utf8))
         throw ExitCode(2)
     } catch let error as OutputError {
         FileHandle.standardError.write(Data("rapport: \(error)\n".utf8))

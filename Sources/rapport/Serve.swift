@@ -45,11 +45,12 @@ extension Rapport {
 
         func run() async throws {
             try await reportingErrors {
-                if !noDemo, !FileManager.default.fileExists(atPath: log.directory + "/data.mdb") {
-                    try await generateDemoHistory()
-                }
+                let firstStart = !FileManager.default.fileExists(atPath: log.directory + "/data.mdb")
+                if firstStart, !noDemo { try await generateDemoHistory() }
                 let eventLog = try LMDBEventLog(directory: log.directory)
                 let store = try readModels.open(beside: log)
+                let tokens = try TokenStore(directory: log.directory + "/" + TokenStore.directoryName)
+                if firstStart, !noDemo { try handOutAdminToken(eventLog, tokens) }
                 var configuration = RapportServer.Configuration()
                 configuration.host = host
                 configuration.port = port
@@ -59,12 +60,27 @@ extension Rapport {
                     logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
                     return logger
                 }()
-                let application = RapportServer.application(log: eventLog, readModels: store, configuration: configuration, logger: logger) { port in
+                let application = RapportServer.application(
+                    log: eventLog, readModels: store, tokens: tokens, configuration: configuration, logger: logger
+                ) { port in
                     logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])
                 }
                 try await application.runService()
                 store.close()
+                tokens.close()
             }
+        }
+
+        /// Makes a token for the demo history's admin and leaves it in `admin.token` (0600) in
+        /// the data directory, so a new user can call the API at once.
+        private func handOutAdminToken(_ eventLog: LMDBEventLog, _ tokens: TokenStore) throws {
+            guard let admin = try UserDirectory(log: eventLog).firstActiveAdmin() else { return }
+            let (token, _) = try tokens.create(for: .user(id: admin.userID), name: "demo admin")
+            let path = log.directory + "/admin.token"
+            FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            FileHandle.standardError.write(Data(
+                "rapport: a token for the demo's admin (\(admin.name)) is in \(path):\n  curl -H \"Authorization: Bearer $(cat \(path))\" localhost:\(port)/v1/events\n".utf8
+            ))
         }
 
         /// Fills a new data directory with the demo history, as a bulk load.

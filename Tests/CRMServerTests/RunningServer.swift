@@ -15,15 +15,23 @@ import Testing
 final class RunningServer: Sendable {
     let directory: TemporaryDirectory
     let log: LMDBEventLog
+    let tokens: TokenStore
+    /// A subscriber service's token, which requests carry unless told otherwise.
+    let token: String
     let port: Int
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private init(directory: TemporaryDirectory, log: LMDBEventLog, port: Int, group: ServiceGroup, running: Task<Void, any Error>) {
+    private init(
+        directory: TemporaryDirectory, log: LMDBEventLog, tokens: TokenStore, token: String, port: Int,
+        group: ServiceGroup, running: Task<Void, any Error>
+    ) {
         self.directory = directory
         self.log = log
+        self.tokens = tokens
+        self.token = token
         self.port = port
         self.group = group
         self.running = running
@@ -42,22 +50,27 @@ final class RunningServer: Sendable {
         let log = try LMDBEventLog(directory: directory.path, options: options)
         try await fill(log)
         let store = try ReadModelStore(directory: directory.appending("read-models"))
+        let tokens = try TokenStore(directory: directory.appending("access"))
+        let token = try tokens.create(for: .service(name: "tests", role: .subscriber), name: "tests").token
         var configuration = RapportServer.Configuration()
         configuration.port = 0
         configuration.heartbeatInterval = heartbeat
         var logger = Logger(label: "rapport.server.test")
         logger.logLevel = .warning
         let (ports, announce) = AsyncStream<Int>.makeStream()
-        let application = RapportServer.application(log: log, readModels: store, configuration: configuration, logger: logger) {
+        let application = RapportServer.application(log: log, readModels: store, tokens: tokens, configuration: configuration, logger: logger) {
             announce.yield($0)
         }
         let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
         let running = Task {
-            defer { store.close() }
+            defer {
+                store.close()
+                tokens.close()
+            }
             try await group.run()
         }
         guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
-        return RunningServer(directory: directory, log: log, port: port, group: group, running: running)
+        return RunningServer(directory: directory, log: log, tokens: tokens, token: token, port: port, group: group, running: running)
     }
 
     /// Shuts the server down gracefully and waits until it has stopped.
@@ -66,9 +79,15 @@ final class RunningServer: Sendable {
         try await running.value
     }
 
-    /// `GET path` with `headers`; the whole body.
-    func get(_ path: String, headers: [(String, String)] = []) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+    /// `GET path` with `headers` and `token` (the subscriber's unless given; `nil` for none);
+    /// the whole body.
+    func get(
+        _ path: String,
+        headers: [(String, String)] = [],
+        token: String?? = .none
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: baseURL + path)
+        if let bearer = token ?? self.token { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 64 << 20)
@@ -76,8 +95,8 @@ final class RunningServer: Sendable {
     }
 
     /// `GET path` decoded as a JSON object.
-    func getJSON(_ path: String) async throws -> (status: Int, json: [String: Any]) {
-        let response = try await get(path)
+    func getJSON(_ path: String, token: String?? = .none) async throws -> (status: Int, json: [String: Any]) {
+        let response = try await get(path, token: token)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any], "\(response.body)")
         return (response.status, json)
     }
@@ -102,6 +121,7 @@ final class EventStreamReader {
     init(_ server: RunningServer, _ path: String, lastEventID: String? = nil) async throws {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.headers.add(name: "Accept", value: "text/event-stream")
+        request.headers.add(name: "Authorization", value: "Bearer \(server.token)")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         status = Int(response.status.code)

@@ -31,8 +31,10 @@ struct ServeCommandTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private func get(_ url: String) async throws -> (status: Int, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: url)))
+    private func get(_ url: String, token: String? = nil) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
@@ -42,6 +44,10 @@ struct ServeCommandTests {
         let writer = try LMDBEventLog(directory: log)
         for index in 0..<25 { try await writer.append(to: stream("lead-\(index % 4)"), [testEvent("lead.Noted")]) }
         await writer.close()
+        let created = try rapport("token", "create", "--service", "auditing", "--role", "auditor", "--data-dir", log)
+        #expect(created.status == 0, "\(created.errors)")
+        let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("rpt_"))
         let port = try freePort()
         let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo"])
         let output = Pipe()
@@ -65,9 +71,22 @@ struct ServeCommandTests {
         let answered = try #require(health, "the server did not answer: \(transcript.withLock { $0 })")
         #expect(answered.status == 200)
         #expect(answered.body.contains(#""headPosition":25"#), "\(answered.body)")
-        let page = try await get("http://127.0.0.1:\(port)/v1/events?from=20")
+        let page = try await get("http://127.0.0.1:\(port)/v1/events?from=20", token: token)
         #expect(page.status == 200)
         #expect(page.body.contains(#""next":26"#), "\(page.body)")
+        #expect(try await get("http://127.0.0.1:\(port)/v1/events").status == 401)
+
+        // Revoked beside the running server, the token is refused from the next request on.
+        let listed = try rapport("token", "list", "--json", "--data-dir", log)
+        let tokens = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        #expect(tokens.count == 1)
+        #expect(!listed.output.contains(token), "the list never shows a token itself")
+        let id = try #require(tokens.first?["id"] as? String)
+        #expect(try rapport("token", "revoke", id, "--data-dir", log).status == 0)
+        let unknown = try rapport("token", "revoke", "deadbeef", "--data-dir", log)
+        #expect(unknown.status == 2)
+        #expect(unknown.errors.contains("token_not_found"))
+        #expect(try await get("http://127.0.0.1:\(port)/v1/events", token: token).status == 401)
 
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
@@ -80,7 +99,7 @@ struct ServeCommandTests {
         #expect(verify.output.contains("25 events"))
     }
 
-    @Test("serve refuses a directory that holds something else, and a port out of range")
+    @Test("serve refuses a directory that holds something else and a port out of range; token refuses bad arguments")
     func refusals() throws {
         try Data("a spreadsheet".utf8).write(to: URL(fileURLWithPath: directory.appending("customers.csv")))
         let foreign = try rapport("serve", "--data-dir", directory.path, "--port", "0")
@@ -88,5 +107,11 @@ struct ServeCommandTests {
         #expect(foreign.errors.contains("not_a_rapport_log"), "\(foreign.errors)")
         let badPort = try rapport("serve", "--port", "70000", "--data-dir", directory.appending("x"))
         #expect(badPort.status == 64)
+        let noHolder = try rapport("token", "create", "--data-dir", directory.appending("x"))
+        #expect(noHolder.status == 64)
+        let noLog = try rapport("token", "revoke", "deadbeef", "--data-dir", directory.appending("y"))
+        #expect(noLog.status == 2)
+        #expect(noLog.errors.contains("log_not_found"), "\(noLog.errors)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("y")))
     }
 }

@@ -1,0 +1,29 @@
+import CRMSchema
+
+/// What a token lets its holder do: the CRM user's role, or a service's.
+public enum AccessRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Everything.
+    case admin
+    /// Acts on the customers of their team's reps.
+    case manager
+    /// Acts on their own customers and the public pool.
+    case salesRep = "sales_rep"
+    /// Receivables, payments, invoices and refunds.
+    case finance
+    /// Reads everything, the whole history included; changes nothing.
+    case auditor
+    /// Another service: reads and subscribes to the event stream only.
+    case subscriber
+
+    /// The access role of a CRM user's role; `nil` for a user without one.
+    init?(_ role: CRMRole) {
+        switch role {
+        case .admin: self = .admin
+        case .manager: self = .manager
+        case .salesRep: self = .salesRep
+        case .finance: self = .finance
+        case .auditor: self = .auditor
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// Resolves `Authorization: Bearer <token>` into the request's ``Principal``.
+///
+/// The token must be known and not revoked, and a user's token needs the user active now: a
+/// deactivated user's tokens stop working at the first request after the deactivation was
+/// appended. Routes then ask ``RapportRequestContext/require(_:)`` for the roles they serve.
+struct Authenticator: RouterMiddleware {
+    typealias Context = RapportRequestContext
+    let tokens: TokenStore
+    let users: UserDirectory
+    /// Paths anyone may call: health checks and metrics scrapes.
+    let openPaths: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        var context = context
+        context.principal = try principal(for: request)
+        return try await next(request, context)
+    }
+
+    private func principal(for request: Request) throws -> Principal {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, code: "unauthenticated", "this route needs an API token: Authorization: Bearer <token>")
+        }
+        guard header.hasPrefix("Bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+            throw APIError(.unauthorized, code: "unauthenticated", "the Authorization header must be Bearer <token>")
+        }
+        guard let record = try tokens.lookUp(token) else {
+            throw APIError(.unauthorized, code: "invalid_token", "the token is not one this server issued")
+        }
+        if let revokedAt = record.revokedAt {
+            throw APIError(.unauthorized, code: "token_revoked", "the token was revoked", facts: ["tokenID": record.id, "revokedAt": "\(revokedAt)"])
+        }
+        switch record.holder {
+        case .service(_, let role):
+            return Principal(token: record, role: role, user: nil)
+        case .user(let id):
+            guard let user = try users.user(id), user.exists else {
+                throw APIError(.unauthorized, code: "unknown_user", "the token's user \(id) is not in the log", facts: ["userID": id])
+            }
+            guard user.isActive else {
+                throw APIError(.unauthorized, code: "user_inactive", "the token's user \(id) has been deactivated", facts: ["userID": id])
+            }
+            guard let role = AccessRole(user.role) else {
+                throw APIError(.forbidden, code: "no_role", "the token's user \(id) has no role", facts: ["userID": id])
+            }
+            return Principal(token: record, role: role, user: user)
+        }
+    }
+}
+
+extension RapportRequestContext {
+    /// The principal, who must hold one of `roles`.
+    ///
+    /// - Throws: 401 when the request carries no principal, 403 naming the role otherwise.
+    func require(_ roles: Set<AccessRole>) throws -> Principal {
+        guard let principal else {
+            throw APIError(.unauthorized, code: "unauthenticated", "this route needs an API token")
+        }
+        guard roles.contains(principal.role) else {
+            throw APIError(
+                .forbidden, code: "forbidden", "the \(principal.role.rawValue) role may not use this route",
+                facts: ["role": principal.role.rawValue, "allowed": roles.map(\.rawValue).sorted().joined(separator: ",")]
+            )
+        }
+        return principal
+    }
+}

@@ -1,0 +1,139 @@
+import Crypto
+public import Foundation
+import LMDB
+
+/// The API tokens of a data directory, in an LMDB environment of their own (`access`).
+///
+/// A token is `rpt_` and 43 characters of base64url (32 random bytes); the store keeps only
+/// its SHA-256, so a copy of the store gives no one a working token. `rapport token` writes
+/// it and the server reads it at every request, so a token revoked by the command is refused
+/// by a running server from the next request on.
+public final class TokenStore: Sendable {
+    /// The directory inside a data directory where the store lives.
+    public static let directoryName = "access"
+
+    private let environment: Environment
+    private let tokens: Database
+
+    /// Opens the store in `directory`, creating it when absent.
+    ///
+    /// - Throws: `TokenStoreError` when the environment cannot be opened.
+    public init(directory: String) throws(TokenStoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var options = Environment.Options()
+            options.mapSize = 16 << 20
+            options.fileMode = 0o600
+            environment = try Environment(path: directory, options: options)
+            tokens = try environment.openDatabase("tokens", flags: [.create])
+        } catch {
+            throw TokenStoreError("cannot open the token store in \(directory): \(error)")
+        }
+    }
+
+    /// Closes the environment.
+    public func close() {
+        environment.close()
+    }
+
+    /// Makes a token for `holder` and returns the token itself, which is shown only now.
+    public func create(for holder: AccessToken.Holder, name: String) throws(TokenStoreError) -> (token: String, record: AccessToken) {
+        var random = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let token = "rpt_" + Data(secret).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let record = AccessToken(
+            id: String(UUID().uuidString.lowercased().prefix(8)), holder: holder, name: name, createdAt: Date(), revokedAt: nil
+        )
+        try write { txn in try txn.put(try Self.encode(record), for: Self.digest(token), in: tokens) }
+        return (token, record)
+    }
+
+    /// The record of `token`, revoked or not; `nil` when the store never made it.
+    public func lookUp(_ token: String) throws(TokenStoreError) -> AccessToken? {
+        do {
+            return try environment.withReadTransaction { txn in
+                try txn.get(Self.digest(token), in: tokens).map { try Self.decode($0) }
+            }
+        } catch {
+            throw TokenStoreError("cannot read the token store: \(error)")
+        }
+    }
+
+    /// Every token, oldest first.
+    public func all() throws(TokenStoreError) -> [AccessToken] {
+        do {
+            return try environment.withReadTransaction { txn in
+                try txn.withCursor(tokens) { cursor in
+                    var records: [AccessToken] = []
+                    var entry = try cursor.first()
+                    while let current = entry {
+                        records.append(try Self.decode(current.value))
+                        entry = try cursor.next()
+                    }
+                    return records.sorted { $0.createdAt < $1.createdAt }
+                }
+            }
+        } catch {
+            throw TokenStoreError("cannot read the token store: \(error)")
+        }
+    }
+
+    /// Revokes the token with `id`; returns its record, `nil` when there is none.
+    public func revoke(id: String) throws(TokenStoreError) -> AccessToken? {
+        var revoked: AccessToken?
+        try write { txn in
+            try txn.withCursor(tokens) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    var record = try Self.decode(current.value)
+                    if record.id == id {
+                        if record.revokedAt == nil { record.revokedAt = Date() }
+                        revoked = record
+                        try txn.put(try Self.encode(record), for: Array(current.key), in: tokens)
+                        return
+                    }
+                    entry = try cursor.next()
+                }
+            }
+        }
+        return revoked
+    }
+
+    private func write(_ body: (borrowing WriteTransaction) throws -> Void) throws(TokenStoreError) {
+        do {
+            try environment.withWriteTransaction(body)
+        } catch {
+            throw TokenStoreError("cannot write the token store: \(error)")
+        }
+    }
+
+    private static func digest(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    private static func decode(_ bytes: UnsafeRawBufferPointer) throws -> AccessToken {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(AccessToken.self, from: Data(bytes))
+    }
+
+    private static func encode(_ record: AccessToken) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(record))
+    }
+}
+
+/// The token store cannot be opened, read or written.
+public struct TokenStoreError: Error, Sendable, CustomStringConvertible {
+    /// What failed.
+    public var message: String
+
+    init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

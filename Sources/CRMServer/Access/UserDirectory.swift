@@ -1,0 +1,57 @@
+public import CRMDomain
+import CRMSchema
+public import EventStore
+import Foundation
+import Synchronization
+
+/// The CRM's users as the log says they are now: role, team, active or not.
+///
+/// Folded from the user events of the log and brought up to the head before every look-up,
+/// so a deactivation or a role change appended a moment ago already counts.
+public final class UserDirectory: Sendable {
+    private struct State {
+        var users: [String: UserState] = [:]
+        var position: UInt64 = 0
+    }
+
+    private static let types: Set<String> = ["crm.v1.UserAdded", "crm.v1.UserMovedToTeam", "crm.v1.UserRoleChanged", "crm.v1.UserDeactivated"]
+
+    private let log: LMDBEventLog
+    private let catalogue = EventCatalogue.crm
+    private let state = Mutex(State())
+
+    /// A directory of the users in `log`.
+    public init(log: LMDBEventLog) {
+        self.log = log
+    }
+
+    /// The user `id` as of the log's head, `nil` when the log has never seen them.
+    public func user(_ id: String) throws -> UserState? {
+        try state.withLock { state in
+            try catchUp(&state)
+            return state.users[id]
+        }
+    }
+
+    /// The first active admin the log knows, for the token a new demo server hands out.
+    public func firstActiveAdmin() throws -> UserState? {
+        try state.withLock { state in
+            try catchUp(&state)
+            return state.users.values.filter { $0.isActive && $0.role == .admin }.min { $0.userID < $1.userID }
+        }
+    }
+
+    private func catchUp(_ state: inout State) throws {
+        let head = try log.head().position
+        guard head > state.position else { return }
+        try log.scan(from: state.position + 1, filter: EventFilter(types: Self.types)) { record in
+            guard record.position <= head else { return false }
+            let event = record.decode()
+            let message = try catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+            let id = String(event.stream.rawValue.dropFirst("user-".count))
+            state.users[id, default: UserState(userID: id)].apply(message, occurredAt: event.occurredAt.date)
+            return true
+        }
+        state.position = head
+    }
+}
