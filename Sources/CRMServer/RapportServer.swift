@@ -77,6 +77,7 @@ public enum RapportServer {
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
             .add(to: router)
+        CommandRoutes(service: CRMService(log: log)).add(to: router)
         return router
     }
 }
