@@ -42,7 +42,7 @@ public enum RapportServer {
     ) -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let service = CRMService(log: log)
-        let router = makeRouter(log: log, runner: runner, tokens: tokens, configuration: configuration)
+        let router = makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, configuration: configuration)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
@@ -60,11 +60,12 @@ public enum RapportServer {
     /// `Schemas/openapi.yaml` must describe.
     public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore) -> [String] {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
-        return makeRouter(log: log, runner: runner, tokens: tokens, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
+        return makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
     }
 
     private static func makeRouter(
         log: LMDBEventLog,
+        readModels: ReadModelStore,
         runner: CRMProjectionRunner,
         tokens: TokenStore,
         configuration: Configuration
@@ -73,11 +74,17 @@ public enum RapportServer {
         let router = Router(context: RapportRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: Authenticator(tokens: tokens, users: UserDirectory(log: log), openPaths: HealthRoutes.paths))
+        let users = UserDirectory(log: log)
+        router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
             .add(to: router)
         CommandRoutes(service: CRMService(log: log)).add(to: router)
+        QueryRoutes(
+            customers: Customer360Queries(store: readModels),
+            receivables: ReceivablesQueries(store: readModels),
+            scope: CustomerScope(users: users)
+        ).add(to: router)
         return router
     }
 }

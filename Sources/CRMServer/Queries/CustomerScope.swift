@@ -1,0 +1,33 @@
+import CRMDomain
+
+/// Which customers a principal may see: admins, auditors and finance see all of them; a
+/// manager those of their team's reps and the pool; a rep their own and the pool.
+struct CustomerScope {
+    let users: UserDirectory
+
+    /// Whether `principal` may see a customer owned by `owner` (`nil`: in the pool).
+    func allows(_ principal: Principal, owner: String?) throws -> Bool {
+        switch principal.role {
+        case .admin, .auditor, .finance:
+            return true
+        case .subscriber:
+            return false
+        case .manager, .salesRep:
+            guard let owner else { return true }
+            guard let user = principal.user else { return false }
+            if owner == user.userID { return true }
+            guard principal.role == .manager, let ownerState = try users.user(owner) else { return false }
+            return user.manages(ownerState)
+        }
+    }
+
+    /// Refuses with 403 unless `principal` may see a customer owned by `owner`.
+    func require(_ principal: Principal, owner: String?, customer: String) throws {
+        guard try allows(principal, owner: owner) else {
+            throw APIError(
+                .forbidden, code: "outside_scope", "customer \(customer) belongs to a rep outside your scope",
+                facts: ["customer": customer, "role": principal.role.rawValue]
+            )
+        }
+    }
+}
