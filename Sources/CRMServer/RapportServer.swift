@@ -36,13 +36,14 @@ public enum RapportServer {
         log: LMDBEventLog,
         readModels: ReadModelStore,
         tokens: TokenStore,
+        idempotency: IdempotencyStore,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "rapport.server"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let service = CRMService(log: log)
-        let router = makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, configuration: configuration)
+        let router = makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, idempotency: idempotency, configuration: configuration)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
@@ -58,9 +59,9 @@ public enum RapportServer {
 
     /// Every route the server answers, as `METHOD /path/{parameter}`: what
     /// `Schemas/openapi.yaml` must describe.
-    public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore) -> [String] {
+    public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore, idempotency: IdempotencyStore) -> [String] {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
-        return makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
+        return makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, idempotency: idempotency, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
     }
 
     private static func makeRouter(
@@ -68,6 +69,7 @@ public enum RapportServer {
         readModels: ReadModelStore,
         runner: CRMProjectionRunner,
         tokens: TokenStore,
+        idempotency: IdempotencyStore,
         configuration: Configuration
     ) -> Router<RapportRequestContext> {
         let metrics = ServerMetrics()
@@ -76,6 +78,7 @@ public enum RapportServer {
         router.add(middleware: ErrorMiddleware())
         let users = UserDirectory(log: log)
         router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
+        router.add(middleware: IdempotencyMiddleware(store: idempotency))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
             .add(to: router)

@@ -50,6 +50,7 @@ extension Rapport {
                 let eventLog = try LMDBEventLog(directory: log.directory)
                 let store = try readModels.open(beside: log)
                 let tokens = try TokenStore(directory: log.directory + "/" + TokenStore.directoryName)
+                let idempotency = try IdempotencyStore(directory: log.directory + "/" + IdempotencyStore.directoryName)
                 if firstStart, !noDemo { try handOutAdminToken(eventLog, tokens) }
                 var configuration = RapportServer.Configuration()
                 configuration.host = host
@@ -61,13 +62,14 @@ extension Rapport {
                     return logger
                 }()
                 let application = RapportServer.application(
-                    log: eventLog, readModels: store, tokens: tokens, configuration: configuration, logger: logger
+                    log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
                 ) { port in
                     logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])
                 }
                 try await application.runService()
                 store.close()
                 tokens.close()
+                idempotency.close()
             }
         }
 

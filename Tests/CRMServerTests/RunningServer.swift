@@ -52,13 +52,16 @@ final class RunningServer: Sendable {
         let store = try ReadModelStore(directory: directory.appending("read-models"))
         let tokens = try TokenStore(directory: directory.appending("access"))
         let token = try tokens.create(for: .service(name: "tests", role: .subscriber), name: "tests").token
+        let idempotency = try IdempotencyStore(directory: directory.appending("idempotency"))
         var configuration = RapportServer.Configuration()
         configuration.port = 0
         configuration.heartbeatInterval = heartbeat
         var logger = Logger(label: "rapport.server.test")
         logger.logLevel = .warning
         let (ports, announce) = AsyncStream<Int>.makeStream()
-        let application = RapportServer.application(log: log, readModels: store, tokens: tokens, configuration: configuration, logger: logger) {
+        let application = RapportServer.application(
+            log: log, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
+        ) {
             announce.yield($0)
         }
         let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
@@ -66,6 +69,7 @@ final class RunningServer: Sendable {
             defer {
                 store.close()
                 tokens.close()
+                idempotency.close()
             }
             try await group.run()
         }

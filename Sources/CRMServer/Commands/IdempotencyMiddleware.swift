@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Makes a command sent with `Idempotency-Key` run at most once per client and key: a retry
+/// with the same method, path and body gets the first answer again (with
+/// `Idempotent-Replayed: true`), a reuse of the key for another request is refused with 422,
+/// and a retry while the first is still running with 409.
+///
+/// Answers below 500 are kept, refusals included: a refused command refused again is the
+/// same answer. A failure of the server is not kept, so a retry runs the command again.
+struct IdempotencyMiddleware: RouterMiddleware {
+    typealias Context = RapportRequestContext
+    let store: IdempotencyStore
+    let inFlight = InFlightKeys()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, let key = request.headers[.idempotencyKey], let principal = context.principal else {
+            return try await next(request, context)
+        }
+        guard !key.isEmpty, key.utf8.count <= 255 else {
+            throw APIError.badRequest("invalid_idempotency_key", "an Idempotency-Key is 1 to 255 characters", parameter: "Idempotency-Key")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        var digest = SHA256()
+        digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
+        digest.update(data: Data(buffer: body))
+        let fingerprint = Array(digest.finalize())
+        let storageKey = IdempotencyStore.storageKey(actor: principal.actor, key: key)
+
+        if let answer = try store.answer(for: storageKey) {
+            guard answer.request == fingerprint else {
+                throw APIError(
+                    .unprocessableContent, code: "idempotency_key_reused",
+                    "this Idempotency-Key was first used for another request", facts: ["key": key]
+                )
+            }
+            return Self.response(answer, replayed: true)
+        }
+        guard inFlight.claim(storageKey) else {
+            throw APIError(.conflict, code: "idempotency_key_in_flight", "a request with this Idempotency-Key is still running", facts: ["key": key])
+        }
+        defer { inFlight.release(storageKey) }
+
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as APIError where error.status.code < 500 {
+            response = try error.response(from: request, context: context)
+        }
+        var collected = CollectingWriter()
+        try await response.body.write(collected)
+        let answer = IdempotencyStore.Answer(request: fingerprint, status: response.status.code, body: collected.bytes)
+        if answer.status < 500 { try store.save(answer, for: storageKey) }
+        return Self.response(answer, replayed: false)
+    }
+
+    private static func response(_ answer: IdempotencyStore.Answer, replayed: Bool) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if replayed { headers[.idempotentReplayed] = "true" }
+        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// The keys whose first request is still running.
+final class InFlightKeys: Sendable {
+    private let keys = Mutex<Set<[UInt8]>>([])
+
+    /// Whether `key` was free; it is taken now.
+    func claim(_ key: [UInt8]) -> Bool {
+        keys.withLock { $0.insert(key).inserted }
+    }
+
+    func release(_ key: [UInt8]) {
+        _ = keys.withLock { $0.remove(key) }
+    }
+}
+
+/// A response body gathered into bytes.
+private struct CollectingWriter: ResponseBodyWriter {
+    private let storage = Box()
+    var bytes: [UInt8] { storage.bytes }
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        storage.bytes.append(contentsOf: buffer.readableBytesView)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+
+    private final class Box: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+}
+
+extension HTTPField.Name {
+    /// The client's key for a command it may retry.
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// Set on an answer given again for a retried key.
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}
