@@ -29,11 +29,22 @@ public struct APIError: HTTPResponseError, Sendable {
         self.facts = facts
     }
 
+    /// A failure of the server, which names no internals: the server's log has them.
+    static let internalError = APIError(
+        .internalServerError, code: "internal_error", "the server could not answer this request; the server's log has the details"
+    )
+
+    /// A body past the upload limit.
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "body_too_large", "the body is larger than \(limit) bytes", facts: ["limit": String(limit)])
+    }
+
     /// A malformed request: a parameter, header or body the API cannot use.
     public static func badRequest(_ code: String = "bad_request", _ message: String, parameter: String? = nil) -> APIError {
         APIError(.badRequest, code: code, message, facts: parameter.map { ["parameter": $0] } ?? [:])
     }
 
+    /// The JSON error body with the status; `Retry-After` when the server is unavailable.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

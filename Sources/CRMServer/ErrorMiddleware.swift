@@ -13,14 +13,17 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as EventStoreError {
-            throw APIError(error)
+            let answer = APIError(error)
+            guard answer.status == .internalServerError else { throw answer }
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            throw APIError.internalError
         } catch let error as ReadModelQueryError {
             throw APIError(error)
         } catch let error as HTTPError {
             throw APIError(error.status, code: error.status == .notFound ? "route_not_found" : "http_error", error.body ?? error.status.reasonPhrase)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw APIError(.internalServerError, code: "internal_error", "the server could not answer this request; the log has the details")
+            throw APIError.internalError
         }
     }
 }

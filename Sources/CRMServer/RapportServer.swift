@@ -80,14 +80,12 @@ public enum RapportServer {
         router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
         router.add(middleware: IdempotencyMiddleware(store: idempotency))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
-        EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: configuration.maxPageSize)
+        EventRoutes(log: log, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: max(1, configuration.maxPageSize))
             .add(to: router)
-        CommandRoutes(service: CRMService(log: log)).add(to: router)
-        QueryRoutes(
-            customers: Customer360Queries(store: readModels),
-            receivables: ReceivablesQueries(store: readModels),
-            scope: CustomerScope(users: users)
-        ).add(to: router)
+        let customers = Customer360Queries(store: readModels)
+        let scope = CustomerScope(users: users)
+        CommandRoutes(service: CRMService(log: log), customers: customers, scope: scope).add(to: router)
+        QueryRoutes(customers: customers, receivables: ReceivablesQueries(store: readModels), scope: scope).add(to: router)
         return router
     }
 }

@@ -135,6 +135,14 @@ private struct RangeSealer {
         if manifest.chunks == 0 {
             if let dictionary {
                 try withUnsafeBytes(of: dictionary.id.bigEndian) { key in
+                    // zstd derives the id from the content: another dictionary under the same id
+                    // would make the chunks sealed with it unreadable, so it is never replaced.
+                    if let stored = try txn.get(key, in: dictionaries) {
+                        guard stored.elementsEqual(dictionary.bytes) else {
+                            throw EventStoreError(.storage, "a dictionary with id \(dictionary.id) is stored already; run the compaction again")
+                        }
+                        return
+                    }
                     try dictionary.bytes.withUnsafeBytes { try txn.put($0, for: key, in: dictionaries) }
                 }
             }

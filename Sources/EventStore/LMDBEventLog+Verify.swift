@@ -171,8 +171,10 @@ private struct ManifestChecks {
             } else if let before = expectedHashes[manifest.from - 1], before.hash != manifest.hashBefore {
                 problem = ChainProblem(position: manifest.from - 1, kind: .manifestMismatch, detail: "\(range) and \(before.range) disagree on the hash here")
                 break
-            } else {
-                expectedHashes[manifest.from - 1] = (manifest.hashBefore, range)
+            }
+            guard manifest.through < .max else {
+                problem = ChainProblem(position: manifest.from, kind: .manifestMismatch, detail: "\(range) ends at an impossible position")
+                break
             }
             expectedHashes[manifest.through] = (manifest.hashAfter, range)
             next = manifest.through + 1

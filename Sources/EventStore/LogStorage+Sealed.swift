@@ -13,7 +13,9 @@ extension LogStorage {
         return try txn.withCursor(chunks) { cursor in
             guard let last = try cursor.last() else { return 0 }
             let first = bigEndianUInt64(last.key)
-            return first + (try SealedChunk.header(of: last.value, first: first).count) - 1
+            let (end, overflow) = first.addingReportingOverflow(try SealedChunk.header(of: last.value, first: first).count)
+            guard first > 0, !overflow else { throw EventStoreError.corruptRecord(at: first, "the last sealed chunk is stored under an impossible position") }
+            return end - 1
         }
     }
 
@@ -62,6 +64,7 @@ extension LogStorage {
         _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         let sealed = try sealedThrough(in: txn)
+        if chunks == nil { try checkNothingSealedUnseen(from: position, in: txn) }
         switch direction {
         case .forward:
             if position <= sealed {
@@ -76,6 +79,18 @@ extension LogStorage {
                 _ = try walkSealed(from: min(position, sealed), forward: false, in: txn, body)
             }
         }
+    }
+
+    /// A process that opened the log before it was ever compacted has no handle on the sealed
+    /// tables; if another process has sealed since, the hot table no longer starts at 1, and
+    /// reading on would skip the sealed events without a word.
+    private func checkNothingSealedUnseen<T: Transaction & ~Copyable>(from position: UInt64, in txn: borrowing T) throws {
+        let firstHot = try txn.withCursor(events) { cursor in try cursor.first().map { bigEndianUInt64($0.key) } }
+        guard let firstHot, firstHot > 1 else { return }
+        throw EventStoreError(
+            .unsupportedFormat,
+            "the log was compacted after this process opened it (positions before \(firstHot) are sealed); open it again"
+        )
     }
 
     // MARK: - Walks

@@ -60,7 +60,7 @@ final class OpenedChunk {
     /// Where each record's bytes start and end in `content`.
     private let ranges: [Range<Int>]
 
-    /// The position of the last record.
+    /// The position of the last record (checked not to overflow when the chunk was opened).
     var last: UInt64 { first + UInt64(ranges.count) - 1 }
 
     /// Decompresses a stored chunk and checks that its records fill the content exactly.
@@ -73,7 +73,8 @@ final class OpenedChunk {
             throw .corruptRecord(at: first, "the sealed chunk starting here does not decompress: \(error)")
         }
         var ranges = [Range<Int>]()
-        ranges.reserveCapacity(Int(count))
+        // A damaged header may claim billions of records: reserve only what the content can hold.
+        ranges.reserveCapacity(Int(min(count, UInt64(content.count / 4))))
         var offset = 0
         while offset < content.count {
             guard offset + 4 <= content.count else { break }
@@ -84,6 +85,9 @@ final class OpenedChunk {
         }
         guard offset == content.count, ranges.count == count else {
             throw .corruptRecord(at: first, "the sealed chunk starting here says \(count) records but holds \(ranges.count)")
+        }
+        guard first > 0, first.addingReportingOverflow(count).overflow == false else {
+            throw .corruptRecord(at: first, "the sealed chunk is stored under an impossible position")
         }
         self.first = first
         self.ranges = ranges

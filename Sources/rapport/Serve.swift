@@ -49,8 +49,11 @@ extension Rapport {
                 if firstStart, !noDemo { try await generateDemoHistory() }
                 let eventLog = try LMDBEventLog(directory: log.directory)
                 let store = try readModels.open(beside: log)
+                defer { store.close() }
                 let tokens = try TokenStore(directory: log.directory + "/" + TokenStore.directoryName)
+                defer { tokens.close() }
                 let idempotency = try IdempotencyStore(directory: log.directory + "/" + IdempotencyStore.directoryName)
+                defer { idempotency.close() }
                 if firstStart, !noDemo { try handOutAdminToken(eventLog, tokens) }
                 var configuration = RapportServer.Configuration()
                 configuration.host = host
@@ -67,9 +70,6 @@ extension Rapport {
                     logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])
                 }
                 try await application.runService()
-                store.close()
-                tokens.close()
-                idempotency.close()
             }
         }
 
@@ -79,7 +79,9 @@ extension Rapport {
             guard let admin = try UserDirectory(log: eventLog).firstActiveAdmin() else { return }
             let (token, _) = try tokens.create(for: .user(id: admin.userID), name: "demo admin")
             let path = log.directory + "/admin.token"
-            FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw OutputError(path)
+            }
             FileHandle.standardError.write(Data(
                 "rapport: a token for the demo's admin (\(admin.name)) is in \(path):\n  curl -H \"Authorization: Bearer $(cat \(path))\" localhost:\(port)/v1/events\n".utf8
             ))

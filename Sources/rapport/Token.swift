@@ -34,18 +34,21 @@ extension Rapport {
             @Option(help: "A service the token is for, instead of a user.")
             var service: String?
 
-            @Option(help: "A service token's role: subscriber (events only) or auditor (read-only, everything).")
-            var role: String = AccessRole.subscriber.rawValue
+            @Option(help: "A service token's role: subscriber (events only, the default) or auditor (read-only, everything).")
+            var role: String?
 
             @Option(help: "A name to recognise the token by.")
             var name = ""
 
             func validate() throws {
                 guard (user == nil) != (service == nil) else { throw ValidationError("give one of --user or --service") }
-                if service != nil, ![AccessRole.subscriber, .auditor].contains(AccessRole(rawValue: role)) {
+                if user != nil, role != nil { throw ValidationError("a user's token has the user's role; --role is for --service") }
+                if service != nil, ![AccessRole.subscriber, .auditor].contains(serviceRole) {
                     throw ValidationError("--role must be subscriber or auditor for a service token")
                 }
             }
+
+            private var serviceRole: AccessRole? { role.map { AccessRole(rawValue: $0) } ?? .subscriber }
 
             func run() async throws {
                 try await reportingErrors {
@@ -60,7 +63,8 @@ extension Rapport {
                         }
                         holder = .user(id: found.userID)
                     } else {
-                        holder = .service(name: service ?? "", role: AccessRole(rawValue: role) ?? .subscriber)
+                        guard let service, let serviceRole else { throw ExitCode.validationFailure }
+                        holder = .service(name: service, role: serviceRole)
                     }
                     let store = try await log.openTokenStore()
                     defer { store.close() }

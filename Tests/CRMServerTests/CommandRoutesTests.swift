@@ -64,6 +64,8 @@ struct CommandRoutesTests {
         #expect(created.status == 201, "\(created.json)")
         let customer = try #require(created.json["customerId"] as? String)
 
+        let withNote = try await post(server, "/v1/customers/\(customer)/claim", #"{"note":"mine"}"#, token: tokens["rep"])
+        #expect(withNote.status == 400, "a claim takes no fields")
         let claimed = try await post(server, "/v1/customers/\(customer)/claim", "", token: tokens["rep"])
         #expect(claimed.status == 200, "\(claimed.json)")
         let taken = try await post(server, "/v1/customers/\(customer)/claim", "{}", token: tokens["otherRep"])
@@ -80,6 +82,19 @@ struct CommandRoutesTests {
         let logged = try #require(try server.log.readAll(from: UInt64(position), limit: 1).first)
         #expect(logged.type == "crm.v1.FollowUpLogged")
         #expect(logged.actor == people.rep, "the token's user is the actor")
+
+        // Once the read models know the rep owns it, another rep may not log on it.
+        for _ in 0..<200 {
+            let view = try await server.getJSON("/v1/customers/\(customer)", token: tokens["admin"])
+            if view.json["owner"] as? String == people.rep { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let intruding = try await post(server, "/v1/customers/\(customer)/follow-ups", #"{"channel":"call"}"#, token: tokens["otherRep"])
+        #expect(intruding.status == 403)
+        #expect(error(intruding).code == "outside_scope")
+        let givenAway = try await post(server, "/v1/customers", #"{"name":"Xiamen Ceramics","ownerId":"\#(people.rep)"}"#, token: tokens["otherRep"])
+        #expect(givenAway.status == 403, "a rep may not give a customer to another rep")
+        #expect(try await post(server, "/v1/customers", #"{"name":"Xiamen Ceramics","ownerId":"\#(people.rep)"}"#, token: tokens["admin"]).status == 201)
 
         let released = try await post(server, "/v1/customers/\(customer)/release", #"{"note":"moving on"}"#, token: tokens["otherRep"])
         #expect(released.status == 403 || released.status == 422, "\(released.json)")

@@ -73,6 +73,10 @@ struct QueryRoutesTests {
         #expect(try await server.getJSON("/v1/receivables/aging", token: token).status == 400)
         let report = try await server.getJSON("/v1/receivables/aging?asOf=2026-11-24", token: token)
         #expect(report.status == 200, "\(report.json)")
+        let manager = try await CRMService(log: server.log).addUser(NewUser(name: "Mo", email: "mo@example.com", role: .manager), actor: admin)
+        let managerToken = try server.tokens.create(for: .user(id: manager), name: "").token
+        let companyWide = try await server.getJSON("/v1/receivables/aging?asOf=2026-11-24", token: managerToken)
+        #expect(companyWide.status == 400, "a manager names a rep of their team")
         try await server.stop()
     }
 }

@@ -25,7 +25,9 @@ struct Authenticator: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, code: "unauthenticated", "this route needs an API token: Authorization: Bearer <token>")
         }
-        guard header.hasPrefix("Bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+        guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces),
+            !token.isEmpty
+        else {
             throw APIError(.unauthorized, code: "unauthenticated", "the Authorization header must be Bearer <token>")
         }
         guard let record = try tokens.lookUp(token) else {
@@ -45,7 +47,7 @@ struct Authenticator: RouterMiddleware {
                 throw APIError(.unauthorized, code: "user_inactive", "the token's user \(id) has been deactivated", facts: ["userID": id])
             }
             guard let role = AccessRole(user.role) else {
-                throw APIError(.forbidden, code: "no_role", "the token's user \(id) has no role", facts: ["userID": id])
+                throw APIError(.unauthorized, code: "no_role", "the token's user \(id) has no role", facts: ["userID": id])
             }
             return Principal(token: record, role: role, user: user)
         }

@@ -43,7 +43,8 @@ public final class TokenStore: Sendable {
         let token = "rpt_" + Data(secret).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let record = AccessToken(
-            id: String(UUID().uuidString.lowercased().prefix(8)), holder: holder, name: name, createdAt: Date(), revokedAt: nil
+            id: String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)),
+            holder: holder, name: name, createdAt: Date(), revokedAt: nil
         )
         try write { txn in try txn.put(try Self.encode(record), for: Self.digest(token), in: tokens) }
         return (token, record)

@@ -41,16 +41,21 @@ public final class UserDirectory: Sendable {
         }
     }
 
+    /// Folds the user events committed since the last look-up, read through the log's type
+    /// index rather than a scan, so the first look-up costs the users' events, not the log's.
     private func catchUp(_ state: inout State) throws {
         let head = try log.head().position
         guard head > state.position else { return }
-        try log.scan(from: state.position + 1, filter: EventFilter(types: Self.types)) { record in
-            guard record.position <= head else { return false }
-            let event = record.decode()
-            let message = try catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+        let events = try Self.types.flatMap { try log.readType($0, from: state.position + 1) }
+            .filter { $0.position <= head }
+            .sorted { $0.position < $1.position }
+        for event in events {
+            // An event the catalogue cannot read changes no one's access: skipped, not fatal.
+            guard let message = try? catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload) else {
+                continue
+            }
             let id = String(event.stream.rawValue.dropFirst("user-".count))
             state.users[id, default: UserState(userID: id)].apply(message, occurredAt: event.occurredAt.date)
-            return true
         }
         state.position = head
     }

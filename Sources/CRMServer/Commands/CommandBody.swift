@@ -16,10 +16,7 @@ extension CommandBody {
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
-            throw APIError(
-                .contentTooLarge, code: "body_too_large", "the body is larger than \(context.maxUploadSize) bytes",
-                facts: ["limit": String(context.maxUploadSize)]
-            )
+            throw APIError.bodyTooLarge(limit: context.maxUploadSize)
         }
         let data = Data(buffer: buffer)
         let object: Any

@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMReadModels
 import CRMSchema
 import CRMService
 import EventStore
@@ -6,11 +7,14 @@ import Foundation
 import Hummingbird
 
 /// The CRM's commands over HTTP. Each acts as the token's user (recorded as the events'
-/// actor), so the domain's own rules decide scope: a rep claims for themselves, releases
-/// only their own customers, a manager acts on their team's. A refused command appends
-/// nothing and answers with the domain's code and facts.
+/// actor). The domain's rules decide most of the scope (a rep claims for themselves and
+/// releases only their own customers); the routes add what the domain leaves to its callers:
+/// whom a new customer or lead may be given to, and whose customers a follow-up may be
+/// logged on. A refused command appends nothing and answers with its code and facts.
 struct CommandRoutes {
     let service: CRMService<LMDBEventLog>
+    let customers: Customer360Queries
+    let scope: CustomerScope
 
     /// Roles that work customers and leads.
     static let sales: Set<AccessRole> = [.admin, .manager, .salesRep]
@@ -53,6 +57,7 @@ struct CommandRoutes {
         lead.source = body.source ?? ""
         lead.campaignID = body.campaignId ?? ""
         lead.ownerID = body.ownerId ?? ""
+        try scope.requireAssignable(principal, to: lead.ownerID)
         let id = try await refusals { try await service.createLead(lead, actor: principal.actor) }
         return .json(.created, ["leadId": id])
     }
@@ -90,8 +95,13 @@ struct CommandRoutes {
         customer.level = body.level ?? ""
         customer.tags = body.tags ?? []
         customer.ownerID = body.ownerId ?? ""
+        try scope.requireAssignable(principal, to: customer.ownerID)
         let id = try await refusals { try await service.createCustomer(customer, actor: principal.actor) }
         return .json(.created, ["customerId": id])
+    }
+
+    struct EmptyBody: CommandBody {
+        static let fields: Set<String> = []
     }
 
     struct NoteBody: CommandBody {
@@ -102,7 +112,7 @@ struct CommandRoutes {
     /// `POST /v1/customers/{customer}/claim`: the acting rep takes a customer from the pool.
     @Sendable func claimCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.require(Self.sales)
-        _ = try await NoteBody.decode(from: request, context: context)
+        _ = try await EmptyBody.decode(from: request, context: context)
         let customer = try context.parameters.require("customer")
         let result = try await refusals { try await service.claimCustomer(customer, actor: principal.actor) }
         return .json(.ok, ["position": result.lastPosition])
@@ -132,6 +142,12 @@ struct CommandRoutes {
         let body = try await FollowUpBody.decode(from: request, context: context)
         var followUp = CRMFollowUpLogged()
         followUp.customerID = try context.parameters.require("customer")
+        // The owner as the read model knows it, a few milliseconds behind the log at most; a
+        // customer it does not know yet is left to the service, which refuses one that does
+        // not exist.
+        if let view = try customers.view(customerID: followUp.customerID) {
+            try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: followUp.customerID)
+        }
         followUp.contactID = body.contactId ?? ""
         followUp.channel = try Self.channel(body.channel)
         followUp.note = body.note ?? ""

@@ -24,13 +24,24 @@ struct IdempotencyMiddleware: RouterMiddleware {
             throw APIError.badRequest("invalid_idempotency_key", "an Idempotency-Key is 1 to 255 characters", parameter: "Idempotency-Key")
         }
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError.bodyTooLarge(limit: context.maxUploadSize)
+        }
         var digest = SHA256()
         digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         digest.update(data: Data(buffer: body))
         let fingerprint = Array(digest.finalize())
         let storageKey = IdempotencyStore.storageKey(actor: principal.actor, key: key)
 
+        // Claimed before the look-up: a retry racing the first request cannot miss its answer
+        // and run the command again.
+        guard inFlight.claim(storageKey) else {
+            throw APIError(.conflict, code: "idempotency_key_in_flight", "a request with this Idempotency-Key is still running", facts: ["key": key])
+        }
+        defer { inFlight.release(storageKey) }
         if let answer = try store.answer(for: storageKey) {
             guard answer.request == fingerprint else {
                 throw APIError(
@@ -40,10 +51,6 @@ struct IdempotencyMiddleware: RouterMiddleware {
             }
             return Self.response(answer, replayed: true)
         }
-        guard inFlight.claim(storageKey) else {
-            throw APIError(.conflict, code: "idempotency_key_in_flight", "a request with this Idempotency-Key is still running", facts: ["key": key])
-        }
-        defer { inFlight.release(storageKey) }
 
         let response: Response
         do {
@@ -54,7 +61,14 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var collected = CollectingWriter()
         try await response.body.write(collected)
         let answer = IdempotencyStore.Answer(request: fingerprint, status: response.status.code, body: collected.bytes)
-        if answer.status < 500 { try store.save(answer, for: storageKey) }
+        if answer.status < 500 {
+            do {
+                try store.save(answer, for: storageKey)
+            } catch {
+                // The command is done: its answer goes out even if it cannot be kept for a retry.
+                context.logger.error("cannot keep an idempotent answer", metadata: ["error": "\(error)"])
+            }
+        }
         return Self.response(answer, replayed: false)
     }
 

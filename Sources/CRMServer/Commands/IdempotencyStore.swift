@@ -25,6 +25,8 @@ public final class IdempotencyStore: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var options = Environment.Options()
         options.mapSize = 64 << 20
+        // The answers hold customer data.
+        options.fileMode = 0o600
         environment = try Environment(path: directory, options: options)
         answers = try environment.openDatabase("answers", flags: [.create])
     }

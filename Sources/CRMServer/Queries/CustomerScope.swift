@@ -21,6 +21,16 @@ struct CustomerScope {
         }
     }
 
+    /// Refuses with 403 unless `principal` may give a new customer or lead to `owner` (empty:
+    /// nobody, the pool): a rep only to themselves, a manager to their team.
+    func requireAssignable(_ principal: Principal, to owner: String) throws {
+        guard !owner.isEmpty, try !allows(principal, owner: owner) else { return }
+        throw APIError(
+            .forbidden, code: "outside_scope", "you may not give customers to \(owner)",
+            facts: ["owner": owner, "role": principal.role.rawValue]
+        )
+    }
+
     /// Refuses with 403 unless `principal` may see a customer owned by `owner`.
     func require(_ principal: Principal, owner: String?, customer: String) throws {
         guard try allows(principal, owner: owner) else {

@@ -73,7 +73,15 @@ struct QueryRoutes {
             throw APIError.badRequest("invalid_query_parameter", "asOf=yyyy-mm-dd is required", parameter: "asOf")
         }
         var owner = query.list("owner").first
-        if principal.role == .salesRep { owner = principal.user?.userID }
+        switch principal.role {
+        case .salesRep:
+            guard let me = principal.user?.userID else { throw APIError(.forbidden, code: "outside_scope", "a rep's token needs its user") }
+            owner = me
+        case .manager where owner == nil:
+            throw APIError.badRequest("invalid_query_parameter", "a manager sees one rep of their team at a time: give owner=<user id>", parameter: "owner")
+        default:
+            break
+        }
         if let owner { try scope.require(principal, owner: owner, customer: "of \(owner)") }
         let report = try receivables.aging(asOf: asOf, owner: owner, top: try query.integer("top", in: 1...1_000, default: 10))
         return try .encoded(report)
