@@ -22,29 +22,29 @@ struct QueryRoutes {
     /// `GET /v1/customers/{customer}`: the 360 view: profile, owner, contacts, follow-ups,
     /// deals, contracts, receivables, service, segment and the latest timeline.
     @Sendable func customer360(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
-        let id = try context.parameters.require("customer")
-        guard let view = try customers.view(customerID: id) else {
-            throw APIError(.notFound, code: "customer_not_found", "no customer \(id)", facts: ["customer": id])
-        }
-        try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: id)
-        return try .encoded(view)
+        return try .encoded(try visibleCustomer(context))
     }
 
     /// `GET /v1/customers/{customer}/timeline?after=&limit=`: everything that happened to the
     /// customer, oldest first, a page at a time.
     @Sendable func timeline(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        let view = try visibleCustomer(context)
+        let query = QueryParameters(request)
+        let page = try customers.timeline(
+            customerID: view.customerID, after: try query.optional("after", as: UInt64.self), limit: try query.integer("limit", in: 1...1_000, default: 100)
+        )
+        return try .encoded(page)
+    }
+
+    /// The customer the route names, if it exists and is within the caller's scope.
+    private func visibleCustomer(_ context: RapportRequestContext) throws -> Customer360 {
         let principal = try context.require(Self.readers)
         let id = try context.parameters.require("customer")
         guard let view = try customers.view(customerID: id) else {
             throw APIError(.notFound, code: "customer_not_found", "no customer \(id)", facts: ["customer": id])
         }
         try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: id)
-        let query = QueryParameters(request)
-        let page = try customers.timeline(
-            customerID: id, after: try query.optional("after", as: UInt64.self), limit: try query.integer("limit", in: 1...1_000, default: 100)
-        )
-        return try .encoded(page)
+        return view
     }
 
     /// `GET /v1/customers?owner=|pool=true&after=&limit=`: a rep's customers (a rep sees their
