@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Load on `rapport serve`: 64 connections logging follow-ups durably for 30 s, as the admin of
+# a copy of the default history. Usage: Benchmarks/HTTP/run-follow-ups.sh HISTORY_DIR
+# (HISTORY_DIR holds a log made by `rapport demo`; it is copied, never written).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+history=${1:?give the directory of a demo history}
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+cp "$history/data.mdb" "$work/"
+[ -d "$history/read-models" ] && cp -r "$history/read-models" "$work/"
+rapport=.build/release/rapport
+admin=$($rapport replay --data-dir "$work" --type crm.v1.UserAdded 2>/dev/null | head -1 | sed 's/.*"userId":"\([^"]*\)".*/\1/')
+export TOKEN=$($rapport token create --user "$admin" --name load --data-dir "$work" 2>/dev/null)
+$rapport serve --data-dir "$work" --port 18282 --no-demo --sweep-interval 86400 > "$work/serve.log" 2>&1 &
+server=$!
+until curl -sf localhost:18282/health | grep -q '"readModelsBehind":0'; do sleep 1; done
+curl -sf -H "Authorization: Bearer $TOKEN" 'localhost:18282/v1/customers?pool=true&limit=1000' \
+  | python3 -c 'import json,sys; print("\n".join(c["customerID"] for c in json.load(sys.stdin)["customers"]))' > "$work/customers.txt"
+export CUSTOMERS="$work/customers.txt"
+wrk -t2 -c64 -d30s --latency -s Benchmarks/HTTP/follow-ups.lua http://127.0.0.1:18282
