@@ -14,6 +14,7 @@ struct EventRoutes {
     static let readers: Set<AccessRole> = [.admin, .auditor, .subscriber]
 
     let log: LMDBEventLog
+    let groups: ConsumerGroups
     let metrics: ServerMetrics
     let heartbeat: Duration
     let maxPage: Int
@@ -75,9 +76,9 @@ struct EventRoutes {
         return page(events, next: next, head: try log.head().position)
     }
 
-    /// `GET /v1/subscribe?from=&category=&type=`: Server-Sent Events, catching up from `from`
-    /// (or after the `Last-Event-ID` a reconnecting client sends) and then following new
-    /// commits. Each event's SSE id is its log position, so a client that reconnects with the
+    /// `GET /v1/subscribe?from=&consumer=&category=&type=`: Server-Sent Events, catching up
+    /// from `from` (or after the `Last-Event-ID` a reconnecting client sends, or after the
+    /// position its consumer group acknowledged) and then following new commits. Each event's SSE id is its log position, so a client that reconnects with the
     /// last id it saw misses nothing and sees nothing twice. A comment line every heartbeat
     /// keeps idle connections open through proxies.
     @Sendable func subscribe(_ request: Request, context: RapportRequestContext) async throws -> Response {
@@ -89,6 +90,8 @@ struct EventRoutes {
                 throw APIError.badRequest("invalid_last_event_id", "Last-Event-ID is \"\(lastID)\", not a log position", parameter: "Last-Event-ID")
             }
             start = .after(position)
+        } else if let consumer = query.list("consumer").first {
+            start = .after(try groups.position(of: consumer))
         } else if let from = try query.optional("from", as: UInt64.self) {
             start = .position(from)
         } else {
