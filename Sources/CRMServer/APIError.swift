@@ -40,7 +40,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     /// A malformed request: a parameter, header or body the API cannot use.
-    public static func badRequest(_ code: String = "bad_request", _ message: String, parameter: String? = nil) -> APIError {
+    public static func badRequest(_ code: String, _ message: String, parameter: String? = nil) -> APIError {
         APIError(.badRequest, code: code, message, facts: parameter.map { ["parameter": $0] } ?? [:])
     }
 

@@ -27,7 +27,7 @@ func compactionBenchmarks(metrics: [BenchmarkMetric]) {
         let manifest = try copy.log.compact()
         let elapsed = ContinuousClock.now - start
         benchmark.stopMeasurement()
-        let sealed = try requireManifest(manifest)
+        guard let sealed = manifest else { preconditionFailure("the default history left nothing to seal") }
         benchmark.measurement(.events, elapsed.rate(of: Int(sealed.events)))
         benchmark.measurement(.sealedPercent, Int((sealed.ratio * 100).rounded()))
         benchmark.measurement(.sealedBytesPerEvent, Int(sealed.sealedBytes / sealed.events))
@@ -72,13 +72,6 @@ func compactionBenchmarks(metrics: [BenchmarkMetric]) {
         await scanned.take()?.remove()
     }
 }
-
-private func requireManifest(_ manifest: CompactionManifest?) throws -> CompactionManifest {
-    guard let manifest else { throw CompactionBenchmarkError.nothingSealed }
-    return manifest
-}
-
-private enum CompactionBenchmarkError: Error { case nothingSealed }
 
 /// A writable copy of the default history's file in a directory of its own.
 final class HistoryCopy: Sendable {
