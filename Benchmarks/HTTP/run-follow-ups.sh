@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Load on `rapport serve`: 64 connections logging follow-ups durably for 30 s, as the admin of
-# a copy of the default history. Usage: Benchmarks/HTTP/run-follow-ups.sh HISTORY_DIR
+# a copy of the default history, while SUBSCRIBERS (default 100) clients follow the live event
+# stream over SSE. Usage: [SUBSCRIBERS=N] Benchmarks/HTTP/run-follow-ups.sh HISTORY_DIR
 # (HISTORY_DIR holds a log made by `rapport demo`; it is copied, never written).
+# Prints wrk's figures, then the server's delivery lag to the subscribers (commit to frame
+# written) and its commit latency and batch sizes, from /metrics.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 history=${1:?give the directory of a demo history}
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+subscribers=${SUBSCRIBERS:-100}
+trap 'kill $server $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 cp "$history/data.mdb" "$work/"
 [ -d "$history/read-models" ] && cp -r "$history/read-models" "$work/"
 rapport=.build/release/rapport
@@ -18,4 +22,15 @@ until curl -sf localhost:18282/health | grep -q '"readModelsBehind":0'; do sleep
 curl -sf -H "Authorization: Bearer $TOKEN" 'localhost:18282/v1/customers?pool=true&limit=1000' \
   | python3 -c 'import json,sys; print("\n".join(c["customerID"] for c in json.load(sys.stdin)["customers"]))' > "$work/customers.txt"
 export CUSTOMERS="$work/customers.txt"
+for _ in $(seq "$subscribers"); do
+  curl -sN -H "Authorization: Bearer $TOKEN" localhost:18282/v1/subscribe > /dev/null &
+done
+if [ "$subscribers" -gt 0 ]; then
+  until curl -sf localhost:18282/metrics | grep -Eq "^rapport_subscribers $subscribers(\.0)?\$"; do sleep 0.2; done
+fi
 wrk -t2 -c64 -d30s --latency -s Benchmarks/HTTP/follow-ups.lua http://127.0.0.1:18282
+curl -sf localhost:18282/metrics > "$work/metrics.txt"
+quantiles=Benchmarks/HTTP/histogram-quantile.py
+if [ "$subscribers" -gt 0 ]; then $quantiles rapport_subscriber_delivery_lag_seconds < "$work/metrics.txt"; fi
+$quantiles rapport_log_commit_duration_seconds < "$work/metrics.txt"
+grep -E '^rapport_log_batch_appends_(sum|count)' "$work/metrics.txt"

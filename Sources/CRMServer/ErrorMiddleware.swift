@@ -10,20 +10,31 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as EventStoreError {
-            let answer = APIError(error)
-            guard answer.status == .internalServerError else { throw answer }
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw APIError.internalError
-        } catch let error as ReadModelQueryError {
-            throw APIError(error)
-        } catch let error as HTTPError {
-            throw APIError(error.status, code: error.status == .notFound ? "route_not_found" : "http_error", error.body ?? error.status.reasonPhrase)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw APIError.internalError
+            let answer = APIError.answer(to: error)
+            if answer.status == .internalServerError && !(error is APIError) {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            throw answer
+        }
+    }
+}
+
+extension APIError {
+    /// The API's answer to an error a route throws: its own when it is an `APIError`, the
+    /// mapped code and facts of a typed error, and a 500 naming no internals for anything else.
+    static func answer(to error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            error
+        case let error as EventStoreError:
+            APIError(error).status == .internalServerError ? .internalError : APIError(error)
+        case let error as ReadModelQueryError:
+            APIError(error)
+        case let error as HTTPError:
+            APIError(error.status, code: error.status == .notFound ? "route_not_found" : "http_error", error.body ?? error.status.reasonPhrase)
+        default:
+            .internalError
         }
     }
 }

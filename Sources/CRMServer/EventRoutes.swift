@@ -109,14 +109,28 @@ struct EventRoutes {
             AsyncTimerSequence(interval: heartbeat, clock: .continuous).map { _ in ServerSentEvent.heartbeat },
             shutdown
         )
+        let logger = context.logger
         let body = ResponseBody { writer in
             metrics.subscribers(+1)
-            defer { metrics.subscribers(-1) }
+            logger.info(
+                "subscription opened",
+                metadata: ["start": "\(start)", "categories": "\(filter.categories?.sorted() ?? [])", "types": "\(filter.types?.sorted() ?? [])"]
+            )
+            var delivered = 0
+            defer {
+                metrics.subscribers(-1)
+                logger.info("subscription closed", metadata: ["delivered": "\(delivered)"])
+            }
             try await withGracefulShutdownHandler {
                 try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
+                let deliveryLag = metrics.subscriberDeliveryLag()
                 for try await frame in frames {
                     guard let bytes = frame.bytes() else { break }
                     try await writer.write(ByteBuffer(bytes: bytes))
+                    if case .event(let event) = frame {
+                        delivered += 1
+                        deliveryLag.recordNanoseconds(Timestamp.now().nanosecondsSinceEpoch - event.recordedAt.nanosecondsSinceEpoch)
+                    }
                 }
             } onGracefulShutdown: {
                 endStream.yield(.end)

@@ -73,11 +73,13 @@ public enum RapportServer {
         configuration: Configuration
     ) -> Router<RapportRequestContext> {
         let metrics = ServerMetrics()
+        metrics.observe(log)
         let router = Router(context: RapportRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         let users = UserDirectory(log: log)
         router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: IdempotencyMiddleware(store: idempotency))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)

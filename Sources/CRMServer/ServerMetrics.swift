@@ -1,4 +1,5 @@
 import CoreMetrics
+import EventStore
 import Hummingbird
 import Prometheus
 import Synchronization
@@ -19,7 +20,39 @@ final class ServerMetrics: Sendable {
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
         ]
+        // Batch sizes of a group commit, in appends: one under no load, hundreds under heavy load.
+        factory.valueHistogramBuckets["rapport_log_batch_appends"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024, 4_096]
+        // Delivery lag, finer around the 50 ms that live subscribers are promised.
+        factory.durationHistogramBuckets["rapport_subscriber_delivery_lag_seconds"] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(30),
+            .milliseconds(50), .milliseconds(75), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(10),
+        ]
         self.factory = factory
+    }
+
+    /// Records every commit of `log`: appends, events and refusals counted; batch sizes, the
+    /// time to apply a batch and the time of its commit (page writes and fsync) as histograms.
+    func observe(_ log: LMDBEventLog) {
+        let appends = Counter(label: "rapport_log_appends_total", factory: factory)
+        let events = Counter(label: "rapport_log_events_total", factory: factory)
+        let refusals = Counter(label: "rapport_log_append_refusals_total", factory: factory)
+        let batchSize = Recorder(label: "rapport_log_batch_appends", factory: factory)
+        let apply = Timer(label: "rapport_log_apply_duration_seconds", factory: factory)
+        let commit = Timer(label: "rapport_log_commit_duration_seconds", factory: factory)
+        log.observeCommits { report in
+            appends.increment(by: report.appends)
+            events.increment(by: report.events)
+            if report.refusals > 0 { refusals.increment(by: report.refusals) }
+            batchSize.record(report.appends + report.refusals)
+            apply.record(duration: report.applyDuration)
+            commit.record(duration: report.commitDuration)
+        }
+    }
+
+    /// The time from an event's commit to its frame being written to a subscriber: for
+    /// subscribers following live, the delivery lag; for one catching up, how far behind it is.
+    func subscriberDeliveryLag() -> Timer {
+        Timer(label: "rapport_subscriber_delivery_lag_seconds", factory: factory)
     }
 
     /// Counts a request and records how long it took to answer.

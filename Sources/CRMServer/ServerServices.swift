@@ -63,3 +63,9 @@ private func stoppingOnShutdown(_ work: @escaping @Sendable () async throws -> V
         throw error
     }
 }
+
+// swift-service-lifecycle logs each service by its description; a struct's default one prints
+// every stored property, down to the whole event catalogue of the sweep's service.
+extension LogCloser: CustomStringConvertible { var description: String { "LogCloser" } }
+extension ProjectionFollower: CustomStringConvertible { var description: String { "ProjectionFollower" } }
+extension PoolSweeper: CustomStringConvertible { var description: String { "PoolSweeper" } }

@@ -35,6 +35,7 @@ final class AppendWriter: @unchecked Sendable {
     private let storage: LogStorage
     private let logger: Logger
     private let onCommit: @Sendable (LogHead) -> Void
+    private let observers: CommitObservers
     /// The most events one batch takes, keeping each transaction's dirty pages bounded.
     private let maxBatchEvents: Int
     /// How long the writer waits for stragglers when fewer appends are queued than it took
@@ -58,6 +59,7 @@ final class AppendWriter: @unchecked Sendable {
         maxBatchEvents: Int,
         gatherWindow: Duration,
         logger: Logger,
+        observers: CommitObservers,
         onCommit: @escaping @Sendable (LogHead) -> Void
     ) {
         self.storage = storage
@@ -67,6 +69,7 @@ final class AppendWriter: @unchecked Sendable {
         self.gatherWindow = Double(seconds) + Double(attoseconds) / 1e18
         self.logger = logger
         self.onCommit = onCommit
+        self.observers = observers
         let thread = Thread { [self] in run() }
         thread.name = "rapport-log-writer"
         thread.start()
@@ -153,6 +156,9 @@ final class AppendWriter: @unchecked Sendable {
         let outcomes: [Outcome]
         do {
             var committed = chain
+            let clock = ContinuousClock()
+            let start = clock.now
+            var applied = start
             outcomes = try storage.environment.withWriteTransaction { txn in
                 committed = chain
                 var pending = PendingIndexes()
@@ -160,9 +166,12 @@ final class AppendWriter: @unchecked Sendable {
                     try apply(work, in: txn, chain: &committed, pending: &pending, recordedAt: recordedAt)
                 }
                 try storage.writeIndexes(pending, in: txn)
+                applied = clock.now
                 return outcomes
             }
+            let end = clock.now
             if committed.position != chain.position { onCommit(committed.head) }
+            observers.report(Self.report(batch, outcomes, apply: applied - start, commit: end - applied))
             chain = committed
         } catch {
             if batch.count > 1 {
@@ -189,6 +198,22 @@ final class AppendWriter: @unchecked Sendable {
             default: preconditionFailure("an outcome does not match its work")
             }
         }
+    }
+
+    private static func report(_ batch: [Work], _ outcomes: [Outcome], apply: Duration, commit: Duration) -> CommitReport {
+        var report = CommitReport(appends: 0, refusals: 0, events: 0, applyDuration: apply, commitDuration: commit)
+        for (work, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .appended, .recorded:
+                report.appends += 1
+                report.events += work.eventCount
+            case .refused:
+                report.refusals += 1
+            case .saved:
+                break
+            }
+        }
+        return report
     }
 
     private func apply(

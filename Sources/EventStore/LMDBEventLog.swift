@@ -53,6 +53,7 @@ public final class LMDBEventLog: EventLog {
     let writer: AppendWriter?
     private let writerLock: WriterLock?
     let notifier: HeadNotifier
+    private let commitObservers = CommitObservers()
     private let closed = Atomic<Bool>(false)
     let pollInterval: Duration
     private let logger: Logger
@@ -100,6 +101,7 @@ public final class LMDBEventLog: EventLog {
                 maxBatchEvents: options.maxBatchEvents,
                 gatherWindow: options.groupCommitWindow,
                 logger: logger,
+                observers: commitObservers,
                 onCommit: { [notifier] head in notifier.advance(to: head.position) }
             )
         }
@@ -116,6 +118,12 @@ public final class LMDBEventLog: EventLog {
         } catch {
             throw Self.wrap(error, while: "syncing the log to disk")
         }
+    }
+
+    /// Calls `observer` on the writer thread after every commit, with what it wrote and how long
+    /// it took: keep it short, it delays the next commit.
+    public func observeCommits(_ observer: @escaping @Sendable (CommitReport) -> Void) {
+        commitObservers.add(observer)
     }
 
     /// Finishes queued appends, ends subscriptions, and refuses everything after.

@@ -38,6 +38,19 @@ extension Rapport {
         @Flag(name: .customLong("no-demo"), help: "On first start, begin with an empty log instead of the demo history.")
         var noDemo = false
 
+        @Option(name: .customLong("log-format"), help: "How log entries are written to standard error: text, or json (one object per line).")
+        var logFormat = LogFormat.text
+
+        @Option(
+            name: .customLong("log-level"),
+            help: "The least severe entries logged: trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).",
+            transform: { name in
+                guard let level = Logger.Level(rawValue: name) else { throw ValidationError("--log-level is \"\(name)\"; use trace, debug, info, notice, warning, error or critical") }
+                return level
+            }
+        )
+        var logLevel: Logger.Level?
+
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be at least 1 second") }
@@ -45,6 +58,7 @@ extension Rapport {
 
         func run() async throws {
             try await reportingErrors {
+                let logger = makeLogger()
                 let firstStart = !FileManager.default.fileExists(atPath: log.directory + "/data.mdb")
                 if firstStart, !noDemo { try await generateDemoHistory() }
                 let eventLog = try LMDBEventLog(directory: log.directory)
@@ -59,11 +73,6 @@ extension Rapport {
                 configuration.host = host
                 configuration.port = port
                 configuration.sweepInterval = .seconds(sweepInterval)
-                let logger = {
-                    var logger = Logger(label: "rapport.server")
-                    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-                    return logger
-                }()
                 let application = RapportServer.application(
                     log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
                 ) { port in
@@ -71,6 +80,22 @@ extension Rapport {
                 }
                 try await application.runService()
             }
+        }
+
+        /// The server's logger, after every logger of the process (the log's, the read models')
+        /// has been set to write in the chosen format at the chosen level.
+        private func makeLogger() -> Logger {
+            let level = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            LoggingSystem.bootstrap { [logFormat] label in
+                var handler: any LogHandler =
+                    switch logFormat {
+                    case .text: StreamLogHandler.standardError(label: label)
+                    case .json: JSONLogHandler(label: label)
+                    }
+                handler.logLevel = level
+                return handler
+            }
+            return Logger(label: "rapport.server")
         }
 
         /// Makes a token for the demo history's admin and leaves it in `admin.token` (0600) in
@@ -97,4 +122,12 @@ extension Rapport {
             await eventLog.close()
         }
     }
+}
+
+/// How `rapport serve` writes its log.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    /// swift-log's default: a line of text per entry, metadata as key=value.
+    case text
+    /// One JSON object per line, for log collectors.
+    case json
 }

@@ -38,7 +38,7 @@ struct ServeCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("serve answers over HTTP, and SIGTERM stops it with exit 0 and a log that verifies")
+    @Test("serve answers over HTTP, logs JSON lines, and SIGTERM stops it with exit 0 and a log that verifies")
     func serveAndStop() async throws {
         let log = directory.appending("log")
         let writer = try LMDBEventLog(directory: log)
@@ -49,7 +49,7 @@ struct ServeCommandTests {
         let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("rpt_"))
         let port = try freePort()
-        let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo"])
+        let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-format", "json"])
         let output = Pipe()
         server.standardOutput = output
         server.standardError = output
@@ -93,7 +93,16 @@ struct ServeCommandTests {
         await reader.value
         #expect(server.terminationReason == .exit)
         #expect(server.terminationStatus == 0, "\(transcript.withLock { $0 })")
-        #expect(transcript.withLock { $0 }.contains("listening"))
+        // Every line is a JSON log entry; the refused request is one, with its code and request id.
+        let entries = try transcript.withLock { $0 }.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+        }
+        #expect(entries.contains { $0["message"] as? String == "listening" })
+        let refusal = try #require(entries.first { ($0["metadata"] as? [String: Any])?["code"] as? String == "token_revoked" })
+        let metadata = try #require(refusal["metadata"] as? [String: String])
+        #expect(refusal["level"] as? String == "info")
+        #expect(metadata["status"] == "401")
+        #expect(metadata["hb.request.id"]?.isEmpty == false)
         let verify = try rapport("verify", "--data-dir", log)
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.contains("25 events"))

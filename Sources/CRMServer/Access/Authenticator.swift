@@ -17,7 +17,19 @@ struct Authenticator: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
-        context.principal = try principal(for: request)
+        let principal: Principal
+        do {
+            principal = try self.principal(for: request)
+        } catch let refusal as APIError {
+            context.logger.info(
+                "request", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "401", "code": "\(refusal.code)"]
+            )
+            throw refusal
+        }
+        context.principal = principal
+        // Every entry logged while answering names who asked.
+        context.logger[metadataKey: "actor"] = "\(principal.actor)"
+        context.logger[metadataKey: "role"] = "\(principal.role.rawValue)"
         return try await next(request, context)
     }
 

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import LMDB
 
 /// The API tokens of a data directory, in an LMDB environment of their own (`access`).
