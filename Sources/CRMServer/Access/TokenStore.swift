@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LMDB
+import Synchronization
 
 /// The API tokens of a data directory, in an LMDB environment of their own (`access`).
 ///
@@ -14,6 +15,12 @@ public final class TokenStore: Sendable {
 
     private let environment: Environment
     private let tokens: Database
+    /// Records decoded by earlier look-ups, by digest, with the stored bytes they came from: a
+    /// look-up still reads the store, so a revocation made by `rapport token` counts at once,
+    /// but decodes only when those bytes changed.
+    private let decoded = Mutex<[[UInt8]: (stored: [UInt8], record: AccessToken)]>([:])
+    /// Past this many, the decoded records are dropped and decoded again as they are used.
+    private static let decodedLimit = 10_000
 
     /// Opens the store in `directory`, creating it when absent.
     ///
@@ -52,10 +59,17 @@ public final class TokenStore: Sendable {
 
     /// The record of `token`, revoked or not; `nil` when the store never made it.
     public func lookUp(_ token: String) throws(TokenStoreError) -> AccessToken? {
+        let digest = Self.digest(token)
         do {
-            return try environment.withReadTransaction { txn in
-                try txn.get(Self.digest(token), in: tokens).map { try Self.decode($0) }
+            let stored = try environment.withReadTransaction { txn in try txn.get(digest, in: tokens).map { Array($0) } }
+            guard let stored else { return nil }
+            if let known = decoded.withLock({ $0[digest] }), known.stored == stored { return known.record }
+            let record = try stored.withUnsafeBytes { try Self.decode($0) }
+            decoded.withLock { decoded in
+                if decoded.count >= Self.decodedLimit { decoded.removeAll() }
+                decoded[digest] = (stored, record)
             }
+            return record
         } catch {
             throw TokenStoreError("cannot read the token store: \(error)")
         }
