@@ -13,6 +13,8 @@ struct OperationsCommandTests {
             "/v1/products", #"{"sku":"kettle","name":"Kettle","price":{"amount":20000,"currency":"CNY"},"cost":{"amount":8000,"currency":"CNY"}}"#, as: .admin
         ).id("productId")
         var head = try crm.head()
+        let nameless = try await crm.post("/v1/suppliers", #"{"name":"  "}"#, as: .manager)
+        #expect(nameless.status == 400 && nameless.code == "field_required", "\(nameless.json)")
         let supplier = try await crm.post("/v1/suppliers", #"{"name":"Yixing Clayworks","contact":"Mr Chen"}"#, as: .manager)
         #expect(supplier.status == 201, "\(supplier.json)")
         let supplierID = try supplier.id("supplierId")
@@ -65,6 +67,10 @@ struct OperationsCommandTests {
     func campaignsAndTargets() async throws {
         let crm = try await CommandServer.start("commands-marketing")
         var head = try crm.head()
+        let ended = try await crm.post(
+            "/v1/campaigns", #"{"name":"Last year","channel":"sms","budget":{"amount":1,"currency":"CNY"},"endsAt":"2025-01-01T00:00:00Z"}"#, as: .admin
+        )
+        #expect(ended.status == 400 && ended.code == "invalid_value" && ended.facts["field"] == "ends_at", "\(ended.json)")
         let campaign = try await crm.post(
             "/v1/campaigns", #"{"name":"Spring tasting","targetSegment":"champions","channel":"event","budget":{"amount":5000000,"currency":"CNY"},"endsAt":"2027-04-30T00:00:00Z"}"#,
             as: .manager
