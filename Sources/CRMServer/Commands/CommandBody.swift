@@ -78,7 +78,8 @@ extension CommandBody {
         guard var fields = object as? [String: Any] else {
             throw APIError.badRequest("malformed_json", "the body must be a JSON object")
         }
-        if businessTime { fields["occurredAt"] = nil }
+        // Decoded on its own below, and only when present: follow-ups are the hottest command.
+        let givesTime = businessTime && fields.removeValue(forKey: "occurredAt") != nil
         if let unknown = unknownField(in: fields) {
             throw APIError(
                 .badRequest, code: "unknown_field", "the body has a field \"\(unknown.path)\" this command does not take",
@@ -88,7 +89,7 @@ extension CommandBody {
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(iso8601)
-            return (try decoder.decode(Self.self, from: data), businessTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil)
+            return (try decoder.decode(Self.self, from: data), givesTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil)
         } catch let error as DecodingError {
             throw APIError(error)
         }
