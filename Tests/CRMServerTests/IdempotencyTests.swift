@@ -5,6 +5,7 @@ import CRMService
 import EventStore
 import Foundation
 import NIOCore
+import NIOHTTP1
 import RapportTestSupport
 import Testing
 
@@ -12,10 +13,10 @@ import Testing
 @Suite("Idempotent retries")
 struct IdempotencyTests {
     private func post(
-        _ server: RunningServer, _ path: String, _ body: String, token: String, key: String?
+        _ server: RunningServer, _ path: String, _ body: String, token: String, key: String?, method: HTTPMethod = .POST
     ) async throws -> (status: Int, body: String, replayed: Bool) {
         var request = HTTPClientRequest(url: server.baseURL + path)
-        request.method = .POST
+        request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let key { request.headers.add(name: "Idempotency-Key", value: key) }
         request.body = .bytes(ByteBuffer(string: body))
@@ -63,6 +64,25 @@ struct IdempotencyTests {
         let empty = try await post(server, "/v1/customers", body, token: oto, key: String(repeating: "k", count: 300))
         #expect(empty.status == 400)
         #expect(empty.body.contains("invalid_idempotency_key"))
+        try await server.stop()
+    }
+
+    @Test("a setting put and a profile patched with a key are retried without a second append")
+    func putAndPatch() async throws {
+        var admin = ""
+        let server = try await RunningServer.start("idempotency-put") { log in
+            admin = try await CRMService(log: log).addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
+        }
+        let token = try server.tokens.create(for: .user(id: admin), name: "").token
+        let first = try await post(server, "/v1/settings/commission-rate", #"{"rateBasisPoints":150}"#, token: token, key: "rate-1", method: .PUT)
+        #expect(first.status == 200 && !first.replayed, "\(first.body)")
+        let head = try server.log.head().position
+        let retry = try await post(server, "/v1/settings/commission-rate", #"{"rateBasisPoints":150}"#, token: token, key: "rate-1", method: .PUT)
+        #expect(retry.status == 200 && retry.replayed && retry.body == first.body)
+        let patched = try await post(server, "/v1/customers/none", #"{"level":"A"}"#, token: token, key: "patch-1", method: .PATCH)
+        let again = try await post(server, "/v1/customers/none", #"{"level":"A"}"#, token: token, key: "patch-1", method: .PATCH)
+        #expect(patched.status == 404 && again.replayed, "\(again.body)")
+        #expect(try server.log.head().position == head, "the retries appended nothing")
         try await server.stop()
     }
 }

@@ -1,47 +1,108 @@
 import Foundation
 import Hummingbird
 
+/// The fields a JSON object in a command's body may carry, and the shapes of the objects
+/// nested in it, so a misspelt field is refused at any depth rather than silently ignored.
+protocol BodyShape {
+    /// Every field the object may carry.
+    static var fields: Set<String> { get }
+    /// The shape of each field that holds an object or an array of objects.
+    static var nested: [String: any BodyShape.Type] { get }
+}
+
+extension BodyShape {
+    static var nested: [String: any BodyShape.Type] { [:] }
+
+    /// The first field of `object`, or of an object nested in it, that its shape does not
+    /// know, as a dotted path (`lines.1.discount`), with the fields its object may carry.
+    static func unknownField(in object: [String: Any], at path: String = "") -> (path: String, known: Set<String>)? {
+        for key in object.keys.sorted() {
+            let field = path.isEmpty ? key : "\(path).\(key)"
+            guard fields.contains(key) else { return (field, fields) }
+            guard let shape = nested[key] else { continue }
+            let children: [(String, [String: Any])] =
+                if let child = object[key] as? [String: Any] {
+                    [(field, child)]
+                } else if let array = object[key] as? [Any] {
+                    array.enumerated().compactMap { index, element in (element as? [String: Any]).map { ("\(field).\(index)", $0) } }
+                } else {
+                    []
+                }
+            for (childPath, child) in children {
+                if let unknown = shape.unknownField(in: child, at: childPath) { return unknown }
+            }
+        }
+        return nil
+    }
+}
+
 /// A command's JSON body, decoded strictly: malformed JSON, a field the command does not
 /// know, a missing required field or a value of the wrong type is a 400 naming the field,
 /// never a silently ignored mistake.
-protocol CommandBody: Decodable {
-    /// Every field the body may carry.
-    static var fields: Set<String> { get }
+///
+/// Every command's body may also carry `occurredAt`, the command's business time (ISO 8601),
+/// for history brought in from elsewhere; the service refuses one in the future.
+protocol CommandBody: BodyShape, Decodable {}
+
+/// The field every command body may carry besides its own.
+private struct BusinessTime: Decodable {
+    var occurredAt: Date?
 }
 
 extension CommandBody {
-    /// Reads and decodes the request's body (up to the context's upload limit: 413 past it).
+    /// Reads and decodes a command's body (up to the context's upload limit: 413 past it),
+    /// with its business time when it gives one.
+    static func decodeCommand(from request: Request, context: RapportRequestContext) async throws -> (body: Self, occurredAt: Date?) {
+        try await read(request, context, businessTime: true)
+    }
+
+    /// Reads and decodes a body that is not a command's, so it takes no `occurredAt`.
     static func decode(from request: Request, context: RapportRequestContext) async throws -> Self {
+        try await read(request, context, businessTime: false).body
+    }
+
+    private static func read(_ request: Request, _ context: RapportRequestContext, businessTime: Bool) async throws -> (body: Self, occurredAt: Date?) {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
             throw APIError.bodyTooLarge(limit: context.maxUploadSize)
         }
-        let data = Data(buffer: buffer)
+        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer: buffer)
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data.isEmpty ? Data("{}".utf8) : data)
+            object = try JSONSerialization.jsonObject(with: data)
         } catch {
             throw APIError.badRequest("malformed_json", "the body is not JSON: \(error.localizedDescription)")
         }
-        guard let fields = object as? [String: Any] else {
+        guard var fields = object as? [String: Any] else {
             throw APIError.badRequest("malformed_json", "the body must be a JSON object")
         }
-        if let unknown = fields.keys.sorted().first(where: { !Self.fields.contains($0) }) {
+        // Decoded on its own below, and only when present: follow-ups are the hottest command.
+        let givesTime = businessTime && fields.removeValue(forKey: "occurredAt") != nil
+        if let unknown = unknownField(in: fields) {
             throw APIError(
-                .badRequest, code: "unknown_field", "the body has a field \"\(unknown)\" this command does not take",
-                facts: ["field": unknown, "fields": Self.fields.sorted().joined(separator: ",")]
+                .badRequest, code: "unknown_field", "the body has a field \"\(unknown.path)\" this command does not take",
+                facts: ["field": unknown.path, "fields": unknown.known.sorted().joined(separator: ",")]
             )
         }
         do {
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(Self.self, from: data.isEmpty ? Data("{}".utf8) : data)
+            decoder.dateDecodingStrategy = .custom(iso8601)
+            return (try decoder.decode(Self.self, from: data), givesTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil)
         } catch let error as DecodingError {
             throw APIError(error)
         }
     }
+}
+
+/// An ISO 8601 time, with or without fractional seconds (JavaScript's `toISOString()` writes
+/// milliseconds).
+@Sendable private func iso8601(_ decoder: any Decoder) throws -> Date {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z"))
 }
 
 extension APIError {
@@ -72,6 +133,8 @@ extension APIError {
         case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
         case is Bool.Type: "true or false"
         case is [String].Type: "an array of strings"
+        case is [Any].Type: "an array"
+        case is [String: Any].Type, is Decodable.Type: "an object"
         default: "\(type)"
         }
     }

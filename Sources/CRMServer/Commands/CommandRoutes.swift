@@ -6,211 +6,102 @@ import EventStore
 import Foundation
 import Hummingbird
 
-/// The CRM's commands over HTTP. Each acts as the token's user (recorded as the events'
-/// actor). The domain's rules decide most of the scope (a rep claims for themselves and
-/// releases only their own customers); the routes add what the domain leaves to its callers:
-/// whom a new customer or lead may be given to, and whose customers a follow-up may be
-/// logged on. A refused command appends nothing and answers with its code and facts.
+/// The CRM's commands over HTTP, one file an area (`CommandRoutes+Leads.swift`, …). Each acts
+/// as the token's user (recorded as the events' actor). The domain's rules decide most of
+/// the scope (a rep claims for themselves, approvers are checked by the approval chain); the
+/// routes add what the domain leaves to its callers: which roles may send a command at all,
+/// whom a new customer or lead may be given to, and whose customers a command may touch.
+/// A refused command appends nothing and answers with its code and facts.
+///
+/// Answers: 201 with the new record's id for a command that creates one; 200
+/// `{"changed": true, "position": N}` (the position of the last event appended) for one that
+/// changes something; 200 `{"changed": false}` when the command would change nothing and
+/// nothing was appended (an update repeating the current values).
 struct CommandRoutes {
     let service: CRMService<LMDBEventLog>
     let customers: Customer360Queries
     let scope: CustomerScope
 
-    /// Roles that work customers and leads.
+    /// Roles that work customers, leads and deals.
     static let sales: Set<AccessRole> = [.admin, .manager, .salesRep]
     /// Roles that record money.
     static let money: Set<AccessRole> = [.admin, .finance]
+    /// Roles that may be an approver; the domain decides whether this one is.
+    static let approvers: Set<AccessRole> = [.admin, .manager, .finance]
+    /// Roles that configure the CRM and its users.
+    static let administration: Set<AccessRole> = [.admin]
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
-        router.post("v1/leads", use: createLead)
-        router.post("v1/customers", use: createCustomer)
-        router.post("v1/customers/:customer/claim", use: claimCustomer)
-        router.post("v1/customers/:customer/release", use: releaseCustomer)
-        router.post("v1/customers/:customer/follow-ups", use: logFollowUp)
-        router.post("v1/contracts/:contract/payments", use: recordPayment)
+        addLeads(to: router)
+        addCustomers(to: router)
+        addOpportunities(to: router)
+        addCommerce(to: router)
+        addContracts(to: router)
+        addInventory(to: router)
+        addMarketing(to: router)
+        addService(to: router)
+        addSettings(to: router)
+        addUsers(to: router)
     }
 
-    // MARK: - Leads and customers
+    // MARK: - Scope
 
-    struct NewLeadBody: CommandBody {
-        static let fields: Set<String> = ["companyName", "contactName", "phone", "email", "creditCode", "source", "campaignId", "ownerId"]
-        var companyName: String
-        var contactName: String?
-        var phone: String?
-        var email: String?
-        var creditCode: String?
-        var source: String?
-        var campaignId: String?
-        var ownerId: String?
+    /// Refuses with 403 unless `principal` may act on customer `customerID`'s records.
+    ///
+    /// The owner is read from the customer 360 read model, a few milliseconds behind the log
+    /// at most; a customer it does not know yet is left to the service, which refuses one
+    /// that does not exist.
+    func requireInScope(_ principal: Principal, customer customerID: String) throws {
+        guard let view = try customers.view(customerID: customerID) else { return }
+        try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: customerID)
     }
 
-    /// `POST /v1/leads`: 201 with the lead's id; 409 `duplicate_lead` or `duplicate_customer`
-    /// naming the holder.
-    @Sendable func createLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
-        let body = try await NewLeadBody.decode(from: request, context: context)
-        var lead = NewLead(companyName: body.companyName)
-        lead.contactName = body.contactName ?? ""
-        lead.phone = body.phone ?? ""
-        lead.email = body.email ?? ""
-        lead.creditCode = body.creditCode ?? ""
-        lead.source = body.source ?? ""
-        lead.campaignID = body.campaignId ?? ""
-        lead.ownerID = body.ownerId ?? ""
-        try scope.requireAssignable(principal, to: lead.ownerID)
-        let id = try await refusals { try await service.createLead(lead, actor: principal.actor) }
-        return .json(.created, ["leadId": id])
+    /// Refuses with 403 unless `principal` may act on the customer `record` belongs to; a
+    /// record that does not exist is left to the service, which refuses it with its code.
+    func requireInScope(_ principal: Principal, record: CustomerRecord) async throws {
+        guard let customerID = try await service.customerID(of: record) else { return }
+        try requireInScope(principal, customer: customerID)
     }
 
-    struct NewCustomerBody: CommandBody {
-        static let fields: Set<String> = [
-            "name", "creditCode", "phone", "email", "region", "industry", "size", "source", "level", "tags", "ownerId",
-        ]
-        var name: String
-        var creditCode: String?
-        var phone: String?
-        var email: String?
-        var region: String?
-        var industry: String?
-        var size: String?
-        var source: String?
-        var level: String?
-        var tags: [String]?
-        var ownerId: String?
-    }
-
-    /// `POST /v1/customers`: 201 with the customer's id; the owner is `ownerId`, or the
-    /// public pool when it is empty.
-    @Sendable func createCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
-        let body = try await NewCustomerBody.decode(from: request, context: context)
-        var customer = NewCustomer(name: body.name)
-        customer.creditCode = body.creditCode ?? ""
-        customer.phone = body.phone ?? ""
-        customer.email = body.email ?? ""
-        customer.region = body.region ?? ""
-        customer.industry = body.industry ?? ""
-        customer.size = body.size ?? ""
-        customer.source = body.source ?? ""
-        customer.level = body.level ?? ""
-        customer.tags = body.tags ?? []
-        customer.ownerID = body.ownerId ?? ""
-        try scope.requireAssignable(principal, to: customer.ownerID)
-        let id = try await refusals { try await service.createCustomer(customer, actor: principal.actor) }
-        return .json(.created, ["customerId": id])
-    }
-
-    struct EmptyBody: CommandBody {
-        static let fields: Set<String> = []
-    }
-
-    struct NoteBody: CommandBody {
-        static let fields: Set<String> = ["note"]
-        var note: String?
-    }
-
-    /// `POST /v1/customers/{customer}/claim`: the acting rep takes a customer from the pool.
-    @Sendable func claimCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
-        _ = try await EmptyBody.decode(from: request, context: context)
+    /// The caller, refused outside `roles`, and the route's customer, refused outside the
+    /// caller's scope.
+    func customerInScope(_ context: RapportRequestContext, roles: Set<AccessRole> = Self.sales) throws -> (Principal, String) {
+        let principal = try context.require(roles)
         let customer = try context.parameters.require("customer")
-        let result = try await refusals { try await service.claimCustomer(customer, actor: principal.actor) }
-        return .json(.ok, ["position": result.lastPosition])
+        try requireInScope(principal, customer: customer)
+        return (principal, customer)
     }
 
-    /// `POST /v1/customers/{customer}/release`: back to the pool, by its owner or their manager.
-    @Sendable func releaseCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
-        let body = try await NoteBody.decode(from: request, context: context)
-        let customer = try context.parameters.require("customer")
-        let result = try await refusals { try await service.releaseCustomer(customer, actor: principal.actor, note: body.note ?? "") }
-        return .json(.ok, ["position": result.lastPosition])
+    /// The caller, refused outside `roles`, and the id the route's `parameter` names, whose
+    /// record (`record(id)`) must belong to a customer in the caller's scope.
+    func recordInScope(
+        _ context: RapportRequestContext,
+        _ parameter: String,
+        roles: Set<AccessRole> = Self.sales,
+        _ record: (String) -> CustomerRecord
+    ) async throws -> (Principal, String) {
+        let principal = try context.require(roles)
+        let id = try context.parameters.require(parameter)
+        try await requireInScope(principal, record: record(id))
+        return (principal, id)
     }
 
-    struct FollowUpBody: CommandBody {
-        static let fields: Set<String> = ["contactId", "channel", "note", "nextContactAt"]
-        var contactId: String?
-        var channel: String
-        var note: String?
-        var nextContactAt: Date?
+    // MARK: - Answers
+
+    /// Runs a command that creates one record: 201 with its id under `key`.
+    func created(_ key: String, _ command: () async throws -> String) async throws -> Response {
+        .json(.created, [key: try await refusals(command)])
     }
 
-    /// `POST /v1/customers/{customer}/follow-ups`: a call, visit, email or message logged; it
-    /// restarts the customer's idle clock. `nextContactAt` is an ISO 8601 time.
-    @Sendable func logFollowUp(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
-        let body = try await FollowUpBody.decode(from: request, context: context)
-        var followUp = CRMFollowUpLogged()
-        followUp.customerID = try context.parameters.require("customer")
-        // The owner as the read model knows it, a few milliseconds behind the log at most; a
-        // customer it does not know yet is left to the service, which refuses one that does
-        // not exist.
-        if let view = try customers.view(customerID: followUp.customerID) {
-            try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: followUp.customerID)
-        }
-        followUp.contactID = body.contactId ?? ""
-        followUp.channel = try Self.channel(body.channel)
-        followUp.note = body.note ?? ""
-        if let next = body.nextContactAt { followUp.nextContactAt = .init(date: next) }
-        let result = try await refusals { try await service.logFollowUp(followUp, actor: principal.actor) }
-        return .json(.created, ["position": result.lastPosition])
-    }
-
-    // MARK: - Money
-
-    struct PaymentBody: CommandBody {
-        static let fields: Set<String> = ["amount", "currency", "method"]
-        /// Minor units (fen, cents).
-        var amount: Int64
-        var currency: String
-        var method: String
-    }
-
-    /// `POST /v1/contracts/{contract}/payments`: a payment received against a binding
-    /// contract, in minor units; 201 with the payment's id.
-    @Sendable func recordPayment(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.money)
-        let body = try await PaymentBody.decode(from: request, context: context)
-        var amount = CRMMoney()
-        amount.minorUnits = body.amount
-        amount.currency = body.currency
-        let contract = try context.parameters.require("contract")
-        let method = try Self.paymentMethod(body.method)
-        let id = try await refusals { try await service.recordPayment(contract, amount: amount, method: method, actor: principal.actor) }
-        return .json(.created, ["paymentId": id])
-    }
-
-    // MARK: - Values
-
-    static func channel(_ name: String) throws -> CRMFollowUpChannel {
-        switch name {
-        case "call": .call
-        case "visit": .visit
-        case "email": .email
-        case "im": .im
-        default:
-            throw APIError(.badRequest, code: "invalid_value", "channel is \"\(name)\"; use call, visit, email or im", facts: ["field": "channel"])
-        }
-    }
-
-    static func paymentMethod(_ name: String) throws -> CRMPaymentMethod {
-        switch name {
-        case "bank_transfer": .bankTransfer
-        case "cash": .cash
-        case "card": .card
-        case "cheque": .cheque
-        case "alipay": .alipay
-        case "wechat_pay": .wechatPay
-        default:
-            throw APIError(
-                .badRequest, code: "invalid_value",
-                "method is \"\(name)\"; use bank_transfer, cash, card, cheque, alipay or wechat_pay", facts: ["field": "method"]
-            )
-        }
+    /// Runs a command that appends to existing records: 200 with the last position appended,
+    /// or `changed: false` when the decision appended nothing.
+    func appended(_ command: () async throws -> AppendResult?) async throws -> Response {
+        guard let result = try await refusals(command) else { return .json(.ok, ["changed": false]) }
+        return .json(.ok, ["changed": true, "position": result.lastPosition])
     }
 
     /// Runs a command, turning the domain's refusals into API errors.
-    private func refusals<T>(_ command: () async throws -> T) async throws -> T {
+    func refusals<T>(_ command: () async throws -> T) async throws -> T {
         do {
             return try await command()
         } catch let error as DomainError {
@@ -227,4 +118,21 @@ extension Response {
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+/// A body with no fields of its own (it may still carry `occurredAt`).
+struct EmptyBody: CommandBody {
+    static let fields: Set<String> = []
+}
+
+/// A body with an optional note.
+struct NoteBody: CommandBody {
+    static let fields: Set<String> = ["note"]
+    var note: String?
+}
+
+/// A body with the reason a command needs (the domain refuses a blank one).
+struct ReasonBody: CommandBody {
+    static let fields: Set<String> = ["reason"]
+    var reason: String
 }

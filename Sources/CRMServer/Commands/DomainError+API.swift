@@ -4,8 +4,9 @@ import Hummingbird
 extension APIError {
     /// The answer to a refused command: 404 when what it acts on does not exist, 409 when it
     /// collides with what exists (a duplicate, another rep's customer), 403 outside the
-    /// actor's scope, 400 for a field the rule does not accept, and 422 for every other rule;
-    /// the facts travel as they are.
+    /// actor's scope, 400 for a field the rule does not accept (a blank required field or
+    /// reason, a malformed value or pipeline, a business time in the future), and 422 for
+    /// every other rule; the facts travel as they are.
     init(_ error: DomainError) {
         let code = error.code.rawValue
         let status: HTTPResponse.Status =
@@ -15,7 +16,7 @@ extension APIError {
                 .conflict
             } else if code == "outside_scope" || code == "not_approver" || code == "not_customer_owner" {
                 .forbidden
-            } else if code == "field_required" || code == "invalid_value" {
+            } else if ["field_required", "reason_required", "invalid_value", "invalid_pipeline", "occurred_in_future"].contains(code) {
                 .badRequest
             } else {
                 .unprocessableContent

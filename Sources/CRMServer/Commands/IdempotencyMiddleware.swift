@@ -7,7 +7,8 @@ import Synchronization
 /// Makes a command sent with `Idempotency-Key` run at most once per client and key: a retry
 /// with the same method, path and body gets the first answer again (with
 /// `Idempotent-Replayed: true`), a reuse of the key for another request is refused with 422,
-/// and a retry while the first is still running with 409.
+/// and a retry while the first is still running with 409. Commands come as `POST`, `PUT`
+/// (settings) and `PATCH` (profiles, contacts); reads ignore the header.
 ///
 /// Answers below 500 are kept, refusals included: a refused command refused again is the
 /// same answer. A failure of the server is not kept, so a retry runs the command again.
@@ -16,8 +17,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
     let store: IdempotencyStore
     let inFlight = InFlightKeys()
 
+    private static let commandMethods: Set<HTTPRequest.Method> = [.post, .put, .patch]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, let key = request.headers[.idempotencyKey], let principal = context.principal else {
+        guard Self.commandMethods.contains(request.method), let key = request.headers[.idempotencyKey], let principal = context.principal else {
             return try await next(request, context)
         }
         guard !key.isEmpty, key.utf8.count <= 255 else {
@@ -58,7 +61,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         } catch let error as APIError where error.status.code < 500 {
             response = try error.response(from: request, context: context)
         }
-        var collected = CollectingWriter()
+        let collected = CollectingWriter()
         try await response.body.write(collected)
         let answer = IdempotencyStore.Answer(request: fingerprint, status: response.status.code, body: collected.bytes)
         if answer.status < 500 {
