@@ -32,19 +32,18 @@ extension QueryParameters {
     /// `%2B`), or a day `yyyy-mm-dd` meaning the end of that business day; `nil` when absent.
     func time(_ name: String) throws(APIError) -> Timestamp? {
         guard let text = try optional(name, as: String.self) else { return nil }
-        let day = BusinessDay(text)
-        guard let date = day.map({ Self.utc.date(from: DateComponents(year: $0.date.year)) }) ?? Self.rfc3339(text) else {
+        if let day = BusinessDay(text) {
+            try Self.requireYear(day.date.year, name, text)
+            return Timestamp(nanosecondsSinceEpoch: day.adding(days: 1).start.nanosecondsSinceEpoch - 1)
+        }
+        guard let date = Self.rfc3339(text) else {
             throw .badRequest(
                 "invalid_query_parameter", "\(name) \"\(text)\" is not an RFC 3339 time (2026-07-01T09:30:00Z) or a day (yyyy-mm-dd)",
                 parameter: name
             )
         }
-        // Nanoseconds since 1970 in an Int64 reach 2262; a business history stays well inside.
-        guard Self.years.contains(Self.utc.component(.year, from: date)) else {
-            throw .badRequest("invalid_query_parameter", "\(name) \"\(text)\" is outside the years \(Self.years)", parameter: name)
-        }
-        guard let day else { return Timestamp(date) }
-        return Timestamp(nanosecondsSinceEpoch: day.adding(days: 1).start.nanosecondsSinceEpoch - 1)
+        try Self.requireYear(Self.utc.component(.year, from: date), name, text)
+        return Timestamp(date)
     }
 
     /// The request for one page of a list: the `next` of the page before as `after`, and at
@@ -53,7 +52,13 @@ extension QueryParameters {
         (try optional("after", as: String.self), try integer("limit", in: 1...1_000, default: 100))
     }
 
-    private static let years = 1900...2200
+    /// Refuses a time outside 1900-2200: nanoseconds since 1970 in an Int64 end in 2262, and a
+    /// business history stays well inside.
+    private static func requireYear(_ year: Int, _ name: String, _ text: String) throws(APIError) {
+        guard (1900...2200).contains(year) else {
+            throw .badRequest("invalid_query_parameter", "\(name) \"\(text)\" is outside the years 1900 to 2200", parameter: name)
+        }
+    }
 
     private static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)

@@ -10,8 +10,12 @@ extension QueryRoutes {
         router.get("v1/receivables/aging", use: aging)
         router.get("v1/receivables/contracts/:contract", use: contractReceivables)
         router.get("v1/receivables/customers/:customer", use: customerReceivables)
-        router.get("v1/finance/receipts", use: receipts)
-        router.get("v1/finance/expenses", use: expenses)
+        let books = FinanceQueries(store: store)
+        // `?period=`: customer payments received in a month, quarter or year, by method, clerk
+        // and month.
+        router.get("v1/finance/receipts", use: periodReport(Self.financeReaders) { try books.receipts(period: $0) })
+        // `?period=`: expenses by category, item, month and clerk.
+        router.get("v1/finance/expenses", use: periodReport(Self.financeReaders) { try books.expenses(period: $0) })
         router.get("v1/finance/payables", use: payables)
         router.get("v1/finance/payables/:supplier", use: supplierPayables)
         router.get("v1/finance/commission", use: commission)
@@ -40,8 +44,10 @@ extension QueryRoutes {
         let id = try context.parameters.require("contract")
         let contract = try ReceivablesQueries(store: store).contract(id: id, asOf: try QueryParameters(request).required("asOf", "yyyy-mm-dd"))
         if try !scope.allows(principal, owner: contract.ownerID) {
+            // The customer's owner now sees the contracts another rep drafted before it moved.
             let customer = try customers.view(customerID: contract.customerID)
-            try scope.require(principal, owner: customer.flatMap { $0.inPool ? nil : $0.owner } ?? contract.ownerID, customer: contract.customerID)
+            let owner = customer.map { $0.inPool ? nil : $0.owner } ?? contract.ownerID
+            try scope.require(principal, owner: owner, customer: contract.customerID)
         }
         return try .encoded(contract)
     }
@@ -56,19 +62,6 @@ extension QueryRoutes {
     }
 
     // MARK: - The company's books
-
-    /// `GET /v1/finance/receipts?period=`: customer payments received in a month, quarter or
-    /// year, by method, clerk and month.
-    @Sendable func receipts(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.financeReaders)
-        return try .encoded(try FinanceQueries(store: store).receipts(period: try QueryParameters(request).period()))
-    }
-
-    /// `GET /v1/finance/expenses?period=`: expenses by category, item, month and clerk.
-    @Sendable func expenses(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.financeReaders)
-        return try .encoded(try FinanceQueries(store: store).expenses(period: try QueryParameters(request).period()))
-    }
 
     /// `GET /v1/finance/payables?outstanding=&after=&limit=`: what is owed to each supplier per
     /// currency, by supplier, a page at a time (`next` is `supplier:currency`);

@@ -6,17 +6,13 @@ import Hummingbird
 /// own row, a manager their team's reps').
 extension QueryRoutes {
     func addService(to router: some RouterMethods<RapportRequestContext>) {
-        router.get("v1/service/statistics", use: serviceStatistics)
+        let service = ServiceQueries(store: store)
+        // `?period=`: work orders opened and closed, complaints by category and root cause,
+        // satisfaction scores, over a month, quarter or year.
+        router.get("v1/service/statistics", use: periodReport(Self.overseers) { try service.statistics(period: $0) })
         router.get("v1/service/months", use: serviceMonths)
         router.get("v1/service/reps", use: serviceReps)
         router.get("v1/service/open", use: serviceOpen)
-    }
-
-    /// `GET /v1/service/statistics?period=`: work orders opened and closed, complaints by
-    /// category and root cause, satisfaction scores, over a month, quarter or year.
-    @Sendable func serviceStatistics(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.overseers)
-        return try .encoded(try ServiceQueries(store: store).statistics(period: try QueryParameters(request).period()))
     }
 
     /// `GET /v1/service/months?period=`: the same figures for each month of the period that

@@ -7,7 +7,10 @@ extension QueryRoutes {
     func addStock(to router: some RouterMethods<RapportRequestContext>) {
         router.get("v1/stock/products", use: products)
         router.get("v1/stock/products/:product", use: product)
-        router.get("v1/stock/margin", use: margin)
+        let stock = StockQueries(store: store)
+        // `?period=`: revenue, cost of goods shipped and gross margin per product in a month,
+        // quarter or year, with totals per currency.
+        router.get("v1/stock/margin", use: periodReport(Self.readers) { try stock.margin(period: $0) })
     }
 
     /// `GET /v1/stock/products?inStock=&after=&limit=`: every product's stock on hand, value
@@ -27,12 +30,5 @@ extension QueryRoutes {
     @Sendable func product(_ request: Request, context: RapportRequestContext) async throws -> Response {
         _ = try context.require(Self.readers)
         return try .encoded(try StockQueries(store: store).product(id: try context.parameters.require("product")))
-    }
-
-    /// `GET /v1/stock/margin?period=`: revenue, cost of goods shipped and gross margin per
-    /// product in a month, quarter or year, with totals per currency.
-    @Sendable func margin(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.readers)
-        return try .encoded(try StockQueries(store: store).margin(period: try QueryParameters(request).period()))
     }
 }

@@ -1,7 +1,7 @@
 import CRMReadModels
+import EventStore
 import Foundation
 import Hummingbird
-import EventStore
 import Projections
 
 /// The read models over HTTP, each answer cut to what the principal may see.
@@ -58,6 +58,16 @@ struct QueryRoutes {
             customerID: view.customerID, after: try query.optional("after", as: UInt64.self), limit: try query.integer("limit", in: 1...1_000, default: 100)
         )
         return try .encoded(page)
+    }
+
+    /// The handler of a route answering `roles` one report of the request's `period`.
+    func periodReport<Report: Encodable>(
+        _ roles: Set<AccessRole>, _ report: @escaping @Sendable (_ period: String) throws -> Report
+    ) -> @Sendable (Request, RapportRequestContext) async throws -> Response {
+        { request, context in
+            _ = try context.require(roles)
+            return try .encoded(try report(try QueryParameters(request).period()))
+        }
     }
 
     /// The customer the route names, if it exists and is within the caller's scope.
