@@ -9,8 +9,12 @@ extension QueryRoutes {
     static let historians: Set<AccessRole> = [.admin, .auditor]
 
     /// `GET /v1/customers/{customer}?asOf=&basis=`: the 360 view as it stood at a point of the
-    /// log, folded on demand from the customer's own events (a few milliseconds; see
+    /// log, folded on demand from the customer's own events (see
     /// ``Customer360Queries/view(customerID:asOf:log:)``). Admins and auditors only.
+    ///
+    /// The fold costs milliseconds (the customer's few dozen events). The segment of a customer
+    /// who had ordered by a past day costs what `/v1/customers/{customer}/segment?asOf=` costs:
+    /// the `rfm` read model scores that day against every customer's values then.
     ///
     /// - `asOf` is a log position (every event up to it), an RFC 3339 time, or a day
     ///   `yyyy-mm-dd` (the end of that business day).

@@ -61,7 +61,7 @@ struct QueryRoutes {
     }
 
     /// The handler of a route answering `roles` one report of the request's `period`.
-    func periodReport<Report: Encodable>(
+    func periodReport<Report: Encodable & Sendable>(
         _ roles: Set<AccessRole>, _ report: @escaping @Sendable (_ period: String) throws -> Report
     ) -> @Sendable (Request, RapportRequestContext) async throws -> Response {
         { request, context in
