@@ -89,7 +89,7 @@ public enum RapportServer {
         let customers = Customer360Queries(store: readModels)
         let scope = CustomerScope(users: users)
         CommandRoutes(service: CRMService(log: log), customers: customers, scope: scope).add(to: router)
-        QueryRoutes(customers: customers, receivables: ReceivablesQueries(store: readModels), scope: scope).add(to: router)
+        QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         return router
     }
 }

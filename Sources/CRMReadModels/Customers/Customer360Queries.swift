@@ -26,18 +26,27 @@ public struct Customer360Queries: Sendable {
         guard let record = try store.row(CustomerRecord.self, projector: name, table: "customers", key: customerID),
             record.exists
         else { return nil }
+        return try view(of: record, segmentDay: segmentDay ?? BusinessDay(Timestamp.now())) { key in
+            try store.row(TimelineChunk.self, projector: name, table: "timeline", key: key)
+        }
+    }
+
+    /// The view a customer's row holds, with its latest timeline entries (the open chunk's,
+    /// topped up from the last sealed one, which `sealedChunk` reads by key) and its RFM segment
+    /// as of `segmentDay`.
+    func view(
+        of record: CustomerRecord, segmentDay: BusinessDay, sealedChunk: (String) throws -> TimelineChunk?
+    ) throws -> Customer360 {
         var view = record.view
         view.timelineCount = record.timelineCount
         var recent = record.open.entries
-        if recent.count < Self.recentTimelineCount, !record.sealedStarts.isEmpty {
-            let key = Customer360Projector.timelineKey(customerID, record.sealedStarts.count - 1)
-            if let sealed = try store.row(TimelineChunk.self, projector: name, table: "timeline", key: key) {
-                recent = sealed.entries + recent
-            }
+        if recent.count < Self.recentTimelineCount, !record.sealedStarts.isEmpty,
+            let sealed = try sealedChunk(Customer360Projector.timelineKey(view.customerID, record.sealedStarts.count - 1))
+        {
+            recent = sealed.entries + recent
         }
         view.recentTimeline = Array(recent.suffix(Self.recentTimelineCount))
-        view.segment = try RFMQueries(store: store).segment(
-            of: customerID, asOf: segmentDay ?? BusinessDay(Timestamp.now()))
+        view.segment = try RFMQueries(store: store).segment(of: view.customerID, asOf: segmentDay)
         return view
     }
 

@@ -1,27 +1,51 @@
 import CRMReadModels
+import EventStore
 import Foundation
 import Hummingbird
 import Projections
 
 /// The read models over HTTP, each answer cut to what the principal may see.
+///
+/// Who may read what: subscriber services never read the read models (403). A rep sees their
+/// own figures and customers (and the pool), a manager those of their team's reps, admins,
+/// auditors and finance everything; company-wide reports name their roles in their docs.
 struct QueryRoutes {
-    let customers: Customer360Queries
-    let receivables: ReceivablesQueries
+    let store: ReadModelStore
+    /// The log, which the as-of views fold from.
+    let log: LMDBEventLog
     let scope: CustomerScope
 
     /// Everyone but a subscriber service reads the CRM's read models.
     static let readers: Set<AccessRole> = [.admin, .manager, .salesRep, .finance, .auditor]
+    /// Company-wide figures with no rep's customers in them (churn, service, segments): for
+    /// everyone who oversees more than their own customers.
+    static let overseers: Set<AccessRole> = [.admin, .manager, .finance, .auditor]
+    /// The company's money (receipts, expenses, payables, the breakdowns by region and product).
+    static let financeReaders: Set<AccessRole> = [.admin, .finance, .auditor]
+
+    var customers: Customer360Queries { Customer360Queries(store: store) }
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
         router.get("v1/customers", use: listCustomers)
         router.get("v1/customers/:customer", use: customer360)
         router.get("v1/customers/:customer/timeline", use: timeline)
-        router.get("v1/receivables/aging", use: aging)
+        addSales(to: router)
+        addChurn(to: router)
+        addCampaigns(to: router)
+        addFinance(to: router)
+        addService(to: router)
+        addStock(to: router)
+        addSegments(to: router)
+        addReminders(to: router)
     }
 
     /// `GET /v1/customers/{customer}`: the 360 view: profile, owner, contacts, follow-ups,
     /// deals, contracts, receivables, service, segment and the latest timeline.
+    /// With `asOf`, the view as it stood then (see ``customerAsOf(_:context:)``).
     @Sendable func customer360(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        let query = QueryParameters(request)
+        let asOf = try query.optional("asOf", as: String.self), basis = try query.optional("basis", as: String.self)
+        guard asOf == nil, basis == nil else { return try customerAsOf(query, context: context) }
         return try .encoded(try visibleCustomer(context))
     }
 
@@ -36,8 +60,18 @@ struct QueryRoutes {
         return try .encoded(page)
     }
 
+    /// The handler of a route answering `roles` one report of the request's `period`.
+    func periodReport<Report: Encodable & Sendable>(
+        _ roles: Set<AccessRole>, _ report: @escaping @Sendable (_ period: String) throws -> Report
+    ) -> @Sendable (Request, RapportRequestContext) async throws -> Response {
+        { request, context in
+            _ = try context.require(roles)
+            return try .encoded(try report(try QueryParameters(request).period()))
+        }
+    }
+
     /// The customer the route names, if it exists and is within the caller's scope.
-    private func visibleCustomer(_ context: RapportRequestContext) throws -> Customer360 {
+    func visibleCustomer(_ context: RapportRequestContext) throws -> Customer360 {
         let principal = try context.require(Self.readers)
         let id = try context.parameters.require("customer")
         guard let view = try customers.view(customerID: id) else {
@@ -62,29 +96,6 @@ struct QueryRoutes {
         }
         try scope.require(principal, owner: owner, customer: "of \(owner)")
         return try .encoded(try customers.customers(ownedBy: owner, after: after, limit: limit))
-    }
-
-    /// `GET /v1/receivables/aging?asOf=yyyy-mm-dd&owner=&top=`: receivables and overdue
-    /// buckets per currency as of the end of a business day; a rep sees only their own.
-    @Sendable func aging(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
-        let query = QueryParameters(request)
-        guard let asOf = query.list("asOf").first else {
-            throw APIError.badRequest("invalid_query_parameter", "asOf=yyyy-mm-dd is required", parameter: "asOf")
-        }
-        var owner = query.list("owner").first
-        switch principal.role {
-        case .salesRep:
-            guard let me = principal.user?.userID else { throw APIError(.forbidden, code: "outside_scope", "a rep's token needs its user") }
-            owner = me
-        case .manager where owner == nil:
-            throw APIError.badRequest("invalid_query_parameter", "a manager sees one rep of their team at a time: give owner=<user id>", parameter: "owner")
-        default:
-            break
-        }
-        if let owner { try scope.require(principal, owner: owner, customer: "of \(owner)") }
-        let report = try receivables.aging(asOf: asOf, owner: owner, top: try query.integer("top", in: 1...1_000, default: 10))
-        return try .encoded(report)
     }
 }
 
