@@ -88,7 +88,7 @@ public enum RapportServer {
         ConsumerRoutes(groups: groups).add(to: router)
         let customers = Customer360Queries(store: readModels)
         let scope = CustomerScope(users: users)
-        CommandRoutes(service: CRMService(log: log), customers: customers, scope: scope).add(to: router)
+        CommandRoutes(service: CRMService(log: log), owners: CustomerOwners(log: log), scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         return router
     }

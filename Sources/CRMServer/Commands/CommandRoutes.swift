@@ -19,7 +19,7 @@ import Hummingbird
 /// nothing was appended (an update repeating the current values).
 struct CommandRoutes {
     let service: CRMService<LMDBEventLog>
-    let customers: Customer360Queries
+    let owners: CustomerOwners
     let scope: CustomerScope
 
     /// Roles that work customers, leads and deals.
@@ -48,12 +48,11 @@ struct CommandRoutes {
 
     /// Refuses with 403 unless `principal` may act on customer `customerID`'s records.
     ///
-    /// The owner is read from the customer 360 read model, a few milliseconds behind the log
-    /// at most; a customer it does not know yet is left to the service, which refuses one
-    /// that does not exist.
+    /// The owner is the log's as of its head; a customer the log does not know is left to the
+    /// service, which refuses it with its code.
     func requireInScope(_ principal: Principal, customer customerID: String) throws {
-        guard let view = try customers.view(customerID: customerID) else { return }
-        try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: customerID)
+        guard let holding = try owners.holding(of: customerID) else { return }
+        try scope.require(principal, owner: holding.owner, customer: customerID)
     }
 
     /// Refuses with 403 unless `principal` may act on the customer `record` belongs to; a
