@@ -17,7 +17,11 @@ struct EventRoutes {
     let groups: ConsumerGroups
     let metrics: ServerMetrics
     let heartbeat: Duration
+    /// The least time between two writes of events to one subscriber.
+    let writeInterval: Duration
     let maxPage: Int
+    /// The frames subscribers share.
+    let frames = EventFrames()
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
         router.get("v1/events", use: readLog)
@@ -100,12 +104,14 @@ struct EventRoutes {
         let filter = eventFilter(query)
         let subscription = try log.subscribe(from: start, filter: filter)
         let heartbeat = self.heartbeat
+        let writeInterval = self.writeInterval
         let metrics = self.metrics
         // A graceful shutdown ends the stream at once, between two frames, so the server can
         // stop without waiting for the next event or heartbeat.
         let (shutdown, endStream) = AsyncStream<ServerSentEvent>.makeStream()
+        let cache = self.frames
         let frames = merge(
-            subscription.map { ServerSentEvent.event($0) },
+            subscription.batches.map { ServerSentEvent.events($0) },
             AsyncTimerSequence(interval: heartbeat, clock: .continuous).map { _ in ServerSentEvent.heartbeat },
             shutdown
         )
@@ -125,11 +131,14 @@ struct EventRoutes {
                 try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
                 let deliveryLag = metrics.subscriberDeliveryLag()
                 for try await frame in frames {
-                    guard let bytes = frame.bytes() else { break }
+                    guard let bytes = frame.bytes(cache) else { break }
                     try await writer.write(ByteBuffer(bytes: bytes))
-                    if case .event(let event) = frame {
-                        delivered += 1
-                        deliveryLag.recordNanoseconds(Timestamp.now().nanosecondsSinceEpoch - event.recordedAt.nanosecondsSinceEpoch)
+                    if case .events(let events) = frame {
+                        delivered += events.count
+                        let now = Timestamp.now().nanosecondsSinceEpoch
+                        for event in events { deliveryLag.recordNanoseconds(now - event.recordedAt.nanosecondsSinceEpoch) }
+                        // What commits meanwhile goes out in the next write, read at once.
+                        try await Task.sleep(for: writeInterval)
                     }
                 }
             } onGracefulShutdown: {
@@ -163,25 +172,20 @@ struct EventRoutes {
     }
 }
 
-/// One frame of an event stream.
+/// What an event stream writes next.
 enum ServerSentEvent: Sendable {
-    case event(RecordedEvent)
+    /// The frames of events the log read found, written at once.
+    case events([RecordedEvent])
     case heartbeat
     /// The server is shutting down: the stream ends here.
     case end
 
-    /// The frame's bytes; `nil` for the end.
-    func bytes() -> [UInt8]? {
+    /// The bytes to write, the events' frames taken from `frames`; `nil` for the end.
+    func bytes(_ frames: EventFrames) -> [UInt8]? {
         switch self {
-        case .end:
-            return nil
-        case .heartbeat:
-            return Array(": heartbeat\n\n".utf8)
-        case .event(let event):
-            var bytes = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
-            CloudEventJSON.render(event, into: &bytes)
-            bytes.append(contentsOf: "\n\n".utf8)
-            return bytes
+        case .end: nil
+        case .heartbeat: Array(": heartbeat\n\n".utf8)
+        case .events(let events): frames.frames(of: events)
         }
     }
 }

@@ -22,6 +22,10 @@ public enum RapportServer {
         public var sweepInterval = Duration.seconds(3_600)
         /// How often an idle subscription gets a comment line, so proxies keep it open.
         public var heartbeatInterval = Duration.seconds(15)
+        /// The least time between two writes of events to one subscriber. Under a steady load
+        /// of commits, a subscriber gets one write of everything new per interval instead of a
+        /// read and a write per commit, at the cost of up to this much delay.
+        public var subscriberWriteInterval = Duration.milliseconds(10)
         /// The most events one page of a read returns.
         public var maxPageSize = 1_000
 
@@ -83,10 +87,11 @@ public enum RapportServer {
         router.add(middleware: IdempotencyMiddleware(store: idempotency))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
-        EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, maxPage: max(1, configuration.maxPageSize))
+        EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval,
+            writeInterval: configuration.subscriberWriteInterval, maxPage: max(1, configuration.maxPageSize)
+        )
             .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
-        let customers = Customer360Queries(store: readModels)
         let scope = CustomerScope(users: users)
         CommandRoutes(service: CRMService(log: log), owners: CustomerOwners(log: log), scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)

@@ -1,5 +1,5 @@
 import CRMSchema
-public import EventStore
+import EventStore
 
 /// A record that belongs to one customer, named by its id: what a caller checks its right
 /// to act on the customer for before acting on the record.

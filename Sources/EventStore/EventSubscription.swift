@@ -76,6 +76,34 @@ public struct EventSubscription: AsyncSequence, Sendable {
     }
 }
 
+extension EventSubscription {
+    /// The same events a batch at a time: what each read of the log found, for consumers
+    /// whose cost is per delivery rather than per event (a network write, a commit).
+    public var batches: Batches { Batches(subscription: self) }
+
+    /// The subscription's events in batches, as ``EventSubscription/Iterator/nextBatch()``
+    /// returns them: in position order, never empty.
+    public struct Batches: AsyncSequence, Sendable {
+        public typealias Element = [RecordedEvent]
+        public typealias Failure = any Error
+
+        let subscription: EventSubscription
+
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(events: subscription.makeAsyncIterator())
+        }
+
+        /// Yields batches; ends when the log closes or the task is cancelled.
+        public struct Iterator: AsyncIteratorProtocol {
+            var events: EventSubscription.Iterator
+
+            public mutating func next() async throws -> [RecordedEvent]? {
+                try await events.nextBatch()
+            }
+        }
+    }
+}
+
 extension LMDBEventLog {
     /// Subscribes from `start`; see ``EventSubscription``.
     public func subscribe(from start: SubscriptionStart = .beginning, filter: EventFilter = .all) throws(EventStoreError)

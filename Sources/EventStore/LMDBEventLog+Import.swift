@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import LMDB
 
 /// A unique key and the stream that holds it: one entry of the log's reservation table.

@@ -18,6 +18,11 @@ public actor ProjectionRunner<Payload: Sendable> {
     public private(set) var checkpoint: UInt64 = 0
     private var started = false
     private var beforeCommit: (@Sendable (UInt64) -> Void)?
+    /// The runner's own thread: applying a batch and committing it (an fsync) block, and must
+    /// not hold a thread of the cooperative pool that serves requests meanwhile.
+    private let executor = ThreadExecutor(name: "rapport-projections")
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     /// How many positions a catch-up at start applies between commits.
     static var catchUpCommitInterval: UInt64 { 65_536 }
 

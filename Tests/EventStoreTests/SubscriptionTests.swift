@@ -39,6 +39,27 @@ struct SubscriptionTests {
         await log.close()
     }
 
+    @Test("in batches, a subscription delivers the same positions in order, each batch non-empty, catching up and live")
+    func batches() async throws {
+        let log = try openTestLog(directory)
+        for index in 0..<2_500 { try await log.append(to: stream("lead-\(index % 7)"), [testEvent()]) }
+        async let received: [[UInt64]] = {
+            var batches: [[UInt64]] = []
+            for try await batch in try log.subscribe(from: .position(1), filter: EventFilter(categories: ["lead"])).batches {
+                batches.append(batch.map(\.position))
+                if batch.last?.position == 3_000 { break }
+            }
+            return batches
+        }()
+        for _ in 0..<500 { try await log.append(to: stream("lead-1"), [testEvent()]) }
+        let batches = try await received
+        #expect(batches.allSatisfy { !$0.isEmpty })
+        #expect(batches.flatMap { $0 } == Array(1...3_000))
+        // A read examines at most a scan window, so the catch-up alone takes several batches.
+        #expect(batches.count >= 3)
+        await log.close()
+    }
+
     @Test("a subscription from now sees only later events")
     func fromNow() async throws {
         let log = try openTestLog(directory)

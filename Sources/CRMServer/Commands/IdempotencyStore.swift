@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import LMDB
 
 /// The first answer to each command sent with an `Idempotency-Key`, in an LMDB environment of
