@@ -137,8 +137,11 @@ struct EventRoutes {
                         delivered += events.count
                         let now = Timestamp.now().nanosecondsSinceEpoch
                         for event in events { deliveryLag.recordNanoseconds(now - event.recordedAt.nanosecondsSinceEpoch) }
-                        // What commits meanwhile goes out in the next write, read at once.
-                        try await Task.sleep(for: writeInterval)
+                        // Following live, what commits meanwhile goes out in the next write, read
+                        // at once; catching up, the next batch is already there to read.
+                        if let last = events.last, let head = try? log.head().position, head <= last.position {
+                            try await Task.sleep(for: writeInterval)
+                        }
                     }
                 }
             } onGracefulShutdown: {
