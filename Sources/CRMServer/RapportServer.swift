@@ -93,7 +93,7 @@ public enum RapportServer {
             .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
         let scope = CustomerScope(users: users)
-        CommandRoutes(service: CRMService(log: log), owners: CustomerOwners(log: log), scope: scope).add(to: router)
+        CommandRoutes(service: CRMService(log: log), customerOwners: .customers(in: log), leadOwners: .leads(in: log), scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         return router
     }

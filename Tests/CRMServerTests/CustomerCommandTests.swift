@@ -6,7 +6,7 @@ import Testing
 /// and the domain's and the scope's refusals with their codes, appending nothing.
 @Suite("Lead and customer commands over HTTP")
 struct CustomerCommandTests {
-    @Test("a lead is assigned, qualified at a past business time and converted; closed and unqualified leads refuse")
+    @Test("a lead is assigned, worked only by its rep, qualified at a past business time and converted; closed and unqualified leads refuse")
     func leadLifecycle() async throws {
         let crm = try await CommandServer.start("commands-leads")
         let lead = try await crm.post("/v1/leads", #"{"companyName":"Ningbo Valves","contactName":"Li Wei","phone":"+86 574 8888 0001"}"#, as: .rep)
@@ -19,7 +19,15 @@ struct CustomerCommandTests {
         #expect(assigned.status == 200 && assigned.json["changed"] as? Bool == true, "\(assigned.json)")
         #expect(try crm.event(CRMLeadAssigned.self, after: head).toOwnerID == crm.id(.otherRep))
 
+        // Oto's lead now: another rep, even of the same team, may not work it.
         head = try crm.head()
+        for (person, path) in [(CommandServer.Person.rep, "qualify"), (.outsider, "disqualify"), (.rep, "assign")] {
+            let body = path == "disqualify" ? #"{"reason":"mine now"}"# : path == "assign" ? #"{"repId":"\#(crm.id(.rep))"}"# : ""
+            let refused = try await crm.post("/v1/leads/\(lead)/\(path)", body, as: person)
+            #expect(refused.status == 403 && refused.code == "outside_scope" && refused.facts["lead"] == lead, "\(path) as \(person): \(refused.json)")
+        }
+        #expect(try crm.head() == head, "the refusals appended nothing")
+
         let qualified = try await crm.post("/v1/leads/\(lead)/qualify", #"{"note":"budget approved","occurredAt":"2026-06-01T08:30:00.250Z"}"#, as: .otherRep)
         #expect(qualified.status == 200, "\(qualified.json)")
         let logged = try #require(try crm.events(after: head).first)

@@ -49,28 +49,26 @@ extension CommandRoutes {
     }
 
     /// `POST /v1/leads/{lead}/assign`: the lead goes to `repId`, whom the caller may give
-    /// customers to (a rep themselves, a manager their team).
+    /// customers to (a rep themselves, a manager their team). Like every command on a lead,
+    /// only on the caller's own leads, unassigned ones, or a manager's team's.
     @Sendable func assignLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let (principal, lead) = try leadInScope(context)
         let (body, occurredAt) = try await AssignLeadBody.decodeCommand(from: request, context: context)
-        let lead = try context.parameters.require("lead")
         try scope.requireAssignable(principal, to: body.repId)
         return try await appended { try await service.assignLead(lead, to: body.repId, actor: principal.actor, occurredAt: occurredAt) }
     }
 
     /// `POST /v1/leads/{lead}/qualify`: the lead is worth pursuing.
     @Sendable func qualifyLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let (principal, lead) = try leadInScope(context)
         let (body, occurredAt) = try await NoteBody.decodeCommand(from: request, context: context)
-        let lead = try context.parameters.require("lead")
         return try await appended { try await service.qualifyLead(lead, note: body.note ?? "", actor: principal.actor, occurredAt: occurredAt) }
     }
 
     /// `POST /v1/leads/{lead}/disqualify`: closed as not worth pursuing, with the reason.
     @Sendable func disqualifyLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let (principal, lead) = try leadInScope(context)
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
-        let lead = try context.parameters.require("lead")
         return try await appended { try await service.disqualifyLead(lead, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
     }
 
@@ -87,9 +85,8 @@ extension CommandRoutes {
     /// (or the caller when unassigned), with its first contact and the opportunity the body
     /// describes; 201 with the three ids.
     @Sendable func convertLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let (principal, lead) = try leadInScope(context)
         let (body, occurredAt) = try await ConvertLeadBody.decodeCommand(from: request, context: context)
-        let lead = try context.parameters.require("lead")
         let ids = try await refusals { try await service.convertLead(lead, opportunity: body.opportunity, actor: principal.actor, occurredAt: occurredAt) }
         return .json(.created, ["customerId": ids.customerID, "contactId": ids.contactID, "opportunityId": ids.opportunityID])
     }

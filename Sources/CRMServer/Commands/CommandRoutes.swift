@@ -19,7 +19,9 @@ import Hummingbird
 /// nothing was appended (an update repeating the current values).
 struct CommandRoutes {
     let service: CRMService<LMDBEventLog>
-    let owners: CustomerOwners
+    /// The owners of customers and of leads, for the scope checks.
+    let customerOwners: RecordOwners
+    let leadOwners: RecordOwners
     let scope: CustomerScope
 
     /// Roles that work customers, leads and deals.
@@ -51,8 +53,20 @@ struct CommandRoutes {
     /// The owner is the log's as of its head; a customer the log does not know is left to the
     /// service, which refuses it with its code.
     func requireInScope(_ principal: Principal, customer customerID: String) throws {
-        guard let holding = try owners.holding(of: customerID) else { return }
+        guard let holding = try customerOwners.holding(of: customerID) else { return }
         try scope.require(principal, owner: holding.owner, customer: customerID)
+    }
+
+    /// The caller, refused outside the sales roles, and the route's lead, refused unless it is
+    /// the caller's, unassigned, or (for a manager) their team's; a lead the log does not know
+    /// is left to the service.
+    func leadInScope(_ context: RapportRequestContext) throws -> (Principal, String) {
+        let principal = try context.require(Self.sales)
+        let lead = try context.parameters.require("lead")
+        if let holding = try leadOwners.holding(of: lead) {
+            try scope.require(principal, owner: holding.owner, lead: lead)
+        }
+        return (principal, lead)
     }
 
     /// Refuses with 403 unless `principal` may act on the customer `record` belongs to; a

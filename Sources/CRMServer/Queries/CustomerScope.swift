@@ -33,10 +33,20 @@ struct CustomerScope {
 
     /// Refuses with 403 unless `principal` may see a customer owned by `owner`.
     func require(_ principal: Principal, owner: String?, customer: String) throws {
+        try require(principal, owner: owner, record: customer, kind: "customer")
+    }
+
+    /// Refuses with 403 unless `principal` may act on a lead owned by `owner` (`nil`:
+    /// unassigned, which any sales role may take up): the same rule as for customers.
+    func require(_ principal: Principal, owner: String?, lead: String) throws {
+        try require(principal, owner: owner, record: lead, kind: "lead")
+    }
+
+    private func require(_ principal: Principal, owner: String?, record: String, kind: String) throws {
         guard try allows(principal, owner: owner) else {
             throw APIError(
-                .forbidden, code: "outside_scope", "customer \(customer) belongs to a rep outside your scope",
-                facts: ["customer": customer, "role": principal.role.rawValue]
+                .forbidden, code: "outside_scope", "\(kind) \(record) belongs to a rep outside your scope",
+                facts: [kind: record, "role": principal.role.rawValue]
             )
         }
     }
