@@ -1,3 +1,5 @@
+import CRMSchema
+import CRMService
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -106,6 +108,88 @@ struct ServeCommandTests {
         let verify = try rapport("verify", "--data-dir", log)
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.contains("25 events"))
+    }
+
+    /// Waits until the server at `port` answers its health check with no read model behind.
+    private func waitUntilCaughtUp(_ port: Int, _ server: Process) async throws {
+        for _ in 0..<600 {
+            if let health = try? await get("http://127.0.0.1:\(port)/health"), health.body.contains(#""readModelsBehind":0"#) { return }
+            #expect(server.isRunning, "the server exited")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the server did not catch up")
+    }
+
+    @Test("serve killed under load keeps every follow-up it acknowledged, and starts again on the same data")
+    func crashUnderLoad() async throws {
+        let log = directory.appending("crash")
+        let writer = try LMDBEventLog(directory: log)
+        let crm = CRMService(log: writer)
+        let rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
+        var customers: [String] = []
+        for index in 0..<10 {
+            var customer = NewCustomer(name: "Harbour Logistics \(index)")
+            customer.ownerID = rep
+            customers.append(try await crm.createCustomer(customer, actor: rep))
+        }
+        await writer.close()
+        let token = try rapport("token", "create", "--user", rep, "--data-dir", log).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try freePort()
+        let arguments = ["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-level", "error"]
+        let first = try rapportProcess(arguments)
+        try first.run()
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        try await waitUntilCaughtUp(port, first)
+
+        // Eight clients log follow-ups as fast as they are answered, until the server is killed.
+        final class Acknowledged: Sendable { let positions = Mutex<[UInt64]>([]) }
+        let acknowledged = Acknowledged()
+        let targets = customers
+        let clients = (0..<8).map { client in
+            Task {
+                var sent = 0
+                while true {
+                    let customer = targets[(client + sent) % targets.count]
+                    sent += 1
+                    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/customers/\(customer)/follow-ups")!)
+                    request.httpMethod = "POST"
+                    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                    request.httpBody = Data(#"{"channel":"call","note":"crash test"}"#.utf8)
+                    guard let (data, response) = try? await URLSession.shared.data(for: request) else { return }
+                    guard (response as? HTTPURLResponse)?.statusCode == 201,
+                        let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                        let position = (answer["position"] as? NSNumber)?.uint64Value
+                    else { continue }
+                    acknowledged.positions.withLock { $0.append(position) }
+                }
+            }
+        }
+        while acknowledged.positions.withLock({ $0.count }) < 200 { try await Task.sleep(for: .milliseconds(20)) }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        for client in clients { await client.value }
+
+        let positions = acknowledged.positions.withLock { $0 }
+        let reader = try LMDBEventLog(directory: log)
+        for position in positions {
+            let event = try #require(try reader.readAll(from: position, limit: 1).first, "acknowledged position \(position) is missing")
+            #expect(event.position == position && event.type == "crm.v1.FollowUpLogged", "position \(position): \(event.type)")
+        }
+        await reader.close()
+        let verify = try rapport("verify", "--data-dir", log)
+        #expect(verify.status == 0, "\(verify.output)")
+
+        // Started again on the same data, it catches its read models up and takes commands.
+        let second = try rapportProcess(arguments)
+        try second.run()
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        try await waitUntilCaughtUp(port, second)
+        let view = try await get("http://127.0.0.1:\(port)/v1/customers/\(customers[0])", token: token)
+        #expect(view.status == 200 && view.body.contains(customers[0]), "\(view.body)")
+        kill(second.processIdentifier, SIGTERM)
+        second.waitUntilExit()
+        #expect(second.terminationReason == .exit && second.terminationStatus == 0)
     }
 
     @Test("serve refuses a directory that holds something else and a port out of range; token refuses bad arguments")
