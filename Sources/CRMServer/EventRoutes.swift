@@ -17,8 +17,8 @@ struct EventRoutes {
     let groups: ConsumerGroups
     let metrics: ServerMetrics
     let heartbeat: Duration
-    /// The least time between two writes of events to one subscriber.
-    let writeInterval: Duration
+    /// The one reader of new events that live subscribers share.
+    let feed: LiveEventFeed
     let maxPage: Int
     /// The frames subscribers share.
     let frames = EventFrames()
@@ -102,16 +102,18 @@ struct EventRoutes {
             start = .now
         }
         let filter = eventFilter(query)
-        let subscription = try log.subscribe(from: start, filter: filter)
+        // Following the feed before fixing the first position: whatever the feed publishes
+        // after this point reaches the subscriber, and what came before is read from the log.
+        let (published, live) = feed.follow()
+        let first = SubscriberCursor(log: log, filter: filter, first: try log.subscribe(from: start, filter: filter).startPosition)
         let heartbeat = self.heartbeat
-        let writeInterval = self.writeInterval
         let metrics = self.metrics
         // A graceful shutdown ends the stream at once, between two frames, so the server can
         // stop without waiting for the next event or heartbeat.
         let (shutdown, endStream) = AsyncStream<ServerSentEvent>.makeStream()
-        let cache = self.frames
-        let frames = merge(
-            subscription.batches.map { ServerSentEvent.events($0) },
+        let frames = self.frames
+        let stream = merge(
+            live.map { ServerSentEvent.events($0) },
             AsyncTimerSequence(interval: heartbeat, clock: .continuous).map { _ in ServerSentEvent.heartbeat },
             shutdown
         )
@@ -127,21 +129,27 @@ struct EventRoutes {
                 metrics.subscribers(-1)
                 logger.info("subscription closed", metadata: ["delivered": "\(delivered)"])
             }
+            let deliveryLag = metrics.subscriberDeliveryLag()
+            func send(_ events: [RecordedEvent]) async throws {
+                guard !events.isEmpty else { return }
+                try await writer.write(ByteBuffer(bytes: frames.frames(of: events)))
+                delivered += events.count
+                let now = Timestamp.now().nanosecondsSinceEpoch
+                for event in events { deliveryLag.recordNanoseconds(now - event.recordedAt.nanosecondsSinceEpoch) }
+            }
+            var cursor = first
             try await withGracefulShutdownHandler {
                 try await writer.write(ByteBuffer(string: ": subscribed\n\n"))
-                let deliveryLag = metrics.subscriberDeliveryLag()
-                for try await frame in frames {
-                    guard let bytes = frame.bytes(cache) else { break }
-                    try await writer.write(ByteBuffer(bytes: bytes))
-                    if case .events(let events) = frame {
-                        delivered += events.count
-                        let now = Timestamp.now().nanosecondsSinceEpoch
-                        for event in events { deliveryLag.recordNanoseconds(now - event.recordedAt.nanosecondsSinceEpoch) }
-                        // Following live, what commits meanwhile goes out in the next write, read
-                        // at once; catching up, the next batch is already there to read.
-                        if let last = events.last, let head = try? log.head().position, head <= last.position {
-                            try await Task.sleep(for: writeInterval)
-                        }
+                while let events = try cursor.catchUp(through: published) { try await send(events) }
+                for try await item in stream {
+                    switch item {
+                    case .events(let batch):
+                        while let gap = try cursor.gap(before: batch) { try await send(gap) }
+                        try await send(cursor.events(of: batch))
+                    case .heartbeat:
+                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    case .end:
+                        return
                     }
                 }
             } onGracefulShutdown: {
@@ -175,22 +183,14 @@ struct EventRoutes {
     }
 }
 
-/// What an event stream writes next.
+/// What an event stream does next.
 enum ServerSentEvent: Sendable {
-    /// The frames of events the log read found, written at once.
+    /// Send the wanted events of a batch the feed published.
     case events([RecordedEvent])
+    /// Send a comment line, so that proxies keep an idle connection open.
     case heartbeat
     /// The server is shutting down: the stream ends here.
     case end
-
-    /// The bytes to write, the events' frames taken from `frames`; `nil` for the end.
-    func bytes(_ frames: EventFrames) -> [UInt8]? {
-        switch self {
-        case .end: nil
-        case .heartbeat: Array(": heartbeat\n\n".utf8)
-        case .events(let events): frames.frames(of: events)
-        }
-    }
 }
 
 extension HTTPField.Name {

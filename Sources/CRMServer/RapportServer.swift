@@ -22,9 +22,9 @@ public enum RapportServer {
         public var sweepInterval = Duration.seconds(3_600)
         /// How often an idle subscription gets a comment line, so proxies keep it open.
         public var heartbeatInterval = Duration.seconds(15)
-        /// The least time between two writes of events to one subscriber. Under a steady load
-        /// of commits, a subscriber gets one write of everything new per interval instead of a
-        /// read and a write per commit, at the cost of up to this much delay.
+        /// The least time between two batches of new events to live subscribers. Under a
+        /// steady load of commits, each subscriber gets one write of everything new per
+        /// interval instead of one per commit, at the cost of up to this much delay.
         public var subscriberWriteInterval = Duration.milliseconds(10)
         /// The most events one page of a read returns.
         public var maxPageSize = 1_000
@@ -36,6 +36,7 @@ public enum RapportServer {
     /// The application for `log` (opened for writing) and its read models in `readModels`.
     ///
     /// - Parameter onServerRunning: called with the bound port once the server listens.
+    /// - Throws: `EventStoreError` when the log's head cannot be read.
     public static func application(
         log: LMDBEventLog,
         readModels: ReadModelStore,
@@ -44,16 +45,20 @@ public enum RapportServer {
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "rapport.server"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let service = CRMService(log: log)
-        let router = makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, idempotency: idempotency, configuration: configuration)
+        let feed = try LiveEventFeed(log: log, interval: configuration.subscriberWriteInterval)
+        let router = makeRouter(
+            log: log, readModels: readModels, runner: runner, feed: feed, tokens: tokens, idempotency: idempotency, configuration: configuration
+        )
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
             services: [
                 LogCloser(log: log),
                 ProjectionFollower(runner: runner, logger: logger),
+                feed,
                 PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -63,15 +68,19 @@ public enum RapportServer {
 
     /// Every route the server answers, as `METHOD /path/{parameter}`: what
     /// `Schemas/openapi.yaml` must describe.
-    public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore, idempotency: IdempotencyStore) -> [String] {
+    public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore, idempotency: IdempotencyStore) throws -> [String] {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
-        return makeRouter(log: log, readModels: readModels, runner: runner, tokens: tokens, idempotency: idempotency, configuration: Configuration()).routes.map { "\($0.method) \($0.path)" }
+        let feed = try LiveEventFeed(log: log, interval: .zero)
+        return makeRouter(
+            log: log, readModels: readModels, runner: runner, feed: feed, tokens: tokens, idempotency: idempotency, configuration: Configuration()
+        ).routes.map { "\($0.method) \($0.path)" }
     }
 
     private static func makeRouter(
         log: LMDBEventLog,
         readModels: ReadModelStore,
         runner: CRMProjectionRunner,
+        feed: LiveEventFeed,
         tokens: TokenStore,
         idempotency: IdempotencyStore,
         configuration: Configuration
@@ -87,9 +96,7 @@ public enum RapportServer {
         router.add(middleware: IdempotencyMiddleware(store: idempotency))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
-        EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval,
-            writeInterval: configuration.subscriberWriteInterval, maxPage: max(1, configuration.maxPageSize)
-        )
+        EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, feed: feed, maxPage: max(1, configuration.maxPageSize))
             .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
         let scope = CustomerScope(users: users)

@@ -55,7 +55,7 @@ struct PoolSweeper: Service {
 
 /// Runs `work` until it ends or the server shuts down; the cancellation a shutdown causes is
 /// the way it stops, not a failure.
-private func stoppingOnShutdown(_ work: @escaping @Sendable () async throws -> Void) async throws {
+func stoppingOnShutdown(_ work: @escaping @Sendable () async throws -> Void) async throws {
     do {
         try await cancelWhenGracefulShutdown(work)
     } catch {

@@ -122,6 +122,11 @@ public struct EventFilter: Sendable, Hashable {
 
     /// Whether every event passes.
     public var isAll: Bool { categories == nil && types == nil }
+
+    /// Whether `event` passes.
+    public func matches(_ event: RecordedEvent) -> Bool {
+        (categories?.contains(event.stream.category) ?? true) && (types?.contains(event.type) ?? true)
+    }
 }
 
 /// An ``EventFilter`` prepared for matching records in place, without making strings.

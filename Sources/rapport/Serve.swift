@@ -73,7 +73,7 @@ extension Rapport {
                 configuration.host = host
                 configuration.port = port
                 configuration.sweepInterval = .seconds(sweepInterval)
-                let application = RapportServer.application(
+                let application = try RapportServer.application(
                     log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
                 ) { port in
                     logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])

@@ -37,7 +37,7 @@ struct OpenAPITests {
         let store = try ReadModelStore(directory: directory.appending("read-models"))
         let tokens = try TokenStore(directory: directory.appending("access"))
         let idempotency = try IdempotencyStore(directory: directory.appending("idempotency"))
-        let served = Set(RapportServer.routes(log: log, readModels: store, tokens: tokens, idempotency: idempotency))
+        let served = Set(try RapportServer.routes(log: log, readModels: store, tokens: tokens, idempotency: idempotency))
         tokens.close()
         idempotency.close()
         store.close()

@@ -59,7 +59,7 @@ final class RunningServer: Sendable {
         var logger = Logger(label: "rapport.server.test")
         logger.logLevel = .warning
         let (ports, announce) = AsyncStream<Int>.makeStream()
-        let application = RapportServer.application(
+        let application = try RapportServer.application(
             log: log, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
         ) {
             announce.yield($0)
