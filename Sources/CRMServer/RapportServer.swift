@@ -60,6 +60,7 @@ public enum RapportServer {
                 ProjectionFollower(runner: runner, logger: logger),
                 feed,
                 PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
+                IdempotencyPurger(store: idempotency, logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger

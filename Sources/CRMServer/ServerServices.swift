@@ -53,6 +53,27 @@ struct PoolSweeper: Service {
     }
 }
 
+/// Removes the idempotent answers past their retention, hourly, so the store holds about a
+/// day of commands rather than every one ever sent.
+struct IdempotencyPurger: Service {
+    let store: IdempotencyStore
+    let logger: Logger
+
+    func run() async throws {
+        try await stoppingOnShutdown {
+            while !Task.isCancelled {
+                do {
+                    let removed = try store.purgeExpired()
+                    if removed > 0 { logger.info("idempotent answers expired", metadata: ["removed": "\(removed)"]) }
+                } catch {
+                    logger.error("purging idempotent answers failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(3_600))
+            }
+        }
+    }
+}
+
 /// Runs `work` until it ends or the server shuts down; the cancellation a shutdown causes is
 /// the way it stops, not a failure.
 func stoppingOnShutdown(_ work: @escaping @Sendable () async throws -> Void) async throws {
@@ -69,3 +90,4 @@ func stoppingOnShutdown(_ work: @escaping @Sendable () async throws -> Void) asy
 extension LogCloser: CustomStringConvertible { var description: String { "LogCloser" } }
 extension ProjectionFollower: CustomStringConvertible { var description: String { "ProjectionFollower" } }
 extension PoolSweeper: CustomStringConvertible { var description: String { "PoolSweeper" } }
+extension IdempotencyPurger: CustomStringConvertible { var description: String { "IdempotencyPurger" } }
