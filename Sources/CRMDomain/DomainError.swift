@@ -11,6 +11,8 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The command's business time is in the future beyond the allowed clock skew.
         public static let occurredInFuture = Code(rawValue: "occurred_in_future")
+        /// The command's business time is before the earliest the CRM takes (1900).
+        public static let occurredOutOfRange = Code(rawValue: "occurred_out_of_range")
         /// A customer with the same company name, credit code, phone or email exists.
         public static let duplicateCustomer = Code(rawValue: "duplicate_customer")
         /// A lead with the same company name, credit code, phone or email exists.

@@ -5,6 +5,8 @@ public struct RapportRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who is asking, once the authenticator has checked their token.
     public var principal: Principal?
+    /// When the caller's commands may say they happened, once the caller is known.
+    var businessTime: BusinessTimeRules?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -1,5 +1,5 @@
 import CRMReadModels
-import CRMService
+public import CRMService
 public import EventStore
 public import Hummingbird
 public import Logging
@@ -28,6 +28,12 @@ public enum RapportServer {
         public var subscriberWriteInterval = Duration.milliseconds(10)
         /// The most events one page of a read returns.
         public var maxPageSize = 1_000
+        /// Where the CRM's business time comes from: commands' default `occurredAt`, the
+        /// sweep's now, and the back-dating window's end.
+        public var clock: any CRMClock = SystemClock()
+        /// How far back a command's `occurredAt` may be set by a role without the back-dating
+        /// permission (admin and migration have it).
+        public var backdatingWindow = Duration.seconds(86_400)
 
         /// Listens on 127.0.0.1:8080, sweeps hourly.
         public init() {}
@@ -47,7 +53,7 @@ public enum RapportServer {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
-        let service = CRMService(log: log)
+        let service = CRMService(log: log, clock: configuration.clock)
         let feed = try LiveEventFeed(log: log, interval: configuration.subscriberWriteInterval)
         let router = makeRouter(
             log: log, readModels: readModels, runner: runner, feed: feed, tokens: tokens, idempotency: idempotency, configuration: configuration
@@ -60,7 +66,7 @@ public enum RapportServer {
                 ProjectionFollower(runner: runner, logger: logger),
                 feed,
                 PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
-                IdempotencyPurger(store: idempotency, logger: logger),
+                IdempotencyPurger(store: idempotency, log: log, logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
@@ -94,14 +100,15 @@ public enum RapportServer {
         let users = UserDirectory(log: log)
         router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: IdempotencyMiddleware(store: idempotency))
+        router.add(middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow))
+        router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
         EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, feed: feed, maxPage: max(1, configuration.maxPageSize))
             .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
         let scope = CustomerScope(users: users)
-        CommandRoutes(service: CRMService(log: log), customerOwners: .customers(in: log), leadOwners: .leads(in: log), scope: scope).add(to: router)
+        CommandRoutes(service: CRMService(log: log, clock: configuration.clock), customerOwners: .customers(in: log), leadOwners: .leads(in: log), scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         return router
     }

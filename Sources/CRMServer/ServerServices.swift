@@ -53,18 +53,22 @@ struct PoolSweeper: Service {
     }
 }
 
-/// Removes the idempotent answers past their retention, hourly, so the store holds about a
-/// day of commands rather than every one ever sent.
+/// Removes the idempotent answers and the log's command receipts past their retention,
+/// hourly, so both hold about a day of commands rather than every one ever sent.
 struct IdempotencyPurger: Service {
     let store: IdempotencyStore
+    let log: LMDBEventLog
     let logger: Logger
 
     func run() async throws {
         try await stoppingOnShutdown {
             while !Task.isCancelled {
                 do {
-                    let removed = try store.purgeExpired()
-                    if removed > 0 { logger.info("idempotent answers expired", metadata: ["removed": "\(removed)"]) }
+                    let removed = try await store.purgeExpired()
+                    let receipts = try await log.purgeReceipts(recordedBefore: Timestamp(store.cutoff))
+                    if removed + receipts > 0 {
+                        logger.info("idempotent answers expired", metadata: ["answers": "\(removed)", "receipts": "\(receipts)"])
+                    }
                 } catch {
                     logger.error("purging idempotent answers failed", metadata: ["error": "\(error)"])
                 }

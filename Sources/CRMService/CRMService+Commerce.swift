@@ -83,7 +83,7 @@ extension CRMService {
         let created = try QuoteDecisions.create(
             id: quoteID, customer: customer, opportunityID: opportunityID, lines: try await priced(lines), validUntil: validUntil, context: context
         )
-        _ = try await log.append(to: try quoteStream(quoteID), expecting: .noStream, [try event(created, context)])
+        _ = try await append(to: try quoteStream(quoteID), expecting: .noStream, [try event(created, context)])
         return quoteID
     }
 

@@ -128,7 +128,7 @@ extension CRMService {
         guard try await log.currentVersion(of: stream) != nil else {
             throw DomainError(.customerNotFound, "no customer \(logged.customerID)", facts: ["customer": logged.customerID])
         }
-        return try await log.append(to: stream, expecting: .exists, [try event(logged, context)])
+        return try await append(to: stream, expecting: .exists, [try event(logged, context)])
     }
 
     /// Loads a customer, decides one event (or none), and appends it with the version read.
@@ -148,7 +148,7 @@ extension CRMService {
     @discardableResult
     func appendRefusingDuplicates(_ request: AppendRequest) async throws -> AppendResult {
         do {
-            return try await log.append(request)
+            return try await append(request)
         } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
             throw try await duplicate(of: error)
         }

@@ -14,7 +14,7 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let id = newID()
         let added = try InventoryDecisions.addSupplier(id: id, name: name, contact: contact)
-        _ = try await log.append(to: try supplierStream(id), expecting: .noStream, [try event(added, context)])
+        _ = try await append(to: try supplierStream(id), expecting: .noStream, [try event(added, context)])
         return id
     }
 
@@ -27,7 +27,7 @@ extension CRMService {
         var lines: [(product: ProductState, quantity: Int32)] = []
         for unit in units { lines.append((try await loadProduct(unit.productID).0, unit.quantity)) }
         let ordered = try InventoryDecisions.order(id: id, from: try await loadSupplier(supplierID).0, lines: lines)
-        _ = try await log.append(to: try purchaseStream(id), expecting: .noStream, [try event(ordered, context)])
+        _ = try await append(to: try purchaseStream(id), expecting: .noStream, [try event(ordered, context)])
         return id
     }
 
@@ -45,7 +45,7 @@ extension CRMService {
             let (receipt, changes) = try InventoryDecisions.receive(order, units, stock: stock)
             let appends = [StreamAppend(stream: try purchaseStream(purchaseOrderID), expectedVersion: version, events: [try event(receipt, context)])]
                 + (try stockAppends(changes, stockVersions, context))
-            return try await log.append(AppendRequest(appends))
+            return try await append(AppendRequest(appends))
         }
     }
 
@@ -63,7 +63,7 @@ extension CRMService {
             let (shipment, changes) = try InventoryDecisions.ship(id: id, contract, units, stock: stock)
             let appends = [StreamAppend(stream: try contractStream(contractID), expectedVersion: version, events: [try event(shipment, context)])]
                 + (try stockAppends(changes, stockVersions, context))
-            _ = try await log.append(AppendRequest(appends))
+            _ = try await append(AppendRequest(appends))
         }
         return id
     }
@@ -117,7 +117,7 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let id = newID()
         let expense = try InventoryDecisions.recordExpense(id: id, category: category, item: item, amount: amount, clerkID: actor, customerID: customerID)
-        _ = try await log.append(to: try StreamName(category: "expense", id: id), expecting: .noStream, [try event(expense, context)])
+        _ = try await append(to: try StreamName(category: "expense", id: id), expecting: .noStream, [try event(expense, context)])
         return id
     }
 

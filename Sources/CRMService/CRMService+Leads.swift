@@ -109,7 +109,7 @@ extension CRMService {
                 reserving: keys.map { ($0, customer) },
                 releasing: try keys.map { ($0, try leadStream(leadID)) }
             )
-            _ = try await log.append(request)
+            _ = try await append(request)
             return (customerID, contactID, opportunityID)
         }
     }

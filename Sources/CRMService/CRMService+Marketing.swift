@@ -20,7 +20,7 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let id = newID()
         let launched = try MarketingDecisions.launch(id: id, name: name, targetSegment: targetSegment, channel: channel, budget: budget, endsAt: endsAt, context: context)
-        _ = try await log.append(to: try campaignStream(id), expecting: .noStream, [try event(launched, context)])
+        _ = try await append(to: try campaignStream(id), expecting: .noStream, [try event(launched, context)])
         return id
     }
 
@@ -47,7 +47,7 @@ extension CRMService {
         var campaign = CampaignState(campaignID: campaignID)
         if let launch = try await log.readStream(stream, from: 0, direction: .forward, limit: 1).first { campaign.apply(try decode(launch)) }
         let responded = try MarketingDecisions.respond(campaign, by: respondent, response: response, context: context)
-        return try await log.append(to: stream, expecting: .exists, [try event(responded, context)])
+        return try await append(to: stream, expecting: .exists, [try event(responded, context)])
     }
 
     /// Sets the sales target of a rep (`repID`) or a team (`teamID`) for a period.
@@ -63,7 +63,7 @@ extension CRMService {
         default: throw DomainError(.invalidValue, "a target belongs to a rep or a team: name exactly one", facts: ["field": "holder"])
         }
         let target = try MarketingDecisions.setTarget(for: holder, period: period, amount: amount)
-        return try await log.append(to: try StreamName(category: "target", id: repID ?? teamID ?? ""), expecting: .any, [try event(target, context)])
+        return try await append(to: try StreamName(category: "target", id: repID ?? teamID ?? ""), expecting: .any, [try event(target, context)])
     }
 
     func campaignStream(_ id: String) throws -> StreamName { try StreamName(category: "campaign", id: id) }

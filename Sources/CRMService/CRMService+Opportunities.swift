@@ -22,7 +22,7 @@ extension CRMService {
             // The customer's version is expected unchanged, so it cannot go to the pool meanwhile.
             let (customer, customerVersion) = try await loadCustomer(customerID)
             let opened = try OpportunityDecisions.open(opportunity, id: opportunityID, customer: customer, pipeline: pipeline)
-            _ = try await log.append(AppendRequest([
+            _ = try await append(AppendRequest([
                 StreamAppend(stream: try opportunityStream(opportunityID), expectedVersion: .noStream, events: [try event(opened, context)]),
                 StreamAppend(stream: try customerStream(customerID), expectedVersion: customerVersion, events: []),
             ]))

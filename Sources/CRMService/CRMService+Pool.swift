@@ -80,10 +80,10 @@ extension CRMService {
                 let (customer, version) = try await loadCustomer(customerID)
                 switch PoolDecisions.sweep(customer, rules: rules, at: context.occurredAt) {
                 case .release(let change):
-                    _ = try await log.append(ownershipAppend(change, customerVersion: version, context: context))
+                    _ = try await append(ownershipAppend(change, customerVersion: version, context: context))
                     report.released.append(change)
                 case .warn(let warning):
-                    _ = try await log.append(to: try customerStream(customerID), expecting: version, [try event(warning, context)])
+                    _ = try await append(to: try customerStream(customerID), expecting: version, [try event(warning, context)])
                     report.warned.append(warning)
                 case .none:
                     break
@@ -130,7 +130,7 @@ extension CRMService {
         return try await retryingOnConflict("the ownership change of \(customerID)") {
             let (customer, version) = try await loadCustomer(customerID)
             let (change, readVersions) = try await decide(customer, context)
-            return try await log.append(ownershipAppend(change, customerVersion: version, context: context, userVersions: readVersions))
+            return try await append(ownershipAppend(change, customerVersion: version, context: context, userVersions: readVersions))
         }
     }
 

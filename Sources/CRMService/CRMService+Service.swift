@@ -16,7 +16,7 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let id = newID()
         let opened = try ServiceDecisions.openWorkOrder(id: id, customer: try await loadCustomer(customerID).0, contractID: contractID, title: title, description: description)
-        _ = try await log.append(to: try workOrderStream(id), expecting: .noStream, [try event(opened, context)])
+        _ = try await append(to: try workOrderStream(id), expecting: .noStream, [try event(opened, context)])
         return id
     }
 
@@ -56,7 +56,7 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let id = newID()
         let filed = try ServiceDecisions.fileComplaint(id: id, customer: try await loadCustomer(customerID).0, category: category, description: description)
-        _ = try await log.append(to: try complaintStream(id), expecting: .noStream, [try event(filed, context)])
+        _ = try await append(to: try complaintStream(id), expecting: .noStream, [try event(filed, context)])
         return id
     }
 

@@ -14,7 +14,7 @@ extension CRMService {
     @discardableResult
     public func configurePoolRules(_ rules: CRMPoolRulesConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await log.append(to: try poolSettings, expecting: .any, [try event(try PoolRules.validate(rules), context)])
+        return try await append(to: try poolSettings, expecting: .any, [try event(try PoolRules.validate(rules), context)])
     }
 
     /// The pool rules in force at business time `time`, or the defaults before any.
@@ -29,7 +29,7 @@ extension CRMService {
     @discardableResult
     public func configurePipeline(_ pipeline: CRMPipelineConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await log.append(to: try pipelineSettings, expecting: .any, [try event(try Pipeline.validate(pipeline), context)])
+        return try await append(to: try pipelineSettings, expecting: .any, [try event(try Pipeline.validate(pipeline), context)])
     }
 
     /// The pipeline in force at business time `time`, or the default one before any.
@@ -44,7 +44,7 @@ extension CRMService {
     @discardableResult
     public func configureApprovalPolicy(_ policy: CRMApprovalPolicyConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await log.append(to: try approvalSettings, expecting: .any, [try event(try ApprovalPolicy.validate(policy), context)])
+        return try await append(to: try approvalSettings, expecting: .any, [try event(try ApprovalPolicy.validate(policy), context)])
     }
 
     /// The approval policy in force at business time `time`, or the default one before any.
@@ -59,7 +59,7 @@ extension CRMService {
     @discardableResult
     public func configureCommissionRate(_ rate: CRMCommissionRateConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await log.append(to: try commissionSettings, expecting: .any, [try event(try ReceivableDecisions.validate(rate), context)])
+        return try await append(to: try commissionSettings, expecting: .any, [try event(try ReceivableDecisions.validate(rate), context)])
     }
 
     /// The commission rate in basis points in force at business time `time`; 0 before any.

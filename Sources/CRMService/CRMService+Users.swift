@@ -103,7 +103,7 @@ extension CRMService {
             for change in decision.handovers {
                 appends.append(StreamAppend(stream: try customerStream(change.customerID), expectedVersion: .exists, events: [try event(change, context)]))
             }
-            return try await log.append(AppendRequest(appends))
+            return try await append(AppendRequest(appends))
         }
     }
 

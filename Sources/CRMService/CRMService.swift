@@ -64,7 +64,7 @@ public struct CRMService<Log: EventLog>: Sendable {
             let (state, version) = try await load()
             let events = try await decide(state).map { try event($0, context) }
             guard !events.isEmpty else { return nil }
-            return try await log.append(to: stream, expecting: version, events)
+            return try await append(to: stream, expecting: version, events)
         }
     }
 
@@ -95,7 +95,7 @@ public struct CRMService<Log: EventLog>: Sendable {
     ) async throws {
         let reservations = try key.map { [(key: try UniqueKey($0), owner: stream)] } ?? []
         do {
-            _ = try await log.append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(message, context)])], reserving: reservations))
+            _ = try await append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(message, context)])], reserving: reservations))
         } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
             throw duplicate(error.stream ?? "")
         }
@@ -105,13 +105,18 @@ public struct CRMService<Log: EventLog>: Sendable {
 
     /// Folds a stream's events into `state` and returns it with the version to expect when
     /// appending.
-    func load<State>(_ stream: StreamName, into state: State, _ apply: (inout State, any SwiftProtobuf.Message, Date) -> Void) async throws
-        -> (State, ExpectedVersion)
-    {
+    ///
+    /// `time` is the time each event is folded at: its business time unless told otherwise.
+    func load<State>(
+        _ stream: StreamName,
+        into state: State,
+        time: KeyPath<RecordedEvent, Timestamp> = \.occurredAt,
+        _ apply: (inout State, any SwiftProtobuf.Message, Date) -> Void
+    ) async throws -> (State, ExpectedVersion) {
         var state = state
         let events = try await log.readStream(stream, from: 0, direction: .forward, limit: .max)
         for recorded in events {
-            apply(&state, try decode(recorded), recorded.occurredAt.date)
+            apply(&state, try decode(recorded), recorded[keyPath: time].date)
         }
         return (state, events.last.map { .exact($0.streamVersion) } ?? .noStream)
     }
@@ -125,7 +130,8 @@ public struct CRMService<Log: EventLog>: Sendable {
     }
 
     func loadUser(_ id: String) async throws -> (UserState, ExpectedVersion) {
-        try await load(try userStream(id), into: UserState(userID: id)) { $0.apply($1, occurredAt: $2) }
+        // Claims count by the day they were recorded on.
+        try await load(try userStream(id), into: UserState(userID: id), time: \.recordedAt) { $0.apply($1, recordedAt: $2) }
     }
 
     // MARK: - Events
@@ -146,6 +152,10 @@ public struct CRMService<Log: EventLog>: Sendable {
     func leadStream(_ id: String) throws -> StreamName { try StreamName(category: "lead", id: id) }
     func opportunityStream(_ id: String) throws -> StreamName { try StreamName(category: "opportunity", id: id) }
 
-    /// A new time-ordered id.
-    func newID() -> String { UUID.timeOrdered().uuidString.lowercased() }
+    /// A new time-ordered id, noted in the receipt of the keyed command the task runs.
+    func newID() -> String {
+        let id = UUID.timeOrdered().uuidString.lowercased()
+        CommandReceipt.current?.record(id: id)
+        return id
+    }
 }

@@ -185,7 +185,7 @@ public final class WorkloadGenerator<Log: EventLog> {
             } else if let created = message as? CRMCustomerCreated, created.ownerID.isEmpty {
                 pool.insert(id)
             }
-        case "user": users[id, default: UserState(userID: id)].apply(message, occurredAt: now)
+        case "user": users[id, default: UserState(userID: id)].apply(message, recordedAt: now)
         case "team": teams[id, default: TeamState(teamID: id)].apply(message)
         case "lead": leads[id, default: LeadState(leadID: id)].apply(message)
         case "opportunity": opportunities[id, default: OpportunityState(opportunityID: id)].apply(message)

@@ -84,16 +84,20 @@ public struct AppendRequest: Sendable {
     public var reservations: [(key: UniqueKey, owner: StreamName)]
     /// Keys to give up, each by the stream that holds it. Releasing a free key does nothing.
     public var releases: [(key: UniqueKey, owner: StreamName)]
+    /// A receipt to leave under its key with the events; a key already taken refuses the append.
+    public var receipt: AppendReceipt?
 
     /// Describes an append.
     public init(
         _ streams: [StreamAppend],
         reserving reservations: [(key: UniqueKey, owner: StreamName)] = [],
-        releasing releases: [(key: UniqueKey, owner: StreamName)] = []
+        releasing releases: [(key: UniqueKey, owner: StreamName)] = [],
+        receipt: AppendReceipt? = nil
     ) {
         self.streams = streams
         self.reservations = reservations
         self.releases = releases
+        self.receipt = receipt
     }
 
     /// The number of events in the append.

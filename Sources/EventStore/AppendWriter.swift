@@ -13,6 +13,8 @@ final class AppendWriter: @unchecked Sendable {
         /// An append, and what to do with its outcome.
         case append(AppendRequest, @Sendable (Result<AppendResult, EventStoreError>) -> Void)
         case checkpoint(String, UInt64, CheckedContinuation<Void, any Error>)
+        /// Removes the receipts recorded before a time.
+        case purgeReceipts(Timestamp, CheckedContinuation<Int, any Error>)
         /// Events another log recorded, appended as they are (an import).
         case recorded(RecordedBatch, @Sendable (Result<LogHead, EventStoreError>) -> Void)
 
@@ -20,7 +22,7 @@ final class AppendWriter: @unchecked Sendable {
             switch self {
             case .append(let request, _): request.eventCount
             case .recorded(let batch, _): batch.events.count
-            case .checkpoint: 0
+            case .checkpoint, .purgeReceipts: 0
             }
         }
     }
@@ -29,6 +31,7 @@ final class AppendWriter: @unchecked Sendable {
         case appended(AppendResult)
         case refused(EventStoreError)
         case saved
+        case purged(Int)
         case recorded(LogHead)
     }
 
@@ -171,7 +174,9 @@ final class AppendWriter: @unchecked Sendable {
             }
             let end = clock.now
             if committed.position != chain.position { onCommit(committed.head) }
-            observers.report(Self.report(batch, outcomes, apply: applied - start, commit: end - applied))
+            // A purge that found nothing to remove wrote nothing: no commit to report.
+            let wroteNothing = outcomes.allSatisfy { if case .purged(0) = $0 { true } else { false } }
+            if !wroteNothing { observers.report(Self.report(batch, outcomes, apply: applied - start, commit: end - applied)) }
             chain = committed
         } catch {
             if batch.count > 1 {
@@ -193,6 +198,8 @@ final class AppendWriter: @unchecked Sendable {
             case (.append(_, let completion), .refused(let error)): completion(.failure(error))
             case (.checkpoint(_, _, let continuation), .saved): continuation.resume()
             case (.checkpoint(_, _, let continuation), .refused(let error)): continuation.resume(throwing: error)
+            case (.purgeReceipts(_, let continuation), .purged(let count)): continuation.resume(returning: count)
+            case (.purgeReceipts(_, let continuation), .refused(let error)): continuation.resume(throwing: error)
             case (.recorded(_, let completion), .recorded(let head)): completion(.success(head))
             case (.recorded(_, let completion), .refused(let error)): completion(.failure(error))
             default: preconditionFailure("an outcome does not match its work")
@@ -209,7 +216,7 @@ final class AppendWriter: @unchecked Sendable {
                 report.events += work.eventCount
             case .refused:
                 report.refusals += 1
-            case .saved:
+            case .saved, .purged:
                 break
             }
         }
@@ -233,6 +240,8 @@ final class AppendWriter: @unchecked Sendable {
         case .checkpoint(let name, let position, _):
             try storage.saveCheckpoint(name, position: position, in: txn)
             return .saved
+        case .purgeReceipts(let cutoff, _):
+            return .purged(try storage.purgeReceipts(recordedBefore: cutoff, in: txn))
         case .recorded(let batch, _):
             do {
                 return .recorded(try storage.applyRecorded(batch, in: txn, chain: &chain, pending: &pending))

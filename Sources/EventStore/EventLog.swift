@@ -40,6 +40,16 @@ public protocol EventLog: Sendable {
     /// The stream holding `key`, if any.
     func owner(of key: UniqueKey) async throws -> StreamName?
 
+    /// The receipt an append left under `key` (``AppendRequest/receipt``), if any.
+    func receipt(for key: [UInt8]) async throws -> StoredReceipt?
+
+    /// Removes the receipts recorded before `cutoff`, so the log does not keep every
+    /// command's receipt forever; a removed receipt's key can be taken again.
+    ///
+    /// - Returns: how many were removed.
+    @discardableResult
+    func purgeReceipts(recordedBefore cutoff: Timestamp) async throws -> Int
+
     /// Events from `start` on, first those in the log, then live ones as they are committed,
     /// with no gap and no duplicate between the two.
     func subscribe(from start: SubscriptionStart, filter: EventFilter) async throws -> Subscription

@@ -23,6 +23,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let uniqueKeyTaken = Code(rawValue: "unique_key_taken")
         /// A stream tried to release a unique key held by another stream.
         public static let uniqueKeyNotOwned = Code(rawValue: "unique_key_not_owned")
+        /// An earlier append left a receipt under the same key.
+        public static let receiptTaken = Code(rawValue: "receipt_taken")
 
         // MARK: Input limits
         /// The append carries no events.

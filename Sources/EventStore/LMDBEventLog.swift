@@ -202,6 +202,19 @@ public final class LMDBEventLog: EventLog {
         }
     }
 
+    @discardableResult
+    public func purgeReceipts(recordedBefore cutoff: Timestamp) async throws -> Int {
+        guard let writer else { throw EventStoreError(.readOnly, "the log at \(directory) is open read-only") }
+        guard !isClosed else { throw EventStoreError.closed }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+            do {
+                try writer.submit(.purgeReceipts(cutoff, continuation))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
     // MARK: - Small reads
 
     public func head() throws(EventStoreError) -> LogHead {
@@ -214,6 +227,10 @@ public final class LMDBEventLog: EventLog {
 
     public func owner(of key: UniqueKey) throws(EventStoreError) -> StreamName? {
         try read("reading the owner of \(key)") { txn in try storage.owner(of: key, in: txn).map(StreamName.init(trusted:)) }
+    }
+
+    public func receipt(for key: [UInt8]) throws(EventStoreError) -> StoredReceipt? {
+        try read("reading a receipt") { txn in try storage.receipt(for: key, in: txn) }
     }
 
     public func checkpoint(named name: String) throws(EventStoreError) -> UInt64? {

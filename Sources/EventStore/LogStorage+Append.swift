@@ -60,6 +60,7 @@ extension LogStorage {
             startVersions.append(current)
         }
         try checkKeys(of: request, in: txn)
+        try checkReceipt(of: request, in: txn)
 
         // MARK: Writes: nothing below refuses, only storage can fail.
         for (key, _) in request.releases {
@@ -91,7 +92,46 @@ extension LogStorage {
             pending.streamVersions[append.stream] = version - 1
         }
         chain.recordedAt = recordedAt
+        if let receipt = request.receipt, let receipts, let first = positions.first, let last = positions.last {
+            let stored = StoredReceipt(note: receipt.note, firstPosition: first, lastPosition: last, recordedAt: recordedAt)
+            try txn.put(stored.encoded, for: receipt.key, in: receipts)
+        }
         return AppendResult(positions: positions, streamVersions: streamVersions, recordedAt: recordedAt, wasAlreadyAppended: false)
+    }
+
+    /// Refuses an append whose receipt key an earlier append has taken.
+    private func checkReceipt(of request: AppendRequest, in txn: borrowing WriteTransaction) throws {
+        guard let receipt = request.receipt else { return }
+        guard let receipts else { throw EventStoreError(.readOnly, "this log was opened without a receipts database") }
+        if let stored = try txn.get(receipt.key, in: receipts).flatMap(StoredReceipt.init(encoded:)) {
+            var error = EventStoreError(.receiptTaken, "an append at positions \(stored.firstPosition)-\(stored.lastPosition) left a receipt under this key")
+            error.position = stored.firstPosition
+            throw error
+        }
+    }
+
+    /// The receipt kept under `key`, if any.
+    func receipt<T: Transaction & ~Copyable>(for key: [UInt8], in txn: borrowing T) throws -> StoredReceipt? {
+        guard let receipts else { return nil }
+        return try txn.get(key, in: receipts).flatMap(StoredReceipt.init(encoded:))
+    }
+
+    /// Removes the receipts recorded before `cutoff`; returns how many.
+    func purgeReceipts(recordedBefore cutoff: Timestamp, in txn: borrowing WriteTransaction) throws -> Int {
+        guard let receipts else { return 0 }
+        var removed = 0
+        try txn.withCursor(receipts) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                // An entry that cannot be read is no receipt anyone can use.
+                if StoredReceipt(encoded: current.value).map({ $0.recordedAt < cutoff }) ?? true {
+                    try cursor.deleteCurrent()
+                    removed += 1
+                }
+                entry = try cursor.next()
+            }
+        }
+        return removed
     }
 
     private func write(

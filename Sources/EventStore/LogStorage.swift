@@ -16,6 +16,7 @@ import LMDB
 /// | chunks      | first position (BE)       | a ``SealedChunk`` of records            |
 /// | dictionaries| dictionary id (BE u32)    | a zstd dictionary trained on the log    |
 /// | compactions | first position (BE)       | a ``CompactionManifest``                |
+/// | receipts    | a caller's key            | a ``StoredReceipt``                     |
 ///
 /// `events` holds the hot tail; `compact` moves a cold prefix of it into `chunks`, so a
 /// position lives in exactly one of the two, and every read goes through ``walkRecords`` or
@@ -47,6 +48,9 @@ struct LogStorage: Sendable {
     let chunks: Database?
     let dictionaries: Database?
     let compactions: Database?
+    /// Receipts left by appends; `nil` only in a read-only open of a log written before
+    /// receipts existed, which holds none.
+    let receipts: Database?
     let decompressors = ChunkDecompressors()
 
     private static let indexFlags: Database.Flags = [.duplicateSort, .duplicateFixed]
@@ -162,16 +166,17 @@ struct LogStorage: Sendable {
         eventIDs = try open("eventIDs", [])
         uniqueKeys = try open("uniqueKeys", [])
         checkpoints = try open("checkpoints", [])
-        func openSealed(_ name: String) throws -> Database? {
+        func openIfPresent(_ name: String) throws -> Database? {
             do {
                 return try open(name, [])
             } catch let error as LMDBError where error == .notFound {
                 return nil
             }
         }
-        chunks = try openSealed("chunks")
-        dictionaries = try openSealed("dictionaries")
-        compactions = try openSealed("compactions")
+        chunks = try openIfPresent("chunks")
+        dictionaries = try openIfPresent("dictionaries")
+        compactions = try openIfPresent("compactions")
+        receipts = try openIfPresent("receipts")
     }
 
     private static func checkMeta<T: Transaction & ~Copyable>(_ txn: borrowing T, meta: Database, path: String) throws {

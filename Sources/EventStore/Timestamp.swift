@@ -13,10 +13,31 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
-    /// The time of `date`, to the nearest microsecond (a `Date` holds no finer time reliably).
-    public init(_ date: Date) {
+    /// The earliest time a timestamp holds (1677-09-21).
+    public static let earliest = Timestamp(nanosecondsSinceEpoch: .min)
+    /// The latest time a timestamp holds (2262-04-11).
+    public static let latest = Timestamp(nanosecondsSinceEpoch: .max)
+
+    /// The time of `date`, to the nearest microsecond (a `Date` holds no finer time reliably),
+    /// or `nil` when `date` lies outside ``earliest`` … ``latest``.
+    public init?(exactly date: Date) {
         let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        self.nanosecondsSinceEpoch = Int64(microseconds) * 1_000
+        guard let whole = Int64(exactly: microseconds) else { return nil }
+        let (nanoseconds, overflow) = whole.multipliedReportingOverflow(by: 1_000)
+        guard !overflow else { return nil }
+        self.nanosecondsSinceEpoch = nanoseconds
+    }
+
+    /// The time of `date`, to the nearest microsecond, held to ``earliest`` … ``latest``:
+    /// it never traps. Callers that take a time from a request or a file refuse one out of
+    /// their own range first (commands take 1900 … now); this only keeps a stray one from
+    /// stopping the process.
+    public init(_ date: Date) {
+        if let exact = Timestamp(exactly: date) {
+            self = exact
+        } else {
+            self = date.timeIntervalSince1970 < 0 ? .earliest : .latest
+        }
     }
 
     /// The current wall-clock time.
@@ -37,8 +58,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// RFC 3339 in UTC with nanoseconds, e.g. `2026-11-24T09:30:00.000000001Z`.
     public var description: String {
-        let seconds = nanosecondsSinceEpoch >= 0 ? nanosecondsSinceEpoch / 1_000_000_000 : (nanosecondsSinceEpoch - 999_999_999) / 1_000_000_000
-        let nanos = nanosecondsSinceEpoch - seconds * 1_000_000_000
+        // Floor division, written so that no stored value (Int64.min included) can overflow.
+        var (seconds, nanos) = nanosecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000_000)
+        if nanos < 0 {
+            seconds -= 1
+            nanos += 1_000_000_000
+        }
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)

@@ -1,6 +1,7 @@
 import CRMSchema
 import CRMServer
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -20,7 +21,7 @@ struct AccessTests {
     private func server(_ name: String) async throws -> (RunningServer, People) {
         var people = People()
         let server = try await RunningServer.start(name) { log in
-            let crm = CRMService(log: log)
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
             people.admin = try await crm.addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
             people.rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
             people.auditor = try await crm.addUser(NewUser(name: "Ines", email: "ines@example.com", role: .auditor), actor: "setup")
@@ -77,7 +78,7 @@ struct AccessTests {
         #expect(revoked.status == 401)
         #expect(code(revoked) == "token_revoked")
 
-        _ = try await CRMService(log: server.log).deactivateUser(people.auditor, handingCustomersTo: nil, reason: "left", actor: people.admin)
+        _ = try await CRMService(log: server.log, clock: RunningServer.businessClock).deactivateUser(people.auditor, handingCustomersTo: nil, reason: "left", actor: people.admin)
         let inactive = try await server.getJSON("/v1/events", token: auditorToken)
         #expect(inactive.status == 401)
         #expect(code(inactive) == "user_inactive")

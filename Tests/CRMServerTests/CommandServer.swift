@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import NIOCore
@@ -45,7 +46,7 @@ struct CommandServer {
         var ids: [Person: String] = [:]
         var teams: [String] = []
         let server = try await RunningServer.start(name) { log in
-            let crm = CRMService(log: log)
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
             teams = [try await crm.createTeam(named: "North", actor: "setup"), try await crm.createTeam(named: "South", actor: "setup")]
             let staff: [(Person, String, CRMRole, String)] = [
                 (.admin, "Ada", .admin, ""), (.manager, "Mia", .manager, teams[0]), (.rep, "Rui", .salesRep, teams[0]),

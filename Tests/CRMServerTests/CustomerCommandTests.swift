@@ -28,11 +28,16 @@ struct CustomerCommandTests {
         }
         #expect(try crm.head() == head, "the refusals appended nothing")
 
-        let qualified = try await crm.post("/v1/leads/\(lead)/qualify", #"{"note":"budget approved","occurredAt":"2026-06-01T08:30:00.250Z"}"#, as: .otherRep)
+        // Back-dating past the window (a day) is the admin's and the migration role's alone.
+        let months = try await crm.post("/v1/leads/\(lead)/qualify", #"{"note":"budget approved","occurredAt":"2026-06-01T08:30:00.250Z"}"#, as: .otherRep)
+        #expect(months.status == 403 && months.code == "backdating_not_allowed", "\(months.json)")
+        #expect(months.facts["earliest"] == "2026-11-19T12:00:00Z" && months.facts["role"] == "sales_rep", "\(months.json)")
+        #expect(try crm.head() == head, "the refusal appended nothing")
+        let qualified = try await crm.post("/v1/leads/\(lead)/qualify", #"{"note":"budget approved","occurredAt":"2026-11-20T08:30:00.250Z"}"#, as: .otherRep)
         #expect(qualified.status == 200, "\(qualified.json)")
         let logged = try #require(try crm.events(after: head).first)
         #expect((logged.message as? CRMLeadQualified)?.note == "budget approved")
-        #expect(abs(logged.occurredAt.timeIntervalSince1970 - 1_780_302_600.25) < 0.001, "the business time is the body's, to the millisecond")
+        #expect(abs(logged.occurredAt.timeIntervalSince1970 - 1_795_163_400.25) < 0.001, "the business time is the body's, to the millisecond")
         #expect(logged.actor == crm.id(.otherRep))
 
         head = try crm.head()
@@ -106,11 +111,11 @@ struct CustomerCommandTests {
         try await crm.stop()
     }
 
-    @Test("a manager transfers within the team at a past business time, an admin sweeps the pool, and the rules refuse the rest")
+    @Test("a manager transfers within the team, back-dating is the admin's, an admin sweeps the pool, and the rules refuse the rest")
     func transferAndSweep() async throws {
         let crm = try await CommandServer.start("commands-pool")
         let customer = try await crm.post(
-            "/v1/customers", #"{"name":"Hefei Glass","ownerId":"\#(crm.id(.rep))","occurredAt":"2026-01-05T02:00:00Z"}"#, as: .rep
+            "/v1/customers", #"{"name":"Hefei Glass","ownerId":"\#(crm.id(.rep))","occurredAt":"2026-01-05T02:00:00Z"}"#, as: .admin
         ).id("customerId")
         try await crm.settle()
 
@@ -119,9 +124,13 @@ struct CustomerCommandTests {
         #expect(outside.status == 403 && outside.code == "outside_scope", "\(outside.json)")
         let toSelf = try await crm.post("/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.rep))"}"#, as: .manager)
         #expect(toSelf.status == 409 && toSelf.code == "customer_already_owned", "\(toSelf.json)")
+        let backdated = try await crm.post(
+            "/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#, as: .manager
+        )
+        #expect(backdated.status == 403 && backdated.code == "backdating_not_allowed", "\(backdated.json)")
         #expect(try crm.head() == head)
         let moved = try await crm.post(
-            "/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#, as: .manager
+            "/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#, as: .admin
         )
         #expect(moved.status == 200, "\(moved.json)")
         let change = try crm.event(CRMCustomerOwnershipChanged.self, after: head)

@@ -84,7 +84,7 @@ struct DealCommandTests {
         #expect(closed.status == 422 && closed.code == "quote_closed", "\(closed.json)")
 
         let short = try await crm.post(
-            "/v1/quotes", #"{"customerId":"\#(customer)",\#(lines),"validUntil":"2026-02-01T00:00:00Z","occurredAt":"2026-01-15T00:00:00Z"}"#, as: .rep
+            "/v1/quotes", #"{"customerId":"\#(customer)",\#(lines),"validUntil":"2026-02-01T00:00:00Z","occurredAt":"2026-01-15T00:00:00Z"}"#, as: .admin
         ).id("quoteId")
         head = try crm.head()
         let expired = try await crm.post("/v1/quotes/\(short)/accept", "", as: .rep)

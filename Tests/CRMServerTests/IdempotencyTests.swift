@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CRMSchema
 import CRMServer
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import NIOCore
@@ -29,7 +30,7 @@ struct IdempotencyTests {
     func retries() async throws {
         var reps: [String] = []
         let server = try await RunningServer.start("idempotency") { log in
-            let crm = CRMService(log: log)
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
             for name in ["Rui", "Oto"] {
                 reps.append(try await crm.addUser(NewUser(name: name, email: "\(name)@example.com", role: .salesRep), actor: "setup"))
             }
@@ -71,7 +72,7 @@ struct IdempotencyTests {
     func putAndPatch() async throws {
         var admin = ""
         let server = try await RunningServer.start("idempotency-put") { log in
-            admin = try await CRMService(log: log).addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
+            admin = try await CRMService(log: log, clock: RunningServer.businessClock).addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
         }
         let token = try server.tokens.create(for: .user(id: admin), name: "").token
         let first = try await post(server, "/v1/settings/commission-rate", #"{"rateBasisPoints":150}"#, token: token, key: "rate-1", method: .PUT)

@@ -1,6 +1,7 @@
 import CRMSchema
 import CRMServer
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -13,7 +14,7 @@ struct QueryRoutesTests {
     func customerScope() async throws {
         var ids: [String: String] = [:]
         let server = try await RunningServer.start("queries-scope") { log in
-            let crm = CRMService(log: log)
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
             let team = try await crm.createTeam(named: "East", actor: "setup")
             ids["admin"] = try await crm.addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
             for (key, name) in [("rep", "Rui"), ("other", "Oto")] {
@@ -64,7 +65,7 @@ struct QueryRoutesTests {
     func aging() async throws {
         var admin = ""
         let server = try await RunningServer.start("queries-aging") { log in
-            admin = try await CRMService(log: log).addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
+            admin = try await CRMService(log: log, clock: RunningServer.businessClock).addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
         }
         let token = try server.tokens.create(for: .user(id: admin), name: "").token
         let malformed = try await server.getJSON("/v1/receivables/aging?asOf=31/12/2026", token: token)
@@ -73,7 +74,7 @@ struct QueryRoutesTests {
         #expect(try await server.getJSON("/v1/receivables/aging", token: token).status == 400)
         let report = try await server.getJSON("/v1/receivables/aging?asOf=2026-11-24", token: token)
         #expect(report.status == 200, "\(report.json)")
-        let manager = try await CRMService(log: server.log).addUser(NewUser(name: "Mo", email: "mo@example.com", role: .manager), actor: admin)
+        let manager = try await CRMService(log: server.log, clock: RunningServer.businessClock).addUser(NewUser(name: "Mo", email: "mo@example.com", role: .manager), actor: admin)
         let managerToken = try server.tokens.create(for: .user(id: manager), name: "").token
         let companyWide = try await server.getJSON("/v1/receivables/aging?asOf=2026-11-24", token: managerToken)
         #expect(companyWide.status == 400, "a manager names a rep of their team")

@@ -1,6 +1,7 @@
 import CRMSchema
 import CRMServer
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Testing
@@ -36,7 +37,7 @@ extension RunningServer {
     ) async throws -> (RunningServer, Staff) {
         var staff = Staff()
         let server = try await RunningServer.start(name) { log in
-            let crm = CRMService(log: log)
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
             let at = ReportTime.at("2026-01-02", 9)
             // The server sweeps the pool as it starts: histories written in the past must not
             // lose their customers to it.

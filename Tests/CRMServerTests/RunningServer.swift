@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CRMServer
+import CRMTestSupport
 import EventStore
 import Foundation
 import Logging
@@ -24,6 +25,12 @@ final class RunningServer: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// The business time the servers of the tests start at (2026-11-20T12:00:00Z), whatever
+    /// the real date: the suite holds on any day.
+    static let businessStart = Date(timeIntervalSince1970: 1_795_176_000)
+    /// A clock that stays at ``businessStart``, for the commands a test sends to a log directly.
+    static let businessClock = TestClock(businessStart)
+
     private init(
         directory: TemporaryDirectory, log: LMDBEventLog, tokens: TokenStore, token: String, port: Int,
         group: ServiceGroup, running: Task<Void, any Error>
@@ -41,6 +48,7 @@ final class RunningServer: Sendable {
     static func start(
         _ name: String,
         heartbeat: Duration = .seconds(15),
+        clock: TestClock = TestClock(RunningServer.businessStart),
         fill: (LMDBEventLog) async throws -> Void = { _ in }
     ) async throws -> RunningServer {
         let directory = TemporaryDirectory(name)
@@ -56,6 +64,7 @@ final class RunningServer: Sendable {
         var configuration = RapportServer.Configuration()
         configuration.port = 0
         configuration.heartbeatInterval = heartbeat
+        configuration.clock = clock
         var logger = Logger(label: "rapport.server.test")
         logger.logLevel = .warning
         let (ports, announce) = AsyncStream<Int>.makeStream()

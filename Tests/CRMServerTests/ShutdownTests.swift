@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CRMSchema
 import CRMServer
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import NIOCore
@@ -17,7 +18,7 @@ struct ShutdownTests {
         var rep = ""
         var customers: [String] = []
         let server = try await RunningServer.start("shutdown-load") { log in
-            let crm = CRMService(log: log)
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
             rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
             for index in 0..<16 {
                 var customer = NewCustomer(name: "Customer \(index) Trading")

@@ -183,7 +183,7 @@ struct UserLifecycleTests {
         var state = UserState(userID: user)
         for event in try world.events(of: "user-\(user)") {
             let message = try EventCatalogue.crm.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
-            state.apply(message, occurredAt: event.occurredAt.date)
+            state.apply(message, recordedAt: event.recordedAt.date)
         }
         return state.holdings.customers
     }

@@ -200,7 +200,7 @@ struct DecisionReplay {
         let (message, id, time) = (recorded.message, String(recorded.event.stream.id), recorded.event.occurredAt.date)
         switch recorded.event.stream.category {
         case "customer": customers[id, default: CustomerState(customerID: id)].apply(message, occurredAt: time)
-        case "user": users[id, default: UserState(userID: id)].apply(message, occurredAt: time)
+        case "user": users[id, default: UserState(userID: id)].apply(message, recordedAt: time)
         case "team": teams[id, default: TeamState(teamID: id)].apply(message)
         case "lead": leads[id, default: LeadState(leadID: id)].apply(message)
         case "opportunity": opportunities[id, default: OpportunityState(opportunityID: id)].apply(message)

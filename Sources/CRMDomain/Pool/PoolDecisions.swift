@@ -44,9 +44,11 @@ public enum PoolDecisions {
                 )
             }
         }
-        let claimedToday = rep.claimsByDay[rules.businessDayNumber(of: context.occurredAt)] ?? 0
+        // Counted by the day the log records the claim, not its business time: a claim
+        // back-dated to yesterday still counts against today's limit.
+        let claimedToday = rep.claimsByDay[rules.businessDayNumber(of: context.now)] ?? 0
         guard claimedToday < rules.dailyClaimLimit else {
-            let day = rules.businessDay(of: context.occurredAt)
+            let day = rules.businessDay(of: context.now)
             throw DomainError(
                 .dailyClaimLimitReached,
                 "\(rep.repID) has claimed \(claimedToday) customers on \(day); the daily limit is \(rules.dailyClaimLimit)",

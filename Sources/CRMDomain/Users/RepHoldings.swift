@@ -7,7 +7,8 @@ public struct RepHoldings: Sendable, Hashable {
     public var repID: String
     /// The customers the rep owns.
     public var customers: Set<String> = []
-    /// Claims per business day (``PoolRules/businessDayNumber(of:)``).
+    /// Claims per business day (``PoolRules/businessDayNumber(of:)``) of the day the log
+    /// recorded them.
     public var claimsByDay: [Int: Int] = [:]
 
     /// A rep holding nothing.
@@ -15,20 +16,20 @@ public struct RepHoldings: Sendable, Hashable {
         self.repID = repID
     }
 
-    /// Folds an ownership change that concerns this rep, at business time `occurredAt`.
-    public mutating func apply(_ change: CRMCustomerOwnershipChanged, occurredAt: Date, rules: PoolRules) {
-        if change.fromOwnerID == repID { apply(Self.entry(change, gained: false), occurredAt: occurredAt, rules: rules) }
-        if change.toOwnerID == repID { apply(Self.entry(change, gained: true), occurredAt: occurredAt, rules: rules) }
+    /// Folds an ownership change that concerns this rep, recorded by the log at `recordedAt`.
+    public mutating func apply(_ change: CRMCustomerOwnershipChanged, recordedAt: Date, rules: PoolRules) {
+        if change.fromOwnerID == repID { apply(Self.entry(change, gained: false), recordedAt: recordedAt, rules: rules) }
+        if change.toOwnerID == repID { apply(Self.entry(change, gained: true), recordedAt: recordedAt, rules: rules) }
     }
 
-    /// Folds one entry of the rep's own stream, at business time `occurredAt`.
-    public mutating func apply(_ entry: CRMRepHoldingChanged, occurredAt: Date, rules: PoolRules) {
+    /// Folds one entry of the rep's own stream, recorded by the log at `recordedAt`.
+    public mutating func apply(_ entry: CRMRepHoldingChanged, recordedAt: Date, rules: PoolRules) {
         guard entry.gained else {
             customers.remove(entry.customerID)
             return
         }
         customers.insert(entry.customerID)
-        if entry.reason == .claimed { claimsByDay[rules.businessDayNumber(of: occurredAt), default: 0] += 1 }
+        if entry.reason == .claimed { claimsByDay[rules.businessDayNumber(of: recordedAt), default: 0] += 1 }
     }
 
     /// The entry for the stream of a rep who owns a customer from its creation.

@@ -39,8 +39,8 @@ public struct UserState: Sendable, Hashable {
         return role == .manager && !teamID.isEmpty && teamID == other.teamID
     }
 
-    /// Folds one event of the user's stream, recorded at business time `occurredAt`.
-    public mutating func apply(_ event: any SwiftProtobuf.Message, occurredAt: Date) {
+    /// Folds one event of the user's stream, which the log recorded at `recordedAt`.
+    public mutating func apply(_ event: any SwiftProtobuf.Message, recordedAt: Date) {
         switch event {
         case let added as CRMUserAdded:
             exists = true
@@ -53,8 +53,9 @@ public struct UserState: Sendable, Hashable {
         case is CRMUserDeactivated:
             isActive = false
         case let entry as CRMRepHoldingChanged:
-            // Claims are counted by business day; the time zone is the only rule used here.
-            holdings.apply(entry, occurredAt: occurredAt, rules: .defaults)
+            // Claims are counted by the business day they were recorded on; the time zone is
+            // the only rule used here.
+            holdings.apply(entry, recordedAt: recordedAt, rules: .defaults)
         default:
             break
         }

@@ -14,6 +14,8 @@ public enum AccessRole: String, Sendable, Hashable, Codable, CaseIterable {
     case auditor
     /// Another service: reads and subscribes to the event stream only.
     case subscriber
+    /// Brings history in from elsewhere: may set any business time on the commands it sends.
+    case migration
 
     /// The access role of a CRM user's role; `nil` for a user without one.
     init?(_ role: CRMRole) {

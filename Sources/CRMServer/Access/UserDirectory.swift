@@ -15,7 +15,7 @@ public final class UserDirectory: Sendable {
             log: log, types: ["crm.v1.UserAdded", "crm.v1.UserMovedToTeam", "crm.v1.UserRoleChanged", "crm.v1.UserDeactivated"], initial: [:]
         ) { users, event, message in
             let id = String(event.stream.rawValue.dropFirst("user-".count))
-            users[id, default: UserState(userID: id)].apply(message, occurredAt: event.occurredAt.date)
+            users[id, default: UserState(userID: id)].apply(message, recordedAt: event.recordedAt.date)
         }
     }
 

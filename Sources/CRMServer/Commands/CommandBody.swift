@@ -89,7 +89,14 @@ extension CommandBody {
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(iso8601)
-            return (try decoder.decode(Self.self, from: data), givesTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil)
+            let body = try decoder.decode(Self.self, from: data)
+            // Read without the body's range, so a time out of it is refused by the business
+            // time's own rules, with their code.
+            let timeDecoder = JSONDecoder()
+            timeDecoder.dateDecodingStrategy = .custom(parseISO8601)
+            let occurredAt = givesTime ? try timeDecoder.decode(BusinessTime.self, from: data).occurredAt : nil
+            if let occurredAt { try context.businessTime?.check(occurredAt) }
+            return (body, occurredAt)
         } catch let error as DecodingError {
             throw APIError(error)
         }
@@ -97,12 +104,30 @@ extension CommandBody {
 }
 
 /// An ISO 8601 time, with or without fractional seconds (JavaScript's `toISOString()` writes
-/// milliseconds).
+/// milliseconds), from 1900 up to 2200: every time a command carries becomes a timestamp
+/// of the log, which holds 1677 … 2262, and nothing the CRM plans lies outside.
 @Sendable private func iso8601(_ decoder: any Decoder) throws -> Date {
+    let date = try parseISO8601(decoder)
+    guard BodyTime.range.contains(date) else {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is outside 1900-01-01 … 2200-01-01"))
+    }
+    return date
+}
+
+/// An ISO 8601 time, with or without fractional seconds, of any date.
+@Sendable private func parseISO8601(_ decoder: any Decoder) throws -> Date {
     let text = try decoder.singleValueContainer().decode(String.self)
-    if let date = try? Date(text, strategy: .iso8601) { return date }
-    if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z"))
+    guard let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) else {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z"))
+    }
+    return date
+}
+
+/// The times a command body may carry.
+enum BodyTime {
+    /// 1900-01-01T00:00:00Z up to 2200-01-01T00:00:00Z.
+    static let range = Date(timeIntervalSince1970: -2_208_988_800)...Date(timeIntervalSince1970: 7_258_118_400)
 }
 
 extension APIError {

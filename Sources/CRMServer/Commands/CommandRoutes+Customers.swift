@@ -150,6 +150,7 @@ extension CommandRoutes {
         followUp.channel = try CommandValues.channel(body.channel)
         followUp.note = body.note ?? ""
         if let next = body.nextContactAt { followUp.nextContactAt = .init(date: next) }
+        CommandAnswer.position.expect()
         let result = try await refusals { try await service.logFollowUp(followUp, actor: principal.actor, occurredAt: occurredAt) }
         return .json(.created, ["position": result.lastPosition])
     }

@@ -87,6 +87,7 @@ extension CommandRoutes {
     @Sendable func convertLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, lead) = try leadInScope(context)
         let (body, occurredAt) = try await ConvertLeadBody.decodeCommand(from: request, context: context)
+        CommandAnswer.convertedLead.expect()
         let ids = try await refusals { try await service.convertLead(lead, opportunity: body.opportunity, actor: principal.actor, occurredAt: occurredAt) }
         return .json(.created, ["customerId": ids.customerID, "contactId": ids.contactID, "opportunityId": ids.opportunityID])
     }

@@ -103,12 +103,14 @@ struct CommandRoutes {
 
     /// Runs a command that creates one record: 201 with its id under `key`.
     func created(_ key: String, _ command: () async throws -> String) async throws -> Response {
-        .json(.created, [key: try await refusals(command)])
+        CommandAnswer.created(key).expect()
+        return .json(.created, [key: try await refusals(command)])
     }
 
     /// Runs a command that appends to existing records: 200 with the last position appended,
     /// or `changed: false` when the decision appended nothing.
     func appended(_ command: () async throws -> AppendResult?) async throws -> Response {
+        CommandAnswer.changed.expect()
         guard let result = try await refusals(command) else { return .json(.ok, ["changed": false]) }
         return .json(.ok, ["changed": true, "position": result.lastPosition])
     }
@@ -128,8 +130,7 @@ struct CommandRoutes {
 extension Response {
     /// A small JSON object answer.
     static func json(_ status: HTTPResponse.Status, _ fields: [String: any Sendable]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: jsonBody(fields))))
     }
 }
 

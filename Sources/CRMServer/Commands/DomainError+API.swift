@@ -16,7 +16,7 @@ extension APIError {
                 .conflict
             } else if code == "outside_scope" || code == "not_approver" || code == "not_customer_owner" {
                 .forbidden
-            } else if ["field_required", "reason_required", "invalid_value", "invalid_pipeline", "occurred_in_future"].contains(code) {
+            } else if ["field_required", "reason_required", "invalid_value", "invalid_pipeline", "occurred_in_future", "occurred_out_of_range"].contains(code) {
                 .badRequest
             } else {
                 .unprocessableContent

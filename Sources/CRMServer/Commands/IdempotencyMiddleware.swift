@@ -1,20 +1,27 @@
+import CRMService
 import Crypto
+import EventStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Synchronization
 
-/// Makes a command sent with `Idempotency-Key` run at most once per client and key: a retry
-/// with the same method, path and body gets the first answer again (with
+/// Makes a command sent with `Idempotency-Key` run at most once per client and key, across
+/// crashes: a retry with the same method, path and body gets the first answer again (with
 /// `Idempotent-Replayed: true`), a reuse of the key for another request is refused with 422,
 /// and a retry while the first is still running with 409. Commands come as `POST`, `PUT`
 /// (settings) and `PATCH` (profiles, contacts); reads ignore the header.
 ///
-/// Answers below 500 are kept, refusals included: a refused command refused again is the
-/// same answer. A failure of the server is not kept, so a retry runs the command again.
+/// A command that appends leaves a ``CommandReceipt`` in the log, in the same transaction as
+/// its events: the request's fingerprint, how the route answers, and the ids it made. A retry
+/// finds it and rebuilds the answer from it, so a crash between the commit and the answer
+/// can never run the command twice. A command that appends nothing (a refusal, an update
+/// that changes nothing) has its answer kept in the ``IdempotencyStore`` instead. A failure
+/// of the server is not kept, so a retry runs the command again.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = RapportRequestContext
     let store: IdempotencyStore
+    let log: LMDBEventLog
     let inFlight = InFlightKeys()
 
     private static let commandMethods: Set<HTTPRequest.Method> = [.post, .put, .patch]
@@ -39,46 +46,76 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let fingerprint = Array(digest.finalize())
         let storageKey = IdempotencyStore.storageKey(actor: principal.actor, key: key)
 
-        // Claimed before the look-up: a retry racing the first request cannot miss its answer
+        // Claimed before the look-ups: a retry racing the first request cannot miss its answer
         // and run the command again.
         guard inFlight.claim(storageKey) else {
             throw APIError(.conflict, code: "idempotency_key_in_flight", "a request with this Idempotency-Key is still running", facts: ["key": key])
         }
         defer { inFlight.release(storageKey) }
-        if let answer = try store.answer(for: storageKey) {
-            guard answer.request == fingerprint else {
-                throw APIError(
-                    .unprocessableContent, code: "idempotency_key_reused",
-                    "this Idempotency-Key was first used for another request", facts: ["key": key]
-                )
-            }
+        if let answer = try await earlierAnswer(for: storageKey, fingerprint: fingerprint, key: key) {
             return Self.response(answer, replayed: true)
         }
 
+        let receipt = CommandReceipt(key: storageKey, request: Self.hex(fingerprint))
         let response: Response
         do {
-            response = try await next(request, context)
+            response = try await CommandReceipt.$current.withValue(receipt) { try await next(request, context) }
         } catch let error as APIError where error.status.code < 500 {
             response = try error.response(from: request, context: context)
         }
         let collected = CollectingWriter()
         try await response.body.write(collected)
         let answer = IdempotencyStore.Answer(request: fingerprint, status: response.status.code, body: collected.bytes)
-        if answer.status < 500 {
+        // A command that appended has its receipt in the log already.
+        if answer.status < 500 && !receipt.isTaken {
             do {
-                try store.save(answer, for: storageKey)
+                try await store.save(answer, for: storageKey)
             } catch {
-                // The command is done: its answer goes out even if it cannot be kept for a retry.
+                // Nothing was appended: a retry that cannot find this answer runs the command again.
                 context.logger.error("cannot keep an idempotent answer", metadata: ["error": "\(error)"])
             }
         }
         return Self.response(answer, replayed: false)
     }
 
+    /// The first answer to the key: rebuilt from the command's receipt in the log when it
+    /// appended, else as kept in the store; 422 when the key was first used for another request.
+    private func earlierAnswer(for storageKey: [UInt8], fingerprint: [UInt8], key: String) async throws -> IdempotencyStore.Answer? {
+        let answer: IdempotencyStore.Answer? =
+            if let stored = try log.receipt(for: storageKey), let note = CommandReceipt.Note(stored) {
+                CommandAnswer.rebuild(note, stored, request: Self.bytes(hex: note.request))
+            } else {
+                try await store.answer(for: storageKey)
+            }
+        guard let answer else { return nil }
+        guard answer.request == fingerprint else {
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                "this Idempotency-Key was first used for another request", facts: ["key": key]
+            )
+        }
+        return answer
+    }
+
     private static func response(_ answer: IdempotencyStore.Answer, replayed: Bool) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if replayed { headers[.idempotentReplayed] = "true" }
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), index < hex.endIndex {
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return [] }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
     }
 }
 

@@ -8,7 +8,7 @@ struct CustomerScope {
     /// Whether `principal` may see a customer owned by `owner` (`nil`: in the pool).
     func allows(_ principal: Principal, owner: String?) throws -> Bool {
         switch principal.role {
-        case .admin, .auditor, .finance:
+        case .admin, .auditor, .finance, .migration:
             return true
         case .subscriber:
             return false

@@ -68,7 +68,7 @@ struct PoolDecisionsTests {
         var rep = user("rep-1")
         for index in 0..<2 {
             let claim = try PoolDecisions.claim(customer("c-\(index)"), by: rep, rules: rules, context: context("rep-1", at: monday))
-            rep.holdings.apply(claim, occurredAt: monday, rules: rules)
+            rep.holdings.apply(claim, recordedAt: monday, rules: rules)
         }
         let error = #expect(throws: DomainError.self) {
             try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: monday))
@@ -81,6 +81,21 @@ struct PoolDecisionsTests {
         #expect(throws: DomainError.self) { try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: lateMonday)) }
         let tuesday = monday.addingTimeInterval(14 * 3600)
         #expect(try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: tuesday)).toOwnerID == "rep-1")
+    }
+
+    @Test("a claim back-dated to yesterday still counts against the limit of the day it is recorded")
+    func backdatedClaimsCountTheRecordedDay() throws {
+        var rep = user("rep-1")
+        for index in 0..<2 {
+            let claim = try PoolDecisions.claim(customer("c-\(index)"), by: rep, rules: rules, context: context("rep-1", at: monday))
+            rep.holdings.apply(claim, recordedAt: monday, rules: rules)
+        }
+        let saysYesterday = try CommandContext(actor: "rep-1", occurredAt: monday.addingTimeInterval(-86_400), now: monday)
+        let error = #expect(throws: DomainError.self) {
+            try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: saysYesterday)
+        }
+        #expect(error?.code == .dailyClaimLimitReached)
+        #expect(error?.facts["day"] == "2026-03-02")
     }
 
     @Test("a rep at the holding cap cannot claim or receive a transfer")

@@ -77,7 +77,7 @@ struct PoolInvariantTests {
                 let decision = (try? UserDecisions.deactivate(rep, by: manager, successor: successor, reason: "left", rules: rules))
                     ?? (try? UserDecisions.deactivate(rep, by: manager, successor: nil, reason: "left", rules: rules))
                 if let decision {
-                    users[repID]!.apply(decision.deactivated, occurredAt: time)
+                    users[repID]!.apply(decision.deactivated, recordedAt: time)
                     changes = decision.handovers
                 }
             }
@@ -88,7 +88,7 @@ struct PoolInvariantTests {
         mutating func apply(_ change: CRMCustomerOwnershipChanged) {
             customers[change.customerID]!.apply(change, occurredAt: time)
             for (userID, gained) in [(change.fromOwnerID, false), (change.toOwnerID, true)] where !userID.isEmpty {
-                users[userID]!.apply(RepHoldings.entry(change, gained: gained), occurredAt: time)
+                users[userID]!.apply(RepHoldings.entry(change, gained: gained), recordedAt: time)
             }
         }
 

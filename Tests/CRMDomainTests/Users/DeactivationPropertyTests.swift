@@ -38,9 +38,9 @@ struct DeactivationPropertyTests {
                 let receiver = hasSuccessor ? "rep-2" : ""
                 #expect(result.handovers.allSatisfy { $0.fromOwnerID == "rep-1" && $0.toOwnerID == receiver })
                 for handover in result.handovers {
-                    leaving.apply(RepHoldings.entry(handover, gained: false), occurredAt: .distantPast)
+                    leaving.apply(RepHoldings.entry(handover, gained: false), recordedAt: .distantPast)
                     if hasSuccessor {
-                        successor.apply(RepHoldings.entry(handover, gained: true), occurredAt: .distantPast)
+                        successor.apply(RepHoldings.entry(handover, gained: true), recordedAt: .distantPast)
                     }
                 }
                 #expect(leaving.holdings.customers.isEmpty)

@@ -165,10 +165,10 @@ struct UserDecisionsTests {
         var successor = user("rep-2")
         let result = try UserDecisions.deactivate(
             leaving, by: manager, successor: successor, reason: "left", rules: rules)
-        leaving.apply(result.deactivated, occurredAt: .distantPast)
+        leaving.apply(result.deactivated, recordedAt: .distantPast)
         for handover in result.handovers {
-            leaving.apply(RepHoldings.entry(handover, gained: false), occurredAt: .distantPast)
-            successor.apply(RepHoldings.entry(handover, gained: true), occurredAt: .distantPast)
+            leaving.apply(RepHoldings.entry(handover, gained: false), recordedAt: .distantPast)
+            successor.apply(RepHoldings.entry(handover, gained: true), recordedAt: .distantPast)
         }
         #expect(!leaving.isActive)
         #expect(leaving.holdings.customers.isEmpty)
@@ -319,8 +319,8 @@ struct UserDecisionsTests {
     @Test("the user stream folds moves and role changes")
     func userFolds() throws {
         var state = user("rep-1")
-        state.apply(try UserDecisions.move(state, to: team("team-2")), occurredAt: .distantPast)
-        state.apply(try UserDecisions.changeRole(state, to: .manager), occurredAt: .distantPast)
+        state.apply(try UserDecisions.move(state, to: team("team-2")), recordedAt: .distantPast)
+        state.apply(try UserDecisions.changeRole(state, to: .manager), recordedAt: .distantPast)
         #expect((state.teamID, state.role, state.isActive) == ("team-2", .manager, true))
     }
 }

@@ -8,11 +8,11 @@ func user(_ id: String, role: CRMRole = .salesRep, team: String = "team-1", acti
     var state = UserState(userID: id)
     var added = CRMUserAdded()
     (added.userID, added.name, added.role, added.teamID) = (id, id, role, team)
-    state.apply(added, occurredAt: .distantPast)
+    state.apply(added, recordedAt: .distantPast)
     if !active {
         var deactivated = CRMUserDeactivated()
         deactivated.userID = id
-        state.apply(deactivated, occurredAt: .distantPast)
+        state.apply(deactivated, recordedAt: .distantPast)
     }
     return state
 }

@@ -39,7 +39,7 @@ public struct CampaignQueries: Sendable {
     }
 
     static func effect(_ id: String, _ row: CampaignRow, at date: Date) -> CampaignEffect {
-        let now = Int64((date.timeIntervalSince1970 * 1_000_000_000).rounded())
+        let now = Timestamp(date).nanosecondsSinceEpoch
         let status: CampaignEffect.Status = !row.launched ? .notLaunched : now < row.endsAt ? .running : .ended
         let revenue = row.contracted[row.currency] ?? 0
         func day(_ ns: Int64) -> String {
