@@ -5,6 +5,8 @@ public struct RapportRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who is asking, once the authenticator has checked their token.
     public var principal: Principal?
+    /// The route's rule from ``AccessTable``, once ``AccessCheck`` has applied it.
+    public var access: AccessRule?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -14,6 +14,10 @@ public enum AccessRole: String, Sendable, Hashable, Codable, CaseIterable {
     case auditor
     /// Another service: reads and subscribes to the event stream only.
     case subscriber
+    /// A service or operator bringing history in from another CRM or spreadsheets: sends every
+    /// command an admin may send (with its original business times), and reads no more than the
+    /// business settings it needs to map that history.
+    case migration
 
     /// The access role of a CRM user's role; `nil` for a user without one.
     init?(_ role: CRMRole) {
