@@ -16,7 +16,7 @@ cp "$history/data.mdb" "$work/"
 rapport=.build/release/rapport
 admin=$($rapport replay --data-dir "$work" --type crm.v1.UserAdded 2>/dev/null | head -1 | sed 's/.*"userId":"\([^"]*\)".*/\1/')
 export TOKEN=$($rapport token create --user "$admin" --name load --data-dir "$work" 2>/dev/null)
-$rapport serve --data-dir "$work" --port 18282 --no-demo --sweep-interval 86400 > "$work/serve.log" 2>&1 &
+$rapport serve --data-dir "$work" --port 18282 --metrics-port 18283 --no-demo --sweep-interval 86400 > "$work/serve.log" 2>&1 &
 server=$!
 until curl -sf localhost:18282/health | grep -q '"readModelsBehind":0'; do sleep 1; done
 curl -sf -H "Authorization: Bearer $TOKEN" 'localhost:18282/v1/customers?pool=true&limit=1000' \
@@ -29,10 +29,10 @@ for _ in $(seq "$subscribers"); do
   curl -sN -H "Authorization: Bearer $TOKEN" localhost:18282/v1/subscribe > /dev/null &
 done
 if [ "$subscribers" -gt 0 ]; then
-  until curl -sf localhost:18282/metrics | grep -Eq "^rapport_subscribers $subscribers(\.0)?\$"; do sleep 0.2; done
+  until curl -sf localhost:18283/metrics | grep -Eq "^rapport_subscribers $subscribers(\.0)?\$"; do sleep 0.2; done
 fi
 wrk -t2 -c64 -d30s --latency -s Benchmarks/HTTP/follow-ups.lua http://127.0.0.1:18282
-curl -sf localhost:18282/metrics > "$work/metrics.txt"
+curl -sf localhost:18283/metrics > "$work/metrics.txt"
 quantiles=Benchmarks/HTTP/histogram-quantile.py
 if [ "$subscribers" -gt 0 ]; then $quantiles rapport_subscriber_delivery_lag_seconds < "$work/metrics.txt"; fi
 $quantiles rapport_http_request_duration_seconds 'route="/v1/customers/{customer}/follow-ups"' < "$work/metrics.txt"

@@ -56,9 +56,6 @@ actor ConsumerGroups {
 struct ConsumerRoutes {
     let groups: ConsumerGroups
 
-    /// Groups are for services and admins.
-    static let members: Set<AccessRole> = [.admin, .subscriber]
-
     func add(to router: some RouterMethods<RapportRequestContext>) {
         router.get("v1/consumers/:consumer", use: status)
         router.put("v1/consumers/:consumer/position", use: acknowledge)
@@ -66,7 +63,7 @@ struct ConsumerRoutes {
 
     /// The group's position, the head, and how far behind it is.
     @Sendable func status(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.members)
+        _ = try context.caller()
         let name = try context.parameters.require("consumer")
         let position = try groups.position(of: name)
         let head = try groups.log.head().position
@@ -80,7 +77,7 @@ struct ConsumerRoutes {
 
     /// Acknowledges everything up to `position`; answers with the group's position.
     @Sendable func acknowledge(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.members)
+        _ = try context.caller()
         let name = try context.parameters.require("consumer")
         let body = try await PositionBody.decode(from: request, context: context)
         let position = try await groups.acknowledge(name, position: body.position)

@@ -2,16 +2,15 @@ import CRMReadModels
 import EventStore
 import Foundation
 import Hummingbird
+import Logging
 import Projections
 
-/// `/health` for load balancers and `/metrics` for Prometheus.
+/// `/health` for load balancers and `/metrics` for Prometheus (with an admin's or auditor's
+/// token, or on the separate loopback listener of ``metricsApplication(port:logger:onRunning:)``).
 struct HealthRoutes {
     let log: LMDBEventLog
     let runner: CRMProjectionRunner
     let metrics: ServerMetrics
-
-    /// The paths anyone may call, without a token.
-    static let paths: Set<String> = ["/health", "/metrics"]
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
         router.get("health", use: health)
@@ -33,6 +32,11 @@ struct HealthRoutes {
     /// `GET /metrics`: the Prometheus text format, with the log's head and each read model's
     /// lag read at the time of the scrape.
     @Sendable func exposition(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        try await exposition()
+    }
+
+    /// The Prometheus text, read now.
+    func exposition() async throws -> Response {
         if !log.isClosed {
             metrics.gauge("rapport_log_head_position", Int(try log.head().position))
             for lag in try await runner.lag() {
@@ -43,6 +47,22 @@ struct HealthRoutes {
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+        )
+    }
+}
+
+extension HealthRoutes {
+    /// A second HTTP listener on 127.0.0.1:`port` answering only `GET /metrics`, without a
+    /// token: for a Prometheus scraper on the same machine, so no token has to sit in its
+    /// configuration. Only the loopback interface hears it.
+    func metricsApplication(port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("metrics") { _, _ in try await exposition() }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "rapport-metrics"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
         )
     }
 }

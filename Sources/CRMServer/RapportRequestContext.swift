@@ -7,6 +7,8 @@ public struct RapportRequestContext: RequestContext {
     public var principal: Principal?
     /// When the caller's commands may say they happened, once the caller is known.
     var businessTime: BusinessTimeRules?
+    /// The route's rule from ``AccessTable``, once ``AccessCheck`` has applied it.
+    public var access: AccessRule?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -1,5 +1,6 @@
 import CRMReadModels
 public import CRMService
+import ServiceLifecycle
 public import EventStore
 public import Hummingbird
 public import Logging
@@ -34,6 +35,9 @@ public enum RapportServer {
         /// How far back a command's `occurredAt` may be set by a role without the back-dating
         /// permission (admin and migration have it).
         public var backdatingWindow = Duration.seconds(86_400)
+        /// When set, `GET /metrics` is also served without a token on 127.0.0.1 at this port
+        /// (0 picks a free one); on the main port it always needs an admin's or auditor's token.
+        public var metricsPort: Int?
 
         /// Listens on 127.0.0.1:8080, sweeps hourly.
         public init() {}
@@ -41,7 +45,10 @@ public enum RapportServer {
 
     /// The application for `log` (opened for writing) and its read models in `readModels`.
     ///
-    /// - Parameter onServerRunning: called with the bound port once the server listens.
+    /// - Parameters:
+    ///   - onServerRunning: called with the bound port once the server listens.
+    ///   - onMetricsServerRunning: called with the metrics listener's port once it listens
+    ///     (only with ``Configuration/metricsPort``).
     /// - Throws: `EventStoreError` when the log's head cannot be read.
     public static func application(
         log: LMDBEventLog,
@@ -50,24 +57,32 @@ public enum RapportServer {
         idempotency: IdempotencyStore,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "rapport.server"),
+        onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let service = CRMService(log: log, clock: configuration.clock)
         let feed = try LiveEventFeed(log: log, interval: configuration.subscriberWriteInterval)
+        let metrics = ServerMetrics()
         let router = makeRouter(
-            log: log, readModels: readModels, runner: runner, feed: feed, tokens: tokens, idempotency: idempotency, configuration: configuration
+            log: log, readModels: readModels, runner: runner, feed: feed, metrics: metrics, tokens: tokens, idempotency: idempotency,
+            configuration: configuration
         )
+        var services: [any Service] = [
+            LogCloser(log: log),
+            ProjectionFollower(runner: runner, logger: logger),
+            feed,
+            PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
+            IdempotencyPurger(store: idempotency, log: log, logger: logger),
+        ]
+        if let metricsPort = configuration.metricsPort {
+            let health = HealthRoutes(log: log, runner: runner, metrics: metrics)
+            services.append(health.metricsApplication(port: metricsPort, logger: logger, onRunning: onMetricsServerRunning))
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
-            services: [
-                LogCloser(log: log),
-                ProjectionFollower(runner: runner, logger: logger),
-                feed,
-                PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
-                IdempotencyPurger(store: idempotency, log: log, logger: logger),
-            ],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
@@ -79,7 +94,8 @@ public enum RapportServer {
         let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
         let feed = try LiveEventFeed(log: log, interval: .zero)
         return makeRouter(
-            log: log, readModels: readModels, runner: runner, feed: feed, tokens: tokens, idempotency: idempotency, configuration: Configuration()
+            log: log, readModels: readModels, runner: runner, feed: feed, metrics: ServerMetrics(), tokens: tokens, idempotency: idempotency,
+            configuration: Configuration()
         ).routes.map { "\($0.method) \($0.path)" }
     }
 
@@ -88,27 +104,31 @@ public enum RapportServer {
         readModels: ReadModelStore,
         runner: CRMProjectionRunner,
         feed: LiveEventFeed,
+        metrics: ServerMetrics,
         tokens: TokenStore,
         idempotency: IdempotencyStore,
         configuration: Configuration
     ) -> Router<RapportRequestContext> {
-        let metrics = ServerMetrics()
         metrics.observe(log)
         let router = Router(context: RapportRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         let users = UserDirectory(log: log)
-        router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
+        let service = CRMService(log: log, clock: configuration.clock)
+        let (customerOwners, leadOwners) = (RecordOwners.customers(in: log), RecordOwners.leads(in: log))
+        let scope = CustomerScope(users: users)
+        router.add(middleware: Authenticator(tokens: tokens, users: users))
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow))
+        // Every route's roles and scope, from the one table, before any handler runs.
+        router.add(middleware: AccessCheck(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope))
         router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
         EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, feed: feed, maxPage: max(1, configuration.maxPageSize))
             .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
-        let scope = CustomerScope(users: users)
-        CommandRoutes(service: CRMService(log: log, clock: configuration.clock), customerOwners: .customers(in: log), leadOwners: .leads(in: log), scope: scope).add(to: router)
+        CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         return router
     }

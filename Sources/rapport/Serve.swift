@@ -18,8 +18,9 @@ extension Rapport {
                 SIGINT stops it gracefully: requests in flight finish, subscriptions end, the log \
                 closes. Examples:
                   rapport serve
-                  rapport serve --data-dir /var/lib/rapport --host 0.0.0.0 --port 8080
+                  rapport serve --data-dir /var/lib/rapport --host 0.0.0.0 --port 8080 --metrics-port 9464
                   curl -N localhost:8080/v1/subscribe?from=1
+                  curl localhost:9464/metrics   # no token on the loopback metrics port
                 """
         )
 
@@ -31,6 +32,12 @@ extension Rapport {
 
         @Option(help: "The port to listen on.")
         var port = 8080
+
+        @Option(
+            name: .customLong("metrics-port"),
+            help: "Also serve GET /metrics without a token on 127.0.0.1 at this port (on --port it needs an admin's or auditor's token)."
+        )
+        var metricsPort: Int?
 
         @Option(name: .customLong("sweep-interval"), help: "Seconds between public-pool sweeps.")
         var sweepInterval = 3_600
@@ -53,6 +60,10 @@ extension Rapport {
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            if let metricsPort {
+                guard (1...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 1 to 65535") }
+                guard metricsPort != port else { throw ValidationError("--metrics-port must differ from --port") }
+            }
             guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be at least 1 second") }
         }
 
@@ -73,8 +84,10 @@ extension Rapport {
                 configuration.host = host
                 configuration.port = port
                 configuration.sweepInterval = .seconds(sweepInterval)
+                configuration.metricsPort = metricsPort
                 let application = try RapportServer.application(
-                    log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
+                    log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger,
+                    onMetricsServerRunning: { port in logger.info("metrics listening", metadata: ["address": "http://127.0.0.1:\(port)/metrics"]) }
                 ) { port in
                     logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])
                 }

@@ -33,7 +33,7 @@ struct AccessTests {
         (response.json["error"] as? [String: Any])?["code"] as? String
     }
 
-    @Test("no token, a malformed header or an unknown token is a 401 with a code; health and metrics stay open")
+    @Test("no token, a malformed header or an unknown token is a 401 with a code; health stays open")
     func unauthenticated() async throws {
         let (server, _) = try await server("access-none")
         let none = try await server.getJSON("/v1/events", token: .some(nil))
@@ -45,7 +45,7 @@ struct AccessTests {
         let basic = try await server.get("/v1/events", headers: [("Authorization", "Basic YWRhOnNlY3JldA==")], token: .some(nil))
         #expect(basic.status == 401)
         #expect(try await server.get("/health", token: .some(nil)).status == 200)
-        #expect(try await server.get("/metrics", token: .some(nil)).status == 200)
+        #expect(try await server.get("/metrics", token: .some(nil)).status == 401)
         try await server.stop()
     }
 

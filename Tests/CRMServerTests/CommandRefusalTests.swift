@@ -41,7 +41,7 @@ struct CommandRefusalTests {
         (.POST, "/v1/leads/none/qualify", "", .rep, "lead_not_found"),
         (.POST, "/v1/leads/none/disqualify", #"{"reason":"spam"}"#, .rep, "lead_not_found"),
         (.POST, "/v1/leads/none/convert", #"{"name":"Deal","amount":100,"currency":"CNY"}"#, .rep, "lead_not_found"),
-        (.PATCH, "/v1/customers/none", #"{"level":"A"}"#, .rep, "customer_not_found"),
+        (.PATCH, "/v1/customers/none", #"{"region":"Jiangsu"}"#, .rep, "customer_not_found"),
         (.POST, "/v1/customers/none/tags", #"{"add":["vip"]}"#, .rep, "customer_not_found"),
         (.POST, "/v1/customers/none/contacts", #"{"name":"Li"}"#, .rep, "customer_not_found"),
         (.PATCH, "/v1/customers/none/contacts/none", #"{"title":"CFO"}"#, .rep, "customer_not_found"),

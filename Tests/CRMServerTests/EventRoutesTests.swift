@@ -179,7 +179,7 @@ struct HealthRoutesTests {
         #expect(health.json["headPosition"] as? Int == 2)
         _ = try await server.get("/v1/events")
         _ = try await server.get("/v1/events?from=zero")
-        let metrics = try await server.get("/metrics")
+        let metrics = try await server.get("/metrics", token: try server.operatorToken())
         #expect(metrics.status == 200)
         #expect(metrics.headers.first(name: "content-type")?.hasPrefix("text/plain") == true)
         #expect(metrics.body.contains(#"rapport_http_requests_total{method="GET",route="/v1/events",status="200"} 1"#), "\(metrics.body)")

@@ -20,7 +20,7 @@ struct MetricsTests {
         await #expect(throws: EventStoreError.self) {
             try await server.log.append(to: stream("lead-1"), expecting: .noStream, [testEvent()])
         }
-        let metrics = try await server.get("/metrics").body
+        let metrics = try await server.get("/metrics", token: try server.operatorToken()).body
         #expect(sample("rapport_log_appends_total", in: metrics) == 2, "\(metrics)")
         #expect(sample("rapport_log_events_total", in: metrics) == 3)
         #expect(sample("rapport_log_append_refusals_total", in: metrics) == 1)
@@ -41,7 +41,7 @@ struct MetricsTests {
         let reader = try await EventStreamReader(server, "/v1/subscribe?from=1")
         try await server.log.append(to: stream("lead-1"), [testEvent(), testEvent()])
         for _ in 0..<2 { _ = try #require(try await reader.next()) }
-        let metrics = try await server.get("/metrics").body
+        let metrics = try await server.get("/metrics", token: try server.operatorToken()).body
         #expect(sample("rapport_subscribers", in: metrics) == 1, "\(metrics)")
         #expect(sample("rapport_subscriber_delivery_lag_seconds_count", in: metrics) == 2)
         // Measured from each event's commit, so never negative; how long is a benchmark's matter.

@@ -20,6 +20,8 @@ final class RunningServer: Sendable {
     /// A subscriber service's token, which requests carry unless told otherwise.
     let token: String
     let port: Int
+    /// The loopback metrics listener's port, when the server was started with one.
+    let metricsPort: Int?
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
@@ -32,9 +34,10 @@ final class RunningServer: Sendable {
     static let businessClock = TestClock(businessStart)
 
     private init(
-        directory: TemporaryDirectory, log: LMDBEventLog, tokens: TokenStore, token: String, port: Int,
+        directory: TemporaryDirectory, log: LMDBEventLog, tokens: TokenStore, token: String, port: Int, metricsPort: Int?,
         group: ServiceGroup, running: Task<Void, any Error>
     ) {
+        self.metricsPort = metricsPort
         self.directory = directory
         self.log = log
         self.tokens = tokens
@@ -45,11 +48,17 @@ final class RunningServer: Sendable {
     }
 
     /// Starts a server over a new log that `fill` may append to first.
+    ///
+    /// - Parameters:
+    ///   - metricsListener: also serve `/metrics` on a loopback port of its own.
+    ///   - now: the token store's clock.
     static func start(
         _ name: String,
         heartbeat: Duration = .seconds(15),
         clock: TestClock = TestClock(RunningServer.businessStart),
-        fill: (LMDBEventLog) async throws -> Void = { _ in }
+        metricsListener: Bool = false,
+        fill: (LMDBEventLog) async throws -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> RunningServer {
         let directory = TemporaryDirectory(name)
         var options = LMDBEventLog.Options()
@@ -58,18 +67,21 @@ final class RunningServer: Sendable {
         let log = try LMDBEventLog(directory: directory.path, options: options)
         try await fill(log)
         let store = try ReadModelStore(directory: directory.appending("read-models"))
-        let tokens = try TokenStore(directory: directory.appending("access"))
+        let tokens = try TokenStore(directory: directory.appending("access"), now: now)
         let token = try tokens.create(for: .service(name: "tests", role: .subscriber), name: "tests").token
         let idempotency = try IdempotencyStore(directory: directory.appending("idempotency"))
         var configuration = RapportServer.Configuration()
         configuration.port = 0
         configuration.heartbeatInterval = heartbeat
         configuration.clock = clock
+        if metricsListener { configuration.metricsPort = 0 }
         var logger = Logger(label: "rapport.server.test")
         logger.logLevel = .warning
         let (ports, announce) = AsyncStream<Int>.makeStream()
+        let (metricsPorts, announceMetrics) = AsyncStream<Int>.makeStream()
         let application = try RapportServer.application(
-            log: log, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger
+            log: log, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger,
+            onMetricsServerRunning: { announceMetrics.yield($0) }
         ) {
             announce.yield($0)
         }
@@ -83,7 +95,14 @@ final class RunningServer: Sendable {
             try await group.run()
         }
         guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
-        return RunningServer(directory: directory, log: log, tokens: tokens, token: token, port: port, group: group, running: running)
+        var metricsPort: Int?
+        if metricsListener {
+            guard let bound = await metricsPorts.first(where: { _ in true }) else { throw CancellationError() }
+            metricsPort = bound
+        }
+        return RunningServer(
+            directory: directory, log: log, tokens: tokens, token: token, port: port, metricsPort: metricsPort, group: group, running: running
+        )
     }
 
     /// Shuts the server down gracefully and waits until it has stopped.
@@ -105,6 +124,11 @@ final class RunningServer: Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 64 << 20)
         return (Int(response.status.code), response.headers, String(buffer: body))
+    }
+
+    /// A token for the `operators` service (auditor role), which may scrape `/metrics`.
+    func operatorToken() throws -> String {
+        try tokens.create(for: .service(name: "prometheus", role: .auditor), name: "metrics").token
     }
 
     /// `GET path` decoded as a JSON object.

@@ -29,10 +29,10 @@ struct StockQueryTests {
             _ = try await crm.shipGoods(of: contract, [.init(productID: staff["a"], quantity: 4)], actor: staff["admin"], occurredAt: ReportTime.at("2026-07-03"))
         }
         func ids(_ json: [String: Any]) -> [String] { json.objects("products").compactMap { $0["productID"] as? String } }
-        let first = try await server.get("/v1/stock/products?limit=2", as: "rep", staff)
+        let first = try await server.get("/v1/stock/products?limit=2", as: "manager", staff)
         #expect(first.status == 200, "\(first.json)")
         let next = try #require(first.json["next"] as? String)
-        let second = try await server.get("/v1/stock/products?limit=2&after=\(next)", as: "rep", staff)
+        let second = try await server.get("/v1/stock/products?limit=2&after=\(next)", as: "manager", staff)
         #expect(ids(first.json).count == 2 && ids(second.json).count == 1)
         #expect(Set(ids(first.json) + ids(second.json)) == [staff["a"], staff["b"], staff["c"]], "two pages, no overlap, no gap")
         #expect(second.json["next"] == nil)
@@ -52,9 +52,14 @@ struct StockQueryTests {
 
         #expect(try await server.get("/v1/stock/products", as: "subscriber", staff).status == 403)
         #expect(try await server.get("/v1/stock/margin?period=2026", as: "subscriber", staff).json.errorCode == "forbidden")
-        #expect(try await server.get("/v1/stock/products/nope", as: "rep", staff).json.errorCode == "not_found")
+        // Cost prices and margin are not for reps, who quote from the price list.
+        for path in ["products", "products/\(staff["a"])", "margin?period=2026-Q3"] {
+            let rep = try await server.get("/v1/stock/\(path)", as: "rep", staff)
+            #expect(rep.status == 403 && rep.json.errorCode == "forbidden", "\(path): \(rep.json)")
+        }
+        #expect(try await server.get("/v1/stock/products/nope", as: "finance", staff).json.errorCode == "not_found")
         for path in ["products?after=nope", "products?inStock=yes", "margin?period=2026-W27", "margin"] {
-            #expect(try await server.get("/v1/stock/\(path)", as: "rep", staff).json.errorCode == "invalid_query_parameter", "\(path)")
+            #expect(try await server.get("/v1/stock/\(path)", as: "manager", staff).json.errorCode == "invalid_query_parameter", "\(path)")
         }
         try await server.stop()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RapportTestSupport
 import Testing
 
@@ -73,13 +74,39 @@ private func finish(_ process: Process, output: FileHandle? = nil) throws -> Run
     process.standardOutput = output ?? outputPipe
     process.standardError = errors
     try process.run()
+    // Both pipes read at once: a process filling one while the other is read would block for ever.
+    let errorData = Mutex(Data())
+    let readingErrors = DispatchGroup()
+    DispatchQueue.global().async(group: readingErrors) {
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        errorData.withLock { $0 = data }
+    }
     let outputData = output == nil ? outputPipe.fileHandleForReading.readDataToEndOfFile() : Data()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    readingErrors.wait()
     process.waitUntilExit()
     return Run(
         status: process.terminationStatus,
         output: String(decoding: outputData, as: UTF8.self),
-        errors: String(decoding: errorData, as: UTF8.self),
+        errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self),
         wasSignalled: process.terminationReason == .uncaughtSignal
     )
 }
+
+/// A port that was free a moment ago.
+func freeLocalPort() throws -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    try withUnsafeMutablePointer(to: &address) { pointer in
+        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+            try #require(bind(socket, generic, length) == 0)
+            try #require(getsockname(socket, generic, &length) == 0)
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+

@@ -15,24 +15,6 @@ import FoundationNetworking
 struct ServeCommandTests {
     let directory = TemporaryDirectory("serve-command")
 
-    /// A port that was free a moment ago.
-    private func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                try #require(bind(socket, generic, length) == 0)
-                try #require(getsockname(socket, generic, &length) == 0)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     private func get(_ url: String, token: String? = nil) async throws -> (status: Int, body: String) {
         var request = URLRequest(url: try #require(URL(string: url)))
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -50,7 +32,7 @@ struct ServeCommandTests {
         #expect(created.status == 0, "\(created.errors)")
         let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("rpt_"))
-        let port = try freePort()
+        let port = try freeLocalPort()
         let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-format", "json"])
         let output = Pipe()
         server.standardOutput = output
@@ -134,7 +116,7 @@ struct ServeCommandTests {
         }
         await writer.close()
         let token = try rapport("token", "create", "--user", rep, "--data-dir", log).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        let port = try freePort()
+        let port = try freeLocalPort()
         let arguments = ["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-level", "error"]
         let first = try rapportProcess(arguments)
         try first.run()

@@ -14,7 +14,9 @@ public enum AccessRole: String, Sendable, Hashable, Codable, CaseIterable {
     case auditor
     /// Another service: reads and subscribes to the event stream only.
     case subscriber
-    /// Brings history in from elsewhere: may set any business time on the commands it sends.
+    /// A service or operator bringing history in from another CRM or spreadsheets: sends every
+    /// command an admin may send (with its original business times, back-dated as far as 1900), and reads no more than the
+    /// business settings it needs to map that history.
     case migration
 
     /// The access role of a CRM user's role; `nil` for a user without one.

@@ -4,18 +4,19 @@ import HTTPTypes
 
 /// Resolves `Authorization: Bearer <token>` into the request's ``Principal``.
 ///
-/// The token must be known and not revoked, and a user's token needs the user active now: a
-/// deactivated user's tokens stop working at the first request after the deactivation was
-/// appended. Routes then ask ``RapportRequestContext/require(_:)`` for the roles they serve.
+/// The token must be known, not revoked and not expired (by the token store's clock), and a
+/// user's token needs the user active now: a deactivated user's tokens stop working at the
+/// first request after the deactivation was appended. ``AccessCheck`` then applies the
+/// route's rule from ``AccessTable``; a route the table marks open needs no token.
 struct Authenticator: RouterMiddleware {
     typealias Context = RapportRequestContext
     let tokens: TokenStore
     let users: UserDirectory
-    /// Paths anyone may call: health checks and metrics scrapes.
-    let openPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        if let path = context.endpointPath, AccessTable.rule(method: request.method.rawValue, path: path)?.isOpen == true {
+            return try await next(request, context)
+        }
         var context = context
         let principal: Principal
         do {
@@ -47,6 +48,12 @@ struct Authenticator: RouterMiddleware {
         }
         if let revokedAt = record.revokedAt {
             throw APIError(.unauthorized, code: "token_revoked", "the token was revoked", facts: ["tokenID": record.id, "revokedAt": "\(revokedAt)"])
+        }
+        if tokens.hasExpired(record) {
+            throw APIError(
+                .unauthorized, code: "token_expired", "the token expired; ask for a new one (rapport token rotate)",
+                facts: ["tokenID": record.id, "expiresAt": record.expiresAt.formatted(.iso8601)]
+            )
         }
         switch record.holder {
         case .service(_, let role):

@@ -6,9 +6,6 @@ import Hummingbird
 /// The product list and quotes: products with their list price and cost, and quotes priced
 /// from the list for an owned customer, then accepted or rejected.
 extension CommandRoutes {
-    /// Roles that keep the product list: its prices and costs are money.
-    static let catalogue: Set<AccessRole> = [.admin, .finance]
-
     func addCommerce(to router: some RouterMethods<RapportRequestContext>) {
         router.post("v1/products", use: addProduct)
         router.post("v1/products/:product/price", use: changeProductPrice)
@@ -31,7 +28,7 @@ extension CommandRoutes {
 
     /// `POST /v1/products`: 201 with the product's id; 409 `duplicate_product` for a SKU in use.
     @Sendable func addProduct(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.catalogue)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewProductBody.decodeCommand(from: request, context: context)
         var product = NewProduct(sku: body.sku, name: body.name, price: body.price.money, cost: body.cost.money)
         product.unit = body.unit ?? ""
@@ -47,7 +44,7 @@ extension CommandRoutes {
 
     /// `POST /v1/products/{product}/price`: a new list price and cost from `occurredAt` on.
     @Sendable func changeProductPrice(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.catalogue)
+        let principal = try context.caller()
         let (body, occurredAt) = try await PriceBody.decodeCommand(from: request, context: context)
         let product = try context.parameters.require("product")
         return try await appended {
@@ -81,7 +78,7 @@ extension CommandRoutes {
 
     /// `POST /v1/quotes`: 201 with the quote's id, its lines priced from the list now.
     @Sendable func createQuote(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewQuoteBody.decodeCommand(from: request, context: context)
         try requireInScope(principal, customer: body.customerId)
         return try await created("quoteId") {
@@ -94,14 +91,14 @@ extension CommandRoutes {
 
     /// `POST /v1/quotes/{quote}/accept`: the customer accepts before the quote expires.
     @Sendable func acceptQuote(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, quote) = try await recordInScope(context, "quote", CustomerRecord.quote)
+        let (principal, quote) = try routeRecord(context, "quote")
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.acceptQuote(quote, actor: principal.actor, occurredAt: occurredAt) }
     }
 
     /// `POST /v1/quotes/{quote}/reject`: the customer rejects, with the reason.
     @Sendable func rejectQuote(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, quote) = try await recordInScope(context, "quote", CustomerRecord.quote)
+        let (principal, quote) = try routeRecord(context, "quote")
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.rejectQuote(quote, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
     }

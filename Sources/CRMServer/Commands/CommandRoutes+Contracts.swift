@@ -6,9 +6,6 @@ import Hummingbird
 /// Contracts and what their customers owe: drafting, the approval chain, the payment plan,
 /// payments, invoices and refunds.
 extension CommandRoutes {
-    /// Roles that prepare a contract's paperwork: the sales roles and finance.
-    static let salesAndFinance: Set<AccessRole> = sales.union([.finance])
-
     func addContracts(to router: some RouterMethods<RapportRequestContext>) {
         router.post("v1/contracts", use: draftContract)
         router.post("v1/contracts/:contract/approve", use: approveContract)
@@ -39,7 +36,7 @@ extension CommandRoutes {
     /// (`quoteId`) or from `lines` priced now; the approval policy decides whether it binds
     /// at once or waits for its approvals.
     @Sendable func draftContract(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewContractBody.decodeCommand(from: request, context: context)
         try requireInScope(principal, customer: body.customerId)
         return try await created("contractId") {
@@ -58,7 +55,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/approve`: the pending step of the approval chain
     /// approves; the domain decides whether the caller may (403 `not_approver` saying why).
     @Sendable func approveContract(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.approvers)
+        let principal = try context.caller()
         let (body, occurredAt) = try await CommentBody.decodeCommand(from: request, context: context)
         let contract = try context.parameters.require("contract")
         return try await appended { try await service.approveContract(contract, comment: body.comment ?? "", actor: principal.actor, occurredAt: occurredAt) }
@@ -67,7 +64,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/reject`: the pending step refuses, with a comment; the
     /// contract is closed.
     @Sendable func rejectContract(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.approvers)
+        let principal = try context.caller()
         let (body, occurredAt) = try await CommentBody.decodeCommand(from: request, context: context)
         let contract = try context.parameters.require("contract")
         return try await appended { try await service.rejectContract(contract, comment: body.comment ?? "", actor: principal.actor, occurredAt: occurredAt) }
@@ -91,7 +88,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/instalments`: adds instalments to a binding contract's
     /// plan; together they never exceed the contract amount.
     @Sendable func scheduleInstalments(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract) = try await recordInScope(context, "contract", roles: Self.salesAndFinance, CustomerRecord.contract)
+        let (principal, contract) = try routeRecord(context, "contract")
         let (body, occurredAt) = try await InstalmentsBody.decodeCommand(from: request, context: context)
         let instalments = body.instalments.map {
             ReceivableDecisions.NewInstalment(dueAt: $0.dueAt, amount: $0.money)
@@ -110,7 +107,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/payments`: a payment received against a binding
     /// contract, in minor units; 201 with the payment's id.
     @Sendable func recordPayment(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.money)
+        let principal = try context.caller()
         let (body, occurredAt) = try await PaymentBody.decodeCommand(from: request, context: context)
         let contract = try context.parameters.require("contract")
         let method = try CommandValues.paymentMethod(body.method)
@@ -132,7 +129,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/invoices`: 201 with the invoice's id; invoices never
     /// total more than the contract amount.
     @Sendable func requestInvoice(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract) = try await recordInScope(context, "contract", roles: Self.salesAndFinance, CustomerRecord.contract)
+        let (principal, contract) = try routeRecord(context, "contract")
         let (body, occurredAt) = try await InvoiceRequestBody.decodeCommand(from: request, context: context)
         return try await created("invoiceId") {
             try await service.requestInvoice(contract, amount: body.money, title: body.title, actor: principal.actor, occurredAt: occurredAt)
@@ -147,7 +144,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/invoices/{invoice}/issue`: finance issues the invoice
     /// under its number.
     @Sendable func issueInvoice(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.money)
+        let principal = try context.caller()
         let (body, occurredAt) = try await InvoiceNumberBody.decodeCommand(from: request, context: context)
         let (contract, invoice) = (try context.parameters.require("contract"), try context.parameters.require("invoice"))
         return try await appended { try await service.issueInvoice(invoice, of: contract, number: body.number, actor: principal.actor, occurredAt: occurredAt) }
@@ -167,7 +164,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/refunds`: 201 with the refund's id; refunds never total
     /// more than was collected.
     @Sendable func requestRefund(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract) = try await recordInScope(context, "contract", roles: Self.salesAndFinance, CustomerRecord.contract)
+        let (principal, contract) = try routeRecord(context, "contract")
         let (body, occurredAt) = try await RefundRequestBody.decodeCommand(from: request, context: context)
         return try await created("refundId") {
             try await service.requestRefund(
@@ -179,7 +176,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/refunds/{refund}/approve`: finance, an admin or the
     /// owner's manager approves (the domain decides: 403 `not_approver`).
     @Sendable func approveRefund(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract, refund) = try refundRoute(context, roles: Self.approvers)
+        let (principal, contract, refund) = try refundRoute(context)
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.approveRefund(refund, of: contract, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -187,7 +184,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/refunds/{refund}/reject`: the same approvers refuse,
     /// with the reason.
     @Sendable func rejectRefund(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract, refund) = try refundRoute(context, roles: Self.approvers)
+        let (principal, contract, refund) = try refundRoute(context)
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.rejectRefund(refund, of: contract, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -195,7 +192,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/refunds/{refund}/goods-returned`: the goods of an
     /// approved refund that asked for them came back.
     @Sendable func receiveReturnedGoods(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract, refund) = try refundRoute(context, roles: Self.operations)
+        let (principal, contract, refund) = try refundRoute(context)
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.receiveReturnedGoods(refund, of: contract, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -208,14 +205,14 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/refunds/{refund}/pay`: the money of an approved refund
     /// goes out, after its goods came back when it asked for them.
     @Sendable func payRefund(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract, refund) = try refundRoute(context, roles: Self.money)
+        let (principal, contract, refund) = try refundRoute(context)
         let (body, occurredAt) = try await MethodBody.decodeCommand(from: request, context: context)
         let method = try CommandValues.paymentMethod(body.method)
         return try await appended { try await service.payRefund(refund, of: contract, method: method, actor: principal.actor, occurredAt: occurredAt) }
     }
 
-    /// The caller, refused outside `roles`, and the route's contract and refund.
-    private func refundRoute(_ context: RapportRequestContext, roles: Set<AccessRole>) throws -> (Principal, String, String) {
-        (try context.require(roles), try context.parameters.require("contract"), try context.parameters.require("refund"))
+    /// The caller, admitted by the route's rule, and the route's contract and refund.
+    private func refundRoute(_ context: RapportRequestContext) throws -> (Principal, String, String) {
+        (try context.caller(), try context.parameters.require("contract"), try context.parameters.require("refund"))
     }
 }

@@ -42,7 +42,7 @@ extension CommandRoutes {
     /// `POST /v1/customers`: 201 with the customer's id; the owner is `ownerId`, or the
     /// public pool when it is empty.
     @Sendable func createCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewCustomerBody.decodeCommand(from: request, context: context)
         var customer = NewCustomer(name: body.name)
         customer.creditCode = body.creditCode ?? ""
@@ -70,10 +70,13 @@ extension CommandRoutes {
     }
 
     /// `PATCH /v1/customers/{customer}`: the profile fields given that differ; a new name
-    /// moves its dedup key (409 `duplicate_customer` when another customer has it).
+    /// moves its dedup key (409 `duplicate_customer` when another customer has it). Only
+    /// managers, admins and migration change a pool customer or a customer's `level` (a higher
+    /// level keeps a customer out of the pool longer): 403 for a rep.
     @Sendable func updateCustomerProfile(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context)
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await ProfileBody.decodeCommand(from: request, context: context)
+        try context.require(part: "level", sent: body.level != nil)
         var changes = CustomerDecisions.ProfileChanges()
         (changes.name, changes.region, changes.industry) = (body.name, body.region, body.industry)
         (changes.size, changes.source, changes.level) = (body.size, body.source, body.level)
@@ -88,7 +91,7 @@ extension CommandRoutes {
 
     /// `POST /v1/customers/{customer}/tags`: adds and removes tags.
     @Sendable func tagCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context)
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await TagsBody.decodeCommand(from: request, context: context)
         return try await appended {
             try await service.tagCustomer(customer, adding: body.add ?? [], removing: body.remove ?? [], actor: principal.actor, occurredAt: occurredAt)
@@ -115,7 +118,7 @@ extension CommandRoutes {
 
     /// `POST /v1/customers/{customer}/contacts`: 201 with the contact's id.
     @Sendable func addContact(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context)
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await ContactBody.decodeCommand(from: request, context: context)
         let contact = try body.contact()
         return try await created("contactId") { try await service.addContact(to: customer, contact, actor: principal.actor, occurredAt: occurredAt) }
@@ -124,7 +127,7 @@ extension CommandRoutes {
     /// `PATCH /v1/customers/{customer}/contacts/{contact}`: the fields given that differ; an
     /// empty phone or email clears it.
     @Sendable func updateContact(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context)
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await ContactBody.decodeCommand(from: request, context: context)
         let contactID = try context.parameters.require("contact")
         let changes = try body.contact()
@@ -142,7 +145,7 @@ extension CommandRoutes {
     /// `POST /v1/customers/{customer}/follow-ups`: a call, visit, email or message logged; it
     /// restarts the customer's idle clock. `nextContactAt` is an ISO 8601 time.
     @Sendable func logFollowUp(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context)
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await FollowUpBody.decodeCommand(from: request, context: context)
         var followUp = CRMFollowUpLogged()
         followUp.customerID = customer
@@ -159,7 +162,7 @@ extension CommandRoutes {
 
     /// `POST /v1/customers/{customer}/claim`: the acting rep takes a customer from the pool.
     @Sendable func claimCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         let customer = try context.parameters.require("customer")
         return try await appended { try await service.claimCustomer(customer, actor: principal.actor, occurredAt: occurredAt) }
@@ -167,7 +170,7 @@ extension CommandRoutes {
 
     /// `POST /v1/customers/{customer}/release`: back to the pool, by its owner or their manager.
     @Sendable func releaseCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NoteBody.decodeCommand(from: request, context: context)
         let customer = try context.parameters.require("customer")
         return try await appended { try await service.releaseCustomer(customer, actor: principal.actor, note: body.note ?? "", occurredAt: occurredAt) }
@@ -182,7 +185,7 @@ extension CommandRoutes {
     /// `POST /v1/customers/{customer}/transfer`: to another rep, by an admin or the manager
     /// of both reps (the domain checks both and the receiver's holding cap).
     @Sendable func transferCustomer(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context, roles: [.admin, .manager])
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await TransferBody.decodeCommand(from: request, context: context)
         return try await appended {
             try await service.transferCustomer(customer, to: body.toOwnerId, actor: principal.actor, note: body.note ?? "", occurredAt: occurredAt)
@@ -193,7 +196,7 @@ extension CommandRoutes {
     /// the owners of those about to be, at `occurredAt` (now by default); the server also
     /// sweeps on its own schedule. 200 with what it did.
     @Sendable func sweepPool(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         let report = try await refusals { try await service.sweepPool(at: occurredAt, actor: principal.actor) }
         return .json(.ok, [

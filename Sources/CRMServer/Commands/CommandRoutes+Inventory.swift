@@ -6,9 +6,6 @@ import Hummingbird
 /// Light inventory and payables: suppliers, purchase orders, goods received and shipped,
 /// supplier bills and their payments, and expenses.
 extension CommandRoutes {
-    /// Roles that run purchasing and the stock.
-    static let operations: Set<AccessRole> = [.admin, .manager, .finance]
-
     func addInventory(to router: some RouterMethods<RapportRequestContext>) {
         router.post("v1/suppliers", use: addSupplier)
         router.post("v1/suppliers/:supplier/purchase-orders", use: orderFromSupplier)
@@ -29,7 +26,7 @@ extension CommandRoutes {
 
     /// `POST /v1/suppliers`: 201 with the supplier's id.
     @Sendable func addSupplier(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.operations)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewSupplierBody.decodeCommand(from: request, context: context)
         return try await created("supplierId") {
             try await service.addSupplier(named: body.name, contact: body.contact ?? "", actor: principal.actor, occurredAt: occurredAt)
@@ -47,7 +44,7 @@ extension CommandRoutes {
     /// `POST /v1/suppliers/{supplier}/purchase-orders`: 201 with the purchase order's id,
     /// at each product's cost.
     @Sendable func orderFromSupplier(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.operations)
+        let principal = try context.caller()
         let (body, occurredAt) = try await UnitsListBody.decodeCommand(from: request, context: context)
         let supplier = try context.parameters.require("supplier")
         return try await created("purchaseOrderId") {
@@ -58,7 +55,7 @@ extension CommandRoutes {
     /// `POST /v1/purchase-orders/{order}/receipts`: goods of the order arrived; the stock
     /// rises. Never more than was ordered.
     @Sendable func receiveGoods(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.operations)
+        let principal = try context.caller()
         let (body, occurredAt) = try await UnitsListBody.decodeCommand(from: request, context: context)
         let order = try context.parameters.require("order")
         return try await appended { try await service.receiveGoods(order, body.units, actor: principal.actor, occurredAt: occurredAt) }
@@ -67,7 +64,7 @@ extension CommandRoutes {
     /// `POST /v1/contracts/{contract}/shipments`: 201 with the shipment's id; never more than
     /// the contract ordered or the stock holds.
     @Sendable func shipGoods(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, contract) = try await recordInScope(context, "contract", roles: Self.operations, CustomerRecord.contract)
+        let (principal, contract) = try routeRecord(context, "contract")
         let (body, occurredAt) = try await UnitsListBody.decodeCommand(from: request, context: context)
         return try await created("shipmentId") { try await service.shipGoods(of: contract, body.units, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -84,7 +81,7 @@ extension CommandRoutes {
 
     /// `POST /v1/suppliers/{supplier}/bills`: 201 with the bill's id.
     @Sendable func receiveSupplierBill(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.money)
+        let principal = try context.caller()
         let (body, occurredAt) = try await BillBody.decodeCommand(from: request, context: context)
         let supplier = try context.parameters.require("supplier")
         return try await created("billId") {
@@ -97,7 +94,7 @@ extension CommandRoutes {
     /// `POST /v1/suppliers/{supplier}/bills/{bill}/payments`: pays (part of) a bill; never
     /// more than it asks.
     @Sendable func paySupplier(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.money)
+        let principal = try context.caller()
         let (body, occurredAt) = try await PaymentBody.decodeCommand(from: request, context: context)
         let (supplier, bill) = (try context.parameters.require("supplier"), try context.parameters.require("bill"))
         let method = try CommandValues.paymentMethod(body.method)
@@ -118,7 +115,7 @@ extension CommandRoutes {
 
     /// `POST /v1/expenses`: 201 with the expense's id, paid by the caller.
     @Sendable func recordExpense(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.money)
+        let principal = try context.caller()
         let (body, occurredAt) = try await ExpenseBody.decodeCommand(from: request, context: context)
         return try await created("expenseId") {
             try await service.recordExpense(

@@ -29,7 +29,7 @@ extension CommandRoutes {
     /// `POST /v1/leads`: 201 with the lead's id; 409 `duplicate_lead` or `duplicate_customer`
     /// naming the holder.
     @Sendable func createLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewLeadBody.decodeCommand(from: request, context: context)
         var lead = NewLead(companyName: body.companyName)
         lead.contactName = body.contactName ?? ""
@@ -52,7 +52,7 @@ extension CommandRoutes {
     /// customers to (a rep themselves, a manager their team). Like every command on a lead,
     /// only on the caller's own leads, unassigned ones, or a manager's team's.
     @Sendable func assignLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, lead) = try leadInScope(context)
+        let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await AssignLeadBody.decodeCommand(from: request, context: context)
         try scope.requireAssignable(principal, to: body.repId)
         return try await appended { try await service.assignLead(lead, to: body.repId, actor: principal.actor, occurredAt: occurredAt) }
@@ -60,14 +60,14 @@ extension CommandRoutes {
 
     /// `POST /v1/leads/{lead}/qualify`: the lead is worth pursuing.
     @Sendable func qualifyLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, lead) = try leadInScope(context)
+        let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await NoteBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.qualifyLead(lead, note: body.note ?? "", actor: principal.actor, occurredAt: occurredAt) }
     }
 
     /// `POST /v1/leads/{lead}/disqualify`: closed as not worth pursuing, with the reason.
     @Sendable func disqualifyLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, lead) = try leadInScope(context)
+        let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.disqualifyLead(lead, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -85,7 +85,7 @@ extension CommandRoutes {
     /// (or the caller when unassigned), with its first contact and the opportunity the body
     /// describes; 201 with the three ids.
     @Sendable func convertLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, lead) = try leadInScope(context)
+        let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await ConvertLeadBody.decodeCommand(from: request, context: context)
         CommandAnswer.convertedLead.expect()
         let ids = try await refusals { try await service.convertLead(lead, opportunity: body.opportunity, actor: principal.actor, occurredAt: occurredAt) }

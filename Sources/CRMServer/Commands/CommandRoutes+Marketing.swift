@@ -5,9 +5,6 @@ import Hummingbird
 
 /// Campaigns, the responses to them, and sales targets.
 extension CommandRoutes {
-    /// Roles that run campaigns and set their team's targets.
-    static let management: Set<AccessRole> = [.admin, .manager]
-
     func addMarketing(to router: some RouterMethods<RapportRequestContext>) {
         router.post("v1/campaigns", use: launchCampaign)
         router.post("v1/campaigns/:campaign/responses", use: recordCampaignResponse)
@@ -26,7 +23,7 @@ extension CommandRoutes {
 
     /// `POST /v1/campaigns`: 201 with the campaign's id; it runs until `endsAt`.
     @Sendable func launchCampaign(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.management)
+        let principal = try context.caller()
         let (body, occurredAt) = try await CampaignBody.decodeCommand(from: request, context: context)
         let channel = try CommandValues.campaignChannel(body.channel)
         return try await created("campaignId") {
@@ -47,7 +44,7 @@ extension CommandRoutes {
     /// `POST /v1/campaigns/{campaign}/responses`: a lead's or a customer's response (name
     /// exactly one) to a running campaign.
     @Sendable func recordCampaignResponse(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await CampaignResponseBody.decodeCommand(from: request, context: context)
         let campaign = try context.parameters.require("campaign")
         if let customer = body.customerId { try requireInScope(principal, customer: customer) }
@@ -71,7 +68,7 @@ extension CommandRoutes {
     /// `POST /v1/sales-targets`: the target of a rep (`repId`) or a team (`teamId`) for a
     /// period, replacing an earlier one; a manager sets those of their own team.
     @Sendable func setSalesTarget(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.management)
+        let principal = try context.caller()
         let (body, occurredAt) = try await TargetBody.decodeCommand(from: request, context: context)
         if principal.role == .manager {
             let ownTeam = principal.user?.teamID

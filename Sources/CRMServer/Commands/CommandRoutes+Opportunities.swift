@@ -28,7 +28,7 @@ extension CommandRoutes {
 
     /// `POST /v1/opportunities`: 201 with the opportunity's id; the customer's owner owns it.
     @Sendable func openOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await OpenOpportunityBody.decodeCommand(from: request, context: context)
         try requireInScope(principal, customer: body.customerId)
         return try await created("opportunityId") {
@@ -43,7 +43,7 @@ extension CommandRoutes {
 
     /// `POST /v1/opportunities/{opportunity}/stage`: to another stage, forward or back.
     @Sendable func moveOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, opportunity) = try await recordInScope(context, "opportunity", CustomerRecord.opportunity)
+        let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await MoveStageBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.moveOpportunity(opportunity, toStage: body.stageId, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -70,7 +70,7 @@ extension CommandRoutes {
     /// `POST /v1/opportunities/{opportunity}/win`: closed as won, for `amount` or the
     /// expected amount.
     @Sendable func winOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, opportunity) = try await recordInScope(context, "opportunity", CustomerRecord.opportunity)
+        let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await WinBody.decodeCommand(from: request, context: context)
         let won = try body.won()
         return try await appended { try await service.winOpportunity(opportunity, reason: body.reason, amount: won, actor: principal.actor, occurredAt: occurredAt) }
@@ -78,7 +78,7 @@ extension CommandRoutes {
 
     /// `POST /v1/opportunities/{opportunity}/lose`: closed as lost at its current stage.
     @Sendable func loseOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, opportunity) = try await recordInScope(context, "opportunity", CustomerRecord.opportunity)
+        let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.loseOpportunity(opportunity, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -92,7 +92,7 @@ extension CommandRoutes {
     /// `POST /v1/opportunities/{opportunity}/reopen`: a won or lost opportunity open again,
     /// at `stageId` or where it was lost.
     @Sendable func reopenOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, opportunity) = try await recordInScope(context, "opportunity", CustomerRecord.opportunity)
+        let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await ReopenBody.decodeCommand(from: request, context: context)
         return try await appended {
             try await service.reopenOpportunity(opportunity, atStage: body.stageId ?? "", reason: body.reason, actor: principal.actor, occurredAt: occurredAt)

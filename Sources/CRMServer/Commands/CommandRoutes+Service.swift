@@ -28,7 +28,7 @@ extension CommandRoutes {
 
     /// `POST /v1/work-orders`: 201 with the work order's id.
     @Sendable func openWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewWorkOrderBody.decodeCommand(from: request, context: context)
         try requireInScope(principal, customer: body.customerId)
         return try await created("workOrderId") {
@@ -46,7 +46,7 @@ extension CommandRoutes {
 
     /// `POST /v1/work-orders/{workOrder}/assign`: to a user.
     @Sendable func assignWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, workOrder) = try await recordInScope(context, "workOrder", CustomerRecord.workOrder)
+        let (principal, workOrder) = try routeRecord(context, "workOrder")
         let (body, occurredAt) = try await AssigneeBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.assignWorkOrder(workOrder, to: body.assigneeId, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -58,14 +58,14 @@ extension CommandRoutes {
 
     /// `POST /v1/work-orders/{workOrder}/resolve`: saying how.
     @Sendable func resolveWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, workOrder) = try await recordInScope(context, "workOrder", CustomerRecord.workOrder)
+        let (principal, workOrder) = try routeRecord(context, "workOrder")
         let (body, occurredAt) = try await ResolutionBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.resolveWorkOrder(workOrder, resolution: body.resolution, actor: principal.actor, occurredAt: occurredAt) }
     }
 
     /// `POST /v1/work-orders/{workOrder}/close`: a resolved work order is done.
     @Sendable func closeWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, workOrder) = try await recordInScope(context, "workOrder", CustomerRecord.workOrder)
+        let (principal, workOrder) = try routeRecord(context, "workOrder")
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         return try await appended { try await service.closeWorkOrder(workOrder, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -81,7 +81,7 @@ extension CommandRoutes {
 
     /// `POST /v1/complaints`: 201 with the complaint's id.
     @Sendable func fileComplaint(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.sales)
+        let principal = try context.caller()
         let (body, occurredAt) = try await ComplaintBody.decodeCommand(from: request, context: context)
         try requireInScope(principal, customer: body.customerId)
         return try await created("complaintId") {
@@ -99,7 +99,7 @@ extension CommandRoutes {
 
     /// `POST /v1/complaints/{complaint}/resolve`: with its root cause and resolution.
     @Sendable func resolveComplaint(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, complaint) = try await recordInScope(context, "complaint", CustomerRecord.complaint)
+        let (principal, complaint) = try routeRecord(context, "complaint")
         let (body, occurredAt) = try await ComplaintResolutionBody.decodeCommand(from: request, context: context)
         return try await appended {
             try await service.resolveComplaint(complaint, rootCause: body.rootCause, resolution: body.resolution, actor: principal.actor, occurredAt: occurredAt)
@@ -116,7 +116,7 @@ extension CommandRoutes {
 
     /// `POST /v1/customers/{customer}/surveys`: 201 with the survey's id.
     @Sendable func recordSurvey(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let (principal, customer) = try customerInScope(context)
+        let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await SurveyBody.decodeCommand(from: request, context: context)
         return try await created("surveyId") {
             try await service.recordSurvey(

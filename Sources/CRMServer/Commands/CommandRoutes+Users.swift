@@ -21,7 +21,7 @@ extension CommandRoutes {
 
     /// `POST /v1/teams`: 201 with the team's id; 409 `duplicate_team` for a name in use.
     @Sendable func createTeam(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await TeamBody.decodeCommand(from: request, context: context)
         return try await created("teamId") { try await service.createTeam(named: body.name, actor: principal.actor, occurredAt: occurredAt) }
     }
@@ -37,7 +37,7 @@ extension CommandRoutes {
     /// `POST /v1/users`: 201 with the user's id; 409 `duplicate_user` for an email in use.
     /// The user gets no token: `rapport token create` makes one.
     @Sendable func addUser(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await NewUserBody.decodeCommand(from: request, context: context)
         var user = NewUser(name: body.name, email: body.email, role: try CommandValues.role(body.role))
         user.teamID = body.teamId ?? ""
@@ -51,7 +51,7 @@ extension CommandRoutes {
 
     /// `POST /v1/users/{user}/team`: to another team.
     @Sendable func moveUser(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await MoveUserBody.decodeCommand(from: request, context: context)
         let user = try context.parameters.require("user")
         return try await appended { try await service.moveUser(user, toTeam: body.teamId, actor: principal.actor, occurredAt: occurredAt) }
@@ -64,7 +64,7 @@ extension CommandRoutes {
 
     /// `POST /v1/users/{user}/role`: another role.
     @Sendable func changeRole(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.administration)
+        let principal = try context.caller()
         let (body, occurredAt) = try await RoleBody.decodeCommand(from: request, context: context)
         let user = try context.parameters.require("user")
         let role = try CommandValues.role(body.role)
@@ -82,7 +82,7 @@ extension CommandRoutes {
     /// `successorId` or the pool. An admin deactivates anyone, a manager their team's reps,
     /// finance and auditors (the domain decides: 403 `outside_scope`).
     @Sendable func deactivateUser(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.management)
+        let principal = try context.caller()
         let (body, occurredAt) = try await DeactivateBody.decodeCommand(from: request, context: context)
         let user = try context.parameters.require("user")
         return try await appended {

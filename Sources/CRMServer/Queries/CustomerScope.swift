@@ -1,7 +1,7 @@
 import CRMDomain
 
-/// Which customers a principal may see: admins, auditors and finance see all of them; a
-/// manager those of their team's reps and the pool; a rep their own and the pool.
+/// Which customers a principal may see: admins, auditors, finance and migration see all of
+/// them; a manager those of their team's reps and the pool; a rep their own and the pool.
 struct CustomerScope {
     let users: UserDirectory
 
@@ -28,6 +28,17 @@ struct CustomerScope {
         throw APIError(
             .forbidden, code: "outside_scope", "you may not give customers to \(owner)",
             facts: ["owner": owner, "role": principal.role.rawValue]
+        )
+    }
+
+    /// Refuses with 403 `outside_scope` unless `principal` may change a customer of the public
+    /// pool as its holder would (profile, level, tags, contacts): managers, admins and
+    /// migration may; a rep must claim it first.
+    func requirePoolHolder(_ principal: Principal, customer: String) throws {
+        guard ![.admin, .manager, .migration].contains(principal.role) else { return }
+        throw APIError(
+            .forbidden, code: "outside_scope", "customer \(customer) is in the public pool: claim it before changing it",
+            facts: ["customer": customer, "role": principal.role.rawValue]
         )
     }
 

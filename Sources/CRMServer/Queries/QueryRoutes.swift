@@ -6,22 +6,14 @@ import Projections
 
 /// The read models over HTTP, each answer cut to what the principal may see.
 ///
-/// Who may read what: subscriber services never read the read models (403). A rep sees their
-/// own figures and customers (and the pool), a manager those of their team's reps, admins,
-/// auditors and finance everything; company-wide reports name their roles in their docs.
+/// Who may read what is each route's rule in ``AccessTable``: subscriber and migration
+/// services never read the read models (403). A rep sees their own figures and customers (and
+/// the pool), a manager those of their team's reps, admins, auditors and finance everything.
 struct QueryRoutes {
     let store: ReadModelStore
     /// The log, which the as-of views fold from.
     let log: LMDBEventLog
     let scope: CustomerScope
-
-    /// Everyone but a subscriber service reads the CRM's read models.
-    static let readers: Set<AccessRole> = [.admin, .manager, .salesRep, .finance, .auditor]
-    /// Company-wide figures with no rep's customers in them (churn, service, segments): for
-    /// everyone who oversees more than their own customers.
-    static let overseers: Set<AccessRole> = [.admin, .manager, .finance, .auditor]
-    /// The company's money (receipts, expenses, payables, the breakdowns by region and product).
-    static let financeReaders: Set<AccessRole> = [.admin, .finance, .auditor]
 
     var customers: Customer360Queries { Customer360Queries(store: store) }
 
@@ -60,19 +52,20 @@ struct QueryRoutes {
         return try .encoded(page)
     }
 
-    /// The handler of a route answering `roles` one report of the request's `period`.
+    /// The handler of a route answering one report of the request's `period` (to the roles
+    /// the route's ``AccessRule`` admits).
     func periodReport<Report: Encodable & Sendable>(
-        _ roles: Set<AccessRole>, _ report: @escaping @Sendable (_ period: String) throws -> Report
+        _ report: @escaping @Sendable (_ period: String) throws -> Report
     ) -> @Sendable (Request, RapportRequestContext) async throws -> Response {
         { request, context in
-            _ = try context.require(roles)
+            _ = try context.caller()
             return try .encoded(try report(try QueryParameters(request).period()))
         }
     }
 
     /// The customer the route names, if it exists and is within the caller's scope.
     func visibleCustomer(_ context: RapportRequestContext) throws -> Customer360 {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let id = try context.parameters.require("customer")
         guard let view = try customers.view(customerID: id) else {
             throw APIError(.notFound, code: "customer_not_found", "no customer \(id)", facts: ["customer": id])
@@ -84,7 +77,7 @@ struct QueryRoutes {
     /// `GET /v1/customers?owner=|pool=true&after=&limit=`: a rep's customers (a rep sees their
     /// own when `owner` is left out) or the public pool.
     @Sendable func listCustomers(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        let principal = try context.require(Self.readers)
+        let principal = try context.caller()
         let query = QueryParameters(request)
         let after = query.list("after").first
         let limit = try query.integer("limit", in: 1...1_000, default: 100)
