@@ -24,15 +24,6 @@ struct CommandRoutes {
     let leadOwners: RecordOwners
     let scope: CustomerScope
 
-    /// Roles that work customers, leads and deals.
-    static let sales: Set<AccessRole> = [.admin, .manager, .salesRep]
-    /// Roles that record money.
-    static let money: Set<AccessRole> = [.admin, .finance]
-    /// Roles that may be an approver; the domain decides whether this one is.
-    static let approvers: Set<AccessRole> = [.admin, .manager, .finance]
-    /// Roles that configure the CRM and its users.
-    static let administration: Set<AccessRole> = [.admin]
-
     func add(to router: some RouterMethods<RapportRequestContext>) {
         addLeads(to: router)
         addCustomers(to: router)
@@ -57,46 +48,11 @@ struct CommandRoutes {
         try scope.require(principal, owner: holding.owner, customer: customerID)
     }
 
-    /// The caller, refused outside the sales roles, and the route's lead, refused unless it is
-    /// the caller's, unassigned, or (for a manager) their team's; a lead the log does not know
-    /// is left to the service.
-    func leadInScope(_ context: RapportRequestContext) throws -> (Principal, String) {
-        let principal = try context.require(Self.sales)
-        let lead = try context.parameters.require("lead")
-        if let holding = try leadOwners.holding(of: lead) {
-            try scope.require(principal, owner: holding.owner, lead: lead)
-        }
-        return (principal, lead)
-    }
-
     /// Refuses with 403 unless `principal` may act on the customer `record` belongs to; a
     /// record that does not exist is left to the service, which refuses it with its code.
     func requireInScope(_ principal: Principal, record: CustomerRecord) async throws {
         guard let customerID = try await service.customerID(of: record) else { return }
         try requireInScope(principal, customer: customerID)
-    }
-
-    /// The caller, refused outside `roles`, and the route's customer, refused outside the
-    /// caller's scope.
-    func customerInScope(_ context: RapportRequestContext, roles: Set<AccessRole> = Self.sales) throws -> (Principal, String) {
-        let principal = try context.require(roles)
-        let customer = try context.parameters.require("customer")
-        try requireInScope(principal, customer: customer)
-        return (principal, customer)
-    }
-
-    /// The caller, refused outside `roles`, and the id the route's `parameter` names, whose
-    /// record (`record(id)`) must belong to a customer in the caller's scope.
-    func recordInScope(
-        _ context: RapportRequestContext,
-        _ parameter: String,
-        roles: Set<AccessRole> = Self.sales,
-        _ record: (String) -> CustomerRecord
-    ) async throws -> (Principal, String) {
-        let principal = try context.require(roles)
-        let id = try context.parameters.require(parameter)
-        try await requireInScope(principal, record: record(id))
-        return (principal, id)
     }
 
     // MARK: - Answers
