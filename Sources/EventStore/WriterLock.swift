@@ -1,15 +1,20 @@
 import Foundation
 import Synchronization
 
-/// An exclusive `flock` on `writer.lock` in the log directory: one appending process per log.
+/// An exclusive `flock` on `writer.lock` in a directory: one writing process per log, and one
+/// per read-model store.
 ///
-/// Readers (replay, verify, backup) don't take it. The kernel drops the lock when the process
-/// dies, so a crashed writer never leaves the log locked.
-final class WriterLock: Sendable {
-    static let fileName = "writer.lock"
+/// Readers (replay, verify, backup, queries) don't take it. The kernel drops the lock when the
+/// process dies, so a crashed writer never leaves the directory locked.
+public final class WriterLock: Sendable {
+    /// The lock file's name in the directory.
+    public static let fileName = "writer.lock"
     private let descriptor: Mutex<Int32?>
 
-    init(directory: String) throws(EventStoreError) {
+    /// Takes the lock on `directory`.
+    ///
+    /// - Throws: `.writerLocked` when another process (or another open in this one) holds it.
+    public init(directory: String) throws(EventStoreError) {
         let path = directory + "/" + Self.fileName
         let descriptor = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -27,7 +32,7 @@ final class WriterLock: Sendable {
     }
 
     /// Lets another process write; safe to call more than once.
-    func release() {
+    public func release() {
         guard let descriptor = descriptor.withLock({ $0.take() }) else { return }
         flock(descriptor, LOCK_UN)
         Foundation.close(descriptor)

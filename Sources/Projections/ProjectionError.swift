@@ -26,6 +26,8 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
         public static let aheadOfLog = Code(rawValue: "read_model_ahead_of_log")
         /// The store is open read-only.
         public static let readOnly = Code(rawValue: "read_only")
+        /// Another process (a running `rapport serve`, say) writes the read models.
+        public static let inUse = Code(rawValue: "in_use")
     }
 
     /// Why.

@@ -1,4 +1,5 @@
 import Foundation
+import EventStore
 import LMDB
 import Synchronization
 
@@ -17,6 +18,8 @@ public final class ReadModelStore: Sendable {
     public let isReadOnly: Bool
     let environment: Environment
     private let catalogue: Database
+    /// Held while open for writing: two writers would swap slots under each other.
+    private let writerLock: WriterLock?
     private let rowDatabases = Mutex<[String: Database]>([:])
 
     /// Opens (creating when `readOnly` is false) the store in `directory`.
@@ -29,6 +32,17 @@ public final class ReadModelStore: Sendable {
             if !readOnly {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+        } catch {
+            throw ProjectionError(.storage, "cannot create the read models' directory \(directory): \(error)")
+        }
+        do {
+            writerLock = readOnly ? nil : try WriterLock(directory: directory)
+        } catch {
+            throw ProjectionError(
+                .inUse, "another process writes the read models in \(directory) (a running rapport serve?); stop it, or rebuild --into another directory"
+            )
+        }
+        do {
             var options = Environment.Options()
             options.readOnly = readOnly
             options.maxDatabases = 1_024
@@ -45,6 +59,7 @@ public final class ReadModelStore: Sendable {
     /// Closes the environment; the store cannot be used afterwards.
     public func close() {
         environment.close()
+        writerLock?.release()
     }
 
     // MARK: - Status
