@@ -49,6 +49,11 @@ SEMANTIC_FIELDS = {
     # A user cannot succeed themselves; a quote for another customer.
     ("invalid_value", "successor"),
     ("invalid_value", "quote"),
+    # Pool rules: each level once, every idle limit longer than the warning.
+    ("invalid_value", "idle_limits"),
+    ("invalid_value", "warning_days_before_release"),
+    # An ISO week 53 in a year of 52.
+    ("invalid_query_parameter", "week"),
 }
 
 
