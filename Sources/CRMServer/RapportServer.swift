@@ -110,6 +110,7 @@ public enum RapportServer {
         let scope = CustomerScope(users: users)
         CommandRoutes(service: CRMService(log: log, clock: configuration.clock), customerOwners: .customers(in: log), leadOwners: .leads(in: log), scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))  // last: wraps only the not-found answer
         return router
     }
 }
