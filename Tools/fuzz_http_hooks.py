@@ -10,8 +10,14 @@ other 400 means the spec allowed something the server refuses: the spec is not e
 """
 
 import json
+import os
+import uuid
 
 import schemathesis
+
+# The user whose token the fuzzer holds (Tools/fuzz-http sets it): demoting or deactivating
+# them would turn the rest of the run into 403s.
+FUZZING_USER = os.environ.get("FUZZ_ADMIN_ID", "")
 
 # 400 codes a schema-valid request can still earn, each for a reason outside JSON Schema.
 SEMANTIC_CODES = {
@@ -54,7 +60,34 @@ SEMANTIC_FIELDS = {
     ("invalid_value", "warning_days_before_release"),
     # An ISO week 53 in a year of 52.
     ("invalid_query_parameter", "week"),
+    # A customer flow's `to` before its `from`, or more than 240 months after it.
+    ("invalid_query_parameter", "to"),
+    # A follow-up's next contact before the follow-up.
+    ("invalid_value", "next_contact_at"),
+    # A birthday the calendar does not have (02-30).
+    ("invalid_value", "birthday"),
 }
+
+
+@schemathesis.hook
+def map_headers(ctx, headers):
+    """A fresh Idempotency-Key for each request that carries a valid one.
+
+    Hypothesis draws the same few keys ("0") again and again; the server rightly answers a key
+    reused for another request with 422 `idempotency_key_reused`, which would hide the command
+    behind it. Malformed keys (empty, over 255 characters) are kept, to test their refusal.
+    """
+    if headers:
+        for name in list(headers):
+            if name.lower() == "idempotency-key" and isinstance(headers[name], str) and 1 <= len(headers[name]) <= 255:
+                headers[name] = uuid.uuid4().hex
+    return headers
+
+
+@schemathesis.hook
+def filter_path_parameters(ctx, path_parameters):
+    """Never aim the user commands (role, team, deactivate) at the fuzzer's own user."""
+    return not (FUZZING_USER and path_parameters and path_parameters.get("user") == FUZZING_USER)
 
 
 def _error(response):
