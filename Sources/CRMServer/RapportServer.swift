@@ -101,6 +101,8 @@ public enum RapportServer {
         router.add(middleware: Authenticator(tokens: tokens, users: users, openPaths: HealthRoutes.paths))
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow))
+        let methods = MethodTable<RapportRequestContext>()
+        router.add(middleware: MethodNotAllowedMiddleware(table: methods))
         router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
@@ -110,7 +112,7 @@ public enum RapportServer {
         let scope = CustomerScope(users: users)
         CommandRoutes(service: CRMService(log: log, clock: configuration.clock), customerOwners: .customers(in: log), leadOwners: .leads(in: log), scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
-        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))  // last: wraps only the not-found answer
+        methods.load(router.routes)
         return router
     }
 }

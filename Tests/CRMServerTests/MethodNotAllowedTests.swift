@@ -66,6 +66,26 @@ struct MethodNotAllowedTests {
         #expect(served.status != 405 && served.allow == nil)
     }
 
+    @Test("a method a path does not serve is refused before its Idempotency-Key is looked at")
+    func beforeIdempotency() async throws {
+        let server = try await RunningServer.start("method-not-allowed-idempotency")
+        var answers: [(Int, String?)] = []
+        for (method, path) in [(HTTPMethod.POST, "/v1/customers/customer-1"), (.PUT, "/v1/leads")] {
+            var request = HTTPClientRequest(url: server.baseURL + path)
+            request.method = method
+            request.headers.add(name: "Authorization", value: "Bearer \(server.token)")
+            request.headers.add(name: "Idempotency-Key", value: "same-key")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: "{}"))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            answers.append((Int(response.status.code), response.headers.first(name: "Allow")))
+        }
+        try await server.stop()
+        #expect(answers.map(\.0) == [405, 405])
+        #expect(answers.map(\.1) == ["GET, PATCH", "POST"])
+    }
+
     @Test("a request without a token is refused as unauthenticated before its method is judged")
     func authenticationFirst() async throws {
         let server = try await RunningServer.start("method-not-allowed-auth")
