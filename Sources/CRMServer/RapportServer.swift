@@ -120,6 +120,8 @@ public enum RapportServer {
         router.add(middleware: Authenticator(tokens: tokens, users: users))
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow))
+        let methods = MethodTable<RapportRequestContext>()
+        router.add(middleware: MethodNotAllowedMiddleware(table: methods))
         // Every route's roles and scope, from the one table, before any handler runs.
         router.add(middleware: AccessCheck(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope))
         router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
@@ -130,6 +132,7 @@ public enum RapportServer {
         ConsumerRoutes(groups: groups).add(to: router)
         CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(to: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
+        methods.load(router.routes)
         return router
     }
 }

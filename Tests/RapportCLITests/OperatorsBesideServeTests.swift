@@ -56,7 +56,7 @@ struct OperatorsBesideServeTests {
             (["sweep", "--data-dir", log], "writer_locked"),
             (["compact", "--data-dir", log], "writer_locked"),
             (["import", "--data-dir", log, "--input", export], "writer_locked"),
-            (["restore", "--from", backup, "--data-dir", log], ""),
+            (["restore", "--from", backup, "--data-dir", log], "target_not_empty"),
         ]
         for (arguments, code) in refusals {
             let run = try rapport(arguments)
