@@ -36,11 +36,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-private let path = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-fuzz-\(getpid()).export").path
+/// In memory when the machine has `/dev/shm`: a file on disk costs more than the parsing.
+private let path = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())
+    + "/rapport-fuzz-\(getpid()).export"
 
 private func readFile(_ file: UnsafeRawBufferPointer) {
-    guard FileManager.default.createFile(atPath: path, contents: Data(file)) else { fatalError("cannot write \(path)") }
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard descriptor >= 0, file.isEmpty || write(descriptor, file.baseAddress, file.count) == file.count else {
+        fatalError("cannot write \(path)")
+    }
+    close(descriptor)
+    defer { unlink(path) }
     do {
         var reader = try ImportReader(path: path)
         while let items = try reader.next() { items.forEach(render) }

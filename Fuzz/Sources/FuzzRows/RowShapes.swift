@@ -7,22 +7,22 @@ public enum RowSelector: UInt8, CaseIterable, Sendable {
     case sample, extremes, shapes, listsByName, linesByNumber, prioritiesByStage, timestamp, dates, decimals, doubles, grid, int8
 }
 
-public enum Stage: String, Codable, Hashable, CodingKeyRepresentable {
+public enum Stage: String, Codable, Hashable, Sendable, CodingKeyRepresentable {
     case lead, won, lost
 }
 
-public enum Priority: Int, Codable, Hashable {
+public enum Priority: Int, Codable, Hashable, Sendable {
     case low = 1
     case high = 9
 }
 
-public enum Shape: Codable, Hashable {
+public enum Shape: Codable, Hashable, Sendable {
     case circle(radius: Int)
     case square(Int)
     case point
 }
 
-public struct Line: Codable, Hashable {
+public struct Line: Codable, Hashable, Sendable {
     public var sku: String
     public var quantity: Int32
     public var price: Int64
@@ -32,7 +32,7 @@ public struct Line: Codable, Hashable {
     }
 }
 
-public struct Address: Codable, Hashable {
+public struct Address: Codable, Hashable, Sendable {
     public var city: String
     public var zip: String?
 
@@ -41,11 +41,11 @@ public struct Address: Codable, Hashable {
     }
 }
 
-public struct Empty: Codable, Hashable {
+public struct Empty: Codable, Hashable, Sendable {
     public init() {}
 }
 
-public struct SampleRow: Codable, Hashable {
+public struct SampleRow: Codable, Hashable, Sendable {
     public var id: String
     public var count: Int
     public var big: Int64
@@ -122,7 +122,7 @@ public struct SampleRow: Codable, Hashable {
     ]
 }
 
-public struct Extremes: Codable, Hashable {
+public struct Extremes: Codable, Hashable, Sendable {
     public var int: Int, intMax: Int
     public var int64: Int64, int64Max: Int64
     public var int32: Int32, int32Max: Int32
