@@ -8,7 +8,7 @@ import FuzzRows
 /// Fuzzes the read-model row decoder with rows of every shape a projector stores.
 ///
 /// Input: a byte choosing the row type, then the stored row (the format byte `0xB1` and one
-/// value). A row that decodes is encoded again and must decode to an equal value.
+/// value). A row that decodes is encoded again and must come back the same.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: count)
@@ -23,25 +23,25 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .prioritiesByStage: check([Stage: Priority].self, row)
     case .timestamp: check(Timestamp.self, row)
     case .dates: check([Date].self, row)
-    case .decimals: decodeOnly([Decimal].self, row)  // Decimal's Codable is not a round trip for NaN
-    case .doubles: decodeOnly([Double].self, row)  // NaN is not equal to itself
+    case .decimals: check([Decimal].self, row)
+    case .doubles: check([Double].self, row)
     case .grid: check([[String?]].self, row)
     case .int8: check(Int8.self, row)
     }
     return 0
 }
 
-private func check<Row: Codable & Equatable>(_: Row.Type, _ bytes: UnsafeRawBufferPointer) {
+/// A row that decodes must encode, and its encoding must come back as the same bytes: values
+/// are not compared, since NaN (a `Double`, a `Date`) is not equal to itself.
+private func check<Row: Codable>(_: Row.Type, _ bytes: UnsafeRawBufferPointer) {
     guard let row = try? RowCodec.decode(Row.self, from: bytes, table: "fuzz", key: "row") else { return }
     guard let encoded = try? RowCodec.encode(row, table: "fuzz", key: "row") else {
         fatalError("a decoded \(Row.self) does not encode")
     }
     let again = encoded.withUnsafeBytes { try? RowCodec.decode(Row.self, from: $0, table: "fuzz", key: "row") }
-    guard again == row else { fatalError("a decoded \(Row.self) does not come back equal") }
-}
-
-private func decodeOnly<Row: Decodable>(_: Row.Type, _ bytes: UnsafeRawBufferPointer) {
-    _ = try? RowCodec.decode(Row.self, from: bytes, table: "fuzz", key: "row")
+    guard let again, (try? RowCodec.encode(again, table: "fuzz", key: "row")) == encoded else {
+        fatalError("a decoded \(Row.self) does not come back the same")
+    }
 }
 
 /// libFuzzer's entry: SwiftPM renames an executable's `main` to `<module>_main`.
