@@ -33,7 +33,7 @@ struct FuzzRegressionTests {
         )
         let decoded = try manifest.encoded().withUnsafeBytes { try CompactionManifest(decoding: $0) }
         #expect(decoded == manifest)
-        #expect(decoded.events == .max - 1)
+        #expect(decoded.events == UInt64.max - 1)
     }
 
     // MARK: - Sealed chunks
