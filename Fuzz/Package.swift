@@ -43,6 +43,7 @@ let package = Package(
         fuzzTarget("FuzzBinaryImport", [rapport("LogArchive"), rapport("EventStore"), rapport("Zstd")]),
         /// The row types the row decoder is fuzzed with, shared with the seed writer.
         .target(name: "FuzzRows", dependencies: [rapport("EventStore")]),
+        fuzzTarget("FuzzLogImport", [rapport("LogArchive"), rapport("EventStore")]),
         fuzzTarget("FuzzRowDecoder", ["FuzzRows", rapport("Projections"), rapport("EventStore")]),
         fuzzTarget("FuzzEventCatalogue", [rapport("CRMSchema"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         fuzzTarget("FuzzCommandBody", []),

@@ -144,6 +144,7 @@ struct SeedWriter {
                     try write(target, "\(format.rawValue)-\(name)-split", [6] + file)  // 7-byte chunks
                 }
                 try write("FuzzBinaryImport", "reader-\(format.rawValue)-\(name)", [0x80] + file)
+                try write("FuzzLogImport", "\(format.rawValue)-\(name)", file)
             }
         }
     }
