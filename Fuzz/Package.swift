@@ -41,9 +41,9 @@ let package = Package(
         fuzzTarget("FuzzCompactionManifest", [rapport("EventStore")]),
         fuzzTarget("FuzzNDJSONImport", [rapport("LogArchive"), rapport("EventStore")]),
         fuzzTarget("FuzzBinaryImport", [rapport("LogArchive"), rapport("EventStore"), rapport("Zstd")]),
+        fuzzTarget("FuzzLogImport", [rapport("LogArchive"), rapport("EventStore")]),
         /// The row types the row decoder is fuzzed with, shared with the seed writer.
         .target(name: "FuzzRows", dependencies: [rapport("EventStore")]),
-        fuzzTarget("FuzzLogImport", [rapport("LogArchive"), rapport("EventStore")]),
         fuzzTarget("FuzzRowDecoder", ["FuzzRows", rapport("Projections"), rapport("EventStore")]),
         fuzzTarget("FuzzEventCatalogue", [rapport("CRMSchema"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         fuzzTarget("FuzzCommandBody", []),
