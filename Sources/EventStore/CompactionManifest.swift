@@ -63,6 +63,10 @@ public struct CompactionManifest: Sendable, Hashable {
         self.compactedAt = compactedAt
     }
 
+    /// Decodes a stored manifest.
+    ///
+    /// - Throws: `.corruptRecord` when the bytes are not ``encodedSize`` long or describe no
+    ///   range of positions (`from` is 0 or past `through`).
     init(decoding bytes: UnsafeRawBufferPointer) throws(EventStoreError) {
         guard bytes.count == Self.encodedSize else {
             throw EventStoreError(.corruptRecord, "a compaction manifest holds \(bytes.count) bytes, not \(Self.encodedSize)")
@@ -85,5 +89,9 @@ public struct CompactionManifest: Sendable, Hashable {
         recordBytes = next(UInt64.self)
         sealedBytes = next(UInt64.self)
         compactedAt = Timestamp(nanosecondsSinceEpoch: next(Int64.self))
+        // `events` is `through - from + 1`: a range that is empty or starts at 0 would trap there.
+        guard from > 0, through >= from else {
+            throw EventStoreError(.corruptRecord, "a compaction manifest describes positions \(from)–\(through), which is no range of the log")
+        }
     }
 }

@@ -12,10 +12,7 @@ extension LogStorage {
         guard let chunks else { return 0 }
         return try txn.withCursor(chunks) { cursor in
             guard let last = try cursor.last() else { return 0 }
-            let first = bigEndianUInt64(last.key)
-            let (end, overflow) = first.addingReportingOverflow(try SealedChunk.header(of: last.value, first: first).count)
-            guard first > 0, !overflow else { throw EventStoreError.corruptRecord(at: first, "the last sealed chunk is stored under an impossible position") }
-            return end - 1
+            return try SealedChunk.positions(of: last.value, first: bigEndianUInt64(last.key)).upperBound
         }
     }
 
@@ -43,8 +40,8 @@ extension LogStorage {
         guard let chunks else { return nil }
         let opened = try txn.withCursor(chunks) { cursor -> OpenedChunk? in
             guard let entry = try seekChunk(containing: position, cursor) else { return nil }
-            let first = bigEndianUInt64(entry.key)
-            guard position < first + (try SealedChunk.header(of: entry.value, first: first).count) else { return nil }
+            // A damaged header could claim positions past the last one: checked, never added blindly.
+            guard try SealedChunk.positions(of: entry.value, first: bigEndianUInt64(entry.key)).contains(position) else { return nil }
             return try openChunk(entry, in: txn)
         }
         if let opened { cache?.chunk = opened }

@@ -50,6 +50,20 @@ enum SealedChunk {
         guard count > 0 else { throw .corruptRecord(at: first, "the sealed chunk starting here says it holds no records") }
         return (dictionaryID, UInt64(count))
     }
+
+    /// The positions a stored chunk claims: from `first`, the position it is stored under, for
+    /// as many records as its header says.
+    ///
+    /// - Throws: `.corruptRecord` when the header is damaged, or the chunk is stored under
+    ///   position 0 or would run past the last position a log can have.
+    static func positions(of value: UnsafeRawBufferPointer, first: UInt64) throws(EventStoreError) -> ClosedRange<UInt64> {
+        let count = try header(of: value, first: first).count
+        let (end, overflow) = first.addingReportingOverflow(count)
+        guard first > 0, !overflow else {
+            throw .corruptRecord(at: first, "the sealed chunk is stored under an impossible position")
+        }
+        return first...(end - 1)
+    }
 }
 
 /// A sealed chunk, decompressed: its records addressable by position.

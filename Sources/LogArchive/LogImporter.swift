@@ -112,6 +112,11 @@ public struct LogImporter {
     }
 
     private func check(_ header: ExportFormat.Header) throws {
+        // Positions start at 1, and an export of nothing ends just before it starts; anything
+        // else would underflow or overflow the position arithmetic below and in `finish()`.
+        guard header.from > 0, header.through < .max, header.through >= header.from - 1 else {
+            throw ImportError(code: .corruptInput, message: "the header's positions \(header.from)–\(header.through) are no range of a log")
+        }
         if head.position + 1 == header.from {
             guard head.hash == header.previousHash else {
                 throw ImportError(

@@ -57,7 +57,8 @@ func appendTime(_ time: Timestamp, to output: inout [UInt8]) {
 
 extension Timestamp {
     /// Parses what `description` writes, `2026-11-24T09:30:00.000000001Z`, to the nanosecond;
-    /// `nil` for anything else.
+    /// `nil` for anything else, and for a time a `Timestamp` cannot hold (before 1677-09-21 or
+    /// after 2262-04-11).
     init?(rfc3339 text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 30, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
@@ -83,7 +84,14 @@ extension Timestamp {
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
         let seconds = Int64(timegm(&parts))
-        self.init(nanosecondsSinceEpoch: seconds * 1_000_000_000 + Int64(nanos))
+        // Years before 1678 or after 2262 are past a nanosecond Int64: refused, not trapped on.
+        // Before 1970 the nanoseconds are taken from the next second up, so the earliest time
+        // a Timestamp holds does not overflow on its way.
+        let borrow = seconds < 0 && nanos > 0
+        let (whole, overflow) = (borrow ? seconds + 1 : seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanoseconds, carry) = whole.addingReportingOverflow(borrow ? Int64(nanos) - 1_000_000_000 : Int64(nanos))
+        guard !overflow, !carry else { return nil }
+        self.init(nanosecondsSinceEpoch: nanoseconds)
         var canonical: [UInt8] = []
         appendTime(self, to: &canonical)
         guard canonical == bytes else { return nil }
