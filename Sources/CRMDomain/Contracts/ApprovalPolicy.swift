@@ -23,7 +23,7 @@ public struct ApprovalPolicy: Sendable, Hashable {
     /// The policy a (validated) `ApprovalPolicyConfigured` sets.
     public init(_ configured: CRMApprovalPolicyConfigured) {
         self.init(
-            discountThresholdBasisPoints: configured.discountThresholdPercent * 100,
+            discountThresholdBasisPoints: configured.discountThresholdPercent.saturatingMultiply(100),
             amountThreshold: configured.hasAmountThreshold ? configured.amountThreshold : nil,
             chain: configured.chain.map(\.approverRole)
         )

@@ -58,13 +58,13 @@ public struct ContractState: Sendable, Hashable {
     /// The contract's currency.
     public var currency: String { drafted.amount.currency }
     /// Minor units scheduled in instalments.
-    public var scheduled: Int64 { instalments.reduce(0) { $0 + $1.amount.minorUnits } }
+    public var scheduled: Int64 { instalments.lazy.map(\.amount.minorUnits).saturatingSum() }
     /// Minor units collected: allocated to instalments.
-    public var collected: Int64 { allocated.values.reduce(0, +) }
+    public var collected: Int64 { allocated.values.saturatingSum() }
     /// Minor units of refunds requested and not rejected.
-    public var refundsCommitted: Int64 { refunds.values.filter { !$0.rejected }.reduce(0) { $0 + $1.request.amount.minorUnits } }
+    public var refundsCommitted: Int64 { refunds.values.lazy.filter { !$0.rejected }.map(\.request.amount.minorUnits).saturatingSum() }
     /// Units ordered by the contract, by product id.
-    public var ordered: [String: Int64] { drafted.lines.reduce(into: [:]) { $0[$1.productID, default: 0] += Int64($1.quantity) } }
+    public var ordered: [String: Int64] { drafted.lines.reduce(into: [:]) { $0[$1.productID, default: 0].saturatingIncrement(by: Int64($1.quantity)) } }
     /// The chain step waiting for approval, if any.
     public var pendingStep: Int? { status == .pendingApproval ? approvals.count : nil }
 
@@ -82,12 +82,14 @@ public struct ContractState: Sendable, Hashable {
         case let scheduled as CRMInstalmentsScheduled:
             instalments += scheduled.instalments
         case let payment as CRMPaymentReceived:
-            for allocation in payment.allocations { allocated[allocation.instalmentNumber, default: 0] += allocation.amount.minorUnits }
-            credit += payment.credit.minorUnits
+            // Figures from the log saturate rather than trap (see `saturatingAdd`).
+            for allocation in payment.allocations { allocated[allocation.instalmentNumber, default: 0].saturatingIncrement(by: allocation.amount.minorUnits) }
+            credit.saturatingIncrement(by: payment.credit.minorUnits)
         case let commission as CRMCommissionEarned:
-            commissionCarry += commission.collected.minorUnits * Int64(commission.rateBasisPoints) - commission.commission.minorUnits * 10_000
+            let exact = commission.collected.minorUnits.saturatingMultiply(Int64(commission.rateBasisPoints))
+            commissionCarry.saturatingIncrement(by: exact.saturatingSubtract(commission.commission.minorUnits.saturatingMultiply(10_000)))
         case let invoice as CRMInvoiceRequested:
-            invoiced += invoice.amount.minorUnits
+            invoiced.saturatingIncrement(by: invoice.amount.minorUnits)
             invoices[invoice.invoiceID] = false
         case let issued as CRMInvoiceIssued:
             invoices[issued.invoiceID] = true
@@ -102,7 +104,7 @@ public struct ContractState: Sendable, Hashable {
         case let paid as CRMRefundPaid:
             refunds[paid.refundID]?.paid = true
         case let shipment as CRMShipmentDispatched:
-            for line in shipment.lines { shipped[line.productID, default: 0] += Int64(line.quantity) }
+            for line in shipment.lines { shipped[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity)) }
         default:
             break
         }

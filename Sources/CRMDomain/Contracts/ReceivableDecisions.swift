@@ -42,7 +42,7 @@ public enum ReceivableDecisions {
         guard try Pricing.add(contract.scheduled, adding) <= contract.amount else {
             throw DomainError(
                 .planExceedsContract,
-                "the plan would hold \(contract.scheduled + adding) of a contract of \(contract.amount) \(contract.currency)",
+                "the plan would hold \(contract.scheduled.saturatingAdd(adding)) of a contract of \(contract.amount) \(contract.currency)",
                 facts: ["scheduled": String(contract.scheduled), "adding": String(adding), "amount": String(contract.amount)]
             )
         }
@@ -82,7 +82,7 @@ public enum ReceivableDecisions {
         (received.amount, received.method, received.clerkID) = (amount, method, clerkID)
         let oldestFirst = contract.instalments.sorted { ($0.dueAt.date, $0.number) < ($1.dueAt.date, $1.number) }
         for instalment in oldestFirst where remaining > 0 {
-            let outstanding = instalment.amount.minorUnits - contract.allocated[instalment.number, default: 0]
+            let outstanding = instalment.amount.minorUnits.saturatingSubtract(contract.allocated[instalment.number, default: 0])
             guard outstanding > 0 else { continue }
             let share = min(outstanding, remaining)
             var allocation = CRMPaymentAllocation()
@@ -113,7 +113,7 @@ public enum ReceivableDecisions {
         guard try Pricing.add(contract.invoiced, minorUnits) <= contract.amount else {
             throw DomainError(
                 .invoiceExceedsContract,
-                "invoices would total \(contract.invoiced + minorUnits) of a contract of \(contract.amount) \(contract.currency)",
+                "invoices would total \(contract.invoiced.saturatingAdd(minorUnits)) of a contract of \(contract.amount) \(contract.currency)",
                 facts: ["invoiced": String(contract.invoiced), "requested": String(minorUnits), "amount": String(contract.amount)]
             )
         }
@@ -148,7 +148,7 @@ public enum ReceivableDecisions {
         guard try Pricing.add(contract.refundsCommitted, minorUnits) <= contract.collected else {
             throw DomainError(
                 .refundExceedsCollected,
-                "refunds would total \(contract.refundsCommitted + minorUnits) but \(contract.collected) \(contract.currency) was collected",
+                "refunds would total \(contract.refundsCommitted.saturatingAdd(minorUnits)) but \(contract.collected) \(contract.currency) was collected",
                 facts: ["collected": String(contract.collected), "committed": String(contract.refundsCommitted), "requested": String(minorUnits)]
             )
         }

@@ -74,7 +74,7 @@ public enum InventoryDecisions {
         var changes: [CRMStockChanged] = []
         for (productID, quantity) in arriving {
             let ordered = order.ordered[productID] ?? 0, received = order.received[productID] ?? 0
-            guard received + quantity <= ordered else {
+            guard received.saturatingAdd(quantity) <= ordered else {
                 throw DomainError(
                     .receiptExceedsOrder,
                     "purchase order \(order.purchaseOrderID) ordered \(ordered) of \(productID); \(received) arrived and \(quantity) more would pass it",
@@ -108,7 +108,7 @@ public enum InventoryDecisions {
         let ordered = contract.ordered
         for (productID, quantity) in shipping {
             let onOrder = ordered[productID] ?? 0, shipped = contract.shipped[productID] ?? 0
-            guard shipped + quantity <= onOrder else {
+            guard shipped.saturatingAdd(quantity) <= onOrder else {
                 throw DomainError(
                     .shipmentExceedsContract,
                     "contract \(contract.contractID) ordered \(onOrder) of \(productID); \(shipped) shipped and \(quantity) more would pass it",
@@ -157,7 +157,7 @@ public enum InventoryDecisions {
         guard method != .unspecified else {
             throw DomainError(.invalidValue, "a payment needs its method", facts: ["field": "method"])
         }
-        guard paying.minorUnits <= bill.amount.minorUnits - bill.paid else {
+        guard paying.minorUnits <= bill.amount.minorUnits.saturatingSubtract(bill.paid) else {
             throw DomainError(
                 .paymentExceedsBill,
                 "bill \(billID) is for \(bill.amount.minorUnits); \(bill.paid) is paid and \(paying.minorUnits) more would pass it",

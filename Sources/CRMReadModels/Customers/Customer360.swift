@@ -76,9 +76,9 @@ public struct Customer360: Codable, Sendable, Hashable {
         var totals: [Receivable] = []
         for contract in contracts where contract.status == .binding {
             if let index = totals.firstIndex(where: { $0.currency == contract.currency }) {
-                totals[index].amount += contract.amount
-                totals[index].collected += contract.collected
-                totals[index].outstanding += contract.outstanding
+                totals[index].amount.saturatingIncrement(by: contract.amount)
+                totals[index].collected.saturatingIncrement(by: contract.collected)
+                totals[index].outstanding.saturatingIncrement(by: contract.outstanding)
             } else {
                 totals.append(
                     Receivable(
@@ -265,7 +265,7 @@ extension Customer360 {
 
         /// Recomputes ``outstanding`` after a change of status or money.
         mutating func settle() {
-            outstanding = status == .binding ? max(0, amount - collected) : 0
+            outstanding = status == .binding ? max(0, amount.saturatingSubtract(collected)) : 0
         }
     }
 
@@ -340,9 +340,9 @@ extension Customer360 {
         /// Adds one survey's score.
         mutating func add(score: Int, at time: Int64) {
             surveys += 1
-            scoreTotal += score
+            scoreTotal.saturatingIncrement(by: score)
             lastAt = max(lastAt ?? time, time)
-            meanTenths = (20 * scoreTotal + surveys) / (2 * surveys)
+            meanTenths = scoreTotal.saturatingMultiply(20).saturatingAdd(surveys) / (2 * surveys)
         }
     }
 

@@ -88,23 +88,23 @@ extension Customer360Projector {
 
     func apply(_ plan: CRMInstalmentsScheduled, _ event: CRMEvent) {
         changeContract(plan.contractID, event) { contract in
-            for instalment in plan.instalments { contract.scheduled += instalment.amount.minorUnits }
+            for instalment in plan.instalments { contract.scheduled.saturatingIncrement(by: instalment.amount.minorUnits) }
         }
     }
 
     func apply(_ payment: CRMPaymentReceived, _ event: CRMEvent) {
         changeContract(payment.contractID, event) { contract in
-            for allocation in payment.allocations { contract.collected += allocation.amount.minorUnits }
-            contract.credit += payment.credit.minorUnits
+            for allocation in payment.allocations { contract.collected.saturatingIncrement(by: allocation.amount.minorUnits) }
+            contract.credit.saturatingIncrement(by: payment.credit.minorUnits)
         }
     }
 
     func apply(_ invoice: CRMInvoiceRequested, _ event: CRMEvent) {
-        changeContract(invoice.contractID, event) { $0.invoiced += invoice.amount.minorUnits }
+        changeContract(invoice.contractID, event) { $0.invoiced.saturatingIncrement(by: invoice.amount.minorUnits) }
     }
 
     func apply(_ refund: CRMRefundPaid, _ event: CRMEvent) {
-        changeContract(refund.contractID, event) { $0.refunded += refund.amount.minorUnits }
+        changeContract(refund.contractID, event) { $0.refunded.saturatingIncrement(by: refund.amount.minorUnits) }
     }
 
     /// Changes a contract of the customer it belongs to, and records the event.

@@ -62,7 +62,7 @@ extension Customer360Queries {
             let recordedAt = try log.readAll(from: min(last, head.position), limit: 1).first?.recordedAt ?? head.recordedAt
             return ({ $0.position <= last }, BusinessDay(recordedAt))
         case .recordedTime(let time):
-            let next = Timestamp(nanosecondsSinceEpoch: time.nanosecondsSinceEpoch + 1)
+            let next = Timestamp(nanosecondsSinceEpoch: time.nanosecondsSinceEpoch.saturatingAdd(1))
             let first = try log.firstPosition(recordedAtOrAfter: next)
             return ({ $0.position < first }, BusinessDay(time))
         case .occurredTime(let time):

@@ -18,7 +18,7 @@ extension [CustomerMoney] {
     /// by currency so that equal states encode to equal bytes.
     mutating func add(_ minorUnits: Int64, _ currency: String) {
         if let index = firstIndex(where: { $0.currency == currency }) {
-            self[index].minorUnits += minorUnits
+            self[index].minorUnits.saturatingIncrement(by: minorUnits)
         } else {
             let index = firstIndex { $0.currency > currency } ?? endIndex
             insert(CustomerMoney(minorUnits: minorUnits, currency: currency), at: index)

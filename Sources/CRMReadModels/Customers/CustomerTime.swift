@@ -11,6 +11,6 @@ enum CustomerTime {
 
     /// A protobuf time in nanoseconds since the Unix epoch.
     static func nanoseconds(_ time: Google_Protobuf_Timestamp) -> Int64 {
-        time.seconds * 1_000_000_000 + Int64(time.nanos)
+        time.seconds.saturatingMultiply(1_000_000_000).saturatingAdd(Int64(time.nanos))
     }
 }

@@ -74,10 +74,10 @@ public struct RFMQueries: Sendable {
         var n = 0
         var below = 0
         for (other, count) in totals {
-            n += count
-            if other < bucket { below += count }
+            n.saturatingIncrement(by: count)
+            if other < bucket { below.saturatingIncrement(by: count) }
         }
-        for (other, count) in values where other < value { below += count }
+        for (other, count) in values where other < value { below.saturatingIncrement(by: count) }
         guard n > 0, below < n else {
             throw ProjectionError(
                 .storage, "the rfm distribution of \(dimension) does not hold the value \(value)", projector: name)

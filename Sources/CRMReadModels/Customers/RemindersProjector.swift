@@ -113,7 +113,7 @@ public final class RemindersProjector: Projector {
                             $0.contractID == payment.contractID && $0.number == Int(allocation.instalmentNumber)
                         })
                     else { continue }
-                    row.instalments[index].collected += allocation.amount.minorUnits
+                    row.instalments[index].collected.saturatingIncrement(by: allocation.amount.minorUnits)
                     if row.instalments[index].collected >= row.instalments[index].amount {
                         row.instalments.remove(at: index)
                     }

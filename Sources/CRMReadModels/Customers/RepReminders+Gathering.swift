@@ -77,7 +77,7 @@ extension RepReminders {
             let offset = day.days(to: due)
             guard offset <= dueWithinDays else { continue }
             let outstanding = CustomerMoney(
-                minorUnits: instalment.amount - instalment.collected, currency: instalment.currency)
+                minorUnits: instalment.amount.saturatingSubtract(instalment.collected), currency: instalment.currency)
             var entry = reminder(
                 due,
                 "instalment \(instalment.number) of contract \(instalment.contractID): \(outstanding.minorUnits) "

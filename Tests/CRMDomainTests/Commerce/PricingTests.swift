@@ -74,12 +74,20 @@ struct PricingTests {
     }
 
     @Test(
-        "a line too large for 64 bits is refused as invalid_value, not a crash",
+        "a product priced above the maximum (from the log) is refused on price, not a crash",
+        arguments: [Int64.max, Int64.max / 2 + 1, CRMMoney.maxMinorUnits + 1])
+    func priceAboveMaximum(price: Int64) {
+        let error = #expect(throws: DomainError.self) { try pricedLine(listed(price: price)) }
+        #expect(error?.code == .invalidValue)
+        #expect(error?.facts == ["field": "price"])
+    }
+
+    @Test(
+        "a line whose quantity × price passes the maximum or 64 bits is refused as invalid_value on amount",
         arguments: [
-            (Int64.max, Int32(1), Int32(0)),  // price × 10000
-            (Int64.max / 2 + 1, 2, 0),  // quantity × price
-            (Int64.max, 1, 9_999),  // the half added to round
-            (Int64.max / 10_000 + 1, 1, 0),
+            (CRMMoney.maxMinorUnits, Int32(2), Int32(0)),  // 2 × 10^15
+            (CRMMoney.maxMinorUnits / 1_000, 1_000_000, 0),  // 10^18: past the maximum
+            (CRMMoney.maxMinorUnits / 10, 1_000_000, 9_999),  // 10^20: past 64 bits, whatever the discount
         ])
     func overflow(price: Int64, quantity: Int32, discount: Int32) {
         let error = #expect(throws: DomainError.self) {
@@ -89,9 +97,13 @@ struct PricingTests {
         #expect(error?.facts == ["field": "amount"])
     }
 
-    @Test("the largest line that fits is priced exactly")
+    @Test("a line at the maximum is priced exactly, with and without a discount")
     func largestLine() throws {
-        #expect(try pricedLine(listed(price: Int64.max / 10_000)).lineTotal == money(922_337_203_685_477))
+        #expect(try pricedLine(listed(price: CRMMoney.maxMinorUnits)).lineTotal == money(CRMMoney.maxMinorUnits))
+        #expect(
+            try pricedLine(listed(price: CRMMoney.maxMinorUnits - 1), discount: 1).lineTotal
+                == money(999_899_999_999_999), "(10^15 − 1) × 0.9999 = 999,899,999,999,999.0001")
+        #expect(try pricedLine(listed(price: 1_000), quantity: 1_000_000, discount: 5_000).lineTotal == money(500_000_000))
     }
 
     // MARK: - Totals
@@ -139,22 +151,33 @@ struct PricingTests {
         #expect(error?.facts == ["field": "lines"])
     }
 
-    @Test("a list total too large for 64 bits is refused as invalid_value on amount")
-    func totalsOverflow() throws {
-        let free = try pricedLine(listed(price: Int64.max), discount: 10_000)
-        #expect(free.lineTotal == money(0))
-        let error = #expect(throws: DomainError.self) { try Pricing.totals([free, free]) }
+    @Test("lines adding up past the maximum are refused as invalid_value on amount")
+    func totalsAboveMaximum() throws {
+        let line = try pricedLine(listed(price: CRMMoney.maxMinorUnits / 2 + 1))
+        #expect(try Pricing.totals([line]).total == money(CRMMoney.maxMinorUnits / 2 + 1))
+        let error = #expect(throws: DomainError.self) { try Pricing.totals([line, line]) }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "amount"])
     }
 
-    @Test("totals whose overall discount is too large to compute are refused as invalid_value, not a crash")
-    func discountOverflow() throws {
-        // 10¹⁶ at 95% off prices to 5 × 10¹⁴, but (list − total) × 10⁴ = 9.5 × 10¹⁹ passes Int64.
-        let line = try pricedLine(listed(price: 10_000_000_000_000_000), discount: 9_500)
-        #expect(line.lineTotal == money(500_000_000_000_000))
+    @Test(
+        "lines from the log (a quote's) that no pricing gives are refused as invalid_value, not a crash",
+        arguments: [
+            // quantity × unit price past 64 bits
+            (Int32(1_000_000), Int64(10_000_000_000_000), Int64(0), "amount"),
+            // a negative line total: (list − total) × 10000 / list would pass Int32
+            (1, 1, -1_000_000_000_000, "line_total"),
+            // more than quantity × unit price
+            (2, 10, 21, "line_total"),
+            (0, 10, 0, "quantity"),
+            (1, Int64.max, 1, "unit_price"),
+        ])
+    func inconsistentLines(quantity: Int32, unitPrice: Int64, lineTotal: Int64, field: String) {
+        var line = CRMPricedLine()
+        (line.productID, line.quantity, line.unitPrice) = ("prod-1", quantity, money(unitPrice))
+        line.lineTotal = money(lineTotal)
         let error = #expect(throws: DomainError.self) { try Pricing.totals([line]) }
         #expect(error?.code == .invalidValue)
-        #expect(error?.facts == ["field": "amount"])
+        #expect(error?.facts == ["field": field])
     }
 }

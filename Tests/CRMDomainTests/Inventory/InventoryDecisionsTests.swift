@@ -417,21 +417,42 @@ struct InventoryDecisionsTests {
         #expect(after?.facts == ["amount": "10000", "paid": "10000"])
     }
 
-    @Test("a payment too large to add to what is paid is refused as payment_exceeds_bill, not a crash")
+    @Test("a payment above the maximum amount is refused as invalid_value; at the maximum, as payment_exceeds_bill")
     func payOverflow() throws {
         let unpaid = try S.supplier(bills: [("bill-1", S.cash(10_000))])
         let huge = #expect(throws: DomainError.self) {
             try InventoryDecisions.paySupplier(unpaid, billID: "bill-1", amount: S.cash(.max), method: .cash)
         }
-        #expect(huge?.code == .paymentExceedsBill)
-        #expect(huge?.facts == ["amount": "10000", "paid": "0"])
+        #expect(huge?.code == .invalidValue)
+        #expect(huge?.facts == ["field": "amount"])
         var supplier = try Stockroom.supplier(bills: [("bill-1", Stockroom.cash(10_000))])
         supplier.apply(try InventoryDecisions.paySupplier(supplier, billID: "bill-1", amount: Stockroom.cash(4_000), method: .cash))
         let afterPartial = #expect(throws: DomainError.self) {
-            try InventoryDecisions.paySupplier(supplier, billID: "bill-1", amount: Stockroom.cash(.max), method: .cash)
+            try InventoryDecisions.paySupplier(
+                supplier, billID: "bill-1", amount: Stockroom.cash(CRMMoney.maxMinorUnits), method: .cash)
         }
         #expect(afterPartial?.code == .paymentExceedsBill)
         #expect(afterPartial?.facts == ["amount": "10000", "paid": "4000"])
+    }
+
+    @Test(
+        "an amount above the maximum is refused as invalid_value naming the field",
+        arguments: [CRMMoney.maxMinorUnits + 1, Int64.max])
+    func amountAboveMaximum(_ minorUnits: Int64) throws {
+        let expense = #expect(throws: DomainError.self) {
+            try InventoryDecisions.recordExpense(
+                id: "exp-1", category: "travel", item: "flights", amount: S.cash(minorUnits), clerkID: "clerk", customerID: "")
+        }
+        #expect(expense?.code == .invalidValue)
+        #expect(expense?.facts == ["field": "amount"])
+        let price = #expect(throws: DomainError.self) {
+            try ProductDecisions.add(id: "p", sku: "P", name: "P", price: S.cash(minorUnits), cost: S.cash(1), unit: "")
+        }
+        #expect(price?.facts == ["field": "price"])
+        #expect(try InventoryDecisions.recordExpense(
+            id: "exp-2", category: "travel", item: "flights", amount: S.cash(CRMMoney.maxMinorUnits), clerkID: "clerk",
+            customerID: ""
+        ).amount.minorUnits == CRMMoney.maxMinorUnits)
     }
 
     @Test("a payment on an unknown bill or supplier, in another currency, of no amount, or without a method is refused")

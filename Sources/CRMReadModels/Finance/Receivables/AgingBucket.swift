@@ -76,13 +76,13 @@ public struct AgingBuckets: Codable, Sendable, Hashable {
     }
 
     /// Every bucket: all that is outstanding.
-    public var total: Int64 { AgingBucket.allCases.reduce(0) { $0 + self[$1] } }
+    public var total: Int64 { AgingBucket.allCases.lazy.map { self[$0] }.saturatingSum() }
 
     /// Every bucket but ``notYetDue``: what is overdue.
-    public var overdue: Int64 { total - notYetDue }
+    public var overdue: Int64 { total.saturatingSubtract(notYetDue) }
 
     /// Adds `other` bucket by bucket.
     public mutating func add(_ other: AgingBuckets) {
-        for bucket in AgingBucket.allCases { self[bucket] += other[bucket] }
+        for bucket in AgingBucket.allCases { self[bucket].saturatingIncrement(by: other[bucket]) }
     }
 }

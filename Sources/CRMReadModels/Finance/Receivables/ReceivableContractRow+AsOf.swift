@@ -14,13 +14,13 @@ extension ReceivableContractRow {
         var instalmentViews: [InstalmentReceivable] = []
         for instalment in instalments.sorted(by: { $0.number < $1.number }) where instalment.scheduledDay <= end {
             let allocations = instalment.allocations.filter { $0.day <= end }
-            let allocated = allocations.reduce(0) { $0 + $1.amount }
-            let outstanding = instalment.amount - allocated
-            let daysOverdue = end - instalment.dueDay
+            let allocated = allocations.lazy.map(\.amount).saturatingSum()
+            let outstanding = instalment.amount.saturatingSubtract(allocated)
+            let daysOverdue = end.saturatingSubtract(instalment.dueDay)
             let bucket = AgingBucket(daysOverdue: daysOverdue)
-            figures.scheduled += instalment.amount
-            figures.collected += allocated
-            figures.buckets[bucket] += outstanding
+            figures.scheduled.saturatingIncrement(by: instalment.amount)
+            figures.collected.saturatingIncrement(by: allocated)
+            figures.buckets[bucket].saturatingIncrement(by: outstanding)
             instalmentViews.append(
                 InstalmentReceivable(
                     number: Int(instalment.number), dueOn: BusinessDay(number: instalment.dueDay).description,
@@ -34,8 +34,8 @@ extension ReceivableContractRow {
             )
         }
         let paymentViews = payments.filter { $0.day <= end }.map { payment in
-            figures.credit += payment.credit
-            figures.received += payment.amount
+            figures.credit.saturatingIncrement(by: payment.credit)
+            figures.received.saturatingIncrement(by: payment.amount)
             return PaymentRecord(
                 paymentID: payment.paymentID, on: BusinessDay(number: payment.day).description, amount: payment.amount,
                 method: payment.method, clerkID: payment.clerkID,
@@ -68,7 +68,7 @@ extension ReceivableContractRow {
                 case (nil, nil, nil, .some): .rejected
                 case (nil, nil, nil, nil): .requested
                 }
-            if paid != nil { figures.refunded += refund.paidAmount ?? refund.amount }
+            if paid != nil { figures.refunded.saturatingIncrement(by: refund.paidAmount ?? refund.amount) }
             return RefundRecord(
                 refundID: refund.refundID, amount: refund.amount, reason: refund.reason,
                 returnGoods: refund.returnGoods,
@@ -81,10 +81,10 @@ extension ReceivableContractRow {
         if status == .binding {
             figures.contracts = 1
             figures.amount = amount
-            figures.unscheduled = amount - figures.scheduled
+            figures.unscheduled = amount.saturatingSubtract(figures.scheduled)
             figures.outstanding = figures.buckets.total
             figures.overdue = figures.buckets.overdue
-            figures.balance = figures.outstanding + figures.unscheduled - figures.credit
+            figures.balance = figures.outstanding.saturatingAdd(figures.unscheduled).saturatingSubtract(figures.credit)
         } else {
             // Only a binding contract is scheduled or paid; a pending or rejected one owes nothing.
             figures = ReceivablesFigures(currency: currency)

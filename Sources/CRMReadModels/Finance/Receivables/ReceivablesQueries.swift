@@ -122,8 +122,8 @@ public struct ReceivablesQueries: Sendable {
 
 extension OverdueCustomer {
     fileprivate mutating func add(_ figures: ReceivablesFigures, oldestDaysOverdue oldest: Int) {
-        overdue += figures.overdue
-        outstanding += figures.outstanding
+        overdue.saturatingIncrement(by: figures.overdue)
+        outstanding.saturatingIncrement(by: figures.outstanding)
         buckets.add(figures.buckets)
         oldestDaysOverdue = max(oldestDaysOverdue, oldest)
     }

@@ -51,17 +51,17 @@ public struct ReceivablesFigures: Codable, Sendable, Hashable {
 
     /// Adds another contract's or group's figures (in the same currency).
     public mutating func add(_ other: ReceivablesFigures) {
-        contracts += other.contracts
-        amount += other.amount
-        scheduled += other.scheduled
-        unscheduled += other.unscheduled
-        collected += other.collected
-        credit += other.credit
-        received += other.received
-        refunded += other.refunded
-        outstanding += other.outstanding
-        overdue += other.overdue
-        balance += other.balance
+        contracts.saturatingIncrement(by: other.contracts)
+        amount.saturatingIncrement(by: other.amount)
+        scheduled.saturatingIncrement(by: other.scheduled)
+        unscheduled.saturatingIncrement(by: other.unscheduled)
+        collected.saturatingIncrement(by: other.collected)
+        credit.saturatingIncrement(by: other.credit)
+        received.saturatingIncrement(by: other.received)
+        refunded.saturatingIncrement(by: other.refunded)
+        outstanding.saturatingIncrement(by: other.outstanding)
+        overdue.saturatingIncrement(by: other.overdue)
+        balance.saturatingIncrement(by: other.balance)
         buckets.add(other.buckets)
     }
 }

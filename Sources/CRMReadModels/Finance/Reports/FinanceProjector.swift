@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMSchema
 public import Projections
 
@@ -38,7 +39,8 @@ public final class FinanceProjector: Projector {
     /// The projector's tables.
     public var tables: [any ReadModelTableProtocol] { [receipts, expenses, commission, suppliers, bills] }
 
-    /// Folds one event.
+    /// Folds one event. Amounts come from the log, which may hold events written before
+    /// ``CRMSchema/CRMMoney/maxMinorUnits`` or by an import, so sums saturate instead of trapping.
     public func apply(_ event: CRMEvent) throws {
         switch event.payload {
         case let payment as CRMPaymentReceived:
@@ -49,7 +51,7 @@ public final class FinanceProjector: Projector {
                 FinanceKey.join(month, method, payment.clerkID, currency),
                 default: ReceiptCellRow(month: month, method: method, clerkID: payment.clerkID, currency: currency)
             ) {
-                $0.amount += payment.amount.minorUnits
+                $0.amount.saturatingIncrement(by: payment.amount.minorUnits)
                 $0.count += 1
             }
         case let earned as CRMCommissionEarned:
@@ -59,8 +61,8 @@ public final class FinanceProjector: Projector {
                 FinanceKey.join(month, earned.repID, currency),
                 default: CommissionCellRow(month: month, repID: earned.repID, currency: currency)
             ) {
-                $0.collected += earned.collected.minorUnits
-                $0.commission += earned.commission.minorUnits
+                $0.collected.saturatingIncrement(by: earned.collected.minorUnits)
+                $0.commission.saturatingIncrement(by: earned.commission.minorUnits)
                 $0.payments += 1
             }
         case let expense as CRMExpenseRecorded:
@@ -72,7 +74,7 @@ public final class FinanceProjector: Projector {
                     month: month, category: expense.category, item: expense.item, clerkID: expense.clerkID,
                     currency: currency)
             ) {
-                $0.amount += expense.amount.minorUnits
+                $0.amount.saturatingIncrement(by: expense.amount.minorUnits)
                 $0.count += 1
             }
         case let added as CRMSupplierAdded:
@@ -85,7 +87,7 @@ public final class FinanceProjector: Projector {
             )
         case let paid as CRMSupplierPaid:
             bills.updateIfPresent(FinanceKey.join(paid.supplierID, paid.billID)) {
-                $0.paid += paid.amount.minorUnits
+                $0.paid.saturatingIncrement(by: paid.amount.minorUnits)
                 $0.payments += 1
                 $0.lastPaidDay = BusinessDay(event.occurredAt).number
             }

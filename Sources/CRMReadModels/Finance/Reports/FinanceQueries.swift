@@ -90,7 +90,7 @@ public struct FinanceQueries: Sendable {
                 SupplierBill(
                     billID: bill.billID, purchaseOrderID: bill.purchaseOrderID, currency: bill.currency,
                     amount: bill.amount,
-                    paid: bill.paid, outstanding: bill.amount - bill.paid,
+                    paid: bill.paid, outstanding: bill.amount.saturatingSubtract(bill.paid),
                     receivedOn: BusinessDay(number: bill.receivedDay).description,
                     dueOn: BusinessDay(number: bill.dueDay).description,
                     lastPaidOn: bill.lastPaidDay.map { BusinessDay(number: $0).description }
@@ -152,8 +152,8 @@ struct FinanceAmounts {
 
     mutating func add(_ key: String, _ currency: String, _ amount: Int64, _ count: Int) {
         sums[FinanceKey.join(key, currency), default: FinanceAmount(key: key, currency: currency, amount: 0, count: 0)]
-            .amount += amount
-        sums[FinanceKey.join(key, currency)]!.count += count
+            .amount.saturatingIncrement(by: amount)
+        sums[FinanceKey.join(key, currency)]!.count.saturatingIncrement(by: count)
     }
 
     var sorted: [FinanceAmount] { sums.values.sorted { ($0.key, $0.currency) < ($1.key, $1.currency) } }
@@ -161,8 +161,8 @@ struct FinanceAmounts {
 
 extension ExpenseItemAmount {
     fileprivate mutating func add(_ amount: Int64, _ count: Int) {
-        self.amount += amount
-        self.count += count
+        self.amount.saturatingIncrement(by: amount)
+        self.count.saturatingIncrement(by: count)
     }
 }
 
@@ -175,10 +175,10 @@ extension SupplierPayables {
 
     fileprivate mutating func add(_ bill: SupplierBillRow) {
         bills += 1
-        billed += bill.amount
-        paid += bill.paid
-        payments += bill.payments
-        outstanding += bill.amount - bill.paid
+        billed.saturatingIncrement(by: bill.amount)
+        paid.saturatingIncrement(by: bill.paid)
+        payments.saturatingIncrement(by: bill.payments)
+        outstanding.saturatingIncrement(by: bill.amount.saturatingSubtract(bill.paid))
     }
 }
 
@@ -188,8 +188,8 @@ extension CommissionLine {
     }
 
     fileprivate mutating func add(_ line: CommissionLine) {
-        collected += line.collected
-        commission += line.commission
-        payments += line.payments
+        collected.saturatingIncrement(by: line.collected)
+        commission.saturatingIncrement(by: line.commission)
+        payments.saturatingIncrement(by: line.payments)
     }
 }

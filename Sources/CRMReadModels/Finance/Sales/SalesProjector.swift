@@ -60,7 +60,7 @@ public final class SalesProjector: Projector {
             var lines: [SalesContractRow.Line] = []
             for line in drafted.lines {
                 if let index = lines.firstIndex(where: { $0.productID == line.productID }) {
-                    lines[index].total += line.lineTotal.minorUnits
+                    lines[index].total.saturatingIncrement(by: line.lineTotal.minorUnits)
                 } else {
                     lines.append(
                         .init(
@@ -102,7 +102,7 @@ public final class SalesProjector: Projector {
                 default: SalesCellRow(
                     month: month, dimension: dimension, value: value, label: label, currency: contract.currency)
             ) {
-                $0.signed += amount
+                $0.signed.saturatingIncrement(by: amount)
                 $0.contracts += 1
             }
         }
@@ -124,7 +124,7 @@ public final class SalesProjector: Projector {
                 default: SalesCellRow(
                     month: month, dimension: dimension, value: value, label: label, currency: currency)
             ) {
-                $0.collected += amount
+                $0.collected.saturatingIncrement(by: amount)
                 $0.payments += 1
             }
         }

@@ -61,7 +61,7 @@ public struct SalesQueries: Sendable {
                     default: TargetAttainment(
                         holderID: cell.value, currency: cell.currency, target: nil, achieved: 0,
                         attainmentBasisPoints: nil)
-                ].achieved += cell.signed
+                ].achieved.saturatingIncrement(by: cell.signed)
             }
         }
         func ranked(_ kind: String) -> [TargetAttainment] {
@@ -94,9 +94,9 @@ extension SalesFigures {
     }
 
     fileprivate mutating func add(_ cell: SalesCellRow) {
-        signed += cell.signed
-        contracts += cell.contracts
-        collected += cell.collected
-        payments += cell.payments
+        signed.saturatingIncrement(by: cell.signed)
+        contracts.saturatingIncrement(by: cell.contracts)
+        collected.saturatingIncrement(by: cell.collected)
+        payments.saturatingIncrement(by: cell.payments)
     }
 }

@@ -58,7 +58,7 @@ public final class ServiceProjector: Projector {
             openWorkOrders[closed.workOrderID] = nil
             update(event, open.repID) {
                 $0.workOrdersClosed += 1
-                $0.closeMinutes += Self.minutes(from: open.openedAt, to: time)
+                $0.closeMinutes.saturatingIncrement(by: Self.minutes(from: open.openedAt, to: time))
             }
         case let filed as CRMComplaintFiled:
             let rep = owners[filed.customerID]?.ownerID ?? ""
@@ -72,14 +72,15 @@ public final class ServiceProjector: Projector {
             openComplaints[resolved.complaintID] = nil
             update(event, open.repID) {
                 $0.complaintsResolved += 1
-                $0.resolutionMinutes += Self.minutes(from: open.openedAt, to: time)
+                $0.resolutionMinutes.saturatingIncrement(by: Self.minutes(from: open.openedAt, to: time))
                 $0.resolvedByRootCause[resolved.rootCause, default: 0] += 1
             }
         case let survey as CRMSatisfactionSurveyed where (1...5).contains(survey.score):
             update(event, owners[survey.customerID]?.ownerID ?? "") {
                 $0.surveys += 1
-                $0.scores[Int(survey.score) - 1] += 1
-                $0.scoreSum += Int(survey.score)
+                // A score outside 1-5 (an import) is counted in the sum and mean, not in the histogram.
+                if $0.scores.indices.contains(Int(survey.score) - 1) { $0.scores[Int(survey.score) - 1] += 1 }
+                $0.scoreSum.saturatingIncrement(by: Int(survey.score))
             }
         default:
             break
@@ -94,6 +95,6 @@ public final class ServiceProjector: Projector {
     /// Whole minutes between two times in nanoseconds, rounded down, never negative (a fact
     /// entered late with an earlier business time counts as no time).
     private static func minutes(from start: Int64, to end: Int64) -> Int64 {
-        max(0, (end - start) / 60_000_000_000)
+        max(0, end.saturatingSubtract(start) / 60_000_000_000)
     }
 }

@@ -47,13 +47,13 @@ public struct ServiceQueries: Sendable {
     public func openNow() throws -> ServiceOpenItems {
         var byRep: [String: ServiceOpenByRep] = [:]
         for cell in try store.rows(ServiceCellRow.self, projector: ServiceProjector.name, table: "cells").map(\.row) {
-            byRep[cell.repID, default: ServiceOpenByRep(repID: cell.repID, workOrders: 0, complaints: 0)].workOrders +=
-                cell.workOrdersOpened - cell.workOrdersClosed
-            byRep[cell.repID]!.complaints += cell.complaintsFiled - cell.complaintsResolved
+            byRep[cell.repID, default: ServiceOpenByRep(repID: cell.repID, workOrders: 0, complaints: 0)].workOrders
+                .saturatingIncrement(by: cell.workOrdersOpened.saturatingSubtract(cell.workOrdersClosed))
+            byRep[cell.repID]!.complaints.saturatingIncrement(by: cell.complaintsFiled.saturatingSubtract(cell.complaintsResolved))
         }
         let open = byRep.values.filter { $0.workOrders != 0 || $0.complaints != 0 }.sorted { $0.repID < $1.repID }
         return ServiceOpenItems(
-            workOrders: open.reduce(0) { $0 + $1.workOrders }, complaints: open.reduce(0) { $0 + $1.complaints },
+            workOrders: open.lazy.map(\.workOrders).saturatingSum(), complaints: open.lazy.map(\.complaints).saturatingSum(),
             byRep: open
         )
     }
@@ -70,17 +70,17 @@ public struct ServiceQueries: Sendable {
 extension ServiceCellRow {
     /// Adds another cell's figures.
     fileprivate mutating func add(_ other: ServiceCellRow) {
-        workOrdersOpened += other.workOrdersOpened
-        workOrdersClosed += other.workOrdersClosed
-        closeMinutes += other.closeMinutes
-        complaintsFiled += other.complaintsFiled
-        complaintsResolved += other.complaintsResolved
-        resolutionMinutes += other.resolutionMinutes
+        workOrdersOpened.saturatingIncrement(by: other.workOrdersOpened)
+        workOrdersClosed.saturatingIncrement(by: other.workOrdersClosed)
+        closeMinutes.saturatingIncrement(by: other.closeMinutes)
+        complaintsFiled.saturatingIncrement(by: other.complaintsFiled)
+        complaintsResolved.saturatingIncrement(by: other.complaintsResolved)
+        resolutionMinutes.saturatingIncrement(by: other.resolutionMinutes)
         filedByCategory.merge(other.filedByCategory, uniquingKeysWith: +)
         resolvedByRootCause.merge(other.resolvedByRootCause, uniquingKeysWith: +)
-        surveys += other.surveys
-        for index in scores.indices { scores[index] += other.scores[index] }
-        scoreSum += other.scoreSum
+        surveys.saturatingIncrement(by: other.surveys)
+        for index in scores.indices { scores[index].saturatingIncrement(by: other.scores[index]) }
+        scoreSum.saturatingIncrement(by: other.scoreSum)
     }
 
     fileprivate var statistics: ServiceStatistics {

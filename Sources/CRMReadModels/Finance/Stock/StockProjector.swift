@@ -77,8 +77,8 @@ public final class StockProjector: Projector {
                     FinanceKey.join(drafted.contractID, line.productID),
                     default: StockContractLineRow(quantity: 0, total: 0)
                 ) {
-                    $0.quantity += Int64(line.quantity)
-                    $0.total += line.lineTotal.minorUnits
+                    $0.quantity.saturatingIncrement(by: Int64(line.quantity))
+                    $0.total.saturatingIncrement(by: line.lineTotal.minorUnits)
                 }
             }
         case let received as CRMGoodsReceived:
@@ -90,10 +90,10 @@ public final class StockProjector: Projector {
                     purchaseCosts[FinanceKey.join(received.purchaseOrderID, line.productID)]?.unitCost
                     ?? product.listCost
                 var flow = StockFlowRow()
-                (flow.receivedQuantity, flow.receivedCost) = (quantity, quantity * unitCost)
+                (flow.receivedQuantity, flow.receivedCost) = (quantity, quantity.saturatingMultiply(unitCost))
                 record(flow, of: line.productID, in: month) {
-                    $0.costedQuantity += quantity
-                    $0.stockValue += flow.receivedCost
+                    $0.costedQuantity.saturatingIncrement(by: quantity)
+                    $0.stockValue.saturatingIncrement(by: flow.receivedCost)
                 }
             }
         case let shipment as CRMShipmentDispatched:
@@ -106,10 +106,10 @@ public final class StockProjector: Projector {
                     guard contractLine.quantity > 0 else { return }
                     let before = FinanceMath.scale(
                         contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
-                    contractLine.shipped += quantity
+                    contractLine.shipped.saturatingIncrement(by: quantity)
                     flow.revenue =
                         FinanceMath.scale(contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
-                        - before
+                        .saturatingSubtract(before)
                 }
                 let product = products[line.productID] ?? StockProductRow(productID: line.productID)
                 let fromStock = min(quantity, max(0, product.costedQuantity))
@@ -117,10 +117,10 @@ public final class StockProjector: Projector {
                     fromStock == 0
                     ? 0
                     : FinanceMath.scale(product.stockValue, by: fromStock, over: product.costedQuantity, halfUp: true)
-                flow.costOfGoods = stockCost + (quantity - fromStock) * product.listCost
+                flow.costOfGoods = stockCost.saturatingAdd((quantity - fromStock).saturatingMultiply(product.listCost))
                 record(flow, of: line.productID, in: month) {
-                    $0.costedQuantity -= fromStock
-                    $0.stockValue -= stockCost
+                    $0.costedQuantity.saturatingDecrement(by: fromStock)
+                    $0.stockValue.saturatingDecrement(by: stockCost)
                 }
             }
         default:

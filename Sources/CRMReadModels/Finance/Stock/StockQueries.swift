@@ -73,7 +73,7 @@ public struct StockQueries: Sendable {
 
 extension StockFlowRow {
     var figures: MarginFigures {
-        let margin = revenue - costOfGoods
+        let margin = revenue.saturatingSubtract(costOfGoods)
         return MarginFigures(
             receivedQuantity: receivedQuantity, receivedCost: receivedCost, shippedQuantity: shippedQuantity,
             revenue: revenue, costOfGoodsShipped: costOfGoods, grossMargin: margin,

@@ -10,11 +10,11 @@ struct StockFlowRow: Codable, Sendable {
     var costOfGoods: Int64 = 0
 
     mutating func add(_ other: StockFlowRow) {
-        receivedQuantity += other.receivedQuantity
-        receivedCost += other.receivedCost
-        shippedQuantity += other.shippedQuantity
-        revenue += other.revenue
-        costOfGoods += other.costOfGoods
+        receivedQuantity.saturatingIncrement(by: other.receivedQuantity)
+        receivedCost.saturatingIncrement(by: other.receivedCost)
+        shippedQuantity.saturatingIncrement(by: other.shippedQuantity)
+        revenue.saturatingIncrement(by: other.revenue)
+        costOfGoods.saturatingIncrement(by: other.costOfGoods)
     }
 }
 

@@ -39,19 +39,19 @@ public struct ActivityCounts: Codable, Sendable, Hashable {
 
     /// Adds another day's (or rep's) counts.
     public mutating func add(_ other: ActivityCounts) {
-        calls += other.calls
-        visits += other.visits
-        emails += other.emails
-        instantMessages += other.instantMessages
-        otherFollowUps += other.otherFollowUps
-        followUps += other.followUps
-        newLeads += other.newLeads
-        claims += other.claims
-        releases += other.releases
-        lostToPool += other.lostToPool
-        opportunitiesOpened += other.opportunitiesOpened
-        quotesSent += other.quotesSent
-        contractsSigned += other.contractsSigned
+        calls.saturatingIncrement(by: other.calls)
+        visits.saturatingIncrement(by: other.visits)
+        emails.saturatingIncrement(by: other.emails)
+        instantMessages.saturatingIncrement(by: other.instantMessages)
+        otherFollowUps.saturatingIncrement(by: other.otherFollowUps)
+        followUps.saturatingIncrement(by: other.followUps)
+        newLeads.saturatingIncrement(by: other.newLeads)
+        claims.saturatingIncrement(by: other.claims)
+        releases.saturatingIncrement(by: other.releases)
+        lostToPool.saturatingIncrement(by: other.lostToPool)
+        opportunitiesOpened.saturatingIncrement(by: other.opportunitiesOpened)
+        quotesSent.saturatingIncrement(by: other.quotesSent)
+        contractsSigned.saturatingIncrement(by: other.contractsSigned)
     }
 }
 

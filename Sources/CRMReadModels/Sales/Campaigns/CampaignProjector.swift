@@ -77,12 +77,12 @@ public final class CampaignProjector: Projector {
         case let payment as CRMPaymentReceived:
             guard let link = customers[payment.customerID] else { return }
             campaigns.update(link.campaign, default: CampaignRow()) { row in
-                row.collected[payment.amount.currency, default: 0] += payment.amount.minorUnits
+                row.collected[payment.amount.currency, default: 0].saturatingIncrement(by: payment.amount.minorUnits)
             }
         case let refund as CRMRefundPaid:
             guard let contract = contracts[refund.contractID] else { return }
             campaigns.update(contract.campaign, default: CampaignRow()) { row in
-                row.collected[refund.amount.currency, default: 0] -= refund.amount.minorUnits
+                row.collected[refund.amount.currency, default: 0].saturatingDecrement(by: refund.amount.minorUnits)
             }
         case let launched as CRMCampaignLaunched:
             campaigns.update(launched.campaignID, default: CampaignRow()) { row in
@@ -90,7 +90,7 @@ public final class CampaignProjector: Projector {
                 (row.name, row.segment, row.channel) = (launched.name, launched.targetSegment, Self.channel(launched.channel))
                 (row.budget, row.currency) = (launched.budget.minorUnits, launched.budget.currency)
                 row.launchedAt = event.occurredAt.nanosecondsSinceEpoch
-                row.endsAt = launched.endsAt.seconds * 1_000_000_000 + Int64(launched.endsAt.nanos)
+                row.endsAt = launched.endsAt.seconds.saturatingMultiply(1_000_000_000).saturatingAdd(Int64(launched.endsAt.nanos))
             }
         default:
             break
@@ -103,7 +103,7 @@ public final class CampaignProjector: Projector {
         contracts[contractID]?.binding = true
         campaigns.update(contract.campaign, default: CampaignRow()) { row in
             row.contracts += 1
-            row.contracted[contract.currency, default: 0] += contract.amount
+            row.contracted[contract.currency, default: 0].saturatingIncrement(by: contract.amount)
         }
     }
 

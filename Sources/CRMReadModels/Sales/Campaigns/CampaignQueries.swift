@@ -73,7 +73,7 @@ public struct CampaignQueries: Sendable {
             collected: amounts(row.collected),
             costPerResponse: SalesQueryCheck.share(row.budget, per: Int64(row.responses)),
             costPerConversion: SalesQueryCheck.share(row.budget, per: Int64(row.conversions)),
-            returnOnBudgetBasisPoints: row.budget > 0 ? SalesQueryCheck.share((revenue - row.budget) * 10_000, per: row.budget) : nil
+            returnOnBudgetBasisPoints: row.budget > 0 ? SalesQueryCheck.share(revenue.saturatingSubtract(row.budget).saturatingMultiply(10_000), per: row.budget) : nil
         )
     }
 }

@@ -174,7 +174,7 @@ public final class ChurnProjector: Projector {
             if let firstFollowUp {
                 let days = max(0, day.number - firstFollowUp)
                 cell.timed += 1
-                cell.days += days
+                cell.days.saturatingIncrement(by: days)
                 cell.buckets[ChurnDaysBucket.index(of: days)] += 1
             }
         }

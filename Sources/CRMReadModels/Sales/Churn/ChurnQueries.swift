@@ -45,7 +45,7 @@ public struct ChurnQueries: Sendable {
         let period = try SalesPeriod(period)
         var counts: [String: Int] = [:]
         for (reason, row) in try rows(ChurnCount.self, table: "reasons", months: period.months) {
-            counts[reason, default: 0] += row.count
+            counts[reason, default: 0].saturatingIncrement(by: row.count)
         }
         let total = counts.values.reduce(0, +)
         let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -67,9 +67,9 @@ public struct ChurnQueries: Sendable {
         var sum = ChurnMonth()
         for month in period.months {
             guard let row = try store.row(ChurnMonth.self, projector: ChurnProjector.name, table: "months", key: month) else { continue }
-            sum.reclaimedCustomers += row.reclaimedCustomers
-            sum.reopenedOpportunities += row.reopenedOpportunities
-            sum.contractsAfterLoss += row.contractsAfterLoss
+            sum.reclaimedCustomers.saturatingIncrement(by: row.reclaimedCustomers)
+            sum.reopenedOpportunities.saturatingIncrement(by: row.reopenedOpportunities)
+            sum.contractsAfterLoss.saturatingIncrement(by: row.contractsAfterLoss)
         }
         return ChurnWinBacks(
             period: period.text, months: period.months, reclaimedCustomers: sum.reclaimedCustomers,
@@ -98,16 +98,16 @@ public struct ChurnQueries: Sendable {
         var stored: [String: ChurnMonth] = [:]
         for (month, row) in try store.rows(ChurnMonth.self, projector: ChurnProjector.name, table: "months") where month <= last {
             if month < first {
-                total += row.newCustomers
-                owned += row.createdOwned + row.claimed - row.released
+                total.saturatingIncrement(by: row.newCustomers)
+                owned.saturatingIncrement(by: row.createdOwned.saturatingAdd(row.claimed).saturatingSubtract(row.released))
             } else {
                 stored[month] = row
             }
         }
         let flows = months.map { month in
             let row = stored[month] ?? ChurnMonth()
-            total += row.newCustomers
-            owned += row.createdOwned + row.claimed - row.released
+            total.saturatingIncrement(by: row.newCustomers)
+            owned.saturatingIncrement(by: row.createdOwned.saturatingAdd(row.claimed).saturatingSubtract(row.released))
             return ChurnMonthFlow(
                 month: month, newCustomers: row.newCustomers, lostCustomers: row.lostCustomers,
                 wonBackCustomers: row.reclaimedCustomers, totalCustomers: total, ownedCustomers: owned,

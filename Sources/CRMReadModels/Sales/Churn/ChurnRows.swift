@@ -10,10 +10,10 @@ struct ChurnLossCell: Codable, Sendable, Hashable {
     var buckets: [Int] = Array(repeating: 0, count: ChurnDaysBucket.all.count)
 
     mutating func add(_ other: ChurnLossCell) {
-        lost += other.lost
-        timed += other.timed
-        days += other.days
-        for index in buckets.indices where index < other.buckets.count { buckets[index] += other.buckets[index] }
+        lost.saturatingIncrement(by: other.lost)
+        timed.saturatingIncrement(by: other.timed)
+        days.saturatingIncrement(by: other.days)
+        for index in buckets.indices where index < other.buckets.count { buckets[index].saturatingIncrement(by: other.buckets[index]) }
     }
 }
 

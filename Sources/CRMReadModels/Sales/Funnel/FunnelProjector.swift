@@ -151,10 +151,10 @@ public final class FunnelProjector: Projector {
     /// The current stay ends at `time`; its length goes to the month it began.
     private func endStay(of opportunity: inout FunnelOpportunity, at time: Timestamp) {
         // Business times may arrive out of order (back-dated entries): a stay never counts negative.
-        let seconds = max(0, time.nanosecondsSinceEpoch - opportunity.stayStart) / 1_000_000_000
+        let seconds = max(0, time.nanosecondsSinceEpoch.saturatingSubtract(opportunity.stayStart)) / 1_000_000_000
         bump(opportunity.stayMonth, opportunity.owner, opportunity.stage) { cell in
             cell.stays += 1
-            cell.staySeconds += seconds
+            cell.staySeconds.saturatingIncrement(by: seconds)
         }
     }
 

@@ -25,14 +25,14 @@ struct FunnelCell: Codable, Sendable, Hashable {
 
     /// Adds another cell's counts.
     mutating func add(_ other: FunnelCell) {
-        opened += other.opened
-        entered += other.entered
-        advanced += other.advanced
-        stays += other.stays
-        staySeconds += other.staySeconds
-        won += other.won
-        lost += other.lost
-        reopened += other.reopened
+        opened.saturatingIncrement(by: other.opened)
+        entered.saturatingIncrement(by: other.entered)
+        advanced.saturatingIncrement(by: other.advanced)
+        stays.saturatingIncrement(by: other.stays)
+        staySeconds.saturatingIncrement(by: other.staySeconds)
+        won.saturatingIncrement(by: other.won)
+        lost.saturatingIncrement(by: other.lost)
+        reopened.saturatingIncrement(by: other.reopened)
     }
 }
 
