@@ -73,12 +73,14 @@ extension CRMService {
         let context = try context(actor, time)
         let rules = try await poolRules(at: context.occurredAt)
         let customers = try await foldAllCustomers()
+        let activity = try await foldBusinessActivity()
         var report = PoolSweepReport(time: context.occurredAt, customersChecked: customers.count)
         for (customerID, state) in customers.sorted(by: { $0.key < $1.key })
-        where PoolDecisions.sweep(state, rules: rules, at: context.occurredAt) != .none {
+        where PoolDecisions.sweep(state, activity: activity.customers[customerID] ?? CustomerActivity(), rules: rules, at: context.occurredAt) != .none {
             try await retryingOnConflict("sweeping customer \(customerID)") {
                 let (customer, version) = try await loadCustomer(customerID)
-                switch PoolDecisions.sweep(customer, rules: rules, at: context.occurredAt) {
+                let deals = activity.customers[customerID] ?? CustomerActivity()
+                switch PoolDecisions.sweep(customer, activity: deals, rules: rules, at: context.occurredAt) {
                 case .release(let change):
                     _ = try await append(ownershipAppend(change, customerVersion: version, context: context))
                     report.released.append(change)
@@ -107,6 +109,24 @@ extension CRMService {
             guard page.count == pageSize, let last = page.last else { return customers }
             position = last.position + 1
         }
+    }
+
+    /// The business activity of every customer, folded from its deals' streams.
+    private func foldBusinessActivity() async throws -> BusinessActivity {
+        var activity = BusinessActivity()
+        let pageSize = 10_000
+        for category in BusinessActivity.categories {
+            var position: UInt64 = 1
+            while true {
+                let page = try await log.readCategory(category, from: position, direction: .forward, limit: pageSize)
+                for recorded in page {
+                    activity.apply(try decode(recorded), category: category, id: String(recorded.stream.id), occurredAt: recorded.occurredAt.date)
+                }
+                guard page.count == pageSize, let last = page.last else { break }
+                position = last.position + 1
+            }
+        }
+        return activity
     }
 
     /// The owner of an owned customer, or the actor standing in for one when it is in the pool

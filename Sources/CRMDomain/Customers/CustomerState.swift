@@ -23,8 +23,9 @@ public struct CustomerState: Sendable, Hashable {
     public var lastFollowUpAt: Date?
     /// When each rep last lost the customer (released, swept, transferred away).
     public var lostAt: [String: Date] = [:]
-    /// The idle period the last warning was about (its start), so the sweep warns once.
-    public var warnedForIdleSince: Date?
+    /// The release the last warning to the current owner announced, so the sweep warns once
+    /// for each idle period.
+    public var warnedReleaseAt: Date?
 
     /// A customer not seen yet.
     public init(customerID: String) {
@@ -66,11 +67,11 @@ public struct CustomerState: Sendable, Hashable {
             if let previous = owner { lostAt[previous] = occurredAt }
             owner = change.toOwnerID.isEmpty ? nil : change.toOwnerID
             ownerSince = owner == nil ? nil : occurredAt
-            warnedForIdleSince = nil
+            warnedReleaseAt = nil
         case is CRMFollowUpLogged:
             lastFollowUpAt = max(lastFollowUpAt ?? occurredAt, occurredAt)
         case let warning as CRMPoolReleaseWarned where warning.ownerID == owner:
-            warnedForIdleSince = idleSince
+            warnedReleaseAt = warning.releaseDueAt.date
         default:
             break
         }

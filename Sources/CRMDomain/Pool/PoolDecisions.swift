@@ -116,17 +116,26 @@ public enum PoolDecisions {
 
     /// The sweep's decision for one customer at `time`: release, warn, or nothing.
     ///
+    /// The idle clock restarts with every follow-up and with every event on the customer's
+    /// deals (`activity`: opportunities, quotes, contracts, payments); a customer with an open
+    /// contract or money still to collect is never released.
+    ///
     /// Idempotent for a given time: once a customer is released or warned, sweeping it again
     /// at the same time decides nothing new.
-    public static func sweep(_ customer: CustomerState, rules: PoolRules, at time: Date) -> SweepOutcome {
-        guard let owner = customer.owner, let idleSince = customer.idleSince else { return .none }
+    public static func sweep(_ customer: CustomerState, activity: CustomerActivity = CustomerActivity(), rules: PoolRules, at time: Date)
+        -> SweepOutcome
+    {
+        guard let owner = customer.owner, let ownIdleSince = customer.idleSince, activity.openContracts.isEmpty else { return .none }
+        let idleSince = max(ownIdleSince, activity.lastActivityAt ?? ownIdleSince)
         let idleDays = rules.idleDays(forLevel: customer.level)
         let releaseAt = idleSince.addingTimeInterval(Double(idleDays) * 86_400)
         if time >= releaseAt {
-            return .release(change(customer, to: nil, reason: .releasedBySweep, note: "no follow-up for \(idleDays) days"))
+            return .release(change(customer, to: nil, reason: .releasedBySweep, note: "no business activity for \(idleDays) days"))
         }
         let warnFrom = releaseAt.addingTimeInterval(-Double(rules.warningDaysBeforeRelease) * 86_400)
-        guard time >= warnFrom, customer.warnedForIdleSince != idleSince else { return .none }
+        // A warning's release time went through a protobuf timestamp: equal to the microsecond.
+        let warned = customer.warnedReleaseAt.map { abs($0.timeIntervalSince(releaseAt)) < 0.000_001 } ?? false
+        guard time >= warnFrom, !warned else { return .none }
         var warning = CRMPoolReleaseWarned()
         warning.customerID = customer.customerID
         warning.ownerID = owner
