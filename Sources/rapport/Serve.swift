@@ -42,6 +42,12 @@ extension Rapport {
         @Option(name: .customLong("sweep-interval"), help: "Seconds between public-pool sweeps.")
         var sweepInterval = 3_600
 
+        @Option(
+            name: .customLong("backdating-window"),
+            help: "Hours back a command's occurredAt may be set by roles other than admin and migration."
+        )
+        var backdatingWindow = 24
+
         @Flag(name: .customLong("no-demo"), help: "On first start, begin with an empty log instead of the demo history.")
         var noDemo = false
 
@@ -65,6 +71,7 @@ extension Rapport {
                 guard metricsPort != port else { throw ValidationError("--metrics-port must differ from --port") }
             }
             guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be at least 1 second") }
+            guard (0...8_760).contains(backdatingWindow) else { throw ValidationError("--backdating-window is 0 to 8760 hours (a year)") }
         }
 
         func run() async throws {
@@ -84,6 +91,7 @@ extension Rapport {
                 configuration.host = host
                 configuration.port = port
                 configuration.sweepInterval = .seconds(sweepInterval)
+                configuration.backdatingWindow = .seconds(backdatingWindow * 3_600)
                 configuration.metricsPort = metricsPort
                 let application = try RapportServer.application(
                     log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger,
