@@ -43,7 +43,7 @@ final class AppendWriter: @unchecked Sendable {
     private let maxBatchEvents: Int
     /// How long the writer waits for stragglers when fewer appends are queued than it took
     /// last time; zero turns the wait off.
-    private let gatherWindow: TimeInterval
+    private let gatherWindow: Duration
 
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -68,8 +68,7 @@ final class AppendWriter: @unchecked Sendable {
         self.storage = storage
         self.chain = ChainState(head)
         self.maxBatchEvents = maxBatchEvents
-        let (seconds, attoseconds) = gatherWindow.components
-        self.gatherWindow = Double(seconds) + Double(attoseconds) / 1e18
+        self.gatherWindow = gatherWindow
         self.logger = logger
         self.onCommit = onCommit
         self.observers = observers
@@ -136,10 +135,17 @@ final class AppendWriter: @unchecked Sendable {
         // with their next append, while others queued during that commit: waiting a moment
         // for the returning ones lets one fsync cover them all. A lone sequential appender
         // (last batch of one) never waits.
-        if lastBatchCount > 1 && gatherWindow > 0 {
+        if lastBatchCount > 1 && gatherWindow > .zero {
             let expected = queue.count + lastBatchCount
-            let deadline = Date(timeIntervalSinceNow: gatherWindow)
-            while queue.count < expected && !isClosing && condition.wait(until: deadline) {}
+            // Timed on the monotonic clock, in short naps: a condition's timed wait takes a
+            // wall-clock deadline, which a clock stepped back (NTP, a VM resumed, faketime)
+            // would stretch from a fraction of a millisecond to however far it moved.
+            let deadline = ContinuousClock.now + gatherWindow
+            while queue.count < expected && !isClosing && ContinuousClock.now < deadline {
+                condition.unlock()
+                usleep(20)
+                condition.lock()
+            }
         }
         var events = 0
         var taken = 0
