@@ -1,6 +1,8 @@
+import CRMService
+import EventStore
 import Foundation
-import Synchronization
 import RapportTestSupport
+import Synchronization
 import Testing
 
 /// What a finished `rapport` process left.
@@ -110,3 +112,19 @@ func freeLocalPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A new log at `path` with one sales rep, Rui, owning `count` customers; their ids, and a
+/// token acting as Rui.
+func logWithRepAndCustomers(at path: String, count: Int) async throws -> (rep: String, customers: [String], token: String) {
+    let writer = try LMDBEventLog(directory: path)
+    let crm = CRMService(log: writer)
+    let rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
+    var customers: [String] = []
+    for index in 0..<count {
+        var customer = NewCustomer(name: "Harbour Logistics \(index)")
+        customer.ownerID = rep
+        customers.append(try await crm.createCustomer(customer, actor: rep))
+    }
+    await writer.close()
+    let token = try rapport("token", "create", "--user", rep, "--data-dir", path).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    return (rep, customers, token)
+}

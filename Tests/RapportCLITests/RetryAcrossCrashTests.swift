@@ -33,17 +33,7 @@ struct RetryAcrossCrashTests {
     @Test("serve killed 50 times under keyed follow-ups: no retry recorded twice, none acknowledged lost, the chain verifies")
     func killedUnderKeyedRetries() async throws {
         let log = directory.appending("log")
-        let writer = try LMDBEventLog(directory: log)
-        let crm = CRMService(log: writer)
-        let rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
-        var customers: [String] = []
-        for index in 0..<8 {
-            var customer = NewCustomer(name: "Harbour Logistics \(index)")
-            customer.ownerID = rep
-            customers.append(try await crm.createCustomer(customer, actor: rep))
-        }
-        await writer.close()
-        let token = try rapport("token", "create", "--user", rep, "--data-dir", log).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (_, customers, token) = try await logWithRepAndCustomers(at: log, count: 8)
         let port = try freeLocalPort()
         let arguments = ["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-level", "critical"]
 

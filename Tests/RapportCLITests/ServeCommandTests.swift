@@ -105,17 +105,7 @@ struct ServeCommandTests {
     @Test("serve killed under load keeps every follow-up it acknowledged, and starts again on the same data")
     func crashUnderLoad() async throws {
         let log = directory.appending("crash")
-        let writer = try LMDBEventLog(directory: log)
-        let crm = CRMService(log: writer)
-        let rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
-        var customers: [String] = []
-        for index in 0..<10 {
-            var customer = NewCustomer(name: "Harbour Logistics \(index)")
-            customer.ownerID = rep
-            customers.append(try await crm.createCustomer(customer, actor: rep))
-        }
-        await writer.close()
-        let token = try rapport("token", "create", "--user", rep, "--data-dir", log).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (_, customers, token) = try await logWithRepAndCustomers(at: log, count: 10)
         let port = try freeLocalPort()
         let arguments = ["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-level", "error"]
         let first = try rapportProcess(arguments)

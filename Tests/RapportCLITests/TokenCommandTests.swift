@@ -13,24 +13,6 @@ import FoundationNetworking
 struct TokenCommandTests {
     let directory = TemporaryDirectory("token-command")
 
-    /// A port that was free a moment ago.
-    private func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                try #require(bind(socket, generic, length) == 0)
-                try #require(getsockname(socket, generic, &length) == 0)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     private func emptyLog() async throws -> String {
         let path = directory.appending("log")
         let writer = try LMDBEventLog(directory: path)
@@ -93,7 +75,7 @@ struct TokenCommandTests {
     @Test("serve --metrics-port answers /metrics on 127.0.0.1 without a token; the API port needs one")
     func metricsPort() async throws {
         let log = try await emptyLog()
-        let (port, metricsPort) = (try freePort(), try freePort())
+        let (port, metricsPort) = (try freeLocalPort(), try freeLocalPort())
         let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--metrics-port", "\(metricsPort)", "--no-demo"])
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
