@@ -87,6 +87,8 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let quoteNotAccepted = Code(rawValue: "quote_not_accepted")
         /// The quote became a contract already; `existing` names it.
         public static let quoteAlreadyContracted = Code(rawValue: "quote_already_contracted")
+        /// A payment of the contract carries the bank reference already; `existing` names it.
+        public static let duplicateBankReference = Code(rawValue: "duplicate_bank_reference")
         /// The contract does not exist.
         public static let contractNotFound = Code(rawValue: "contract_not_found")
         /// The contract is not approved yet, or was rejected: it binds nobody.

@@ -16,6 +16,9 @@ struct EventRoutes {
     /// The one reader of new events that live subscribers share.
     let feed: LiveEventFeed
     let maxPage: Int
+    /// How far back a command may be dated without the permission to: what the audit of
+    /// back-dated commands lists by default.
+    let backdatingWindow: Duration
     /// The frames subscribers share.
     let frames = EventFrames()
 
@@ -23,6 +26,23 @@ struct EventRoutes {
         router.get("v1/events", use: readLog)
         router.get("v1/streams/:stream", use: readStream)
         router.get("v1/subscribe", use: subscribe)
+        router.get("v1/audit/backdated", use: backdated)
+    }
+
+    /// `GET /v1/audit/backdated?from=&minimumSeconds=&actor=&limit=`: the appends dated at least
+    /// `minimumSeconds` (by default the back-dating window) before the log recorded them, who
+    /// made them and how far back, in position order; `next` continues the scan, which reads a
+    /// bounded part of the log per request.
+    @Sendable func backdated(_ request: Request, context: RapportRequestContext) async throws -> Response {
+        _ = try context.caller()
+        let query = QueryParameters(request)
+        let from = try query.integer("from", in: 1...UInt64.max, default: 1)
+        let windowSeconds = backdatingWindow.components.seconds
+        let minimumSeconds = try query.integer("minimumSeconds", in: 0...9_000_000_000, default: max(0, windowSeconds))
+        let limit = try query.integer("limit", in: 1...maxPage, default: 100)
+        let actor = try query.optional("actor", as: String.self)
+        let page = try await log.backdatedAppends(from: from, minimumLag: .seconds(minimumSeconds), actor: actor, limit: limit)
+        return try .encoded(BackdatedPage(page))
     }
 
     /// `GET /v1/events?from=&limit=&category=&type=`: a page of the log in position order, and
@@ -176,6 +196,35 @@ struct EventRoutes {
         if let next { bytes.append(contentsOf: #","next":\#(next)"#.utf8) }
         bytes.append(UInt8(ascii: "}"))
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// The answer of `GET /v1/audit/backdated`.
+private struct BackdatedPage: Encodable {
+    struct Append: Encodable {
+        var firstPosition: UInt64
+        var lastPosition: UInt64
+        var actor: String
+        var stream: String
+        var types: [String]
+        var occurredAt: String
+        var recordedAt: String
+        /// Whole seconds between the business time and the recording.
+        var backdatedSeconds: Int64
+    }
+
+    var appends: [Append]
+    var next: UInt64?
+
+    init(_ page: BackdatedAppendsPage) {
+        appends = page.appends.map { append in
+            Append(
+                firstPosition: append.positions.lowerBound, lastPosition: append.positions.upperBound, actor: append.actor,
+                stream: append.stream.rawValue, types: append.types, occurredAt: append.occurredAt.description,
+                recordedAt: append.recordedAt.description, backdatedSeconds: append.backdatedNanoseconds / 1_000_000_000
+            )
+        }
+        next = page.next
     }
 }
 

@@ -117,6 +117,12 @@ public enum RapportServer {
         let service = CRMService(log: log, clock: configuration.clock)
         let (customerOwners, leadOwners) = (RecordOwners.customers(in: log), RecordOwners.leads(in: log))
         let scope = CustomerScope(users: users)
+        // The first fold reads every user and owner event; done here, before the server listens,
+        // no request folds more than what was appended since the request before it. A failure
+        // here is met again, and answered, by the first request that looks.
+        try? users.catchUp()
+        try? customerOwners.catchUp()
+        try? leadOwners.catchUp()
         router.add(middleware: Authenticator(tokens: tokens, users: users))
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow))
@@ -127,7 +133,10 @@ public enum RapportServer {
         router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
-        EventRoutes(log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, feed: feed, maxPage: max(1, configuration.maxPageSize))
+        EventRoutes(
+            log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, feed: feed, maxPage: max(1, configuration.maxPageSize),
+            backdatingWindow: configuration.backdatingWindow
+        )
             .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
         CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(to: router)

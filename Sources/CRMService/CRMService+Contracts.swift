@@ -72,18 +72,25 @@ extension CRMService {
     }
 
     /// Records money received by the acting clerk, allocated to the instalments oldest first,
-    /// with the owner's commission at the rate in force at the payment's business time.
+    /// with the owner's commission at the rate in force at the payment's business time, and
+    /// the bank's reference for the transfer when the clerk has it.
     ///
     /// - Returns: the payment's id.
-    /// - Throws: `DomainError` as ``ReceivableDecisions/receivePayment(_:paymentID:amount:method:clerkID:commissionRateBasisPoints:)``.
-    public func recordPayment(_ contractID: String, amount: CRMMoney, method: CRMPaymentMethod, actor: String, occurredAt: Date? = nil) async throws
-        -> String
-    {
+    /// - Throws: `DomainError` as ``ReceivableDecisions/receivePayment(_:paymentID:amount:method:bankReference:clerkID:commissionRateBasisPoints:)``.
+    public func recordPayment(
+        _ contractID: String,
+        amount: CRMMoney,
+        method: CRMPaymentMethod,
+        bankReference: String = "",
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> String {
         let paymentID = newID()
         let rate = try await commissionRate(at: try context(actor, occurredAt).occurredAt)
         try await decideOnContract(contractID, actor: actor, occurredAt: occurredAt) { contract in
             let payment = try ReceivableDecisions.receivePayment(
-                contract, paymentID: paymentID, amount: amount, method: method, clerkID: actor, commissionRateBasisPoints: rate
+                contract, paymentID: paymentID, amount: amount, method: method, bankReference: bankReference, clerkID: actor,
+                commissionRateBasisPoints: rate
             )
             return [payment.received] + (payment.commission.map { [$0] } ?? [])
         }

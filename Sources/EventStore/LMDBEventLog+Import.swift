@@ -34,6 +34,12 @@ extension RecordedEvent {
         }
         let position = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
         let view = try RecordView(bytes: bytes, expectedPosition: position)
+        // The log's own records hold valid names; a file's may not, and a stream named
+        // outside the rules could be neither read by name nor exported as JSON.
+        let name = String(decoding: view.streamBytes, as: UTF8.self)
+        guard (try? StreamName(name)) != nil else {
+            throw .corruptRecord(at: position, "the stream \"\(name.prefix(200))\" is not a stream name")
+        }
         self = view.decode()
     }
 }

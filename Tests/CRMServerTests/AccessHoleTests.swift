@@ -39,11 +39,16 @@ struct AccessHoleTests {
         try await crm.stop()
     }
 
-    @Test("a customer's level is changed by managers and admins, not by its owner")
+    @Test("a customer's level is set and changed by managers and admins, not by its owner")
     func level() async throws {
         let crm = try await CommandServer.start("hole-level")
-        let customer = try await crm.post("/v1/customers", #"{"name":"Wuxi Tools","ownerId":"\#(crm.id(.rep))","level":"C"}"#, as: .rep)
-            .id("customerId")
+        let before = try crm.head()
+        let created = try await crm.post("/v1/customers", #"{"name":"Wuxi Tools","ownerId":"\#(crm.id(.rep))","level":"A"}"#, as: .rep)
+        #expect(created.status == 403 && created.facts["field"] == "level", "\(created.json)")
+        #expect(try crm.head() == before)
+        let customer = try await crm.post("/v1/customers", #"{"name":"Wuxi Tools","ownerId":"\#(crm.id(.rep))"}"#, as: .rep).id("customerId")
+        let byManager = try await crm.post("/v1/customers", #"{"name":"Suzhou Silk","ownerId":"\#(crm.id(.rep))","level":"C"}"#, as: .manager)
+        #expect(byManager.status == 201, "\(byManager.json)")
         let head = try crm.head()
         let raised = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"level":"A","region":"Jiangsu"}"#, as: .rep)
         #expect(raised.status == 403 && raised.code == "forbidden", "\(raised.json)")

@@ -8,7 +8,7 @@ struct CommandRoutesTests {
     @Test("a rep creates a customer, logs a follow-up as themselves, and the pool rules hold between two reps")
     func customerLifecycle() async throws {
         let crm = try await CommandServer.start("commands-customers")
-        let created = try await crm.post("/v1/customers", #"{"name":"Hangzhou Tea Co","phone":"+86 571 8888 1234","level":"A"}"#, as: .rep)
+        let created = try await crm.post("/v1/customers", #"{"name":"Hangzhou Tea Co","phone":"+86 571 8888 1234","region":"Zhejiang"}"#, as: .rep)
         #expect(created.status == 201, "\(created.json)")
         let customer = try #require(created.json["customerId"] as? String)
 

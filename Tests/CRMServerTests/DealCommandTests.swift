@@ -133,6 +133,20 @@ struct DealCommandTests {
         #expect(paid.status == 201, "\(paid.json)")
         #expect(try crm.events(after: head).first?.occurredAt == Date(timeIntervalSince1970: 1_795_161_600), "the payment's business time")
 
+        // The same transfer entered twice, the second time by hand without an idempotency key.
+        head = try crm.head()
+        let referenced = try await crm.post(
+            "/v1/contracts/\(contract)/payments", #"{"amount":100,"currency":"CNY","method":"bank_transfer","bankReference":"CMB-0042"}"#, as: .finance)
+        #expect(referenced.status == 201, "\(referenced.json)")
+        #expect(try crm.event(CRMPaymentReceived.self, after: head).bankReference == "CMB-0042")
+        head = try crm.head()
+        let enteredTwice = try await crm.post(
+            "/v1/contracts/\(contract)/payments", #"{"amount":100,"currency":"CNY","method":"bank_transfer","bankReference":"cmb-0042"}"#, as: .finance)
+        #expect(enteredTwice.status == 409 && enteredTwice.code == "duplicate_bank_reference", "\(enteredTwice.json)")
+        let firstPayment = try referenced.id("paymentId")
+        #expect(enteredTwice.facts["existing"] == firstPayment)
+        #expect(try crm.head() == head, "a refused payment appends nothing")
+
         head = try crm.head()
         let invoice = try await crm.post("/v1/contracts/\(contract)/invoices", #"{"amount":50000,"currency":"CNY","title":"Hangzhou Tea House Ltd"}"#, as: .rep)
         #expect(invoice.status == 201, "\(invoice.json)")

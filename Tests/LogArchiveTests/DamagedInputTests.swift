@@ -116,6 +116,18 @@ struct DamagedInputTests {
         #expect(error?.location == .byte(firstEvent))
     }
 
+    @Test("a binary event frame whose stream is named outside the rules is corrupt at its offset")
+    func binaryInvalidStreamName() async throws {
+        var bytes = try await export(.binary)
+        let firstEvent = 12 + 5 + 49
+        let name = try #require(bytes[firstEvent...].firstRange(of: Data("lead-1".utf8)))
+        bytes[name.lowerBound] = UInt8(ascii: "-")
+        let error = try readError(bytes, "bad-stream.rpx")
+        #expect(error?.code == .corruptInput)
+        #expect(error?.location == .byte(firstEvent))
+        #expect(error?.message.contains("the stream \"-ead-1\" is not a stream name") == true, "\(String(describing: error))")
+    }
+
     @Test("a compressed file cut in its zstd frame is truncated", arguments: ExportFormat.Encoding.allCases)
     func compressedCut(format: ExportFormat.Encoding) async throws {
         let whole = try await export(format, compressed: true)

@@ -37,6 +37,9 @@ public struct ContractState: Sendable, Hashable {
     public var allocated: [Int32: Int64] = [:]
     /// Minor units received beyond the instalments, kept as the customer's credit.
     public var credit: Int64 = 0
+    /// The payment that carries each bank reference, by the reference's comparison key
+    /// (``ReceivableDecisions/bankReferenceKey(_:)``).
+    public var paymentsByBankReference: [String: String] = [:]
     /// Minor units of invoices requested, issued or not.
     public var invoiced: Int64 = 0
     /// Whether each invoice has been issued, by invoice id.
@@ -85,6 +88,9 @@ public struct ContractState: Sendable, Hashable {
             // Figures from the log saturate rather than trap (see `saturatingAdd`).
             for allocation in payment.allocations { allocated[allocation.instalmentNumber, default: 0].saturatingIncrement(by: allocation.amount.minorUnits) }
             credit.saturatingIncrement(by: payment.credit.minorUnits)
+            if !payment.bankReference.isEmpty {
+                paymentsByBankReference[ReceivableDecisions.bankReferenceKey(payment.bankReference)] = payment.paymentID
+            }
         case let commission as CRMCommissionEarned:
             let exact = commission.collected.minorUnits.saturatingMultiply(Int64(commission.rateBasisPoints))
             commissionCarry.saturatingIncrement(by: exact.saturatingSubtract(commission.commission.minorUnits.saturatingMultiply(10_000)))

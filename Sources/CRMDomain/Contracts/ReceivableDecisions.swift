@@ -61,17 +61,32 @@ public enum ReceivableDecisions {
     /// The commission is `rate × collected` with fractions carried to the next payment, so
     /// a contract's commissions add up to exactly its collected amounts times their rates.
     ///
+    /// A bank reference, given with a payment, makes a second recording of the same transfer
+    /// a refusal rather than money counted twice, even when the clerk's retry carries no
+    /// idempotency key.
+    ///
     /// - Throws: `contract_not_binding`; `no_payment_plan`; `invalid_value` for an amount of
-    ///   zero or less or no method; `currency_mismatch`.
+    ///   zero or less, no method, or a bank reference longer than
+    ///   ``maxBankReferenceLength`` or holding control characters; `currency_mismatch`;
+    ///   `duplicate_bank_reference` (with `existing`, the payment that carries it).
     public static func receivePayment(
         _ contract: ContractState,
         paymentID: String,
         amount: CRMMoney,
         method: CRMPaymentMethod,
+        bankReference: String = "",
         clerkID: String,
         commissionRateBasisPoints: Int32
     ) throws(DomainError) -> Payment {
         try ContractDecisions.requireBinding(contract)
+        let bankReference = try validBankReference(bankReference)
+        if !bankReference.isEmpty, let existing = contract.paymentsByBankReference[bankReferenceKey(bankReference)] {
+            throw DomainError(
+                .duplicateBankReference,
+                "payment \(existing) of contract \(contract.contractID) carries bank reference \(bankReference) already",
+                facts: ["existing": existing, "bankReference": bankReference]
+            )
+        }
         guard !contract.instalments.isEmpty else {
             throw DomainError(.noPaymentPlan, "contract \(contract.contractID) has no instalments to pay; schedule them first")
         }
@@ -80,6 +95,7 @@ public enum ReceivableDecisions {
         var received = CRMPaymentReceived()
         (received.paymentID, received.contractID, received.customerID) = (paymentID, contract.contractID, contract.drafted.customerID)
         (received.amount, received.method, received.clerkID) = (amount, method, clerkID)
+        received.bankReference = bankReference
         let oldestFirst = contract.instalments.sorted { ($0.dueAt.date, $0.number) < ($1.dueAt.date, $1.number) }
         for instalment in oldestFirst where remaining > 0 {
             let outstanding = instalment.amount.minorUnits.saturatingSubtract(contract.allocated[instalment.number, default: 0])
@@ -101,6 +117,29 @@ public enum ReceivableDecisions {
         commission.rateBasisPoints = commissionRateBasisPoints
         commission.commission = CRMMoney(minorUnits: exact / 10_000, currency: contract.currency)
         return Payment(received: received, commission: commission)
+    }
+
+    /// The longest bank reference taken, in characters; banks' own are 16 to 35.
+    public static let maxBankReferenceLength = 64
+
+    /// What two bank references are compared by: banks print the same reference in either
+    /// case.
+    public static func bankReferenceKey(_ reference: String) -> String {
+        reference.uppercased()
+    }
+
+    /// The reference trimmed of surrounding white space; empty when none was given.
+    static func validBankReference(_ reference: String) throws(DomainError) -> String {
+        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= maxBankReferenceLength else {
+            throw DomainError(
+                .invalidValue, "a bank reference has at most \(maxBankReferenceLength) characters", facts: ["field": "bankReference"]
+            )
+        }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw DomainError(.invalidValue, "a bank reference holds no control characters", facts: ["field": "bankReference"])
+        }
+        return trimmed
     }
 
     /// An invoice request; all invoices together never exceed the contract amount.

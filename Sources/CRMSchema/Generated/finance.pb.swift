@@ -152,7 +152,8 @@ public nonisolated struct CRMPaymentAllocation: Sendable {
 }
 
 /// Money received, allocated to the instalments oldest due first; what is left over is
-/// kept as the customer's credit.
+/// kept as the customer's credit. `bank_reference`, when the clerk gave one, is the bank's
+/// reference for the transfer, unique per contract (compared ignoring case); empty when none.
 public nonisolated struct CRMPaymentReceived: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -187,6 +188,8 @@ public nonisolated struct CRMPaymentReceived: Sendable {
   public var hasCredit: Bool {self._credit != nil}
   /// Clears the value of `credit`. Subsequent reads from it will return its default value.
   public mutating func clearCredit() {self._credit = nil}
+
+  public var bankReference: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -515,7 +518,7 @@ nonisolated extension CRMPaymentAllocation: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension CRMPaymentReceived: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PaymentReceived"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}payment_id\0\u{3}contract_id\0\u{3}customer_id\0\u{1}amount\0\u{1}method\0\u{3}clerk_id\0\u{1}allocations\0\u{1}credit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}payment_id\0\u{3}contract_id\0\u{3}customer_id\0\u{1}amount\0\u{1}method\0\u{3}clerk_id\0\u{1}allocations\0\u{1}credit\0\u{3}bank_reference\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -531,6 +534,7 @@ nonisolated extension CRMPaymentReceived: SwiftProtobuf.Message, SwiftProtobuf._
       case 6: try { try decoder.decodeSingularStringField(value: &self.clerkID) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.allocations) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._credit) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.bankReference) }()
       default: break
       }
     }
@@ -565,6 +569,9 @@ nonisolated extension CRMPaymentReceived: SwiftProtobuf.Message, SwiftProtobuf._
     try { if let v = self._credit {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if !self.bankReference.isEmpty {
+      try visitor.visitSingularStringField(value: self.bankReference, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -577,6 +584,7 @@ nonisolated extension CRMPaymentReceived: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.clerkID != rhs.clerkID {return false}
     if lhs.allocations != rhs.allocations {return false}
     if lhs._credit != rhs._credit {return false}
+    if lhs.bankReference != rhs.bankReference {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

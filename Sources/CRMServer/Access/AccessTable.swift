@@ -94,7 +94,7 @@ public enum AccessTable {
     static let financeReaders: Set<AccessRole> = [.admin, .finance, .auditor]
     /// Cost prices, stock value and gross margin: not for reps, who quote from the price list.
     static let costReaders: Set<AccessRole> = [.admin, .manager, .finance, .auditor]
-    /// A customer as it stood at a past point.
+    /// A customer as it stood at a past point, and who back-dated what.
     static let historians: Set<AccessRole> = [.admin, .auditor]
     /// The raw log and its live stream.
     static let logReaders: Set<AccessRole> = [.admin, .auditor, .subscriber]
@@ -118,6 +118,7 @@ public enum AccessTable {
         "GET /v1/events": AccessRule(logReaders),
         "GET /v1/streams/{stream}": AccessRule(logReaders),
         "GET /v1/subscribe": AccessRule(logReaders),
+        "GET /v1/audit/backdated": AccessRule(historians),
         "GET /v1/consumers/{consumer}": AccessRule(consumers),
         "PUT /v1/consumers/{consumer}/position": AccessRule(consumers),
         // Leads
@@ -127,7 +128,7 @@ public enum AccessTable {
         "POST /v1/leads/{lead}/disqualify": AccessRule(sales, .lead),
         "POST /v1/leads/{lead}/convert": AccessRule(sales, .lead),
         // Customers and the pool
-        "POST /v1/customers": AccessRule(sales, .assignee),
+        "POST /v1/customers": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),
         "PATCH /v1/customers/{customer}": AccessRule(sales, .heldCustomer, narrower: ["level": levelSetters]),
         "POST /v1/customers/{customer}/tags": AccessRule(sales, .heldCustomer),
         "POST /v1/customers/{customer}/contacts": AccessRule(sales, .heldCustomer),

@@ -50,6 +50,11 @@ final class RecordOwners: Sendable {
         }
     }
 
+    /// Folds what was appended since the last look-up (every owner event, the first time).
+    func catchUp() throws {
+        try holdings.catchUp()
+    }
+
     /// Where the record `id` is as of the log's head; `nil` when the log has never seen it.
     func holding(of id: String) throws -> Holding? {
         try holdings.withCurrent { $0[id] }

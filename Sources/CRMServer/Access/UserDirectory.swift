@@ -19,6 +19,11 @@ public final class UserDirectory: Sendable {
         }
     }
 
+    /// Folds what was appended since the last look-up (every user event, the first time).
+    public func catchUp() throws {
+        try users.catchUp()
+    }
+
     /// The user `id` as of the log's head, `nil` when the log has never seen them.
     public func user(_ id: String) throws -> UserState? {
         try users.withCurrent { $0[id] }

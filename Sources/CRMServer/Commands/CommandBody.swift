@@ -86,6 +86,9 @@ extension CommandBody {
                 facts: ["field": unknown.path, "fields": unknown.known.sorted().joined(separator: ",")]
             )
         }
+        // A field only some of the route's roles may send (AccessRule.narrower) is refused
+        // before anything else of the body is judged; `null` is a field not sent.
+        for (field, value) in fields.sorted(by: { $0.key < $1.key }) { try context.require(part: field, sent: !(value is NSNull)) }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(iso8601)

@@ -104,15 +104,28 @@ extension CommandRoutes {
         var method: String
     }
 
+    struct ContractPaymentBody: CommandBody, AmountFields {
+        static let fields: Set<String> = ["amount", "currency", "method", "bankReference"]
+        /// Minor units (fen, cents).
+        var amount: Int64
+        var currency: String
+        var method: String
+        /// The bank's reference for the transfer, unique per contract.
+        var bankReference: String?
+    }
+
     /// `POST /v1/contracts/{contract}/payments`: a payment received against a binding
-    /// contract, in minor units; 201 with the payment's id.
+    /// contract, in minor units; 201 with the payment's id. A bank reference another payment
+    /// of the contract carries is a 409 `duplicate_bank_reference` naming that payment.
     @Sendable func recordPayment(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.caller()
-        let (body, occurredAt) = try await PaymentBody.decodeCommand(from: request, context: context)
+        let (body, occurredAt) = try await ContractPaymentBody.decodeCommand(from: request, context: context)
         let contract = try context.parameters.require("contract")
         let method = try CommandValues.paymentMethod(body.method)
         return try await created("paymentId") {
-            try await service.recordPayment(contract, amount: body.money, method: method, actor: principal.actor, occurredAt: occurredAt)
+            try await service.recordPayment(
+                contract, amount: body.money, method: method, bankReference: body.bankReference ?? "", actor: principal.actor, occurredAt: occurredAt
+            )
         }
     }
 

@@ -76,7 +76,6 @@ extension CommandRoutes {
     @Sendable func updateCustomerProfile(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await ProfileBody.decodeCommand(from: request, context: context)
-        try context.require(part: "level", sent: body.level != nil)
         var changes = CustomerDecisions.ProfileChanges()
         (changes.name, changes.region, changes.industry) = (body.name, body.region, body.industry)
         (changes.size, changes.source, changes.level) = (body.size, body.source, body.level)

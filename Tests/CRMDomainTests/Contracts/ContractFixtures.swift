@@ -44,11 +44,12 @@ func paying(
     _ contract: ContractState,
     _ amount: Int64,
     rate: Int32 = 0,
-    id: String = "pay-1"
+    id: String = "pay-1",
+    bankReference: String = ""
 ) throws(DomainError) -> (ContractState, ReceivableDecisions.Payment) {
     let payment = try ReceivableDecisions.receivePayment(
-        contract, paymentID: id, amount: money(amount, contract.currency), method: .bankTransfer, clerkID: "fin-1",
-        commissionRateBasisPoints: rate)
+        contract, paymentID: id, amount: money(amount, contract.currency), method: .bankTransfer, bankReference: bankReference,
+        clerkID: "fin-1", commissionRateBasisPoints: rate)
     var contract = contract
     contract.apply(payment.received)
     if let commission = payment.commission { contract.apply(commission) }

@@ -197,6 +197,32 @@ struct ReceivableDecisionsTests {
         #expect(pending?.code == .contractNotBinding)
     }
 
+    @Test("a bank reference is kept trimmed, and a second payment with it, in any case, is refused naming the first")
+    func bankReferenceOncePerContract() throws {
+        let (afterFirst, first) = try paying(outOfOrder(), 1_000, id: "pay-1", bankReference: "  CMB2026120600042 ")
+        #expect(first.received.bankReference == "CMB2026120600042")
+        let again = #expect(throws: DomainError.self) { try paying(afterFirst, 1_000, id: "pay-2", bankReference: "cmb2026120600042") }
+        #expect(again?.code == .duplicateBankReference)
+        #expect(again?.facts == ["existing": "pay-1", "bankReference": "cmb2026120600042"])
+        let (afterOther, other) = try paying(afterFirst, 1_000, id: "pay-3", bankReference: "CMB2026120600043")
+        #expect(other.received.bankReference == "CMB2026120600043")
+        let (_, unreferenced) = try paying(afterOther, 1_000, id: "pay-4", bankReference: "   ")
+        #expect(unreferenced.received.bankReference == "", "white space alone is no reference")
+        let (_, onAnotherContract) = try paying(try scheduling(drafted(), [(30, 10_000)]), 1_000, bankReference: "CMB2026120600042")
+        #expect(onAnotherContract.received.bankReference == "CMB2026120600042", "unique per contract, not across contracts")
+    }
+
+    @Test(
+        "a bank reference past 64 characters or with a control character is refused as invalid_value",
+        arguments: [String(repeating: "9", count: 65), "CMB\n42", "CMB\u{0}42", "CMB\u{85}42"]
+    )
+    func bankReferenceRefusals(_ reference: String) throws {
+        let error = #expect(throws: DomainError.self) { try paying(outOfOrder(), 1_000, bankReference: reference) }
+        #expect(error?.code == .invalidValue)
+        #expect(error?.facts == ["field": "bankReference"])
+        #expect(try paying(outOfOrder(), 1_000, bankReference: String(repeating: "9", count: 64)).1.received.bankReference.count == 64)
+    }
+
     // MARK: - Commission
 
     @Test("commission is the rate times what was collected, for the contract's owner")
