@@ -215,7 +215,7 @@ extension WorkloadGenerator {
     /// The day's sweep of one customer: a warning, then on a later day the release.
     func sweep(_ customerID: String) async throws {
         guard let customer = customers[customerID] else { return }
-        switch PoolDecisions.sweep(customer, rules: poolRules, at: now) {
+        switch PoolDecisions.sweep(customer, activity: activity.customers[customerID] ?? CustomerActivity(), rules: poolRules, at: now) {
         case .release(let change):
             try await commit([(try stream("customer", customerID), [change]), (try stream("user", change.fromOwnerID), [RepHoldings.entry(change, gained: false)])], actor: "pool-sweep")
         case .warn(let warning):

@@ -53,6 +53,8 @@ public final class WorkloadGenerator<Log: EventLog> {
     var workOrders: [String: WorkOrderState] = [:]
     var complaints: [String: ComplaintState] = [:]
     var campaigns: [String: CampaignState] = [:]
+    /// Each customer's deals as the sweep counts them.
+    var activity = BusinessActivity()
     var currentCampaign: String?
     /// Dedup keys taken, as the log holds them.
     var takenKeys: Set<String> = []
@@ -199,6 +201,9 @@ public final class WorkloadGenerator<Log: EventLog> {
         case "complaint": complaints[id, default: ComplaintState(complaintID: id)].apply(message)
         case "campaign": campaigns[id, default: CampaignState(campaignID: id)].apply(message)
         default: break
+        }
+        if BusinessActivity.categories.contains(stream.category) {
+            activity.apply(message, category: stream.category, id: id, occurredAt: now)
         }
     }
 

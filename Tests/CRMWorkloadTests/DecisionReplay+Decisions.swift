@@ -417,7 +417,7 @@ extension DecisionReplay {
             change = try PoolDecisions.claim(
                 customer, by: user(context.actor), rules: poolRules.at(time), context: context)
         case .releasedBySweep:
-            let outcome = PoolDecisions.sweep(customer, rules: poolRules.at(time), at: time)
+            let outcome = PoolDecisions.sweep(customer, activity: activity.customers[event.customerID] ?? CustomerActivity(), rules: poolRules.at(time), at: time)
             guard case .release(let release) = outcome else {
                 throw ReplayError("the sweep at \(time) does not release customer \(event.customerID): \(outcome)")
             }
@@ -441,7 +441,8 @@ extension DecisionReplay {
     }
 
     private func releaseWarned(_ event: CRMPoolReleaseWarned, at time: Date) throws -> Decision {
-        let outcome = PoolDecisions.sweep(customer(event.customerID), rules: poolRules.at(time), at: time)
+        let outcome = PoolDecisions.sweep(
+            customer(event.customerID), activity: activity.customers[event.customerID] ?? CustomerActivity(), rules: poolRules.at(time), at: time)
         guard case .warn(let warning) = outcome else {
             throw ReplayError("the sweep at \(time) does not warn about customer \(event.customerID): \(outcome)")
         }

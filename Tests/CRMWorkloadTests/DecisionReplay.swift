@@ -54,6 +54,8 @@ struct DecisionReplay {
     var opportunities: [String: OpportunityState] = [:]
     var quotes: [String: QuoteState] = [:]
     var contracts: [String: ContractState] = [:]
+    /// Each customer's deals as the sweep counts them.
+    var activity = BusinessActivity()
     var products: [String: ProductState] = [:]
     var stock: [String: StockState] = [:]
     var suppliers: [String: SupplierState] = [:]
@@ -214,6 +216,9 @@ struct DecisionReplay {
         case "complaint": complaints[id, default: ComplaintState(complaintID: id)].apply(message)
         case "campaign": campaigns[id, default: CampaignState(campaignID: id)].apply(message)
         default: break
+        }
+        if BusinessActivity.categories.contains(recorded.event.stream.category) {
+            activity.apply(message, category: recorded.event.stream.category, id: id, occurredAt: time)
         }
         switch message {
         case let rules as CRMPoolRulesConfigured: poolRules.set(PoolRules(rules), from: time)
