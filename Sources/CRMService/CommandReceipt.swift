@@ -65,7 +65,7 @@ public final class CommandReceipt: Sendable {
 
     /// The receipt for the command's first append, or `nil` once an append has carried it.
     func take() throws -> AppendReceipt? {
-        let note = try state.withLock { state -> Note? in
+        let note = state.withLock { state -> Note? in
             guard !state.taken else { return nil }
             state.taken = true
             return state.note

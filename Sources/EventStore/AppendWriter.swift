@@ -46,7 +46,7 @@ final class AppendWriter: @unchecked Sendable {
     private let gatherWindow: Duration
 
     // Guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var queue: [Work] = []
     private var isClosing = false
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -137,14 +137,11 @@ final class AppendWriter: @unchecked Sendable {
         // (last batch of one) never waits.
         if lastBatchCount > 1 && gatherWindow > .zero {
             let expected = queue.count + lastBatchCount
-            // Timed on the monotonic clock, in short naps: a condition's timed wait takes a
-            // wall-clock deadline, which a clock stepped back (NTP, a VM resumed, faketime)
-            // would stretch from a fraction of a millisecond to however far it moved.
-            let deadline = ContinuousClock.now + gatherWindow
-            while queue.count < expected && !isClosing && ContinuousClock.now < deadline {
-                condition.unlock()
-                usleep(20)
-                condition.lock()
+            // On the monotonic clock (see MonotonicCondition); every enqueue signals, so the
+            // wait ends as soon as the batch is whole.
+            let deadline = MonotonicCondition.deadline(after: gatherWindow)
+            while queue.count < expected && !isClosing {
+                guard condition.wait(until: deadline) else { break }
             }
         }
         var events = 0
