@@ -4,143 +4,146 @@
 /// the customer and since when.
 public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable reason, such as `customer_owned_by_other_rep`.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    ///
+    /// An enumeration, so that whatever answers a refusal (the HTTP status, a report's
+    /// column) switches over every code and a new code does not compile until it has its
+    /// answer.
+    public enum Code: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
 
         /// The command's business time is in the future beyond the allowed clock skew.
-        public static let occurredInFuture = Code(rawValue: "occurred_in_future")
+        case occurredInFuture = "occurred_in_future"
         /// The command's business time is before the earliest the CRM takes (1900).
-        public static let occurredOutOfRange = Code(rawValue: "occurred_out_of_range")
+        case occurredOutOfRange = "occurred_out_of_range"
         /// A customer with the same company name, credit code, phone or email exists.
-        public static let duplicateCustomer = Code(rawValue: "duplicate_customer")
+        case duplicateCustomer = "duplicate_customer"
         /// A lead with the same company name, credit code, phone or email exists.
-        public static let duplicateLead = Code(rawValue: "duplicate_lead")
+        case duplicateLead = "duplicate_lead"
         /// The lead does not exist.
-        public static let leadNotFound = Code(rawValue: "lead_not_found")
+        case leadNotFound = "lead_not_found"
         /// The lead was converted or disqualified and takes no more changes.
-        public static let leadClosed = Code(rawValue: "lead_closed")
+        case leadClosed = "lead_closed"
         /// Only a qualified lead can be converted.
-        public static let leadNotQualified = Code(rawValue: "lead_not_qualified")
+        case leadNotQualified = "lead_not_qualified"
         /// The command needs a reason and has none.
-        public static let reasonRequired = Code(rawValue: "reason_required")
+        case reasonRequired = "reason_required"
         /// The customer does not exist.
-        public static let customerNotFound = Code(rawValue: "customer_not_found")
+        case customerNotFound = "customer_not_found"
         /// Another rep owns the customer.
-        public static let customerOwnedByOtherRep = Code(rawValue: "customer_owned_by_other_rep")
+        case customerOwnedByOtherRep = "customer_owned_by_other_rep"
         /// The acting rep owns the customer already.
-        public static let customerAlreadyOwned = Code(rawValue: "customer_already_owned")
+        case customerAlreadyOwned = "customer_already_owned"
         /// The customer is in the public pool, so it cannot be released or transferred.
-        public static let customerInPool = Code(rawValue: "customer_in_pool")
+        case customerInPool = "customer_in_pool"
         /// The acting rep does not own the customer.
-        public static let notCustomerOwner = Code(rawValue: "not_customer_owner")
+        case notCustomerOwner = "not_customer_owner"
         /// The rep has claimed as many customers today as the rules allow.
-        public static let dailyClaimLimitReached = Code(rawValue: "daily_claim_limit_reached")
+        case dailyClaimLimitReached = "daily_claim_limit_reached"
         /// The rep holds as many customers as the rules allow.
-        public static let holdingCapReached = Code(rawValue: "holding_cap_reached")
+        case holdingCapReached = "holding_cap_reached"
         /// The rep released this customer too recently to claim it back.
-        public static let previousOwnerCooldown = Code(rawValue: "previous_owner_cooldown")
+        case previousOwnerCooldown = "previous_owner_cooldown"
         /// A required field is blank; `field` names it.
-        public static let fieldRequired = Code(rawValue: "field_required")
+        case fieldRequired = "field_required"
         /// A field holds a value the rule does not accept; `field` names it.
-        public static let invalidValue = Code(rawValue: "invalid_value")
+        case invalidValue = "invalid_value"
         /// The command would change nothing (same team, same role, same stage).
-        public static let noChange = Code(rawValue: "no_change")
+        case noChange = "no_change"
         /// The user does not exist.
-        public static let userNotFound = Code(rawValue: "user_not_found")
+        case userNotFound = "user_not_found"
         /// The user has been deactivated.
-        public static let userInactive = Code(rawValue: "user_inactive")
+        case userInactive = "user_inactive"
         /// The user's role owns no customers (admin, finance, auditor).
-        public static let roleCannotOwnCustomers = Code(rawValue: "role_cannot_own_customers")
+        case roleCannotOwnCustomers = "role_cannot_own_customers"
         /// The actor may not act on this user or their customers.
-        public static let outsideScope = Code(rawValue: "outside_scope")
+        case outsideScope = "outside_scope"
         /// A user with this email address exists.
-        public static let duplicateUser = Code(rawValue: "duplicate_user")
+        case duplicateUser = "duplicate_user"
         /// The team does not exist.
-        public static let teamNotFound = Code(rawValue: "team_not_found")
+        case teamNotFound = "team_not_found"
         /// A team with this name exists.
-        public static let duplicateTeam = Code(rawValue: "duplicate_team")
+        case duplicateTeam = "duplicate_team"
         /// The contact does not exist on this customer.
-        public static let contactNotFound = Code(rawValue: "contact_not_found")
+        case contactNotFound = "contact_not_found"
         /// The pipeline configuration is malformed (no stages, repeated ids or orders, …).
-        public static let invalidPipeline = Code(rawValue: "invalid_pipeline")
+        case invalidPipeline = "invalid_pipeline"
         /// The stage is not in the pipeline in force.
-        public static let unknownStage = Code(rawValue: "unknown_stage")
+        case unknownStage = "unknown_stage"
         /// The opportunity does not exist.
-        public static let opportunityNotFound = Code(rawValue: "opportunity_not_found")
+        case opportunityNotFound = "opportunity_not_found"
         /// The opportunity was won or lost; reopen it first.
-        public static let opportunityClosed = Code(rawValue: "opportunity_closed")
+        case opportunityClosed = "opportunity_closed"
         /// The opportunity is open, so there is nothing to reopen.
-        public static let opportunityOpen = Code(rawValue: "opportunity_open")
+        case opportunityOpen = "opportunity_open"
         /// The product does not exist.
-        public static let productNotFound = Code(rawValue: "product_not_found")
+        case productNotFound = "product_not_found"
         /// A product with this SKU exists.
-        public static let duplicateProduct = Code(rawValue: "duplicate_product")
+        case duplicateProduct = "duplicate_product"
         /// The quote does not exist.
-        public static let quoteNotFound = Code(rawValue: "quote_not_found")
+        case quoteNotFound = "quote_not_found"
         /// The quote was accepted or rejected already.
-        public static let quoteClosed = Code(rawValue: "quote_closed")
+        case quoteClosed = "quote_closed"
         /// The quote's validity ended before it was accepted.
-        public static let quoteExpired = Code(rawValue: "quote_expired")
+        case quoteExpired = "quote_expired"
         /// A contract is drafted only from an accepted quote.
-        public static let quoteNotAccepted = Code(rawValue: "quote_not_accepted")
+        case quoteNotAccepted = "quote_not_accepted"
         /// The quote became a contract already; `existing` names it.
-        public static let quoteAlreadyContracted = Code(rawValue: "quote_already_contracted")
+        case quoteAlreadyContracted = "quote_already_contracted"
         /// A payment of the contract carries the bank reference already; `existing` names it.
-        public static let duplicateBankReference = Code(rawValue: "duplicate_bank_reference")
+        case duplicateBankReference = "duplicate_bank_reference"
         /// The contract does not exist.
-        public static let contractNotFound = Code(rawValue: "contract_not_found")
+        case contractNotFound = "contract_not_found"
         /// The contract is not approved yet, or was rejected: it binds nobody.
-        public static let contractNotBinding = Code(rawValue: "contract_not_binding")
+        case contractNotBinding = "contract_not_binding"
         /// The contract needs no (more) approval.
-        public static let approvalNotPending = Code(rawValue: "approval_not_pending")
+        case approvalNotPending = "approval_not_pending"
         /// The approver may not approve this step (wrong role, own contract, second step).
-        public static let notApprover = Code(rawValue: "not_approver")
+        case notApprover = "not_approver"
         /// The payment plan's instalments would exceed the contract amount.
-        public static let planExceedsContract = Code(rawValue: "plan_exceeds_contract")
+        case planExceedsContract = "plan_exceeds_contract"
         /// A payment needs instalments to be allocated to.
-        public static let noPaymentPlan = Code(rawValue: "no_payment_plan")
+        case noPaymentPlan = "no_payment_plan"
         /// Money in a currency other than the contract's.
-        public static let currencyMismatch = Code(rawValue: "currency_mismatch")
+        case currencyMismatch = "currency_mismatch"
         /// Invoices would exceed the contract amount.
-        public static let invoiceExceedsContract = Code(rawValue: "invoice_exceeds_contract")
+        case invoiceExceedsContract = "invoice_exceeds_contract"
         /// The invoice does not exist on this contract.
-        public static let invoiceNotFound = Code(rawValue: "invoice_not_found")
+        case invoiceNotFound = "invoice_not_found"
         /// The invoice was issued already.
-        public static let invoiceAlreadyIssued = Code(rawValue: "invoice_already_issued")
+        case invoiceAlreadyIssued = "invoice_already_issued"
         /// Refunds would exceed what was collected.
-        public static let refundExceedsCollected = Code(rawValue: "refund_exceeds_collected")
+        case refundExceedsCollected = "refund_exceeds_collected"
         /// The refund does not exist on this contract.
-        public static let refundNotFound = Code(rawValue: "refund_not_found")
+        case refundNotFound = "refund_not_found"
         /// The refund is not at the step the command needs (approval, goods back, payment).
-        public static let refundNotReady = Code(rawValue: "refund_not_ready")
+        case refundNotReady = "refund_not_ready"
         /// The work order does not exist.
-        public static let workOrderNotFound = Code(rawValue: "work_order_not_found")
+        case workOrderNotFound = "work_order_not_found"
         /// The work order is not at the step the command needs (open, resolved, closed).
-        public static let workOrderNotReady = Code(rawValue: "work_order_not_ready")
+        case workOrderNotReady = "work_order_not_ready"
         /// The complaint does not exist.
-        public static let complaintNotFound = Code(rawValue: "complaint_not_found")
+        case complaintNotFound = "complaint_not_found"
         /// The complaint was resolved already.
-        public static let complaintResolved = Code(rawValue: "complaint_resolved")
+        case complaintResolved = "complaint_resolved"
         /// The campaign does not exist.
-        public static let campaignNotFound = Code(rawValue: "campaign_not_found")
+        case campaignNotFound = "campaign_not_found"
         /// The campaign had ended when the response came.
-        public static let campaignEnded = Code(rawValue: "campaign_ended")
+        case campaignEnded = "campaign_ended"
         /// The supplier does not exist.
-        public static let supplierNotFound = Code(rawValue: "supplier_not_found")
+        case supplierNotFound = "supplier_not_found"
         /// The purchase order does not exist.
-        public static let purchaseOrderNotFound = Code(rawValue: "purchase_order_not_found")
+        case purchaseOrderNotFound = "purchase_order_not_found"
         /// More goods would be received than the purchase order ordered.
-        public static let receiptExceedsOrder = Code(rawValue: "receipt_exceeds_order")
+        case receiptExceedsOrder = "receipt_exceeds_order"
         /// More goods would be shipped than the contract ordered.
-        public static let shipmentExceedsContract = Code(rawValue: "shipment_exceeds_contract")
+        case shipmentExceedsContract = "shipment_exceeds_contract"
         /// Stock would go negative.
-        public static let insufficientStock = Code(rawValue: "insufficient_stock")
+        case insufficientStock = "insufficient_stock"
         /// The supplier has no such bill.
-        public static let billNotFound = Code(rawValue: "bill_not_found")
+        case billNotFound = "bill_not_found"
         /// Payments would exceed the bill.
-        public static let paymentExceedsBill = Code(rawValue: "payment_exceeds_bill")
+        case paymentExceedsBill = "payment_exceeds_bill"
+
+        public var description: String { rawValue }
     }
 
     /// The reason.

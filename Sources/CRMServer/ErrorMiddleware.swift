@@ -1,11 +1,12 @@
+import CRMDomain
 import CRMReadModels
 import EventStore
 import Hummingbird
 import Logging
 
-/// Answers every error with the API's JSON error body: the log's and the read models' typed
-/// errors keep their stable codes and facts; anything else is a 500 that names no internals
-/// and is logged.
+/// Answers every error with the API's JSON error body: the domain's refusals, the log's and
+/// the read models' typed errors keep their stable codes and facts, so no handler wraps its
+/// call; anything else is a 500 that names no internals and is logged.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -27,12 +28,16 @@ extension APIError {
         switch error {
         case let error as APIError:
             error
+        case let error as DomainError:
+            APIError(error)
+        case let error as DedupKeyError:
+            APIError(error)
         case let error as EventStoreError:
             APIError(error).status == .internalServerError ? .internalError : APIError(error)
         case let error as ReadModelQueryError:
             APIError(error)
         case let error as HTTPError:
-            APIError(error.status, code: error.status == .notFound ? "route_not_found" : "http_error", error.body ?? error.status.reasonPhrase)
+            APIError(error.status, error.status == .notFound ? .routeNotFound : .httpError, error.body ?? error.status.reasonPhrase)
         default:
             .internalError
         }

@@ -21,7 +21,7 @@ struct HealthRoutes {
     /// open, 503 once it is closing.
     @Sendable func health(_ request: Request, context: RapportRequestContext) async throws -> Response {
         guard !log.isClosed else {
-            throw APIError(.serviceUnavailable, code: "shutting_down", "the server is shutting down")
+            throw APIError(.serviceUnavailable, .shuttingDown, "the server is shutting down")
         }
         let head = try log.head().position
         let behind = try await runner.lag().map(\.eventsBehind).max() ?? 0

@@ -20,7 +20,7 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
         // Requests count under the pattern they were addressed to, not as unmatched paths.
         context.coreContext.endpointPath.value = endpoint.path.description
         let refusal = APIError(
-            .methodNotAllowed, code: "method_not_allowed",
+            .methodNotAllowed, .methodNotAllowed,
             "\(request.method.rawValue) is not served on \(endpoint.path.description); it serves \(endpoint.allow)",
             facts: ["method": request.method.rawValue, "allow": endpoint.allow]
         )

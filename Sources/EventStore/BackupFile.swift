@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// One open file for a backup's streaming reads and writes, closed exactly once.
 ///
@@ -29,23 +30,19 @@ struct BackupFile: ~Copyable {
 
     /// Reads up to `buffer.count` bytes; 0 at the end of the file.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(BackupError) -> Int {
-        while true {
-            let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno != EINTR { throw Self.failure("cannot read", path) }
+        do {
+            return try FileDescriptor(rawValue: descriptor).read(into: buffer)
+        } catch {
+            throw Self.failure("cannot read", path, error)
         }
     }
 
     /// Writes all of `bytes`.
     func write(_ bytes: UnsafeRawBufferPointer) throws(BackupError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Self.failure("cannot write", path)
-            }
-            offset += count
+        do {
+            try FileDescriptor(rawValue: descriptor).writeAll(bytes)
+        } catch {
+            throw Self.failure("cannot write", path, error)
         }
     }
 
@@ -75,5 +72,11 @@ struct BackupFile: ~Copyable {
 
     static func failure(_ action: String, _ path: String) -> BackupError {
         BackupError(.io, "\(action) \(path): \(String(cString: strerror(errno)))", path: path)
+    }
+
+    /// The failure a file operation of swift-system threw (its `Errno` reads as the system's
+    /// reason).
+    static func failure(_ action: String, _ path: String, _ error: any Error) -> BackupError {
+        BackupError(.io, "\(action) \(path): \(error)", path: path)
     }
 }

@@ -1,4 +1,4 @@
-public import LMDB
+import LMDB
 
 /// Why the log refused or failed an operation, with the facts to act on.
 ///
@@ -75,8 +75,9 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     public var eventID: String?
     /// The log position concerned.
     public var position: UInt64?
-    /// The storage error underneath, for `.storage`.
-    public var storageError: LMDBError?
+    /// The storage engine's own error number underneath, for `.storage` (the message names
+    /// it too); the engine's types stay behind the log, whichever backend holds it.
+    public var storageCode: Int32?
 
     /// Creates an error; prefer the factory methods below, which fill the facts.
     public init(_ code: Code, _ message: String) {
@@ -113,7 +114,7 @@ extension EventStoreError {
 
     static func storage(_ error: LMDBError, while action: String) -> Self {
         var wrapped = Self(.storage, "\(action) failed: \(error)")
-        wrapped.storageError = error
+        wrapped.storageCode = error.rawValue
         return wrapped
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import Zstd
 
 /// Where an export's bytes go: a file, through zstd unless uncompressed, in large writes.
@@ -59,14 +60,10 @@ public final class ExportSink {
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer) throws(ExportFileError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ExportFileError.system(.cannotWriteFile, "cannot write", path)
-            }
-            offset += count
+        do {
+            try FileDescriptor(rawValue: descriptor).writeAll(bytes)
+        } catch {
+            throw ExportFileError(.cannotWriteFile, "cannot write \(path): \(error)")
         }
         fileBytes += bytes.count
     }

@@ -33,48 +33,14 @@ extension Rapport {
                 let header = try await LogBackup.create(from: log.directory, to: to, progress: lines.report)
                 lines.finish()
                 let bytes = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? UInt64) ?? 0
-                print(describe(header, file: to, fileBytes: bytes, took: ContinuousClock.now - started, json: json))
-            }
-        }
-    }
-
-    /// Restores a backup into a new data directory.
-    struct Restore: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Restore a backup into a new data directory, only if its chain verifies up to the recorded head.",
-            discussion: """
-                Refuses a target that is not absent or empty. Decompresses into a temporary directory \
-                beside the target, walks the hash chain, checks the head against the backup's header, \
-                and only then renames it into place: a backup that does not verify exits 1 and leaves \
-                the target untouched. Examples:
-                  rapport restore --from nightly.backup --data-dir /srv/rapport-new
-                  rapport restore --from nightly.backup --data-dir ./restored --json
-                """
-        )
-
-        @Option(help: "The backup file to restore.")
-        var from: String
-
-        @Option(name: .customLong("data-dir"), help: "The new log directory: absent or empty.")
-        var dataDirectory: String
-
-        @Flag(help: "Print the restored head as JSON.")
-        var json = false
-
-        func run() async throws {
-            try await reportingOperatorErrors {
-                let started = ContinuousClock.now
-                let lines = BackupProgressLines()
-                let header = try await LogBackup.restore(from: from, to: dataDirectory, progress: lines.report)
-                lines.finish()
-                print(describe(header, file: dataDirectory, fileBytes: header.dataBytes, took: ContinuousClock.now - started, json: json))
+                print(describeBackup(header, file: to, fileBytes: bytes, took: ContinuousClock.now - started, json: json))
             }
         }
     }
 }
 
 /// A backup's head and sizes, as a line for people or JSON for programs.
-private func describe(_ header: BackupHeader, file: String, fileBytes: UInt64, took: Duration, json: Bool) -> String {
+func describeBackup(_ header: BackupHeader, file: String, fileBytes: UInt64, took: Duration, json: Bool) -> String {
     let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
     if json {
         let object: [String: Any] = [

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Standard output or an output file that cannot be written: a full disk, a file-size limit,
 /// a directory the user may not write in.
@@ -21,17 +22,9 @@ struct OutputError: Error, CustomStringConvertible {
 ///
 /// - Throws: `OutputError` naming `target` and the system's reason.
 func writeAll(_ bytes: some ContiguousBytes, to descriptor: Int32, naming target: String) throws(OutputError) {
-    let failure: OutputError? = bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return OutputError(target)
-            }
-            offset += count
-        }
-        return nil
+    do {
+        try bytes.withUnsafeBytes { _ = try FileDescriptor(rawValue: descriptor).writeAll($0) }
+    } catch {
+        throw OutputError(target, errno: (error as? Errno)?.rawValue ?? EIO)
     }
-    if let failure { throw failure }
 }

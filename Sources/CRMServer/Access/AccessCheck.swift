@@ -20,7 +20,7 @@ struct AccessCheck: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let path = context.endpointPath, path != "NotFound" else { return try await next(request, context) }
         guard let rule = AccessTable.rule(method: request.method.rawValue, path: path) else {
-            throw APIError(.forbidden, code: "forbidden", "no access rule covers \(request.method.rawValue) \(path)", facts: ["route": path])
+            throw APIError(.forbidden, .forbidden, "no access rule covers \(request.method.rawValue) \(path)", facts: ["route": path])
         }
         var context = context
         context.access = rule
@@ -70,7 +70,7 @@ extension RapportRequestContext {
     /// - Throws: 401 when the request carries no principal (a route without a rule).
     func caller() throws -> Principal {
         guard let principal else {
-            throw APIError(.unauthorized, code: "unauthenticated", "this route needs an API token")
+            throw APIError(.unauthorized, .unauthenticated, "this route needs an API token")
         }
         return principal
     }
@@ -87,7 +87,7 @@ extension RapportRequestContext {
     fileprivate func require(part: String, roles: Set<AccessRole>, of principal: Principal) throws {
         guard !roles.contains(principal.role) else { return }
         throw APIError(
-            .forbidden, code: "forbidden", "the \(principal.role.rawValue) role may not set \(part)",
+            .forbidden, .forbidden, "the \(principal.role.rawValue) role may not set \(part)",
             facts: ["role": principal.role.rawValue, "field": part, "allowed": roles.map(\.rawValue).sorted().joined(separator: ",")]
         )
     }

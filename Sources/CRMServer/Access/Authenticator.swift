@@ -39,22 +39,22 @@ struct Authenticator: RouterMiddleware {
 
     private func principal(for request: Request) throws -> Principal {
         guard let header = request.headers[.authorization] else {
-            throw APIError(.unauthorized, code: "unauthenticated", "this route needs an API token: Authorization: Bearer <token>")
+            throw APIError(.unauthorized, .unauthenticated, "this route needs an API token: Authorization: Bearer <token>")
         }
         guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces),
             !token.isEmpty
         else {
-            throw APIError(.unauthorized, code: "unauthenticated", "the Authorization header must be Bearer <token>")
+            throw APIError(.unauthorized, .unauthenticated, "the Authorization header must be Bearer <token>")
         }
         guard let record = try tokens.lookUp(token) else {
-            throw APIError(.unauthorized, code: "invalid_token", "the token is not one this server issued")
+            throw APIError(.unauthorized, .invalidToken, "the token is not one this server issued")
         }
         if let revokedAt = record.revokedAt {
-            throw APIError(.unauthorized, code: "token_revoked", "the token was revoked", facts: ["tokenID": record.id, "revokedAt": "\(revokedAt)"])
+            throw APIError(.unauthorized, .tokenRevoked, "the token was revoked", facts: ["tokenID": record.id, "revokedAt": "\(revokedAt)"])
         }
         if tokens.hasExpired(record) {
             throw APIError(
-                .unauthorized, code: "token_expired", "the token expired; ask for a new one (rapport token rotate)",
+                .unauthorized, .tokenExpired, "the token expired; ask for a new one (rapport token rotate)",
                 facts: ["tokenID": record.id, "expiresAt": record.expiresAt.formatted(.iso8601)]
             )
         }
@@ -63,13 +63,13 @@ struct Authenticator: RouterMiddleware {
             return Principal(token: record, role: role, user: nil)
         case .user(let id):
             guard let user = try users.user(id), user.exists else {
-                throw APIError(.unauthorized, code: "unknown_user", "the token's user \(id) is not in the log", facts: ["userID": id])
+                throw APIError(.unauthorized, .unknownUser, "the token's user \(id) is not in the log", facts: ["userID": id])
             }
             guard user.isActive else {
-                throw APIError(.unauthorized, code: "user_inactive", "the token's user \(id) has been deactivated", facts: ["userID": id])
+                throw APIError(.unauthorized, .userInactive, "the token's user \(id) has been deactivated", facts: ["userID": id])
             }
             guard let role = AccessRole(user.role) else {
-                throw APIError(.unauthorized, code: "no_role", "the token's user \(id) has no role", facts: ["userID": id])
+                throw APIError(.unauthorized, .noRole, "the token's user \(id) has no role", facts: ["userID": id])
             }
             return Principal(token: record, role: role, user: user)
         }
@@ -82,11 +82,11 @@ extension RapportRequestContext {
     /// - Throws: 401 when the request carries no principal, 403 naming the role otherwise.
     func require(_ roles: Set<AccessRole>) throws -> Principal {
         guard let principal else {
-            throw APIError(.unauthorized, code: "unauthenticated", "this route needs an API token")
+            throw APIError(.unauthorized, .unauthenticated, "this route needs an API token")
         }
         guard roles.contains(principal.role) else {
             throw APIError(
-                .forbidden, code: "forbidden", "the \(principal.role.rawValue) role may not use this route",
+                .forbidden, .forbidden, "the \(principal.role.rawValue) role may not use this route",
                 facts: ["role": principal.role.rawValue, "allowed": roles.map(\.rawValue).sorted().joined(separator: ",")]
             )
         }

@@ -31,21 +31,21 @@ struct BusinessTimeRules: Sendable {
         let shown = occurredAt.formatted(.iso8601)
         guard occurredAt >= CommandContext.earliestOccurredAt else {
             throw APIError(
-                .badRequest, code: "occurred_out_of_range",
+                .badRequest, .occurredOutOfRange,
                 "occurredAt must be from \(CommandContext.earliestOccurredAt.formatted(.iso8601)) on",
                 facts: ["field": "occurredAt", "occurredAt": shown, "earliest": CommandContext.earliestOccurredAt.formatted(.iso8601)]
             )
         }
         guard occurredAt.timeIntervalSince(now) <= CommandContext.allowedClockSkew else {
             throw APIError(
-                .badRequest, code: "occurred_in_future", "occurredAt \(shown) is after now (\(now.formatted(.iso8601)))",
+                .badRequest, .occurredInFuture, "occurredAt \(shown) is after now (\(now.formatted(.iso8601)))",
                 facts: ["field": "occurredAt", "occurredAt": shown, "now": now.formatted(.iso8601)]
             )
         }
         let earliest = earliest
         guard occurredAt >= earliest else {
             throw APIError(
-                .forbidden, code: "backdating_not_allowed",
+                .forbidden, .backdatingNotAllowed,
                 "the \(role.rawValue) role may set occurredAt back to \(earliest.formatted(.iso8601)); only admin and migration may go further back",
                 facts: ["occurredAt": shown, "earliest": earliest.formatted(.iso8601), "role": role.rawValue]
             )

@@ -73,16 +73,16 @@ extension CommandBody {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw APIError.badRequest("malformed_json", "the body is not JSON: \(error.localizedDescription)")
+            throw APIError.badRequest(.malformedJson, "the body is not JSON: \(error.localizedDescription)")
         }
         guard var fields = object as? [String: Any] else {
-            throw APIError.badRequest("malformed_json", "the body must be a JSON object")
+            throw APIError.badRequest(.malformedJson, "the body must be a JSON object")
         }
         // Decoded on its own below, and only when present: follow-ups are the hottest command.
         let givesTime = businessTime && fields.removeValue(forKey: "occurredAt") != nil
         if let unknown = unknownField(in: fields) {
             throw APIError(
-                .badRequest, code: "unknown_field", "the body has a field \"\(unknown.path)\" this command does not take",
+                .badRequest, .unknownField, "the body has a field \"\(unknown.path)\" this command does not take",
                 facts: ["field": unknown.path, "fields": unknown.known.sorted().joined(separator: ",")]
             )
         }
@@ -143,15 +143,15 @@ extension APIError {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context, key)
-            self.init(.badRequest, code: "field_required", "the body needs the field \"\(field)\"", facts: ["field": field])
+            self.init(.badRequest, .fieldRequired, "the body needs the field \"\(field)\"", facts: ["field": field])
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let field = path(context)
-            self.init(.badRequest, code: "wrong_type", "the field \"\(field)\" must be \(Self.describe(type))", facts: ["field": field])
+            self.init(.badRequest, .wrongType, "the field \"\(field)\" must be \(Self.describe(type))", facts: ["field": field])
         case .dataCorrupted(let context):
             let field = path(context)
-            self.init(.badRequest, code: "invalid_value", "the field \"\(field)\" is invalid: \(context.debugDescription)", facts: ["field": field])
+            self.init(.badRequest, .invalidValue, "the field \"\(field)\" is invalid: \(context.debugDescription)", facts: ["field": field])
         @unknown default:
-            self.init(.badRequest, code: "invalid_body", "the body cannot be read: \(error)")
+            self.init(.badRequest, .invalidBody, "the body cannot be read: \(error)")
         }
     }
 

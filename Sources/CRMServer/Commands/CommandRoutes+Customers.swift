@@ -153,7 +153,7 @@ extension CommandRoutes {
         followUp.note = body.note ?? ""
         if let next = body.nextContactAt { followUp.nextContactAt = .init(date: next) }
         CommandAnswer.position.expect()
-        let result = try await refusals { try await service.logFollowUp(followUp, actor: principal.actor, occurredAt: occurredAt) }
+        let result = try await service.logFollowUp(followUp, actor: principal.actor, occurredAt: occurredAt)
         return .json(.created, ["position": result.lastPosition])
     }
 
@@ -197,7 +197,7 @@ extension CommandRoutes {
     @Sendable func sweepPool(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.caller()
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
-        let report = try await refusals { try await service.sweepPool(at: occurredAt, actor: principal.actor) }
+        let report = try await service.sweepPool(at: occurredAt, actor: principal.actor)
         return .json(.ok, [
             "time": report.time.formatted(.iso8601),
             "customersChecked": report.customersChecked,

@@ -88,7 +88,7 @@ extension CommandRoutes {
         let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await ConvertLeadBody.decodeCommand(from: request, context: context)
         CommandAnswer.convertedLead.expect()
-        let ids = try await refusals { try await service.convertLead(lead, opportunity: body.opportunity, actor: principal.actor, occurredAt: occurredAt) }
+        let ids = try await service.convertLead(lead, opportunity: body.opportunity, actor: principal.actor, occurredAt: occurredAt)
         return .json(.created, ["customerId": ids.customerID, "contactId": ids.contactID, "opportunityId": ids.opportunityID])
     }
 }

@@ -75,7 +75,7 @@ extension CommandRoutes {
             let inTeam = try body.teamId.map { $0 == ownTeam } ?? body.repId.map { try scope.allows(principal, owner: $0) } ?? true
             guard inTeam else {
                 throw APIError(
-                    .forbidden, code: "outside_scope", "a manager sets the targets of their own team and its reps",
+                    .forbidden, .outsideScope, "a manager sets the targets of their own team and its reps",
                     facts: ["role": principal.role.rawValue]
                 )
             }

@@ -62,7 +62,7 @@ extension CommandRoutes {
             case (let amount?, let currency?): return CRMMoney(minorUnits: amount, currency: currency)
             default:
                 let missing = amount == nil ? "amount" : "currency"
-                throw APIError(.badRequest, code: "field_required", "amount and currency go together; the body needs \"\(missing)\"", facts: ["field": missing])
+                throw APIError(.badRequest, .fieldRequired, "amount and currency go together; the body needs \"\(missing)\"", facts: ["field": missing])
             }
         }
     }

@@ -179,7 +179,7 @@ extension CommandRoutes {
         _ = try context.caller()
         guard let at = request.uri.queryParameters["at"] else { return Date() }
         guard let time = try? Date(String(at), strategy: .iso8601) else {
-            throw APIError.badRequest("invalid_query_parameter", "at is \"\(at)\", not an ISO 8601 time such as 2026-11-30T09:00:00Z", parameter: "at")
+            throw APIError.badRequest(.invalidQueryParameter, "at is \"\(at)\", not an ISO 8601 time such as 2026-11-30T09:00:00Z", parameter: "at")
         }
         return time
     }

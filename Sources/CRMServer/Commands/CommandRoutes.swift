@@ -60,26 +60,15 @@ struct CommandRoutes {
     /// Runs a command that creates one record: 201 with its id under `key`.
     func created(_ key: String, _ command: () async throws -> String) async throws -> Response {
         CommandAnswer.created(key).expect()
-        return .json(.created, [key: try await refusals(command)])
+        return .json(.created, [key: try await command()])
     }
 
     /// Runs a command that appends to existing records: 200 with the last position appended,
     /// or `changed: false` when the decision appended nothing.
     func appended(_ command: () async throws -> AppendResult?) async throws -> Response {
         CommandAnswer.changed.expect()
-        guard let result = try await refusals(command) else { return .json(.ok, ["changed": false]) }
+        guard let result = try await command() else { return .json(.ok, ["changed": false]) }
         return .json(.ok, ["changed": true, "position": result.lastPosition])
-    }
-
-    /// Runs a command, turning the domain's refusals into API errors.
-    func refusals<T>(_ command: () async throws -> T) async throws -> T {
-        do {
-            return try await command()
-        } catch let error as DomainError {
-            throw APIError(error)
-        } catch let error as DedupKeyError {
-            throw APIError(error)
-        }
     }
 }
 

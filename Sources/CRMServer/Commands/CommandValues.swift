@@ -49,7 +49,7 @@ enum CommandValues {
                 let field = field ?? self.field
                 let accepted = pairs.map(\.name)
                 throw APIError(
-                    .badRequest, code: "invalid_value", "\(field) is \"\(name)\"; use one of \(accepted.joined(separator: ", "))",
+                    .badRequest, .invalidValue, "\(field) is \"\(name)\"; use one of \(accepted.joined(separator: ", "))",
                     facts: ["field": field, "accepted": accepted.joined(separator: ",")]
                 )
             }
@@ -75,7 +75,7 @@ enum CommandValues {
             default: nil
             }
         guard let numbers, numbers.count == 3, parts.suffix(2).allSatisfy({ $0.count == 2 }) else {
-            throw APIError(.badRequest, code: "invalid_value", "\(field) is \"\(text)\", not a day such as 1990-04-17 or --04-17", facts: ["field": field])
+            throw APIError(.badRequest, .invalidValue, "\(field) is \"\(text)\", not a day such as 1990-04-17 or --04-17", facts: ["field": field])
         }
         var day = CRMCalendarDate()
         (day.year, day.month, day.day) = (numbers[0], numbers[1], numbers[2])

@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMService
 import Crypto
 import EventStore
@@ -31,7 +32,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard !key.isEmpty, key.utf8.count <= 255 else {
-            throw APIError.badRequest("invalid_idempotency_key", "an Idempotency-Key is 1 to 255 characters", parameter: "Idempotency-Key")
+            throw APIError.badRequest(.invalidIdempotencyKey, "an Idempotency-Key is 1 to 255 characters", parameter: "Idempotency-Key")
         }
         var request = request
         let body: ByteBuffer
@@ -49,7 +50,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         // Claimed before the look-ups: a retry racing the first request cannot miss its answer
         // and run the command again.
         guard inFlight.claim(storageKey) else {
-            throw APIError(.conflict, code: "idempotency_key_in_flight", "a request with this Idempotency-Key is still running", facts: ["key": key])
+            throw APIError(.conflict, .idempotencyKeyInFlight, "a request with this Idempotency-Key is still running", facts: ["key": key])
         }
         defer { inFlight.release(storageKey) }
         if let answer = try await earlierAnswer(for: storageKey, fingerprint: fingerprint, key: key) {
@@ -62,6 +63,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
             response = try await CommandReceipt.$current.withValue(receipt) { try await next(request, context) }
         } catch let error as APIError where error.status.code < 500 {
             response = try error.response(from: request, context: context)
+        } catch let refusal as DomainError {
+            // A rule's refusal is the command's answer, kept for its retries. A conflict of the
+            // log (`wrong_expected_version`) is not: a retry may well succeed.
+            response = try APIError(refusal).response(from: request, context: context)
+        } catch let refusal as DedupKeyError {
+            response = try APIError(refusal).response(from: request, context: context)
         }
         let collected = CollectingWriter()
         try await response.body.write(collected)
@@ -90,7 +97,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         guard let answer else { return nil }
         guard answer.request == fingerprint else {
             throw APIError(
-                .unprocessableContent, code: "idempotency_key_reused",
+                .unprocessableContent, .idempotencyKeyReused,
                 "this Idempotency-Key was first used for another request", facts: ["key": key]
             )
         }

@@ -1,6 +1,7 @@
 public import Logging
 import Foundation
 import Synchronization
+import SystemPackage
 
 /// Writes each log entry as one JSON object on one line of standard error, for log
 /// collectors: `timestamp` (RFC 3339, UTC, milliseconds), `level`, `label`, `message`,
@@ -40,16 +41,8 @@ public struct JSONLogHandler: LogHandler {
         if !merged.isEmpty { object["metadata"] = merged.mapValues(Self.json) }
         guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBytes { bytes in
-            var rest = UnsafeRawBufferPointer(bytes)
-            while !rest.isEmpty {
-                let written = write(output, rest.baseAddress, rest.count)
-                if written < 0 && errno == EINTR { continue }
-                // Nowhere to report a failed log write: the entry is dropped, never the process.
-                guard written > 0 else { return }
-                rest = UnsafeRawBufferPointer(rebasing: rest[written...])
-            }
-        }
+        // Nowhere to report a failed log write: the entry is dropped, never the process.
+        _ = try? FileDescriptor(rawValue: output).writeAll(line)
     }
 
     private static func json(_ value: Logger.Metadata.Value) -> Any {

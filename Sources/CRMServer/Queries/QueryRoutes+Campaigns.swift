@@ -18,7 +18,7 @@ extension QueryRoutes {
         let query = QueryParameters(request)
         let status = try query.optional("status", as: String.self)
         if let status, CampaignEffect.Status(rawValue: status) == nil {
-            throw APIError.badRequest("invalid_query_parameter", "status is not-launched, running or ended, not \"\(status)\"", parameter: "status")
+            throw APIError.badRequest(.invalidQueryParameter, "status is not-launched, running or ended, not \"\(status)\"", parameter: "status")
         }
         let channel = try query.optional("channel", as: String.self)
         let all = try CampaignQueries(store: store).campaigns(at: try query.time("asOf")?.date ?? .now).filter { campaign in

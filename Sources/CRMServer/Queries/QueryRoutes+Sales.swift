@@ -65,7 +65,7 @@ extension QueryRoutes {
         let by = try query.optional("by", as: String.self) ?? SalesDimension.rep.rawValue
         guard let dimension = SalesDimension(rawValue: by) else {
             let known = SalesDimension.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError.badRequest("invalid_query_parameter", "by is one of \(known), not \"\(by)\"", parameter: "by")
+            throw APIError.badRequest(.invalidQueryParameter, "by is one of \(known), not \"\(by)\"", parameter: "by")
         }
         var report = try SalesQueries(store: store).sales(period: try query.period(), by: dimension)
         guard !scope.seesEveryone(principal) else { return try .encoded(report) }
@@ -110,7 +110,7 @@ extension QueryRoutes {
         ].compactMap { $0 }
         guard given.count == 1 else {
             throw APIError.badRequest(
-                "invalid_query_parameter", "give exactly one of day=yyyy-mm-dd, week=yyyy-Www and month=yyyy-mm", parameter: "day"
+                .invalidQueryParameter, "give exactly one of day=yyyy-mm-dd, week=yyyy-Www and month=yyyy-mm", parameter: "day"
             )
         }
         return given[0]
@@ -119,7 +119,7 @@ extension QueryRoutes {
     /// The refusal of a company-wide breakdown to someone who sees only part of the company.
     static func companyWide(_ what: String, _ principal: Principal) -> APIError {
         APIError(
-            .forbidden, code: "outside_scope", "\(what) covers the whole company: admin, finance and auditor only",
+            .forbidden, .outsideScope, "\(what) covers the whole company: admin, finance and auditor only",
             facts: ["role": principal.role.rawValue]
         )
     }

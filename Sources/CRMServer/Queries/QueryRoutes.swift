@@ -68,7 +68,7 @@ struct QueryRoutes {
         let principal = try context.caller()
         let id = try context.parameters.require("customer")
         guard let view = try customers.view(customerID: id) else {
-            throw APIError(.notFound, code: "customer_not_found", "no customer \(id)", facts: ["customer": id])
+            throw APIError(.notFound, .customerNotFound, "no customer \(id)", facts: ["customer": id])
         }
         try scope.require(principal, owner: view.inPool ? nil : view.owner, customer: id)
         return view
@@ -85,7 +85,7 @@ struct QueryRoutes {
             return try .encoded(try customers.poolCustomers(after: after, limit: limit))
         }
         guard let owner = query.list("owner").first ?? principal.user?.userID else {
-            throw APIError.badRequest("invalid_query_parameter", "give owner=<user id> or pool=true", parameter: "owner")
+            throw APIError.badRequest(.invalidQueryParameter, "give owner=<user id> or pool=true", parameter: "owner")
         }
         try scope.require(principal, owner: owner, customer: "of \(owner)")
         return try .encoded(try customers.customers(ownedBy: owner, after: after, limit: limit))

@@ -27,7 +27,7 @@ actor ConsumerGroups {
         let head = try log.head().position
         guard position <= head else {
             throw APIError(
-                .badRequest, code: "position_past_head", "position \(position) is past the log's head \(head)",
+                .badRequest, .positionPastHead, "position \(position) is past the log's head \(head)",
                 facts: ["position": String(position), "head": String(head)]
             )
         }
@@ -44,51 +44,10 @@ actor ConsumerGroups {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
         guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else {
             throw APIError(
-                .badRequest, code: "invalid_consumer_name", "a consumer group is named with 1 to 64 letters, digits, dots, dashes or underscores",
+                .badRequest, .invalidConsumerName, "a consumer group is named with 1 to 64 letters, digits, dots, dashes or underscores",
                 facts: ["consumer": name]
             )
         }
         return name
-    }
-}
-
-/// `GET /v1/consumers/{name}` and `PUT /v1/consumers/{name}/position`.
-struct ConsumerRoutes {
-    let groups: ConsumerGroups
-
-    func add(to router: some RouterMethods<RapportRequestContext>) {
-        router.get("v1/consumers/:consumer", use: status)
-        router.put("v1/consumers/:consumer/position", use: acknowledge)
-    }
-
-    /// The group's position, the head, and how far behind it is.
-    @Sendable func status(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.caller()
-        let name = try context.parameters.require("consumer")
-        let position = try groups.position(of: name)
-        let head = try groups.log.head().position
-        return try .encoded(GroupStatus(consumer: name, position: position, head: head, behind: head - min(position, head)))
-    }
-
-    struct PositionBody: CommandBody {
-        static let fields: Set<String> = ["position"]
-        var position: UInt64
-    }
-
-    /// Acknowledges everything up to `position`; answers with the group's position.
-    @Sendable func acknowledge(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        _ = try context.caller()
-        let name = try context.parameters.require("consumer")
-        let body = try await PositionBody.decode(from: request, context: context)
-        let position = try await groups.acknowledge(name, position: body.position)
-        let head = try groups.log.head().position
-        return try .encoded(GroupStatus(consumer: name, position: position, head: head, behind: head - min(position, head)))
-    }
-
-    struct GroupStatus: Encodable {
-        var consumer: String
-        var position: UInt64
-        var head: UInt64
-        var behind: UInt64
     }
 }

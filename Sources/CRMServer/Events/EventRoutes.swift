@@ -81,13 +81,13 @@ struct EventRoutes {
         switch query.list("direction").first ?? "forward" {
         case "forward": direction = .forward
         case "backward": direction = .backward
-        case let other: throw APIError.badRequest("invalid_query_parameter", "direction is \"\(other)\"; use forward or backward", parameter: "direction")
+        case let other: throw APIError.badRequest(.invalidQueryParameter, "direction is \"\(other)\"; use forward or backward", parameter: "direction")
         }
         let from = try query.integer("from", in: 0...UInt64.max, default: direction == .forward ? 0 : .max)
         let limit = try query.integer("limit", in: 1...maxPage, default: 100)
         let events = try log.readStream(stream, from: from, direction: direction, limit: limit)
         if events.isEmpty, try log.readStream(stream, limit: 1).isEmpty {
-            throw APIError(.notFound, code: "stream_not_found", "stream \(stream) has no events", facts: ["stream": stream.rawValue])
+            throw APIError(.notFound, .streamNotFound, "stream \(stream) has no events", facts: ["stream": stream.rawValue])
         }
         // The version to ask for next; none once a backward read has reached version 0.
         let next = events.last.flatMap { last in
@@ -107,7 +107,7 @@ struct EventRoutes {
         let start: SubscriptionStart
         if let lastID = request.headers[.lastEventID] {
             guard let position = UInt64(lastID.trimmingCharacters(in: .whitespaces)) else {
-                throw APIError.badRequest("invalid_last_event_id", "Last-Event-ID is \"\(lastID)\", not a log position", parameter: "Last-Event-ID")
+                throw APIError.badRequest(.invalidLastEventId, "Last-Event-ID is \"\(lastID)\", not a log position", parameter: "Last-Event-ID")
             }
             start = .after(position)
         } else if let consumer = query.list("consumer").first {
