@@ -17,7 +17,7 @@ struct Rapport: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
-            Checkpoint.self, Backup.self, Restore.self, Compact.self, Token.self,
+            Checkpoint.self, Backup.self, Restore.self, Compact.self, Token.self, Access.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -99,6 +99,18 @@ struct AccessTableTests {
         #expect(listed.subtracting(served).isEmpty, "a rule for no route: \(listed.subtracting(served).sorted())")
     }
 
+    @Test("who may do what, printed: a row per route in path order, with its roles, scope and narrowed parts")
+    func printedTable() {
+        let lines = AccessTable.markdown().split(separator: "\n").map(String.init)
+        #expect(lines.count == AccessTable.rules.count + 2, "a header, a rule, and a row per route")
+        let rows = lines.dropFirst(2)
+        #expect(rows.contains("| `GET /health` | anyone, without a token | the role is enough |  |"))
+        #expect(rows.contains("| `POST /v1/contracts/{contract}/payments` | admin, finance, migration | the role is enough |  |"))
+        #expect(rows.contains { $0.hasPrefix("| `POST /v1/customers` | admin, manager, sales_rep, migration | whom the body gives") && $0.hasSuffix("| `level`: admin, manager, migration |") })
+        let paths = rows.map { $0.split(separator: "`")[1].split(separator: " ")[1] }
+        #expect(paths == paths.sorted(), "in path order")
+    }
+
     @Test("migration sends what an admin sends and reads no more than an admin reads")
     func migrationRole() {
         for (route, rule) in AccessTable.rules where !rule.isOpen {

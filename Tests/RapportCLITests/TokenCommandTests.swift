@@ -72,6 +72,14 @@ struct TokenCommandTests {
         #expect(unknown.status == 2 && unknown.errors.contains("token_not_found"))
     }
 
+    @Test("access prints the server's access table, with no data directory")
+    func accessTable() throws {
+        let run = try rapport("access")
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.hasPrefix("| route | roles | scope | only some may send |\n"))
+        #expect(run.output.contains("| `GET /v1/audit/backdated` | admin, auditor | the role is enough |  |"))
+    }
+
     @Test("serve --metrics-port answers /metrics on 127.0.0.1 without a token; the API port needs one")
     func metricsPort() async throws {
         let log = try await emptyLog()
