@@ -104,7 +104,9 @@ let package = Package(
 
         .target(
             name: "CRMWorkload",
-            dependencies: ["CRMDomain", "CRMSchema", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "CRMDomain", "CRMSchema", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -134,7 +136,8 @@ let package = Package(
         .target(
             name: "CRMServer",
             dependencies: [
-                "CRMService", "CRMReadModels", "CRMDomain", "CRMSchema", "Projections", "EventStore", "LogArchive", "LMDB",
+                "CRMService", "CRMReadModels", "CRMDomain", "CRMSchema", "Projections", "EventStore", "LogArchive",
+                "LMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -211,7 +214,8 @@ let package = Package(
         .testTarget(
             name: "RapportCLITests",
             dependencies: [
-                "rapport", "RapportTestSupport", "CRMService", "CRMSchema", "CRMWorkload", "CRMReadModels", "Projections",
+                "rapport", "RapportTestSupport", "CRMService", "CRMSchema", "CRMWorkload", "CRMReadModels",
+                "Projections",
                 "EventStore",
             ],
             swiftSettings: strictSettings
@@ -237,7 +241,8 @@ let package = Package(
         .testTarget(
             name: "CRMServerTests",
             dependencies: [
-                "CRMServer", "EventStore", "Projections", "RapportTestSupport", "CRMTestSupport", "CRMService", "CRMSchema",
+                "CRMServer", "EventStore", "Projections", "RapportTestSupport", "CRMTestSupport", "CRMService",
+                "CRMSchema",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

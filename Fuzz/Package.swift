@@ -45,13 +45,17 @@ let package = Package(
         /// The row types the row decoder is fuzzed with, shared with the seed writer.
         .target(name: "FuzzRows", dependencies: [rapport("EventStore")]),
         fuzzTarget("FuzzRowDecoder", ["FuzzRows", rapport("Projections"), rapport("EventStore")]),
-        fuzzTarget("FuzzEventCatalogue", [rapport("CRMSchema"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        fuzzTarget(
+            "FuzzEventCatalogue",
+            [rapport("CRMSchema"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         fuzzTarget("FuzzCommandBody", []),
         /// Writes the seed corpora of the targets above from a small real log (`Tools/fuzz-parsers --seeds`).
         fuzzTarget(
             "FuzzSeeds",
             [
-                "FuzzRows", rapport("EventStore"), rapport("LogArchive"), rapport("CRMSchema"), rapport("Projections"), rapport("Zstd"),
+                "FuzzRows", rapport("EventStore"), rapport("LogArchive"), rapport("CRMSchema"), rapport("Projections"),
+                rapport("Zstd"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

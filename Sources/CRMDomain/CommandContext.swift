@@ -32,7 +32,9 @@ public struct CommandContext: Sendable, Hashable {
             throw DomainError(
                 .occurredOutOfRange,
                 "a command's business time is from \(Self.earliestOccurredAt.formatted(.iso8601)) on; this one says \(time.formatted(.iso8601))",
-                facts: ["occurredAt": time.formatted(.iso8601), "earliest": Self.earliestOccurredAt.formatted(.iso8601)]
+                facts: [
+                    "occurredAt": time.formatted(.iso8601), "earliest": Self.earliestOccurredAt.formatted(.iso8601),
+                ]
             )
         }
         guard time.timeIntervalSince(now) <= Self.allowedClockSkew else {

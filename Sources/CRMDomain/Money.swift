@@ -17,7 +17,9 @@ extension CRMMoney {
     ///
     /// - Throws: `invalid_value` naming `field`.
     public func validated(_ field: String) throws(DomainError) -> CRMMoney {
-        let isCode = currency.utf8.count == 3 && currency.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        let isCode =
+            currency.utf8.count == 3
+            && currency.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
         guard isCode, minorUnits >= 0 else {
             throw DomainError(
                 .invalidValue,

@@ -36,7 +36,9 @@ extension EventCatalogue {
             typeName: CRMFollowUpLogged.protoMessageName,
             currentVersion: 2,
             messageType: CRMFollowUpLogged.self,
-            upcasters: [1: { payload in CRMFollowUpLogged(upcasting: try CRMFollowUpLoggedV1(serializedBytes: payload)) }]
+            upcasters: [
+                1: { payload in CRMFollowUpLogged(upcasting: try CRMFollowUpLoggedV1(serializedBytes: payload)) }
+            ]
         ),
         // Opportunities
         .current(CRMOpportunityOpened.self),

@@ -46,9 +46,17 @@ public struct EventCatalogue: Sendable {
     public func encode(_ message: any SwiftProtobuf.Message) throws -> EncodedEvent {
         let typeName = type(of: message).protoMessageName
         guard let entry = entries[typeName], entry.messageType == type(of: message) else {
-            throw EventCatalogueError(.unknownEventType, typeName: typeName, "\(typeName) is not a catalogued event message")
+            throw EventCatalogueError(
+                .unknownEventType,
+                typeName: typeName,
+                "\(typeName) is not a catalogued event message"
+            )
         }
-        return EncodedEvent(typeName: typeName, schemaVersion: entry.currentVersion, payload: try message.serializedBytes())
+        return EncodedEvent(
+            typeName: typeName,
+            schemaVersion: entry.currentVersion,
+            payload: try message.serializedBytes()
+        )
     }
 
     /// Decodes a stored payload into the current message of its type, upcasting older versions.
@@ -57,14 +65,20 @@ public struct EventCatalogue: Sendable {
     ///   version, or bytes that are not a valid payload.
     public func decode(typeName: String, schemaVersion: UInt32, payload: [UInt8]) throws -> any SwiftProtobuf.Message {
         guard let entry = entries[typeName] else {
-            throw EventCatalogueError(.unknownEventType, typeName: typeName, "no event type \(typeName) in the catalogue")
+            throw EventCatalogueError(
+                .unknownEventType,
+                typeName: typeName,
+                "no event type \(typeName) in the catalogue"
+            )
         }
         do {
             if schemaVersion == entry.currentVersion {
                 return try entry.messageType.init(serializedBytes: payload)
             }
             guard let upcast = entry.upcasters[schemaVersion] else {
-                let why = schemaVersion > entry.currentVersion ? "newer than this build's \(entry.currentVersion)" : "not readable"
+                let why =
+                    schemaVersion > entry.currentVersion
+                    ? "newer than this build's \(entry.currentVersion)" : "not readable"
                 throw EventCatalogueError(
                     .unknownSchemaVersion,
                     typeName: typeName,
@@ -75,7 +89,11 @@ public struct EventCatalogue: Sendable {
         } catch let error as EventCatalogueError {
             throw error
         } catch {
-            throw EventCatalogueError(.undecodablePayload, typeName: typeName, "\(typeName) v\(schemaVersion) payload: \(error)")
+            throw EventCatalogueError(
+                .undecodablePayload,
+                typeName: typeName,
+                "\(typeName) v\(schemaVersion) payload: \(error)"
+            )
         }
     }
 
@@ -83,7 +101,11 @@ public struct EventCatalogue: Sendable {
     public func decode<M: SwiftProtobuf.Message>(_: M.Type, schemaVersion: UInt32, payload: [UInt8]) throws -> M {
         let message = try decode(typeName: M.protoMessageName, schemaVersion: schemaVersion, payload: payload)
         guard let typed = message as? M else {
-            throw EventCatalogueError(.unknownEventType, typeName: M.protoMessageName, "\(M.protoMessageName) decoded as another message")
+            throw EventCatalogueError(
+                .unknownEventType,
+                typeName: M.protoMessageName,
+                "\(M.protoMessageName) decoded as another message"
+            )
         }
         return typed
     }

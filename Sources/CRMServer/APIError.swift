@@ -2,8 +2,8 @@ import CRMDomain
 import CRMReadModels
 import EventStore
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// A refusal or failure as the API answers it: an HTTP status and a JSON body carrying a
 /// stable code, a sentence, and the facts to act on.
@@ -108,12 +108,19 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// A failure of the server, which names no internals: the server's log has them.
     static let internalError = APIError(
-        .internalServerError, .internalError, "the server could not answer this request; the server's log has the details"
+        .internalServerError,
+        .internalError,
+        "the server could not answer this request; the server's log has the details"
     )
 
     /// A body past the upload limit.
     static func bodyTooLarge(limit: Int) -> APIError {
-        APIError(.contentTooLarge, .bodyTooLarge, "the body is larger than \(limit) bytes", facts: ["limit": String(limit)])
+        APIError(
+            .contentTooLarge,
+            .bodyTooLarge,
+            "the body is larger than \(limit) bytes",
+            facts: ["limit": String(limit)]
+        )
     }
 
     /// A malformed request: a parameter, header or body the API cannot use.
@@ -126,7 +133,11 @@ public struct APIError: HTTPResponseError, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = try encoder.encode(ErrorBody(error: .init(code: code, message: message, facts: facts)))
-        var response = Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        var response = Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
         if status == .serviceUnavailable { response.headers[HTTPField.Name("Retry-After")!] = "1" }
         return response
     }
@@ -148,7 +159,8 @@ extension APIError {
     init(_ error: EventStoreError) {
         let status: HTTPResponse.Status =
             switch error.code {
-            case .wrongExpectedVersion, .uniqueKeyTaken, .uniqueKeyNotOwned, .eventIDReused, .partialDuplicate: .conflict
+            case .wrongExpectedVersion, .uniqueKeyTaken, .uniqueKeyNotOwned, .eventIDReused, .partialDuplicate:
+                .conflict
             case .emptyAppend, .duplicateInAppend, .invalidStreamName, .invalidField: .badRequest
             case .eventTooLarge: .contentTooLarge
             case .logClosed, .readOnly, .writerLocked, .logInUse: .serviceUnavailable
@@ -167,6 +179,11 @@ extension APIError {
     /// The answer to a read-model query the read model refused.
     init(_ error: ReadModelQueryError) {
         let status: HTTPResponse.Status = error.code == .notFound ? .notFound : .badRequest
-        self.init(status, code: error.code.rawValue, error.message, facts: error.parameter.map { ["parameter": $0] } ?? [:])
+        self.init(
+            status,
+            code: error.code.rawValue,
+            error.message,
+            facts: error.parameter.map { ["parameter": $0] } ?? [:]
+        )
     }
 }

@@ -8,7 +8,11 @@ import Logging
 /// the read models' typed errors keep their stable codes and facts, so no handler wraps its
 /// call; anything else is a 500 that names no internals and is logged.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
@@ -37,7 +41,11 @@ extension APIError {
         case let error as ReadModelQueryError:
             APIError(error)
         case let error as HTTPError:
-            APIError(error.status, error.status == .notFound ? .routeNotFound : .httpError, error.body ?? error.status.reasonPhrase)
+            APIError(
+                error.status,
+                error.status == .notFound ? .routeNotFound : .httpError,
+                error.body ?? error.status.reasonPhrase
+            )
         default:
             .internalError
         }

@@ -26,7 +26,11 @@ struct HealthRoutes {
         let head = try log.head().position
         let behind = try await runner.lag().map(\.eventsBehind).max() ?? 0
         let body = #"{"status":"ok","headPosition":\#(head),"readModelsBehind":\#(behind)}"#
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body))
+        )
     }
 
     /// `GET /metrics`: the Prometheus text format, with the log's head and each read model's
@@ -40,7 +44,11 @@ struct HealthRoutes {
         if !log.isClosed {
             metrics.gauge("rapport_log_head_position", Int(try log.head().position))
             for lag in try await runner.lag() {
-                metrics.gauge("rapport_projection_lag_events", Int(lag.eventsBehind), dimensions: [("read_model", lag.name)])
+                metrics.gauge(
+                    "rapport_projection_lag_events",
+                    Int(lag.eventsBehind),
+                    dimensions: [("read_model", lag.name)]
+                )
             }
         }
         return Response(
@@ -55,7 +63,11 @@ extension HealthRoutes {
     /// A second HTTP listener on 127.0.0.1:`port` answering only `GET /metrics`, without a
     /// token: for a Prometheus scraper on the same machine, so no token has to sit in its
     /// configuration. Only the loopback interface hears it.
-    func metricsApplication(port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    func metricsApplication(
+        port: Int,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.get("metrics") { _, _ in try await exposition() }
         return Application(

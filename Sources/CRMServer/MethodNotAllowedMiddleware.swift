@@ -13,14 +13,19 @@ import Synchronization
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     let table: MethodTable<Context>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let endpoint = table.endpoint(for: request.uri.path), !endpoint.methods.contains(request.method) else {
             return try await next(request, context)
         }
         // Requests count under the pattern they were addressed to, not as unmatched paths.
         context.coreContext.endpointPath.value = endpoint.path.description
         let refusal = APIError(
-            .methodNotAllowed, .methodNotAllowed,
+            .methodNotAllowed,
+            .methodNotAllowed,
             "\(request.method.rawValue) is not served on \(endpoint.path.description); it serves \(endpoint.allow)",
             facts: ["method": request.method.rawValue, "allow": endpoint.allow]
         )
@@ -53,8 +58,15 @@ final class MethodTable<Context: RequestContext>: Sendable {
         }
         var buckets: [String: [Endpoint]] = [:]
         for (path, methods) in byPath.values {
-            let endpoint = Endpoint(path: path, methods: methods, allow: methods.map(\.rawValue).sorted().joined(separator: ", "))
-            let key = Self.key(count: path.components.count, path.components.count > 1 ? path.components[1].literal : path.components.first?.literal)
+            let endpoint = Endpoint(
+                path: path,
+                methods: methods,
+                allow: methods.map(\.rawValue).sorted().joined(separator: ", ")
+            )
+            let key = Self.key(
+                count: path.components.count,
+                path.components.count > 1 ? path.components[1].literal : path.components.first?.literal
+            )
             buckets[key, default: []].append(endpoint)
         }
         for key in buckets.keys { buckets[key]!.sort { Self.isMoreSpecific($0.path, than: $1.path) } }
@@ -67,7 +79,9 @@ final class MethodTable<Context: RequestContext>: Sendable {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         let second = segments.count > 1 ? segments[1] : segments.first
         return buckets.withLock { buckets in
-            let candidates = (buckets[Self.key(count: segments.count, second.map(String.init))] ?? []) + (buckets[Self.key(count: segments.count, nil)] ?? [])
+            let candidates =
+                (buckets[Self.key(count: segments.count, second.map(String.init))] ?? [])
+                + (buckets[Self.key(count: segments.count, nil)] ?? [])
             return candidates.first { Self.matches($0.path, segments) }
         }
     }

@@ -13,16 +13,28 @@ struct QueryParameters {
     func optional<T: LosslessStringConvertible>(_ name: String, as type: T.Type = T.self) throws(APIError) -> T? {
         guard let raw = parameters[name[...]] else { return nil }
         guard let value = T(String(raw)) else {
-            throw .badRequest(.invalidQueryParameter, "query parameter \(name) is \"\(raw)\", not a valid \(T.self)", parameter: name)
+            throw .badRequest(
+                .invalidQueryParameter,
+                "query parameter \(name) is \"\(raw)\", not a valid \(T.self)",
+                parameter: name
+            )
         }
         return value
     }
 
     /// The value of `name` within `range`, `fallback` when absent.
-    func integer<T: FixedWidthInteger>(_ name: String, in range: ClosedRange<T>, default fallback: T) throws(APIError) -> T {
+    func integer<T: FixedWidthInteger>(
+        _ name: String,
+        in range: ClosedRange<T>,
+        default fallback: T
+    ) throws(APIError) -> T {
         guard let value = try optional(name, as: T.self) else { return fallback }
         guard range.contains(value) else {
-            throw .badRequest(.invalidQueryParameter, "query parameter \(name) is \(value); it must be \(range.lowerBound) to \(range.upperBound)", parameter: name)
+            throw .badRequest(
+                .invalidQueryParameter,
+                "query parameter \(name) is \(value); it must be \(range.lowerBound) to \(range.upperBound)",
+                parameter: name
+            )
         }
         return value
     }

@@ -1,10 +1,10 @@
 import CRMReadModels
 public import CRMService
-import ServiceLifecycle
 public import EventStore
 public import Hummingbird
 public import Logging
 public import Projections
+import ServiceLifecycle
 
 /// The HTTP service over one log: routes, the live read models and the scheduled pool sweep,
 /// as one Hummingbird application run by swift-service-lifecycle.
@@ -60,12 +60,23 @@ public enum RapportServer {
         onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        let runner = ProjectionRunner(
+            log: log,
+            store: readModels,
+            decoder: CRMProjections.decoder,
+            projectors: CRMProjections.all
+        )
         let service = CRMService(log: log, clock: configuration.clock)
         let feed = try LiveEventFeed(log: log, interval: configuration.subscriberWriteInterval)
         let metrics = ServerMetrics()
         let router = makeRouter(
-            log: log, readModels: readModels, runner: runner, feed: feed, metrics: metrics, tokens: tokens, idempotency: idempotency,
+            log: log,
+            readModels: readModels,
+            runner: runner,
+            feed: feed,
+            metrics: metrics,
+            tokens: tokens,
+            idempotency: idempotency,
             configuration: configuration
         )
         var services: [any Service] = [
@@ -77,11 +88,16 @@ public enum RapportServer {
         ]
         if let metricsPort = configuration.metricsPort {
             let health = HealthRoutes(log: log, runner: runner, metrics: metrics)
-            services.append(health.metricsApplication(port: metricsPort, logger: logger, onRunning: onMetricsServerRunning))
+            services.append(
+                health.metricsApplication(port: metricsPort, logger: logger, onRunning: onMetricsServerRunning)
+            )
         }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rapport"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "rapport"
+            ),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
@@ -90,11 +106,27 @@ public enum RapportServer {
 
     /// Every route the server answers, as `METHOD /path/{parameter}`: what
     /// `Schemas/openapi.yaml` must describe.
-    public static func routes(log: LMDBEventLog, readModels: ReadModelStore, tokens: TokenStore, idempotency: IdempotencyStore) throws -> [String] {
-        let runner = ProjectionRunner(log: log, store: readModels, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+    public static func routes(
+        log: LMDBEventLog,
+        readModels: ReadModelStore,
+        tokens: TokenStore,
+        idempotency: IdempotencyStore
+    ) throws -> [String] {
+        let runner = ProjectionRunner(
+            log: log,
+            store: readModels,
+            decoder: CRMProjections.decoder,
+            projectors: CRMProjections.all
+        )
         let feed = try LiveEventFeed(log: log, interval: .zero)
         return makeRouter(
-            log: log, readModels: readModels, runner: runner, feed: feed, metrics: ServerMetrics(), tokens: tokens, idempotency: idempotency,
+            log: log,
+            readModels: readModels,
+            runner: runner,
+            feed: feed,
+            metrics: ServerMetrics(),
+            tokens: tokens,
+            idempotency: idempotency,
             configuration: Configuration()
         ).routes.map { "\($0.method) \($0.path)" }
     }
@@ -125,21 +157,37 @@ public enum RapportServer {
         try? leadOwners.catchUp()
         router.add(middleware: Authenticator(tokens: tokens, users: users))
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow))
+        router.add(
+            middleware: BusinessTimeMiddleware(clock: configuration.clock, window: configuration.backdatingWindow)
+        )
         let methods = MethodTable<RapportRequestContext>()
         router.add(middleware: MethodNotAllowedMiddleware(table: methods))
         // Every route's roles and scope, from the one table, before any handler runs.
-        router.add(middleware: AccessCheck(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope))
+        router.add(
+            middleware: AccessCheck(
+                service: service,
+                customerOwners: customerOwners,
+                leadOwners: leadOwners,
+                scope: scope
+            )
+        )
         router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
         HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
         EventRoutes(
-            log: log, groups: groups, metrics: metrics, heartbeat: configuration.heartbeatInterval, feed: feed, maxPage: max(1, configuration.maxPageSize),
+            log: log,
+            groups: groups,
+            metrics: metrics,
+            heartbeat: configuration.heartbeatInterval,
+            feed: feed,
+            maxPage: max(1, configuration.maxPageSize),
             backdatingWindow: configuration.backdatingWindow
         )
-            .add(to: router)
+        .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
-        CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(to: router)
+        CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(
+            to: router
+        )
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         methods.load(router.routes)
         return router

@@ -17,14 +17,18 @@ final class ServerMetrics: Sendable {
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
-            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(20),
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
         ]
         // Batch sizes of a group commit, in appends: one under no load, hundreds under heavy load.
-        factory.valueHistogramBuckets["rapport_log_batch_appends"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024, 4_096]
+        factory.valueHistogramBuckets["rapport_log_batch_appends"] = [
+            1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024, 4_096,
+        ]
         // Delivery lag, finer around the 50 ms that live subscribers are promised.
         factory.durationHistogramBuckets["rapport_subscriber_delivery_lag_seconds"] = [
-            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(30),
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+            .milliseconds(30),
             .milliseconds(50), .milliseconds(75), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(10),
         ]
         self.factory = factory
@@ -59,8 +63,12 @@ final class ServerMetrics: Sendable {
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
         let dimensions = [("method", method), ("route", route), ("status", String(status))]
         Counter(label: "rapport_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        Timer(label: "rapport_http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
-            .record(duration: duration)
+        Timer(
+            label: "rapport_http_request_duration_seconds",
+            dimensions: [("method", method), ("route", route)],
+            factory: factory
+        )
+        .record(duration: duration)
     }
 
     /// A subscriber connected (+1) or left (-1).
@@ -86,16 +94,30 @@ final class ServerMetrics: Sendable {
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let start = ContinuousClock.now
         let method = request.method.rawValue
         do {
             let response = try await next(request, context)
-            metrics.recordRequest(method: method, route: context.endpointPath ?? "unmatched", status: response.status.code, duration: .now - start)
+            metrics.recordRequest(
+                method: method,
+                route: context.endpointPath ?? "unmatched",
+                status: response.status.code,
+                duration: .now - start
+            )
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.recordRequest(method: method, route: context.endpointPath ?? "unmatched", status: status, duration: .now - start)
+            metrics.recordRequest(
+                method: method,
+                route: context.endpointPath ?? "unmatched",
+                status: status,
+                duration: .now - start
+            )
             throw error
         }
     }

@@ -43,7 +43,10 @@ struct PoolSweeper: Service {
             while !Task.isCancelled {
                 do {
                     let report = try await service.sweepPool()
-                    logger.info("pool sweep", metadata: ["released": "\(report.released.count)", "warned": "\(report.warned.count)"])
+                    logger.info(
+                        "pool sweep",
+                        metadata: ["released": "\(report.released.count)", "warned": "\(report.warned.count)"]
+                    )
                 } catch {
                     logger.error("pool sweep failed", metadata: ["error": "\(error)"])
                 }
@@ -67,7 +70,10 @@ struct IdempotencyPurger: Service {
                     let removed = try await store.purgeExpired()
                     let receipts = try await log.purgeReceipts(recordedBefore: Timestamp(store.cutoff))
                     if removed + receipts > 0 {
-                        logger.info("idempotent answers expired", metadata: ["answers": "\(removed)", "receipts": "\(receipts)"])
+                        logger.info(
+                            "idempotent answers expired",
+                            metadata: ["answers": "\(removed)", "receipts": "\(receipts)"]
+                        )
                     }
                 } catch {
                     logger.error("purging idempotent answers failed", metadata: ["error": "\(error)"])

@@ -34,17 +34,40 @@ extension CRMService {
     public func addProduct(_ product: NewProduct, actor: String, occurredAt: Date? = nil) async throws -> String {
         let context = try context(actor, occurredAt)
         let productID = newID()
-        let added = try ProductDecisions.add(id: productID, sku: product.sku, name: product.name, price: product.price, cost: product.cost, unit: product.unit)
-        try await create(try productStream(productID), added, reserving: "sku:\(added.sku)", context: context) { holder in
-            DomainError(.duplicateProduct, "a product with SKU \(added.sku) exists: \(holder)", facts: ["existing": holder])
+        let added = try ProductDecisions.add(
+            id: productID,
+            sku: product.sku,
+            name: product.name,
+            price: product.price,
+            cost: product.cost,
+            unit: product.unit
+        )
+        try await create(try productStream(productID), added, reserving: "sku:\(added.sku)", context: context) {
+            holder in
+            DomainError(
+                .duplicateProduct,
+                "a product with SKU \(added.sku) exists: \(holder)",
+                facts: ["existing": holder]
+            )
         }
         return productID
     }
 
     /// Changes a product's list price and cost from the command's business time on.
     @discardableResult
-    public func changeProductPrice(_ productID: String, price: CRMMoney, cost: CRMMoney, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnStream(try productStream(productID), actor: actor, occurredAt: occurredAt, load: { try await loadProduct(productID) }) { product in
+    public func changeProductPrice(
+        _ productID: String,
+        price: CRMMoney,
+        cost: CRMMoney,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        try await decideOnStream(
+            try productStream(productID),
+            actor: actor,
+            occurredAt: occurredAt,
+            load: { try await loadProduct(productID) }
+        ) { product in
             try ProductDecisions.changePrice(product, price: price, cost: cost)
         }
     }
@@ -59,7 +82,9 @@ extension CRMService {
     }
 
     func loadProduct(_ id: String) async throws -> (ProductState, ExpectedVersion) {
-        try await load(try productStream(id), into: ProductState(productID: id)) { product, message, _ in product.apply(message) }
+        try await load(try productStream(id), into: ProductState(productID: id)) { product, message, _ in
+            product.apply(message)
+        }
     }
 
     // MARK: - Quotes
@@ -81,7 +106,12 @@ extension CRMService {
         let quoteID = newID()
         let customer = try await loadCustomer(customerID).0
         let created = try QuoteDecisions.create(
-            id: quoteID, customer: customer, opportunityID: opportunityID, lines: try await priced(lines), validUntil: validUntil, context: context
+            id: quoteID,
+            customer: customer,
+            opportunityID: opportunityID,
+            lines: try await priced(lines),
+            validUntil: validUntil,
+            context: context
         )
         _ = try await append(to: try quoteStream(quoteID), expecting: .noStream, [try event(created, context)])
         return quoteID
@@ -91,15 +121,30 @@ extension CRMService {
     @discardableResult
     public func acceptQuote(_ quoteID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await decideOnStream(try quoteStream(quoteID), actor: actor, occurredAt: occurredAt, load: { try await loadQuote(quoteID) }) { quote in
+        return try await decideOnStream(
+            try quoteStream(quoteID),
+            actor: actor,
+            occurredAt: occurredAt,
+            load: { try await loadQuote(quoteID) }
+        ) { quote in
             try QuoteDecisions.accept(quote, context: context)
         }
     }
 
     /// The customer rejects a quote, with the reason.
     @discardableResult
-    public func rejectQuote(_ quoteID: String, reason: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnStream(try quoteStream(quoteID), actor: actor, occurredAt: occurredAt, load: { try await loadQuote(quoteID) }) { quote in
+    public func rejectQuote(
+        _ quoteID: String,
+        reason: String,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        try await decideOnStream(
+            try quoteStream(quoteID),
+            actor: actor,
+            occurredAt: occurredAt,
+            load: { try await loadQuote(quoteID) }
+        ) { quote in
             try QuoteDecisions.reject(quote, reason: reason)
         }
     }

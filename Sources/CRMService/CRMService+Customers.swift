@@ -15,7 +15,12 @@ extension CRMService {
     ///   `holding_cap_reached`; `invalid_value` for a bad tag.
     public func createCustomer(_ customer: NewCustomer, actor: String, occurredAt: Date? = nil) async throws -> String {
         let context = try context(actor, occurredAt)
-        let keys = try DedupKey.keys(company: customer.name, creditCode: customer.creditCode, phone: customer.phone, email: customer.email)
+        let keys = try DedupKey.keys(
+            company: customer.name,
+            creditCode: customer.creditCode,
+            phone: customer.phone,
+            email: customer.email
+        )
 
         let customerID = newID()
         let stream = try customerStream(customerID)
@@ -31,13 +36,21 @@ extension CRMService {
         let reservations = try keys.map { (key: try UniqueKey($0.uniqueKey), owner: stream) }
 
         return try await retryingOnConflict("creating the customer") {
-            var appends = [StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])]
+            var appends = [
+                StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])
+            ]
             if !customer.ownerID.isEmpty {
                 let (owner, version) = try await loadUser(customer.ownerID)
                 try UserDecisions.requireCanOwnCustomers(owner)
                 try PoolDecisions.requireRoom(owner.holdings, rules: try await poolRules(at: context.occurredAt))
                 let entry = RepHoldings.created(customerID)
-                appends.append(StreamAppend(stream: try userStream(customer.ownerID), expectedVersion: version, events: [try event(entry, context)]))
+                appends.append(
+                    StreamAppend(
+                        stream: try userStream(customer.ownerID),
+                        expectedVersion: version,
+                        events: [try event(entry, context)]
+                    )
+                )
             }
             try await appendRefusingDuplicates(AppendRequest(appends, reserving: reservations))
             return customerID
@@ -63,14 +76,17 @@ extension CRMService {
             let (customer, version) = try await loadCustomer(customerID)
             guard let updated = try CustomerDecisions.updateProfile(customer, changes) else { return nil }
             let stream = try customerStream(customerID)
-            var reserving: [(key: UniqueKey, owner: StreamName)] = [], releasing: [(key: UniqueKey, owner: StreamName)] = []
+            var reserving: [(key: UniqueKey, owner: StreamName)] = []
+            var releasing: [(key: UniqueKey, owner: StreamName)] = []
             if updated.changedFields.contains("name") {
                 let old = try UniqueKey(try DedupKey(.company, normalizing: customer.profile.name).uniqueKey)
                 let new = try UniqueKey(try DedupKey(.company, normalizing: updated.name).uniqueKey)
                 if old != new { (reserving, releasing) = ([(new, stream)], [(old, stream)]) }
             }
             let append = StreamAppend(stream: stream, expectedVersion: version, events: [try event(updated, context)])
-            return try await appendRefusingDuplicates(AppendRequest([append], reserving: reserving, releasing: releasing))
+            return try await appendRefusingDuplicates(
+                AppendRequest([append], reserving: reserving, releasing: releasing)
+            )
         }
     }
 
@@ -78,7 +94,13 @@ extension CRMService {
     ///
     /// - Returns: the append, or `nil` when no tag changed.
     @discardableResult
-    public func tagCustomer(_ customerID: String, adding: [String] = [], removing: [String] = [], actor: String, occurredAt: Date? = nil) async throws
+    public func tagCustomer(
+        _ customerID: String,
+        adding: [String] = [],
+        removing: [String] = [],
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws
         -> AppendResult?
     {
         try await decideOnCustomer(customerID, actor: actor, occurredAt: occurredAt) { customer in
@@ -89,7 +111,12 @@ extension CRMService {
     /// Adds a contact to a customer.
     ///
     /// - Returns: the new contact's id.
-    public func addContact(to customerID: String, _ contact: CustomerDecisions.ContactFields, actor: String, occurredAt: Date? = nil) async throws
+    public func addContact(
+        to customerID: String,
+        _ contact: CustomerDecisions.ContactFields,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws
         -> String
     {
         let contactID = newID()
@@ -119,14 +146,22 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` `customer_not_found`, and as ``FollowUpDecisions/log(_:id:context:)``.
     @discardableResult
-    public func logFollowUp(_ followUp: CRMFollowUpLogged, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func logFollowUp(
+        _ followUp: CRMFollowUpLogged,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
         let logged = try FollowUpDecisions.log(followUp, id: newID(), context: context)
         // A follow-up needs only an existing customer, not its folded state: one index lookup
         // instead of replaying a stream that every follow-up makes longer.
         let stream = try customerStream(logged.customerID)
         guard try await log.currentVersion(of: stream) != nil else {
-            throw DomainError(.customerNotFound, "no customer \(logged.customerID)", facts: ["customer": logged.customerID])
+            throw DomainError(
+                .customerNotFound,
+                "no customer \(logged.customerID)",
+                facts: ["customer": logged.customerID]
+            )
         }
         return try await append(to: stream, expecting: .exists, [try event(logged, context)])
     }
@@ -139,7 +174,12 @@ extension CRMService {
         occurredAt: Date?,
         decide: (CustomerState) throws -> (any SwiftProtobuf.Message)?
     ) async throws -> AppendResult? {
-        try await decideEvents(on: try customerStream(customerID), actor: actor, occurredAt: occurredAt, load: { try await loadCustomer(customerID) }) {
+        try await decideEvents(
+            on: try customerStream(customerID),
+            actor: actor,
+            occurredAt: occurredAt,
+            load: { try await loadCustomer(customerID) }
+        ) {
             try decide($0).map { [$0] } ?? []
         }
     }

@@ -36,7 +36,12 @@ extension CRMService {
     ///   `duplicate_customer`, naming the holder.
     public func createLead(_ lead: NewLead, actor: String, occurredAt: Date? = nil) async throws -> String {
         let context = try context(actor, occurredAt)
-        let keys = try DedupKey.keys(company: lead.companyName, creditCode: lead.creditCode, phone: lead.phone, email: lead.email)
+        let keys = try DedupKey.keys(
+            company: lead.companyName,
+            creditCode: lead.creditCode,
+            phone: lead.phone,
+            email: lead.email
+        )
         let leadID = newID()
         let stream = try leadStream(leadID)
         var created = CRMLeadCreated()
@@ -46,7 +51,12 @@ extension CRMService {
         created.creditCode = keys.first { $0.kind == .creditCode }?.value ?? ""
         (created.source, created.campaignID, created.ownerID) = (lead.source, lead.campaignID, lead.ownerID)
         let reservations = try keys.map { (key: try UniqueKey($0.uniqueKey), owner: stream) }
-        try await appendRefusingDuplicates(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])], reserving: reservations))
+        try await appendRefusingDuplicates(
+            AppendRequest(
+                [StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(created, context)])],
+                reserving: reservations
+            )
+        )
         return leadID
     }
 
@@ -54,21 +64,42 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` as ``LeadDecisions/assign(_:to:)``.
     @discardableResult
-    public func assignLead(_ leadID: String, to repID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func assignLead(
+        _ leadID: String,
+        to repID: String,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let rep = try await loadUser(repID).0
-        return try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in try LeadDecisions.assign(lead, to: rep) }
+        return try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in
+            try LeadDecisions.assign(lead, to: rep)
+        }
     }
 
     /// Qualifies a lead.
     @discardableResult
-    public func qualifyLead(_ leadID: String, note: String = "", actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in try LeadDecisions.qualify(lead, note: note) }
+    public func qualifyLead(
+        _ leadID: String,
+        note: String = "",
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in
+            try LeadDecisions.qualify(lead, note: note)
+        }
     }
 
     /// Disqualifies a lead, with the reason.
     @discardableResult
-    public func disqualifyLead(_ leadID: String, reason: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in try LeadDecisions.disqualify(lead, reason: reason) }
+    public func disqualifyLead(
+        _ leadID: String,
+        reason: String,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in
+            try LeadDecisions.disqualify(lead, reason: reason)
+        }
     }
 
     /// Converts a qualified lead: the lead's `LeadConverted`, the customer with its first
@@ -91,20 +122,47 @@ extension CRMService {
             let ownerID = LeadDecisions.convertingOwner(of: lead, actor: actor)
             let (owner, ownerVersion) = try await loadUser(ownerID)
             let conversion = try LeadDecisions.convert(
-                lead, customerID: customerID, contactID: contactID, opportunityID: opportunityID, opportunity: opportunity,
-                owner: owner, rules: try await poolRules(at: context.occurredAt), pipeline: try await pipeline(at: context.occurredAt)
+                lead,
+                customerID: customerID,
+                contactID: contactID,
+                opportunityID: opportunityID,
+                opportunity: opportunity,
+                owner: owner,
+                rules: try await poolRules(at: context.occurredAt),
+                pipeline: try await pipeline(at: context.occurredAt)
             )
             let entry = RepHoldings.created(customerID)
 
-            let keys = try DedupKey.keys(company: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone, email: lead.created.email)
-                .map { try UniqueKey($0.uniqueKey) }
+            let keys = try DedupKey.keys(
+                company: lead.created.companyName,
+                creditCode: lead.created.creditCode,
+                phone: lead.created.phone,
+                email: lead.created.email
+            )
+            .map { try UniqueKey($0.uniqueKey) }
             let customer = try customerStream(customerID)
             let request = AppendRequest(
                 [
-                    StreamAppend(stream: try leadStream(leadID), expectedVersion: leadVersion, events: [try event(conversion.converted, context)]),
-                    StreamAppend(stream: customer, expectedVersion: .noStream, events: [try event(conversion.customer, context), try event(conversion.contact, context)]),
-                    StreamAppend(stream: try opportunityStream(opportunityID), expectedVersion: .noStream, events: [try event(conversion.opportunity, context)]),
-                    StreamAppend(stream: try userStream(ownerID), expectedVersion: ownerVersion, events: [try event(entry, context)]),
+                    StreamAppend(
+                        stream: try leadStream(leadID),
+                        expectedVersion: leadVersion,
+                        events: [try event(conversion.converted, context)]
+                    ),
+                    StreamAppend(
+                        stream: customer,
+                        expectedVersion: .noStream,
+                        events: [try event(conversion.customer, context), try event(conversion.contact, context)]
+                    ),
+                    StreamAppend(
+                        stream: try opportunityStream(opportunityID),
+                        expectedVersion: .noStream,
+                        events: [try event(conversion.opportunity, context)]
+                    ),
+                    StreamAppend(
+                        stream: try userStream(ownerID),
+                        expectedVersion: ownerVersion,
+                        events: [try event(entry, context)]
+                    ),
                 ],
                 reserving: keys.map { ($0, customer) },
                 releasing: try keys.map { ($0, try leadStream(leadID)) }
@@ -120,10 +178,18 @@ extension CRMService {
         occurredAt: Date?,
         decide: (LeadState) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        try await decideOnStream(try leadStream(leadID), actor: actor, occurredAt: occurredAt, load: { try await loadLead(leadID) }, decide: decide)
+        try await decideOnStream(
+            try leadStream(leadID),
+            actor: actor,
+            occurredAt: occurredAt,
+            load: { try await loadLead(leadID) },
+            decide: decide
+        )
     }
 
     func loadLead(_ leadID: String) async throws -> (LeadState, ExpectedVersion) {
-        try await load(try leadStream(leadID), into: LeadState(leadID: leadID)) { lead, message, _ in lead.apply(message) }
+        try await load(try leadStream(leadID), into: LeadState(leadID: leadID)) { lead, message, _ in
+            lead.apply(message)
+        }
     }
 }

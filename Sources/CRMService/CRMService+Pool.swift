@@ -20,7 +20,8 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` as ``PoolDecisions/claim(_:by:rules:context:)`` does.
     @discardableResult
-    public func claimCustomer(_ customerID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func claimCustomer(_ customerID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult
+    {
         try await changeOwnership(of: customerID, actor: actor, occurredAt: occurredAt) { customer, context in
             let (rep, version) = try await loadUser(actor)
             let rules = try await poolRules(at: context.occurredAt)
@@ -33,7 +34,12 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` as ``PoolDecisions/release(_:by:owner:note:)`` does.
     @discardableResult
-    public func releaseCustomer(_ customerID: String, actor: String, note: String = "", occurredAt: Date? = nil) async throws -> AppendResult {
+    public func releaseCustomer(
+        _ customerID: String,
+        actor: String,
+        note: String = "",
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         try await changeOwnership(of: customerID, actor: actor, occurredAt: occurredAt) { customer, _ in
             let (acting, _) = try await loadUser(actor)
             let owner = try await loadOwner(of: customer, actor: acting)
@@ -58,7 +64,10 @@ extension CRMService {
             let owner = try await loadOwner(of: customer, actor: acting)
             let (receiver, version) = try await loadUser(receiverID)
             let rules = try await poolRules(at: context.occurredAt)
-            return (try PoolDecisions.transfer(customer, by: acting, owner: owner, to: receiver, rules: rules, note: note), [receiverID: version])
+            return (
+                try PoolDecisions.transfer(customer, by: acting, owner: owner, to: receiver, rules: rules, note: note),
+                [receiverID: version]
+            )
         }
     }
 
@@ -76,7 +85,12 @@ extension CRMService {
         let activity = try await foldBusinessActivity()
         var report = PoolSweepReport(time: context.occurredAt, customersChecked: customers.count)
         for (customerID, state) in customers.sorted(by: { $0.key < $1.key })
-        where PoolDecisions.sweep(state, activity: activity.customers[customerID] ?? CustomerActivity(), rules: rules, at: context.occurredAt) != .none {
+        where PoolDecisions.sweep(
+            state,
+            activity: activity.customers[customerID] ?? CustomerActivity(),
+            rules: rules,
+            at: context.occurredAt
+        ) != .none {
             try await retryingOnConflict("sweeping customer \(customerID)") {
                 let (customer, version) = try await loadCustomer(customerID)
                 let deals = activity.customers[customerID] ?? CustomerActivity()
@@ -85,7 +99,11 @@ extension CRMService {
                     _ = try await append(ownershipAppend(change, customerVersion: version, context: context))
                     report.released.append(change)
                 case .warn(let warning):
-                    _ = try await append(to: try customerStream(customerID), expecting: version, [try event(warning, context)])
+                    _ = try await append(
+                        to: try customerStream(customerID),
+                        expecting: version,
+                        [try event(warning, context)]
+                    )
                     report.warned.append(warning)
                 case .none:
                     break
@@ -104,7 +122,10 @@ extension CRMService {
             let page = try await log.readCategory("customer", from: position, direction: .forward, limit: pageSize)
             for recorded in page {
                 let id = String(recorded.stream.id)
-                customers[id, default: CustomerState(customerID: id)].apply(try decode(recorded), occurredAt: recorded.occurredAt.date)
+                customers[id, default: CustomerState(customerID: id)].apply(
+                    try decode(recorded),
+                    occurredAt: recorded.occurredAt.date
+                )
             }
             guard page.count == pageSize, let last = page.last else { return customers }
             position = last.position + 1
@@ -120,7 +141,12 @@ extension CRMService {
             while true {
                 let page = try await log.readCategory(category, from: position, direction: .forward, limit: pageSize)
                 for recorded in page {
-                    activity.apply(try decode(recorded), category: category, id: String(recorded.stream.id), occurredAt: recorded.occurredAt.date)
+                    activity.apply(
+                        try decode(recorded),
+                        category: category,
+                        id: String(recorded.stream.id),
+                        occurredAt: recorded.occurredAt.date
+                    )
                 }
                 guard page.count == pageSize, let last = page.last else { break }
                 position = last.position + 1
@@ -150,7 +176,9 @@ extension CRMService {
         return try await retryingOnConflict("the ownership change of \(customerID)") {
             let (customer, version) = try await loadCustomer(customerID)
             let (change, readVersions) = try await decide(customer, context)
-            return try await append(ownershipAppend(change, customerVersion: version, context: context, userVersions: readVersions))
+            return try await append(
+                ownershipAppend(change, customerVersion: version, context: context, userVersions: readVersions)
+            )
         }
     }
 
@@ -166,10 +194,22 @@ extension CRMService {
         context: CommandContext,
         userVersions: [String: ExpectedVersion] = [:]
     ) throws -> AppendRequest {
-        var appends = [StreamAppend(stream: try customerStream(change.customerID), expectedVersion: customerVersion, events: [try event(change, context)])]
+        var appends = [
+            StreamAppend(
+                stream: try customerStream(change.customerID),
+                expectedVersion: customerVersion,
+                events: [try event(change, context)]
+            )
+        ]
         for (user, gained) in [(change.fromOwnerID, false), (change.toOwnerID, true)] where !user.isEmpty {
             let entry = RepHoldings.entry(change, gained: gained)
-            appends.append(StreamAppend(stream: try userStream(user), expectedVersion: userVersions[user] ?? .any, events: [try event(entry, context)]))
+            appends.append(
+                StreamAppend(
+                    stream: try userStream(user),
+                    expectedVersion: userVersions[user] ?? .any,
+                    events: [try event(entry, context)]
+                )
+            )
         }
         return AppendRequest(appends)
     }

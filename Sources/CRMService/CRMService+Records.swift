@@ -25,7 +25,9 @@ extension CRMService {
             case .workOrder(let id): try workOrderStream(id)
             case .complaint(let id): try complaintStream(id)
             }
-        guard let first = try await log.readStream(stream, from: 0, direction: .forward, limit: 1).first else { return nil }
+        guard let first = try await log.readStream(stream, from: 0, direction: .forward, limit: 1).first else {
+            return nil
+        }
         switch try decode(first) {
         case let opened as CRMOpportunityOpened: return opened.customerID
         case let created as CRMQuoteCreated: return created.customerID

@@ -12,14 +12,23 @@ extension CRMService {
     /// - Throws: `DomainError` `invalid_value` for rules that cannot work (see
     ///   ``PoolRules/validate(_:)``).
     @discardableResult
-    public func configurePoolRules(_ rules: CRMPoolRulesConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func configurePoolRules(
+        _ rules: CRMPoolRulesConfigured,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await append(to: try poolSettings, expecting: .any, [try event(try PoolRules.validate(rules), context)])
+        return try await append(
+            to: try poolSettings,
+            expecting: .any,
+            [try event(try PoolRules.validate(rules), context)]
+        )
     }
 
     /// The pool rules in force at business time `time`, or the defaults before any.
     public func poolRules(at time: Date) async throws -> PoolRules {
-        try await setting(try poolSettings, at: time, as: CRMPoolRulesConfigured.self).map { PoolRules($0) } ?? .defaults
+        try await setting(try poolSettings, at: time, as: CRMPoolRulesConfigured.self).map { PoolRules($0) }
+            ?? .defaults
     }
 
     /// Records a new opportunity pipeline, in force from the command's business time.
@@ -27,14 +36,23 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` `invalid_pipeline` (see ``Pipeline/validate(_:)``).
     @discardableResult
-    public func configurePipeline(_ pipeline: CRMPipelineConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func configurePipeline(
+        _ pipeline: CRMPipelineConfigured,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await append(to: try pipelineSettings, expecting: .any, [try event(try Pipeline.validate(pipeline), context)])
+        return try await append(
+            to: try pipelineSettings,
+            expecting: .any,
+            [try event(try Pipeline.validate(pipeline), context)]
+        )
     }
 
     /// The pipeline in force at business time `time`, or the default one before any.
     public func pipeline(at time: Date) async throws -> Pipeline {
-        try await setting(try pipelineSettings, at: time, as: CRMPipelineConfigured.self).map { Pipeline($0) } ?? .defaults
+        try await setting(try pipelineSettings, at: time, as: CRMPipelineConfigured.self).map { Pipeline($0) }
+            ?? .defaults
     }
 
     /// Records a new contract approval policy, in force from the command's business time.
@@ -42,14 +60,24 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` `invalid_value` (see ``ApprovalPolicy/validate(_:)``).
     @discardableResult
-    public func configureApprovalPolicy(_ policy: CRMApprovalPolicyConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func configureApprovalPolicy(
+        _ policy: CRMApprovalPolicyConfigured,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await append(to: try approvalSettings, expecting: .any, [try event(try ApprovalPolicy.validate(policy), context)])
+        return try await append(
+            to: try approvalSettings,
+            expecting: .any,
+            [try event(try ApprovalPolicy.validate(policy), context)]
+        )
     }
 
     /// The approval policy in force at business time `time`, or the default one before any.
     public func approvalPolicy(at time: Date) async throws -> ApprovalPolicy {
-        try await setting(try approvalSettings, at: time, as: CRMApprovalPolicyConfigured.self).map { ApprovalPolicy($0) } ?? .defaults
+        try await setting(try approvalSettings, at: time, as: CRMApprovalPolicyConfigured.self).map {
+            ApprovalPolicy($0)
+        } ?? .defaults
     }
 
     /// Records a new commission rate on collected payments, in force from the command's
@@ -57,9 +85,17 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` `invalid_value` for a rate outside 0-10000 basis points.
     @discardableResult
-    public func configureCommissionRate(_ rate: CRMCommissionRateConfigured, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func configureCommissionRate(
+        _ rate: CRMCommissionRateConfigured,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let context = try context(actor, occurredAt)
-        return try await append(to: try commissionSettings, expecting: .any, [try event(try ReceivableDecisions.validate(rate), context)])
+        return try await append(
+            to: try commissionSettings,
+            expecting: .any,
+            [try event(try ReceivableDecisions.validate(rate), context)]
+        )
     }
 
     /// The commission rate in basis points in force at business time `time`; 0 before any.
@@ -68,7 +104,11 @@ extension CRMService {
     }
 
     /// The last `Setting` on `stream` that occurred at or before `time`.
-    private func setting<Setting: SwiftProtobuf.Message>(_ stream: StreamName, at time: Date, as _: Setting.Type) async throws -> Setting? {
+    private func setting<Setting: SwiftProtobuf.Message>(
+        _ stream: StreamName,
+        at time: Date,
+        as _: Setting.Type
+    ) async throws -> Setting? {
         let (latest, _) = try await load(stream, into: Setting?.none) { latest, message, occurredAt in
             if let setting = message as? Setting, occurredAt <= time { latest = setting }
         }

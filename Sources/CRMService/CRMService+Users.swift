@@ -30,7 +30,12 @@ extension CRMService {
         let context = try context(actor, occurredAt)
         let teamID = newID()
         let created = try UserDecisions.createTeam(id: teamID, name: name)
-        try await create(try teamStream(teamID), created, reserving: "team:\(created.name.lowercased())", context: context) { holder in
+        try await create(
+            try teamStream(teamID),
+            created,
+            reserving: "team:\(created.name.lowercased())",
+            context: context
+        ) { holder in
             DomainError(.duplicateTeam, "a team named \(created.name) exists: \(holder)", facts: ["existing": holder])
         }
         return teamID
@@ -57,17 +62,31 @@ extension CRMService {
     ///
     /// - Throws: `DomainError` as ``UserDecisions/move(_:to:)``.
     @discardableResult
-    public func moveUser(_ userID: String, toTeam teamID: String, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
+    public func moveUser(
+        _ userID: String,
+        toTeam teamID: String,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
         let team = try await loadTeam(teamID)
-        return try await decideOnUser(userID, actor: actor, occurredAt: occurredAt) { user in try UserDecisions.move(user, to: team) }
+        return try await decideOnUser(userID, actor: actor, occurredAt: occurredAt) { user in
+            try UserDecisions.move(user, to: team)
+        }
     }
 
     /// Gives a user another role.
     ///
     /// - Throws: `DomainError` as ``UserDecisions/changeRole(_:to:)``.
     @discardableResult
-    public func changeRole(of userID: String, to role: CRMRole, actor: String, occurredAt: Date? = nil) async throws -> AppendResult {
-        try await decideOnUser(userID, actor: actor, occurredAt: occurredAt) { user in try UserDecisions.changeRole(user, to: role) }
+    public func changeRole(
+        of userID: String,
+        to role: CRMRole,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        try await decideOnUser(userID, actor: actor, occurredAt: occurredAt) { user in
+            try UserDecisions.changeRole(user, to: role)
+        }
     }
 
     /// Deactivates a user and, in the same append, hands every customer they hold to
@@ -91,17 +110,37 @@ extension CRMService {
             let acting = try await loadUser(actor).0
             let successor = try await successorID.asyncMap { try await loadUser($0) }
             let rules = try await poolRules(at: context.occurredAt)
-            let decision = try UserDecisions.deactivate(user, by: acting, successor: successor?.0, reason: reason, rules: rules)
+            let decision = try UserDecisions.deactivate(
+                user,
+                by: acting,
+                successor: successor?.0,
+                reason: reason,
+                rules: rules
+            )
 
             let lost = try decision.handovers.map { try event(RepHoldings.entry($0, gained: false), context) }
-            var appends = [StreamAppend(stream: try userStream(userID), expectedVersion: userVersion, events: [try event(decision.deactivated, context)] + lost)]
+            var appends = [
+                StreamAppend(
+                    stream: try userStream(userID),
+                    expectedVersion: userVersion,
+                    events: [try event(decision.deactivated, context)] + lost
+                )
+            ]
             if let (successor, version) = successor, !decision.handovers.isEmpty {
                 let gained = try decision.handovers.map { try event(RepHoldings.entry($0, gained: true), context) }
-                appends.append(StreamAppend(stream: try userStream(successor.userID), expectedVersion: version, events: gained))
+                appends.append(
+                    StreamAppend(stream: try userStream(successor.userID), expectedVersion: version, events: gained)
+                )
             }
             // The user's stream version guards the holdings, so each customer only has to exist.
             for change in decision.handovers {
-                appends.append(StreamAppend(stream: try customerStream(change.customerID), expectedVersion: .exists, events: [try event(change, context)]))
+                appends.append(
+                    StreamAppend(
+                        stream: try customerStream(change.customerID),
+                        expectedVersion: .exists,
+                        events: [try event(change, context)]
+                    )
+                )
             }
             return try await append(AppendRequest(appends))
         }
@@ -113,7 +152,13 @@ extension CRMService {
         occurredAt: Date?,
         decide: (UserState) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        try await decideOnStream(try userStream(userID), actor: actor, occurredAt: occurredAt, load: { try await loadUser(userID) }, decide: decide)
+        try await decideOnStream(
+            try userStream(userID),
+            actor: actor,
+            occurredAt: occurredAt,
+            load: { try await loadUser(userID) },
+            decide: decide
+        )
     }
 
     func loadTeam(_ id: String) async throws -> TeamState {

@@ -44,7 +44,10 @@ public struct CRMService<Log: EventLog>: Sendable {
                 continue
             }
         }
-        throw EventStoreError(.wrongExpectedVersion, "\(what) lost \(Self.maxAttempts) races for the streams it reads; try again")
+        throw EventStoreError(
+            .wrongExpectedVersion,
+            "\(what) lost \(Self.maxAttempts) races for the streams it reads; try again"
+        )
     }
 
     /// Loads one stream's state, decides its next events (none when there is nothing to
@@ -77,7 +80,15 @@ public struct CRMService<Log: EventLog>: Sendable {
         load: () async throws -> (State, ExpectedVersion),
         decide: (State) throws -> any SwiftProtobuf.Message
     ) async throws -> AppendResult {
-        guard let result = try await decideEvents(on: stream, actor: actor, occurredAt: occurredAt, load: load, decide: { [try decide($0)] }) else {
+        guard
+            let result = try await decideEvents(
+                on: stream,
+                actor: actor,
+                occurredAt: occurredAt,
+                load: load,
+                decide: { [try decide($0)] }
+            )
+        else {
             preconditionFailure("one event decided is one event appended")
         }
         return result
@@ -95,7 +106,12 @@ public struct CRMService<Log: EventLog>: Sendable {
     ) async throws {
         let reservations = try key.map { [(key: try UniqueKey($0), owner: stream)] } ?? []
         do {
-            _ = try await append(AppendRequest([StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(message, context)])], reserving: reservations))
+            _ = try await append(
+                AppendRequest(
+                    [StreamAppend(stream: stream, expectedVersion: .noStream, events: [try event(message, context)])],
+                    reserving: reservations
+                )
+            )
         } catch let error as EventStoreError where error.code == .uniqueKeyTaken {
             throw duplicate(error.stream ?? "")
         }
@@ -131,7 +147,9 @@ public struct CRMService<Log: EventLog>: Sendable {
 
     func loadUser(_ id: String) async throws -> (UserState, ExpectedVersion) {
         // Claims count by the day they were recorded on.
-        try await load(try userStream(id), into: UserState(userID: id), time: \.recordedAt) { $0.apply($1, recordedAt: $2) }
+        try await load(try userStream(id), into: UserState(userID: id), time: \.recordedAt) {
+            $0.apply($1, recordedAt: $2)
+        }
     }
 
     // MARK: - Events

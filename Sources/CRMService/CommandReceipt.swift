@@ -98,7 +98,13 @@ extension CRMService {
 
     /// Appends `events` to one stream, as ``append(_:)``.
     @discardableResult
-    func append(to stream: StreamName, expecting expectedVersion: ExpectedVersion, _ events: [EventData]) async throws -> AppendResult {
-        try await append(AppendRequest([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)]))
+    func append(
+        to stream: StreamName,
+        expecting expectedVersion: ExpectedVersion,
+        _ events: [EventData]
+    ) async throws -> AppendResult {
+        try await append(
+            AppendRequest([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
+        )
     }
 }

@@ -123,7 +123,8 @@ public final class WorkloadGenerator<Log: EventLog> {
 
     /// Schedules `task` `days` business days from today.
     func schedule(_ task: AgendaItem, inBusinessDays days: Int) {
-        var target = day, remaining = max(1, days)
+        var target = day
+        var remaining = max(1, days)
         while remaining > 0 {
             target += 1
             if isBusinessDay(target) { remaining -= 1 }
@@ -158,7 +159,9 @@ public final class WorkloadGenerator<Log: EventLog> {
             var events: [DecidedEvent] = []
             for message in messages {
                 apply(message, to: stream)
-                events.append(DecidedEvent(id: random.uuid(at: now), message: message, actor: actor, occurredAt: Timestamp(now)))
+                events.append(
+                    DecidedEvent(id: random.uuid(at: now), message: message, actor: actor, occurredAt: Timestamp(now))
+                )
             }
             decided.append((stream, events))
         }

@@ -5,9 +5,16 @@ import Foundation
 /// data. Each company index gives its own name, code, phone and email, so they never clash
 /// by accident; duplicates are made on purpose by reusing an index.
 enum WorkloadNames {
-    static let cities = ["北京", "上海", "广州", "深圳", "杭州", "苏州", "南京", "成都", "武汉", "西安", "天津", "重庆", "宁波", "青岛", "长沙", "厦门"]
-    static let regions = ["North China", "East China", "South China", "Central China", "Southwest", "Northwest", "Northeast"]
-    static let industries = ["manufacturing", "software", "retail", "logistics", "healthcare", "education", "construction", "energy", "finance", "food"]
+    static let cities = [
+        "北京", "上海", "广州", "深圳", "杭州", "苏州", "南京", "成都", "武汉", "西安", "天津", "重庆", "宁波", "青岛", "长沙", "厦门",
+    ]
+    static let regions = [
+        "North China", "East China", "South China", "Central China", "Southwest", "Northwest", "Northeast",
+    ]
+    static let industries = [
+        "manufacturing", "software", "retail", "logistics", "healthcare", "education", "construction", "energy",
+        "finance", "food",
+    ]
     static let sizes = ["1-49", "50-249", "250-999", "1000+"]
     static let sources = ["website", "trade-show", "referral", "cold-call", "campaign", "partner"]
     static let trades = ["科技", "贸易", "制造", "物流", "电子", "信息技术", "医疗器械", "建材", "食品", "新能源"]
@@ -17,7 +24,8 @@ enum WorkloadNames {
 
     /// The company with index `index`: a city, a brand of syllables unique to the index, a trade.
     static func company(_ index: Int) -> String {
-        var brand = "", rest = index
+        var brand = ""
+        var rest = index
         repeat {
             brand.append(syllables[rest % syllables.count])
             rest /= syllables.count
@@ -43,7 +51,8 @@ enum WorkloadNames {
     /// A valid unified social credit code unique to `index`.
     static func creditCode(_ index: Int) -> String {
         let alphabet = CreditCode.alphabet
-        var digits = "", rest = index
+        var digits = ""
+        var rest = index
         for _ in 0..<8 {
             digits.append(alphabet[rest % 10])
             rest /= 10

@@ -1,5 +1,5 @@
-import Foundation
 import EventStore
+import Foundation
 
 /// The generator's only source of chance: SplitMix64 from a seed, so one seed gives one
 /// history, ids included.

@@ -41,7 +41,11 @@ final class WorkloadWriter<Log: EventLog> {
 
         func encoded(by catalogue: EventCatalogue) throws -> AppendRequest {
             let appends = try streams.map { stream, events in
-                StreamAppend(stream: stream, expectedVersion: .any, events: try events.map { try $0.encoded(by: catalogue) })
+                StreamAppend(
+                    stream: stream,
+                    expectedVersion: .any,
+                    events: try events.map { try $0.encoded(by: catalogue) }
+                )
             }
             return AppendRequest(appends, reserving: reservations, releasing: releases)
         }

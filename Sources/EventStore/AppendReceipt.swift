@@ -22,10 +22,16 @@ public struct AppendReceipt: Sendable, Hashable {
     ///   note longer than ``maxNoteLength``.
     public init(key: [UInt8], note: [UInt8]) throws(EventStoreError) {
         guard !key.isEmpty, key.count <= Self.maxKeyLength else {
-            throw EventStoreError(.invalidField, "a receipt key is 1 to \(Self.maxKeyLength) bytes; this one is \(key.count)")
+            throw EventStoreError(
+                .invalidField,
+                "a receipt key is 1 to \(Self.maxKeyLength) bytes; this one is \(key.count)"
+            )
         }
         guard note.count <= Self.maxNoteLength else {
-            throw EventStoreError(.invalidField, "a receipt note is at most \(Self.maxNoteLength) bytes; this one is \(note.count)")
+            throw EventStoreError(
+                .invalidField,
+                "a receipt note is at most \(Self.maxNoteLength) bytes; this one is \(note.count)"
+            )
         }
         self.key = key
         self.note = note

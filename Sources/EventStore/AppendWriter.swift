@@ -179,7 +179,9 @@ final class AppendWriter: @unchecked Sendable {
             if committed.position != chain.position { onCommit(committed.head) }
             // A purge that found nothing to remove wrote nothing: no commit to report.
             let wroteNothing = outcomes.allSatisfy { if case .purged(0) = $0 { true } else { false } }
-            if !wroteNothing { observers.report(Self.report(batch, outcomes, apply: applied - start, commit: end - applied)) }
+            if !wroteNothing {
+                observers.report(Self.report(batch, outcomes, apply: applied - start, commit: end - applied))
+            }
             chain = committed
         } catch {
             if batch.count > 1 {
@@ -189,9 +191,14 @@ final class AppendWriter: @unchecked Sendable {
                 return
             }
             let failure: EventStoreError =
-                if let error = error as? LMDBError { .storage(error, while: "committing an append to the log at \(storage.environment.path)") }
-                else if let error = error as? EventStoreError { error }
-                else { EventStoreError(.storage, "committing an append to the log at \(storage.environment.path) failed: \(error)") }
+                if let error = error as? LMDBError {
+                    .storage(error, while: "committing an append to the log at \(storage.environment.path)")
+                } else if let error = error as? EventStoreError { error } else {
+                    EventStoreError(
+                        .storage,
+                        "committing an append to the log at \(storage.environment.path) failed: \(error)"
+                    )
+                }
             logger.error("append failed", metadata: ["error": "\(failure)"])
             outcomes = batch.map { _ in .refused(failure) }
         }
@@ -210,7 +217,12 @@ final class AppendWriter: @unchecked Sendable {
         }
     }
 
-    private static func report(_ batch: [Work], _ outcomes: [Outcome], apply: Duration, commit: Duration) -> CommitReport {
+    private static func report(
+        _ batch: [Work],
+        _ outcomes: [Outcome],
+        apply: Duration,
+        commit: Duration
+    ) -> CommitReport {
         var report = CommitReport(appends: 0, refusals: 0, events: 0, applyDuration: apply, commitDuration: commit)
         for (work, outcome) in zip(batch, outcomes) {
             switch outcome {
@@ -236,7 +248,9 @@ final class AppendWriter: @unchecked Sendable {
         switch work {
         case .append(let request, _):
             do {
-                return .appended(try storage.apply(request, in: txn, chain: &chain, pending: &pending, recordedAt: recordedAt))
+                return .appended(
+                    try storage.apply(request, in: txn, chain: &chain, pending: &pending, recordedAt: recordedAt)
+                )
             } catch let refusal as EventStoreError {
                 return .refused(refusal)
             }

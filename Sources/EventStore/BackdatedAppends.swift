@@ -23,7 +23,9 @@ public struct BackdatedAppend: Sendable, Hashable {
 
     /// `recorded − occurred` in nanoseconds, saturating at the bounds of `Int64`.
     static func lag(_ recorded: Timestamp, _ occurred: Timestamp) -> Int64 {
-        let (lag, overflow) = recorded.nanosecondsSinceEpoch.subtractingReportingOverflow(occurred.nanosecondsSinceEpoch)
+        let (lag, overflow) = recorded.nanosecondsSinceEpoch.subtractingReportingOverflow(
+            occurred.nanosecondsSinceEpoch
+        )
         guard overflow else { return lag }
         return recorded > occurred ? .max : .min
     }
@@ -57,7 +59,8 @@ extension EventLog {
         var scanned = 0
         var cursor = max(position, 1)
         func isBackdated(_ event: RecordedEvent) -> Bool {
-            BackdatedAppend.lag(event.recordedAt, event.occurredAt) >= minimumNanoseconds && (actor == nil || event.actor == actor)
+            BackdatedAppend.lag(event.recordedAt, event.occurredAt) >= minimumNanoseconds
+                && (actor == nil || event.actor == actor)
         }
         while true {
             let events = try await readAll(from: cursor, direction: .forward, limit: 1_000, filter: .all)

@@ -35,7 +35,9 @@ public struct CompactionManifest: Sendable, Hashable {
     func encoded() -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(Self.encodedSize)
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        func append<T: FixedWidthInteger>(_ value: T) {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
         append(from)
         append(through)
         append(chunks)
@@ -49,8 +51,15 @@ public struct CompactionManifest: Sendable, Hashable {
     }
 
     init(
-        from: UInt64, through: UInt64, chunks: UInt64, dictionaryID: UInt32, hashBefore: ChainHash,
-        hashAfter: ChainHash, recordBytes: UInt64, sealedBytes: UInt64, compactedAt: Timestamp
+        from: UInt64,
+        through: UInt64,
+        chunks: UInt64,
+        dictionaryID: UInt32,
+        hashBefore: ChainHash,
+        hashAfter: ChainHash,
+        recordBytes: UInt64,
+        sealedBytes: UInt64,
+        compactedAt: Timestamp
     ) {
         self.from = from
         self.through = through
@@ -69,7 +78,10 @@ public struct CompactionManifest: Sendable, Hashable {
     ///   range of positions (`from` is 0 or past `through`).
     init(decoding bytes: UnsafeRawBufferPointer) throws(EventStoreError) {
         guard bytes.count == Self.encodedSize else {
-            throw EventStoreError(.corruptRecord, "a compaction manifest holds \(bytes.count) bytes, not \(Self.encodedSize)")
+            throw EventStoreError(
+                .corruptRecord,
+                "a compaction manifest holds \(bytes.count) bytes, not \(Self.encodedSize)"
+            )
         }
         var offset = 0
         func next<T: FixedWidthInteger>(_: T.Type) -> T {
@@ -91,7 +103,10 @@ public struct CompactionManifest: Sendable, Hashable {
         compactedAt = Timestamp(nanosecondsSinceEpoch: next(Int64.self))
         // `events` is `through - from + 1`: a range that is empty or starts at 0 would trap there.
         guard from > 0, through >= from else {
-            throw EventStoreError(.corruptRecord, "a compaction manifest describes positions \(from)–\(through), which is no range of the log")
+            throw EventStoreError(
+                .corruptRecord,
+                "a compaction manifest describes positions \(from)–\(through), which is no range of the log"
+            )
         }
     }
 }

@@ -7,7 +7,9 @@ extension Error {
     var systemReason: String {
         let error = self as NSError
         if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
-        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error, (underlying as NSError).domain == NSPOSIXErrorDomain {
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error,
+            (underlying as NSError).domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32((underlying as NSError).code)))
         }
         let code: Int32? =

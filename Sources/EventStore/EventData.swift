@@ -54,7 +54,8 @@ public struct EventMetadata: Sendable, Hashable {
     public var occurredAt: Timestamp?
 
     /// Creates metadata; every field is optional.
-    public init(actor: String = "", correlationID: UUID? = nil, causationID: UUID? = nil, occurredAt: Timestamp? = nil) {
+    public init(actor: String = "", correlationID: UUID? = nil, causationID: UUID? = nil, occurredAt: Timestamp? = nil)
+    {
         self.actor = actor
         self.correlationID = correlationID
         self.causationID = causationID

@@ -22,19 +22,39 @@ public protocol EventLog: Sendable {
     func currentVersion(of stream: StreamName) async throws -> UInt64?
 
     /// Up to `limit` events of `stream`, from `version` in `direction` (inclusive).
-    func readStream(_ stream: StreamName, from version: UInt64, direction: ReadDirection, limit: Int) async throws
+    func readStream(
+        _ stream: StreamName,
+        from version: UInt64,
+        direction: ReadDirection,
+        limit: Int
+    ) async throws
         -> [RecordedEvent]
 
     /// Up to `limit` events of the whole log matching `filter`, from `position` in `direction`.
-    func readAll(from position: UInt64, direction: ReadDirection, limit: Int, filter: EventFilter) async throws
+    func readAll(
+        from position: UInt64,
+        direction: ReadDirection,
+        limit: Int,
+        filter: EventFilter
+    ) async throws
         -> [RecordedEvent]
 
     /// Up to `limit` events of streams in `category`, from `position` in `direction`.
-    func readCategory(_ category: String, from position: UInt64, direction: ReadDirection, limit: Int) async throws
+    func readCategory(
+        _ category: String,
+        from position: UInt64,
+        direction: ReadDirection,
+        limit: Int
+    ) async throws
         -> [RecordedEvent]
 
     /// Up to `limit` events of `type`, from `position` in `direction`.
-    func readType(_ type: String, from position: UInt64, direction: ReadDirection, limit: Int) async throws
+    func readType(
+        _ type: String,
+        from position: UInt64,
+        direction: ReadDirection,
+        limit: Int
+    ) async throws
         -> [RecordedEvent]
 
     /// The stream holding `key`, if any.
@@ -82,7 +102,9 @@ extension EventLog {
         expecting expectedVersion: ExpectedVersion = .any,
         _ events: [EventData]
     ) async throws -> AppendResult {
-        try await append(AppendRequest([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)]))
+        try await append(
+            AppendRequest([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
+        )
     }
 }
 

@@ -106,7 +106,10 @@ extension EventSubscription {
 
 extension LMDBEventLog {
     /// Subscribes from `start`; see ``EventSubscription``.
-    public func subscribe(from start: SubscriptionStart = .beginning, filter: EventFilter = .all) throws(EventStoreError)
+    public func subscribe(
+        from start: SubscriptionStart = .beginning,
+        filter: EventFilter = .all
+    ) throws(EventStoreError)
         -> EventSubscription
     {
         let first: UInt64 =

@@ -128,7 +128,9 @@ private struct RangeSealer {
         compressor: ZstdCompressor,
         in txn: borrowing WriteTransaction
     ) throws {
-        guard let chunks = storage.chunks, let dictionaries = storage.dictionaries, let compactions = storage.compactions else {
+        guard let chunks = storage.chunks, let dictionaries = storage.dictionaries,
+            let compactions = storage.compactions
+        else {
             throw EventStoreError(.readOnly, "the log was opened without its sealed tables")
         }
         var manifest = try manifest ?? startManifest(storage: storage, in: txn)
@@ -139,7 +141,10 @@ private struct RangeSealer {
                     // would make the chunks sealed with it unreadable, so it is never replaced.
                     if let stored = try txn.get(key, in: dictionaries) {
                         guard stored.elementsEqual(dictionary.bytes) else {
-                            throw EventStoreError(.storage, "a dictionary with id \(dictionary.id) is stored already; run the compaction again")
+                            throw EventStoreError(
+                                .storage,
+                                "a dictionary with id \(dictionary.id) is stored already; run the compaction again"
+                            )
                         }
                         return
                     }
@@ -155,7 +160,13 @@ private struct RangeSealer {
         var chainHash = manifest.hashAfter.bytes
         var next = manifest.through + 1
         for _ in 0..<count where next <= range.upperBound {
-            let (chunk, last, recordBytes) = try sealChunk(from: next, previousHash: &chainHash, storage: storage, compressor: compressor, in: txn)
+            let (chunk, last, recordBytes) = try sealChunk(
+                from: next,
+                previousHash: &chainHash,
+                storage: storage,
+                compressor: compressor,
+                in: txn
+            )
             try withBigEndian(next) { key in try chunk.withUnsafeBytes { try txn.put($0, for: key, in: chunks) } }
             for position in next...last {
                 _ = try withBigEndian(position) { try txn.delete($0, in: storage.events) }
@@ -167,7 +178,9 @@ private struct RangeSealer {
             next = last + 1
         }
         manifest.hashAfter = ChainHash(bytes: chainHash)
-        try withBigEndian(range.lowerBound) { key in try manifest.encoded().withUnsafeBytes { try txn.put($0, for: key, in: compactions) } }
+        try withBigEndian(range.lowerBound) { key in
+            try manifest.encoded().withUnsafeBytes { try txn.put($0, for: key, in: compactions) }
+        }
         pending = manifest
     }
 
@@ -175,14 +188,27 @@ private struct RangeSealer {
     private func startManifest(storage: LogStorage, in txn: borrowing WriteTransaction) throws -> CompactionManifest {
         var before = ChainHash.genesis
         if range.lowerBound > 1 {
-            guard let hash = try storage.withRecord(at: range.lowerBound - 1, in: txn, { ChainHash(bytes: Array($0.hashBytes)) }) else {
+            guard
+                let hash = try storage.withRecord(
+                    at: range.lowerBound - 1,
+                    in: txn,
+                    { ChainHash(bytes: Array($0.hashBytes)) }
+                )
+            else {
                 throw EventStoreError.corruptRecord(at: range.lowerBound - 1, "missing before the range to seal")
             }
             before = hash
         }
         return CompactionManifest(
-            from: range.lowerBound, through: range.lowerBound - 1, chunks: 0, dictionaryID: dictionary?.id ?? 0,
-            hashBefore: before, hashAfter: before, recordBytes: 0, sealedBytes: 0, compactedAt: startedAt
+            from: range.lowerBound,
+            through: range.lowerBound - 1,
+            chunks: 0,
+            dictionaryID: dictionary?.id ?? 0,
+            hashBefore: before,
+            hashAfter: before,
+            recordBytes: 0,
+            sealedBytes: 0,
+            compactedAt: startedAt
         )
     }
 
@@ -205,14 +231,22 @@ private struct RangeSealer {
                 records.isEmpty || bytes + current.value.count <= LMDBEventLog.maxChunkBytes
             {
                 guard bigEndianUInt64(current.key) == position else {
-                    throw EventStoreError.corruptRecord(at: position, "missing from the hot table; nothing past it can be sealed")
+                    throw EventStoreError.corruptRecord(
+                        at: position,
+                        "missing from the hot table; nothing past it can be sealed"
+                    )
                 }
                 let view = try RecordView(bytes: current.value, expectedPosition: position)
                 previousHash.withUnsafeBytes { previous in
-                    computed.withUnsafeMutableBytes { RecordFormat.chainHash(previous: previous, canonical: view.canonicalBytes, into: $0) }
+                    computed.withUnsafeMutableBytes {
+                        RecordFormat.chainHash(previous: previous, canonical: view.canonicalBytes, into: $0)
+                    }
                 }
                 guard view.position == position, view.hashBytes.elementsEqual(computed) else {
-                    throw EventStoreError.corruptRecord(at: position, "the chain breaks here (run `rapport verify`); nothing past it is sealed")
+                    throw EventStoreError.corruptRecord(
+                        at: position,
+                        "the chain breaks here (run `rapport verify`); nothing past it is sealed"
+                    )
                 }
                 swap(&previousHash, &computed)
                 records.append(current.value)
@@ -221,7 +255,10 @@ private struct RangeSealer {
                 entry = try cursor.next()
             }
             guard !records.isEmpty else {
-                throw EventStoreError.corruptRecord(at: first, "missing from the hot table; nothing past it can be sealed")
+                throw EventStoreError.corruptRecord(
+                    at: first,
+                    "missing from the hot table; nothing past it can be sealed"
+                )
             }
             let chunk = try SealedChunk.seal(records, with: compressor, dictionaryID: dictionary?.id ?? 0)
             return (chunk, position - 1, bytes)

@@ -68,7 +68,14 @@ extension LMDBEventLog {
         guard !isClosed else { throw EventStoreError.closed }
         do {
             return try storage.environment.withReadTransaction { txn in
-                try snapshot(in: txn, from: from, through: through, start: start, record: record, uniqueKeys: uniqueKeys)
+                try snapshot(
+                    in: txn,
+                    from: from,
+                    through: through,
+                    start: start,
+                    record: record,
+                    uniqueKeys: uniqueKeys
+                )
             }
         } catch let error as LMDBError {
             throw Self.wrap(error, while: "reading the log from position \(from)")
@@ -87,7 +94,8 @@ extension LMDBEventLog {
         let first = max(from, 1)
         var previous = ChainHash.genesis
         if first > 1, first - 1 <= head.position {
-            guard let hash = try storage.withRecord(at: first - 1, in: txn, { ChainHash(bytes: Array($0.hashBytes)) }) else {
+            guard let hash = try storage.withRecord(at: first - 1, in: txn, { ChainHash(bytes: Array($0.hashBytes)) })
+            else {
                 throw EventStoreError.corruptRecord(at: first - 1, "missing")
             }
             previous = hash
@@ -134,7 +142,8 @@ extension LMDBEventLog {
     /// - Returns: the log's head after the batch.
     /// - Throws: `EventStoreError` with `.recordMismatch` (with `position`) when an event does
     ///   not continue the log, `.uniqueKeyTaken`, the append limits' codes, or `.storage`.
-    public func appendRecorded(_ events: [RecordedEvent], uniqueKeys: [UniqueKeyOwnership] = []) async throws -> LogHead {
+    public func appendRecorded(_ events: [RecordedEvent], uniqueKeys: [UniqueKeyOwnership] = []) async throws -> LogHead
+    {
         guard let writer else { throw EventStoreError(.readOnly, "the log at \(directory) is open read-only") }
         guard !isClosed else { throw EventStoreError.closed }
         for event in events {
@@ -222,13 +231,21 @@ extension LogStorage {
             guard event.position == state.position + 1 else {
                 throw refuse(event, "does not follow the log's head at position \(state.position)")
             }
-            let current = try versions[event.stream] ?? pending.streamVersions[event.stream] ?? currentVersion(of: event.stream, in: txn)
+            let current =
+                try versions[event.stream] ?? pending.streamVersions[event.stream]
+                ?? currentVersion(of: event.stream, in: txn)
             let expected = current.map { $0 + 1 } ?? 0
             guard event.streamVersion == expected else {
-                throw refuse(event, "has version \(event.streamVersion) in \(event.stream), which is at \(current.map(String.init) ?? "no version")")
+                throw refuse(
+                    event,
+                    "has version \(event.streamVersion) in \(event.stream), which is at \(current.map(String.init) ?? "no version")"
+                )
             }
             guard event.recordedAt >= state.recordedAt else {
-                throw refuse(event, "was recorded at \(event.recordedAt), before the log's last event (\(state.recordedAt))")
+                throw refuse(
+                    event,
+                    "was recorded at \(event.recordedAt), before the log's last event (\(state.recordedAt))"
+                )
             }
             let reused = try event.id.withBytes { try txn.get($0, in: eventIDs) } != nil
             guard !reused, ids.insert(event.id).inserted else { throw refuse(event, "reuses event id \(event.id)") }
@@ -248,12 +265,19 @@ extension LogStorage {
                 )
                 state.hash.withUnsafeBytes { previous in
                     hash.withUnsafeMutableBytes { output in
-                        RecordFormat.chainHash(previous: previous, canonical: UnsafeRawBufferPointer(bytes), into: output)
+                        RecordFormat.chainHash(
+                            previous: previous,
+                            canonical: UnsafeRawBufferPointer(bytes),
+                            into: output
+                        )
                     }
                 }
             }
             guard hash == event.hash.bytes else {
-                throw refuse(event, "does not give its chain hash \(event.hash) from the log's hash before it: altered, or not the log's continuation")
+                throw refuse(
+                    event,
+                    "does not give its chain hash \(event.hash) from the log's hash before it: altered, or not the log's continuation"
+                )
             }
             ranges.append(start..<start + size)
             state.position = event.position
@@ -270,7 +294,12 @@ extension LogStorage {
         // MARK: Writes: nothing below refuses, only storage can fail.
         for (event, range) in zip(batch.events, ranges) {
             try withBigEndian(event.position) { positionKey in
-                try txn.put(reserving: range.count + RecordFormat.hashSize, for: positionKey, in: events, flags: .append) { record in
+                try txn.put(
+                    reserving: range.count + RecordFormat.hashSize,
+                    for: positionKey,
+                    in: events,
+                    flags: .append
+                ) { record in
                     canonical.withUnsafeBytes { record.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range])) }
                     event.hash.bytes.withUnsafeBytes {
                         UnsafeMutableRawBufferPointer(rebasing: record[range.count...]).copyMemory(from: $0)

@@ -74,7 +74,8 @@ extension LMDBEventLog {
             var high = try storage.head(in: txn).position + 1
             while low < high {
                 let middle = low + (high - low) / 2
-                guard let recordedAt = try storage.withRecord(at: middle, in: txn, cache: cache, { $0.recordedAt }) else {
+                guard let recordedAt = try storage.withRecord(at: middle, in: txn, cache: cache, { $0.recordedAt })
+                else {
                     throw EventStoreError.corruptRecord(at: middle, "missing, though the head is past it")
                 }
                 if recordedAt >= time { high = middle } else { low = middle + 1 }

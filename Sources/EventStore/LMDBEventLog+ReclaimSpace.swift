@@ -50,7 +50,8 @@ extension LMDBEventLog {
         try syncFile(directory)
         // Opening the log while the claim is held makes this process LMDB's first opener, so
         // it rebuilds the lock table from the new file before anyone else reads it.
-        (try? LogStorage.open(directory: directory, readOnly: true, options: Environment.Options()))?.environment.close()
+        (try? LogStorage.open(directory: directory, readOnly: true, options: Environment.Options()))?.environment
+            .close()
         exclusive.release()
         return ReclaimedSpace(bytesBefore: before, bytesAfter: fileSize(data))
     }

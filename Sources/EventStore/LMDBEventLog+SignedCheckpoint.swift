@@ -63,7 +63,11 @@ extension LMDBEventLog {
     ) throws(EventStoreError) -> CheckpointVerification {
         let head = try head()
         var result = CheckpointVerification(
-            checkpoint: checkpoint, head: head, eventsChecked: 0, problem: nil, keyWasTrusted: trustedKey != nil
+            checkpoint: checkpoint,
+            head: head,
+            eventsChecked: 0,
+            problem: nil,
+            keyWasTrusted: trustedKey != nil
         )
         if let trustedKey, checkpoint.signer?.rawRepresentation != trustedKey.rawRepresentation {
             result.problem = .wrongPublicKey(signer: checkpoint.publicKey)
@@ -78,7 +82,11 @@ extension LMDBEventLog {
             return result
         }
         guard hashAtCheckpoint.hex == checkpoint.hash else {
-            result.problem = .hashDiffers(position: checkpoint.position, log: hashAtCheckpoint.hex, checkpoint: checkpoint.hash)
+            result.problem = .hashDiffers(
+                position: checkpoint.position,
+                log: hashAtCheckpoint.hex,
+                checkpoint: checkpoint.hash
+            )
             return result
         }
         let chain = try verify(progress: progress)

@@ -63,7 +63,10 @@ extension LMDBEventLog {
             var walk = ChainWalk()
             let manifests: ManifestChecks
             do {
-                manifests = ManifestChecks(try storage.manifests(in: txn), sealedThrough: try storage.sealedThrough(in: txn))
+                manifests = ManifestChecks(
+                    try storage.manifests(in: txn),
+                    sealedThrough: try storage.sealedThrough(in: txn)
+                )
             } catch let error as EventStoreError {
                 // A damaged manifest, or a last chunk whose header cannot be read.
                 let kind: ChainProblem.Kind = error.position == nil ? .manifestMismatch : .undecodable
@@ -81,7 +84,13 @@ extension LMDBEventLog {
                 }
             } catch let error as EventStoreError where error.code == .corruptRecord {
                 // A sealed chunk that cannot be opened: everything in it is unreadable.
-                return walk.result(ChainProblem(position: error.position ?? walk.checked + 1, kind: .undecodable, detail: error.message))
+                return walk.result(
+                    ChainProblem(
+                        position: error.position ?? walk.checked + 1,
+                        kind: .undecodable,
+                        detail: error.message
+                    )
+                )
             }
             if walk.problem == nil, let missing = manifests.unreached(after: walk.checked) { walk.problem = missing }
             progress?(ScanProgress(done: walk.checked, total: total))
@@ -114,7 +123,11 @@ private struct ChainWalk {
 
     private mutating func check(_ view: borrowing RecordView, at position: UInt64) -> ChainProblem? {
         guard view.position == position else {
-            return ChainProblem(position: position, kind: .misplaced, detail: "the record says position \(view.position)")
+            return ChainProblem(
+                position: position,
+                kind: .misplaced,
+                detail: "the record says position \(view.position)"
+            )
         }
         previous.withUnsafeBytes { previousHash in
             computed.withUnsafeMutableBytes { output in
@@ -129,7 +142,11 @@ private struct ChainWalk {
             )
         }
         guard view.recordedAt >= previousTime else {
-            return ChainProblem(position: position, kind: .timeReversed, detail: "recorded at \(view.recordedAt), before \(previousTime)")
+            return ChainProblem(
+                position: position,
+                kind: .timeReversed,
+                detail: "recorded at \(view.recordedAt), before \(previousTime)"
+            )
         }
         swap(&previous, &computed)
         previousTime = view.recordedAt
@@ -160,20 +177,36 @@ private struct ManifestChecks {
         for manifest in manifests {
             let range = "the compaction of positions \(manifest.from)–\(manifest.through)"
             guard manifest.from == next, manifest.through >= manifest.from else {
-                problem = ChainProblem(position: next, kind: .manifestMismatch, detail: "\(range) does not follow the sealed range before it")
+                problem = ChainProblem(
+                    position: next,
+                    kind: .manifestMismatch,
+                    detail: "\(range) does not follow the sealed range before it"
+                )
                 break
             }
             if manifest.from == 1 {
                 if manifest.hashBefore != .genesis {
-                    problem = ChainProblem(position: 1, kind: .manifestMismatch, detail: "\(range) records a hash before the first event")
+                    problem = ChainProblem(
+                        position: 1,
+                        kind: .manifestMismatch,
+                        detail: "\(range) records a hash before the first event"
+                    )
                     break
                 }
             } else if let before = expectedHashes[manifest.from - 1], before.hash != manifest.hashBefore {
-                problem = ChainProblem(position: manifest.from - 1, kind: .manifestMismatch, detail: "\(range) and \(before.range) disagree on the hash here")
+                problem = ChainProblem(
+                    position: manifest.from - 1,
+                    kind: .manifestMismatch,
+                    detail: "\(range) and \(before.range) disagree on the hash here"
+                )
                 break
             }
             guard manifest.through < .max else {
-                problem = ChainProblem(position: manifest.from, kind: .manifestMismatch, detail: "\(range) ends at an impossible position")
+                problem = ChainProblem(
+                    position: manifest.from,
+                    kind: .manifestMismatch,
+                    detail: "\(range) ends at an impossible position"
+                )
                 break
             }
             expectedHashes[manifest.through] = (manifest.hashAfter, range)
@@ -184,7 +217,8 @@ private struct ManifestChecks {
             problem = ChainProblem(
                 position: min(lastPromised, sealedThrough) + 1,
                 kind: .manifestMismatch,
-                detail: "the manifests describe positions up to \(lastPromised) but chunks are sealed up to \(sealedThrough)"
+                detail:
+                    "the manifests describe positions up to \(lastPromised) but chunks are sealed up to \(sealedThrough)"
             )
         }
     }

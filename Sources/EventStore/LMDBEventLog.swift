@@ -62,7 +62,11 @@ public final class LMDBEventLog: EventLog {
     ///
     /// - Throws: `EventStoreError` with `.logNotFound`, `.notARapportLog`,
     ///   `.unsupportedFormat`, `.writerLocked` or `.storage`.
-    public init(directory: String, options: Options = Options(), logger: Logger = Logger(label: "rapport.log")) throws(EventStoreError) {
+    public init(
+        directory: String,
+        options: Options = Options(),
+        logger: Logger = Logger(label: "rapport.log")
+    ) throws(EventStoreError) {
         self.directory = directory
         self.logger = logger
         self.pollInterval = options.pollInterval
@@ -79,7 +83,10 @@ public final class LMDBEventLog: EventLog {
                 do {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 } catch {
-                    throw EventStoreError(.storage, "cannot create the log directory \(directory): \(error.systemReason)")
+                    throw EventStoreError(
+                        .storage,
+                        "cannot create the log directory \(directory): \(error.systemReason)"
+                    )
                 }
             }
             writerLock = try WriterLock(directory: directory)
@@ -105,7 +112,10 @@ public final class LMDBEventLog: EventLog {
                 onCommit: { [notifier] head in notifier.advance(to: head.position) }
             )
         }
-        logger.debug("opened log", metadata: ["directory": "\(directory)", "head": "\(head.position)", "readOnly": "\(options.readOnly)"])
+        logger.debug(
+            "opened log",
+            metadata: ["directory": "\(directory)", "head": "\(head.position)", "readOnly": "\(options.readOnly)"]
+        )
     }
 
     /// Makes every commit so far durable, whatever the durability mode: the end of a bulk
@@ -226,7 +236,9 @@ public final class LMDBEventLog: EventLog {
     }
 
     public func owner(of key: UniqueKey) throws(EventStoreError) -> StreamName? {
-        try read("reading the owner of \(key)") { txn in try storage.owner(of: key, in: txn).map(StreamName.init(trusted:)) }
+        try read("reading the owner of \(key)") { txn in
+            try storage.owner(of: key, in: txn).map(StreamName.init(trusted:))
+        }
     }
 
     public func receipt(for key: [UInt8]) throws(EventStoreError) -> StoredReceipt? {

@@ -78,7 +78,11 @@ public enum LogBackup {
         } catch {
             await source.close()
             if error is BackupError || error is EventStoreError { throw error }
-            throw BackupError(.io, "cannot copy the log for \(file) into \(staging): \(error.systemReason)", path: staging)
+            throw BackupError(
+                .io,
+                "cannot copy the log for \(file) into \(staging): \(error.systemReason)",
+                path: staging
+            )
         }
         let copy = try LMDBEventLog(directory: staging, options: options)
         let head: LogHead
@@ -92,8 +96,11 @@ public enum LogBackup {
         let data = staging + "/" + LogStorage.dataFileName
         let dataBytes = (try? FileManager.default.attributesOfItem(atPath: data)[.size] as? UInt64) ?? 0
         let header = BackupHeader(
-            headPosition: head.position, headHash: head.hash.hex, dataBytes: dataBytes,
-            createdAt: Date().formatted(.iso8601), version: 1
+            headPosition: head.position,
+            headHash: head.hash.hex,
+            dataBytes: dataBytes,
+            createdAt: Date().formatted(.iso8601),
+            version: 1
         )
         let partial = file + ".partial"
         do {
@@ -126,7 +133,11 @@ public enum LogBackup {
         if files.fileExists(atPath: directory, isDirectory: &isDirectory) {
             let contents = isDirectory.boolValue ? (try? files.contentsOfDirectory(atPath: directory)) : nil
             guard let contents, contents.isEmpty else {
-                throw BackupError(.targetNotEmpty, "\(directory) is not an empty directory; restore only into a new one", path: directory)
+                throw BackupError(
+                    .targetNotEmpty,
+                    "\(directory) is not an empty directory; restore only into a new one",
+                    path: directory
+                )
             }
         }
         let parent = (directory as NSString).deletingLastPathComponent
@@ -136,7 +147,11 @@ public enum LogBackup {
         do {
             try files.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
-            throw BackupError(.io, "cannot restore into \(directory): cannot create \(staging): \(error.systemReason)", path: staging)
+            throw BackupError(
+                .io,
+                "cannot restore into \(directory): cannot create \(staging): \(error.systemReason)",
+                path: staging
+            )
         }
         let header = try await onOwnThread {
             try decompress(file, to: staging + "/" + LogStorage.dataFileName, progress: progress)
@@ -152,7 +167,9 @@ public enum LogBackup {
         let verification: ChainVerification
         do {
             verification = try await onOwnThread {
-                try log.verify { scan in progress?(BackupProgress(phase: .verifying, done: scan.done, total: scan.total)) }
+                try log.verify { scan in
+                    progress?(BackupProgress(phase: .verifying, done: scan.done, total: scan.total))
+                }
             }
             await log.close()
         } catch {
@@ -172,7 +189,9 @@ public enum LogBackup {
         }
         try? files.removeItem(atPath: staging + "/lock.mdb")
         // Replaces an empty directory; anything else was refused above.
-        guard rename(staging, directory) == 0 else { throw BackupFile.failure("cannot rename \(staging) to", directory) }
+        guard rename(staging, directory) == 0 else {
+            throw BackupFile.failure("cannot rename \(staging) to", directory)
+        }
         return header
     }
 
@@ -268,7 +287,9 @@ public enum LogBackup {
             } catch let error as ZstdError {
                 throw corrupt("\(error)")
             }
-            if decompressor.isFinished, used < pending.count { throw corrupt("bytes follow the end of the compressed data") }
+            if decompressor.isFinished, used < pending.count {
+                throw corrupt("bytes follow the end of the compressed data")
+            }
             pending = pending.endIndex..<pending.endIndex
             progress?(BackupProgress(phase: .decompressing, done: written, total: header.dataBytes))
         }
@@ -302,7 +323,11 @@ public enum LogBackup {
         guard filled >= magicLine.count, buffer[0..<magicLine.count].elementsEqual(magicLine) else {
             let family = Array("rapport-backup v".utf8)
             if filled >= family.count, buffer[0..<family.count].elementsEqual(family) {
-                throw BackupError(.unsupportedFormat, "\(path) is a backup of a format this build does not read", path: path)
+                throw BackupError(
+                    .unsupportedFormat,
+                    "\(path) is a backup of a format this build does not read",
+                    path: path
+                )
             }
             throw BackupError(.notABackup, "\(path) is not a Rapport backup", path: path)
         }

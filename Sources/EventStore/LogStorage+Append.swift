@@ -55,7 +55,11 @@ extension LogStorage {
         for append in request.streams {
             let current = try pending.streamVersions[append.stream] ?? currentVersion(of: append.stream, in: txn)
             guard append.expectedVersion.isSatisfied(by: current) else {
-                throw EventStoreError.wrongExpectedVersion(stream: append.stream, expected: append.expectedVersion, actual: current)
+                throw EventStoreError.wrongExpectedVersion(
+                    stream: append.stream,
+                    expected: append.expectedVersion,
+                    actual: current
+                )
             }
             startVersions.append(current)
         }
@@ -93,10 +97,20 @@ extension LogStorage {
         }
         chain.recordedAt = recordedAt
         if let receipt = request.receipt, let receipts, let first = positions.first, let last = positions.last {
-            let stored = StoredReceipt(note: receipt.note, firstPosition: first, lastPosition: last, recordedAt: recordedAt)
+            let stored = StoredReceipt(
+                note: receipt.note,
+                firstPosition: first,
+                lastPosition: last,
+                recordedAt: recordedAt
+            )
             try txn.put(stored.encoded, for: receipt.key, in: receipts)
         }
-        return AppendResult(positions: positions, streamVersions: streamVersions, recordedAt: recordedAt, wasAlreadyAppended: false)
+        return AppendResult(
+            positions: positions,
+            streamVersions: streamVersions,
+            recordedAt: recordedAt,
+            wasAlreadyAppended: false
+        )
     }
 
     /// Refuses an append whose receipt key an earlier append has taken.
@@ -104,7 +118,10 @@ extension LogStorage {
         guard let receipt = request.receipt else { return }
         guard let receipts else { throw EventStoreError(.readOnly, "this log was opened without a receipts database") }
         if let stored = try txn.get(receipt.key, in: receipts).flatMap(StoredReceipt.init(encoded:)) {
-            var error = EventStoreError(.receiptTaken, "an append at positions \(stored.firstPosition)-\(stored.lastPosition) left a receipt under this key")
+            var error = EventStoreError(
+                .receiptTaken,
+                "an append at positions \(stored.firstPosition)-\(stored.lastPosition) left a receipt under this key"
+            )
             error.position = stored.firstPosition
             throw error
         }
@@ -145,7 +162,8 @@ extension LogStorage {
         let position = chain.position
         let canonicalSize = RecordFormat.canonicalSize(streamBytes: stream.rawValue.utf8.count, event: event)
         try withBigEndian(position) { positionKey in
-            try txn.put(reserving: canonicalSize + RecordFormat.hashSize, for: positionKey, in: events, flags: .append) { record in
+            try txn.put(reserving: canonicalSize + RecordFormat.hashSize, for: positionKey, in: events, flags: .append)
+            { record in
                 let canonical = UnsafeMutableRawBufferPointer(rebasing: record[..<canonicalSize])
                 RecordFormat.encode(
                     into: canonical,
@@ -174,7 +192,9 @@ extension LogStorage {
                 var key = streamIndexKey(stream, version: 0)
                 let versionOffset = key.count - 8
                 for (version, position) in pending.streamEntries[stream] ?? [] {
-                    key.withUnsafeMutableBytes { $0.storeBytes(of: version.bigEndian, toByteOffset: versionOffset, as: UInt64.self) }
+                    key.withUnsafeMutableBytes {
+                        $0.storeBytes(of: version.bigEndian, toByteOffset: versionOffset, as: UInt64.self)
+                    }
                     try key.withUnsafeBytes { key in try withBigEndian(position) { try cursor.put($0, for: key) } }
                 }
             }
@@ -184,7 +204,9 @@ extension LogStorage {
                 for (name, positions) in entries {
                     let bigEndian = positions.map(\.bigEndian)
                     try bigEndian.withUnsafeBytes { values in
-                        try withUTF8(name) { try cursor.putMultiple(values, valueSize: 8, for: $0, flags: .appendDuplicate) }
+                        try withUTF8(name) {
+                            try cursor.putMultiple(values, valueSize: 8, for: $0, flags: .appendDuplicate)
+                        }
                     }
                 }
             }
@@ -232,7 +254,12 @@ extension LogStorage {
             error.position = positions[0]
             throw error
         }
-        return AppendResult(positions: positions, streamVersions: streamVersions, recordedAt: recordedAt, wasAlreadyAppended: true)
+        return AppendResult(
+            positions: positions,
+            streamVersions: streamVersions,
+            recordedAt: recordedAt,
+            wasAlreadyAppended: true
+        )
     }
 
     private static func sameContent(_ view: borrowing RecordView, _ event: EventData, stream: StreamName) -> Bool {
@@ -281,7 +308,10 @@ struct AppendLimits: Sendable {
         let count = request.eventCount
         guard count > 0 else { throw EventStoreError(.emptyAppend, "the append carries no events") }
         guard count <= maxEventsPerAppend else {
-            throw EventStoreError(.eventTooLarge, "the append carries \(count) events; the limit is \(maxEventsPerAppend)")
+            throw EventStoreError(
+                .eventTooLarge,
+                "the append carries \(count) events; the limit is \(maxEventsPerAppend)"
+            )
         }
         var streams: Set<StreamName> = []
         var ids: Set<UUID> = []
@@ -304,7 +334,10 @@ struct AppendLimits: Sendable {
         var keys: [UniqueKey: StreamName] = [:]
         for (key, owner) in request.reservations {
             if let other = keys.updateValue(owner, forKey: key), other != owner {
-                var error = EventStoreError(.duplicateInAppend, "unique key \(key) is reserved for both \(other) and \(owner)")
+                var error = EventStoreError(
+                    .duplicateInAppend,
+                    "unique key \(key) is reserved for both \(other) and \(owner)"
+                )
                 error.key = key.rawValue
                 throw error
             }
@@ -316,13 +349,21 @@ struct AppendLimits: Sendable {
         guard !type.isEmpty, type.count <= EventData.maxNameLength, Self.isTypeStart(type[0]),
             type.allSatisfy(Self.isTypeCharacter)
         else {
-            throw .invalidField("event type", event.type, "must be 1 to \(EventData.maxNameLength) letters, digits, '_' or '.', starting with a letter")
+            throw .invalidField(
+                "event type",
+                event.type,
+                "must be 1 to \(EventData.maxNameLength) letters, digits, '_' or '.', starting with a letter"
+            )
         }
         let contentType = event.contentType.utf8
         guard !contentType.isEmpty, contentType.count <= EventData.maxNameLength,
             contentType.allSatisfy({ (0x20..<0x7F).contains($0) })
         else {
-            throw .invalidField("content type", event.contentType, "must be 1 to \(EventData.maxNameLength) printable ASCII characters")
+            throw .invalidField(
+                "content type",
+                event.contentType,
+                "must be 1 to \(EventData.maxNameLength) printable ASCII characters"
+            )
         }
         guard event.metadata.actor.utf8.count <= EventData.maxNameLength else {
             throw .invalidField("actor", event.metadata.actor, "is longer than \(EventData.maxNameLength) bytes")

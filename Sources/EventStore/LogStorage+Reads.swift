@@ -19,7 +19,11 @@ extension LogStorage {
     }
 
     private static func head(of record: borrowing RecordView) -> LogHead {
-        LogHead(position: record.position, hash: ChainHash(bytes: Array(record.hashBytes)), recordedAt: record.recordedAt)
+        LogHead(
+            position: record.position,
+            hash: ChainHash(bytes: Array(record.hashBytes)),
+            recordedAt: record.recordedAt
+        )
     }
 
     /// The version of `stream`'s last event, or `nil` when it has none.
@@ -49,7 +53,9 @@ extension LogStorage {
             return try body(try RecordView(bytes: bytes, expectedPosition: position))
         }
         guard let chunk = try chunk(containing: position, in: txn, cache: cache) else { return nil }
-        return try chunk.withRecord(at: position) { bytes in try body(try RecordView(bytes: bytes, expectedPosition: position)) }
+        return try chunk.withRecord(at: position) { bytes in
+            try body(try RecordView(bytes: bytes, expectedPosition: position))
+        }
     }
 
     /// The stream that holds `key`, if any.

@@ -41,7 +41,8 @@ extension LogStorage {
         let opened = try txn.withCursor(chunks) { cursor -> OpenedChunk? in
             guard let entry = try seekChunk(containing: position, cursor) else { return nil }
             // A damaged header could claim positions past the last one: checked, never added blindly.
-            guard try SealedChunk.positions(of: entry.value, first: bigEndianUInt64(entry.key)).contains(position) else { return nil }
+            guard try SealedChunk.positions(of: entry.value, first: bigEndianUInt64(entry.key)).contains(position)
+            else { return nil }
             return try openChunk(entry, in: txn)
         }
         if let opened { cache?.chunk = opened }
@@ -81,7 +82,8 @@ extension LogStorage {
     /// A process that opened the log before it was ever compacted has no handle on the sealed
     /// tables; if another process has sealed since, the hot table no longer starts at 1, and
     /// reading on would skip the sealed events without a word.
-    private func checkNothingSealedUnseen<T: Transaction & ~Copyable>(from position: UInt64, in txn: borrowing T) throws {
+    private func checkNothingSealedUnseen<T: Transaction & ~Copyable>(from position: UInt64, in txn: borrowing T) throws
+    {
         let firstHot = try txn.withCursor(events) { cursor in try cursor.first().map { bigEndianUInt64($0.key) } }
         guard let firstHot, firstHot > 1 else { return }
         throw EventStoreError(
@@ -148,20 +150,30 @@ extension LogStorage {
         return found == nil ? try cursor.last() : try cursor.previous()
     }
 
-    private func openChunk<T: Transaction & ~Copyable>(_ entry: Cursor.Entry, in txn: borrowing T) throws -> OpenedChunk {
+    private func openChunk<T: Transaction & ~Copyable>(_ entry: Cursor.Entry, in txn: borrowing T) throws -> OpenedChunk
+    {
         let first = bigEndianUInt64(entry.key)
         let id = try SealedChunk.header(of: entry.value, first: first).dictionaryID
-        return try decompressors.with(dictionary: id, load: { try dictionary(id, in: txn, sealedAt: first) }) { decompressor in
+        return try decompressors.with(dictionary: id, load: { try dictionary(id, in: txn, sealedAt: first) }) {
+            decompressor in
             try OpenedChunk(value: entry.value, first: first, decompressor: decompressor)
         }
     }
 
     /// The stored dictionary `id` (0: none).
-    private func dictionary<T: Transaction & ~Copyable>(_ id: UInt32, in txn: borrowing T, sealedAt first: UInt64) throws -> ZstdDictionary? {
+    private func dictionary<T: Transaction & ~Copyable>(
+        _ id: UInt32,
+        in txn: borrowing T,
+        sealedAt first: UInt64
+    ) throws -> ZstdDictionary? {
         guard id != 0 else { return nil }
-        let bytes = try withUnsafeBytes(of: id.bigEndian) { key in try dictionaries.flatMap { try txn.get(key, in: $0) } }
+        let bytes = try withUnsafeBytes(of: id.bigEndian) { key in try dictionaries.flatMap { try txn.get(key, in: $0) }
+        }
         guard let bytes else {
-            throw EventStoreError.corruptRecord(at: first, "the sealed chunk starting here needs dictionary \(id), which the log does not hold")
+            throw EventStoreError.corruptRecord(
+                at: first,
+                "the sealed chunk starting here needs dictionary \(id), which the log does not hold"
+            )
         }
         return ZstdDictionary(bytes: Array(bytes))
     }

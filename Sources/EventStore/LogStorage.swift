@@ -56,7 +56,11 @@ struct LogStorage: Sendable {
     private static let indexFlags: Database.Flags = [.duplicateSort, .duplicateFixed]
 
     /// Opens the log in `directory`, creating it when writable and absent.
-    static func open(directory: String, readOnly: Bool, options: Environment.Options) throws(EventStoreError) -> LogStorage {
+    static func open(
+        directory: String,
+        readOnly: Bool,
+        options: Environment.Options
+    ) throws(EventStoreError) -> LogStorage {
         try checkDirectory(directory, readOnly: readOnly)
         var options = options
         options.readOnly = readOnly
@@ -64,7 +68,10 @@ struct LogStorage: Sendable {
         do {
             environment = try Environment(path: directory, options: options)
         } catch let error as LMDBError where error == .invalid || error == .versionMismatch {
-            throw EventStoreError(.notARapportLog, "\(directory) holds a \(dataFileName) that is not an LMDB environment")
+            throw EventStoreError(
+                .notARapportLog,
+                "\(directory) holds a \(dataFileName) that is not an LMDB environment"
+            )
         } catch let error as LMDBError {
             throw .storage(error, while: "opening the log at \(directory)")
         } catch {
@@ -89,7 +96,10 @@ struct LogStorage: Sendable {
             do {
                 try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw EventStoreError(.storage, "cannot create the log directory \(directory): \(error.localizedDescription)")
+                throw EventStoreError(
+                    .storage,
+                    "cannot create the log directory \(directory): \(error.localizedDescription)"
+                )
             }
             return
         }
@@ -151,7 +161,11 @@ struct LogStorage: Sendable {
             }
             let meta = try txn.openDatabase("meta", flags: .create)
             try txn.put(magic, for: Array("magic".utf8), in: meta)
-            try txn.put(withUnsafeBytes(of: formatVersion.littleEndian, Array.init), for: Array("format".utf8), in: meta)
+            try txn.put(
+                withUnsafeBytes(of: formatVersion.littleEndian, Array.init),
+                for: Array("format".utf8),
+                in: meta
+            )
             return meta
         }
     }

@@ -70,7 +70,11 @@ enum RecordFormat {
     }
 
     /// `SHA-256(previous ‖ canonical)`, written into `output` (32 bytes).
-    static func chainHash(previous: UnsafeRawBufferPointer, canonical: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+    static func chainHash(
+        previous: UnsafeRawBufferPointer,
+        canonical: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer
+    ) {
         var hasher = SHA256()
         hasher.update(bufferPointer: previous)
         hasher.update(bufferPointer: canonical)
@@ -140,14 +144,18 @@ public struct RecordView: ~Copyable {
             Int(T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self)))
         }
         let flags = bytes[53]
-        let stream = RecordFormat.fixedSize
+        let stream =
+            RecordFormat.fixedSize
             + (flags & RecordFormat.hasCorrelation != 0 ? 16 : 0) + (flags & RecordFormat.hasCausation != 0 ? 16 : 0)
         let type = stream + length(at: 54, UInt16.self)
         let contentType = type + length(at: 56, UInt16.self)
         let actor = contentType + length(at: 58, UInt16.self)
         let payload = actor + length(at: 60, UInt16.self)
         guard payload + length(at: 62, UInt32.self) + RecordFormat.hashSize == bytes.count else {
-            throw .corruptRecord(at: expectedPosition, "field lengths do not add up to the record's \(bytes.count) bytes")
+            throw .corruptRecord(
+                at: expectedPosition,
+                "field lengths do not add up to the record's \(bytes.count) bytes"
+            )
         }
         return (stream, type, contentType, actor, payload)
     }

@@ -19,21 +19,25 @@ final class ResultCollector: Sendable {
 
     /// Records the outcome of the request at `index`.
     func set(_ index: Int, _ outcome: Outcome) {
-        finish(state.withLock { state in
-            if state.outcomes[index] == nil {
-                state.outcomes[index] = outcome
-                state.remaining -= 1
+        finish(
+            state.withLock { state in
+                if state.outcomes[index] == nil {
+                    state.outcomes[index] = outcome
+                    state.remaining -= 1
+                }
+                return Self.takeCompletion(&state)
             }
-            return Self.takeCompletion(&state)
-        })
+        )
     }
 
     /// Calls `completion` with every outcome once all are recorded (at once if they are).
     func onComplete(_ completion: @escaping @Sendable ([Outcome]) -> Void) {
-        finish(state.withLock { state in
-            state.completion = completion
-            return Self.takeCompletion(&state)
-        })
+        finish(
+            state.withLock { state in
+                state.completion = completion
+                return Self.takeCompletion(&state)
+            }
+        )
     }
 
     private static func takeCompletion(_ state: inout State) -> (@Sendable ([Outcome]) -> Void, [Outcome])? {

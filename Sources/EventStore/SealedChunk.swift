@@ -41,13 +41,18 @@ enum SealedChunk {
     }
 
     /// A stored chunk's dictionary id and record count, after checking its header.
-    static func header(of value: UnsafeRawBufferPointer, first: UInt64) throws(EventStoreError) -> (dictionaryID: UInt32, count: UInt64) {
+    static func header(
+        of value: UnsafeRawBufferPointer,
+        first: UInt64
+    ) throws(EventStoreError) -> (dictionaryID: UInt32, count: UInt64) {
         guard value.count > headerSize, value[0] == format else {
             throw .corruptRecord(at: first, "the sealed chunk starting here has no valid header")
         }
         let dictionaryID = UInt32(littleEndian: value.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
         let count = UInt32(littleEndian: value.loadUnaligned(fromByteOffset: 5, as: UInt32.self))
-        guard count > 0 else { throw .corruptRecord(at: first, "the sealed chunk starting here says it holds no records") }
+        guard count > 0 else {
+            throw .corruptRecord(at: first, "the sealed chunk starting here says it holds no records")
+        }
         return (dictionaryID, UInt64(count))
     }
 
@@ -56,7 +61,10 @@ enum SealedChunk {
     ///
     /// - Throws: `.corruptRecord` when the header is damaged, or the chunk is stored under
     ///   position 0 or would run past the last position a log can have.
-    static func positions(of value: UnsafeRawBufferPointer, first: UInt64) throws(EventStoreError) -> ClosedRange<UInt64> {
+    static func positions(
+        of value: UnsafeRawBufferPointer,
+        first: UInt64
+    ) throws(EventStoreError) -> ClosedRange<UInt64> {
         let count = try header(of: value, first: first).count
         let (end, overflow) = first.addingReportingOverflow(count)
         guard first > 0, !overflow else {
@@ -92,13 +100,18 @@ final class OpenedChunk {
         var offset = 0
         while offset < content.count {
             guard offset + 4 <= content.count else { break }
-            let length = content.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+            let length = content.withUnsafeBytes {
+                Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            }
             guard length <= content.count - offset - 4 else { break }
             ranges.append(offset + 4..<offset + 4 + length)
             offset += 4 + length
         }
         guard offset == content.count, ranges.count == count else {
-            throw .corruptRecord(at: first, "the sealed chunk starting here says \(count) records but holds \(ranges.count)")
+            throw .corruptRecord(
+                at: first,
+                "the sealed chunk starting here says \(count) records but holds \(ranges.count)"
+            )
         }
         guard first > 0, first.addingReportingOverflow(count).overflow == false else {
             throw .corruptRecord(at: first, "the sealed chunk is stored under an impossible position")

@@ -38,7 +38,11 @@ public struct SignedCheckpoint: Codable, Sendable, Hashable {
     }
 
     /// Signs `head` with `key` at `date`.
-    public init(signing head: LogHead, with key: Curve25519.Signing.PrivateKey, at date: Date = Date()) throws(CheckpointError) {
+    public init(
+        signing head: LogHead,
+        with key: Curve25519.Signing.PrivateKey,
+        at date: Date = Date()
+    ) throws(CheckpointError) {
         format = Self.formatName
         version = 1
         position = head.position
@@ -89,7 +93,10 @@ public struct SignedCheckpoint: Codable, Sendable, Hashable {
             throw CheckpointError(.invalidCheckpoint, "\(path) is not a checkpoint file: \(error)")
         }
         guard format == Self.formatName, version == 1, chainHash != nil else {
-            throw CheckpointError(.invalidCheckpoint, "\(path) is not a version-1 rapport checkpoint with a 64-digit hash")
+            throw CheckpointError(
+                .invalidCheckpoint,
+                "\(path) is not a version-1 rapport checkpoint with a 64-digit hash"
+            )
         }
     }
 

@@ -54,7 +54,10 @@ public enum SigningKeyFile {
         do {
             // A public key left from an earlier key is replaced, never kept beside the new one.
             unlink(path + ".pub")
-            try BackupFile.create(path + ".pub", holding: Array(pem("PUBLIC KEY", publicPrefix + key.publicKey.rawRepresentation)))
+            try BackupFile.create(
+                path + ".pub",
+                holding: Array(pem("PUBLIC KEY", publicPrefix + key.publicKey.rawRepresentation))
+            )
         } catch {
             // Without its public key the new key is of no use to an auditor; leave none.
             unlink(path)
@@ -84,10 +87,14 @@ public enum SigningKeyFile {
             }
             return der.suffix(32)
         }
-        if let decoded = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), decoded.count == 32 {
+        if let decoded = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), decoded.count == 32
+        {
             return decoded
         }
-        throw CheckpointError(.invalidKey, "\(path) is not an Ed25519 \(label.lowercased()) (PEM, raw 32 bytes or base64)")
+        throw CheckpointError(
+            .invalidKey,
+            "\(path) is not an Ed25519 \(label.lowercased()) (PEM, raw 32 bytes or base64)"
+        )
     }
 
     private static func pem(_ label: String, _ der: [UInt8]) -> Data {

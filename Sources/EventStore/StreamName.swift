@@ -32,7 +32,9 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
         }
         guard dash > 0 else { throw refuse("has an empty category") }
         guard dash < bytes.count - 1 else { throw refuse("has an empty id") }
-        guard Self.isLetter(bytes[0]), bytes[..<dash].allSatisfy({ Self.isLetter($0) || Self.isDigit($0) || $0 == UInt8(ascii: "_") }) else {
+        guard Self.isLetter(bytes[0]),
+            bytes[..<dash].allSatisfy({ Self.isLetter($0) || Self.isDigit($0) || $0 == UInt8(ascii: "_") })
+        else {
             throw refuse("has a category that is not a letter followed by letters, digits or '_'")
         }
         guard bytes[(dash + 1)...].allSatisfy(Self.isIDCharacter) else {
@@ -58,7 +60,8 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
     public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue < rhs.rawValue }
 
     private static func isLetter(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

@@ -98,7 +98,9 @@ public struct Cursor: ~Copyable {
             MDB_val(mv_size: values.count / valueSize, mv_data: nil)
         )
         let code = withUnsafeMutablePointer(to: &items) { pair in
-            pair.withMemoryRebound(to: MDB_val.self, capacity: 2) { mdb_cursor_put(handle, &keyValue, $0, flags.rawValue | UInt32(MDB_MULTIPLE)) }
+            pair.withMemoryRebound(to: MDB_val.self, capacity: 2) {
+                mdb_cursor_put(handle, &keyValue, $0, flags.rawValue | UInt32(MDB_MULTIPLE))
+            }
         }
         try check(code)
     }

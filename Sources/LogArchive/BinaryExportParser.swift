@@ -22,9 +22,15 @@ struct BinaryExportParser: ExportParser {
             guard buffer.starts(with: ExportFormat.binaryMagic) else {
                 throw ImportError(code: .notAnExport, message: "not a RAPPORTX file", location: .byte(0))
             }
-            let version = buffer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+            let version = buffer.withUnsafeBytes {
+                UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            }
             guard version == ExportFormat.version else {
-                throw ImportError(code: .notAnExport, message: "export format version \(version); this build reads \(ExportFormat.version)", location: .byte(8))
+                throw ImportError(
+                    code: .notAnExport,
+                    message: "export format version \(version); this build reads \(ExportFormat.version)",
+                    location: .byte(8)
+                )
             }
             sawMagic = true
             start = 12
@@ -36,9 +42,13 @@ struct BinaryExportParser: ExportParser {
         try pending.withUnsafeBytes { all in
             while all.count - start >= 5 {
                 let here = ImportLocation.byte(offset + start)
-                func corrupt(_ why: String) -> ImportError { ImportError(code: .corruptInput, message: why, location: here) }
+                func corrupt(_ why: String) -> ImportError {
+                    ImportError(code: .corruptInput, message: why, location: here)
+                }
                 let length = Int(UInt32(littleEndian: all.loadUnaligned(fromByteOffset: start + 1, as: UInt32.self)))
-                guard let kind = ExportFormat.FrameKind(rawValue: all[start]) else { throw corrupt("unknown frame kind \(all[start])") }
+                guard let kind = ExportFormat.FrameKind(rawValue: all[start]) else {
+                    throw corrupt("unknown frame kind \(all[start])")
+                }
                 guard length <= ExportFormat.maxFrameBody else { throw corrupt("a frame claims \(length) bytes") }
                 guard all.count - start - 5 >= length else { return }
                 guard !sawEnd else { throw corrupt("there is more after the end frame") }
@@ -52,7 +62,11 @@ struct BinaryExportParser: ExportParser {
 
     mutating func finish() throws {
         guard buffer.isEmpty else {
-            throw ImportError(code: .truncatedInput, message: "the file ends in the middle of a frame", location: location)
+            throw ImportError(
+                code: .truncatedInput,
+                message: "the file ends in the middle of a frame",
+                location: location
+            )
         }
         guard sawEnd else {
             throw ImportError(code: .truncatedInput, message: "the file ends without its end frame", location: location)
@@ -71,10 +85,14 @@ struct BinaryExportParser: ExportParser {
         switch kind {
         case .header:
             guard body.count == 49 else { throw corrupt("the header frame has \(body.count) bytes, not 49") }
-            return .header(ExportFormat.Header(
-                from: integer(0, UInt64.self), through: integer(8, UInt64.self),
-                previousHash: ChainHash(bytes: Array(body[16..<48])), carriesUniqueKeys: body[48] & 1 != 0
-            ))
+            return .header(
+                ExportFormat.Header(
+                    from: integer(0, UInt64.self),
+                    through: integer(8, UInt64.self),
+                    previousHash: ChainHash(bytes: Array(body[16..<48])),
+                    carriesUniqueKeys: body[48] & 1 != 0
+                )
+            )
         case .event:
             do {
                 return .event(try RecordedEvent(storedRecord: body), location: here)
@@ -92,7 +110,11 @@ struct BinaryExportParser: ExportParser {
         case .end:
             guard body.count == 48 else { throw corrupt("the end frame has \(body.count) bytes, not 48") }
             return .end(
-                ExportFormat.End(events: integer(0, UInt64.self), uniqueKeys: integer(8, UInt64.self), lastHash: ChainHash(bytes: Array(body[16..<48]))),
+                ExportFormat.End(
+                    events: integer(0, UInt64.self),
+                    uniqueKeys: integer(8, UInt64.self),
+                    lastHash: ChainHash(bytes: Array(body[16..<48]))
+                ),
                 location: here
             )
         }

@@ -43,7 +43,9 @@ public final class ExportSink {
     /// - Throws: ``ExportFileError`` `.cannotWriteFile`.
     public func finish() throws {
         try drain()
-        if let compressor { try compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), isLast: true) { try emit($0) } }
+        if let compressor {
+            try compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), isLast: true) { try emit($0) }
+        }
         guard fsync(descriptor) == 0 else { throw ExportFileError.system(.cannotWriteFile, "cannot write", path) }
         isClosed = true
         guard close(descriptor) == 0 else { throw ExportFileError.system(.cannotWriteFile, "cannot write", path) }

@@ -53,4 +53,3 @@ public enum ImportLocation: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-

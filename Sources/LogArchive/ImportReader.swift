@@ -50,7 +50,10 @@ public struct ImportReader {
         } else if start.first == UInt8(ascii: "{") {
             parser = NDJSONExportParser()
         } else {
-            throw ImportError(code: .notAnExport, message: "\(path) is not a Rapport export (neither zstd, NDJSON nor RAPPORTX)")
+            throw ImportError(
+                code: .notAnExport,
+                message: "\(path) is not a Rapport export (neither zstd, NDJSON nor RAPPORTX)"
+            )
         }
     }
 

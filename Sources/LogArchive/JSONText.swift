@@ -45,7 +45,9 @@ extension EventCatalogue {
     /// version) as protobuf canonical JSON; `nil` when the catalogue does not know the type or
     /// version, or the payload does not decode.
     func canonicalJSON(of event: RecordedEvent) -> String? {
-        guard let message = try? decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload) else { return nil }
+        guard
+            let message = try? decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+        else { return nil }
         return try? message.jsonString()
     }
 }

@@ -91,7 +91,11 @@ public struct LogExporter: Sendable {
     private func writeHeader(_ header: ExportFormat.Header, into output: inout [UInt8]) {
         switch format {
         case .ndjson:
-            output.append(contentsOf: #"{"rapportExport":\#(ExportFormat.version),"encoding":"ndjson","from":\#(header.from),"through":\#(header.through),"previousHash":"\#(header.previousHash.hex)","uniqueKeys":\#(header.carriesUniqueKeys)}"#.utf8)
+            output.append(
+                contentsOf:
+                    #"{"rapportExport":\#(ExportFormat.version),"encoding":"ndjson","from":\#(header.from),"through":\#(header.through),"previousHash":"\#(header.previousHash.hex)","uniqueKeys":\#(header.carriesUniqueKeys)}"#
+                    .utf8
+            )
             output.append(UInt8(ascii: "\n"))
         case .binary:
             output.append(contentsOf: ExportFormat.binaryMagic)
@@ -125,7 +129,11 @@ public struct LogExporter: Sendable {
     private func writeEnd(_ end: ExportFormat.End, into output: inout [UInt8]) {
         switch format {
         case .ndjson:
-            output.append(contentsOf: #"{"end":{"events":\#(end.events),"uniqueKeys":\#(end.uniqueKeys),"lastHash":"\#(end.lastHash.hex)"}}"#.utf8)
+            output.append(
+                contentsOf:
+                    #"{"end":{"events":\#(end.events),"uniqueKeys":\#(end.uniqueKeys),"lastHash":"\#(end.lastHash.hex)"}}"#
+                    .utf8
+            )
             output.append(UInt8(ascii: "\n"))
         case .binary:
             output.appendFrame(.end) { body in

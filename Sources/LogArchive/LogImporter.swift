@@ -54,13 +54,19 @@ public struct LogImporter {
             self.header = header
             lastHash = header.previousHash
         case .event(let event, let location):
-            guard let header else { throw ImportError(code: .notAnExport, message: "an event before the header", location: location) }
+            guard let header else {
+                throw ImportError(code: .notAnExport, message: "an event before the header", location: location)
+            }
             guard uniqueKeys.isEmpty, end == nil else {
                 throw ImportError(code: .corruptInput, message: "an event after the unique keys", location: location)
             }
             let expected = header.from + seen
             guard event.position == expected, expected <= header.through else {
-                throw ImportError(code: .corruptInput, message: "position \(event.position) where \(expected) belongs", location: location)
+                throw ImportError(
+                    code: .corruptInput,
+                    message: "position \(event.position) where \(expected) belongs",
+                    location: location
+                )
             }
             seen += 1
             lastHash = event.hash
@@ -69,7 +75,8 @@ public struct LogImporter {
                 if event.position == head.position, event.hash != head.hash {
                     throw ImportError(
                         code: .logMismatch,
-                        message: "the log's head \(head.position) has hash \(head.hash), the export's event there \(event.hash)",
+                        message:
+                            "the log's head \(head.position) has hash \(head.hash), the export's event there \(event.hash)",
                         location: location
                     )
                 }
@@ -81,14 +88,19 @@ public struct LogImporter {
             if batch.count >= batchSize { try await commit() }
         case .uniqueKey(let ownership, let location):
             guard header?.carriesUniqueKeys == true, end == nil else {
-                throw ImportError(code: .corruptInput, message: "a unique key the header did not announce", location: location)
+                throw ImportError(
+                    code: .corruptInput,
+                    message: "a unique key the header did not announce",
+                    location: location
+                )
             }
             uniqueKeys.append(ownership)
         case .end(let end, let location):
             guard end.events == seen, end.uniqueKeys == UInt64(uniqueKeys.count), end.lastHash == lastHash else {
                 throw ImportError(
                     code: .corruptInput,
-                    message: "the end says \(end.events) events, \(end.uniqueKeys) keys, last hash \(end.lastHash); the file held \(seen), \(uniqueKeys.count), \(lastHash)",
+                    message:
+                        "the end says \(end.events) events, \(end.uniqueKeys) keys, last hash \(end.lastHash); the file held \(seen), \(uniqueKeys.count), \(lastHash)",
                     location: location
                 )
             }
@@ -104,7 +116,11 @@ public struct LogImporter {
     public mutating func finish() async throws {
         guard let header, end != nil else { throw ImportError(code: .truncatedInput, message: "the file has no end") }
         guard header.from + seen - 1 == header.through else {
-            throw ImportError(code: .truncatedInput, message: "the header promises positions through \(header.through); the file ends at \(header.from + seen - 1)")
+            throw ImportError(
+                code: .truncatedInput,
+                message:
+                    "the header promises positions through \(header.through); the file ends at \(header.from + seen - 1)"
+            )
         }
         keys = uniqueKeys.count
         if !batch.isEmpty || !uniqueKeys.isEmpty { try await commit() }
@@ -115,19 +131,24 @@ public struct LogImporter {
         // Positions start at 1, and an export of nothing ends just before it starts; anything
         // else would underflow or overflow the position arithmetic below and in `finish()`.
         guard header.from > 0, header.through < .max, header.through >= header.from - 1 else {
-            throw ImportError(code: .corruptInput, message: "the header's positions \(header.from)–\(header.through) are no range of a log")
+            throw ImportError(
+                code: .corruptInput,
+                message: "the header's positions \(header.from)–\(header.through) are no range of a log"
+            )
         }
         if head.position + 1 == header.from {
             guard head.hash == header.previousHash else {
                 throw ImportError(
                     code: .logMismatch,
-                    message: "the export continues a chain at hash \(header.previousHash); the log's head \(head.position) has \(head.hash)"
+                    message:
+                        "the export continues a chain at hash \(header.previousHash); the log's head \(head.position) has \(head.hash)"
                 )
             }
         } else if head.position < header.from || head.position > header.through {
             throw ImportError(
                 code: .logMismatch,
-                message: "the export holds positions \(header.from)–\(header.through); the log's head is at \(head.position), so it neither continues nor resumes it"
+                message:
+                    "the export holds positions \(header.from)–\(header.through); the log's head is at \(head.position), so it neither continues nor resumes it"
             )
         }
     }
@@ -139,7 +160,11 @@ public struct LogImporter {
         let log = self.log
         let batch = self.batch
         let keys = end != nil ? uniqueKeys : []
-        inFlight = InFlight(task: Task { try await log.appendRecorded(batch, uniqueKeys: keys) }, batch: batch, locations: locations)
+        inFlight = InFlight(
+            task: Task { try await log.appendRecorded(batch, uniqueKeys: keys) },
+            batch: batch,
+            locations: locations
+        )
         self.batch.removeAll(keepingCapacity: true)
         locations.removeAll(keepingCapacity: true)
     }

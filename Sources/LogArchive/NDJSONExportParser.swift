@@ -30,10 +30,18 @@ struct NDJSONExportParser: ExportParser {
 
     mutating func finish() throws {
         guard partial.isEmpty else {
-            throw ImportError(code: .truncatedInput, message: "the file ends in the middle of a line", location: location)
+            throw ImportError(
+                code: .truncatedInput,
+                message: "the file ends in the middle of a line",
+                location: location
+            )
         }
         guard sawEnd else {
-            throw ImportError(code: .truncatedInput, message: "the file ends after \(lineNumber) lines without its end line", location: location)
+            throw ImportError(
+                code: .truncatedInput,
+                message: "the file ends after \(lineNumber) lines without its end line",
+                location: location
+            )
         }
     }
 
@@ -43,15 +51,32 @@ struct NDJSONExportParser: ExportParser {
         func corrupt(_ why: String) -> ImportError { ImportError(code: .corruptInput, message: why, location: here) }
         guard !sawEnd else { throw corrupt("there is more after the end line") }
         if lineNumber == 1 {
-            guard let header = try? decoder.decode(HeaderLine.self, from: Data(text)), header.rapportExport == ExportFormat.version,
-                header.encoding == ExportFormat.Encoding.ndjson.rawValue, let previous = ChainHash(hex: header.previousHash)
+            guard let header = try? decoder.decode(HeaderLine.self, from: Data(text)),
+                header.rapportExport == ExportFormat.version,
+                header.encoding == ExportFormat.Encoding.ndjson.rawValue,
+                let previous = ChainHash(hex: header.previousHash)
             else {
-                throw ImportError(code: .notAnExport, message: "the first line is not a Rapport export header (version \(ExportFormat.version))", location: here)
+                throw ImportError(
+                    code: .notAnExport,
+                    message: "the first line is not a Rapport export header (version \(ExportFormat.version))",
+                    location: here
+                )
             }
-            return emit(.header(ExportFormat.Header(from: header.from, through: header.through, previousHash: previous, carriesUniqueKeys: header.uniqueKeys)))
+            return emit(
+                .header(
+                    ExportFormat.Header(
+                        from: header.from,
+                        through: header.through,
+                        previousHash: previous,
+                        carriesUniqueKeys: header.uniqueKeys
+                    )
+                )
+            )
         }
         if text.starts(with: #"{"position":"#.utf8) {
-            guard let fields = try? decoder.decode(EventFields.self, from: Data(text)) else { throw corrupt("not a valid event line") }
+            guard let fields = try? decoder.decode(EventFields.self, from: Data(text)) else {
+                throw corrupt("not a valid event line")
+            }
             let event = try fields.recordedEvent(corrupt)
             var rendered: [UInt8] = []
             rendered.reserveCapacity(text.count)
@@ -62,16 +87,23 @@ struct NDJSONExportParser: ExportParser {
             return emit(.event(event, location: here))
         }
         if text.starts(with: #"{"uniqueKey":"#.utf8) {
-            guard let fields = try? decoder.decode(KeyLine.self, from: Data(text)), let key = try? UniqueKey(fields.uniqueKey),
+            guard let fields = try? decoder.decode(KeyLine.self, from: Data(text)),
+                let key = try? UniqueKey(fields.uniqueKey),
                 let owner = try? StreamName(fields.owner)
             else { throw corrupt("not a valid unique-key line") }
             return emit(.uniqueKey(UniqueKeyOwnership(key: key, owner: owner), location: here))
         }
-        guard let end = try? decoder.decode(EndLine.self, from: Data(text)), let hash = ChainHash(hex: end.end.lastHash) else {
+        guard let end = try? decoder.decode(EndLine.self, from: Data(text)), let hash = ChainHash(hex: end.end.lastHash)
+        else {
             throw corrupt("neither an event, a unique key nor the end line")
         }
         sawEnd = true
-        emit(.end(ExportFormat.End(events: end.end.events, uniqueKeys: end.end.uniqueKeys, lastHash: hash), location: here))
+        emit(
+            .end(
+                ExportFormat.End(events: end.end.events, uniqueKeys: end.end.uniqueKeys, lastHash: hash),
+                location: here
+            )
+        )
     }
 
     private struct HeaderLine: Decodable {
@@ -114,16 +146,30 @@ struct NDJSONExportParser: ExportParser {
         var hash: String
 
         func recordedEvent(_ corrupt: (String) -> ImportError) throws -> RecordedEvent {
-            guard let stream = try? StreamName(stream) else { throw corrupt("stream \"\(stream)\" is not a stream name") }
-            guard let recordedAt = Timestamp(rfc3339: recordedAt), let occurredAt = Timestamp(rfc3339: occurredAt) else {
+            guard let stream = try? StreamName(stream) else {
+                throw corrupt("stream \"\(stream)\" is not a stream name")
+            }
+            guard let recordedAt = Timestamp(rfc3339: recordedAt), let occurredAt = Timestamp(rfc3339: occurredAt)
+            else {
                 throw corrupt("a time is not RFC 3339 with nanoseconds")
             }
             guard let payload = Data(base64Encoded: payload) else { throw corrupt("the payload is not base64") }
             guard let hash = ChainHash(hex: hash) else { throw corrupt("the hash is not 64 hex digits") }
             return RecordedEvent(
-                position: position, stream: stream, streamVersion: streamVersion, id: id, type: type,
-                schemaVersion: schemaVersion, contentType: contentType, recordedAt: recordedAt, occurredAt: occurredAt,
-                actor: actor, correlationID: correlationID, causationID: causationID, payload: Array(payload), hash: hash
+                position: position,
+                stream: stream,
+                streamVersion: streamVersion,
+                id: id,
+                type: type,
+                schemaVersion: schemaVersion,
+                contentType: contentType,
+                recordedAt: recordedAt,
+                occurredAt: occurredAt,
+                actor: actor,
+                correlationID: correlationID,
+                causationID: causationID,
+                payload: Array(payload),
+                hash: hash
             )
         }
     }

@@ -52,7 +52,10 @@ func appendTime(_ time: Timestamp, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "."))
     digits(nanos, 9)
     output.append(UInt8(ascii: "Z"))
-    assert(String(decoding: output[start...], as: UTF8.self) == time.description, "appendTime disagrees with Timestamp.description")
+    assert(
+        String(decoding: output[start...], as: UTF8.self) == time.description,
+        "appendTime disagrees with Timestamp.description"
+    )
 }
 
 extension Timestamp {

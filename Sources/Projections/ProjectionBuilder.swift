@@ -52,7 +52,11 @@ public enum ProjectionBuilder {
     static func checkNames<Payload>(_ projectors: [any Projector<Payload>.Type]) throws(ProjectionError) {
         var seen: Set<String> = []
         for projector in projectors where !seen.insert(projector.name).inserted {
-            throw ProjectionError(.duplicateName, "two projectors are called \(projector.name)", projector: projector.name)
+            throw ProjectionError(
+                .duplicateName,
+                "two projectors are called \(projector.name)",
+                projector: projector.name
+            )
         }
     }
 }

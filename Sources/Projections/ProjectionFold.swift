@@ -50,7 +50,14 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
         let names = projectors.map(\.value.name)
         var report = ProjectionProgress(projectors: names, eventsDone: 0, eventsTotal: end - start + 1, elapsed: .zero)
         func decodeTask(_ first: UInt64) -> Task<DecodedChunk, any Error> {
-            Task { try await decodeInHalves(from: first, through: min(end, first + Self.chunkSize - 1), limit: limit, log: log) }
+            Task {
+                try await decodeInHalves(
+                    from: first,
+                    through: min(end, first + Self.chunkSize - 1),
+                    limit: limit,
+                    log: log
+                )
+            }
         }
         var next = decodeTask(start)
         var reached = start - 1
@@ -95,7 +102,11 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
         }
     }
 
-    private static func apply(_ events: [DecodedEvent], bit: UInt64, to projector: any Projector<Payload>)
+    private static func apply(
+        _ events: [DecodedEvent],
+        bit: UInt64,
+        to projector: any Projector<Payload>
+    )
         throws(ProjectionError)
     {
         // Through the buffer, so each event is lent to the projector rather than copied.
@@ -152,7 +163,12 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
     }
 
     /// Decodes the wanted events from `start` through `end` that fall within `limit`.
-    func decode(from start: UInt64, through end: UInt64, limit: AsOf?, log: LMDBEventLog) throws(ProjectionError)
+    func decode(
+        from start: UInt64,
+        through end: UInt64,
+        limit: AsOf?,
+        log: LMDBEventLog
+    ) throws(ProjectionError)
         -> DecodedChunk
     {
         var chunk = DecodedChunk(lastPosition: start - 1)

@@ -103,7 +103,11 @@ public actor ProjectionRunner<Payload: Sendable> {
     }
 
     /// Reports a stretch's progress as part of a longer run.
-    private static func offset(_ progress: ProjectionProgressHandler?, by done: UInt64, total: UInt64)
+    private static func offset(
+        _ progress: ProjectionProgressHandler?,
+        by done: UInt64,
+        total: UInt64
+    )
         -> ProjectionProgressHandler?
     {
         guard let progress else { return nil }
@@ -187,7 +191,9 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// How far each read model is behind the head of the log.
     public func lag() throws(ProjectionError) -> [ProjectionLag] {
         let head = try ProjectionBuilder.head(of: log)
-        return types.map { ProjectionLag(name: $0.name, checkpoint: checkpoint, eventsBehind: head - min(head, checkpoint)) }
+        return types.map {
+            ProjectionLag(name: $0.name, checkpoint: checkpoint, eventsBehind: head - min(head, checkpoint))
+        }
     }
 
     /// Rebuilds the named read models (all when `names` is `nil`) while the live ones keep
@@ -195,7 +201,10 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// the live rows in one transaction.
     ///
     /// - Throws: ``ProjectionError`` with `.unknownProjector` for a name the runner does not run.
-    public func rebuild(_ names: Set<String>? = nil, progress: ProjectionProgressHandler? = nil) async throws(ProjectionError) {
+    public func rebuild(
+        _ names: Set<String>? = nil,
+        progress: ProjectionProgressHandler? = nil
+    ) async throws(ProjectionError) {
         precondition(started, "start the runner before rebuilding")
         let known = Set(types.map { $0.name })
         if let unknown = names?.subtracting(known).sorted().first {

@@ -81,11 +81,13 @@ public struct ProjectedEvent<Payload: Sendable>: Sendable {
 /// projectors read it.
 public struct ProjectionDecoder<Payload: Sendable>: Sendable {
     /// Decodes `payload`, stored as `type` at `schemaVersion`.
-    public let decode: @Sendable (_ type: String, _ schemaVersion: UInt32, _ payload: UnsafeRawBufferPointer) throws -> Payload
+    public let decode:
+        @Sendable (_ type: String, _ schemaVersion: UInt32, _ payload: UnsafeRawBufferPointer) throws -> Payload
 
     /// Wraps a decoding function.
     public init(
-        _ decode: @escaping @Sendable (_ type: String, _ schemaVersion: UInt32, _ payload: UnsafeRawBufferPointer) throws
+        _ decode:
+            @escaping @Sendable (_ type: String, _ schemaVersion: UInt32, _ payload: UnsafeRawBufferPointer) throws
             -> Payload
     ) {
         self.decode = decode

@@ -1,5 +1,5 @@
-import Foundation
 import EventStore
+import Foundation
 import LMDB
 import Synchronization
 
@@ -39,7 +39,8 @@ public final class ReadModelStore: Sendable {
             writerLock = readOnly ? nil : try WriterLock(directory: directory)
         } catch {
             throw ProjectionError(
-                .inUse, "another process writes the read models in \(directory) (a running rapport serve?); stop it, or rebuild --into another directory"
+                .inUse,
+                "another process writes the read models in \(directory) (a running rapport serve?); stop it, or rebuild --into another directory"
             )
         }
         do {
@@ -188,7 +189,10 @@ public final class ReadModelStore: Sendable {
     /// Writes each projector's changed rows into its live database and moves its checkpoint,
     /// all in one transaction.
     func commit(_ projectors: [any Projector], checkpoint: UInt64) throws(ProjectionError) {
-        try commit(try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }, checkpoint: checkpoint)
+        try commit(
+            try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) },
+            checkpoint: checkpoint
+        )
     }
 
     /// Writes changes already taken from projectors into their live databases and moves their
@@ -214,7 +218,12 @@ public final class ReadModelStore: Sendable {
     ///
     /// `later` holds changes the projectors made after `changes` were taken (a catch-up); they
     /// are written over them.
-    func install(_ changes: [RowChanges], later: [RowChanges] = [], checkpoint: UInt64, asOf: AsOf? = nil)
+    func install(
+        _ changes: [RowChanges],
+        later: [RowChanges] = [],
+        checkpoint: UInt64,
+        asOf: AsOf? = nil
+    )
         throws(ProjectionError)
     {
         try createRowDatabases(of: changes.map(\.projector))
@@ -230,7 +239,13 @@ public final class ReadModelStore: Sendable {
                 }
                 if let previous { try txn.empty(try existingRowDatabase(change.projector, previous.slot)) }
                 try put(
-                    ProjectionStatus(name: change.projector, version: change.version, checkpoint: checkpoint, slot: slot, asOf: asOf),
+                    ProjectionStatus(
+                        name: change.projector,
+                        version: change.version,
+                        checkpoint: checkpoint,
+                        slot: slot,
+                        asOf: asOf
+                    ),
                     in: txn
                 )
             }
@@ -241,7 +256,12 @@ public final class ReadModelStore: Sendable {
 
     /// Writes `changes`; `appending` when the database is empty and the rows sorted, which lets
     /// LMDB fill pages in order.
-    private func write(_ changes: RowChanges, into database: Database, in txn: borrowing WriteTransaction, appending: Bool = false)
+    private func write(
+        _ changes: RowChanges,
+        into database: Database,
+        in txn: borrowing WriteTransaction,
+        appending: Bool = false
+    )
         throws
     {
         for row in changes.rows {
@@ -338,7 +358,10 @@ public final class ReadModelStore: Sendable {
         return tables
     }
 
-    private func reading<R>(_ what: String, _ body: (borrowing ReadTransaction) throws -> R) throws(ProjectionError)
+    private func reading<R>(
+        _ what: String,
+        _ body: (borrowing ReadTransaction) throws -> R
+    ) throws(ProjectionError)
         -> R
     {
         do {
@@ -351,7 +374,9 @@ public final class ReadModelStore: Sendable {
     }
 
     private func writing(_ what: String, _ body: (borrowing WriteTransaction) throws -> Void) throws(ProjectionError) {
-        guard !isReadOnly else { throw ProjectionError(.readOnly, "\(what): the read models in \(directory) are open read-only") }
+        guard !isReadOnly else {
+            throw ProjectionError(.readOnly, "\(what): the read models in \(directory) are open read-only")
+        }
         do {
             try environment.withWriteTransaction(body)
         } catch let error as ProjectionError {

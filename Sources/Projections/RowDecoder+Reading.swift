@@ -152,7 +152,12 @@ extension RowDecoder {
         let payload = try objectPayload(at: position, limit: limit)
         position = payload.upperBound
         return KeyedDecodingContainer(
-            RowKeyedDecodingContainer<Key>(decoder: self, start: payload.lowerBound, end: payload.upperBound, depth: depth)
+            RowKeyedDecodingContainer<Key>(
+                decoder: self,
+                start: payload.lowerBound,
+                end: payload.upperBound,
+                depth: depth
+            )
         )
     }
 

@@ -24,7 +24,9 @@ struct RowUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private mutating func next<T>(_ type: T.Type, _ read: (RowDecoder, inout Int, Int) throws -> T) throws -> T {
         guard currentIndex < elementCount else {
             let context = DecodingError.Context(
-                codingPath: [], debugDescription: "all \(elementCount) elements were read")
+                codingPath: [],
+                debugDescription: "all \(elementCount) elements were read"
+            )
             throw DecodingError.valueNotFound(type, context)
         }
         var next = position
@@ -113,7 +115,9 @@ struct RowUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         }
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<
         NestedKey
     > {
         try next(KeyedDecodingContainer<NestedKey>.self) { decoder, position, end in

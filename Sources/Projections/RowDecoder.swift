@@ -101,7 +101,12 @@ final class RowDecoder: Decoder {
         return try T(from: self)
     }
 
-    private func decodeOverride<Override: RowDecodingOverride, T>(_: Override.Type, as: T.Type, at start: Int, end: Int)
+    private func decodeOverride<Override: RowDecodingOverride, T>(
+        _: Override.Type,
+        as: T.Type,
+        at start: Int,
+        end: Int
+    )
         throws -> T
     {
         // Override is T, opened from the existential metatype.
@@ -136,7 +141,11 @@ final class RowDecoder: Decoder {
         let payload = try objectPayload(at: valueStart, limit: valueEnd)
         return KeyedDecodingContainer(
             RowKeyedDecodingContainer<Key>(
-                decoder: self, start: payload.lowerBound, end: payload.upperBound, depth: depth)
+                decoder: self,
+                start: payload.lowerBound,
+                end: payload.upperBound,
+                depth: depth
+            )
         )
     }
 
@@ -179,7 +188,9 @@ final class RowDecoder: Decoder {
     func mismatch(_ type: Any.Type, expected: String, at position: Int) -> DecodingError {
         let found = position < count ? Self.describe(tag: base[position]) : "nothing"
         let context = DecodingError.Context(
-            codingPath: [], debugDescription: "expected \(expected), found \(found) at byte \(position)")
+            codingPath: [],
+            debugDescription: "expected \(expected), found \(found) at byte \(position)"
+        )
         return found == "nil" ? .valueNotFound(type, context) : .typeMismatch(type, context)
     }
 

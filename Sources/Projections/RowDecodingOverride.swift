@@ -16,25 +16,39 @@ extension Array: RowDecodingOverride where Element: Decodable {
         // Bit casts between identical types, as in RowDecoder.readScalar.
         if Element.self == Int.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readInteger(Int.self, &$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readInteger(Int.self, &$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self == String.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readString(&$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readString(&$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self == Int64.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readInteger(Int64.self, &$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readInteger(Int64.self, &$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self == UInt64.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readInteger(UInt64.self, &$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readInteger(UInt64.self, &$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self == Double.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readDouble(&$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readDouble(&$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self == Int32.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readInteger(Int32.self, &$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readInteger(Int32.self, &$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self == Bool.self {
             result = unsafeBitCast(
-                try scalars(count, &position) { try decoder.readBool(&$0, limit: end) }, to: Self.self)
+                try scalars(count, &position) { try decoder.readBool(&$0, limit: end) },
+                to: Self.self
+            )
         } else if Element.self is any RowDecodingOverride.Type {
             result = try scalars(count, &position) { position in
                 let (element, next) = try decoder.decodeValue(Element.self, at: position, limit: end)

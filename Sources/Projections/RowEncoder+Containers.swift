@@ -123,7 +123,9 @@ struct RowKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         RowUnkeyedEncodingContainer(
-            encoder: encoder, handle: encoder.nestedComposite(isArray: true, key: key, in: handle))
+            encoder: encoder,
+            handle: encoder.nestedComposite(isArray: true, key: key, in: handle)
+        )
     }
 
     // A super encoder is written to after the container has moved on, which a single forward
@@ -231,7 +233,9 @@ struct RowUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         }
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<
         NestedKey
     > {
         let nested = encoder.nestedComposite(isArray: false, key: nil, in: handle)
@@ -240,7 +244,9 @@ struct RowUnkeyedEncodingContainer: UnkeyedEncodingContainer {
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         RowUnkeyedEncodingContainer(
-            encoder: encoder, handle: encoder.nestedComposite(isArray: true, key: nil, in: handle))
+            encoder: encoder,
+            handle: encoder.nestedComposite(isArray: true, key: nil, in: handle)
+        )
     }
 
     mutating func superEncoder() -> any Encoder {

@@ -28,7 +28,10 @@ public func stream(_ name: String) -> StreamName {
 }
 
 /// Opens a writable log in `directory` with small defaults suited to tests.
-public func openTestLog(_ directory: TemporaryDirectory, durability: LMDBEventLog.Durability = .none) throws -> LMDBEventLog {
+public func openTestLog(
+    _ directory: TemporaryDirectory,
+    durability: LMDBEventLog.Durability = .none
+) throws -> LMDBEventLog {
     var options = LMDBEventLog.Options()
     options.durability = durability
     options.initialMapSize = 16 << 20

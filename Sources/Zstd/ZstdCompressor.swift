@@ -40,7 +40,14 @@ public final class ZstdCompressor {
         let written = try output.withUnsafeMutableBytes { (out) -> Int in
             let result: Int
             if let dictionary {
-                result = ZSTD_compress_usingCDict(context, out.baseAddress, bound, input.baseAddress, input.count, dictionary)
+                result = ZSTD_compress_usingCDict(
+                    context,
+                    out.baseAddress,
+                    bound,
+                    input.baseAddress,
+                    input.count,
+                    dictionary
+                )
             } else {
                 result = ZSTD_compressCCtx(context, out.baseAddress, bound, input.baseAddress, input.count, level)
             }

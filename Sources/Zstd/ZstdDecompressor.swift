@@ -51,7 +51,14 @@ public final class ZstdDecompressor {
         let written = try output.withUnsafeMutableBytes { (out) -> Int in
             let result: Int
             if let dictionary {
-                result = ZSTD_decompress_usingDDict(context, out.baseAddress, size, input.baseAddress, input.count, dictionary)
+                result = ZSTD_decompress_usingDDict(
+                    context,
+                    out.baseAddress,
+                    size,
+                    input.baseAddress,
+                    input.count,
+                    dictionary
+                )
             } else {
                 result = ZSTD_decompressDCtx(context, out.baseAddress, size, input.baseAddress, input.count)
             }

@@ -36,7 +36,7 @@ public struct ZstdError: Error, Hashable, Sendable, CustomStringConvertible {
         case ZSTD_error_dictionary_wrong:
             throw ZstdError(code: .dictionaryMismatch, detail: name)
         case ZSTD_error_prefix_unknown, ZSTD_error_corruption_detected, ZSTD_error_checksum_wrong,
-             ZSTD_error_srcSize_wrong, ZSTD_error_frameParameter_unsupported:
+            ZSTD_error_srcSize_wrong, ZSTD_error_frameParameter_unsupported:
             throw ZstdError(code: .corruptFrame, detail: name)
         default:
             throw ZstdError(code: code, detail: name)

@@ -36,7 +36,10 @@ public final class ZstdStreamDecompressor {
     /// - Throws: `ZstdError` `.corruptFrame` for damaged input or a checksum that does not
     ///   match, or whatever `sink` throws.
     @discardableResult
-    public func decompress(_ input: UnsafeRawBufferPointer, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+    public func decompress(
+        _ input: UnsafeRawBufferPointer,
+        into sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int {
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         while !isFinished {
             var target = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)

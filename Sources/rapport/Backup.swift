@@ -33,7 +33,9 @@ extension Rapport {
                 let header = try await LogBackup.create(from: log.directory, to: to, progress: lines.report)
                 lines.finish()
                 let bytes = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? UInt64) ?? 0
-                print(describeBackup(header, file: to, fileBytes: bytes, took: ContinuousClock.now - started, json: json))
+                print(
+                    describeBackup(header, file: to, fileBytes: bytes, took: ContinuousClock.now - started, json: json)
+                )
             }
         }
     }
@@ -64,7 +66,10 @@ final class BackupProgressLines: Sendable {
             if state.phase != progress.phase {
                 state.line?.finish()
                 state.phase = progress.phase
-                state.line = progress.total > 0 ? ProgressLine(unit: Self.unit(progress.phase), total: Self.scaled(progress.total, progress.phase)) : nil
+                state.line =
+                    progress.total > 0
+                    ? ProgressLine(unit: Self.unit(progress.phase), total: Self.scaled(progress.total, progress.phase))
+                    : nil
                 if progress.phase == .copying {
                     FileHandle.standardError.write(Data("copying the log (LMDB compacting copy)…\n".utf8))
                 }

@@ -23,7 +23,11 @@ extension Rapport {
         @Option(help: "The Ed25519 private key to sign with (PEM or raw 32 bytes).")
         var key: String?
 
-        @Option(name: .customLong("new-key"), help: "Create a private key in this file (0600, never overwritten) and its public key in FILE.pub, and sign with it.")
+        @Option(
+            name: .customLong("new-key"),
+            help:
+                "Create a private key in this file (0600, never overwritten) and its public key in FILE.pub, and sign with it."
+        )
         var newKey: String?
 
         @Option(name: [.short, .long], help: "Write the checkpoint to this file instead of standard output.")
@@ -46,7 +50,8 @@ extension Rapport {
                     await eventLog.close()
                     throw error
                 }
-                let signingKey = try newKey.map(SigningKeyFile.createPrivateKey(at:)) ?? SigningKeyFile.readPrivateKey(key ?? "")
+                let signingKey =
+                    try newKey.map(SigningKeyFile.createPrivateKey(at:)) ?? SigningKeyFile.readPrivateKey(key ?? "")
                 let checkpoint = try SignedCheckpoint(signing: head, with: signingKey)
                 guard let output else {
                     try writeAll(checkpoint.jsonData(), to: STDOUT_FILENO, naming: "standard output")

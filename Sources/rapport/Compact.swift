@@ -101,20 +101,30 @@ struct CompactionReport {
                 object["fileBytesBefore"] = reclaimed.bytesBefore
                 object["fileBytesAfter"] = reclaimed.bytesAfter
             }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
             return String(decoding: data, as: UTF8.self)
         }
         var lines: [String] = []
         if let manifest {
             let perEventBefore = Double(manifest.recordBytes) / Double(manifest.events)
             let perEventAfter = Double(manifest.sealedBytes) / Double(manifest.events)
-            lines.append("sealed       positions \(manifest.from)–\(manifest.through): \(manifest.events) events in \(manifest.chunks) chunks")
+            lines.append(
+                "sealed       positions \(manifest.from)–\(manifest.through): \(manifest.events) events in \(manifest.chunks) chunks"
+            )
             lines.append(
                 "records      \(manifest.recordBytes) → \(manifest.sealedBytes) bytes "
-                    + String(format: "(%.1f → %.1f per event, %.1f%%)", perEventBefore, perEventAfter, manifest.ratio * 100)
+                    + String(
+                        format: "(%.1f → %.1f per event, %.1f%%)",
+                        perEventBefore,
+                        perEventAfter,
+                        manifest.ratio * 100
+                    )
             )
         } else {
-            lines.append("sealed       nothing: positions up to \(before.sealedEvents) are sealed and the rest is the hot tail")
+            lines.append(
+                "sealed       nothing: positions up to \(before.sealedEvents) are sealed and the rest is the hot tail"
+            )
         }
         if let reclaimed {
             let saved = reclaimed.bytesBefore - reclaimed.bytesAfter

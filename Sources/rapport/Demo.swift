@@ -9,7 +9,8 @@ extension Rapport {
     /// Lays out a generated CRM history in a new log and prints its statistics.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate a realistic CRM history into a new log, print its statistics, and build its read models.",
+            abstract:
+                "Generate a realistic CRM history into a new log, print its statistics, and build its read models.",
             discussion: """
                 The history goes through the CRM's rules: users and teams, settings, leads, pool \
                 claims and releases, follow-ups, opportunities, quotes, approvals, contracts, \
@@ -80,11 +81,14 @@ extension Rapport.Demo {
     static func generate(_ workload: WorkloadOptions, into eventLog: LMDBEventLog) async throws -> String {
         let started = ContinuousClock.now
         let progress = ProgressLine(unit: "days", total: workload.days)
-        let summary = try await WorkloadGenerator(options: workload, log: eventLog).run { progress.update($0.day, detail: "\($0.events) events") }
+        let summary = try await WorkloadGenerator(options: workload, log: eventLog).run {
+            progress.update($0.day, detail: "\($0.events) events")
+        }
         try eventLog.sync()
         progress.finish()
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        return "generated \(summary.events) events (\(summary.appends) appends) in \(String(format: "%.1f", seconds)) s "
+        return
+            "generated \(summary.events) events (\(summary.appends) appends) in \(String(format: "%.1f", seconds)) s "
             + "(\(Int(Double(summary.events) / max(seconds, 0.001))) events/s): "
             + "\(summary.customers) customers, \(summary.leads) leads, \(summary.contracts) contracts, \(summary.payments) payments, "
             + "\(summary.refusals) commands refused by the rules"
@@ -95,7 +99,12 @@ extension Rapport.Demo {
     func projectReadModels(of eventLog: LMDBEventLog) async throws -> String {
         let store = try ReadModelStore(directory: log.directory + "/read-models")
         defer { store.close() }
-        let runner = CRMProjectionRunner(log: eventLog, store: store, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        let runner = CRMProjectionRunner(
+            log: eventLog,
+            store: store,
+            decoder: CRMProjections.decoder,
+            projectors: CRMProjections.all
+        )
         let started = ContinuousClock.now
         let progress = ProgressLine(unit: "events")
         try await runner.start(progress: progress.projectionReport)

@@ -7,7 +7,8 @@ extension Rapport {
     /// Appends an export's events to a log exactly as they were recorded.
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append an export (NDJSON or binary, zstd or plain) exactly as recorded: same positions, same chain.",
+            abstract:
+                "Append an export (NDJSON or binary, zstd or plain) exactly as recorded: same positions, same chain.",
             discussion: """
                 The log (created when absent) must be empty or end where the export starts, with \
                 the chain hash the export names; events the log already holds up to its head are \
@@ -31,7 +32,9 @@ extension Rapport {
 
         func validate() throws {
             guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
-            guard FileManager.default.fileExists(atPath: input) else { throw ValidationError("--input \(input) does not exist") }
+            guard FileManager.default.fileExists(atPath: input) else {
+                throw ValidationError("--input \(input) does not exist")
+            }
         }
 
         func run() async throws {
@@ -58,7 +61,9 @@ extension Rapport {
                     try? await importer.settle()
                     await eventLog.close()
                     if importer.imported > 0 {
-                        FileHandle.standardError.write(Data("rapport: imported through position \(importer.head.position) before stopping\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("rapport: imported through position \(importer.head.position) before stopping\n".utf8)
+                        )
                     }
                     throw error
                 }

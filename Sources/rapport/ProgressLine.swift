@@ -60,7 +60,8 @@ final class ProgressLine: Sendable {
             let fraction = min(1, Double(done) / Double(total))
             let filled = Int(fraction * 20)
             let bar =
-                isTerminal ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "] " : ""
+                isTerminal
+                ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "] " : ""
             parts.append(bar + "\(done)/\(total) \(unit) (\(Int(fraction * 100))%)")
         } else {
             parts.append("\(done) \(unit)")

@@ -8,7 +8,8 @@ extension Rapport {
     /// Brings the read models up to date with the log, and optionally keeps them there.
     struct Project: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Bring the read models up to the head of the log (rebuilding those that need it); --follow keeps them there.",
+            abstract:
+                "Bring the read models up to the head of the log (rebuilding those that need it); --follow keeps them there.",
             discussion: """
                 Read models never built, or built by another version of their projector, are rebuilt \
                 from the log; the others catch up from their checkpoints. Every batch is committed \

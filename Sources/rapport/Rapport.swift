@@ -1,9 +1,9 @@
 import ArgumentParser
-import CRMServer
 import CRMDomain
+import CRMServer
 import EventStore
-import Projections
 import Foundation
+import Projections
 
 /// `rapport`: the one executable for operating a Rapport log.
 @main
@@ -16,7 +16,8 @@ struct Rapport: AsyncParsableCommand {
             (RAPPORT_DATA_DIR, or ./rapport-data), filled with a demo history on first start.
             """,
         subcommands: [
-            Serve.self, Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self, Export.self, Import.self,
+            Serve.self, Demo.self, Stats.self, Verify.self, Sweep.self, Project.self, Rebuild.self, Replay.self,
+            Export.self, Import.self,
             Checkpoint.self, Backup.self, Restore.self, Compact.self, Token.self, Access.self,
         ],
         defaultSubcommand: Serve.self
@@ -28,7 +29,9 @@ struct Rapport: AsyncParsableCommand {
         await main(nil)
         // Standard error is unbuffered: only standard output holds anything to flush.
         if fflush(nil) != 0 {
-            FileHandle.standardError.write(Data("rapport: cannot write standard output: \(String(cString: strerror(errno)))\n".utf8))
+            FileHandle.standardError.write(
+                Data("rapport: cannot write standard output: \(String(cString: strerror(errno)))\n".utf8)
+            )
             Foundation.exit(2)
         }
     }

@@ -22,16 +22,25 @@ extension Rapport {
         @OptionGroup var log: LogOptions
         @OptionGroup var readModels: ReadModelOptions
 
-        @Argument(help: "The read models to rebuild (default: all). Known: \(CRMProjections.all.map { $0.name }.joined(separator: ", ")).")
+        @Argument(
+            help:
+                "The read models to rebuild (default: all). Known: \(CRMProjections.all.map { $0.name }.joined(separator: ", "))."
+        )
         var names: [String] = []
 
         @Option(help: "Build as of this log position.")
         var asOfPosition: UInt64?
 
-        @Option(help: "Build from what the log had recorded by this ISO 8601 time (what the CRM knew then).", transform: parseTime)
+        @Option(
+            help: "Build from what the log had recorded by this ISO 8601 time (what the CRM knew then).",
+            transform: parseTime
+        )
         var asOfRecorded: Date?
 
-        @Option(help: "Build from the events that occurred by this ISO 8601 time (what was true then).", transform: parseTime)
+        @Option(
+            help: "Build from the events that occurred by this ISO 8601 time (what was true then).",
+            transform: parseTime
+        )
         var asOfOccurred: Date?
 
         @Option(help: "Build into this directory instead of the live read models.")
@@ -40,7 +49,9 @@ extension Rapport {
         func validate() throws {
             let known = Set(CRMProjections.all.map { $0.name })
             if let unknown = names.first(where: { !known.contains($0) }) {
-                throw ValidationError("no read model is called \"\(unknown)\"; known: \(known.sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    "no read model is called \"\(unknown)\"; known: \(known.sorted().joined(separator: ", "))"
+                )
             }
             if [asOfPosition != nil, asOfRecorded != nil, asOfOccurred != nil].filter({ $0 }).count > 1 {
                 throw ValidationError("give at most one of --as-of-position, --as-of-recorded and --as-of-occurred")
@@ -86,7 +97,10 @@ extension Rapport {
 
 /// Where the read models live.
 struct ReadModelOptions: ParsableArguments {
-    @Option(name: .customLong("read-models"), help: "The read models' directory (default: read-models inside the data directory).")
+    @Option(
+        name: .customLong("read-models"),
+        help: "The read models' directory (default: read-models inside the data directory)."
+    )
     var directory: String?
 
     /// The directory, `read-models` inside the log's when none was given.

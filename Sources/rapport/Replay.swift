@@ -30,13 +30,25 @@ extension Rapport {
         @Option(help: "The last position (default: the head).")
         var to: UInt64?
 
-        @Option(name: .customLong("from-time"), help: "Only events recorded at or after this ISO 8601 time.", transform: parseTime)
+        @Option(
+            name: .customLong("from-time"),
+            help: "Only events recorded at or after this ISO 8601 time.",
+            transform: parseTime
+        )
         var fromTime: Date?
 
-        @Option(name: .customLong("to-time"), help: "Only events recorded at or before this ISO 8601 time.", transform: parseTime)
+        @Option(
+            name: .customLong("to-time"),
+            help: "Only events recorded at or before this ISO 8601 time.",
+            transform: parseTime
+        )
         var toTime: Date?
 
-        @Option(name: .customLong("as-of"), help: "The log as it stood at this ISO 8601 time: events recorded at or before it.", transform: parseTime)
+        @Option(
+            name: .customLong("as-of"),
+            help: "The log as it stood at this ISO 8601 time: events recorded at or before it.",
+            transform: parseTime
+        )
         var asOf: Date?
 
         @Option(help: "Only this stream (repeatable).")
@@ -51,7 +63,9 @@ extension Rapport {
         func validate() throws {
             if from == 0 { throw ValidationError("--from is a position, counted from 1") }
             if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
-            if toTime != nil && asOf != nil { throw ValidationError("--as-of and --to-time both set the end time: give one") }
+            if toTime != nil && asOf != nil {
+                throw ValidationError("--as-of and --to-time both set the end time: give one")
+            }
             if let fromTime, let end = toTime ?? asOf, end < fromTime {
                 throw ValidationError("the end time is before --from-time")
             }
@@ -73,7 +87,10 @@ extension Rapport {
                     fromTime: fromTime.map(Timestamp.init),
                     toTime: (toTime ?? asOf).map(Timestamp.init),
                     streams: Set(stream),
-                    filter: EventFilter(categories: category.isEmpty ? nil : Set(category), types: type.isEmpty ? nil : Set(type))
+                    filter: EventFilter(
+                        categories: category.isEmpty ? nil : Set(category),
+                        types: type.isEmpty ? nil : Set(type)
+                    )
                 )
                 let line = EventLine()
                 var output = OutputBuffer()

@@ -32,7 +32,15 @@ extension Rapport {
                 let lines = BackupProgressLines()
                 let header = try await LogBackup.restore(from: from, to: dataDirectory, progress: lines.report)
                 lines.finish()
-                print(describeBackup(header, file: dataDirectory, fileBytes: header.dataBytes, took: ContinuousClock.now - started, json: json))
+                print(
+                    describeBackup(
+                        header,
+                        file: dataDirectory,
+                        fileBytes: header.dataBytes,
+                        took: ContinuousClock.now - started,
+                        json: json
+                    )
+                )
             }
         }
     }

@@ -9,7 +9,8 @@ extension Rapport {
     /// Runs the HTTP service on the embedded log.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the HTTP API on the log: events, live subscriptions, read models; follows the log and sweeps the pool.",
+            abstract:
+                "Serve the HTTP API on the log: events, live subscriptions, read models; follows the log and sweeps the pool.",
             discussion: """
                 On first start, when the data directory holds no log, it is filled with the demo \
                 history (as `rapport demo` makes it) so there is data to look at; --no-demo starts \
@@ -35,7 +36,8 @@ extension Rapport {
 
         @Option(
             name: .customLong("metrics-port"),
-            help: "Also serve GET /metrics without a token on 127.0.0.1 at this port (on --port it needs an admin's or auditor's token)."
+            help:
+                "Also serve GET /metrics without a token on 127.0.0.1 at this port (on --port it needs an admin's or auditor's token)."
         )
         var metricsPort: Int?
 
@@ -48,17 +50,28 @@ extension Rapport {
         )
         var backdatingWindow = 24
 
-        @Flag(name: .customLong("no-demo"), help: "On first start, begin with an empty log instead of the demo history.")
+        @Flag(
+            name: .customLong("no-demo"),
+            help: "On first start, begin with an empty log instead of the demo history."
+        )
         var noDemo = false
 
-        @Option(name: .customLong("log-format"), help: "How log entries are written to standard error: text, or json (one object per line).")
+        @Option(
+            name: .customLong("log-format"),
+            help: "How log entries are written to standard error: text, or json (one object per line)."
+        )
         var logFormat = LogFormat.text
 
         @Option(
             name: .customLong("log-level"),
-            help: "The least severe entries logged: trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).",
+            help:
+                "The least severe entries logged: trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).",
             transform: { name in
-                guard let level = Logger.Level(rawValue: name) else { throw ValidationError("--log-level is \"\(name)\"; use trace, debug, info, notice, warning, error or critical") }
+                guard let level = Logger.Level(rawValue: name) else {
+                    throw ValidationError(
+                        "--log-level is \"\(name)\"; use trace, debug, info, notice, warning, error or critical"
+                    )
+                }
                 return level
             }
         )
@@ -67,11 +80,15 @@ extension Rapport {
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             if let metricsPort {
-                guard (1...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 1 to 65535") }
+                guard (1...65_535).contains(metricsPort) else {
+                    throw ValidationError("--metrics-port must be 1 to 65535")
+                }
                 guard metricsPort != port else { throw ValidationError("--metrics-port must differ from --port") }
             }
             guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be at least 1 second") }
-            guard (0...8_760).contains(backdatingWindow) else { throw ValidationError("--backdating-window is 0 to 8760 hours (a year)") }
+            guard (0...8_760).contains(backdatingWindow) else {
+                throw ValidationError("--backdating-window is 0 to 8760 hours (a year)")
+            }
         }
 
         func run() async throws {
@@ -94,10 +111,20 @@ extension Rapport {
                 configuration.backdatingWindow = .seconds(backdatingWindow * 3_600)
                 configuration.metricsPort = metricsPort
                 let application = try RapportServer.application(
-                    log: eventLog, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger,
-                    onMetricsServerRunning: { port in logger.info("metrics listening", metadata: ["address": "http://127.0.0.1:\(port)/metrics"]) }
+                    log: eventLog,
+                    readModels: store,
+                    tokens: tokens,
+                    idempotency: idempotency,
+                    configuration: configuration,
+                    logger: logger,
+                    onMetricsServerRunning: { port in
+                        logger.info("metrics listening", metadata: ["address": "http://127.0.0.1:\(port)/metrics"])
+                    }
                 ) { port in
-                    logger.info("listening", metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"])
+                    logger.info(
+                        "listening",
+                        metadata: ["address": "http://\(host):\(port)", "dataDirectory": "\(log.directory)"]
+                    )
                 }
                 try await application.runService()
             }
@@ -106,7 +133,9 @@ extension Rapport {
         /// The server's logger, after every logger of the process (the log's, the read models')
         /// has been set to write in the chosen format at the chosen level.
         private func makeLogger() -> Logger {
-            let level = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            let level =
+                logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                ?? .info
             LoggingSystem.bootstrap { [logFormat] label in
                 var handler: any LogHandler =
                     switch logFormat {
@@ -125,21 +154,34 @@ extension Rapport {
             guard let admin = try UserDirectory(log: eventLog).firstActiveAdmin() else { return }
             let (token, _) = try tokens.create(for: .user(id: admin.userID), name: "demo admin")
             let path = log.directory + "/admin.token"
-            guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: path,
+                    contents: Data((token + "\n").utf8),
+                    attributes: [.posixPermissions: 0o600]
+                )
+            else {
                 throw OutputError(path)
             }
-            FileHandle.standardError.write(Data(
-                "rapport: a token for the demo's admin (\(admin.name)) is in \(path):\n  curl -H \"Authorization: Bearer $(cat \(path))\" localhost:\(port)/v1/events\n".utf8
-            ))
+            FileHandle.standardError.write(
+                Data(
+                    "rapport: a token for the demo's admin (\(admin.name)) is in \(path):\n  curl -H \"Authorization: Bearer $(cat \(path))\" localhost:\(port)/v1/events\n"
+                        .utf8
+                )
+            )
         }
 
         /// Fills a new data directory with the demo history, as a bulk load.
         private func generateDemoHistory() async throws {
-            FileHandle.standardError.write(Data("rapport: no log in \(log.directory) yet; generating the demo history first\n".utf8))
+            FileHandle.standardError.write(
+                Data("rapport: no log in \(log.directory) yet; generating the demo history first\n".utf8)
+            )
             var options = LMDBEventLog.Options()
             (options.durability, options.groupCommitWindow) = (.none, .zero)
             let eventLog = try LMDBEventLog(directory: log.directory, options: options)
-            FileHandle.standardError.write(Data((try await Rapport.Demo.generate(WorkloadOptions(), into: eventLog) + "\n").utf8))
+            FileHandle.standardError.write(
+                Data((try await Rapport.Demo.generate(WorkloadOptions(), into: eventLog) + "\n").utf8)
+            )
             await eventLog.close()
         }
     }

@@ -28,7 +28,10 @@ extension Rapport {
                 let statistics = try eventLog.statistics()
                 await eventLog.close()
                 var report = StatisticsReport(statistics: statistics)
-                report.readModels = try ReadModelLag.all(inStoreAt: readModels.path(beside: log), head: statistics.head.position)
+                report.readModels = try ReadModelLag.all(
+                    inStoreAt: readModels.path(beside: log),
+                    head: statistics.head.position
+                )
                 print(report.render(json: json))
             }
         }
@@ -49,12 +52,14 @@ struct StatisticsReport {
                 "events": s.events, "streams": s.streams, "headPosition": s.head.position,
                 "headHash": s.head.hash.hex, "uniqueKeys": s.uniqueKeys, "fileBytes": s.fileBytes,
                 "usedBytes": s.usedBytes, "recordBytes": s.recordBytes, "sealedEvents": s.sealedEvents,
-                "sealedRecordBytes": s.sealedRecordBytes, "sealedBytes": s.sealedBytes, "compactions": s.compactions.count,
+                "sealedRecordBytes": s.sealedRecordBytes, "sealedBytes": s.sealedBytes,
+                "compactions": s.compactions.count,
                 "eventsByCategory": s.eventsByCategory, "eventsByType": s.eventsByType,
             ]
             if let verification { object["chainIntact"] = verification.isIntact }
             if let readModels { object["readModels"] = readModels.map(\.json) }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
             return String(decoding: data, as: UTF8.self)
         }
         var lines = [
@@ -81,9 +86,13 @@ struct StatisticsReport {
             lines += readModels.map(\.line)
         }
         lines.append("by category")
-        for (name, count) in s.eventsByCategory.sorted(by: { $0.key < $1.key }) { lines.append("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)") }
+        for (name, count) in s.eventsByCategory.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)")
+        }
         lines.append("by type")
-        for (name, count) in s.eventsByType.sorted(by: { $0.key < $1.key }) { lines.append("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)") }
+        for (name, count) in s.eventsByType.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -18,7 +18,10 @@ extension Rapport {
 
         @OptionGroup var log: LogOptions
 
-        @Option(help: "The business time to sweep at, ISO 8601 (default: now; never in the future).", transform: parseTime)
+        @Option(
+            help: "The business time to sweep at, ISO 8601 (default: now; never in the future).",
+            transform: parseTime
+        )
         var at: Date?
 
         @Flag(help: "Print what was released and warned as JSON.")
@@ -45,17 +48,26 @@ extension Rapport {
                 let object: [String: Any] = [
                     "time": time,
                     "customersChecked": report.customersChecked,
-                    "released": report.released.map { ["customer": $0.customerID, "from": $0.fromOwnerID, "note": $0.note] },
+                    "released": report.released.map {
+                        ["customer": $0.customerID, "from": $0.fromOwnerID, "note": $0.note]
+                    },
                     "warned": report.warned.map {
-                        ["customer": $0.customerID, "owner": $0.ownerID, "releaseDueAt": $0.releaseDueAt.date.formatted(.iso8601)]
+                        [
+                            "customer": $0.customerID, "owner": $0.ownerID,
+                            "releaseDueAt": $0.releaseDueAt.date.formatted(.iso8601),
+                        ]
                     },
                 ]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
                 return String(decoding: data, as: UTF8.self)
             }
-            var lines = ["swept \(report.customersChecked) customers at \(time): \(report.released.count) released, \(report.warned.count) warned"]
+            var lines = [
+                "swept \(report.customersChecked) customers at \(time): \(report.released.count) released, \(report.warned.count) warned"
+            ]
             lines += report.released.map { "released \($0.customerID) from \($0.fromOwnerID) (\($0.note))" }
-            lines += report.warned.map { "warned \($0.ownerID) about \($0.customerID): release due \($0.releaseDueAt.date.formatted(.iso8601))" }
+            lines += report.warned.map {
+                "warned \($0.ownerID) about \($0.customerID): release due \($0.releaseDueAt.date.formatted(.iso8601))"
+            }
             return lines.joined(separator: "\n")
         }
     }

@@ -39,7 +39,8 @@ extension Rapport {
             var service: String?
 
             @Option(
-                help: "A service token's role: subscriber (events only, the default), auditor (read-only, everything) or migration (sends any command, to bring history in)."
+                help:
+                    "A service token's role: subscriber (events only, the default), auditor (read-only, everything) or migration (sends any command, to bring history in)."
             )
             var role: String?
 
@@ -50,8 +51,12 @@ extension Rapport {
             var expires = 90
 
             func validate() throws {
-                guard (user == nil) != (service == nil) else { throw ValidationError("give one of --user or --service") }
-                if user != nil, role != nil { throw ValidationError("a user's token has the user's role; --role is for --service") }
+                guard (user == nil) != (service == nil) else {
+                    throw ValidationError("give one of --user or --service")
+                }
+                if user != nil, role != nil {
+                    throw ValidationError("a user's token has the user's role; --role is for --service")
+                }
                 if service != nil, ![AccessRole.subscriber, .auditor, .migration].contains(serviceRole) {
                     throw ValidationError("--role must be subscriber, auditor or migration for a service token")
                 }
@@ -68,7 +73,9 @@ extension Rapport {
                         let found = try UserDirectory(log: eventLog).user(user)
                         await eventLog.close()
                         guard let found, found.isActive else {
-                            FileHandle.standardError.write(Data("rapport: no active user \(user) in \(log.directory) [user_not_found]\n".utf8))
+                            FileHandle.standardError.write(
+                                Data("rapport: no active user \(user) in \(log.directory) [user_not_found]\n".utf8)
+                            )
                             throw ExitCode(2)
                         }
                         holder = .user(id: found.userID)
@@ -78,10 +85,17 @@ extension Rapport {
                     }
                     let store = try await log.openTokenStore()
                     defer { store.close() }
-                    let (token, record) = try store.create(for: holder, name: name, lifetime: TimeInterval(expires) * 86_400)
-                    FileHandle.standardError.write(Data(
-                        "rapport: token \(record.id) for \(record.actor), expires \(record.expiresAt.formatted(.iso8601)); it is shown only now\n".utf8
-                    ))
+                    let (token, record) = try store.create(
+                        for: holder,
+                        name: name,
+                        lifetime: TimeInterval(expires) * 86_400
+                    )
+                    FileHandle.standardError.write(
+                        Data(
+                            "rapport: token \(record.id) for \(record.actor), expires \(record.expiresAt.formatted(.iso8601)); it is shown only now\n"
+                                .utf8
+                        )
+                    )
                     print(token)
                 }
             }
@@ -109,10 +123,13 @@ extension Rapport {
                     }
                     for token in tokens {
                         let state =
-                            if let revokedAt = token.revokedAt { "revoked \(revokedAt.formatted(.iso8601))" }
-                            else if store.hasExpired(token) { "expired \(token.expiresAt.formatted(.iso8601))" }
-                            else { "active, expires \(token.expiresAt.formatted(.iso8601))" }
-                        print("\(token.id)  \(token.actor)  \(token.name.isEmpty ? "-" : token.name)  created \(token.createdAt.formatted(.iso8601))  \(state)")
+                            if let revokedAt = token.revokedAt {
+                                "revoked \(revokedAt.formatted(.iso8601))"
+                            } else if store.hasExpired(token) { "expired \(token.expiresAt.formatted(.iso8601))" } else
+                            { "active, expires \(token.expiresAt.formatted(.iso8601))" }
+                        print(
+                            "\(token.id)  \(token.actor)  \(token.name.isEmpty ? "-" : token.name)  created \(token.createdAt.formatted(.iso8601))  \(state)"
+                        )
                     }
                 }
             }
@@ -120,7 +137,8 @@ extension Rapport {
 
         struct Rotate: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Make a new token for the same user or service and retire the old one (print the new one, shown only now).",
+                abstract:
+                    "Make a new token for the same user or service and retire the old one (print the new one, shown only now).",
                 discussion: """
                     The old token is revoked at once, or with --grace stays valid that many more \
                     seconds (never past its own expiry) while the services using it switch over. \
@@ -141,30 +159,44 @@ extension Rapport {
 
             func validate() throws {
                 guard (1...3_650).contains(expires) else { throw ValidationError("--expires must be 1 to 3650 days") }
-                guard (0...2_592_000).contains(grace) else { throw ValidationError("--grace must be 0 to 2592000 seconds") }
+                guard (0...2_592_000).contains(grace) else {
+                    throw ValidationError("--grace must be 0 to 2592000 seconds")
+                }
             }
 
             func run() async throws {
                 try await reportingErrors {
                     let store = try await log.openTokenStore()
                     defer { store.close() }
-                    guard let rotated = try store.rotate(id: id, lifetime: TimeInterval(expires) * 86_400, grace: TimeInterval(grace)) else {
+                    guard
+                        let rotated = try store.rotate(
+                            id: id,
+                            lifetime: TimeInterval(expires) * 86_400,
+                            grace: TimeInterval(grace)
+                        )
+                    else {
                         FileHandle.standardError.write(Data("rapport: no token \(id) [token_not_found]\n".utf8))
                         throw ExitCode(2)
                     }
                     let old =
-                        if let revokedAt = rotated.previous.revokedAt { "revoked \(revokedAt.formatted(.iso8601))" }
-                        else { "valid until \(rotated.previous.expiresAt.formatted(.iso8601))" }
-                    FileHandle.standardError.write(Data(
-                        "rapport: token \(rotated.record.id) for \(rotated.record.actor) replaces \(rotated.previous.id) (\(old)), expires \(rotated.record.expiresAt.formatted(.iso8601)); it is shown only now\n".utf8
-                    ))
+                        if let revokedAt = rotated.previous.revokedAt {
+                            "revoked \(revokedAt.formatted(.iso8601))"
+                        } else { "valid until \(rotated.previous.expiresAt.formatted(.iso8601))" }
+                    FileHandle.standardError.write(
+                        Data(
+                            "rapport: token \(rotated.record.id) for \(rotated.record.actor) replaces \(rotated.previous.id) (\(old)), expires \(rotated.record.expiresAt.formatted(.iso8601)); it is shown only now\n"
+                                .utf8
+                        )
+                    )
                     print(rotated.token)
                 }
             }
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke a token by its id; it is refused from the next request on.")
+            static let configuration = CommandConfiguration(
+                abstract: "Revoke a token by its id; it is refused from the next request on."
+            )
 
             @OptionGroup var log: LogOptions
 

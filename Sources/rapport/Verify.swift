@@ -22,7 +22,10 @@ extension Rapport {
         @Option(help: "A checkpoint file the log must still extend.")
         var against: String?
 
-        @Option(name: .customLong("public-key"), help: "The key the checkpoint must be signed with (PEM, raw or base64).")
+        @Option(
+            name: .customLong("public-key"),
+            help: "The key the checkpoint must be signed with (PEM, raw or base64)."
+        )
         var publicKey: String?
 
         func run() async throws {

@@ -12,13 +12,19 @@ struct BusinessDayTests {
         #expect(day.start == Timestamp(nanosecondsSinceEpoch: 1_772_380_800 * 1_000_000_000))
     }
 
-    @Test("Dates round-trip through day numbers, with leap days", arguments: ["1970-01-01", "2024-02-29", "2026-12-31", "1969-12-31"])
+    @Test(
+        "Dates round-trip through day numbers, with leap days",
+        arguments: ["1970-01-01", "2024-02-29", "2026-12-31", "1969-12-31"]
+    )
     func roundTrip(_ text: String) throws {
         let day = try #require(BusinessDay(text))
         #expect(day.description == text)
     }
 
-    @Test("Impossible or malformed dates are refused", arguments: ["2025-02-29", "2026-13-01", "2026-1-01", "2026-01-0x", ""])
+    @Test(
+        "Impossible or malformed dates are refused",
+        arguments: ["2025-02-29", "2026-13-01", "2026-1-01", "2026-01-0x", ""]
+    )
     func refused(_ text: String) {
         #expect(BusinessDay(text) == nil)
     }

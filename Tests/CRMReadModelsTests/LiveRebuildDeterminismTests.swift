@@ -8,12 +8,19 @@ import Testing
 
 @Suite("Live read models and rebuilt ones agree")
 struct LiveRebuildDeterminismTests {
-    @Test("Every read model built live while a 100,000-event history is written equals the same read model rebuilt from scratch")
+    @Test(
+        "Every read model built live while a 100,000-event history is written equals the same read model rebuilt from scratch"
+    )
     func liveEqualsRebuilt() async throws {
         let directory = TemporaryDirectory("live-rebuild")
         let log = try openTestLog(directory)
         let live = try ReadModelStore(directory: directory.appending("live"))
-        let runner = ProjectionRunner(log: log, store: live, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        let runner = ProjectionRunner(
+            log: log,
+            store: live,
+            decoder: CRMProjections.decoder,
+            projectors: CRMProjections.all
+        )
         try await runner.start()
         let following = Task { try await runner.run() }
 
@@ -23,7 +30,9 @@ struct LiveRebuildDeterminismTests {
         try #require(summary.events >= 100_000, "the history must hold at least 100,000 events, not \(summary.events)")
         let head = try log.head().position
         let deadline = ContinuousClock.now + .seconds(600)
-        while await runner.checkpoint < head, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while await runner.checkpoint < head, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         following.cancel()
         #expect(await runner.checkpoint == head)
 

@@ -1,11 +1,11 @@
 import CRMDomain
 import CRMReadModels
-import Projections
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
-import CRMTestSupport
+import Projections
 import RapportTestSupport
 import Synchronization
 
@@ -13,7 +13,13 @@ extension CRMWorld {
     /// Builds `projectors` from the whole log (or as of `asOf`) into a fresh store beside it.
     func readModels(_ projectors: [any CRMProjector.Type], asOf: AsOf? = nil) async throws -> ReadModelStore {
         let store = try ReadModelStore(directory: directory.path + "/read-models-\(UUID().uuidString)")
-        try await ProjectionBuilder.build(projectors, log: log, decoder: CRMProjections.decoder, asOf: asOf, into: store)
+        try await ProjectionBuilder.build(
+            projectors,
+            log: log,
+            decoder: CRMProjections.decoder,
+            asOf: asOf,
+            into: store
+        )
         return store
     }
 }

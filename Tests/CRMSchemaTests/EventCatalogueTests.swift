@@ -24,7 +24,11 @@ struct EventCatalogueTests {
             let encoded = try catalogue.encode(empty)
             #expect(encoded.typeName == name)
             #expect(encoded.schemaVersion == entry.currentVersion)
-            let decoded = try catalogue.decode(typeName: name, schemaVersion: encoded.schemaVersion, payload: encoded.payload)
+            let decoded = try catalogue.decode(
+                typeName: name,
+                schemaVersion: encoded.schemaVersion,
+                payload: encoded.payload
+            )
             #expect(decoded.isEqualTo(message: empty))
         }
         var lead = CRMLeadCreated()
@@ -58,7 +62,9 @@ struct EventCatalogueTests {
 
     @Test(
         "version-1 channels map to the enum",
-        arguments: [("phone", CRMFollowUpChannel.call), ("拜访", .visit), ("E-Mail", .email), ("qq", .im), ("fax", .unspecified)]
+        arguments: [
+            ("phone", CRMFollowUpChannel.call), ("拜访", .visit), ("E-Mail", .email), ("qq", .im), ("fax", .unspecified),
+        ]
     )
     func channels(text: String, channel: CRMFollowUpChannel) throws {
         var old = CRMFollowUpLoggedV1()

@@ -12,7 +12,10 @@ struct GeneratedCodeTests {
         .deletingLastPathComponent()
 
     private func recordedDigests() throws -> [String: String] {
-        let manifest = try String(contentsOf: root.appendingPathComponent("Sources/CRMSchema/Generated/schema-digests.txt"), encoding: .utf8)
+        let manifest = try String(
+            contentsOf: root.appendingPathComponent("Sources/CRMSchema/Generated/schema-digests.txt"),
+            encoding: .utf8
+        )
         var digests: [String: String] = [:]
         for line in manifest.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -31,7 +34,9 @@ struct GeneratedCodeTests {
     @Test("every .proto and generated file is the one the generator recorded")
     func digestsMatch() throws {
         let digests = try recordedDigests()
-        let present = try files(in: "Schemas/crm/v1", ending: ".proto") + files(in: "Sources/CRMSchema/Generated", ending: ".pb.swift")
+        let present =
+            try files(in: "Schemas/crm/v1", ending: ".proto")
+            + files(in: "Sources/CRMSchema/Generated", ending: ".pb.swift")
         #expect(Set(present) == Set(digests.keys), "files added or removed since Tools/generate-schemas last ran")
         for path in present {
             let data = try Data(contentsOf: root.appendingPathComponent(path))

@@ -26,13 +26,18 @@ struct AccessTableTests {
     /// A token for each role: the staff's users, and a service for each service role.
     private func tokens(_ crm: CommandServer) throws -> [AccessRole: String] {
         let store = crm.server.tokens
-        let people: [AccessRole: CommandServer.Person] = [.admin: .admin, .manager: .manager, .salesRep: .rep, .finance: .finance, .auditor: .auditor]
+        let people: [AccessRole: CommandServer.Person] = [
+            .admin: .admin, .manager: .manager, .salesRep: .rep, .finance: .finance, .auditor: .auditor,
+        ]
         var tokens: [AccessRole: String] = [:]
         for role in AccessRole.allCases {
             if let person = people[role] {
                 tokens[role] = try store.create(for: .user(id: crm.id(person)), name: role.rawValue).token
             } else {
-                tokens[role] = try store.create(for: .service(name: "walk-" + role.rawValue, role: role), name: role.rawValue).token
+                tokens[role] = try store.create(
+                    for: .service(name: "walk-" + role.rawValue, role: role),
+                    name: role.rawValue
+                ).token
             }
         }
         return tokens
@@ -55,7 +60,10 @@ struct AccessTableTests {
                     #expect(answer.status != 401, "\(route) as \(role.rawValue): \(answer.json)")
                 } else {
                     refused += 1
-                    #expect(forbidden, "\(route) as \(role.rawValue) should be 403 forbidden: \(answer.status) \(answer.json)")
+                    #expect(
+                        forbidden,
+                        "\(route) as \(role.rawValue) should be 403 forbidden: \(answer.status) \(answer.json)"
+                    )
                     #expect(answer.facts["role"] == role.rawValue)
                 }
             }
@@ -74,7 +82,10 @@ struct AccessTableTests {
                         ? try await crm.send(method, path + "?\(part)=1", "", token: tokens[role])
                         : try await crm.send(method, path, #"{"\#(part)":"A"}"#, token: tokens[role])
                     let forbidden = answer.status == 403 && answer.code == "forbidden"
-                    #expect(forbidden == !allowed.contains(role), "\(route) with \(part) as \(role.rawValue): \(answer.status) \(answer.json)")
+                    #expect(
+                        forbidden == !allowed.contains(role),
+                        "\(route) with \(part) as \(role.rawValue): \(answer.status) \(answer.json)"
+                    )
                 }
             }
         }
@@ -88,7 +99,9 @@ struct AccessTableTests {
         let store = try ReadModelStore(directory: directory.appending("read-models"))
         let tokens = try TokenStore(directory: directory.appending("access"))
         let idempotency = try IdempotencyStore(directory: directory.appending("idempotency"))
-        let served = Set(try RapportServer.routes(log: log, readModels: store, tokens: tokens, idempotency: idempotency))
+        let served = Set(
+            try RapportServer.routes(log: log, readModels: store, tokens: tokens, idempotency: idempotency)
+        )
         tokens.close()
         idempotency.close()
         store.close()
@@ -105,8 +118,17 @@ struct AccessTableTests {
         #expect(lines.count == AccessTable.rules.count + 2, "a header, a rule, and a row per route")
         let rows = lines.dropFirst(2)
         #expect(rows.contains("| `GET /health` | anyone, without a token | the role is enough |  |"))
-        #expect(rows.contains("| `POST /v1/contracts/{contract}/payments` | admin, finance, migration | the role is enough |  |"))
-        #expect(rows.contains { $0.hasPrefix("| `POST /v1/customers` | admin, manager, sales_rep, migration | whom the body gives") && $0.hasSuffix("| `level`: admin, manager, migration |") })
+        #expect(
+            rows.contains(
+                "| `POST /v1/contracts/{contract}/payments` | admin, finance, migration | the role is enough |  |"
+            )
+        )
+        #expect(
+            rows.contains {
+                $0.hasPrefix("| `POST /v1/customers` | admin, manager, sales_rep, migration | whom the body gives")
+                    && $0.hasSuffix("| `level`: admin, manager, migration |")
+            }
+        )
         let paths = rows.map { $0.split(separator: "`")[1].split(separator: " ")[1] }
         #expect(paths == paths.sorted(), "in path order")
     }

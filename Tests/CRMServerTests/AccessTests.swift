@@ -22,9 +22,18 @@ struct AccessTests {
         var people = People()
         let server = try await RunningServer.start(name) { log in
             let crm = CRMService(log: log, clock: RunningServer.businessClock)
-            people.admin = try await crm.addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
-            people.rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
-            people.auditor = try await crm.addUser(NewUser(name: "Ines", email: "ines@example.com", role: .auditor), actor: "setup")
+            people.admin = try await crm.addUser(
+                NewUser(name: "Ada", email: "ada@example.com", role: .admin),
+                actor: "setup"
+            )
+            people.rep = try await crm.addUser(
+                NewUser(name: "Rui", email: "rui@example.com", role: .salesRep),
+                actor: "setup"
+            )
+            people.auditor = try await crm.addUser(
+                NewUser(name: "Ines", email: "ines@example.com", role: .auditor),
+                actor: "setup"
+            )
         }
         return (server, people)
     }
@@ -42,7 +51,11 @@ struct AccessTests {
         let unknown = try await server.getJSON("/v1/events", token: "rpt_not-a-real-token")
         #expect(unknown.status == 401)
         #expect(code(unknown) == "invalid_token")
-        let basic = try await server.get("/v1/events", headers: [("Authorization", "Basic YWRhOnNlY3JldA==")], token: .some(nil))
+        let basic = try await server.get(
+            "/v1/events",
+            headers: [("Authorization", "Basic YWRhOnNlY3JldA==")],
+            token: .some(nil)
+        )
         #expect(basic.status == 401)
         #expect(try await server.get("/health", token: .some(nil)).status == 200)
         #expect(try await server.get("/metrics", token: .some(nil)).status == 401)
@@ -78,7 +91,12 @@ struct AccessTests {
         #expect(revoked.status == 401)
         #expect(code(revoked) == "token_revoked")
 
-        _ = try await CRMService(log: server.log, clock: RunningServer.businessClock).deactivateUser(people.auditor, handingCustomersTo: nil, reason: "left", actor: people.admin)
+        _ = try await CRMService(log: server.log, clock: RunningServer.businessClock).deactivateUser(
+            people.auditor,
+            handingCustomersTo: nil,
+            reason: "left",
+            actor: people.admin
+        )
         let inactive = try await server.getJSON("/v1/events", token: auditorToken)
         #expect(inactive.status == 401)
         #expect(code(inactive) == "user_inactive")

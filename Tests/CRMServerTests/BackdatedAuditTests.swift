@@ -10,11 +10,17 @@ import Testing
 /// the recorded times the log holds, which holds on any date.
 @Suite("Audit of back-dated commands")
 struct BackdatedAuditTests {
-    @Test("an admin's back-dated command is listed with its actor, positions and how far back; nearer ones are left out")
+    @Test(
+        "an admin's back-dated command is listed with its actor, positions and how far back; nearer ones are left out"
+    )
     func listsBackdatedAppends() async throws {
         let crm = try await CommandServer.start("audit-backdated")
         let start = try crm.head()
-        let backdated = try await crm.post("/v1/customers", #"{"name":"Xiamen Port Tea Ltd","occurredAt":"2026-11-01T09:00:00Z"}"#, as: .admin)
+        let backdated = try await crm.post(
+            "/v1/customers",
+            #"{"name":"Xiamen Port Tea Ltd","occurredAt":"2026-11-01T09:00:00Z"}"#,
+            as: .admin
+        )
         #expect(backdated.status == 201, "\(backdated.json)")
         let current = try await crm.post("/v1/customers", #"{"name":"Fuzhou Jasmine Ltd"}"#, as: .rep)
         #expect(current.status == 201, "\(current.json)")
@@ -22,12 +28,18 @@ struct BackdatedAuditTests {
         let admins = events.filter { $0.actor == crm.id(.admin) }
         let reps = events.filter { $0.actor == crm.id(.rep) }
         try #require(!admins.isEmpty && !reps.isEmpty)
-        let adminLag = (admins[0].recordedAt.nanosecondsSinceEpoch - admins[0].occurredAt.nanosecondsSinceEpoch) / 1_000_000_000
-        let repLag = (reps[0].recordedAt.nanosecondsSinceEpoch - reps[0].occurredAt.nanosecondsSinceEpoch) / 1_000_000_000
+        let adminLag =
+            (admins[0].recordedAt.nanosecondsSinceEpoch - admins[0].occurredAt.nanosecondsSinceEpoch) / 1_000_000_000
+        let repLag =
+            (reps[0].recordedAt.nanosecondsSinceEpoch - reps[0].occurredAt.nanosecondsSinceEpoch) / 1_000_000_000
         #expect(adminLag > repLag + 18 * 86_400, "the admin dated theirs 19 days before the business clock")
 
         // Past the rep's lag: the admin's command alone, whole.
-        let audit = try await crm.send(.GET, "/v1/audit/backdated?from=\(start + 1)&minimumSeconds=\(repLag + 86_400)", as: .auditor)
+        let audit = try await crm.send(
+            .GET,
+            "/v1/audit/backdated?from=\(start + 1)&minimumSeconds=\(repLag + 86_400)",
+            as: .auditor
+        )
         #expect(audit.status == 200, "\(audit.json)")
         let appends = try #require(audit.json["appends"] as? [[String: Any]])
         #expect(appends.count == 1, "\(appends)")
@@ -45,11 +57,19 @@ struct BackdatedAuditTests {
         let all = try #require(everything.json["appends"] as? [[String: Any]])
         #expect(all.map { $0["actor"] as? String } == [crm.id(.admin), crm.id(.rep)])
         #expect(all.last?["backdatedSeconds"] as? Int == Int(repLag))
-        let reps2 = try await crm.send(.GET, "/v1/audit/backdated?from=\(start + 1)&minimumSeconds=0&actor=\(crm.id(.rep))", as: .admin)
+        let reps2 = try await crm.send(
+            .GET,
+            "/v1/audit/backdated?from=\(start + 1)&minimumSeconds=0&actor=\(crm.id(.rep))",
+            as: .admin
+        )
         #expect((reps2.json["appends"] as? [[String: Any]])?.map { $0["actor"] as? String } == [crm.id(.rep)])
 
         // A page of one ends between two appends, and `next` goes on from there.
-        let first = try await crm.send(.GET, "/v1/audit/backdated?from=\(start + 1)&minimumSeconds=0&limit=1", as: .admin)
+        let first = try await crm.send(
+            .GET,
+            "/v1/audit/backdated?from=\(start + 1)&minimumSeconds=0&limit=1",
+            as: .admin
+        )
         let next = try #require(first.json["next"] as? Int)
         #expect(next == Int(admins[admins.count - 1].position) + 1)
         let second = try await crm.send(.GET, "/v1/audit/backdated?from=\(next)&minimumSeconds=0&limit=1", as: .admin)

@@ -8,7 +8,11 @@ struct CommandRoutesTests {
     @Test("a rep creates a customer, logs a follow-up as themselves, and the pool rules hold between two reps")
     func customerLifecycle() async throws {
         let crm = try await CommandServer.start("commands-customers")
-        let created = try await crm.post("/v1/customers", #"{"name":"Hangzhou Tea Co","phone":"+86 571 8888 1234","region":"Zhejiang"}"#, as: .rep)
+        let created = try await crm.post(
+            "/v1/customers",
+            #"{"name":"Hangzhou Tea Co","phone":"+86 571 8888 1234","region":"Zhejiang"}"#,
+            as: .rep
+        )
         #expect(created.status == 201, "\(created.json)")
         let customer = try #require(created.json["customerId"] as? String)
 
@@ -22,7 +26,9 @@ struct CommandRoutesTests {
         #expect(!taken.facts.isEmpty, "the refusal names the owner")
 
         let followUp = try await crm.post(
-            "/v1/customers/\(customer)/follow-ups", #"{"channel":"visit","note":"tasting","nextContactAt":"2026-12-01T09:00:00Z"}"#, as: .rep
+            "/v1/customers/\(customer)/follow-ups",
+            #"{"channel":"visit","note":"tasting","nextContactAt":"2026-12-01T09:00:00Z"}"#,
+            as: .rep
         )
         #expect(followUp.status == 201, "\(followUp.json)")
         let position = try #require(followUp.json["position"] as? Int)
@@ -32,16 +38,29 @@ struct CommandRoutesTests {
 
         // Once the read models know the rep owns it, another rep may not log on it.
         try await crm.settle()
-        let intruding = try await crm.post("/v1/customers/\(customer)/follow-ups", #"{"channel":"call"}"#, as: .otherRep)
+        let intruding = try await crm.post(
+            "/v1/customers/\(customer)/follow-ups",
+            #"{"channel":"call"}"#,
+            as: .otherRep
+        )
         #expect(intruding.status == 403)
         #expect(intruding.code == "outside_scope")
-        let givenAway = try await crm.post("/v1/customers", #"{"name":"Xiamen Ceramics","ownerId":"\#(crm.id(.rep))"}"#, as: .otherRep)
+        let givenAway = try await crm.post(
+            "/v1/customers",
+            #"{"name":"Xiamen Ceramics","ownerId":"\#(crm.id(.rep))"}"#,
+            as: .otherRep
+        )
         #expect(givenAway.status == 403, "a rep may not give a customer to another rep")
-        #expect(try await crm.post("/v1/customers", #"{"name":"Xiamen Ceramics","ownerId":"\#(crm.id(.rep))"}"#, as: .admin).status == 201)
+        #expect(
+            try await crm.post("/v1/customers", #"{"name":"Xiamen Ceramics","ownerId":"\#(crm.id(.rep))"}"#, as: .admin)
+                .status == 201
+        )
 
         let released = try await crm.post("/v1/customers/\(customer)/release", #"{"note":"moving on"}"#, as: .otherRep)
         #expect(released.status == 403 || released.status == 422, "\(released.json)")
-        #expect(try await crm.post("/v1/customers/\(customer)/release", #"{"note":"moving on"}"#, as: .rep).status == 200)
+        #expect(
+            try await crm.post("/v1/customers/\(customer)/release", #"{"note":"moving on"}"#, as: .rep).status == 200
+        )
 
         let duplicate = try await crm.post("/v1/customers", #"{"name":"Hangzhou Tea Co."}"#, as: .otherRep)
         #expect(duplicate.status == 409)
@@ -49,14 +68,17 @@ struct CommandRoutesTests {
         try await crm.stop()
     }
 
-    @Test("bad bodies are refused with what was wrong, and append nothing", arguments: [
-        (#"{"name": "#, "malformed_json"),
-        (#"["name"]"#, "malformed_json"),
-        (#"{"name":"Acme","colour":"red"}"#, "unknown_field"),
-        (#"{"name":42}"#, "wrong_type"),
-        (#"{"phone":"+86 571 8888 1234"}"#, "field_required"),
-        (#"{"name":"Acme","tags":"vip"}"#, "wrong_type"),
-    ])
+    @Test(
+        "bad bodies are refused with what was wrong, and append nothing",
+        arguments: [
+            (#"{"name": "#, "malformed_json"),
+            (#"["name"]"#, "malformed_json"),
+            (#"{"name":"Acme","colour":"red"}"#, "unknown_field"),
+            (#"{"name":42}"#, "wrong_type"),
+            (#"{"phone":"+86 571 8888 1234"}"#, "field_required"),
+            (#"{"name":"Acme","tags":"vip"}"#, "wrong_type"),
+        ]
+    )
     func badBodies(body: String, code: String) async throws {
         let crm = try await CommandServer.start("commands-bad-body")
         let head = try crm.head()
@@ -77,22 +99,38 @@ struct CommandRoutesTests {
         let missing = try await crm.post("/v1/customers/nobody/follow-ups", #"{"channel":"call"}"#, as: .rep)
         #expect(missing.status == 404)
         #expect(missing.code == "customer_not_found")
-        let huge = try await crm.post("/v1/leads", #"{"companyName":""# + String(repeating: "x", count: 2 << 20) + #""}"#, as: .rep)
+        let huge = try await crm.post(
+            "/v1/leads",
+            #"{"companyName":""# + String(repeating: "x", count: 2 << 20) + #""}"#,
+            as: .rep
+        )
         #expect(huge.status == 413)
         #expect(huge.code == "body_too_large")
         let subscriber = try await crm.post("/v1/leads", #"{"companyName":"Acme"}"#, as: nil)
         #expect(subscriber.status == 403)
         #expect(subscriber.code == "forbidden")
-        let repPaying = try await crm.post("/v1/contracts/none/payments", #"{"amount":100,"currency":"CNY","method":"cash"}"#, as: .rep)
+        let repPaying = try await crm.post(
+            "/v1/contracts/none/payments",
+            #"{"amount":100,"currency":"CNY","method":"cash"}"#,
+            as: .rep
+        )
         #expect(repPaying.status == 403)
-        let noContract = try await crm.post("/v1/contracts/none/payments", #"{"amount":100,"currency":"CNY","method":"cash"}"#, as: .finance)
+        let noContract = try await crm.post(
+            "/v1/contracts/none/payments",
+            #"{"amount":100,"currency":"CNY","method":"cash"}"#,
+            as: .finance
+        )
         #expect(noContract.status == 404)
         #expect(noContract.code == "contract_not_found")
         let anonymous = try await crm.send(.POST, "/v1/leads", #"{"companyName":"Acme"}"#, token: nil)
         #expect(anonymous.status == 401)
         #expect(try crm.head() == head, "no refusal appended anything")
 
-        let lead = try await crm.post("/v1/leads", #"{"companyName":"Acme Robotics","email":"Sales@Acme.example"}"#, as: .rep)
+        let lead = try await crm.post(
+            "/v1/leads",
+            #"{"companyName":"Acme Robotics","email":"Sales@Acme.example"}"#,
+            as: .rep
+        )
         #expect(lead.status == 201, "\(lead.json)")
         #expect(lead.json["leadId"] is String)
         try await crm.stop()

@@ -47,10 +47,14 @@ struct CommandServer {
         var teams: [String] = []
         let server = try await RunningServer.start(name) { log in
             let crm = CRMService(log: log, clock: RunningServer.businessClock)
-            teams = [try await crm.createTeam(named: "North", actor: "setup"), try await crm.createTeam(named: "South", actor: "setup")]
+            teams = [
+                try await crm.createTeam(named: "North", actor: "setup"),
+                try await crm.createTeam(named: "South", actor: "setup"),
+            ]
             let staff: [(Person, String, CRMRole, String)] = [
                 (.admin, "Ada", .admin, ""), (.manager, "Mia", .manager, teams[0]), (.rep, "Rui", .salesRep, teams[0]),
-                (.otherRep, "Oto", .salesRep, teams[0]), (.outsider, "Sol", .salesRep, teams[1]), (.finance, "Fei", .finance, ""),
+                (.otherRep, "Oto", .salesRep, teams[0]), (.outsider, "Sol", .salesRep, teams[1]),
+                (.finance, "Fei", .finance, ""),
                 (.auditor, "Aud", .auditor, ""),
             ]
             for (person, name, role, team) in staff {
@@ -60,7 +64,9 @@ struct CommandServer {
             }
         }
         var tokens: [Person: String] = [:]
-        for (person, id) in ids { tokens[person] = try server.tokens.create(for: .user(id: id), name: person.rawValue).token }
+        for (person, id) in ids {
+            tokens[person] = try server.tokens.create(for: .user(id: id), name: person.rawValue).token
+        }
         return CommandServer(server: server, ids: ids, north: teams[0], south: teams[1], tokens: tokens)
     }
 
@@ -94,9 +100,15 @@ struct CommandServer {
     func head() throws -> UInt64 { try server.log.head().position }
 
     /// The events appended after `position`, decoded, with their actors.
-    func events(after position: UInt64) throws -> [(message: any Sendable, type: String, actor: String, occurredAt: Date)] {
+    func events(
+        after position: UInt64
+    ) throws -> [(message: any Sendable, type: String, actor: String, occurredAt: Date)] {
         try server.log.readAll(from: position + 1, limit: 1_000).map { recorded in
-            let message = try EventCatalogue.crm.decode(typeName: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
+            let message = try EventCatalogue.crm.decode(
+                typeName: recorded.type,
+                schemaVersion: recorded.schemaVersion,
+                payload: recorded.payload
+            )
             return (message, recorded.type, recorded.actor, recorded.occurredAt.date)
         }
     }

@@ -9,14 +9,21 @@ import Testing
 /// Consumer groups: a server-side checkpoint that members acknowledge and resume from.
 @Suite("Consumer groups")
 struct ConsumerGroupTests {
-    private func put(_ server: RunningServer, _ path: String, _ body: String) async throws -> (status: Int, json: [String: Any]) {
+    private func put(
+        _ server: RunningServer,
+        _ path: String,
+        _ body: String
+    ) async throws -> (status: Int, json: [String: Any]) {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = .PUT
         request.headers.add(name: "Authorization", value: "Bearer \(server.token)")
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? ["raw": text])
+        return (
+            Int(response.status.code),
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? ["raw": text]
+        )
     }
 
     @Test("a group acknowledges, never moves back, and a member resumes after its position")
@@ -29,7 +36,9 @@ struct ConsumerGroupTests {
         #expect(fresh.json["position"] as? Int == 0)
         #expect(fresh.json["behind"] as? Int == 20)
 
-        #expect(try await put(server, "/v1/consumers/billing/position", #"{"position":12}"#).json["position"] as? Int == 12)
+        #expect(
+            try await put(server, "/v1/consumers/billing/position", #"{"position":12}"#).json["position"] as? Int == 12
+        )
         let stale = try await put(server, "/v1/consumers/billing/position", #"{"position":7}"#)
         #expect(stale.status == 200)
         #expect(stale.json["position"] as? Int == 12, "a late acknowledgement does not move the group back")

@@ -6,57 +6,95 @@ import Testing
 /// and the domain's and the scope's refusals with their codes, appending nothing.
 @Suite("Lead and customer commands over HTTP")
 struct CustomerCommandTests {
-    @Test("a lead is assigned, worked only by its rep, qualified at a past business time and converted; closed and unqualified leads refuse")
+    @Test(
+        "a lead is assigned, worked only by its rep, qualified at a past business time and converted; closed and unqualified leads refuse"
+    )
     func leadLifecycle() async throws {
         let crm = try await CommandServer.start("commands-leads")
-        let lead = try await crm.post("/v1/leads", #"{"companyName":"Ningbo Valves","contactName":"Li Wei","phone":"+86 574 8888 0001"}"#, as: .rep)
-            .id("leadId")
+        let lead = try await crm.post(
+            "/v1/leads",
+            #"{"companyName":"Ningbo Valves","contactName":"Li Wei","phone":"+86 574 8888 0001"}"#,
+            as: .rep
+        )
+        .id("leadId")
 
         var head = try crm.head()
         let givenAway = try await crm.post("/v1/leads/\(lead)/assign", #"{"repId":"\#(crm.id(.rep))"}"#, as: .outsider)
         #expect(givenAway.status == 403 && givenAway.code == "outside_scope", "\(givenAway.json)")
-        let assigned = try await crm.post("/v1/leads/\(lead)/assign", #"{"repId":"\#(crm.id(.otherRep))"}"#, as: .manager)
+        let assigned = try await crm.post(
+            "/v1/leads/\(lead)/assign",
+            #"{"repId":"\#(crm.id(.otherRep))"}"#,
+            as: .manager
+        )
         #expect(assigned.status == 200 && assigned.json["changed"] as? Bool == true, "\(assigned.json)")
         #expect(try crm.event(CRMLeadAssigned.self, after: head).toOwnerID == crm.id(.otherRep))
 
         // Oto's lead now: another rep, even of the same team, may not work it.
         head = try crm.head()
         for (person, path) in [(CommandServer.Person.rep, "qualify"), (.outsider, "disqualify"), (.rep, "assign")] {
-            let body = path == "disqualify" ? #"{"reason":"mine now"}"# : path == "assign" ? #"{"repId":"\#(crm.id(.rep))"}"# : ""
+            let body =
+                path == "disqualify"
+                ? #"{"reason":"mine now"}"# : path == "assign" ? #"{"repId":"\#(crm.id(.rep))"}"# : ""
             let refused = try await crm.post("/v1/leads/\(lead)/\(path)", body, as: person)
-            #expect(refused.status == 403 && refused.code == "outside_scope" && refused.facts["lead"] == lead, "\(path) as \(person): \(refused.json)")
+            #expect(
+                refused.status == 403 && refused.code == "outside_scope" && refused.facts["lead"] == lead,
+                "\(path) as \(person): \(refused.json)"
+            )
         }
         #expect(try crm.head() == head, "the refusals appended nothing")
 
         // Back-dating past the window (a day) is the admin's and the migration role's alone.
-        let months = try await crm.post("/v1/leads/\(lead)/qualify", #"{"note":"budget approved","occurredAt":"2026-06-01T08:30:00.250Z"}"#, as: .otherRep)
+        let months = try await crm.post(
+            "/v1/leads/\(lead)/qualify",
+            #"{"note":"budget approved","occurredAt":"2026-06-01T08:30:00.250Z"}"#,
+            as: .otherRep
+        )
         #expect(months.status == 403 && months.code == "backdating_not_allowed", "\(months.json)")
-        #expect(months.facts["earliest"] == "2026-11-19T12:00:00Z" && months.facts["role"] == "sales_rep", "\(months.json)")
+        #expect(
+            months.facts["earliest"] == "2026-11-19T12:00:00Z" && months.facts["role"] == "sales_rep",
+            "\(months.json)"
+        )
         #expect(try crm.head() == head, "the refusal appended nothing")
-        let qualified = try await crm.post("/v1/leads/\(lead)/qualify", #"{"note":"budget approved","occurredAt":"2026-11-20T08:30:00.250Z"}"#, as: .otherRep)
+        let qualified = try await crm.post(
+            "/v1/leads/\(lead)/qualify",
+            #"{"note":"budget approved","occurredAt":"2026-11-20T08:30:00.250Z"}"#,
+            as: .otherRep
+        )
         #expect(qualified.status == 200, "\(qualified.json)")
         let logged = try #require(try crm.events(after: head).first)
         #expect((logged.message as? CRMLeadQualified)?.note == "budget approved")
-        #expect(abs(logged.occurredAt.timeIntervalSince1970 - 1_795_163_400.25) < 0.001, "the business time is the body's, to the millisecond")
+        #expect(
+            abs(logged.occurredAt.timeIntervalSince1970 - 1_795_163_400.25) < 0.001,
+            "the business time is the body's, to the millisecond"
+        )
         #expect(logged.actor == crm.id(.otherRep))
 
         head = try crm.head()
         let converted = try await crm.post(
-            "/v1/leads/\(lead)/convert", #"{"name":"Valves 2027","amount":1200000,"currency":"CNY","stageId":"proposal"}"#, as: .otherRep
+            "/v1/leads/\(lead)/convert",
+            #"{"name":"Valves 2027","amount":1200000,"currency":"CNY","stageId":"proposal"}"#,
+            as: .otherRep
         )
         #expect(converted.status == 201, "\(converted.json)")
         let customer = try converted.id("customerId")
         #expect(try crm.event(CRMLeadConverted.self, after: head).customerID == customer)
         #expect(try crm.event(CRMCustomerCreated.self, after: head).ownerID == crm.id(.otherRep))
         let opened = try crm.event(CRMOpportunityOpened.self, after: head)
-        #expect(opened.opportunityID == (try converted.id("opportunityId")) && opened.stageID == "proposal" && opened.amount.minorUnits == 1_200_000)
+        #expect(
+            opened.opportunityID == (try converted.id("opportunityId")) && opened.stageID == "proposal"
+                && opened.amount.minorUnits == 1_200_000
+        )
 
         head = try crm.head()
         let closed = try await crm.post("/v1/leads/\(lead)/qualify", "", as: .otherRep)
         #expect(closed.status == 422 && closed.code == "lead_closed", "\(closed.json)")
         let other = try await crm.post("/v1/leads", #"{"companyName":"Wenzhou Shoes"}"#, as: .rep).id("leadId")
         head = try crm.head()
-        let early = try await crm.post("/v1/leads/\(other)/convert", #"{"name":"Shoes","amount":1,"currency":"CNY"}"#, as: .rep)
+        let early = try await crm.post(
+            "/v1/leads/\(other)/convert",
+            #"{"name":"Shoes","amount":1,"currency":"CNY"}"#,
+            as: .rep
+        )
         #expect(early.status == 422 && early.code == "lead_not_qualified", "\(early.json)")
         let noReason = try await crm.post("/v1/leads/\(other)/disqualify", #"{"reason":" "}"#, as: .rep)
         #expect(noReason.status == 400 && noReason.code == "reason_required", "\(noReason.json)")
@@ -69,24 +107,40 @@ struct CustomerCommandTests {
     @Test("the profile, tags and contacts change as the owner says, and not for a rep outside the scope")
     func profileTagsAndContacts() async throws {
         let crm = try await CommandServer.start("commands-profile")
-        let customer = try await crm.post("/v1/customers", #"{"name":"Suzhou Silk","ownerId":"\#(crm.id(.rep))","tags":["vip"]}"#, as: .rep)
-            .id("customerId")
+        let customer = try await crm.post(
+            "/v1/customers",
+            #"{"name":"Suzhou Silk","ownerId":"\#(crm.id(.rep))","tags":["vip"]}"#,
+            as: .rep
+        )
+        .id("customerId")
         try await crm.settle()
 
         var head = try crm.head()
         let outsider = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"level":"A"}"#, as: .outsider)
         #expect(outsider.status == 403 && outsider.code == "outside_scope", "\(outsider.json)")
-        let manager = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"level":"A","region":"Jiangsu"}"#, as: .manager)
+        let manager = try await crm.send(
+            .PATCH,
+            "/v1/customers/\(customer)",
+            #"{"level":"A","region":"Jiangsu"}"#,
+            as: .manager
+        )
         #expect(manager.status == 200 && manager.json["changed"] as? Bool == true, "\(manager.json)")
         #expect(try crm.event(CRMCustomerProfileUpdated.self, after: head).changedFields == ["region", "level"])
         head = try crm.head()
         let same = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"region":"Jiangsu"}"#, as: .rep)
-        #expect(same.status == 200 && same.json["changed"] as? Bool == false && same.json["position"] == nil, "\(same.json)")
+        #expect(
+            same.status == 200 && same.json["changed"] as? Bool == false && same.json["position"] == nil,
+            "\(same.json)"
+        )
         let blank = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"name":""}"#, as: .rep)
         #expect(blank.status == 400 && blank.code == "field_required", "\(blank.json)")
         #expect(try crm.head() == head)
 
-        let tagged = try await crm.post("/v1/customers/\(customer)/tags", #"{"add":["export"],"remove":["vip"]}"#, as: .rep)
+        let tagged = try await crm.post(
+            "/v1/customers/\(customer)/tags",
+            #"{"add":["export"],"remove":["vip"]}"#,
+            as: .rep
+        )
         #expect(tagged.status == 200, "\(tagged.json)")
         let tags = try crm.event(CRMCustomerTagged.self, after: head)
         #expect(tags.added == ["export"] && tags.removed == ["vip"])
@@ -95,42 +149,77 @@ struct CustomerCommandTests {
 
         head = try crm.head()
         let added = try await crm.post(
-            "/v1/customers/\(customer)/contacts", #"{"name":"Zhou Min","title":"Buyer","phone":"0512 6666 8888","birthday":"--04-17"}"#, as: .rep
+            "/v1/customers/\(customer)/contacts",
+            #"{"name":"Zhou Min","title":"Buyer","phone":"0512 6666 8888","birthday":"--04-17"}"#,
+            as: .rep
         )
         #expect(added.status == 201, "\(added.json)")
         let contact = try crm.event(CRMContactAdded.self, after: head)
-        #expect(contact.contactID == (try added.id("contactId")) && contact.birthday.year == 0 && contact.birthday.month == 4 && contact.phone.hasPrefix("+86"))
-        let impossible = try await crm.post("/v1/customers/\(customer)/contacts", #"{"name":"Ma","birthday":"2023-02-29"}"#, as: .rep)
+        #expect(
+            contact.contactID == (try added.id("contactId")) && contact.birthday.year == 0
+                && contact.birthday.month == 4 && contact.phone.hasPrefix("+86")
+        )
+        let impossible = try await crm.post(
+            "/v1/customers/\(customer)/contacts",
+            #"{"name":"Ma","birthday":"2023-02-29"}"#,
+            as: .rep
+        )
         #expect(impossible.status == 400 && impossible.code == "invalid_value", "\(impossible.json)")
         head = try crm.head()
-        let updated = try await crm.send(.PATCH, "/v1/customers/\(customer)/contacts/\(contact.contactID)", #"{"title":"Head of buying","email":""}"#, as: .rep)
+        let updated = try await crm.send(
+            .PATCH,
+            "/v1/customers/\(customer)/contacts/\(contact.contactID)",
+            #"{"title":"Head of buying","email":""}"#,
+            as: .rep
+        )
         #expect(updated.status == 200, "\(updated.json)")
         #expect(try crm.event(CRMContactUpdated.self, after: head).changedFields == ["title"])
-        let unknown = try await crm.send(.PATCH, "/v1/customers/\(customer)/contacts/nobody", #"{"title":"CEO"}"#, as: .rep)
+        let unknown = try await crm.send(
+            .PATCH,
+            "/v1/customers/\(customer)/contacts/nobody",
+            #"{"title":"CEO"}"#,
+            as: .rep
+        )
         #expect(unknown.status == 404 && unknown.code == "contact_not_found", "\(unknown.json)")
         try await crm.stop()
     }
 
-    @Test("a manager transfers within the team, back-dating is the admin's, an admin sweeps the pool, and the rules refuse the rest")
+    @Test(
+        "a manager transfers within the team, back-dating is the admin's, an admin sweeps the pool, and the rules refuse the rest"
+    )
     func transferAndSweep() async throws {
         let crm = try await CommandServer.start("commands-pool")
         let customer = try await crm.post(
-            "/v1/customers", #"{"name":"Hefei Glass","ownerId":"\#(crm.id(.rep))","occurredAt":"2026-01-05T02:00:00Z"}"#, as: .admin
+            "/v1/customers",
+            #"{"name":"Hefei Glass","ownerId":"\#(crm.id(.rep))","occurredAt":"2026-01-05T02:00:00Z"}"#,
+            as: .admin
         ).id("customerId")
         try await crm.settle()
 
         var head = try crm.head()
-        let outside = try await crm.post("/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.outsider))"}"#, as: .manager)
+        let outside = try await crm.post(
+            "/v1/customers/\(customer)/transfer",
+            #"{"toOwnerId":"\#(crm.id(.outsider))"}"#,
+            as: .manager
+        )
         #expect(outside.status == 403 && outside.code == "outside_scope", "\(outside.json)")
-        let toSelf = try await crm.post("/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.rep))"}"#, as: .manager)
+        let toSelf = try await crm.post(
+            "/v1/customers/\(customer)/transfer",
+            #"{"toOwnerId":"\#(crm.id(.rep))"}"#,
+            as: .manager
+        )
         #expect(toSelf.status == 409 && toSelf.code == "customer_already_owned", "\(toSelf.json)")
         let backdated = try await crm.post(
-            "/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#, as: .manager
+            "/v1/customers/\(customer)/transfer",
+            #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#,
+            as: .manager
         )
         #expect(backdated.status == 403 && backdated.code == "backdating_not_allowed", "\(backdated.json)")
         #expect(try crm.head() == head)
         let moved = try await crm.post(
-            "/v1/customers/\(customer)/transfer", #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#, as: .admin
+            "/v1/customers/\(customer)/transfer",
+            #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#,
+            as: .admin
         )
         #expect(moved.status == 200, "\(moved.json)")
         let change = try crm.event(CRMCustomerOwnershipChanged.self, after: head)
@@ -140,7 +229,10 @@ struct CustomerCommandTests {
         head = try crm.head()
         let swept = try await crm.post("/v1/pool/sweep", "", as: .admin)
         #expect(swept.status == 200, "\(swept.json)")
-        #expect(swept.json["released"] as? [String] == [customer] && swept.json["customersChecked"] as? Int == 1, "\(swept.json)")
+        #expect(
+            swept.json["released"] as? [String] == [customer] && swept.json["customersChecked"] as? Int == 1,
+            "\(swept.json)"
+        )
         #expect(try crm.event(CRMCustomerOwnershipChanged.self, after: head).reason == .releasedBySweep)
         let future = try await crm.post("/v1/pool/sweep", #"{"occurredAt":"2099-01-01T00:00:00Z"}"#, as: .admin)
         #expect(future.status == 400 && future.code == "occurred_in_future", "\(future.json)")

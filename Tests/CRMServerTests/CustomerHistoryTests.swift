@@ -21,9 +21,18 @@ struct CustomerHistoryTests {
             try await mark("before")
             var customer = NewCustomer(name: "Audited Ltd")
             customer.ownerID = staff["rep"]
-            staff.ids["c1"] = try await crm.createCustomer(customer, actor: "setup", occurredAt: ReportTime.at("2026-02-01"))
+            staff.ids["c1"] = try await crm.createCustomer(
+                customer,
+                actor: "setup",
+                occurredAt: ReportTime.at("2026-02-01")
+            )
             try await mark("created")
-            try await crm.tagCustomer(staff["c1"], adding: ["vip"], actor: staff["rep"], occurredAt: ReportTime.at("2026-03-01"))
+            try await crm.tagCustomer(
+                staff["c1"],
+                adding: ["vip"],
+                actor: staff["rep"],
+                occurredAt: ReportTime.at("2026-03-01")
+            )
             try await mark("tagged")
             // A late entry: recorded last, it happened before the tag.
             var followUp = CRMFollowUpLogged()
@@ -35,12 +44,16 @@ struct CustomerHistoryTests {
             let view = try await server.get("\(path)?\(query)", as: who, staff)
             #expect(view.status == 200, "\(query): \(view.json)")
             let tags = (view.json["tags"] as? [String] ?? []).joined(separator: ",")
-            return "\(view.json.int("timelineCount") ?? -1) [\(tags)] \(view.json.object("followUps")["last"] == nil ? "-" : "visit")"
+            return
+                "\(view.json.int("timelineCount") ?? -1) [\(tags)] \(view.json.object("followUps")["last"] == nil ? "-" : "visit")"
         }
         let encoded = { (point: String) in point.replacingOccurrences(of: "+", with: "%2B") }
         #expect(try await summary("asOf=\(encoded(points["created"]!))") == "1 [] -")
         #expect(try await summary("asOf=\(encoded(points["tagged"]!))&basis=recorded", as: "admin") == "2 [vip] -")
-        #expect(try await summary("asOf=2026-02-20&basis=occurred") == "2 [] visit", "the late follow-up was true then; the tag was not")
+        #expect(
+            try await summary("asOf=2026-02-20&basis=occurred") == "2 [] visit",
+            "the late follow-up was true then; the tag was not"
+        )
         let live = try await server.get(path, as: "auditor", staff)
         #expect(live.json.int("timelineCount") == 3, "\(live.json)")
         let entries = live.json.objects("recentTimeline").compactMap { $0["position"] as? Int }
@@ -51,7 +64,10 @@ struct CustomerHistoryTests {
         let rep = try await server.get("\(path)?asOf=2026-02-20", as: "rep", staff)
         #expect((rep.status, rep.json.errorCode) == (403, "forbidden"), "the owner sees the view now, not its history")
         #expect(try await server.get("\(path)?asOf=2026-02-20", as: "finance", staff).status == 403)
-        for query in ["asOf=yesterday", "asOf=2026-02-20&basis=sideways", "asOf=12&basis=occurred", "basis=occurred", "asOf=9999-01-01"] {
+        for query in [
+            "asOf=yesterday", "asOf=2026-02-20&basis=sideways", "asOf=12&basis=occurred", "basis=occurred",
+            "asOf=9999-01-01",
+        ] {
             let malformed = try await server.get("\(path)?\(query)", as: "auditor", staff)
             #expect((malformed.status, malformed.json.errorCode) == (400, "invalid_query_parameter"), "\(query)")
         }

@@ -10,9 +10,15 @@ struct EventRoutesTests {
     private static func fill(_ log: LMDBEventLog) async throws {
         for index in 0..<30 {
             if index % 3 == 0 {
-                try await log.append(to: stream("customer-\(index % 9 / 3)"), [testEvent("customer.FollowedUp", payload: #"{"n":\#(index)}"#)])
+                try await log.append(
+                    to: stream("customer-\(index % 9 / 3)"),
+                    [testEvent("customer.FollowedUp", payload: #"{"n":\#(index)}"#)]
+                )
             } else {
-                try await log.append(to: stream("lead-\(index % 5)"), [testEvent("lead.Noted", payload: #"{"n":\#(index)}"#)])
+                try await log.append(
+                    to: stream("lead-\(index % 5)"),
+                    [testEvent("lead.Noted", payload: #"{"n":\#(index)}"#)]
+                )
             }
         }
     }
@@ -68,10 +74,13 @@ struct EventRoutesTests {
         try await server.stop()
     }
 
-    @Test("malformed query parameters are refused with the parameter named", arguments: [
-        "/v1/events?from=abc", "/v1/events?from=0", "/v1/events?limit=100000", "/v1/events?limit=-1",
-        "/v1/streams/lead-1?direction=sideways", "/v1/subscribe?from=x",
-    ])
+    @Test(
+        "malformed query parameters are refused with the parameter named",
+        arguments: [
+            "/v1/events?from=abc", "/v1/events?from=0", "/v1/events?limit=100000", "/v1/events?limit=-1",
+            "/v1/streams/lead-1?direction=sideways", "/v1/subscribe?from=x",
+        ]
+    )
     func malformedQueries(path: String) async throws {
         let server = try await RunningServer.start("events-malformed", fill: Self.fill)
         let response = try await server.getJSON(path)
@@ -110,7 +119,9 @@ struct SubscriptionRouteTests {
         #expect(caughtUp.allSatisfy { $0.event == "lead.Noted" })
         #expect(caughtUp.map { $0.json["position"] as? Int } == Array(4...10))
 
-        for index in 0..<5 { try await server.log.append(to: stream("customer-\(index)"), [testEvent("customer.FollowedUp")]) }
+        for index in 0..<5 {
+            try await server.log.append(to: stream("customer-\(index)"), [testEvent("customer.FollowedUp")])
+        }
         let live = try await reader.next(5)
         #expect(live.map(\.id) == (11...15).map { "\($0)" })
         #expect(live.map { $0.json["subject"] as? String } == (0..<5).map { "customer-\($0)" })
@@ -122,7 +133,10 @@ struct SubscriptionRouteTests {
         let server = try await RunningServer.start("sse-resume") { log in
             for index in 0..<40 {
                 let name = index % 2 == 0 ? "customer-\(index % 7)" : "lead-\(index % 5)"
-                try await log.append(to: stream(name), [testEvent(index % 2 == 0 ? "customer.FollowedUp" : "lead.Noted")])
+                try await log.append(
+                    to: stream(name),
+                    [testEvent(index % 2 == 0 ? "customer.FollowedUp" : "lead.Noted")]
+                )
             }
         }
         let expected = (1...40).filter { $0 % 2 == 1 }.map { "\($0)" }  // positions of customer events
@@ -132,8 +146,14 @@ struct SubscriptionRouteTests {
         reader = nil  // the connection drops
 
         // Events keep arriving while the subscriber is away.
-        for index in 40..<50 { try await server.log.append(to: stream("customer-\(index % 7)"), [testEvent("customer.FollowedUp")]) }
-        let resumed = try await EventStreamReader(server, "/v1/subscribe?category=customer", lastEventID: before.last!.id)
+        for index in 40..<50 {
+            try await server.log.append(to: stream("customer-\(index % 7)"), [testEvent("customer.FollowedUp")])
+        }
+        let resumed = try await EventStreamReader(
+            server,
+            "/v1/subscribe?category=customer",
+            lastEventID: before.last!.id
+        )
         let after = try await resumed.next(expected.count - 8 + 10)
         #expect(after.map(\.id) == Array(expected.dropFirst(8)) + (41...50).map { "\($0)" })
         try await server.stop()
@@ -182,7 +202,10 @@ struct HealthRoutesTests {
         let metrics = try await server.get("/metrics", token: try server.operatorToken())
         #expect(metrics.status == 200)
         #expect(metrics.headers.first(name: "content-type")?.hasPrefix("text/plain") == true)
-        #expect(metrics.body.contains(#"rapport_http_requests_total{method="GET",route="/v1/events",status="200"} 1"#), "\(metrics.body)")
+        #expect(
+            metrics.body.contains(#"rapport_http_requests_total{method="GET",route="/v1/events",status="200"} 1"#),
+            "\(metrics.body)"
+        )
         #expect(metrics.body.contains(#"rapport_http_requests_total{method="GET",route="/v1/events",status="400"} 1"#))
         #expect(metrics.body.contains("rapport_log_head_position 2"))
         #expect(metrics.body.contains("rapport_http_request_duration_seconds_bucket"))

@@ -1,8 +1,9 @@
-@testable import CRMServer
 import Foundation
 import RapportTestSupport
 import Synchronization
 import Testing
+
+@testable import CRMServer
 
 @Suite("Idempotent answers expire")
 struct IdempotencyRetentionTests {

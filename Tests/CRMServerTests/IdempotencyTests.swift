@@ -14,7 +14,12 @@ import Testing
 @Suite("Idempotent retries")
 struct IdempotencyTests {
     private func post(
-        _ server: RunningServer, _ path: String, _ body: String, token: String, key: String?, method: HTTPMethod = .POST
+        _ server: RunningServer,
+        _ path: String,
+        _ body: String,
+        token: String,
+        key: String?,
+        method: HTTPMethod = .POST
     ) async throws -> (status: Int, body: String, replayed: Bool) {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = method
@@ -26,13 +31,20 @@ struct IdempotencyTests {
         return (Int(response.status.code), text, response.headers.first(name: "Idempotent-Replayed") == "true")
     }
 
-    @Test("a retry gets the first answer and appends nothing; another request under the key is refused; keys are per user")
+    @Test(
+        "a retry gets the first answer and appends nothing; another request under the key is refused; keys are per user"
+    )
     func retries() async throws {
         var reps: [String] = []
         let server = try await RunningServer.start("idempotency") { log in
             let crm = CRMService(log: log, clock: RunningServer.businessClock)
             for name in ["Rui", "Oto"] {
-                reps.append(try await crm.addUser(NewUser(name: name, email: "\(name)@example.com", role: .salesRep), actor: "setup"))
+                reps.append(
+                    try await crm.addUser(
+                        NewUser(name: name, email: "\(name)@example.com", role: .salesRep),
+                        actor: "setup"
+                    )
+                )
             }
         }
         let rui = try server.tokens.create(for: .user(id: reps[0]), name: "").token
@@ -49,7 +61,13 @@ struct IdempotencyTests {
         #expect(retry.replayed)
         #expect(try server.log.head().position == head, "the retry appended nothing")
 
-        let reused = try await post(server, "/v1/customers", #"{"name":"Another Co"}"#, token: rui, key: "create-silk-1")
+        let reused = try await post(
+            server,
+            "/v1/customers",
+            #"{"name":"Another Co"}"#,
+            token: rui,
+            key: "create-silk-1"
+        )
         #expect(reused.status == 422)
         #expect(reused.body.contains("idempotency_key_reused"))
 
@@ -72,16 +90,47 @@ struct IdempotencyTests {
     func putAndPatch() async throws {
         var admin = ""
         let server = try await RunningServer.start("idempotency-put") { log in
-            admin = try await CRMService(log: log, clock: RunningServer.businessClock).addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
+            admin = try await CRMService(log: log, clock: RunningServer.businessClock).addUser(
+                NewUser(name: "Ada", email: "ada@example.com", role: .admin),
+                actor: "setup"
+            )
         }
         let token = try server.tokens.create(for: .user(id: admin), name: "").token
-        let first = try await post(server, "/v1/settings/commission-rate", #"{"rateBasisPoints":150}"#, token: token, key: "rate-1", method: .PUT)
+        let first = try await post(
+            server,
+            "/v1/settings/commission-rate",
+            #"{"rateBasisPoints":150}"#,
+            token: token,
+            key: "rate-1",
+            method: .PUT
+        )
         #expect(first.status == 200 && !first.replayed, "\(first.body)")
         let head = try server.log.head().position
-        let retry = try await post(server, "/v1/settings/commission-rate", #"{"rateBasisPoints":150}"#, token: token, key: "rate-1", method: .PUT)
+        let retry = try await post(
+            server,
+            "/v1/settings/commission-rate",
+            #"{"rateBasisPoints":150}"#,
+            token: token,
+            key: "rate-1",
+            method: .PUT
+        )
         #expect(retry.status == 200 && retry.replayed && retry.body == first.body)
-        let patched = try await post(server, "/v1/customers/none", #"{"level":"A"}"#, token: token, key: "patch-1", method: .PATCH)
-        let again = try await post(server, "/v1/customers/none", #"{"level":"A"}"#, token: token, key: "patch-1", method: .PATCH)
+        let patched = try await post(
+            server,
+            "/v1/customers/none",
+            #"{"level":"A"}"#,
+            token: token,
+            key: "patch-1",
+            method: .PATCH
+        )
+        let again = try await post(
+            server,
+            "/v1/customers/none",
+            #"{"level":"A"}"#,
+            token: token,
+            key: "patch-1",
+            method: .PATCH
+        )
         #expect(patched.status == 404 && again.replayed, "\(again.body)")
         #expect(try server.log.head().position == head, "the retries appended nothing")
         try await server.stop()

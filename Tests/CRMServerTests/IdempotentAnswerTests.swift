@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-@testable import CRMServer
 import CRMService
 import CRMTestSupport
 import EventStore
@@ -9,12 +8,18 @@ import NIOHTTP1
 import RapportTestSupport
 import Testing
 
+@testable import CRMServer
+
 /// A keyed command that appended is answered again from its receipt in the log, which was
 /// written in the same transaction as its events: every kind of answer, byte for byte.
 @Suite("Idempotent answers rebuilt from the log")
 struct IdempotentAnswerTests {
     private func send(
-        _ server: RunningServer, _ path: String, _ body: String, token: String, key: String
+        _ server: RunningServer,
+        _ path: String,
+        _ body: String,
+        token: String,
+        key: String
     ) async throws -> (status: Int, body: String, replayed: Bool) {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = .POST
@@ -26,7 +31,9 @@ struct IdempotentAnswerTests {
         return (Int(response.status.code), text, response.headers.first(name: "Idempotent-Replayed") == "true")
     }
 
-    @Test("created ids, a follow-up's position, a change and a lead's three ids are answered again from the receipt alone")
+    @Test(
+        "created ids, a follow-up's position, a change and a lead's three ids are answered again from the receipt alone"
+    )
     func everyKindOfAnswer() async throws {
         var rep = ""
         let server = try await RunningServer.start("idempotent-answers") { log in
@@ -42,7 +49,10 @@ struct IdempotentAnswerTests {
             #expect(first.status == status, "\(path): \(first.body)")
             let head = try server.log.head().position
             let retry = try await send(server, path, body, token: token, key: key)
-            #expect(retry.status == first.status && retry.body == first.body && retry.replayed, "\(path): \(retry.body) after \(first.body)")
+            #expect(
+                retry.status == first.status && retry.body == first.body && retry.replayed,
+                "\(path): \(retry.body) after \(first.body)"
+            )
             #expect(try server.log.head().position == head, "\(path): the retry appended nothing")
             let receipt = try server.log.receipt(for: IdempotencyStore.storageKey(actor: rep, key: key))
             #expect(receipt?.lastPosition == head, "\(path): the receipt says where the command's events went")
@@ -50,18 +60,44 @@ struct IdempotentAnswerTests {
         }
 
         let customer = try #require(
-            try await once("/v1/customers", #"{"name":"Wuxi Bearings","ownerId":"\#(rep)"}"#, key: "customer", status: 201)["customerId"] as? String
+            try await once(
+                "/v1/customers",
+                #"{"name":"Wuxi Bearings","ownerId":"\#(rep)"}"#,
+                key: "customer",
+                status: 201
+            )["customerId"] as? String
         )
-        let followUp = try await once("/v1/customers/\(customer)/follow-ups", #"{"channel":"call","note":"intro"}"#, key: "follow-up", status: 201)
+        let followUp = try await once(
+            "/v1/customers/\(customer)/follow-ups",
+            #"{"channel":"call","note":"intro"}"#,
+            key: "follow-up",
+            status: 201
+        )
         #expect(followUp["position"] is NSNumber)
-        let contact = try await once("/v1/customers/\(customer)/contacts", #"{"name":"Li Na"}"#, key: "contact", status: 201)
+        let contact = try await once(
+            "/v1/customers/\(customer)/contacts",
+            #"{"name":"Li Na"}"#,
+            key: "contact",
+            status: 201
+        )
         #expect(contact["contactId"] is String)
-        let released = try await once("/v1/customers/\(customer)/release", #"{"note":"not mine"}"#, key: "release", status: 200)
+        let released = try await once(
+            "/v1/customers/\(customer)/release",
+            #"{"note":"not mine"}"#,
+            key: "release",
+            status: 200
+        )
         #expect(released["changed"] as? Bool == true)
-        let lead = try #require(try await once("/v1/leads", #"{"companyName":"Changzhou Valves"}"#, key: "lead", status: 201)["leadId"] as? String)
+        let lead = try #require(
+            try await once("/v1/leads", #"{"companyName":"Changzhou Valves"}"#, key: "lead", status: 201)["leadId"]
+                as? String
+        )
         _ = try await once("/v1/leads/\(lead)/qualify", "", key: "qualify", status: 200)
         let converted = try await once(
-            "/v1/leads/\(lead)/convert", #"{"name":"Valves 2027","amount":1200000,"currency":"CNY"}"#, key: "convert", status: 201
+            "/v1/leads/\(lead)/convert",
+            #"{"name":"Valves 2027","amount":1200000,"currency":"CNY"}"#,
+            key: "convert",
+            status: 201
         )
         #expect(Set(converted.keys) == ["customerId", "contactId", "opportunityId"], "\(converted)")
         try await server.stop()

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("JSON log lines")
 struct JSONLogHandlerTests {
-    @Test("an entry is one line of JSON with its level, label, message, source and metadata, awkward characters escaped")
+    @Test(
+        "an entry is one line of JSON with its level, label, message, source and metadata, awkward characters escaped"
+    )
     func oneObjectPerLine() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
@@ -26,7 +28,9 @@ struct JSONLogHandlerTests {
         #expect(first["message"] as? String == "first \"quoted\"\nline")
         #expect(first["source"] as? String == "CRMServerTests")
         let timestamp = try #require(first["timestamp"] as? String)
-        #expect(try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp).timeIntervalSinceNow > -60)
+        #expect(
+            try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp).timeIntervalSinceNow > -60
+        )
         let metadata = try #require(first["metadata"] as? [String: Any])
         #expect(metadata["actor"] as? String == "user-7")
         #expect(metadata["count"] as? String == "3")

@@ -1,12 +1,15 @@
-@testable import CRMServer
 import EventStore
 import Foundation
 import RapportTestSupport
 import Testing
 
+@testable import CRMServer
+
 @Suite("The live event feed")
 struct LiveEventFeedTests {
-    @Test("a follower that falls behind loses batches from its buffer, and its cursor reads the gap from the log: every wanted event once, in order")
+    @Test(
+        "a follower that falls behind loses batches from its buffer, and its cursor reads the gap from the log: every wanted event once, in order"
+    )
     func slowFollowerMissesNothing() async throws {
         let directory = TemporaryDirectory("live-feed")
         let log = try openTestLog(directory)

@@ -13,7 +13,12 @@ struct MethodNotAllowedTests {
         var code: String?
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, on server: RunningServer, token: String?? = .none) async throws -> Answer {
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        on server: RunningServer,
+        token: String?? = .none
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = method
         if let bearer = token ?? server.token { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
@@ -60,7 +65,10 @@ struct MethodNotAllowedTests {
         let served = try await send(.GET, "/v1/customers/customer-1/timeline", on: server)
         try await server.stop()
         #expect(health.status == 405 && health.allow == "GET" && health.code == "method_not_allowed")
-        #expect(metrics.status == 401 && metrics.code == "unauthenticated", "/metrics needs a token, whatever the method")
+        #expect(
+            metrics.status == 401 && metrics.code == "unauthenticated",
+            "/metrics needs a token, whatever the method"
+        )
         #expect(unknown.status == 404 && unknown.code == "route_not_found" && unknown.allow == nil)
         #expect(tooDeep.status == 404 && tooDeep.code == "route_not_found")
         #expect(served.status != 405 && served.allow == nil)

@@ -9,7 +9,9 @@ import Testing
 struct MetricsTests {
     /// The value of the sample `name` (with its labels, if any) in a Prometheus exposition.
     private func sample(_ name: String, in exposition: String) -> Double? {
-        exposition.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        exposition.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap {
+            Double($0.split(separator: " ").last ?? "")
+        }
     }
 
     @Test("appends, events and refusals are counted; each commit's batch size and commit time recorded")

@@ -13,7 +13,10 @@ struct OpenAPITests {
         let file = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Schemas/openapi.yaml")
-        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOf: file, encoding: .utf8).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
         var routes: Set<String> = []
         var inPaths = false
         var path: String?
@@ -24,7 +27,9 @@ struct OpenAPITests {
                 path = String(line.dropFirst(2).dropLast())
             } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
                 let method = line.trimmingCharacters(in: .whitespaces).dropLast()
-                if ["get", "post", "put", "patch", "delete"].contains(method) { routes.insert("\(method.uppercased()) \(path)") }
+                if ["get", "post", "put", "patch", "delete"].contains(method) {
+                    routes.insert("\(method.uppercased()) \(path)")
+                }
             }
         }
         return routes
@@ -37,14 +42,22 @@ struct OpenAPITests {
         let store = try ReadModelStore(directory: directory.appending("read-models"))
         let tokens = try TokenStore(directory: directory.appending("access"))
         let idempotency = try IdempotencyStore(directory: directory.appending("idempotency"))
-        let served = Set(try RapportServer.routes(log: log, readModels: store, tokens: tokens, idempotency: idempotency))
+        let served = Set(
+            try RapportServer.routes(log: log, readModels: store, tokens: tokens, idempotency: idempotency)
+        )
         tokens.close()
         idempotency.close()
         store.close()
         await log.close()
         let specified = try specifiedRoutes()
         #expect(served.count >= 5)
-        #expect(served.subtracting(specified).isEmpty, "served but not in the spec: \(served.subtracting(specified).sorted())")
-        #expect(specified.subtracting(served).isEmpty, "in the spec but not served: \(specified.subtracting(served).sorted())")
+        #expect(
+            served.subtracting(specified).isEmpty,
+            "served but not in the spec: \(served.subtracting(specified).sorted())"
+        )
+        #expect(
+            specified.subtracting(served).isEmpty,
+            "in the spec but not served: \(specified.subtracting(served).sorted())"
+        )
     }
 }

@@ -33,7 +33,8 @@ extension RunningServer {
     /// A server over a log holding the ``Staff`` and what `story` appends, its read models
     /// caught up with the log.
     static func staffed(
-        _ name: String, story: (CRMService<LMDBEventLog>, inout Staff) async throws -> Void = { _, _ in }
+        _ name: String,
+        story: (CRMService<LMDBEventLog>, inout Staff) async throws -> Void = { _, _ in }
     ) async throws -> (RunningServer, Staff) {
         var staff = Staff()
         let server = try await RunningServer.start(name) { log in
@@ -48,7 +49,8 @@ extension RunningServer {
             staff.ids["east"] = try await crm.createTeam(named: "East", actor: "setup", occurredAt: at)
             staff.ids["westTeam"] = try await crm.createTeam(named: "West", actor: "setup", occurredAt: at)
             let people: [(String, CRMRole, String)] = [
-                ("admin", .admin, ""), ("manager", .manager, "east"), ("rep", .salesRep, "east"), ("other", .salesRep, "east"),
+                ("admin", .admin, ""), ("manager", .manager, "east"), ("rep", .salesRep, "east"),
+                ("other", .salesRep, "east"),
                 ("west", .salesRep, "westTeam"), ("finance", .finance, ""), ("auditor", .auditor, ""),
             ]
             for (key, role, team) in people {

@@ -34,8 +34,14 @@ final class RunningServer: Sendable {
     static let businessClock = TestClock(businessStart)
 
     private init(
-        directory: TemporaryDirectory, log: LMDBEventLog, tokens: TokenStore, token: String, port: Int, metricsPort: Int?,
-        group: ServiceGroup, running: Task<Void, any Error>
+        directory: TemporaryDirectory,
+        log: LMDBEventLog,
+        tokens: TokenStore,
+        token: String,
+        port: Int,
+        metricsPort: Int?,
+        group: ServiceGroup,
+        running: Task<Void, any Error>
     ) {
         self.metricsPort = metricsPort
         self.directory = directory
@@ -80,7 +86,12 @@ final class RunningServer: Sendable {
         let (ports, announce) = AsyncStream<Int>.makeStream()
         let (metricsPorts, announceMetrics) = AsyncStream<Int>.makeStream()
         let application = try RapportServer.application(
-            log: log, readModels: store, tokens: tokens, idempotency: idempotency, configuration: configuration, logger: logger,
+            log: log,
+            readModels: store,
+            tokens: tokens,
+            idempotency: idempotency,
+            configuration: configuration,
+            logger: logger,
             onMetricsServerRunning: { announceMetrics.yield($0) }
         ) {
             announce.yield($0)
@@ -101,7 +112,14 @@ final class RunningServer: Sendable {
             metricsPort = bound
         }
         return RunningServer(
-            directory: directory, log: log, tokens: tokens, token: token, port: port, metricsPort: metricsPort, group: group, running: running
+            directory: directory,
+            log: log,
+            tokens: tokens,
+            token: token,
+            port: port,
+            metricsPort: metricsPort,
+            group: group,
+            running: running
         )
     }
 
@@ -134,7 +152,10 @@ final class RunningServer: Sendable {
     /// `GET path` decoded as a JSON object.
     func getJSON(_ path: String, token: String?? = .none) async throws -> (status: Int, json: [String: Any]) {
         let response = try await get(path, token: token)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any], "\(response.body)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any],
+            "\(response.body)"
+        )
         return (response.status, json)
     }
 }

@@ -12,14 +12,22 @@ struct SalesQueryTests {
     static func marchServer(_ name: String) async throws -> (RunningServer, Staff) {
         try await RunningServer.staffed(name) { crm, staff in
             let seat = try await crm.addProduct(
-                NewProduct(sku: "seat", name: "Seat", price: yuan(1_000), cost: yuan(400)), actor: "setup", occurredAt: ReportTime.at("2026-01-02")
+                NewProduct(sku: "seat", name: "Seat", price: yuan(1_000), cost: yuan(400)),
+                actor: "setup",
+                occurredAt: ReportTime.at("2026-01-02")
             )
             for (key, owner, seats) in [("c1", "rep", 2), ("c2", "other", 1), ("c3", "west", 3)] {
                 var customer = NewCustomer(name: "Customer \(key)")
                 customer.ownerID = staff[owner]
-                staff.ids[key] = try await crm.createCustomer(customer, actor: "setup", occurredAt: ReportTime.at("2026-03-02", 9))
+                staff.ids[key] = try await crm.createCustomer(
+                    customer,
+                    actor: "setup",
+                    occurredAt: ReportTime.at("2026-03-02", 9)
+                )
                 _ = try await crm.draftContract(
-                    for: staff[key], lines: [.init(productID: seat, quantity: Int32(seats))], actor: staff[owner],
+                    for: staff[key],
+                    lines: [.init(productID: seat, quantity: Int32(seats))],
+                    actor: staff[owner],
                     occurredAt: ReportTime.at("2026-03-10")
                 )
             }
@@ -28,13 +36,48 @@ struct SalesQueryTests {
                 (followUp.customerID, followUp.channel) = (staff["c1"], channel)
                 try await crm.logFollowUp(followUp, actor: staff["rep"], occurredAt: ReportTime.at("2026-03-03", 11))
             }
-            let won = try await crm.openOpportunity(.init(name: "Won", amount: yuan(2_000)), for: staff["c1"], actor: staff["rep"], occurredAt: ReportTime.at("2026-03-04"))
-            let lost = try await crm.openOpportunity(.init(name: "Lost", amount: yuan(500)), for: staff["c1"], actor: staff["rep"], occurredAt: ReportTime.at("2026-03-04"))
-            _ = try await crm.openOpportunity(.init(name: "Open", amount: yuan(900)), for: staff["c2"], actor: staff["other"], occurredAt: ReportTime.at("2026-03-05"))
-            try await crm.winOpportunity(won, reason: "signed", actor: staff["rep"], occurredAt: ReportTime.at("2026-03-10"))
-            try await crm.loseOpportunity(lost, reason: "price", actor: staff["rep"], occurredAt: ReportTime.at("2026-03-11"))
-            try await crm.setSalesTarget(repID: staff["rep"], period: "2026-03", amount: yuan(4_000), actor: staff["admin"])
-            try await crm.setSalesTarget(teamID: staff["east"], period: "2026-03", amount: yuan(10_000), actor: staff["admin"])
+            let won = try await crm.openOpportunity(
+                .init(name: "Won", amount: yuan(2_000)),
+                for: staff["c1"],
+                actor: staff["rep"],
+                occurredAt: ReportTime.at("2026-03-04")
+            )
+            let lost = try await crm.openOpportunity(
+                .init(name: "Lost", amount: yuan(500)),
+                for: staff["c1"],
+                actor: staff["rep"],
+                occurredAt: ReportTime.at("2026-03-04")
+            )
+            _ = try await crm.openOpportunity(
+                .init(name: "Open", amount: yuan(900)),
+                for: staff["c2"],
+                actor: staff["other"],
+                occurredAt: ReportTime.at("2026-03-05")
+            )
+            try await crm.winOpportunity(
+                won,
+                reason: "signed",
+                actor: staff["rep"],
+                occurredAt: ReportTime.at("2026-03-10")
+            )
+            try await crm.loseOpportunity(
+                lost,
+                reason: "price",
+                actor: staff["rep"],
+                occurredAt: ReportTime.at("2026-03-11")
+            )
+            try await crm.setSalesTarget(
+                repID: staff["rep"],
+                period: "2026-03",
+                amount: yuan(4_000),
+                actor: staff["admin"]
+            )
+            try await crm.setSalesTarget(
+                teamID: staff["east"],
+                period: "2026-03",
+                amount: yuan(10_000),
+                actor: staff["admin"]
+            )
         }
     }
 
@@ -54,8 +97,13 @@ struct SalesQueryTests {
 
         let refused = try await server.get("/v1/funnel?period=2026-03&rep=\(staff["other"])", as: "rep", staff)
         #expect((refused.status, refused.json.errorCode) == (403, "outside_scope"))
-        #expect(try await server.get("/v1/funnel?period=2026-03&rep=\(staff["west"])", as: "manager", staff).status == 403)
-        #expect(try await server.get("/v1/funnel?period=2026-03", as: "manager", staff).status == 400, "a manager names a rep")
+        #expect(
+            try await server.get("/v1/funnel?period=2026-03&rep=\(staff["west"])", as: "manager", staff).status == 403
+        )
+        #expect(
+            try await server.get("/v1/funnel?period=2026-03", as: "manager", staff).status == 400,
+            "a manager names a rep"
+        )
         #expect(try await server.get("/v1/funnel?period=2026-03", as: "subscriber", staff).status == 403)
         let malformed = try await server.get("/v1/funnel?period=2026-13", as: "admin", staff)
         #expect((malformed.status, malformed.json.errorCode) == (400, "invalid_query_parameter"))
@@ -70,7 +118,11 @@ struct SalesQueryTests {
         let month = try await server.get("/v1/activity?month=2026-03", as: "rep", staff)
         #expect(month.status == 200, "\(month.json)")
         let totals = month.json.object("totals")
-        #expect((totals.int("calls"), totals.int("visits"), totals.int("followUps"), totals.int("opportunitiesOpened")) == (1, 1, 2, 2))
+        #expect(
+            (totals.int("calls"), totals.int("visits"), totals.int("followUps"), totals.int("opportunitiesOpened")) == (
+                1, 1, 2, 2
+            )
+        )
         let days = month.json.objects("days")
         #expect(days.first { $0["day"] as? String == "2026-03-03" }?.object("counts").int("followUps") == 2)
         let day = try await server.get("/v1/activity?day=2026-03-03&rep=\(staff["rep"])", as: "manager", staff)
@@ -81,14 +133,24 @@ struct SalesQueryTests {
         let team = try await server.get("/v1/activity/team?month=2026-03", as: "manager", staff)
         #expect(team.status == 200, "\(team.json)")
         #expect(team.json["team"] as? String == staff["east"])
-        #expect(Set(team.json.objects("reps").compactMap { $0["rep"] as? String }).isSuperset(of: [staff["rep"], staff["other"]]))
+        #expect(
+            Set(team.json.objects("reps").compactMap { $0["rep"] as? String }).isSuperset(of: [
+                staff["rep"], staff["other"],
+            ])
+        )
         #expect(!team.json.objects("reps").contains { $0["rep"] as? String == staff["west"] })
         #expect(team.json.object("totals").int("followUps") == 2)
         let everyone = try await server.get("/v1/activity/team?month=2026-03", as: "admin", staff)
         #expect(everyone.json.objects("reps").contains { $0["rep"] as? String == staff["west"] })
 
-        #expect(try await server.get("/v1/activity?month=2026-03&rep=\(staff["other"])", as: "rep", staff).json.errorCode == "outside_scope")
-        #expect(try await server.get("/v1/activity/team?month=2026-03&team=\(staff["westTeam"])", as: "manager", staff).status == 403)
+        #expect(
+            try await server.get("/v1/activity?month=2026-03&rep=\(staff["other"])", as: "rep", staff).json.errorCode
+                == "outside_scope"
+        )
+        #expect(
+            try await server.get("/v1/activity/team?month=2026-03&team=\(staff["westTeam"])", as: "manager", staff)
+                .status == 403
+        )
         #expect(try await server.get("/v1/activity/team?month=2026-03", as: "rep", staff).json.errorCode == "forbidden")
         #expect(try await server.get("/v1/activity?day=2026-02-30", as: "rep", staff).status == 400)
         #expect(try await server.get("/v1/activity?day=2026-03-03&month=2026-03", as: "rep", staff).status == 400)
@@ -100,7 +162,9 @@ struct SalesQueryTests {
     func sales() async throws {
         let (server, staff) = try await Self.marchServer("sales-breakdown")
         func signed(_ json: [String: Any]) -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: json.objects("rows").map { ($0["key"] as? String ?? "", $0.int("signed") ?? 0) })
+            Dictionary(
+                uniqueKeysWithValues: json.objects("rows").map { ($0["key"] as? String ?? "", $0.int("signed") ?? 0) }
+            )
         }
         let all = try await server.get("/v1/sales?period=2026-03", as: "finance", staff)
         #expect(all.status == 200, "\(all.json)")
@@ -113,13 +177,20 @@ struct SalesQueryTests {
         #expect(signed(team.json) == [staff["rep"]: 200_000, staff["other"]: 100_000])
         let teams = try await server.get("/v1/sales?period=2026&by=team", as: "manager", staff)
         #expect(signed(teams.json) == [staff["east"]: 300_000])
-        #expect(signed(try await server.get("/v1/sales?period=2026&by=product", as: "auditor", staff).json).values.reduce(0, +) == 600_000)
+        #expect(
+            signed(try await server.get("/v1/sales?period=2026&by=product", as: "auditor", staff).json).values.reduce(
+                0,
+                +
+            ) == 600_000
+        )
 
         let region = try await server.get("/v1/sales?period=2026-03&by=region", as: "manager", staff)
         #expect((region.status, region.json.errorCode) == (403, "outside_scope"))
         #expect(try await server.get("/v1/sales?period=2026-03&by=team", as: "rep", staff).status == 403)
         let dimension = try await server.get("/v1/sales?period=2026-03&by=colour", as: "admin", staff)
-        #expect((dimension.status, dimension.json.object("error").object("facts")["parameter"] as? String) == (400, "by"))
+        #expect(
+            (dimension.status, dimension.json.object("error").object("facts")["parameter"] as? String) == (400, "by")
+        )
         try await server.stop()
     }
 
@@ -130,13 +201,25 @@ struct SalesQueryTests {
         #expect(mine.status == 200, "\(mine.json)")
         let row = try #require(mine.json.objects("reps").first)
         #expect(mine.json.objects("reps").count == 1)
-        #expect((row["holderID"] as? String, row.int("target"), row.int("achieved"), row.int("attainmentBasisPoints")) == (staff["rep"], 400_000, 200_000, 5_000))
+        #expect(
+            (row["holderID"] as? String, row.int("target"), row.int("achieved"), row.int("attainmentBasisPoints")) == (
+                staff["rep"], 400_000, 200_000, 5_000
+            )
+        )
         #expect(mine.json.objects("teams").isEmpty)
         let team = try await server.get("/v1/sales/targets?period=2026-03", as: "manager", staff)
-        #expect(Set(team.json.objects("reps").compactMap { $0["holderID"] as? String }) == [staff["rep"], staff["other"]])
+        #expect(
+            Set(team.json.objects("reps").compactMap { $0["holderID"] as? String }) == [staff["rep"], staff["other"]]
+        )
         let east = try #require(team.json.objects("teams").first)
-        #expect((east["holderID"] as? String, east.int("achieved"), east.int("attainmentBasisPoints")) == (staff["east"], 300_000, 3_000))
-        #expect(try await server.get("/v1/sales/targets?period=2026-03", as: "admin", staff).json.objects("reps").count == 3)
+        #expect(
+            (east["holderID"] as? String, east.int("achieved"), east.int("attainmentBasisPoints")) == (
+                staff["east"], 300_000, 3_000
+            )
+        )
+        #expect(
+            try await server.get("/v1/sales/targets?period=2026-03", as: "admin", staff).json.objects("reps").count == 3
+        )
 
         #expect(try await server.get("/v1/sales/targets?period=2026-03", as: "subscriber", staff).status == 403)
         #expect(try await server.get("/v1/sales/targets?period=March", as: "admin", staff).status == 400)

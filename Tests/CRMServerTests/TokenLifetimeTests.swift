@@ -37,7 +37,9 @@ struct TokenLifetimeTests {
         clock.advance(86_400)
         let expired = try await server.getJSON("/v1/events", token: short)
         #expect(expired.status == 401 && code(expired) == "token_expired", "\(expired.json)")
-        #expect(((expired.json["error"] as? [String: Any])?["facts"] as? [String: String])?["tokenID"] == shortRecord.id)
+        #expect(
+            ((expired.json["error"] as? [String: Any])?["facts"] as? [String: String])?["tokenID"] == shortRecord.id
+        )
         #expect(try await server.getJSON("/v1/events", token: long).status == 200)
         clock.advance(88 * 86_400)
         #expect(code(try await server.getJSON("/v1/events", token: long)) == "token_expired")
@@ -50,7 +52,10 @@ struct TokenLifetimeTests {
         let server = try await RunningServer.start("token-rotation", now: { clock.now })
         let (old, oldRecord) = try server.tokens.create(for: auditor, name: "scraper")
         let rotated = try #require(try server.tokens.rotate(id: oldRecord.id))
-        #expect(rotated.record.holder == oldRecord.holder && rotated.record.name == "scraper" && rotated.record.rotatedFrom == oldRecord.id)
+        #expect(
+            rotated.record.holder == oldRecord.holder && rotated.record.name == "scraper"
+                && rotated.record.rotatedFrom == oldRecord.id
+        )
         #expect(rotated.previous.revokedAt == clock.now)
         #expect(code(try await server.getJSON("/v1/events", token: old)) == "token_revoked")
         #expect(try await server.getJSON("/v1/events", token: rotated.token).status == 200)
@@ -76,7 +81,13 @@ struct TokenLifetimeTests {
 
     @Test("a token stored before tokens expired reads as expiring 90 days after it was made")
     func storedWithoutExpiry() throws {
-        let record = AccessToken(id: "abc", holder: auditor, name: "old", createdAt: Date(timeIntervalSince1970: 1_700_000_000), expiresAt: .distantFuture)
+        let record = AccessToken(
+            id: "abc",
+            holder: auditor,
+            name: "old",
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000),
+            expiresAt: .distantFuture
+        )
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         var fields = try #require(try JSONSerialization.jsonObject(with: encoder.encode(record)) as? [String: Any])

@@ -1,7 +1,7 @@
-import CRMTestSupport
 import CRMDomain
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -190,15 +190,21 @@ struct CRMServiceTests {
         try await crm.claimCustomer(id, actor: rep1)
         let notOwner = await #expect(throws: DomainError.self) { try await crm.releaseCustomer(id, actor: rep2) }
         #expect(notOwner?.code == .notCustomerOwner)
-        let outside = await #expect(throws: DomainError.self) { try await crm.transferCustomer(id, to: rep2, actor: otherManager) }
+        let outside = await #expect(throws: DomainError.self) {
+            try await crm.transferCustomer(id, to: rep2, actor: otherManager)
+        }
         #expect(outside?.code == .outsideScope)
         try await crm.transferCustomer(id, to: rep2, actor: manager, note: "territory")
         let events = try world.events(of: "user-\(rep1)") + world.events(of: "user-\(rep2)")
-        let entries = try events.filter { $0.type == "crm.v1.RepHoldingChanged" }.map { try CRMRepHoldingChanged(serializedBytes: $0.payload) }
+        let entries = try events.filter { $0.type == "crm.v1.RepHoldingChanged" }.map {
+            try CRMRepHoldingChanged(serializedBytes: $0.payload)
+        }
         #expect(entries.map(\.gained) == [true, false, true])
         #expect(entries.last?.reason == .transferred)
         try await crm.releaseCustomer(id, actor: manager, note: "rebalancing")
-        let change = try CRMCustomerOwnershipChanged(serializedBytes: try world.events(of: "customer-\(id)").last!.payload)
+        let change = try CRMCustomerOwnershipChanged(
+            serializedBytes: try world.events(of: "customer-\(id)").last!.payload
+        )
         #expect((change.fromOwnerID, change.toOwnerID, change.reason) == (rep2, "", .releasedByManager))
         await world.close()
     }
@@ -222,7 +228,9 @@ struct CRMServiceTests {
         #expect(error?.code == .customerNotFound)
         var noChannel = followUp
         noChannel.channel = .unspecified
-        let channel = await #expect(throws: DomainError.self) { try await world.crm.logFollowUp(noChannel, actor: "rep") }
+        let channel = await #expect(throws: DomainError.self) {
+            try await world.crm.logFollowUp(noChannel, actor: "rep")
+        }
         #expect(channel?.facts["field"] == "channel")
         var backwards = followUp
         backwards.nextContactAt = .init(date: world.clock.now().addingTimeInterval(-86_400))

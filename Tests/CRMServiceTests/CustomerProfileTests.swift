@@ -1,7 +1,7 @@
-import CRMTestSupport
 import CRMDomain
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -26,7 +26,9 @@ struct CustomerProfileTests {
         var changes = CustomerDecisions.ProfileChanges()
         (changes.name, changes.level, changes.industry) = ("杭州云栖智能有限公司", "A", "Software")
         try await crm.updateCustomerProfile(id, changes, actor: "rep")
-        let updated = try CRMCustomerProfileUpdated(serializedBytes: try world.events(of: "customer-\(id)").last!.payload)
+        let updated = try CRMCustomerProfileUpdated(
+            serializedBytes: try world.events(of: "customer-\(id)").last!.payload
+        )
         #expect(updated.changedFields == ["name", "industry", "level"])
         let oldKey = try UniqueKey(try DedupKey(.company, normalizing: "杭州云栖数据有限公司").uniqueKey)
         let newKey = try UniqueKey(try DedupKey(.company, normalizing: "杭州云栖智能有限公司").uniqueKey)
@@ -38,11 +40,15 @@ struct CustomerProfileTests {
         var clash = CustomerDecisions.ProfileChanges()
         clash.name = "杭州云栖智能有限公司"
         let head = try world.log.head().position
-        let duplicate = await #expect(throws: DomainError.self) { try await crm.updateCustomerProfile(other, clash, actor: "rep") }
+        let duplicate = await #expect(throws: DomainError.self) {
+            try await crm.updateCustomerProfile(other, clash, actor: "rep")
+        }
         #expect(duplicate?.code == .duplicateCustomer)
         #expect(duplicate?.facts["existing"] == "customer-\(id)")
         #expect(try world.log.head().position == head)
-        let missing = await #expect(throws: DomainError.self) { try await crm.updateCustomerProfile("nobody", changes, actor: "rep") }
+        let missing = await #expect(throws: DomainError.self) {
+            try await crm.updateCustomerProfile("nobody", changes, actor: "rep")
+        }
         #expect(missing?.code == .customerNotFound)
         await world.close()
     }
@@ -57,11 +63,15 @@ struct CustomerProfileTests {
         try await crm.tagCustomer(id, adding: ["churn-risk"], removing: ["vip"], actor: "rep")
         let tagged = try CRMCustomerTagged(serializedBytes: try world.events(of: "customer-\(id)").last!.payload)
         #expect((tagged.added, tagged.removed) == (["churn-risk"], ["vip"]))
-        let blank = await #expect(throws: DomainError.self) { try await crm.tagCustomer(id, adding: ["  "], actor: "rep") }
+        let blank = await #expect(throws: DomainError.self) {
+            try await crm.tagCustomer(id, adding: ["  "], actor: "rep")
+        }
         #expect(blank?.code == .invalidValue)
 
         var contact = CustomerDecisions.ContactFields()
-        (contact.name, contact.title, contact.phone, contact.email) = ("王芳", "采购经理", "028 8765 4321", "Wang.Fang@TianFu.example")
+        (contact.name, contact.title, contact.phone, contact.email) = (
+            "王芳", "采购经理", "028 8765 4321", "Wang.Fang@TianFu.example"
+        )
         contact.birthday = CRMCalendarDate.with { ($0.year, $0.month, $0.day) = (0, 2, 29) }
         let contactID = try await crm.addContact(to: id, contact, actor: "rep")
         let added = try CRMContactAdded(serializedBytes: try world.events(of: "customer-\(id)").last!.payload)
@@ -77,12 +87,16 @@ struct CustomerProfileTests {
         let head = try world.log.head().position
         var badDate = contact
         badDate.birthday = CRMCalendarDate.with { ($0.year, $0.month, $0.day) = (1990, 2, 30) }
-        let date = await #expect(throws: DomainError.self) { _ = try await crm.addContact(to: id, badDate, actor: "rep") }
+        let date = await #expect(throws: DomainError.self) {
+            _ = try await crm.addContact(to: id, badDate, actor: "rep")
+        }
         #expect(date?.facts["field"] == "birthday")
         var badPhone = contact
         badPhone.phone = "call me"
         await #expect(throws: DedupKeyError.self) { _ = try await crm.addContact(to: id, badPhone, actor: "rep") }
-        let noContact = await #expect(throws: DomainError.self) { try await crm.updateContact("nobody", of: id, changes, actor: "rep") }
+        let noContact = await #expect(throws: DomainError.self) {
+            try await crm.updateContact("nobody", of: id, changes, actor: "rep")
+        }
         #expect(noContact?.code == .contactNotFound)
         #expect(try world.log.head().position == head)
         await world.close()

@@ -1,7 +1,7 @@
-import CRMTestSupport
 import CRMDomain
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -35,15 +35,20 @@ struct LeadLifecycleTests {
         let before = try log.head().position
         var opportunity = OpportunityDecisions.NewOpportunity(name: "First order", amount: amount)
         opportunity.stageID = "nowhere"
-        let unknownStage = await #expect(throws: DomainError.self) { try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2) }
+        let unknownStage = await #expect(throws: DomainError.self) {
+            try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2)
+        }
         #expect(unknownStage?.code == .unknownStage)
         opportunity.stageID = "proposal"
         let ids = try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2)
 
         let appended = try log.readAll(from: before + 1)
-        #expect(appended.map(\.type) == [
-            "crm.v1.LeadConverted", "crm.v1.CustomerCreated", "crm.v1.ContactAdded", "crm.v1.OpportunityOpened", "crm.v1.RepHoldingChanged",
-        ])
+        #expect(
+            appended.map(\.type) == [
+                "crm.v1.LeadConverted", "crm.v1.CustomerCreated", "crm.v1.ContactAdded", "crm.v1.OpportunityOpened",
+                "crm.v1.RepHoldingChanged",
+            ]
+        )
         #expect(Set(appended.map(\.recordedAt)).count == 1, "one atomic append")
         let customer = try CRMCustomerCreated(serializedBytes: appended[1].payload)
         #expect(customer.ownerID == rep2)
@@ -52,8 +57,14 @@ struct LeadLifecycleTests {
         let contact = try CRMContactAdded(serializedBytes: appended[2].payload)
         #expect((contact.customerID, contact.name, contact.email) == (ids.customerID, "李娜", "li.na@example.cn"))
         let opened = try CRMOpportunityOpened(serializedBytes: appended[3].payload)
-        #expect((opened.amount, opened.stageID, opened.ownerID, opened.customerID) == (amount, "proposal", rep2, ids.customerID))
-        #expect(try log.owner(of: UniqueKey("phone:+8675588886666")) == StreamName(category: "customer", id: ids.customerID))
+        #expect(
+            (opened.amount, opened.stageID, opened.ownerID, opened.customerID) == (
+                amount, "proposal", rep2, ids.customerID
+            )
+        )
+        #expect(
+            try log.owner(of: UniqueKey("phone:+8675588886666")) == StreamName(category: "customer", id: ids.customerID)
+        )
 
         let again = await #expect(throws: DomainError.self) {
             try await crm.convertLead(leadID, opportunity: opportunity, actor: rep2)
@@ -81,7 +92,9 @@ struct LeadLifecycleTests {
             try await crm.convertLead(leadID, opportunity: .init(name: "x", amount: amount), actor: "rep-1")
         }
         #expect(unqualified?.code == .leadNotQualified)
-        let noReason = await #expect(throws: DomainError.self) { try await crm.disqualifyLead(leadID, reason: "  ", actor: "rep-1") }
+        let noReason = await #expect(throws: DomainError.self) {
+            try await crm.disqualifyLead(leadID, reason: "  ", actor: "rep-1")
+        }
         #expect(noReason?.code == .reasonRequired)
         try await crm.disqualifyLead(leadID, reason: "no budget this year", actor: "rep-1")
         let closed = await #expect(throws: DomainError.self) { try await crm.qualifyLead(leadID, actor: "rep-1") }

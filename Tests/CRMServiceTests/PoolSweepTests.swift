@@ -1,7 +1,7 @@
-import CRMTestSupport
 import CRMDomain
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -9,7 +9,9 @@ import Testing
 
 @Suite("The pool sweep over a real log")
 struct PoolSweepTests {
-    @Test("the sweep warns, then releases idle customers by their level's limit; a second run at the same time does nothing")
+    @Test(
+        "the sweep warns, then releases idle customers by their level's limit; a second run at the same time does nothing"
+    )
     func sweep() async throws {
         let world = try CRMWorld("sweep")
         let (crm, clock) = (world.crm, world.clock)
@@ -49,7 +51,9 @@ struct PoolSweepTests {
         #expect(second.released.map(\.customerID) == [ids["levelB"]!])
         #expect(second.released.first?.reason == .releasedBySweep)
         #expect(second.warned.isEmpty)
-        let changes = try world.events(of: "customer-\(ids["levelB"]!)").filter { $0.type == "crm.v1.CustomerOwnershipChanged" }
+        let changes = try world.events(of: "customer-\(ids["levelB"]!)").filter {
+            $0.type == "crm.v1.CustomerOwnershipChanged"
+        }
         #expect(changes.last?.actor == "pool-sweep")
         #expect(try CRMCustomerOwnershipChanged(serializedBytes: changes.last!.payload).fromOwnerID == rep)
         let holdings = try world.events(of: "user-\(rep)").filter { $0.type == "crm.v1.RepHoldingChanged" }
@@ -74,7 +78,12 @@ struct PoolSweepTests {
         let rep = try await world.user("rep")
         let finance = try await world.user("finance", role: .finance)
         let product = try await crm.addProduct(
-            NewProduct(sku: "seat", name: "Seat", price: CRMMoney(minorUnits: 100_000, currency: "CNY"), cost: CRMMoney(minorUnits: 1, currency: "CNY")),
+            NewProduct(
+                sku: "seat",
+                name: "Seat",
+                price: CRMMoney(minorUnits: 100_000, currency: "CNY"),
+                cost: CRMMoney(minorUnits: 1, currency: "CNY")
+            ),
             actor: "admin"
         )
         var ids: [String: String] = [:]
@@ -83,9 +92,17 @@ struct PoolSweepTests {
             try await crm.claimCustomer(ids[name]!, actor: rep)
         }
         clock.advance(days: 1)
-        let contract = try await crm.draftContract(for: ids["contracted"]!, lines: [.init(productID: product, quantity: 2)], actor: rep)
+        let contract = try await crm.draftContract(
+            for: ids["contracted"]!,
+            lines: [.init(productID: product, quantity: 2)],
+            actor: rep
+        )
         clock.advance(days: 19)
-        _ = try await crm.openOpportunity(.init(name: "Spring order", amount: CRMMoney(minorUnits: 500_000, currency: "CNY")), for: ids["dealing"]!, actor: rep)
+        _ = try await crm.openOpportunity(
+            .init(name: "Spring order", amount: CRMMoney(minorUnits: 500_000, currency: "CNY")),
+            for: ids["dealing"]!,
+            actor: rep
+        )
 
         // Day 31 under the defaults (30 idle days): only the customer with no business at all goes.
         clock.advance(days: 11)

@@ -1,7 +1,7 @@
-import CRMTestSupport
 import CRMDomain
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
@@ -34,7 +34,9 @@ struct UserLifecycleTests {
 
         let west = try await world.team("West")
         try await crm.moveUser(rep, toTeam: west, actor: "admin")
-        let again = await #expect(throws: DomainError.self) { try await crm.moveUser(rep, toTeam: west, actor: "admin") }
+        let again = await #expect(throws: DomainError.self) {
+            try await crm.moveUser(rep, toTeam: west, actor: "admin")
+        }
         #expect(again?.code == .noChange)
         try await crm.changeRole(of: rep, to: .manager, actor: "admin")
         let types = try world.events(of: "user-\(rep)").map(\.type)
@@ -50,7 +52,9 @@ struct UserLifecycleTests {
         let crm = world.crm
         let team = try await world.team("East")
         let manager = try await world.user("manager", role: .manager, team: team)
-        let (leaving, successor) = (try await world.user("leaving", team: team), try await world.user("successor", team: team))
+        let (leaving, successor) = (
+            try await world.user("leaving", team: team), try await world.user("successor", team: team)
+        )
         var customers: [String] = []
         for index in 0..<3 {
             let id = try await world.poolCustomer("交接客户\(index)有限公司")
@@ -59,7 +63,12 @@ struct UserLifecycleTests {
         }
         let before = try world.log.head().position
 
-        let result = try await crm.deactivateUser(leaving, handingCustomersTo: successor, reason: "resigned", actor: manager)
+        let result = try await crm.deactivateUser(
+            leaving,
+            handingCustomersTo: successor,
+            reason: "resigned",
+            actor: manager
+        )
         #expect(result.positions.count == 10, "deactivation, three losses, three gains, three ownership changes")
         let appended = try world.log.readAll(from: before + 1)
         #expect(Set(appended.map(\.recordedAt)).count == 1, "one atomic append")
@@ -68,7 +77,9 @@ struct UserLifecycleTests {
         #expect(deactivated.customersHandedOver == 3)
         #expect(deactivated.reason == "resigned")
         for id in customers {
-            let change = try CRMCustomerOwnershipChanged(serializedBytes: try world.events(of: "customer-\(id)").last!.payload)
+            let change = try CRMCustomerOwnershipChanged(
+                serializedBytes: try world.events(of: "customer-\(id)").last!.payload
+            )
             #expect((change.fromOwnerID, change.toOwnerID, change.reason) == (leaving, successor, .ownerDeparted))
         }
         let successorState = try await heldCustomers(of: successor, in: world)
@@ -116,7 +127,9 @@ struct UserLifecycleTests {
         #expect(try world.log.head().position == head)
 
         try await crm.deactivateUser(leaving, handingCustomersTo: nil, reason: "contract ended", actor: manager)
-        let change = try CRMCustomerOwnershipChanged(serializedBytes: try world.events(of: "customer-\(id)").last!.payload)
+        let change = try CRMCustomerOwnershipChanged(
+            serializedBytes: try world.events(of: "customer-\(id)").last!.payload
+        )
         #expect((change.fromOwnerID, change.toOwnerID, change.reason) == (leaving, "", .ownerDeparted))
         let other = try await world.user("other", team: team)
         try await crm.claimCustomer(id, actor: other)
@@ -136,7 +149,12 @@ struct UserLifecycleTests {
             try await crm.claimCustomer(try await world.poolCustomer("乙\(index)有限公司"), actor: successor)
         }
         let error = await #expect(throws: DomainError.self) {
-            try await crm.deactivateUser(leaving, handingCustomersTo: successor, reason: "left", actor: "admin-is-not-a-user")
+            try await crm.deactivateUser(
+                leaving,
+                handingCustomersTo: successor,
+                reason: "left",
+                actor: "admin-is-not-a-user"
+            )
         }
         #expect(error?.code == .outsideScope, "an actor who is no user manages nobody")
         let admin = try await world.user("admin", role: .admin)
@@ -170,9 +188,11 @@ struct UserLifecycleTests {
         #expect(try await heldCustomers(of: leaving, in: world).isEmpty)
         let successorHolds = try await heldCustomers(of: successor, in: world)
         for id in ids {
-            let owner = try world.events(of: "customer-\(id)").compactMap { event in
-                event.type == "crm.v1.CustomerOwnershipChanged" ? try CRMCustomerOwnershipChanged(serializedBytes: event.payload).toOwnerID : nil
-            }.last ?? ""
+            let owner =
+                try world.events(of: "customer-\(id)").compactMap { event in
+                    event.type == "crm.v1.CustomerOwnershipChanged"
+                        ? try CRMCustomerOwnershipChanged(serializedBytes: event.payload).toOwnerID : nil
+                }.last ?? ""
             #expect(owner == "" || owner == successor)
             #expect(successorHolds.contains(id) == (owner == successor))
         }
@@ -182,7 +202,11 @@ struct UserLifecycleTests {
     private func heldCustomers(of user: String, in world: CRMWorld) async throws -> Set<String> {
         var state = UserState(userID: user)
         for event in try world.events(of: "user-\(user)") {
-            let message = try EventCatalogue.crm.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+            let message = try EventCatalogue.crm.decode(
+                typeName: event.type,
+                schemaVersion: event.schemaVersion,
+                payload: event.payload
+            )
             state.apply(message, recordedAt: event.recordedAt.date)
         }
         return state.holdings.customers

@@ -31,7 +31,13 @@ extension DecisionReplay {
         case let event as CRMCustomerCreated: return try customerCreated(event, context: context)
         case let event as CRMCustomerProfileUpdated: return try profileUpdated(event)
         case let event as CRMCustomerTagged:
-            guard let tagged = try CustomerDecisions.tag(customer(event.customerID), adding: event.added, removing: event.removed) else {
+            guard
+                let tagged = try CustomerDecisions.tag(
+                    customer(event.customerID),
+                    adding: event.added,
+                    removing: event.removed
+                )
+            else {
                 throw ReplayError("tagging customer \(event.customerID) changes nothing")
             }
             return try on("customer", event.customerID, tagged)
@@ -51,28 +57,45 @@ extension DecisionReplay {
         case let event as CRMOpportunityOpened: return try opportunityOpened(event, at: now)
         case let event as CRMOpportunityStageChanged:
             return try on(
-                "opportunity", event.opportunityID,
+                "opportunity",
+                event.opportunityID,
                 OpportunityDecisions.moveStage(
-                    opportunity(event.opportunityID), to: event.toStageID, pipeline: pipeline.at(now)))
+                    opportunity(event.opportunityID),
+                    to: event.toStageID,
+                    pipeline: pipeline.at(now)
+                )
+            )
         case let event as CRMOpportunityWon:
             return try on(
-                "opportunity", event.opportunityID,
-                OpportunityDecisions.win(opportunity(event.opportunityID), reason: event.reason, amount: event.amount))
+                "opportunity",
+                event.opportunityID,
+                OpportunityDecisions.win(opportunity(event.opportunityID), reason: event.reason, amount: event.amount)
+            )
         case let event as CRMOpportunityLost:
             return try on(
-                "opportunity", event.opportunityID,
-                OpportunityDecisions.lose(opportunity(event.opportunityID), reason: event.reason))
+                "opportunity",
+                event.opportunityID,
+                OpportunityDecisions.lose(opportunity(event.opportunityID), reason: event.reason)
+            )
         case let event as CRMOpportunityReopened:
             return try on(
-                "opportunity", event.opportunityID,
+                "opportunity",
+                event.opportunityID,
                 OpportunityDecisions.reopen(
-                    opportunity(event.opportunityID), at: event.stageID, reason: event.reason,
-                    pipeline: pipeline.at(now))
+                    opportunity(event.opportunityID),
+                    at: event.stageID,
+                    reason: event.reason,
+                    pipeline: pipeline.at(now)
+                )
             )
         // Products, quotes and contracts
         case let event as CRMProductAdded: return try productAdded(event)
         case let event as CRMProductPriceChanged:
-            return try on("product", event.productID, ProductDecisions.changePrice(product(event.productID), price: event.price, cost: event.cost))
+            return try on(
+                "product",
+                event.productID,
+                ProductDecisions.changePrice(product(event.productID), price: event.price, cost: event.cost)
+            )
         case let event as CRMQuoteRejected:
             return try on("quote", event.quoteID, QuoteDecisions.reject(quote(event.quoteID), reason: event.reason))
         case let event as CRMQuoteCreated: return try quoteCreated(event, context: context)
@@ -81,12 +104,16 @@ extension DecisionReplay {
         case let event as CRMContractDrafted: return try contractDrafted(event, at: now)
         case let event as CRMContractApproved:
             return try contractDecided(event.contractID, context: context) {
-                contract, approver, owner throws(DomainError) in
+                contract,
+                approver,
+                owner throws(DomainError) in
                 try ContractDecisions.approve(contract, by: approver, owner: owner, comment: event.comment)
             }
         case let event as CRMContractRejected:
             return try contractDecided(event.contractID, context: context) {
-                contract, approver, owner throws(DomainError) in
+                contract,
+                approver,
+                owner throws(DomainError) in
                 try ContractDecisions.reject(contract, by: approver, owner: owner, comment: event.comment)
             }
         // Receivables
@@ -94,131 +121,215 @@ extension DecisionReplay {
         case let event as CRMPaymentReceived: return try paymentReceived(event, context: context)
         case let event as CRMInvoiceRequested:
             return try on(
-                "contract", event.contractID,
+                "contract",
+                event.contractID,
                 ReceivableDecisions.requestInvoice(
-                    contract(event.contractID), invoiceID: event.invoiceID, amount: event.amount, title: event.title))
+                    contract(event.contractID),
+                    invoiceID: event.invoiceID,
+                    amount: event.amount,
+                    title: event.title
+                )
+            )
         case let event as CRMInvoiceIssued:
             return try on(
-                "contract", event.contractID,
+                "contract",
+                event.contractID,
                 ReceivableDecisions.issueInvoice(
-                    contract(event.contractID), invoiceID: event.invoiceID, number: event.invoiceNumber))
+                    contract(event.contractID),
+                    invoiceID: event.invoiceID,
+                    number: event.invoiceNumber
+                )
+            )
         case let event as CRMRefundRequested:
             return try on(
-                "contract", event.contractID,
+                "contract",
+                event.contractID,
                 ReceivableDecisions.requestRefund(
-                    contract(event.contractID), refundID: event.refundID, amount: event.amount, reason: event.reason,
-                    returnGoods: event.returnGoods)
+                    contract(event.contractID),
+                    refundID: event.refundID,
+                    amount: event.amount,
+                    reason: event.reason,
+                    returnGoods: event.returnGoods
+                )
             )
         case let event as CRMRefundApproved:
             return try contractDecided(event.contractID, context: context) {
-                contract, approver, owner throws(DomainError) in
+                contract,
+                approver,
+                owner throws(DomainError) in
                 try ReceivableDecisions.approveRefund(contract, refundID: event.refundID, by: approver, owner: owner)
             }
         case let event as CRMRefundRejected:
             return try contractDecided(event.contractID, context: context) {
-                contract, approver, owner throws(DomainError) in
+                contract,
+                approver,
+                owner throws(DomainError) in
                 try ReceivableDecisions.rejectRefund(
-                    contract, refundID: event.refundID, by: approver, owner: owner, reason: event.reason)
+                    contract,
+                    refundID: event.refundID,
+                    by: approver,
+                    owner: owner,
+                    reason: event.reason
+                )
             }
         case let event as CRMReturnedGoodsReceived:
             return try on(
-                "contract", event.contractID,
-                ReceivableDecisions.receiveReturnedGoods(contract(event.contractID), refundID: event.refundID))
+                "contract",
+                event.contractID,
+                ReceivableDecisions.receiveReturnedGoods(contract(event.contractID), refundID: event.refundID)
+            )
         case let event as CRMRefundPaid:
             return try on(
-                "contract", event.contractID,
+                "contract",
+                event.contractID,
                 ReceivableDecisions.payRefund(
-                    contract(event.contractID), refundID: event.refundID, method: event.method))
+                    contract(event.contractID),
+                    refundID: event.refundID,
+                    method: event.method
+                )
+            )
         // Inventory, payables and expenses
         case let event as CRMSupplierAdded:
             return try on(
-                "supplier", event.supplierID,
-                InventoryDecisions.addSupplier(id: event.supplierID, name: event.name, contact: event.contact))
+                "supplier",
+                event.supplierID,
+                InventoryDecisions.addSupplier(id: event.supplierID, name: event.name, contact: event.contact)
+            )
         case let event as CRMShipmentDispatched: return try shipmentDispatched(event)
         case let event as CRMPurchaseOrdered: return try purchaseOrdered(event)
         case let event as CRMGoodsReceived: return try goodsReceived(event)
         case let event as CRMSupplierBillReceived:
             return try on(
-                "supplier", event.supplierID,
+                "supplier",
+                event.supplierID,
                 InventoryDecisions.receiveBill(
-                    id: event.billID, from: supplier(event.supplierID), purchaseOrderID: event.purchaseOrderID,
-                    amount: event.amount, dueAt: event.dueAt.date
+                    id: event.billID,
+                    from: supplier(event.supplierID),
+                    purchaseOrderID: event.purchaseOrderID,
+                    amount: event.amount,
+                    dueAt: event.dueAt.date
                 )
             )
         case let event as CRMSupplierPaid:
             return try on(
-                "supplier", event.supplierID,
+                "supplier",
+                event.supplierID,
                 InventoryDecisions.paySupplier(
-                    supplier(event.supplierID), billID: event.billID, amount: event.amount, method: event.method))
+                    supplier(event.supplierID),
+                    billID: event.billID,
+                    amount: event.amount,
+                    method: event.method
+                )
+            )
         case let event as CRMExpenseRecorded:
             return try on(
-                "expense", event.expenseID,
+                "expense",
+                event.expenseID,
                 InventoryDecisions.recordExpense(
-                    id: event.expenseID, category: event.category, item: event.item, amount: event.amount,
-                    clerkID: context.actor, customerID: event.customerID
+                    id: event.expenseID,
+                    category: event.category,
+                    item: event.item,
+                    amount: event.amount,
+                    clerkID: context.actor,
+                    customerID: event.customerID
                 )
             )
         // Service
         case let event as CRMWorkOrderOpened:
             return try on(
-                "workorder", event.workOrderID,
+                "workorder",
+                event.workOrderID,
                 ServiceDecisions.openWorkOrder(
-                    id: event.workOrderID, customer: customer(event.customerID), contractID: event.contractID,
-                    title: event.title, description: event.description_p
+                    id: event.workOrderID,
+                    customer: customer(event.customerID),
+                    contractID: event.contractID,
+                    title: event.title,
+                    description: event.description_p
                 )
             )
         case let event as CRMWorkOrderAssigned:
             return try on(
-                "workorder", event.workOrderID,
-                ServiceDecisions.assign(workOrder(event.workOrderID), to: user(event.toAssigneeID)))
+                "workorder",
+                event.workOrderID,
+                ServiceDecisions.assign(workOrder(event.workOrderID), to: user(event.toAssigneeID))
+            )
         case let event as CRMWorkOrderResolved:
             return try on(
-                "workorder", event.workOrderID,
-                ServiceDecisions.resolve(workOrder(event.workOrderID), resolution: event.resolution))
+                "workorder",
+                event.workOrderID,
+                ServiceDecisions.resolve(workOrder(event.workOrderID), resolution: event.resolution)
+            )
         case let event as CRMWorkOrderClosed:
             return try on("workorder", event.workOrderID, ServiceDecisions.close(workOrder(event.workOrderID)))
         case let event as CRMComplaintFiled:
             return try on(
-                "complaint", event.complaintID,
+                "complaint",
+                event.complaintID,
                 ServiceDecisions.fileComplaint(
-                    id: event.complaintID, customer: customer(event.customerID), category: event.category,
-                    description: event.description_p)
+                    id: event.complaintID,
+                    customer: customer(event.customerID),
+                    category: event.category,
+                    description: event.description_p
+                )
             )
         case let event as CRMComplaintResolved:
             return try on(
-                "complaint", event.complaintID,
+                "complaint",
+                event.complaintID,
                 ServiceDecisions.resolveComplaint(
-                    complaint(event.complaintID), rootCause: event.rootCause, resolution: event.resolution)
+                    complaint(event.complaintID),
+                    rootCause: event.rootCause,
+                    resolution: event.resolution
+                )
             )
         case let event as CRMSatisfactionSurveyed:
             return try on(
-                "customer", event.customerID,
+                "customer",
+                event.customerID,
                 ServiceDecisions.survey(
-                    id: event.surveyID, customer: customer(event.customerID), workOrderID: event.workOrderID,
-                    score: event.score, comment: event.comment)
+                    id: event.surveyID,
+                    customer: customer(event.customerID),
+                    workOrderID: event.workOrderID,
+                    score: event.score,
+                    comment: event.comment
+                )
             )
         // Marketing
         case let event as CRMCampaignLaunched:
             return try on(
-                "campaign", event.campaignID,
+                "campaign",
+                event.campaignID,
                 MarketingDecisions.launch(
-                    id: event.campaignID, name: event.name, targetSegment: event.targetSegment, channel: event.channel,
-                    budget: event.budget, endsAt: event.endsAt.date, context: context
+                    id: event.campaignID,
+                    name: event.name,
+                    targetSegment: event.targetSegment,
+                    channel: event.channel,
+                    budget: event.budget,
+                    endsAt: event.endsAt.date,
+                    context: context
                 )
             )
         case let event as CRMCampaignResponded:
             let respondent: MarketingDecisions.Respondent =
                 event.leadID.isEmpty ? .customer(customer(event.customerID)) : .lead(lead(event.leadID))
             return try on(
-                "campaign", event.campaignID,
+                "campaign",
+                event.campaignID,
                 MarketingDecisions.respond(
-                    campaign(event.campaignID), by: respondent, response: event.response, context: context))
+                    campaign(event.campaignID),
+                    by: respondent,
+                    response: event.response,
+                    context: context
+                )
+            )
         case let event as CRMSalesTargetSet:
             let holder: MarketingDecisions.TargetHolder =
                 event.repID.isEmpty ? .team(team(event.teamID)) : .rep(user(event.repID))
             return try on(
-                "target", event.repID.isEmpty ? event.teamID : event.repID,
-                MarketingDecisions.setTarget(for: holder, period: event.period, amount: event.amount))
+                "target",
+                event.repID.isEmpty ? event.teamID : event.repID,
+                MarketingDecisions.setTarget(for: holder, period: event.period, amount: event.amount)
+            )
         case is CRMRepHoldingChanged, is CRMStockChanged, is CRMCommissionEarned, is CRMContactAdded:
             throw ReplayError("appended without the decision it belongs to")
         default:
@@ -238,20 +349,32 @@ extension DecisionReplay {
         let stream = try StreamName(category: "user", id: event.userID)
         let email = try EmailAddress.normalized(event.email)
         let added = try UserDecisions.add(
-            id: event.userID, name: event.name, email: email, role: event.role,
-            team: event.teamID.isEmpty ? nil : team(event.teamID))
+            id: event.userID,
+            name: event.name,
+            email: email,
+            role: event.role,
+            team: event.teamID.isEmpty ? nil : team(event.teamID)
+        )
         return Decision(events: [(stream, added)], reserving: [("user-email:\(email)", stream)])
     }
 
     /// The `UserDeactivated`, the departing user's holdings entries, the successor's, and one
     /// ownership change per customer handed over.
-    private func userDeactivated(_ event: CRMUserDeactivated, group: [Recorded], context: CommandContext) throws
+    private func userDeactivated(
+        _ event: CRMUserDeactivated,
+        group: [Recorded],
+        context: CommandContext
+    ) throws
         -> Decision
     {
         let successor = event.successorUserID.isEmpty ? nil : user(event.successorUserID)
         let decision = try UserDecisions.deactivate(
-            user(event.userID), by: user(context.actor), successor: successor, reason: event.reason,
-            rules: poolRules.at(context.occurredAt))
+            user(event.userID),
+            by: user(context.actor),
+            successor: successor,
+            reason: event.reason,
+            rules: poolRules.at(context.occurredAt)
+        )
         let departing = try StreamName(category: "user", id: event.userID)
         var events: [Appended] = [(departing, decision.deactivated)]
         events += decision.handovers.map { (departing, RepHoldings.entry($0, gained: false)) }
@@ -277,7 +400,11 @@ extension DecisionReplay {
             throw ReplayError("customer \(event.customerID) exists already")
         }
         let keys = try DedupKey.keys(
-            company: event.name, creditCode: event.creditCode, phone: event.phone, email: event.email)
+            company: event.name,
+            creditCode: event.creditCode,
+            phone: event.phone,
+            email: event.email
+        )
         let stream = try StreamName(category: "customer", id: event.customerID)
         var created = CRMCustomerCreated()
         (created.customerID, created.name) = (
@@ -341,7 +468,13 @@ extension DecisionReplay {
             default: throw ReplayError("contact field \(field) is not a field")
             }
         }
-        guard let updated = try CustomerDecisions.updateContact(customer(event.customerID), contactID: event.contactID, fields) else {
+        guard
+            let updated = try CustomerDecisions.updateContact(
+                customer(event.customerID),
+                contactID: event.contactID,
+                fields
+            )
+        else {
             throw ReplayError("updating contact \(event.contactID) changes nothing")
         }
         return try on("customer", event.customerID, updated)
@@ -350,7 +483,11 @@ extension DecisionReplay {
     private func leadCreated(_ event: CRMLeadCreated) throws -> Decision {
         guard lead(event.leadID).status == .absent else { throw ReplayError("lead \(event.leadID) exists already") }
         let keys = try DedupKey.keys(
-            company: event.companyName, creditCode: event.creditCode, phone: event.phone, email: event.email)
+            company: event.companyName,
+            creditCode: event.creditCode,
+            phone: event.phone,
+            email: event.email
+        )
         var created = CRMLeadCreated()
         (created.leadID, created.companyName, created.contactName) = (
             event.leadID, event.companyName, event.contactName
@@ -377,12 +514,21 @@ extension DecisionReplay {
         let ownerID = LeadDecisions.convertingOwner(of: lead, actor: context.actor)
         let time = context.occurredAt
         let conversion = try LeadDecisions.convert(
-            lead, customerID: event.customerID, contactID: event.contactID, opportunityID: event.opportunityID,
-            opportunity: opportunity, owner: user(ownerID), rules: poolRules.at(time), pipeline: pipeline.at(time)
+            lead,
+            customerID: event.customerID,
+            contactID: event.contactID,
+            opportunityID: event.opportunityID,
+            opportunity: opportunity,
+            owner: user(ownerID),
+            rules: poolRules.at(time),
+            pipeline: pipeline.at(time)
         )
         let keys = try DedupKey.keys(
-            company: lead.created.companyName, creditCode: lead.created.creditCode, phone: lead.created.phone,
-            email: lead.created.email)
+            company: lead.created.companyName,
+            creditCode: lead.created.creditCode,
+            phone: lead.created.phone,
+            email: lead.created.email
+        )
         let (leadStream, customerStream) = (
             try StreamName(category: "lead", id: event.leadID),
             try StreamName(category: "customer", id: event.customerID)
@@ -402,7 +548,10 @@ extension DecisionReplay {
     private func followUpLogged(_ event: CRMFollowUpLogged, context: CommandContext) throws -> Decision {
         try CustomerDecisions.requireExists(customer(event.customerID))
         return try on(
-            "customer", event.customerID, FollowUpDecisions.log(event, id: event.followUpID, context: context))
+            "customer",
+            event.customerID,
+            FollowUpDecisions.log(event, id: event.followUpID, context: context)
+        )
     }
 
     // MARK: - The pool
@@ -415,20 +564,37 @@ extension DecisionReplay {
         switch event.reason {
         case .claimed:
             change = try PoolDecisions.claim(
-                customer, by: user(context.actor), rules: poolRules.at(time), context: context)
+                customer,
+                by: user(context.actor),
+                rules: poolRules.at(time),
+                context: context
+            )
         case .releasedBySweep:
-            let outcome = PoolDecisions.sweep(customer, activity: activity.customers[event.customerID] ?? CustomerActivity(), rules: poolRules.at(time), at: time)
+            let outcome = PoolDecisions.sweep(
+                customer,
+                activity: activity.customers[event.customerID] ?? CustomerActivity(),
+                rules: poolRules.at(time),
+                at: time
+            )
             guard case .release(let release) = outcome else {
                 throw ReplayError("the sweep at \(time) does not release customer \(event.customerID): \(outcome)")
             }
             change = release
         case .releasedByRep, .releasedByManager:
             change = try PoolDecisions.release(
-                customer, by: user(context.actor), owner: user(event.fromOwnerID), note: event.note)
+                customer,
+                by: user(context.actor),
+                owner: user(event.fromOwnerID),
+                note: event.note
+            )
         case .transferred:
             change = try PoolDecisions.transfer(
-                customer, by: user(context.actor), owner: user(event.fromOwnerID), to: user(event.toOwnerID),
-                rules: poolRules.at(time), note: event.note
+                customer,
+                by: user(context.actor),
+                owner: user(event.fromOwnerID),
+                to: user(event.toOwnerID),
+                rules: poolRules.at(time),
+                note: event.note
             )
         default:
             throw ReplayError("an ownership change for \(event.reason) outside the decision that makes it")
@@ -442,7 +608,11 @@ extension DecisionReplay {
 
     private func releaseWarned(_ event: CRMPoolReleaseWarned, at time: Date) throws -> Decision {
         let outcome = PoolDecisions.sweep(
-            customer(event.customerID), activity: activity.customers[event.customerID] ?? CustomerActivity(), rules: poolRules.at(time), at: time)
+            customer(event.customerID),
+            activity: activity.customers[event.customerID] ?? CustomerActivity(),
+            rules: poolRules.at(time),
+            at: time
+        )
         guard case .warn(let warning) = outcome else {
             throw ReplayError("the sweep at \(time) does not warn about customer \(event.customerID): \(outcome)")
         }
@@ -456,15 +626,24 @@ extension DecisionReplay {
         opportunity.stageID = event.stageID
         if event.hasExpectedCloseAt { opportunity.expectedCloseAt = event.expectedCloseAt }
         let opened = try OpportunityDecisions.open(
-            opportunity, id: event.opportunityID, customer: customer(event.customerID), pipeline: pipeline.at(time))
+            opportunity,
+            id: event.opportunityID,
+            customer: customer(event.customerID),
+            pipeline: pipeline.at(time)
+        )
         return try on("opportunity", event.opportunityID, opened)
     }
 
     private func productAdded(_ event: CRMProductAdded) throws -> Decision {
         let stream = try StreamName(category: "product", id: event.productID)
         let added = try ProductDecisions.add(
-            id: event.productID, sku: event.sku, name: event.name, price: event.price, cost: event.cost,
-            unit: event.unit)
+            id: event.productID,
+            sku: event.sku,
+            name: event.name,
+            price: event.price,
+            cost: event.cost,
+            unit: event.unit
+        )
         return Decision(events: [(stream, added)], reserving: [("sku:\(added.sku)", stream)])
     }
 
@@ -472,12 +651,19 @@ extension DecisionReplay {
     private func quoteCreated(_ event: CRMQuoteCreated, context: CommandContext) throws -> Decision {
         let lines = try event.lines.map { line in
             let request = Pricing.LineRequest(
-                productID: line.productID, quantity: line.quantity, discountBasisPoints: line.discountBasisPoints)
+                productID: line.productID,
+                quantity: line.quantity,
+                discountBasisPoints: line.discountBasisPoints
+            )
             return try Pricing.price(request, of: product(line.productID))
         }
         let quote = try QuoteDecisions.create(
-            id: event.quoteID, customer: customer(event.customerID), opportunityID: event.opportunityID, lines: lines,
-            validUntil: event.validUntil.date, context: context
+            id: event.quoteID,
+            customer: customer(event.customerID),
+            opportunityID: event.opportunityID,
+            lines: lines,
+            validUntil: event.validUntil.date,
+            context: context
         )
         return try on("quote", event.quoteID, quote)
     }
@@ -486,13 +672,18 @@ extension DecisionReplay {
     private func contractDrafted(_ event: CRMContractDrafted, at time: Date) throws -> Decision {
         let fromQuote = !event.quoteID.isEmpty
         let drafted = try ContractDecisions.draft(
-            id: event.contractID, customer: customer(event.customerID), opportunityID: event.opportunityID,
-            quote: fromQuote ? quote(event.quoteID) : nil, lines: fromQuote ? [] : event.lines,
+            id: event.contractID,
+            customer: customer(event.customerID),
+            opportunityID: event.opportunityID,
+            quote: fromQuote ? quote(event.quoteID) : nil,
+            lines: fromQuote ? [] : event.lines,
             policy: approvalPolicy.at(time)
         )
         let stream = try StreamName(category: "contract", id: event.contractID)
         return Decision(
-            events: [(stream, drafted)], reserving: fromQuote ? [("contract-of-quote:\(event.quoteID)", stream)] : [])
+            events: [(stream, drafted)],
+            reserving: fromQuote ? [("contract-of-quote:\(event.quoteID)", stream)] : []
+        )
     }
 
     /// A decision on a contract by the acting user, who approves for its owner.
@@ -512,14 +703,21 @@ extension DecisionReplay {
             ReceivableDecisions.NewInstalment(dueAt: $0.dueAt.date, amount: $0.amount)
         }
         return try on(
-            "contract", event.contractID, ReceivableDecisions.schedule(contract(event.contractID), instalments))
+            "contract",
+            event.contractID,
+            ReceivableDecisions.schedule(contract(event.contractID), instalments)
+        )
     }
 
     /// The payment received by the acting clerk, and the commission on it at the rate in force.
     private func paymentReceived(_ event: CRMPaymentReceived, context: CommandContext) throws -> Decision {
         let payment = try ReceivableDecisions.receivePayment(
-            contract(event.contractID), paymentID: event.paymentID, amount: event.amount, method: event.method,
-            clerkID: context.actor, commissionRateBasisPoints: commissionRate.at(context.occurredAt)
+            contract(event.contractID),
+            paymentID: event.paymentID,
+            amount: event.amount,
+            method: event.method,
+            clerkID: context.actor,
+            commissionRateBasisPoints: commissionRate.at(context.occurredAt)
         )
         let stream = try StreamName(category: "contract", id: event.contractID)
         return Decision(events: [(stream, payment.received)] + (payment.commission.map { [(stream, $0)] } ?? []))
@@ -530,26 +728,37 @@ extension DecisionReplay {
     private func shipmentDispatched(_ event: CRMShipmentDispatched) throws -> Decision {
         let units = event.lines.map { InventoryDecisions.Units(productID: $0.productID, quantity: $0.quantity) }
         let (shipment, changes) = try InventoryDecisions.ship(
-            id: event.shipmentID, contract(event.contractID), units, stock: stock)
+            id: event.shipmentID,
+            contract(event.contractID),
+            units,
+            stock: stock
+        )
         return Decision(
             events: [(try StreamName(category: "contract", id: event.contractID), shipment)]
-                + (try stockEvents(changes)))
+                + (try stockEvents(changes))
+        )
     }
 
     private func purchaseOrdered(_ event: CRMPurchaseOrdered) throws -> Decision {
         let lines = event.lines.map { (product: product($0.productID), quantity: $0.quantity) }
         return try on(
-            "purchase", event.purchaseOrderID,
-            InventoryDecisions.order(id: event.purchaseOrderID, from: supplier(event.supplierID), lines: lines))
+            "purchase",
+            event.purchaseOrderID,
+            InventoryDecisions.order(id: event.purchaseOrderID, from: supplier(event.supplierID), lines: lines)
+        )
     }
 
     private func goodsReceived(_ event: CRMGoodsReceived) throws -> Decision {
         let units = event.lines.map { InventoryDecisions.Units(productID: $0.productID, quantity: $0.quantity) }
         let (receipt, changes) = try InventoryDecisions.receive(
-            purchaseOrder(event.purchaseOrderID), units, stock: stock)
+            purchaseOrder(event.purchaseOrderID),
+            units,
+            stock: stock
+        )
         return Decision(
             events: [(try StreamName(category: "purchase", id: event.purchaseOrderID), receipt)]
-                + (try stockEvents(changes)))
+                + (try stockEvents(changes))
+        )
     }
 
     private func stockEvents(_ changes: [CRMStockChanged]) throws -> [Appended] {
@@ -562,7 +771,6 @@ extension DecisionReplay {
     private func on(_ category: String, _ id: String, _ message: any SwiftProtobuf.Message) throws -> Decision {
         Decision(events: [(try StreamName(category: category, id: id), message)])
     }
-
 
     // The folded states by id; one never seen is absent, and the decisions refuse it.
     func user(_ id: String) -> UserState { users[id] ?? UserState(userID: id) }

@@ -146,7 +146,8 @@ struct DecisionReplay {
                 let (stream, message) = decision.events[index]
                 fail(
                     group[0],
-                    "the decision also appends \(Self.describe(message)) to \(stream); the log does not have it")
+                    "the decision also appends \(Self.describe(message)) to \(stream); the log does not have it"
+                )
                 continue
             }
             let recorded = group[index]
@@ -154,7 +155,8 @@ struct DecisionReplay {
             guard index < decision.events.count else {
                 fail(
                     recorded,
-                    "the log has \(Self.describe(recorded.message)) with the decision; the decision does not append it")
+                    "the log has \(Self.describe(recorded.message)) with the decision; the decision does not append it"
+                )
                 continue
             }
             let (stream, message) = decision.events[index]

@@ -19,7 +19,10 @@ struct DecisionReplayTests {
             DecisionReplay.Recorded(
                 event: event,
                 message: try EventCatalogue.crm.decode(
-                    typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+                    typeName: event.type,
+                    schemaVersion: event.schemaVersion,
+                    payload: event.payload
+                )
             )
         }
         return (log, recorded)
@@ -29,7 +32,8 @@ struct DecisionReplayTests {
     /// and surveys.
     @Test(
         "the generator's output replayed through the decisions again is accepted event for event",
-        arguments: [120, 730])
+        arguments: [120, 730]
+    )
     func acceptedEventForEvent(days: Int) async throws {
         let (log, history) = try await history(days: days)
         var replay = DecisionReplay()
@@ -38,14 +42,16 @@ struct DecisionReplayTests {
         // One issue per type that differs, with the count and the first difference.
         for (type, failures) in Dictionary(grouping: replay.failures, by: \.type).sorted(by: { $0.key < $1.key }) {
             Issue.record(
-                "\(failures.count) \(type) event(s) are not what the decisions append; the first \(failures[0])")
+                "\(failures.count) \(type) event(s) are not what the decisions append; the first \(failures[0])"
+            )
         }
         let types = Set(history.map(\.type))
         let unchecked = types.subtracting(replay.checked.keys).sorted()
         #expect(unchecked.isEmpty, "event types never checked against a decision: \(unchecked)")
         #expect(
             replay.checked.values.reduce(0, +) == history.count,
-            "events checked, of \(history.count): \(replay.checked.sorted { $0.key < $1.key })")
+            "events checked, of \(history.count): \(replay.checked.sorted { $0.key < $1.key })"
+        )
         #expect(types.count >= 50, "the history covers \(types.count) event types: \(types.sorted())")
 
         // The unique keys the decisions moved are where the log holds them at the end.
@@ -54,19 +60,22 @@ struct DecisionReplayTests {
             let owner = try log.owner(of: UniqueKey(key))
             if owner != holder {
                 misplaced.append(
-                    "\(key): the log says \(owner?.description ?? "free"), the replay \(holder?.description ?? "free")")
+                    "\(key): the log says \(owner?.description ?? "free"), the replay \(holder?.description ?? "free")"
+                )
             }
         }
         #expect(
             misplaced.isEmpty,
-            "\(misplaced.count) unique keys held elsewhere than decided, such as \(misplaced.prefix(5))")
+            "\(misplaced.count) unique keys held elsewhere than decided, such as \(misplaced.prefix(5))"
+        )
         #expect(replay.keyHolders.count > 1_000)
         await log.close()
     }
 
     @Test(
         "the replay objects, where it happens, to a history the decisions would not have appended",
-        arguments: Tampering.allCases)
+        arguments: Tampering.allCases
+    )
     func tamperedHistory(_ tampering: Tampering) async throws {
         let (log, generated) = try await history(days: 120)
         await log.close()
@@ -99,7 +108,11 @@ enum Tampering: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// Tampers with `history`; returns the position where the replay must first object, or
     /// `nil` when the history has nothing of the kind.
     func apply(to history: inout [DecisionReplay.Recorded]) -> UInt64? {
-        func first<M>(_: M.Type, after start: Int = 0, where matches: (M) -> Bool = { _ in true }) -> (
+        func first<M>(
+            _: M.Type,
+            after start: Int = 0,
+            where matches: (M) -> Bool = { _ in true }
+        ) -> (
             index: Int, message: M
         )? {
             for index in start..<history.count {
@@ -118,7 +131,8 @@ enum Tampering: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 guard
                     let other = first(
                         CRMCustomerOwnershipChanged.self,
-                        where: { $0.reason == .claimed && $0.toOwnerID != claim.toOwnerID })
+                        where: { $0.reason == .claimed && $0.toOwnerID != claim.toOwnerID }
+                    )
                 else { return nil }
                 var changed = claim
                 changed.toOwnerID = other.message.toOwnerID

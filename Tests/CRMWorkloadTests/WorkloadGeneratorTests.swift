@@ -14,7 +14,8 @@ struct WorkloadGeneratorTests {
         return options
     }
 
-    private func generate(_ options: WorkloadOptions, into name: String) async throws -> (LMDBEventLog, WorkloadSummary) {
+    private func generate(_ options: WorkloadOptions, into name: String) async throws -> (LMDBEventLog, WorkloadSummary)
+    {
         let log = try openTestLog(TemporaryDirectory("workload-\(name)"))
         let summary = try await WorkloadGenerator(options: options, log: log).run()
         return (log, summary)
@@ -24,7 +25,8 @@ struct WorkloadGeneratorTests {
     func deterministic() async throws {
         let (first, summary) = try await generate(Self.small, into: "first")
         let (second, _) = try await generate(Self.small, into: "second")
-        let a = try first.readAll(from: 1), b = try second.readAll(from: 1)
+        let a = try first.readAll(from: 1)
+        let b = try second.readAll(from: 1)
         #expect(a.count == summary.events)
         #expect(a.count > 3_000)
         #expect(a.map(\.id) == b.map(\.id))
@@ -45,7 +47,11 @@ struct WorkloadGeneratorTests {
         let events = try log.readAll(from: 1)
         let types = Set(events.map(\.type))
         for recorded in events {
-            _ = try EventCatalogue.crm.decode(typeName: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
+            _ = try EventCatalogue.crm.decode(
+                typeName: recorded.type,
+                schemaVersion: recorded.schemaVersion,
+                payload: recorded.payload
+            )
         }
         let occurred = events.map(\.occurredAt)
         #expect(zip(occurred, occurred.dropFirst()).allSatisfy { $0 <= $1 }, "decided in business-time order")
@@ -53,9 +59,12 @@ struct WorkloadGeneratorTests {
         #expect(occurred.first!.date >= start)
         #expect(occurred.last!.date < start.addingTimeInterval(Double(Self.small.days) * 86_400))
         for type in [
-            "TeamCreated", "UserAdded", "PoolRulesConfigured", "PipelineConfigured", "LeadCreated", "LeadConverted", "CustomerCreated",
-            "CustomerOwnershipChanged", "FollowUpLogged", "OpportunityStageChanged", "QuoteCreated", "ContractDrafted", "InstalmentsScheduled",
-            "PaymentReceived", "CommissionEarned", "InvoiceRequested", "CampaignLaunched", "SalesTargetSet", "ExpenseRecorded",
+            "TeamCreated", "UserAdded", "PoolRulesConfigured", "PipelineConfigured", "LeadCreated", "LeadConverted",
+            "CustomerCreated",
+            "CustomerOwnershipChanged", "FollowUpLogged", "OpportunityStageChanged", "QuoteCreated", "ContractDrafted",
+            "InstalmentsScheduled",
+            "PaymentReceived", "CommissionEarned", "InvoiceRequested", "CampaignLaunched", "SalesTargetSet",
+            "ExpenseRecorded",
         ] {
             #expect(types.contains("crm.v1.\(type)"), "\(type)")
         }

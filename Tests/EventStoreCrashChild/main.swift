@@ -18,7 +18,11 @@ try await withThrowingTaskGroup(of: Void.self) { group in
             let stream = try StreamName(category: "crash", id: "\(appender)")
             for round in 0... {
                 let events = (0..<(1 + round % 5)).map { index in
-                    EventData(type: "crash.Appended", contentType: "text/plain", payload: Array("\(appender).\(round).\(index)".utf8))
+                    EventData(
+                        type: "crash.Appended",
+                        contentType: "text/plain",
+                        payload: Array("\(appender).\(round).\(index)".utf8)
+                    )
                 }
                 let result = try await log.append(to: stream, events)
                 let lines = zip(result.positions, events).map { "\($0) \($1.id.uuidString)\n" }.joined()

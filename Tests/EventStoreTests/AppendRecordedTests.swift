@@ -16,7 +16,9 @@ struct AppendRecordedTests {
         }
         let keyed = AppendRequest(
             [StreamAppend(stream: stream("customer-0"), events: [testEvent(payload: "keyed")])],
-            reserving: [(try UniqueKey("phone:1"), stream("customer-0")), (try UniqueKey("phone:2"), stream("customer-3"))]
+            reserving: [
+                (try UniqueKey("phone:1"), stream("customer-0")), (try UniqueKey("phone:2"), stream("customer-3")),
+            ]
         )
         _ = try await log.append(keyed)
         return (log, try log.readAll())
@@ -52,7 +54,10 @@ struct AppendRecordedTests {
         await original.close()
     }
 
-    @Test("a batch that does not continue the log is refused whole, naming the position", arguments: ["gap", "hash", "version", "time", "id"])
+    @Test(
+        "a batch that does not continue the log is refused whole, naming the position",
+        arguments: ["gap", "hash", "version", "time", "id"]
+    )
     func refusals(damage: String) async throws {
         let (original, events) = try await source()
         await original.close()
@@ -86,7 +91,9 @@ struct AppendRecordedTests {
         await #expect(throws: EventStoreError.self) { try await copy.appendRecorded(Array(events[1..<5])) }
         await copy.close()
         let readOnly = try LMDBEventLog(directory: copy.directory, options: readOnly())
-        let error = await #expect(throws: EventStoreError.self) { try await readOnly.appendRecorded(Array(events[..<1])) }
+        let error = await #expect(throws: EventStoreError.self) {
+            try await readOnly.appendRecorded(Array(events[..<1]))
+        }
         #expect(error?.code == .readOnly)
         await readOnly.close()
     }

@@ -35,7 +35,11 @@ struct AppendTests {
         let result = try await log.append(
             AppendRequest([
                 StreamAppend(stream: lead, expectedVersion: .noStream, events: [testEvent("lead.Converted")]),
-                StreamAppend(stream: customer, expectedVersion: .exact(0), events: [testEvent("customer.Created"), testEvent()]),
+                StreamAppend(
+                    stream: customer,
+                    expectedVersion: .exact(0),
+                    events: [testEvent("customer.Created"), testEvent()]
+                ),
             ])
         )
         #expect(result.positions == [2, 3, 4])
@@ -174,11 +178,15 @@ struct AppendTests {
         let phone = try UniqueKey("phone:+8613800138000")
         let first = stream("customer-1")
         let second = stream("customer-2")
-        _ = try await log.append(AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)]))
+        _ = try await log.append(
+            AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)])
+        )
         #expect(try log.owner(of: phone) == first)
 
         let error = await #expect(throws: EventStoreError.self) {
-            try await log.append(AppendRequest([StreamAppend(stream: second, events: [testEvent()])], reserving: [(phone, second)]))
+            try await log.append(
+                AppendRequest([StreamAppend(stream: second, events: [testEvent()])], reserving: [(phone, second)])
+            )
         }
         #expect(error?.code == .uniqueKeyTaken)
         #expect(error?.stream == "customer-1")
@@ -186,11 +194,15 @@ struct AppendTests {
         #expect(try log.readStream(second).isEmpty)
 
         // The holder may reserve its own key again.
-        _ = try await log.append(AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)]))
+        _ = try await log.append(
+            AppendRequest([StreamAppend(stream: first, events: [testEvent()])], reserving: [(phone, first)])
+        )
 
         // Only the holder can release it.
         let stolen = await #expect(throws: EventStoreError.self) {
-            try await log.append(AppendRequest([StreamAppend(stream: second, events: [testEvent()])], releasing: [(phone, second)]))
+            try await log.append(
+                AppendRequest([StreamAppend(stream: second, events: [testEvent()])], releasing: [(phone, second)])
+            )
         }
         #expect(stolen?.code == .uniqueKeyNotOwned)
         #expect(stolen?.stream == "customer-1")
@@ -198,7 +210,10 @@ struct AppendTests {
         // Released by its holder, the key moves in the same append.
         _ = try await log.append(
             AppendRequest(
-                [StreamAppend(stream: first, events: [testEvent()]), StreamAppend(stream: second, events: [testEvent()])],
+                [
+                    StreamAppend(stream: first, events: [testEvent()]),
+                    StreamAppend(stream: second, events: [testEvent()]),
+                ],
                 reserving: [(phone, second)],
                 releasing: [(phone, first)]
             )
@@ -211,10 +226,25 @@ struct AppendTests {
     func releaseThenClaim() async throws {
         let log = try openTestLog(directory)
         let email = try UniqueKey("email:ops@example.com")
-        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("contact-1"), events: [testEvent()])], reserving: [(email, stream("contact-1"))]))
-        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("contact-1"), events: [testEvent()])], releasing: [(email, stream("contact-1"))]))
+        _ = try await log.append(
+            AppendRequest(
+                [StreamAppend(stream: stream("contact-1"), events: [testEvent()])],
+                reserving: [(email, stream("contact-1"))]
+            )
+        )
+        _ = try await log.append(
+            AppendRequest(
+                [StreamAppend(stream: stream("contact-1"), events: [testEvent()])],
+                releasing: [(email, stream("contact-1"))]
+            )
+        )
         #expect(try log.owner(of: email) == nil)
-        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("contact-2"), events: [testEvent()])], reserving: [(email, stream("contact-2"))]))
+        _ = try await log.append(
+            AppendRequest(
+                [StreamAppend(stream: stream("contact-2"), events: [testEvent()])],
+                reserving: [(email, stream("contact-2"))]
+            )
+        )
         #expect(try log.owner(of: email) == stream("contact-2"))
         await log.close()
     }
@@ -230,14 +260,42 @@ struct AppendTests {
         let cases: [(AppendRequest, EventStoreError.Code)] = [
             (AppendRequest([]), .emptyAppend),
             (AppendRequest([StreamAppend(stream: target, events: [])]), .emptyAppend),
-            (AppendRequest([StreamAppend(stream: target, events: [testEvent(payload: String(repeating: "x", count: 1_001))])]), .eventTooLarge),
+            (
+                AppendRequest([
+                    StreamAppend(stream: target, events: [testEvent(payload: String(repeating: "x", count: 1_001))])
+                ]), .eventTooLarge
+            ),
             (AppendRequest([StreamAppend(stream: target, events: [testEvent("")])]), .invalidField),
             (AppendRequest([StreamAppend(stream: target, events: [testEvent("has space")])]), .invalidField),
             (AppendRequest([StreamAppend(stream: target, events: [testEvent("1starts.with.digit")])]), .invalidField),
-            (AppendRequest([StreamAppend(stream: target, events: [testEvent(actor: String(repeating: "a", count: 201))])]), .invalidField),
-            (AppendRequest([StreamAppend(stream: target, events: [testEvent()]), StreamAppend(stream: target, events: [testEvent()])]), .duplicateInAppend),
-            (AppendRequest([StreamAppend(stream: target, events: [testEvent(id: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!), testEvent(id: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!)])]), .duplicateInAppend),
-            (AppendRequest([StreamAppend(stream: target, events: [testEvent()])], reserving: [(key, target), (key, stream("lead-2"))]), .duplicateInAppend),
+            (
+                AppendRequest([
+                    StreamAppend(stream: target, events: [testEvent(actor: String(repeating: "a", count: 201))])
+                ]), .invalidField
+            ),
+            (
+                AppendRequest([
+                    StreamAppend(stream: target, events: [testEvent()]),
+                    StreamAppend(stream: target, events: [testEvent()]),
+                ]), .duplicateInAppend
+            ),
+            (
+                AppendRequest([
+                    StreamAppend(
+                        stream: target,
+                        events: [
+                            testEvent(id: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!),
+                            testEvent(id: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!),
+                        ]
+                    )
+                ]), .duplicateInAppend
+            ),
+            (
+                AppendRequest(
+                    [StreamAppend(stream: target, events: [testEvent()])],
+                    reserving: [(key, target), (key, stream("lead-2"))]
+                ), .duplicateInAppend
+            ),
         ]
         for (request, code) in cases {
             let error = await #expect(throws: EventStoreError.self) { try await log.append(request) }
@@ -253,7 +311,10 @@ struct AppendTests {
 
     @Test(
         "stream names must be category-id",
-        arguments: ["", "customer", "-1", "customer-", "1customer-2", "cust omer-1", "customer-a b", "customer-\u{e9}", String(repeating: "a", count: 199) + "-12"]
+        arguments: [
+            "", "customer", "-1", "customer-", "1customer-2", "cust omer-1", "customer-a b", "customer-\u{e9}",
+            String(repeating: "a", count: 199) + "-12",
+        ]
     )
     func invalidStreamNames(name: String) {
         #expect(throws: EventStoreError.self) { try StreamName(name) }
@@ -283,7 +344,9 @@ struct AppendTests {
         let log = try openTestLog(directory)
         try await log.append(to: stream("lead-1"), [testEvent()])
         await log.close()
-        let append = await #expect(throws: EventStoreError.self) { try await log.append(to: stream("lead-1"), [testEvent()]) }
+        let append = await #expect(throws: EventStoreError.self) {
+            try await log.append(to: stream("lead-1"), [testEvent()])
+        }
         #expect(append?.code == .logClosed)
         let read = #expect(throws: EventStoreError.self) { try log.readAll() }
         #expect(read?.code == .logClosed)

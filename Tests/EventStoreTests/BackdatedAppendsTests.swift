@@ -21,10 +21,17 @@ struct BackdatedAppendsTests {
                 testEvent("customer.Created", actor: "migrator", occurredAt: at(2020)),
                 testEvent("customer.Tagged", actor: "migrator", occurredAt: at(2020)),
                 testEvent("customer.Tagged", actor: "migrator", occurredAt: at(2020)),
-            ])
+            ]
+        )
         try await log.append(to: stream("customer-b"), [testEvent("customer.Created", actor: "rep")])
-        try await log.append(to: stream("lead-c"), [testEvent(actor: "migrator", occurredAt: at(2021)), testEvent(actor: "migrator", occurredAt: at(2021))])
-        try await log.append(to: stream("user-d"), [testEvent(actor: "admin", occurredAt: at(2022)), testEvent(actor: "admin", occurredAt: at(2022))])
+        try await log.append(
+            to: stream("lead-c"),
+            [testEvent(actor: "migrator", occurredAt: at(2021)), testEvent(actor: "migrator", occurredAt: at(2021))]
+        )
+        try await log.append(
+            to: stream("user-d"),
+            [testEvent(actor: "admin", occurredAt: at(2022)), testEvent(actor: "admin", occurredAt: at(2022))]
+        )
         return log
     }
 
@@ -41,10 +48,23 @@ struct BackdatedAppendsTests {
         #expect(page.appends[0].backdatedNanoseconds == recorded.nanosecondsSinceEpoch - at(2020).nanosecondsSinceEpoch)
         #expect(page.next == nil)
 
-        #expect(try await log.backdatedAppends(from: 1, minimumLag: .seconds(3_600), actor: "migrator", limit: 10).appends.map(\.positions) == [1...3, 5...6])
-        #expect(try await log.backdatedAppends(from: 1, minimumLag: .zero, limit: 10).appends.map(\.positions) == [1...3, 4...4, 5...6, 7...8])
-        let beforeTheAdmins = Duration.seconds(Int64(Timestamp.now().nanosecondsSinceEpoch - at(2022).nanosecondsSinceEpoch) / 1_000_000_000 + 86_400)
-        #expect(try await log.backdatedAppends(from: 1, minimumLag: beforeTheAdmins, limit: 10).appends.map(\.actor) == ["migrator", "migrator"])
+        #expect(
+            try await log.backdatedAppends(from: 1, minimumLag: .seconds(3_600), actor: "migrator", limit: 10).appends
+                .map(\.positions) == [1...3, 5...6]
+        )
+        #expect(
+            try await log.backdatedAppends(from: 1, minimumLag: .zero, limit: 10).appends.map(\.positions) == [
+                1...3, 4...4, 5...6, 7...8,
+            ]
+        )
+        let beforeTheAdmins = Duration.seconds(
+            Int64(Timestamp.now().nanosecondsSinceEpoch - at(2022).nanosecondsSinceEpoch) / 1_000_000_000 + 86_400
+        )
+        #expect(
+            try await log.backdatedAppends(from: 1, minimumLag: beforeTheAdmins, limit: 10).appends.map(\.actor) == [
+                "migrator", "migrator",
+            ]
+        )
         await log.close()
     }
 

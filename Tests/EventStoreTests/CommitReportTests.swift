@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Commit reports")
 struct CommitReportTests {
-    @Test("every commit is reported: the appends, events and refusals of concurrent appenders add up, with their durations")
+    @Test(
+        "every commit is reported: the appends, events and refusals of concurrent appenders add up, with their durations"
+    )
     func reportsAddUp() async throws {
         let directory = TemporaryDirectory("commit-reports")
         let log = try openTestLog(directory)

@@ -70,9 +70,14 @@ struct CompactionTests {
         let directory = TemporaryDirectory("compact-twice")
         let log = try await filledLog(directory, count: 2_000)
         let first = try #require(try log.compact(sealEverythingButTen))
-        let appended = try await log.append(to: stream("lead-4"), [testEvent(payload: "after"), testEvent(payload: "after 2")])
+        let appended = try await log.append(
+            to: stream("lead-4"),
+            [testEvent(payload: "after"), testEvent(payload: "after 2")]
+        )
         #expect(appended.lastPosition == 2_002)
-        for index in 0..<1_500 { try await log.append(to: stream("customer-\(index % 11)"), [testEvent(payload: "more \(index)")]) }
+        for index in 0..<1_500 {
+            try await log.append(to: stream("customer-\(index % 11)"), [testEvent(payload: "more \(index)")])
+        }
         let before = try log.readAll()
 
         let second = try #require(try log.compact(sealEverythingButTen))
@@ -81,7 +86,10 @@ struct CompactionTests {
         #expect(second.hashBefore == first.hashAfter)
         #expect(second.through == 3_492)
         #expect(try log.readAll() == before)
-        #expect(try log.readStream(stream("lead-4")).last?.streamVersion == before.filter { $0.stream == stream("lead-4") }.last?.streamVersion)
+        #expect(
+            try log.readStream(stream("lead-4")).last?.streamVersion
+                == before.filter { $0.stream == stream("lead-4") }.last?.streamVersion
+        )
         #expect(try log.verify().isIntact)
         #expect(try log.statistics().compactions == [first, second])
         #expect(try log.compact(sealEverythingButTen) == nil, "nothing is left outside the hot tail")
@@ -113,8 +121,12 @@ struct CompactionTests {
             if index % 300 == 0 { try await Task.sleep(for: .milliseconds(2)) }
         }
         let events = try log.readAll()
-        let probes = [0, 1, 299, 300, 301, 777, 1_199].map { events[$0].recordedAt }
-            + [Timestamp(nanosecondsSinceEpoch: 0), Timestamp(nanosecondsSinceEpoch: events.last!.recordedAt.nanosecondsSinceEpoch + 1)]
+        let probes =
+            [0, 1, 299, 300, 301, 777, 1_199].map { events[$0].recordedAt }
+            + [
+                Timestamp(nanosecondsSinceEpoch: 0),
+                Timestamp(nanosecondsSinceEpoch: events.last!.recordedAt.nanosecondsSinceEpoch + 1),
+            ]
         func expected(_ time: Timestamp) -> UInt64 { events.first { $0.recordedAt >= time }?.position ?? 1_201 }
         for time in probes { #expect(try log.firstPosition(recordedAtOrAfter: time) == expected(time)) }
         var options = CompactionOptions()
@@ -171,7 +183,10 @@ struct CompactedVerifyTests {
     private func compactedLog(_ directory: TemporaryDirectory) async throws -> CompactionManifest {
         let log = try openTestLog(directory)
         for index in 0..<3_000 {
-            try await log.append(to: stream("customer-\(index % 29)"), [testEvent(payload: #"{"visit":\#(index),"by":"rep-\#(index % 5)"}"#)])
+            try await log.append(
+                to: stream("customer-\(index % 29)"),
+                [testEvent(payload: #"{"visit":\#(index),"by":"rep-\#(index % 5)"}"#)]
+            )
         }
         var options = CompactionOptions()
         options.keepHot = 10
@@ -181,7 +196,10 @@ struct CompactedVerifyTests {
     }
 
     /// Changes the log's LMDB file the way a tamperer with write access would.
-    private func tamper(_ directory: TemporaryDirectory, _ change: (borrowing WriteTransaction, _ chunks: Database, _ compactions: Database) throws -> Void) throws {
+    private func tamper(
+        _ directory: TemporaryDirectory,
+        _ change: (borrowing WriteTransaction, _ chunks: Database, _ compactions: Database) throws -> Void
+    ) throws {
         let environment = try Environment(path: directory.path, options: Environment.Options())
         defer { environment.close() }
         try environment.withWriteTransaction { txn in
@@ -264,7 +282,10 @@ struct CompactedVerifyTests {
         let log = try openTestLog(directory)
         for index in 1...2_000 {
             let marker = index == 1_500 ? "MARKER-TO-FLIP" : "payload"
-            try await log.append(to: stream("lead-\(index % 13)"), [testEvent(payload: "{\"note\":\"\(marker) \(index)\"}")])
+            try await log.append(
+                to: stream("lead-\(index % 13)"),
+                [testEvent(payload: "{\"note\":\"\(marker) \(index)\"}")]
+            )
         }
         await log.close()
         try #require(try flipStoredByte(of: "MARKER-TO-FLIP", in: directory))

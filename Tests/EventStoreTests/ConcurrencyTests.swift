@@ -21,7 +21,11 @@ struct ConcurrencyTests {
                     while version < versions {
                         let expected: ExpectedVersion = version == 0 ? .noStream : .exact(version - 1)
                         do {
-                            try await log.append(to: target, expecting: expected, [testEvent(payload: "racer \(racer)")])
+                            try await log.append(
+                                to: target,
+                                expecting: expected,
+                                [testEvent(payload: "racer \(racer)")]
+                            )
                             wins.counts.withLock { $0[version, default: 0] += 1 }
                             version += 1
                         } catch let error as EventStoreError where error.code == .wrongExpectedVersion {

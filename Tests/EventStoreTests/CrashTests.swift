@@ -8,14 +8,20 @@ struct CrashTests {
     @Test("a writer killed with SIGKILL mid-append loses no acknowledged event, and the chain verifies")
     func sigkillDuringAppends() async throws {
         let directory = TemporaryDirectory("crash")
-        let executable = try #require(builtExecutable(named: "EventStoreCrashChild"), "the crash child is built with the tests")
+        let executable = try #require(
+            builtExecutable(named: "EventStoreCrashChild"),
+            "the crash child is built with the tests"
+        )
         for round in 0..<3 {
             let acknowledged = try await runAndKill(executable, directory: directory.path, after: 2_000 + round * 1_000)
             #expect(acknowledged.count >= 2_000)
 
             let log = try openTestLog(directory, durability: .durable)
             let verification = try log.verify()
-            #expect(verification.isIntact, "chain broken after crash \(round): \(String(describing: verification.problem))")
+            #expect(
+                verification.isIntact,
+                "chain broken after crash \(round): \(String(describing: verification.problem))"
+            )
             let stored = try log.readAll()
             #expect(stored.map(\.position) == Array(1...UInt64(stored.count)), "positions stay gapless")
             let idsByPosition = Dictionary(uniqueKeysWithValues: stored.map { ($0.position, $0.id.uuidString) })
@@ -67,7 +73,11 @@ struct CrashTests {
 
     /// Starts the child, waits for `count` acknowledged events, kills it, and returns every
     /// acknowledgement it wrote before dying.
-    private func runAndKill(_ executable: String, directory: String, after count: Int) async throws -> [(position: UInt64, id: String)] {
+    private func runAndKill(
+        _ executable: String,
+        directory: String,
+        after count: Int
+    ) async throws -> [(position: UInt64, id: String)] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [directory]

@@ -12,11 +12,21 @@ struct FuzzRegressionTests {
 
     /// A manifest of the right size whose range is backwards or starts at 0: `events`
     /// (`through - from + 1`) trapped on it when `stats` or `compact` read it.
-    @Test("a compaction manifest describing no range of positions is refused", arguments: [(5, 4), (0, .max), (1, 0)] as [(UInt64, UInt64)])
+    @Test(
+        "a compaction manifest describing no range of positions is refused",
+        arguments: [(5, 4), (0, .max), (1, 0)] as [(UInt64, UInt64)]
+    )
     func manifestWithoutRange(from: UInt64, through: UInt64) throws {
         let manifest = CompactionManifest(
-            from: from, through: through, chunks: 1, dictionaryID: 0, hashBefore: .genesis, hashAfter: .genesis,
-            recordBytes: 10, sealedBytes: 5, compactedAt: Timestamp(nanosecondsSinceEpoch: 0)
+            from: from,
+            through: through,
+            chunks: 1,
+            dictionaryID: 0,
+            hashBefore: .genesis,
+            hashAfter: .genesis,
+            recordBytes: 10,
+            sealedBytes: 5,
+            compactedAt: Timestamp(nanosecondsSinceEpoch: 0)
         )
         let error = try #require(throws: EventStoreError.self) {
             try manifest.encoded().withUnsafeBytes { try CompactionManifest(decoding: $0) }
@@ -27,8 +37,14 @@ struct FuzzRegressionTests {
     @Test("a well-formed manifest still decodes to what was encoded")
     func manifestRoundTrip() throws {
         let manifest = CompactionManifest(
-            from: 1, through: .max - 1, chunks: 3, dictionaryID: 7, hashBefore: .genesis,
-            hashAfter: ChainHash(bytes: Array(repeating: 0xAB, count: 32)), recordBytes: 10, sealedBytes: 5,
+            from: 1,
+            through: .max - 1,
+            chunks: 3,
+            dictionaryID: 7,
+            hashBefore: .genesis,
+            hashAfter: ChainHash(bytes: Array(repeating: 0xAB, count: 32)),
+            recordBytes: 10,
+            sealedBytes: 5,
             compactedAt: Timestamp(nanosecondsSinceEpoch: -1)
         )
         let decoded = try manifest.encoded().withUnsafeBytes { try CompactionManifest(decoding: $0) }
@@ -50,6 +66,8 @@ struct FuzzRegressionTests {
             #expect(error.code == .corruptRecord)
             #expect(error.position == first)
         }
-        #expect(try header.withUnsafeBytes { try SealedChunk.positions(of: $0, first: .max - 2) } == (.max - 2)...(.max - 1))
+        #expect(
+            try header.withUnsafeBytes { try SealedChunk.positions(of: $0, first: .max - 2) } == (.max - 2)...(.max - 1)
+        )
     }
 }

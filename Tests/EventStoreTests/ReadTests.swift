@@ -12,10 +12,23 @@ struct ReadTests {
         let log = try openTestLog(directory)
         for round in 0..<4 {
             for customer in 1...3 {
-                try await log.append(to: stream("customer-\(customer)"), [testEvent(round == 0 ? "customer.Created" : "customer.FollowedUp", payload: "\(customer).\(round)")])
+                try await log.append(
+                    to: stream("customer-\(customer)"),
+                    [
+                        testEvent(
+                            round == 0 ? "customer.Created" : "customer.FollowedUp",
+                            payload: "\(customer).\(round)"
+                        )
+                    ]
+                )
             }
             if round < 2 {
-                for lead in 1...2 { try await log.append(to: stream("lead-\(lead)"), [testEvent("lead.Noted", payload: "L\(lead).\(round)")]) }
+                for lead in 1...2 {
+                    try await log.append(
+                        to: stream("lead-\(lead)"),
+                        [testEvent("lead.Noted", payload: "L\(lead).\(round)")]
+                    )
+                }
             }
         }
         return log
@@ -34,7 +47,11 @@ struct ReadTests {
         #expect(try log.readStream(customer, from: 9).isEmpty)
         #expect(try log.readStream(stream("customer-404")).isEmpty)
         #expect(try log.readStream(stream("customer-404"), from: .max, direction: .backward).isEmpty)
-        #expect(try log.readStream(customer).map { String(decoding: $0.payload, as: UTF8.self) } == ["2.0", "2.1", "2.2", "2.3"])
+        #expect(
+            try log.readStream(customer).map { String(decoding: $0.payload, as: UTF8.self) } == [
+                "2.0", "2.1", "2.2", "2.3",
+            ]
+        )
         #expect(try log.currentVersion(of: customer) == 3)
         #expect(try log.currentVersion(of: stream("customer-404")) == nil)
         await log.close()
@@ -64,7 +81,9 @@ struct ReadTests {
         #expect(customers.map(\.position) == customers.map(\.position).sorted(by: >))
         let fromMiddle = try log.readCategory("customer", from: customers[5].position, direction: .backward)
         #expect(fromMiddle.map(\.position) == Array(customers[5...].map(\.position)))
-        #expect(try log.readType("customer.Created").map(\.stream.rawValue) == ["customer-1", "customer-2", "customer-3"])
+        #expect(
+            try log.readType("customer.Created").map(\.stream.rawValue) == ["customer-1", "customer-2", "customer-3"]
+        )
         let afterFirst = try log.readType("lead.Noted", from: 4)
         #expect(afterFirst.allSatisfy { $0.position >= 4 && $0.type == "lead.Noted" })
         #expect(afterFirst.map(\.position) == [4, 5, 9, 10])

@@ -12,7 +12,12 @@ struct ReceiptTests {
         var log = try openTestLog(directory)
         let key = Array("client-1 key-1".utf8)
         let receipt = try AppendReceipt(key: key, note: Array("note".utf8))
-        let first = try await log.append(AppendRequest([StreamAppend(stream: stream("lead-a"), events: [testEvent(), testEvent()])], receipt: receipt))
+        let first = try await log.append(
+            AppendRequest(
+                [StreamAppend(stream: stream("lead-a"), events: [testEvent(), testEvent()])],
+                receipt: receipt
+            )
+        )
         let kept = try #require(try log.receipt(for: key))
         #expect(kept.note == Array("note".utf8))
         #expect((kept.firstPosition, kept.lastPosition) == (first.firstPosition, first.lastPosition))
@@ -20,7 +25,9 @@ struct ReceiptTests {
 
         // The same key again: refused whole, nothing written.
         let refused = await #expect(throws: EventStoreError.self) {
-            try await log.append(AppendRequest([StreamAppend(stream: stream("lead-b"), events: [testEvent()])], receipt: receipt))
+            try await log.append(
+                AppendRequest([StreamAppend(stream: stream("lead-b"), events: [testEvent()])], receipt: receipt)
+            )
         }
         #expect(refused?.code == .receiptTaken && refused?.position == first.firstPosition)
         #expect(try log.head().position == first.lastPosition)
@@ -30,10 +37,16 @@ struct ReceiptTests {
         log = try openTestLog(directory)
         #expect(try log.receipt(for: key) == kept, "durable with the events")
         #expect(try await log.purgeReceipts(recordedBefore: kept.recordedAt) == 0, "not older than the cutoff")
-        #expect(try await log.purgeReceipts(recordedBefore: Timestamp(nanosecondsSinceEpoch: kept.recordedAt.nanosecondsSinceEpoch + 1)) == 1)
+        #expect(
+            try await log.purgeReceipts(
+                recordedBefore: Timestamp(nanosecondsSinceEpoch: kept.recordedAt.nanosecondsSinceEpoch + 1)
+            ) == 1
+        )
         #expect(try log.receipt(for: key) == nil)
         // The key is free again.
-        _ = try await log.append(AppendRequest([StreamAppend(stream: stream("lead-b"), events: [testEvent()])], receipt: receipt))
+        _ = try await log.append(
+            AppendRequest([StreamAppend(stream: stream("lead-b"), events: [testEvent()])], receipt: receipt)
+        )
         await log.close()
     }
 

@@ -45,7 +45,9 @@ struct SubscriptionTests {
         for index in 0..<2_500 { try await log.append(to: stream("lead-\(index % 7)"), [testEvent()]) }
         async let received: [[UInt64]] = {
             var batches: [[UInt64]] = []
-            for try await batch in try log.subscribe(from: .position(1), filter: EventFilter(categories: ["lead"])).batches {
+            for try await batch in try log.subscribe(from: .position(1), filter: EventFilter(categories: ["lead"]))
+                .batches
+            {
                 batches.append(batch.map(\.position))
                 if batch.last?.position == 3_000 { break }
             }

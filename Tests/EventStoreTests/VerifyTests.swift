@@ -36,7 +36,10 @@ struct VerifyTests {
         let log = try openTestLog(directory)
         for index in 1...300 {
             let marker = index == target ? "MARKER-TO-FLIP" : "payload"
-            try await log.append(to: stream("customer-\(index % 13)"), [testEvent(payload: "{\"note\":\"\(marker) \(index)\"}")])
+            try await log.append(
+                to: stream("customer-\(index % 13)"),
+                [testEvent(payload: "{\"note\":\"\(marker) \(index)\"}")]
+            )
         }
         await log.close()
 

@@ -17,7 +17,10 @@ struct EnvironmentTests {
             try txn.put(bytes("two"), for: bytes("b"), in: database)
         }
         let values = try environment.withReadTransaction { txn in
-            [try txn.get(bytes("a"), in: database).map(Array.init), try txn.get(bytes("z"), in: database).map(Array.init)]
+            [
+                try txn.get(bytes("a"), in: database).map(Array.init),
+                try txn.get(bytes("z"), in: database).map(Array.init),
+            ]
         }
         #expect(values == [bytes("one"), nil])
     }
@@ -42,12 +45,16 @@ struct EnvironmentTests {
         let database = try environment.openDatabase("things", flags: .create)
         try environment.withWriteTransaction { txn in try txn.put(bytes("1"), for: bytes("m"), in: database) }
         let exists = #expect(throws: LMDBError.self) {
-            try environment.withWriteTransaction { txn in try txn.put(bytes("2"), for: bytes("m"), in: database, flags: .noOverwrite) }
+            try environment.withWriteTransaction { txn in
+                try txn.put(bytes("2"), for: bytes("m"), in: database, flags: .noOverwrite)
+            }
         }
         #expect(exists == .keyExists)
         #expect(exists?.name == "MDB_KEYEXIST")
         let outOfOrder = #expect(throws: LMDBError.self) {
-            try environment.withWriteTransaction { txn in try txn.put(bytes("2"), for: bytes("a"), in: database, flags: .append) }
+            try environment.withWriteTransaction { txn in
+                try txn.put(bytes("2"), for: bytes("a"), in: database, flags: .append)
+            }
         }
         #expect(outOfOrder == .keyExists)
     }
@@ -143,8 +150,18 @@ struct EnvironmentTests {
         try environment.withWriteTransaction { txn in try txn.put(bytes("v"), for: bytes("k"), in: database) }
         let target = TemporaryDirectory("lmdb-copy")
         try environment.copy(to: target.path, compact: true)
-        let copied = try Environment(path: target.path, options: { var o = Environment.Options(); o.readOnly = true; return o }())
+        let copied = try Environment(
+            path: target.path,
+            options: {
+                var o = Environment.Options()
+                o.readOnly = true
+                return o
+            }()
+        )
         let copiedDatabase = try copied.openDatabase("things")
-        #expect(try copied.withReadTransaction { txn in try txn.get(bytes("k"), in: copiedDatabase).map(Array.init) } == bytes("v"))
+        #expect(
+            try copied.withReadTransaction { txn in try txn.get(bytes("k"), in: copiedDatabase).map(Array.init) }
+                == bytes("v")
+        )
     }
 }

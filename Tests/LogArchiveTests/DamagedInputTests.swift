@@ -14,7 +14,10 @@ struct DamagedInputTests {
     private func export(_ format: ExportFormat.Encoding, compressed: Bool = false) async throws -> Data {
         let log = try await SmallLog.make(at: files.appending("source-\(format)-\(compressed)"))
         let path = files.appending("export-\(format)-\(compressed)")
-        _ = try LogExporter(format: format).export(log, to: ExportSink(path: path, compressionLevel: compressed ? 3 : nil))
+        _ = try LogExporter(format: format).export(
+            log,
+            to: ExportSink(path: path, compressionLevel: compressed ? 3 : nil)
+        )
         await log.close()
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
@@ -59,7 +62,10 @@ struct DamagedInputTests {
     func ndjsonChangedLine() async throws {
         var lines = lines(try await export(.ndjson))
         // Still valid JSON with the same fields, but not the canonical line.
-        let spaced = String(decoding: lines[2], as: UTF8.self).replacingOccurrences(of: #"{"position":"#, with: #"{"position": "#)
+        let spaced = String(decoding: lines[2], as: UTF8.self).replacingOccurrences(
+            of: #"{"position":"#,
+            with: #"{"position": "#
+        )
         lines[2] = Data(spaced.utf8)
         let error = try readError(joined(lines), "changed.ndjson")
         #expect(error?.code == .corruptInput)
@@ -70,7 +76,10 @@ struct DamagedInputTests {
     @Test("a field the reader cannot check alone is caught by the log's chain, at its line")
     func ndjsonChangedActor() async throws {
         var lines = lines(try await export(.ndjson))
-        let changed = String(decoding: lines[3], as: UTF8.self).replacingOccurrences(of: #""actor":"tester""#, with: #""actor":"tesTer""#)
+        let changed = String(decoding: lines[3], as: UTF8.self).replacingOccurrences(
+            of: #""actor":"tester""#,
+            with: #""actor":"tesTer""#
+        )
         #expect(changed != String(decoding: lines[3], as: UTF8.self))
         lines[3] = Data(changed.utf8)
         let path = files.appending("actor.ndjson")
@@ -125,7 +134,10 @@ struct DamagedInputTests {
         let error = try readError(bytes, "bad-stream.rpx")
         #expect(error?.code == .corruptInput)
         #expect(error?.location == .byte(firstEvent))
-        #expect(error?.message.contains("the stream \"-ead-1\" is not a stream name") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("the stream \"-ead-1\" is not a stream name") == true,
+            "\(String(describing: error))"
+        )
     }
 
     @Test("a compressed file cut in its zstd frame is truncated", arguments: ExportFormat.Encoding.allCases)

@@ -36,7 +36,8 @@ struct EventLineTests {
     @Test("an event of an unknown type renders its fields in order, escaped, with base64 data")
     func unknownType() throws {
         let event = try event(type: "test.Happened", payload: Array("{}".utf8))
-        let replayed = #"{"position":42,"stream":"customer-7","streamVersion":3,"id":"0192f3c2-8d1e-7c3a-9f00-000000000001","#
+        let replayed =
+            #"{"position":42,"stream":"customer-7","streamVersion":3,"id":"0192f3c2-8d1e-7c3a-9f00-000000000001","#
             + #""type":"test.Happened","schemaVersion":1,"contentType":"application/json","#
             + #""recordedAt":"2026-11-24T09:30:00.000000001Z","occurredAt":"1999-12-31T23:59:59.999999999Z","#
             + #""actor":"rep \"one\"\n\u0001","correlationID":"0192f3c2-8d1e-7c3a-9f00-0000000000aa","causationID":null,"#

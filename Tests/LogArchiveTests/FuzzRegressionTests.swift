@@ -14,10 +14,13 @@ struct FuzzRegressionTests {
 
     /// An event line whose time is a valid RFC 3339 text past what a `Timestamp` holds
     /// (after 2262 or before 1678): multiplying its seconds into nanoseconds overflowed.
-    @Test("a time past what a Timestamp holds is no RFC 3339 time", arguments: [
-        "2263-01-01T00:00:00.000000000Z", "9999-12-31T23:59:59.999999999Z", "0000-01-01T00:00:00.000000000Z",
-        "1677-09-21T00:12:43.145224191Z",
-    ])
+    @Test(
+        "a time past what a Timestamp holds is no RFC 3339 time",
+        arguments: [
+            "2263-01-01T00:00:00.000000000Z", "9999-12-31T23:59:59.999999999Z", "0000-01-01T00:00:00.000000000Z",
+            "1677-09-21T00:12:43.145224191Z",
+        ]
+    )
     func timeOutOfRange(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }
@@ -32,7 +35,10 @@ struct FuzzRegressionTests {
         await log.close()
         var text = try String(contentsOfFile: exported, encoding: .utf8)
         let year = try #require(text.range(of: #""recordedAt":"20"#))
-        text.replaceSubrange(text.index(year.upperBound, offsetBy: -2)..<text.index(year.upperBound, offsetBy: 2), with: "9999")
+        text.replaceSubrange(
+            text.index(year.upperBound, offsetBy: -2)..<text.index(year.upperBound, offsetBy: 2),
+            with: "9999"
+        )
         let damaged = files.appending("after-2262.ndjson")
         try text.write(toFile: damaged, atomically: false, encoding: .utf8)
         let error = #expect(throws: ImportError.self) { try readItems(damaged) }

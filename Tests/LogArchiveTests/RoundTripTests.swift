@@ -11,7 +11,8 @@ struct RoundTripTests {
     let directory = TemporaryDirectory("log-archive")
     @Test(
         "a small log goes through a file and back unchanged",
-        arguments: ExportFormat.Encoding.allCases, [true, false]
+        arguments: ExportFormat.Encoding.allCases,
+        [true, false]
     )
     func roundTrip(format: ExportFormat.Encoding, compressed: Bool) async throws {
         let source = try await SmallLog.make(at: directory.appending("source"))
@@ -52,8 +53,16 @@ struct RoundTripTests {
         let source = try await SmallLog.make(at: directory.appending("source"))
         let first = directory.appending("first")
         let rest = directory.appending("rest")
-        _ = try LogExporter(format: .binary).export(source, through: 3, to: ExportSink(path: first, compressionLevel: nil))
-        let summary = try LogExporter(format: .ndjson).export(source, from: 4, to: ExportSink(path: rest, compressionLevel: 1))
+        _ = try LogExporter(format: .binary).export(
+            source,
+            through: 3,
+            to: ExportSink(path: first, compressionLevel: nil)
+        )
+        let summary = try LogExporter(format: .ndjson).export(
+            source,
+            from: 4,
+            to: ExportSink(path: rest, compressionLevel: 1)
+        )
         #expect(summary.events == UInt64(SmallLog.eventCount - 3))
         #expect(summary.uniqueKeys == 0)
 
@@ -73,7 +82,11 @@ struct RoundTripTests {
         let source = try await SmallLog.make(at: directory.appending("source"))
         let path = directory.appending("log")
         let error = #expect(throws: ExportFileError.self) {
-            try LogExporter(format: .ndjson).export(source, from: 100, to: ExportSink(path: path, compressionLevel: nil))
+            try LogExporter(format: .ndjson).export(
+                source,
+                from: 100,
+                to: ExportSink(path: path, compressionLevel: nil)
+            )
         }
         #expect(error?.code == .nothingToExport)
         #expect(error?.description == "the log ends at position 7: nothing to export from 100")

@@ -34,7 +34,12 @@ enum SmallLog {
         try await log.append(to: stream("customer-1"), (0..<4).map { testEvent(payload: "{\"n\":\($0)}") })
         _ = try await log.append(
             AppendRequest(
-                [StreamAppend(stream: stream("customer-2"), events: [testEvent("test.Other", actor: "tab\there"), testEvent()])],
+                [
+                    StreamAppend(
+                        stream: stream("customer-2"),
+                        events: [testEvent("test.Other", actor: "tab\there"), testEvent()]
+                    )
+                ],
                 reserving: [(try UniqueKey("email:a@example.com"), stream("customer-2"))]
             )
         )
@@ -72,7 +77,11 @@ func readItems(_ path: String) throws -> [ImportItem] {
 
 /// Imports the export at `path` into `log`, as `rapport import` does.
 @discardableResult
-func importFile(_ path: String, into log: LMDBEventLog, batchSize: Int = LogImporter.defaultBatchSize) async throws -> LogImporter {
+func importFile(
+    _ path: String,
+    into log: LMDBEventLog,
+    batchSize: Int = LogImporter.defaultBatchSize
+) async throws -> LogImporter {
     var reader = try ImportReader(path: path)
     var importer = try LogImporter(log: log, batchSize: batchSize)
     while let items = try reader.next() {

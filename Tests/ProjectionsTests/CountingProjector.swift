@@ -83,7 +83,13 @@ final class TypeCounter: Projector {
 
 /// Appends `count` events over `streams` streams, alternating two types, one per append.
 @discardableResult
-func appendEvents(_ log: LMDBEventLog, count: Int, streams: Int = 5, from first: Int = 0, occurredAt: Timestamp? = nil)
+func appendEvents(
+    _ log: LMDBEventLog,
+    count: Int,
+    streams: Int = 5,
+    from first: Int = 0,
+    occurredAt: Timestamp? = nil
+)
     async throws -> UInt64
 {
     var last: UInt64 = 0
@@ -115,7 +121,10 @@ struct ProjectionWorld {
     }
 
     /// A store of its own with `projectors` built from the log.
-    func built(_ projectors: [any Projector<String>.Type] = [CountingProjector.self], asOf: AsOf? = nil) async throws
+    func built(
+        _ projectors: [any Projector<String>.Type] = [CountingProjector.self],
+        asOf: AsOf? = nil
+    ) async throws
         -> ReadModelStore
     {
         let other = try ReadModelStore(directory: directory.path + "/built-\(UUID().uuidString)")

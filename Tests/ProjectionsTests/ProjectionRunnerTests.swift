@@ -1,8 +1,8 @@
 import EventStore
 import Foundation
-import Synchronization
 import Projections
 import RapportTestSupport
+import Synchronization
 import Testing
 
 @Suite("The live projection runner")
@@ -22,7 +22,14 @@ struct ProjectionRunnerTests {
         #expect(try await runner.lag().map(\.eventsBehind) == [0])
 
         // Streams thing-0 … thing-4 got events 0, 5, 10, …: ten each; positions are index + 1.
-        let row = try #require(try world.store.row(CountingProjector.StreamRow.self, projector: "counting", table: "streams", key: "thing-0"))
+        let row = try #require(
+            try world.store.row(
+                CountingProjector.StreamRow.self,
+                projector: "counting",
+                table: "streams",
+                key: "thing-0"
+            )
+        )
         #expect(row.events == 10 && row.positionSum == (0..<10).map { UInt64($0 * 5 + 1) }.reduce(0, +))
         #expect(try world.store.row(Int.self, projector: "counting", table: "types", key: "test.Other") == 17)
         #expect(try world.store.contents(of: "counting") == (try await world.built()).contents(of: "counting"))
@@ -48,7 +55,9 @@ struct ProjectionRunnerTests {
         let following = Task { try await runner.run() }
         let last = try await appendEvents(world.log, count: 40)
         let deadline = ContinuousClock.now + .seconds(10)
-        while await runner.checkpoint < last, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        while await runner.checkpoint < last, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         following.cancel()
         #expect(await runner.checkpoint == last)
         #expect(try world.store.contents(of: "counting") == (try await world.built()).contents(of: "counting"))
@@ -88,7 +97,9 @@ struct ProjectionRunnerTests {
         try await runner.rebuild(["counting"], progress: reports.record)
         let last = try await appending.value
         let deadline = ContinuousClock.now + .seconds(10)
-        while await runner.checkpoint < last, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        while await runner.checkpoint < last, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         following.cancel()
         #expect(await runner.checkpoint == last)
         let reference = try await world.built([CountingProjector.self, TypeCounter.self])
@@ -105,7 +116,10 @@ struct ProjectionRunnerTests {
         let runner = world.runner()
         try await runner.start()
         let before = try world.store.contents(of: "counting")
-        try await world.log.append(to: stream("thing-1"), [testEvent(payload: "fine"), testEvent(payload: "refuse me")])
+        try await world.log.append(
+            to: stream("thing-1"),
+            [testEvent(payload: "fine"), testEvent(payload: "refuse me")]
+        )
         let error = await #expect(throws: ProjectionError.self) { try await runner.catchUp() }
         #expect(error?.code == .applyFailed && error?.projector == "counting" && error?.position == 12)
         #expect(try world.store.contents(of: "counting") == before)
@@ -119,7 +133,12 @@ struct ProjectionRunnerTests {
         try await appendEvents(world.log, count: 3)
         try await world.log.append(to: stream("thing-9"), [testEvent(payload: "undecodable bytes")])
         let error = await #expect(throws: ProjectionError.self) {
-            try await ProjectionBuilder.build([CountingProjector.self], log: world.log, decoder: textDecoder, into: world.store)
+            try await ProjectionBuilder.build(
+                [CountingProjector.self],
+                log: world.log,
+                decoder: textDecoder,
+                into: world.store
+            )
         }
         #expect(error?.code == .undecodableEvent && error?.position == 4)
         #expect(try world.store.status(of: "counting") == nil)

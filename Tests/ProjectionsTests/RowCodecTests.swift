@@ -289,7 +289,10 @@ struct RowCodecTests {
         _ = try decode(type, bytes)
     }
 
-    private func expectRoundTrip<T: Codable & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation)
+    private func expectRoundTrip<T: Codable & Equatable>(
+        _ value: T,
+        sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws
     {
         let bytes = try encode(value)
@@ -370,9 +373,20 @@ struct SampleRow: Codable, Sendable, Hashable, CustomTestStringConvertible {
 
     static let samples: [SampleRow] = [
         SampleRow(
-            id: "full", count: 42, big: 1_767_225_599_000_000_000, small: -7, unsigned: 300, unsigned32: 70_000,
-            flag: true, ratio: 0.25, stage: .won, priority: .high, at: Timestamp(nanosecondsSinceEpoch: 1_700_000_123),
-            note: "a note", address: Address(city: "上海", zip: "200000"), previous: Address(city: "Köln", zip: nil),
+            id: "full",
+            count: 42,
+            big: 1_767_225_599_000_000_000,
+            small: -7,
+            unsigned: 300,
+            unsigned32: 70_000,
+            flag: true,
+            ratio: 0.25,
+            stage: .won,
+            priority: .high,
+            at: Timestamp(nanosecondsSinceEpoch: 1_700_000_123),
+            note: "a note",
+            address: Address(city: "上海", zip: "200000"),
+            previous: Address(city: "Köln", zip: nil),
             tags: ["vip", "", "日本"],
             lines: (0..<20).map { Line(sku: "sku-\($0)", quantity: Int32($0), price: 1_999 * Int64($0) - 5_000) },
             maybe: [1, nil, 3, nil],
@@ -384,17 +398,48 @@ struct SampleRow: Codable, Sendable, Hashable, CustomTestStringConvertible {
             nothing: Empty()
         ),
         SampleRow(
-            id: "", count: 0, big: 0, small: 0, unsigned: 0, unsigned32: 0,
-            flag: false, ratio: 0, stage: .lead, priority: .low, at: Timestamp(nanosecondsSinceEpoch: 0),
-            note: nil, address: Address(city: "", zip: nil), previous: nil,
-            tags: [], lines: [], maybe: [], byName: [:], byNumber: [:], byStage: [:], grid: [], shapes: [],
+            id: "",
+            count: 0,
+            big: 0,
+            small: 0,
+            unsigned: 0,
+            unsigned32: 0,
+            flag: false,
+            ratio: 0,
+            stage: .lead,
+            priority: .low,
+            at: Timestamp(nanosecondsSinceEpoch: 0),
+            note: nil,
+            address: Address(city: "", zip: nil),
+            previous: nil,
+            tags: [],
+            lines: [],
+            maybe: [],
+            byName: [:],
+            byNumber: [:],
+            byStage: [:],
+            grid: [],
+            shapes: [],
             nothing: Empty()
         ),
         SampleRow(
-            id: "extremes 👩‍👩‍👧‍👦", count: .min, big: .max, small: .min, unsigned: .max, unsigned32: .max,
-            flag: true, ratio: -.infinity, stage: .lost, priority: .low, at: Timestamp(nanosecondsSinceEpoch: .min),
-            note: "", address: Address(city: "e\u{301}", zip: ""), previous: nil,
-            tags: [String(repeating: "z", count: 200)], lines: [], maybe: [nil, nil],
+            id: "extremes 👩‍👩‍👧‍👦",
+            count: .min,
+            big: .max,
+            small: .min,
+            unsigned: .max,
+            unsigned32: .max,
+            flag: true,
+            ratio: -.infinity,
+            stage: .lost,
+            priority: .low,
+            at: Timestamp(nanosecondsSinceEpoch: .min),
+            note: "",
+            address: Address(city: "e\u{301}", zip: ""),
+            previous: nil,
+            tags: [String(repeating: "z", count: 200)],
+            lines: [],
+            maybe: [nil, nil],
             byName: ["k": .max, "j": .min],
             byNumber: [.min: Line(sku: "", quantity: .max, price: .min)],
             byStage: [.won: 0],

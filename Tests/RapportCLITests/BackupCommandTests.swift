@@ -12,7 +12,17 @@ struct BackupCommandTests {
     /// A demo log in `name`, small enough to build in a second or two.
     func demoLog(_ name: String, customers: Int = 20, seed: Int = 1) throws -> String {
         let log = directory.appending(name)
-        let run = try rapport("demo", "--data-dir", log, "--customers", "\(customers)", "--days", "60", "--seed", "\(seed)")
+        let run = try rapport(
+            "demo",
+            "--data-dir",
+            log,
+            "--customers",
+            "\(customers)",
+            "--days",
+            "60",
+            "--seed",
+            "\(seed)"
+        )
         try #require(run.status == 0, "\(run.errors)")
         return log
     }
@@ -75,7 +85,10 @@ struct BackupCommandTests {
         let live = TemporaryDirectory("cli-backup-live")
         let log = try openTestLog(live)
         for batch in 0..<20 {
-            try await log.append(to: stream("customer-\(batch)"), (0..<100).map { _ in testEvent(payload: String(repeating: "x", count: 300)) })
+            try await log.append(
+                to: stream("customer-\(batch)"),
+                (0..<100).map { _ in testEvent(payload: String(repeating: "x", count: 300)) }
+            )
         }
         let file = directory.appending("live.backup")
         let process = try rapportProcess(["backup", "--data-dir", live.path, "--to", file])
@@ -86,7 +99,10 @@ struct BackupCommandTests {
         var appended = 0
         // At least a few appends land while the backup runs, and the map grows under it.
         while process.isRunning || appended < 5 {
-            try await log.append(to: stream("lead-\(appended)"), (0..<200).map { _ in testEvent(payload: String(repeating: "y", count: 300)) })
+            try await log.append(
+                to: stream("lead-\(appended)"),
+                (0..<200).map { _ in testEvent(payload: String(repeating: "y", count: 300)) }
+            )
             appended += 1
         }
         process.waitUntilExit()
@@ -104,7 +120,10 @@ struct BackupCommandTests {
         await log.close()
     }
 
-    @Test("a damaged backup is refused with exit 1 and leaves the target absent", arguments: ["flip", "truncate", "header", "foreign"])
+    @Test(
+        "a damaged backup is refused with exit 1 and leaves the target absent",
+        arguments: ["flip", "truncate", "header", "foreign"]
+    )
     func damagedBackup(damage: String) throws {
         let log = try demoLog("log")
         let file = directory.appending("log.backup")
@@ -117,7 +136,8 @@ struct BackupCommandTests {
         case "header":
             // The recorded head no longer names the log inside.
             let range = try #require(bytes.range(of: Data("\"headPosition\":".utf8)))
-            bytes[range.upperBound] = bytes[range.upperBound] == UInt8(ascii: "9") ? UInt8(ascii: "8") : UInt8(ascii: "9")
+            bytes[range.upperBound] =
+                bytes[range.upperBound] == UInt8(ascii: "9") ? UInt8(ascii: "8") : UInt8(ascii: "9")
         default: bytes = Data("name,phone\nAcme,555\n".utf8)
         }
         try bytes.write(to: url)
@@ -125,7 +145,10 @@ struct BackupCommandTests {
         let restored = directory.appending("restored")
         let restore = try rapport("restore", "--from", file, "--data-dir", restored)
         #expect(restore.status == 1, "\(restore.output) \(restore.errors)")
-        let expected = ["flip": "corrupt_backup", "truncate": "corrupt_backup", "header": "backup_head_mismatch", "foreign": "not_a_backup"]
+        let expected = [
+            "flip": "corrupt_backup", "truncate": "corrupt_backup", "header": "backup_head_mismatch",
+            "foreign": "not_a_backup",
+        ]
         #expect(restore.errors.contains(expected[damage] ?? "?"), "\(restore.errors)")
         #expect(!FileManager.default.fileExists(atPath: restored))
         #expect(stagingLeftovers().isEmpty)
@@ -148,7 +171,9 @@ struct BackupCommandTests {
         let permissions = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
         #expect(FileManager.default.fileExists(atPath: key + ".pub"))
-        let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint))) as? [String: Any])
+        let saved = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint))) as? [String: Any]
+        )
         #expect(saved["position"] as? Int == (try statistics(log))["headPosition"] as? Int)
         #expect(saved["hash"] as? String == (try statistics(log))["headHash"] as? String)
         for field in ["signedAt", "publicKey", "signature"] { #expect(saved[field] is String, "\(field)") }
@@ -169,7 +194,9 @@ struct BackupCommandTests {
         #expect((laterJSON["position"] as? Int ?? 0) == (saved["position"] as? Int ?? 0) + 2)
     }
 
-    @Test("a checkpoint fails with exit 1 and the reason against another log, another key, an edited file or a shorter log")
+    @Test(
+        "a checkpoint fails with exit 1 and the reason against another log, another key, an edited file or a shorter log"
+    )
     func checkpointTampering() throws {
         let log = try demoLog("log", customers: 20, seed: 1)
         let other = try demoLog("other", customers: 20, seed: 2)
@@ -184,19 +211,36 @@ struct BackupCommandTests {
         #expect(otherLog.status == 1)
         let otherHead = try statistics(other)["headPosition"] as? Int ?? 0
         let checkpointPosition = try statistics(log)["headPosition"] as? Int ?? 0
-        #expect(otherLog.output.contains(otherHead < checkpointPosition ? "log shorter than the checkpoint" : "hash differs at position \(checkpointPosition)"), "\(otherLog.output)")
+        #expect(
+            otherLog.output.contains(
+                otherHead < checkpointPosition
+                    ? "log shorter than the checkpoint" : "hash differs at position \(checkpointPosition)"
+            ),
+            "\(otherLog.output)"
+        )
 
         let shorterLog = try rapport("verify", "--data-dir", shorter, "--against", checkpoint)
         #expect(shorterLog.status == 1)
         #expect(shorterLog.output.contains("log shorter than the checkpoint"), "\(shorterLog.output)")
 
-        let wrongKey = try rapport("verify", "--data-dir", log, "--against", checkpoint, "--public-key", stranger + ".pub")
+        let wrongKey = try rapport(
+            "verify",
+            "--data-dir",
+            log,
+            "--against",
+            checkpoint,
+            "--public-key",
+            stranger + ".pub"
+        )
         #expect(wrongKey.status == 1)
         #expect(wrongKey.output.contains("wrong public key"), "\(wrongKey.output)")
 
         let edited = directory.appending("edited.checkpoint")
         var text = try String(contentsOfFile: checkpoint, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"position\" : \(checkpointPosition)", with: "\"position\" : \(checkpointPosition - 1)")
+        text = text.replacingOccurrences(
+            of: "\"position\" : \(checkpointPosition)",
+            with: "\"position\" : \(checkpointPosition - 1)"
+        )
         try text.write(toFile: edited, atomically: true, encoding: .utf8)
         let editedRun = try rapport("verify", "--data-dir", log, "--against", edited, "--public-key", key + ".pub")
         #expect(editedRun.status == 1)
@@ -218,12 +262,24 @@ struct BackupCommandTests {
         #expect(sign.status == 2)
         #expect(sign.errors.contains("no log at"))
 
-        let missingBackup = try rapport("restore", "--from", directory.appending("none.backup"), "--data-dir", directory.appending("r"))
+        let missingBackup = try rapport(
+            "restore",
+            "--from",
+            directory.appending("none.backup"),
+            "--data-dir",
+            directory.appending("r")
+        )
         #expect(missingBackup.status == 2)
         #expect(missingBackup.errors.contains("backup_io_failure"), "\(missingBackup.errors)")
 
         let log = try demoLog("log")
-        let missingCheckpoint = try rapport("verify", "--data-dir", log, "--against", directory.appending("none.checkpoint"))
+        let missingCheckpoint = try rapport(
+            "verify",
+            "--data-dir",
+            log,
+            "--against",
+            directory.appending("none.checkpoint")
+        )
         #expect(missingCheckpoint.status == 2)
         #expect(missingCheckpoint.errors.contains("cannot read the checkpoint"))
 
@@ -232,7 +288,13 @@ struct BackupCommandTests {
         #expect(badKey.status == 2)
         #expect(badKey.errors.contains("invalid_key"))
 
-        let verifyAbsent = try rapport("verify", "--data-dir", absent, "--against", directory.appending("none.checkpoint"))
+        let verifyAbsent = try rapport(
+            "verify",
+            "--data-dir",
+            absent,
+            "--against",
+            directory.appending("none.checkpoint")
+        )
         #expect(verifyAbsent.status == 2)
     }
 }

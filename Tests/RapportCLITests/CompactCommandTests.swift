@@ -85,12 +85,24 @@ struct CompactCommandTests {
         #expect(try rapport("verify", "--data-dir", log).status == 0)
     }
 
-    @Test("a compaction killed between commits leaves a log that verifies, reads the same, and finishes on the next run")
+    @Test(
+        "a compaction killed between commits leaves a log that verifies, reads the same, and finishes on the next run"
+    )
     func killedHalfWay() throws {
         let log = try demoLog("killed")
         let before = try replay(log)
 
-        let killed = try rapport("compact", "--data-dir", log, "--keep-hot", "100", "--chunk-events", "16", "--crash-after-events", "1500")
+        let killed = try rapport(
+            "compact",
+            "--data-dir",
+            log,
+            "--keep-hot",
+            "100",
+            "--chunk-events",
+            "16",
+            "--crash-after-events",
+            "1500"
+        )
 
         #expect(killed.status == SIGKILL, "\(killed.status) \(killed.errors)")
         let stats = try json(try rapport("stats", "--data-dir", log, "--json"))

@@ -21,7 +21,10 @@ struct DiskFullTests {
         var generator = SystemRandomNumberGenerator()
         for batch in 0..<(count / 100) {
             let events = (0..<100).map { _ in
-                EventData(type: "test.Random", payload: (0..<400).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                EventData(
+                    type: "test.Random",
+                    payload: (0..<400).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                )
             }
             try await log.append(to: stream("customer-\(batch)"), events)
         }
@@ -79,20 +82,27 @@ struct DiskFullTests {
 
     @Test(
         "export that runs out of space exits 2 naming the file, and leaves no file at --output",
-        arguments: [["--format", "ndjson", "--uncompressed"], ["--format", "binary", "--uncompressed"], ["--format", "ndjson"]]
+        arguments: [
+            ["--format", "ndjson", "--uncompressed"], ["--format", "binary", "--uncompressed"], ["--format", "ndjson"],
+        ]
     )
     func exportRunsOutOfSpace(options: [String]) async throws {
         let log = try await randomLog("log")
         let before = try verifiedHead(log)
         let file = directory.appending("log.export")
-        let run = try rapport(["export", "--data-dir", log, "--output", file] + options, through: .fileSizeLimit(200_000))
+        let run = try rapport(
+            ["export", "--data-dir", log, "--output", file] + options,
+            through: .fileSizeLimit(200_000)
+        )
         expectWriteFailure(run, naming: file, because: "File too large", "\(options)")
         #expect(!FileManager.default.fileExists(atPath: file))
         #expect(try leftovers(besides: ["log"]) == [])
         #expect(try verifiedHead(log) == before)
     }
 
-    @Test("backup that runs out of space exits 2 with backup_io_failure, and leaves no backup, .partial or staging copy")
+    @Test(
+        "backup that runs out of space exits 2 with backup_io_failure, and leaves no backup, .partial or staging copy"
+    )
     func backupRunsOutOfSpace() async throws {
         let log = try await randomLog("log")
         let before = try verifiedHead(log)
@@ -108,7 +118,9 @@ struct DiskFullTests {
         #expect(try rapport(["backup", "--data-dir", log, "--to", file]).status == 0)
     }
 
-    @Test("restore that runs out of space exits 2 with backup_io_failure, leaves the target absent, and the backup still restores")
+    @Test(
+        "restore that runs out of space exits 2 with backup_io_failure, leaves the target absent, and the backup still restores"
+    )
     func restoreRunsOutOfSpace() async throws {
         let log = try await randomLog("log")
         let before = try verifiedHead(log)
@@ -117,7 +129,10 @@ struct DiskFullTests {
         let backupBytes = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
         let target = directory.appending("restored")
         // Enough for the backup file itself (it is only read), not for the log inside it.
-        let run = try rapport(["restore", "--from", file, "--data-dir", target], through: .fileSizeLimit(backupBytes / 2))
+        let run = try rapport(
+            ["restore", "--from", file, "--data-dir", target],
+            through: .fileSizeLimit(backupBytes / 2)
+        )
         expectWriteFailure(run, naming: "backup_io_failure", because: "File too large")
         #expect(run.errors.contains(directory.path), "names where it wrote: \(run.errors)")
         #expect(!FileManager.default.fileExists(atPath: target))
@@ -126,20 +141,27 @@ struct DiskFullTests {
         #expect(try verifiedHead(target) == before)
     }
 
-    @Test("checkpoint --output that runs out of space exits 2 naming the file, and leaves no checkpoint or temporary file")
+    @Test(
+        "checkpoint --output that runs out of space exits 2 naming the file, and leaves no checkpoint or temporary file"
+    )
     func checkpointRunsOutOfSpace() async throws {
         let log = try await randomLog("log", events: 100)
         let key = directory.appending("auditor.pem")
         try #require(try rapport(["checkpoint", "--data-dir", log, "--new-key", key]).status == 0)
         let file = directory.appending("day-1.checkpoint")
         // A key is about 120 bytes, a checkpoint about 300: the limit lets the key be read, not the checkpoint written.
-        let run = try rapport(["checkpoint", "--data-dir", log, "--key", key, "--output", file], through: .fileSizeLimit(64))
+        let run = try rapport(
+            ["checkpoint", "--data-dir", log, "--key", key, "--output", file],
+            through: .fileSizeLimit(64)
+        )
         expectWriteFailure(run, naming: file, because: "File too large")
         #expect(!FileManager.default.fileExists(atPath: file))
         #expect(try leftovers(besides: ["log", "auditor.pem", "auditor.pem.pub"]) == [])
     }
 
-    @Test("checkpoint --new-key that runs out of space exits 2 naming the key, and leaves no half-written key to block the next try")
+    @Test(
+        "checkpoint --new-key that runs out of space exits 2 naming the key, and leaves no half-written key to block the next try"
+    )
     func newKeyRunsOutOfSpace() async throws {
         let log = try await randomLog("log", events: 100)
         let key = directory.appending("auditor.pem")
@@ -150,7 +172,9 @@ struct DiskFullTests {
         #expect(again.status == 0, "\(again.errors)")
     }
 
-    @Test("import that runs out of space exits 2, keeps only whole batches of the export, and a second run completes it")
+    @Test(
+        "import that runs out of space exits 2, keeps only whole batches of the export, and a second run completes it"
+    )
     func importRunsOutOfSpace() async throws {
         let source = try await randomLog("source")
         let expected = try verifiedHead(source)
@@ -183,7 +207,10 @@ struct DiskFullTests {
     @Test("demo that runs out of space exits 2 with storage_failure, and what it wrote still verifies")
     func demoRunsOutOfSpace() throws {
         let log = directory.appending("demo")
-        let run = try rapport(["demo", "--data-dir", log, "--customers", "100", "--days", "60"], through: .fileSizeLimit(300_000))
+        let run = try rapport(
+            ["demo", "--data-dir", log, "--customers", "100", "--days", "60"],
+            through: .fileSizeLimit(300_000)
+        )
         expectWriteFailure(run, naming: "committing an append to the log at \(log)")
         #expect(run.errors.contains("storage_failure"), "\(run.errors)")
         let verify = try rapport("verify", "--data-dir", log)

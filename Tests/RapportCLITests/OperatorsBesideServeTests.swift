@@ -21,7 +21,9 @@ struct OperatorsBesideServeTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test("rebuild, project, sweep, compact, import and restore refuse a directory serve holds; rebuild --into another works")
+    @Test(
+        "rebuild, project, sweep, compact, import and restore refuse a directory serve holds; rebuild --into another works"
+    )
     func refusedBesideServe() async throws {
         let log = directory.appending("log")
         let writer = try LMDBEventLog(directory: log)
@@ -37,7 +39,9 @@ struct OperatorsBesideServeTests {
         #expect(try rapport("backup", "--data-dir", log, "--to", backup).status == 0)
 
         let port = try freeLocalPort()
-        let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-level", "error"])
+        let server = try rapportProcess([
+            "serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-level", "error",
+        ])
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
@@ -63,7 +67,10 @@ struct OperatorsBesideServeTests {
             #expect(run.status != 0, "\(arguments[0]) ran beside serve: \(run.output)")
             #expect(run.errors.contains(code), "\(arguments[0]): \(run.errors)")
         }
-        #expect(try rapport("stats", "--data-dir", log, "--json").output == statsBefore, "the log and read models are as they were")
+        #expect(
+            try rapport("stats", "--data-dir", log, "--json").output == statsBefore,
+            "the log and read models are as they were"
+        )
         #expect(await health(port) == before, "serve carries on")
 
         // A rebuild into a directory of its own reads the log beside serve.

@@ -9,7 +9,10 @@ import Testing
 /// naming the path and that permission was denied, and change nothing.
 @Suite(
     "Permission denied: paths an unprivileged user may not read or write",
-    .enabled(if: Launcher.canDropPrivileges, "needs to run as root with setpriv (util-linux) to start rapport as nobody")
+    .enabled(
+        if: Launcher.canDropPrivileges,
+        "needs to run as root with setpriv (util-linux) to start rapport as nobody"
+    )
 )
 struct PermissionTests {
     static let nobody: UInt32 = 65_534
@@ -29,7 +32,10 @@ struct PermissionTests {
         var options = LMDBEventLog.Options()
         options.initialMapSize = 16 << 20
         let log = try LMDBEventLog(directory: path, options: options)
-        try await log.append(to: stream("customer-1"), (0..<50).map { _ in testEvent(payload: String(repeating: "x", count: 200)) })
+        try await log.append(
+            to: stream("customer-1"),
+            (0..<50).map { _ in testEvent(payload: String(repeating: "x", count: 200)) }
+        )
         await log.close()
         if ownedByNobody { try giveToNobody(path) }
         return path
@@ -88,7 +94,9 @@ struct PermissionTests {
         let closed = try await smallLog("closed")
         try chmod(closed, 0o700)
         let hidden = try await smallLog("hidden")
-        for name in try FileManager.default.contentsOfDirectory(atPath: hidden) { try chmod(hidden + "/" + name, 0o600) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: hidden) {
+            try chmod(hidden + "/" + name, 0o600)
+        }
 
         for log in [closed, hidden] {
             let run = try rapport(arguments + ["--data-dir", log], through: .unprivileged)
@@ -115,14 +123,19 @@ struct PermissionTests {
         #expect(try head(log) == before)
     }
 
-    @Test("import and demo into a new log in a directory the user may not write exit 2 naming the log directory, and create nothing")
+    @Test(
+        "import and demo into a new log in a directory the user may not write exit 2 naming the log directory, and create nothing"
+    )
     func newLogInUnwritableDirectory() async throws {
         let file = directory.appending("log.export")
         try #require(try rapport("export", "--data-dir", try await smallLog("other"), "--output", file).status == 0)
         let target = directory.appending("new")
         let imported = try rapport(["import", "--data-dir", target, "--input", file], through: .unprivileged)
         expectDenied(imported, naming: target, "import")
-        let demo = try rapport(["demo", "--data-dir", target, "--customers", "5", "--days", "5"], through: .unprivileged)
+        let demo = try rapport(
+            ["demo", "--data-dir", target, "--customers", "5", "--days", "5"],
+            through: .unprivileged
+        )
         expectDenied(demo, naming: target, "demo")
         #expect(!FileManager.default.fileExists(atPath: target))
     }
@@ -133,7 +146,8 @@ struct PermissionTests {
         "an output in a directory the user may not write is refused with exit 2 naming the output, and nothing is left behind",
         arguments: [
             ["export", "--output", "OUT"], ["export", "--format", "binary", "--uncompressed", "--output", "OUT"],
-            ["backup", "--to", "OUT"], ["checkpoint", "--new-key", "OUT"], ["checkpoint", "--key", "KEY", "--output", "OUT"],
+            ["backup", "--to", "OUT"], ["checkpoint", "--new-key", "OUT"],
+            ["checkpoint", "--key", "KEY", "--output", "OUT"],
         ]
     )
     func unwritableOutput(command: [String]) async throws {
@@ -141,7 +155,9 @@ struct PermissionTests {
         let before = try head(log)
         let keys = try nobodysDirectory("keys")
         let key = keys + "/auditor.pem"
-        try #require(try rapport(["checkpoint", "--data-dir", log, "--new-key", key], through: .unprivileged).status == 0)
+        try #require(
+            try rapport(["checkpoint", "--data-dir", log, "--new-key", key], through: .unprivileged).status == 0
+        )
         let output = directory.appending("output")
         let arguments = command.map { $0 == "OUT" ? output : $0 == "KEY" ? key : $0 }
 
@@ -164,7 +180,9 @@ struct PermissionTests {
 
     // MARK: - Inputs the user may not read
 
-    @Test("a key, checkpoint or backup the user may not read is refused with exit 2 naming it and that permission was denied")
+    @Test(
+        "a key, checkpoint or backup the user may not read is refused with exit 2 naming it and that permission was denied"
+    )
     func unreadableInputs() async throws {
         let log = try await smallLog("log", ownedByNobody: true)
         let key = directory.appending("auditor.pem")

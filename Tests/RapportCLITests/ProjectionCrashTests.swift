@@ -31,7 +31,9 @@ struct ProjectionCrashTests {
 
         var copied = 4_000
         for hangAt in [6_000, 9_000] {
-            let follower = try rapportProcess(["project", "--follow", "--hang-before-committing", "\(hangAt)", "--data-dir", logDirectory])
+            let follower = try rapportProcess([
+                "project", "--follow", "--hang-before-committing", "\(hangAt)", "--data-dir", logDirectory,
+            ])
             let output = Pipe()
             follower.standardOutput = output
             follower.standardError = FileHandle.nullDevice
@@ -51,12 +53,18 @@ struct ProjectionCrashTests {
             if announcement.withLock({ $0 == nil }) { kill(follower.processIdentifier, SIGKILL) }
             await reader.value
             let line = announcement.withLock { $0 } ?? ""
-            let hungAt = try #require(UInt64(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(line)")
+            let hungAt = try #require(
+                UInt64(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""),
+                "\(line)"
+            )
             // The batch up to `hungAt` is applied in the follower's memory and not committed.
             let store = try ReadModelStore(directory: logDirectory + "/read-models", readOnly: true)
             let committed = try store.statuses().map(\.checkpoint)
             store.close()
-            #expect(hungAt >= UInt64(hangAt) && committed.allSatisfy { $0 < hungAt }, "committed \(committed), hung at \(hungAt)")
+            #expect(
+                hungAt >= UInt64(hangAt) && committed.allSatisfy { $0 < hungAt },
+                "committed \(committed), hung at \(hungAt)"
+            )
             kill(follower.processIdentifier, SIGKILL)
             follower.waitUntilExit()
             #expect(follower.terminationReason == .uncaughtSignal)

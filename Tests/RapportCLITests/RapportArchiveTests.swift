@@ -46,7 +46,9 @@ struct RapportArchiveTests {
         return (roundingUp ? floor.addingTimeInterval(1) : floor).formatted(.iso8601)
     }
 
-    @Test("replay prints every event as canonical JSON in a stable key order, and ranges and filters select the expected events")
+    @Test(
+        "replay prints every event as canonical JSON in a stable key order, and ranges and filters select the expected events"
+    )
     func replay() async throws {
         let log = try await timedLog()
         let all = try rapport("replay", "--data-dir", log)
@@ -55,38 +57,89 @@ struct RapportArchiveTests {
         // Progress goes to standard error, where it never mixes with the events.
         #expect(all.errors.contains("20/20 positions (100%)"), "\(all.errors)")
         let first = try #require(all.output.split(separator: "\n").first)
-        let keys = ["position", "stream", "streamVersion", "id", "type", "schemaVersion", "contentType", "recordedAt",
-                    "occurredAt", "actor", "correlationID", "causationID", "data"]
+        let keys = [
+            "position", "stream", "streamVersion", "id", "type", "schemaVersion", "contentType", "recordedAt",
+            "occurredAt", "actor", "correlationID", "causationID", "data",
+        ]
         var cursor = first.startIndex
         for key in keys {
             let found = try #require(first.range(of: "\"\(key)\":", range: cursor..<first.endIndex), "\(key) in order")
             cursor = found.upperBound
         }
-        #expect(first.contains(#""data":"\#(Data("payload 0".utf8).base64EncodedString())""#), "an unknown type's payload is base64")
+        #expect(
+            first.contains(#""data":"\#(Data("payload 0".utf8).base64EncodedString())""#),
+            "an unknown type's payload is base64"
+        )
         #expect(first.contains(#""correlationID":null"#))
 
         #expect(positions(try rapport("replay", "--data-dir", log, "--from", "4", "--to", "8")) == [4, 5, 6, 7, 8])
         #expect(positions(try rapport("replay", "--data-dir", log, "--from", "18")) == [18, 19, 20])
-        #expect(positions(try rapport("replay", "--data-dir", log, "--stream", "customer-1")) == [1, 2, 3, 4, 5, 16, 17, 18, 19, 20])
+        #expect(
+            positions(try rapport("replay", "--data-dir", log, "--stream", "customer-1")) == [
+                1, 2, 3, 4, 5, 16, 17, 18, 19, 20,
+            ]
+        )
         #expect(positions(try rapport("replay", "--data-dir", log, "--type", "test.B")) == [6, 8, 10, 12, 14])
-        #expect(positions(try rapport("replay", "--data-dir", log, "--category", "order", "--category", "customer", "--to", "7")) == Array(1...7))
-        #expect(positions(try rapport("replay", "--data-dir", log, "--category", "customer", "--type", "test.A")) == [1, 2, 3, 4, 5, 16, 17, 18, 19, 20])
-        #expect(positions(try rapport("replay", "--data-dir", log, "--type", "test.A", "--type", "test.B", "--from", "14", "--to", "16")) == [14, 15, 16])
+        #expect(
+            positions(
+                try rapport("replay", "--data-dir", log, "--category", "order", "--category", "customer", "--to", "7")
+            ) == Array(1...7)
+        )
+        #expect(
+            positions(try rapport("replay", "--data-dir", log, "--category", "customer", "--type", "test.A")) == [
+                1, 2, 3, 4, 5, 16, 17, 18, 19, 20,
+            ]
+        )
+        #expect(
+            positions(
+                try rapport(
+                    "replay",
+                    "--data-dir",
+                    log,
+                    "--type",
+                    "test.A",
+                    "--type",
+                    "test.B",
+                    "--from",
+                    "14",
+                    "--to",
+                    "16"
+                )
+            ) == [14, 15, 16]
+        )
         #expect(try rapport("replay", "--data-dir", log, "--type", "test.C").output.isEmpty)
 
         let parsed = lines(all)
         let sixth = try second(of: parsed[5], roundingUp: false)
         #expect(positions(try rapport("replay", "--data-dir", log, "--as-of", sixth)) == [1, 2, 3, 4, 5])
         let afterFifteenth = try second(of: parsed[14], roundingUp: true)
-        #expect(positions(try rapport("replay", "--data-dir", log, "--from-time", afterFifteenth)) == [16, 17, 18, 19, 20])
-        #expect(positions(try rapport("replay", "--data-dir", log, "--from-time", sixth, "--to-time", afterFifteenth, "--type", "test.B")) == [6, 8, 10, 12, 14])
+        #expect(
+            positions(try rapport("replay", "--data-dir", log, "--from-time", afterFifteenth)) == [16, 17, 18, 19, 20]
+        )
+        #expect(
+            positions(
+                try rapport(
+                    "replay",
+                    "--data-dir",
+                    log,
+                    "--from-time",
+                    sixth,
+                    "--to-time",
+                    afterFifteenth,
+                    "--type",
+                    "test.B"
+                )
+            ) == [6, 8, 10, 12, 14]
+        )
     }
 
     @Test("replay refuses bad arguments with status 64 and a missing log with status 2")
     func replayRefusals() throws {
         let log = directory.appending("absent")
-        for arguments in [["--from", "0"], ["--from", "5", "--to", "4"], ["--stream", "nodash"], ["--as-of", "yesterday"],
-                          ["--as-of", "2026-01-01T00:00:00Z", "--to-time", "2026-01-01T00:00:00Z"]] {
+        for arguments in [
+            ["--from", "0"], ["--from", "5", "--to", "4"], ["--stream", "nodash"], ["--as-of", "yesterday"],
+            ["--as-of", "2026-01-01T00:00:00Z", "--to-time", "2026-01-01T00:00:00Z"],
+        ] {
             let run = try rapport(["replay", "--data-dir", log] + arguments)
             #expect(run.status == 64, "\(arguments): \(run.errors)")
         }
@@ -111,7 +164,10 @@ struct RapportArchiveTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
     }
 
-    @Test("export then import into a new directory reproduces the chain, the unique keys and every replayed event", arguments: ["ndjson", "binary"])
+    @Test(
+        "export then import into a new directory reproduces the chain, the unique keys and every replayed event",
+        arguments: ["ndjson", "binary"]
+    )
     func roundTrip(format: String) throws {
         let source = try demoLog("source")
         let file = directory.appending("log.\(format).zst")
@@ -148,7 +204,20 @@ struct RapportArchiveTests {
         let middle = total / 2
         let first = directory.appending("first.rpx")
         let second = directory.appending("second.ndjson.zst")
-        #expect(try rapport("export", "--data-dir", source, "--format", "binary", "--uncompressed", "--to", "\(middle)", "--output", first).status == 0)
+        #expect(
+            try rapport(
+                "export",
+                "--data-dir",
+                source,
+                "--format",
+                "binary",
+                "--uncompressed",
+                "--to",
+                "\(middle)",
+                "--output",
+                first
+            ).status == 0
+        )
         #expect(try rapport("export", "--data-dir", source, "--from", "\(middle + 1)", "--output", second).status == 0)
 
         let copy = directory.appending("copy")
@@ -163,7 +232,10 @@ struct RapportArchiveTests {
         #expect(try rapport("verify", "--data-dir", copy).status == 0)
     }
 
-    @Test("a damaged or cut export stops the import with the line or byte, status 65, and the target log unchanged", arguments: ["ndjson", "binary"])
+    @Test(
+        "a damaged or cut export stops the import with the line or byte, status 65, and the target log unchanged",
+        arguments: ["ndjson", "binary"]
+    )
     func damagedExports(format: String) throws {
         let source = try demoLog("source")
         let total = try #require(try stats(source)["events"] as? Int)
@@ -171,8 +243,24 @@ struct RapportArchiveTests {
         let rest = directory.appending("rest")
         let whole = directory.appending("whole")
         let head = total / 3
-        #expect(try rapport("export", "--data-dir", source, "--format", format, "--to", "\(head)", "--output", firstPart).status == 0)
-        #expect(try rapport("export", "--data-dir", source, "--format", format, "--from", "\(head + 1)", "--uncompressed", "--output", rest).status == 0)
+        #expect(
+            try rapport("export", "--data-dir", source, "--format", format, "--to", "\(head)", "--output", firstPart)
+                .status == 0
+        )
+        #expect(
+            try rapport(
+                "export",
+                "--data-dir",
+                source,
+                "--format",
+                format,
+                "--from",
+                "\(head + 1)",
+                "--uncompressed",
+                "--output",
+                rest
+            ).status == 0
+        )
         #expect(try rapport("export", "--data-dir", source, "--format", format, "--output", whole).status == 0)
         let target = directory.appending("target")
         #expect(try rapport("import", "--data-dir", target, "--input", firstPart).status == 0)
@@ -222,7 +310,13 @@ struct RapportArchiveTests {
 
     @Test("export and import refuse a wrong data directory, an existing output and a file that is no export")
     func refusals() throws {
-        let missing = try rapport("export", "--data-dir", directory.appending("absent"), "--output", directory.appending("x"))
+        let missing = try rapport(
+            "export",
+            "--data-dir",
+            directory.appending("absent"),
+            "--output",
+            directory.appending("x")
+        )
         #expect(missing.status == 2)
         #expect(missing.errors.contains("no log at"))
         #expect(!FileManager.default.fileExists(atPath: directory.appending("x")))

@@ -35,7 +35,10 @@ struct RapportCommandTests {
         // One seed, one history: a second log from the same seed holds the same events.
         let twin = directory.appending("twin")
         #expect(try rapport("demo", "--data-dir", twin, "--customers", "50", "--days", "120").status == 0)
-        let twinStats = try #require(try JSONSerialization.jsonObject(with: Data(try rapport("stats", "--data-dir", twin, "--json").output.utf8)) as? [String: Any])
+        let twinStats = try #require(
+            try JSONSerialization.jsonObject(with: Data(try rapport("stats", "--data-dir", twin, "--json").output.utf8))
+                as? [String: Any]
+        )
         #expect(twinStats["events"] as? Int == json["events"] as? Int)
         #expect(twinStats["eventsByType"] as? [String: Int] == types)
     }
@@ -48,7 +51,10 @@ struct RapportCommandTests {
 
         let appender = try LMDBEventLog(directory: log)
         for index in 0..<7 {
-            _ = try await appender.append(to: stream("note-\(index)"), [testEvent("test.Noted", payload: "note \(index)")])
+            _ = try await appender.append(
+                to: stream("note-\(index)"),
+                [testEvent("test.Noted", payload: "note \(index)")]
+            )
         }
         await appender.close()
         let behind = try lags(of: log)
@@ -66,9 +72,14 @@ struct RapportCommandTests {
     /// Each read model's `eventsBehind` from `rapport stats --json`.
     private func lags(of log: String) throws -> [String: Int] {
         let stats = try rapport("stats", "--data-dir", log, "--json")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any], "\(stats.errors)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any],
+            "\(stats.errors)"
+        )
         let readModels = try #require(json["readModels"] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: readModels.map { ($0["name"] as? String ?? "", $0["eventsBehind"] as? Int ?? -1) })
+        return Dictionary(
+            uniqueKeysWithValues: readModels.map { ($0["name"] as? String ?? "", $0["eventsBehind"] as? Int ?? -1) }
+        )
     }
 
     @Test("verify passes on a good log and names the first bad position on a tampered one")
@@ -109,7 +120,9 @@ struct RapportCommandTests {
         #expect(invalid.errors.contains("--customers"))
     }
 
-    @Test("sweep releases a customer idle past the limit, once; a future time, a bad time and a missing log are refused")
+    @Test(
+        "sweep releases a customer idle past the limit, once; a future time, a bad time and a missing log are refused"
+    )
     func sweep() async throws {
         let logDirectory = directory.appending("log")
         let log = try LMDBEventLog(directory: logDirectory)

@@ -47,7 +47,9 @@ struct Launcher {
 
     /// As the unprivileged user `nobody` (65534) with no supplementary groups, so that file
     /// modes deny what they say even when the tests run as root.
-    static let unprivileged = Launcher(command: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+    static let unprivileged = Launcher(command: [
+        "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+    ])
 
     /// Whether ``unprivileged`` drops privileges: the tests run as root, and `setpriv` (util-linux)
     /// is installed.
@@ -114,7 +116,10 @@ func freeLocalPort() throws -> Int {
 
 /// A new log at `path` with one sales rep, Rui, owning `count` customers; their ids, and a
 /// token acting as Rui.
-func logWithRepAndCustomers(at path: String, count: Int) async throws -> (rep: String, customers: [String], token: String) {
+func logWithRepAndCustomers(
+    at path: String,
+    count: Int
+) async throws -> (rep: String, customers: [String], token: String) {
     let writer = try LMDBEventLog(directory: path)
     let crm = CRMService(log: writer)
     let rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
@@ -125,6 +130,8 @@ func logWithRepAndCustomers(at path: String, count: Int) async throws -> (rep: S
         customers.append(try await crm.createCustomer(customer, actor: rep))
     }
     await writer.close()
-    let token = try rapport("token", "create", "--user", rep, "--data-dir", path).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    let token = try rapport("token", "create", "--user", rep, "--data-dir", path).output.trimmingCharacters(
+        in: .whitespacesAndNewlines
+    )
     return (rep, customers, token)
 }

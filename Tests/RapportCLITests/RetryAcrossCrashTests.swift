@@ -30,7 +30,9 @@ struct RetryAcrossCrashTests {
         var count: Int { positions.withLock { $0.count } }
     }
 
-    @Test("serve killed 50 times under keyed follow-ups: no retry recorded twice, none acknowledged lost, the chain verifies")
+    @Test(
+        "serve killed 50 times under keyed follow-ups: no retry recorded twice, none acknowledged lost, the chain verifies"
+    )
     func killedUnderKeyedRetries() async throws {
         let log = directory.appending("log")
         let (_, customers, token) = try await logWithRepAndCustomers(at: log, count: 8)
@@ -46,7 +48,12 @@ struct RetryAcrossCrashTests {
                 var sent = 0
                 while !answers.stopped.load(ordering: .relaxed) {
                     let note = "client-\(client)-command-\(sent)"
-                    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/customers/\(targets[(client + sent) % targets.count])/follow-ups")!)
+                    var request = URLRequest(
+                        url: URL(
+                            string:
+                                "http://127.0.0.1:\(port)/v1/customers/\(targets[(client + sent) % targets.count])/follow-ups"
+                        )!
+                    )
                     request.httpMethod = "POST"
                     request.timeoutInterval = 30
                     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -101,7 +108,10 @@ struct RetryAcrossCrashTests {
         let twice = logged.filter { $0.value.count > 1 }
         #expect(twice.isEmpty, "\(twice.count) recorded more than once, e.g. \(twice.keys.sorted().prefix(5))")
         let lost = acknowledged.filter { logged[$0.key] != [$0.value] }
-        #expect(lost.isEmpty, "\(lost.count) acknowledged but not in the log as answered, e.g. \(lost.keys.sorted().prefix(5))")
+        #expect(
+            lost.isEmpty,
+            "\(lost.count) acknowledged but not in the log as answered, e.g. \(lost.keys.sorted().prefix(5))"
+        )
         let verify = try rapport("verify", "--data-dir", log)
         #expect(verify.status == 0, "\(verify.output)")
     }

@@ -33,7 +33,9 @@ struct ServeCommandTests {
         let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("rpt_"))
         let port = try freeLocalPort()
-        let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-format", "json"])
+        let server = try rapportProcess([
+            "serve", "--data-dir", log, "--port", "\(port)", "--no-demo", "--log-format", "json",
+        ])
         let output = Pipe()
         server.standardOutput = output
         server.standardError = output
@@ -82,7 +84,9 @@ struct ServeCommandTests {
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
         }
         #expect(entries.contains { $0["message"] as? String == "listening" })
-        let refusal = try #require(entries.first { ($0["metadata"] as? [String: Any])?["code"] as? String == "token_revoked" })
+        let refusal = try #require(
+            entries.first { ($0["metadata"] as? [String: Any])?["code"] as? String == "token_revoked" }
+        )
         let metadata = try #require(refusal["metadata"] as? [String: String])
         #expect(refusal["level"] as? String == "info")
         #expect(metadata["status"] == "401")
@@ -95,7 +99,11 @@ struct ServeCommandTests {
     /// Waits until the server at `port` answers its health check with no read model behind.
     private func waitUntilCaughtUp(_ port: Int, _ server: Process) async throws {
         for _ in 0..<600 {
-            if let health = try? await get("http://127.0.0.1:\(port)/health"), health.body.contains(#""readModelsBehind":0"#) { return }
+            if let health = try? await get("http://127.0.0.1:\(port)/health"),
+                health.body.contains(#""readModelsBehind":0"#)
+            {
+                return
+            }
             #expect(server.isRunning, "the server exited")
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -123,7 +131,9 @@ struct ServeCommandTests {
                 while true {
                     let customer = targets[(client + sent) % targets.count]
                     sent += 1
-                    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/customers/\(customer)/follow-ups")!)
+                    var request = URLRequest(
+                        url: URL(string: "http://127.0.0.1:\(port)/v1/customers/\(customer)/follow-ups")!
+                    )
                     request.httpMethod = "POST"
                     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
                     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -145,8 +155,14 @@ struct ServeCommandTests {
         let positions = acknowledged.positions.withLock { $0 }
         let reader = try LMDBEventLog(directory: log)
         for position in positions {
-            let event = try #require(try reader.readAll(from: position, limit: 1).first, "acknowledged position \(position) is missing")
-            #expect(event.position == position && event.type == "crm.v1.FollowUpLogged", "position \(position): \(event.type)")
+            let event = try #require(
+                try reader.readAll(from: position, limit: 1).first,
+                "acknowledged position \(position) is missing"
+            )
+            #expect(
+                event.position == position && event.type == "crm.v1.FollowUpLogged",
+                "position \(position): \(event.type)"
+            )
         }
         await reader.close()
         let verify = try rapport("verify", "--data-dir", log)

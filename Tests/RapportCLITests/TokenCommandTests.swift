@@ -34,7 +34,18 @@ struct TokenCommandTests {
     @Test("create --expires sets the lifetime (90 days by default), list shows it, rotate replaces the token")
     func lifetimesAndRotation() async throws {
         let log = try await emptyLog()
-        let made = try rapport("token", "create", "--service", "legacy-crm", "--role", "migration", "--expires", "7", "--data-dir", log)
+        let made = try rapport(
+            "token",
+            "create",
+            "--service",
+            "legacy-crm",
+            "--role",
+            "migration",
+            "--expires",
+            "7",
+            "--data-dir",
+            log
+        )
         #expect(made.status == 0, "\(made.errors)")
         #expect(made.errors.contains("expires"))
         #expect(try rapport("token", "create", "--service", "billing", "--data-dir", log).status == 0)
@@ -43,7 +54,9 @@ struct TokenCommandTests {
 
         var tokens = try list(log)
         #expect(tokens.count == 2)
-        let migration = try #require(tokens.first { ($0["name"] as? String) == "" && "\($0["holder"] ?? "")".contains("migration") })
+        let migration = try #require(
+            tokens.first { ($0["name"] as? String) == "" && "\($0["holder"] ?? "")".contains("migration") }
+        )
         let lifetime = try date(migration["expiresAt"]).timeIntervalSince(try date(migration["createdAt"]))
         #expect(abs(lifetime - 7 * 86_400) < 2, "\(migration)")
         let billing = try #require(tokens.first { "\($0["holder"] ?? "")".contains("billing") })
@@ -55,7 +68,10 @@ struct TokenCommandTests {
         let rotated = try rapport("token", "rotate", id, "--grace", "600", "--data-dir", log)
         #expect(rotated.status == 0, "\(rotated.errors)")
         #expect(rotated.output.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("rpt_"))
-        #expect(rotated.errors.contains("replaces \(id)") && rotated.errors.contains("valid until"), "\(rotated.errors)")
+        #expect(
+            rotated.errors.contains("replaces \(id)") && rotated.errors.contains("valid until"),
+            "\(rotated.errors)"
+        )
         tokens = try list(log)
         #expect(tokens.count == 3)
         let successor = try #require(tokens.first { $0["rotatedFrom"] as? String == id })
@@ -65,7 +81,10 @@ struct TokenCommandTests {
 
         let successorID = try #require(successor["id"] as? String)
         #expect(try rapport("token", "rotate", successorID, "--data-dir", log).status == 0)
-        #expect(try list(log).first { $0["id"] as? String == successorID }?["revokedAt"] != nil, "no grace: revoked at once")
+        #expect(
+            try list(log).first { $0["id"] as? String == successorID }?["revokedAt"] != nil,
+            "no grace: revoked at once"
+        )
         let again = try rapport("token", "rotate", successorID, "--data-dir", log)
         #expect(again.status == 2 && again.errors.contains("revoked"), "\(again.errors)")
         let unknown = try rapport("token", "rotate", "deadbeef", "--data-dir", log)
@@ -84,7 +103,9 @@ struct TokenCommandTests {
     func metricsPort() async throws {
         let log = try await emptyLog()
         let (port, metricsPort) = (try freeLocalPort(), try freeLocalPort())
-        let server = try rapportProcess(["serve", "--data-dir", log, "--port", "\(port)", "--metrics-port", "\(metricsPort)", "--no-demo"])
+        let server = try rapportProcess([
+            "serve", "--data-dir", log, "--port", "\(port)", "--metrics-port", "\(metricsPort)", "--no-demo",
+        ])
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()

@@ -4,7 +4,8 @@ import Zstd
 @Suite("zstd streams")
 struct ZstdStreamTests {
     /// Several megabytes, mostly compressible, fed in pieces of uneven size.
-    private let input: [UInt8] = (0..<3_000_000).map { index in UInt8(truncatingIfNeeded: index / 7 &* 31 &+ index % 5) }
+    private let input: [UInt8] = (0..<3_000_000).map { index in UInt8(truncatingIfNeeded: index / 7 &* 31 &+ index % 5)
+    }
 
     private func compressed(pieces: Int) throws -> [UInt8] {
         let compressor = try ZstdStreamCompressor(level: 3)
@@ -14,10 +15,14 @@ struct ZstdStreamTests {
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + step)
-                try compressor.compress(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), isLast: false) { output.append(contentsOf: $0) }
+                try compressor.compress(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), isLast: false) {
+                    output.append(contentsOf: $0)
+                }
                 start = end
             }
-            try compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), isLast: true) { output.append(contentsOf: $0) }
+            try compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), isLast: true) {
+                output.append(contentsOf: $0)
+            }
         }
         return output
     }
@@ -29,7 +34,9 @@ struct ZstdStreamTests {
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + piece)
-                try decompressor.decompress(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) { output.append(contentsOf: $0) }
+                try decompressor.decompress(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+                    output.append(contentsOf: $0)
+                }
                 start = end
             }
         }

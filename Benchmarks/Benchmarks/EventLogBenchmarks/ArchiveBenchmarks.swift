@@ -75,7 +75,8 @@ func archiveBenchmarks(metrics: [BenchmarkMetric]) {
         maxIterations: 3
     )
     let importFiles = Fixture<ArchiveFiles>()
-    Benchmark("Import a binary export of the default history into an empty log", configuration: importConfiguration) { benchmark in
+    Benchmark("Import a binary export of the default history into an empty log", configuration: importConfiguration) {
+        benchmark in
         let files = importFiles.value
         let history = try await GeneratedHistory.shared.log()
         let directory = files.path("log-\(benchmark.currentIteration)")

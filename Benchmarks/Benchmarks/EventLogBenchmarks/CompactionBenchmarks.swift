@@ -4,9 +4,13 @@ import Foundation
 
 extension BenchmarkMetric {
     /// Sealed bytes as a percentage of the records' bytes before sealing.
-    static var sealedPercent: Self { .custom("Sealed size (% of records)", polarity: .prefersSmaller, useScalingFactor: false) }
+    static var sealedPercent: Self {
+        .custom("Sealed size (% of records)", polarity: .prefersSmaller, useScalingFactor: false)
+    }
     /// Bytes per event after sealing.
-    static var sealedBytesPerEvent: Self { .custom("Sealed bytes per event", polarity: .prefersSmaller, useScalingFactor: false) }
+    static var sealedBytesPerEvent: Self {
+        .custom("Sealed bytes per event", polarity: .prefersSmaller, useScalingFactor: false)
+    }
 }
 
 /// `rapport compact` on a copy of the default history: sealing all but the last 65,536
@@ -103,7 +107,10 @@ final class HistoryCopy: Sendable {
         _ = try LMDBEventLog.reclaimSpace(in: copy.directory)
         var options = LMDBEventLog.Options()
         options.readOnly = true
-        return HistoryCopy(directory: copy.directory, log: try LMDBEventLog(directory: copy.directory, options: options))
+        return HistoryCopy(
+            directory: copy.directory,
+            log: try LMDBEventLog(directory: copy.directory, options: options)
+        )
     }
 
     func remove() async {

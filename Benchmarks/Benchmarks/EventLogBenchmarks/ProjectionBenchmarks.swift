@@ -1,12 +1,12 @@
 import Benchmark
 import CRMReadModels
+import CRMSchema
+import CRMService
 import CRMWorkload
 import EventStore
 import Foundation
 import Projections
 import Synchronization
-import CRMSchema
-import CRMService
 
 /// Rebuilding the CRM's read models from the default generated history (about 1.1 million
 /// events): all of them together, as `rapport rebuild` does (one decode of the log, projectors
@@ -28,7 +28,8 @@ func projectionBenchmarks(metrics: [BenchmarkMetric]) {
         try await rebuild(CRMProjections.all, benchmark: benchmark)
     }
     for projector in CRMProjections.all {
-        Benchmark("Rebuild \(projector.name) alone over the default history", configuration: configuration) { benchmark in
+        Benchmark("Rebuild \(projector.name) alone over the default history", configuration: configuration) {
+            benchmark in
             try await rebuild([projector], benchmark: benchmark)
         }
     }
@@ -39,7 +40,12 @@ private func rebuild(_ projectors: [any CRMProjector.Type], benchmark: Benchmark
     let store = try TemporaryReadModels("rebuild")
     benchmark.startMeasurement()
     let start = ContinuousClock.now
-    let reached = try await ProjectionBuilder.build(projectors, log: log, decoder: CRMProjections.decoder, into: store.store)
+    let reached = try await ProjectionBuilder.build(
+        projectors,
+        log: log,
+        decoder: CRMProjections.decoder,
+        into: store.store
+    )
     let elapsed = ContinuousClock.now - start
     benchmark.stopMeasurement()
     benchmark.measurement(.events, elapsed.rate(of: Int(reached)))
@@ -126,7 +132,11 @@ func liveProjectionBenchmarks(metrics: [BenchmarkMetric]) {
         let samples = Mutex<[LagSample]>([])
         let sampling = Task {
             while !Task.isCancelled {
-                let sample = LagSample(at: .now, head: try state.log.log.head().position, applied: await state.runner.checkpoint)
+                let sample = LagSample(
+                    at: .now,
+                    head: try state.log.log.head().position,
+                    applied: await state.runner.checkpoint
+                )
                 samples.withLock { $0.append(sample) }
                 try? await Task.sleep(for: .milliseconds(2))
             }
@@ -147,10 +157,17 @@ func liveProjectionBenchmarks(metrics: [BenchmarkMetric]) {
         let crm = CRMService(log: log.log)
         let ids = try await createPoolCustomers(customers, callers: callers, through: crm)
         let store = try TemporaryReadModels("live")
-        let runner = ProjectionRunner(log: log.log, store: store.store, decoder: CRMProjections.decoder, projectors: CRMProjections.all)
+        let runner = ProjectionRunner(
+            log: log.log,
+            store: store.store,
+            decoder: CRMProjections.decoder,
+            projectors: CRMProjections.all
+        )
         try await runner.start()
         let following = Task { try await runner.run() }
-        fixture.set(LiveFixture(log: log, crm: crm, customerIDs: ids, store: store, runner: runner, following: following))
+        fixture.set(
+            LiveFixture(log: log, crm: crm, customerIDs: ids, store: store, runner: runner, following: following)
+        )
     } teardown: {
         guard let state = fixture.take() else { return }
         state.following.cancel()

@@ -9,9 +9,19 @@ import EventStore
 func workloadBenchmarks(metrics: [BenchmarkMetric]) {
     Benchmark(
         "Generate the default CRM history: 50,000 customers, 40 reps, 2 years",
-        configuration: .init(metrics: metrics, warmupIterations: 0, scalingFactor: .one, maxDuration: .seconds(200), maxIterations: 3)
+        configuration: .init(
+            metrics: metrics,
+            warmupIterations: 0,
+            scalingFactor: .one,
+            maxDuration: .seconds(200),
+            maxIterations: 3
+        )
     ) { benchmark in
-        let target = try TemporaryLog("workload-\(benchmark.currentIteration)", durability: .none, groupCommitWindow: .zero)
+        let target = try TemporaryLog(
+            "workload-\(benchmark.currentIteration)",
+            durability: .none,
+            groupCommitWindow: .zero
+        )
         benchmark.startMeasurement()
         let start = ContinuousClock.now
         let summary = try await WorkloadGenerator(options: WorkloadOptions(), log: target.log).run()

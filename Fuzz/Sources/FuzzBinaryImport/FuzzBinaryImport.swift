@@ -37,7 +37,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
 }
 
 /// In memory when the machine has `/dev/shm`: a file on disk costs more than the parsing.
-private let path = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())
+private let path =
+    (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())
     + "/rapport-fuzz-\(getpid()).export"
 
 private func readFile(_ file: UnsafeRawBufferPointer) {

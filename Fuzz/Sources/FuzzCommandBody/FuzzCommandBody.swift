@@ -43,7 +43,9 @@ extension BodyShape {
                 if let child = object[key] as? [String: Any] {
                     [(field, child)]
                 } else if let array = object[key] as? [Any] {
-                    array.enumerated().compactMap { index, element in (element as? [String: Any]).map { ("\(field).\(index)", $0) } }
+                    array.enumerated().compactMap { index, element in
+                        (element as? [String: Any]).map { ("\(field).\(index)", $0) }
+                    }
                 } else {
                     []
                 }
@@ -82,12 +84,16 @@ extension CommandBody {
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(iso8601)
-            return (try decoder.decode(Self.self, from: data), givesTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil)
+            return (
+                try decoder.decode(Self.self, from: data),
+                givesTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil
+            )
         } catch let error as DecodingError {
             // What APIError(_: DecodingError) reads of the error.
             switch error {
             case .keyNotFound(let key, let context): throw Refused(code: "\(key.stringValue) \(path(context))")
-            case .typeMismatch(let type, let context), .valueNotFound(let type, let context): throw Refused(code: "\(type) \(path(context))")
+            case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+                throw Refused(code: "\(type) \(path(context))")
             case .dataCorrupted(let context): throw Refused(code: "\(path(context)) \(context.debugDescription)")
             @unknown default: throw Refused(code: "\(error)")
             }
@@ -103,7 +109,9 @@ private func path(_ context: DecodingError.Context) -> String {
     let text = try decoder.singleValueContainer().decode(String.self)
     if let date = try? Date(text, strategy: .iso8601) { return date }
     if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time"))
+    throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time")
+    )
 }
 
 // MARK: - Bodies of each kind (copied from CRMServer's command routes)

@@ -16,7 +16,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let typeName = typeNames[Int(input[0]) % typeNames.count]
     let version = UInt32(input[1] & 3)
     let payload = Array(input[2...])
-    guard let message = try? catalogue.decode(typeName: typeName, schemaVersion: version, payload: payload) else { return 0 }
+    guard let message = try? catalogue.decode(typeName: typeName, schemaVersion: version, payload: payload) else {
+        return 0
+    }
     _ = try? message.jsonString()
     _ = try? message.serializedBytes() as [UInt8]
     return 0

@@ -4,7 +4,8 @@ public import Foundation
 /// The row types the row decoder is fuzzed with, and the byte that selects each: the shapes of
 /// Tests/ProjectionsTests/RowCodecTests.swift, which cover every shape the row format supports.
 public enum RowSelector: UInt8, CaseIterable, Sendable {
-    case sample, extremes, shapes, listsByName, linesByNumber, prioritiesByStage, timestamp, dates, decimals, doubles, grid, int8
+    case sample, extremes, shapes, listsByName, linesByNumber, prioritiesByStage, timestamp, dates, decimals, doubles,
+        grid, int8
 }
 
 public enum Stage: String, Codable, Hashable, Sendable, CodingKeyRepresentable {
@@ -77,7 +78,8 @@ public struct SampleRow: Codable, Hashable, Sendable {
         (left.ratio, right.ratio) = (0, 0)
         return left.id == right.id && left.count == right.count && left.big == right.big && left.small == right.small
             && left.unsigned == right.unsigned && left.unsigned32 == right.unsigned32 && left.flag == right.flag
-            && left.stage == right.stage && left.priority == right.priority && left.at == right.at && left.note == right.note
+            && left.stage == right.stage && left.priority == right.priority && left.at == right.at
+            && left.note == right.note
             && left.address == right.address && left.previous == right.previous && left.tags == right.tags
             && left.lines == right.lines && left.maybe == right.maybe && left.byName == right.byName
             && left.byNumber == right.byNumber && left.byStage == right.byStage && left.grid == right.grid
@@ -87,9 +89,20 @@ public struct SampleRow: Codable, Hashable, Sendable {
     /// Rows of every shape, for the seed corpus.
     public static let samples: [SampleRow] = [
         SampleRow(
-            id: "full", count: 42, big: 1_767_225_599_000_000_000, small: -7, unsigned: 300, unsigned32: 70_000,
-            flag: true, ratio: 0.25, stage: .won, priority: .high, at: Timestamp(nanosecondsSinceEpoch: 1_700_000_123),
-            note: "a note", address: Address(city: "上海", zip: "200000"), previous: Address(city: "Köln", zip: nil),
+            id: "full",
+            count: 42,
+            big: 1_767_225_599_000_000_000,
+            small: -7,
+            unsigned: 300,
+            unsigned32: 70_000,
+            flag: true,
+            ratio: 0.25,
+            stage: .won,
+            priority: .high,
+            at: Timestamp(nanosecondsSinceEpoch: 1_700_000_123),
+            note: "a note",
+            address: Address(city: "上海", zip: "200000"),
+            previous: Address(city: "Köln", zip: nil),
             tags: ["vip", "", "日本"],
             lines: (0..<20).map { Line(sku: "sku-\($0)", quantity: Int32($0), price: 1_999 * Int64($0) - 5_000) },
             maybe: [1, nil, 3, nil],
@@ -101,17 +114,48 @@ public struct SampleRow: Codable, Hashable, Sendable {
             nothing: Empty()
         ),
         SampleRow(
-            id: "", count: 0, big: 0, small: 0, unsigned: 0, unsigned32: 0,
-            flag: false, ratio: 0, stage: .lead, priority: .low, at: Timestamp(nanosecondsSinceEpoch: 0),
-            note: nil, address: Address(city: "", zip: nil), previous: nil,
-            tags: [], lines: [], maybe: [], byName: [:], byNumber: [:], byStage: [:], grid: [], shapes: [],
+            id: "",
+            count: 0,
+            big: 0,
+            small: 0,
+            unsigned: 0,
+            unsigned32: 0,
+            flag: false,
+            ratio: 0,
+            stage: .lead,
+            priority: .low,
+            at: Timestamp(nanosecondsSinceEpoch: 0),
+            note: nil,
+            address: Address(city: "", zip: nil),
+            previous: nil,
+            tags: [],
+            lines: [],
+            maybe: [],
+            byName: [:],
+            byNumber: [:],
+            byStage: [:],
+            grid: [],
+            shapes: [],
             nothing: Empty()
         ),
         SampleRow(
-            id: "extremes 👩‍👩‍👧‍👦", count: .min, big: .max, small: .min, unsigned: .max, unsigned32: .max,
-            flag: true, ratio: -.infinity, stage: .lost, priority: .low, at: Timestamp(nanosecondsSinceEpoch: .min),
-            note: "", address: Address(city: "e\u{301}", zip: ""), previous: nil,
-            tags: [String(repeating: "z", count: 200)], lines: [], maybe: [nil, nil],
+            id: "extremes 👩‍👩‍👧‍👦",
+            count: .min,
+            big: .max,
+            small: .min,
+            unsigned: .max,
+            unsigned32: .max,
+            flag: true,
+            ratio: -.infinity,
+            stage: .lost,
+            priority: .low,
+            at: Timestamp(nanosecondsSinceEpoch: .min),
+            note: "",
+            address: Address(city: "e\u{301}", zip: ""),
+            previous: nil,
+            tags: [String(repeating: "z", count: 200)],
+            lines: [],
+            maybe: [nil, nil],
             byName: ["k": .max, "j": .min],
             byNumber: [.min: Line(sku: "", quantity: .max, price: .min)],
             byStage: [.won: 0],

@@ -90,18 +90,35 @@ struct SeedWriter {
         (created.leadID, created.companyName, created.contactName) = ("l1", "上海示例科技有限公司", "王芳")
         (created.phone, created.email, created.source) = ("+8613800000000", "wang@example.cn", "trade-show")
         try await log.append(
-            to: lead, expecting: .noStream,
+            to: lead,
+            expecting: .noStream,
             [event(try catalogue.encode(created), EventMetadata(actor: "rep-1", correlationID: correlation))]
         )
 
         var customerCreated = CRMCustomerCreated()
-        (customerCreated.customerID, customerCreated.name, customerCreated.creditCode) = ("c1", "上海示例科技有限公司", "91310000MA1FL0000X")
-        (customerCreated.phone, customerCreated.email, customerCreated.region) = ("+8613800000000", "wang@example.cn", "华东")
+        (customerCreated.customerID, customerCreated.name, customerCreated.creditCode) = (
+            "c1", "上海示例科技有限公司", "91310000MA1FL0000X"
+        )
+        (customerCreated.phone, customerCreated.email, customerCreated.region) = (
+            "+8613800000000", "wang@example.cn", "华东"
+        )
         let request = AppendRequest(
-            [StreamAppend(stream: customer, expectedVersion: .noStream, events: [
-                event(try catalogue.encode(customerCreated), EventMetadata(actor: "rep-1", correlationID: correlation, causationID: correlation))
-            ])],
-            reserving: [(try UniqueKey("phone:+8613800000000"), customer), (try UniqueKey("credit:91310000MA1FL0000X"), customer)]
+            [
+                StreamAppend(
+                    stream: customer,
+                    expectedVersion: .noStream,
+                    events: [
+                        event(
+                            try catalogue.encode(customerCreated),
+                            EventMetadata(actor: "rep-1", correlationID: correlation, causationID: correlation)
+                        )
+                    ]
+                )
+            ],
+            reserving: [
+                (try UniqueKey("phone:+8613800000000"), customer),
+                (try UniqueKey("credit:91310000MA1FL0000X"), customer),
+            ]
         )
         _ = try await log.append(request)
 
@@ -109,12 +126,26 @@ struct SeedWriter {
         (followUp.followUpID, followUp.customerID, followUp.channel, followUp.note) = ("f1", "c1", .call, "回访：报价已发送")
         followUp.nextContactAt = Google_Protobuf_Timestamp(seconds: 1_793_100_000, nanos: 5)
         var old = CRMFollowUpLoggedV1()
-        (old.followUpID, old.customerID, old.channel, old.note, old.nextContactDate) = ("f0", "c1", "visit", "first visit", "2026-10-30")
-        try await log.append(to: customer, [
-            event(try catalogue.encode(followUp), EventMetadata(actor: "rep-1", occurredAt: start)),
-            EventData(type: CRMFollowUpLogged.protoMessageName, schemaVersion: 1, payload: try old.serializedBytes(), metadata: EventMetadata(actor: "import")),
-            EventData(type: "test.NotInTheCatalogue", payload: [0, 1, 2, 0xFF], metadata: EventMetadata(actor: "")),
-        ])
+        (old.followUpID, old.customerID, old.channel, old.note, old.nextContactDate) = (
+            "f0", "c1", "visit", "first visit", "2026-10-30"
+        )
+        try await log.append(
+            to: customer,
+            [
+                event(try catalogue.encode(followUp), EventMetadata(actor: "rep-1", occurredAt: start)),
+                EventData(
+                    type: CRMFollowUpLogged.protoMessageName,
+                    schemaVersion: 1,
+                    payload: try old.serializedBytes(),
+                    metadata: EventMetadata(actor: "import")
+                ),
+                EventData(
+                    type: "test.NotInTheCatalogue",
+                    payload: [0, 1, 2, 0xFF],
+                    metadata: EventMetadata(actor: "")
+                ),
+            ]
+        )
         for name in ["CRMCustomerTagged", "CRMCustomerOwnershipChanged", "CRMPoolReleaseWarned"] {
             let message: any SwiftProtobuf.Message =
                 switch name {
@@ -127,16 +158,27 @@ struct SeedWriter {
     }
 
     private func event(_ encoded: EventCatalogue.EncodedEvent, _ metadata: EventMetadata) -> EventData {
-        EventData(type: encoded.typeName, schemaVersion: encoded.schemaVersion, payload: encoded.payload, metadata: metadata)
+        EventData(
+            type: encoded.typeName,
+            schemaVersion: encoded.schemaVersion,
+            payload: encoded.payload,
+            metadata: metadata
+        )
     }
 
     /// Whole and range exports, NDJSON and binary, plain and compressed: each target's own
     /// encoding through its parser, and every file once more through `ImportReader`.
     private func writeExports(of log: LMDBEventLog) throws {
         for format in ExportFormat.Encoding.allCases {
-            for (name, from, level) in [("whole", UInt64(1), Int32?.none), ("range", UInt64(3), nil), ("whole-zstd", 1, 3)] {
+            for (name, from, level) in [
+                ("whole", UInt64(1), Int32?.none), ("range", UInt64(3), nil), ("whole-zstd", 1, 3),
+            ] {
                 let path = "\(scratch)/\(format.rawValue)-\(name)"
-                _ = try LogExporter(format: format).export(log, from: from, to: try ExportSink(path: path, compressionLevel: level))
+                _ = try LogExporter(format: format).export(
+                    log,
+                    from: from,
+                    to: try ExportSink(path: path, compressionLevel: level)
+                )
                 let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
                 if level == nil {
                     let target = format == .ndjson ? "FuzzNDJSONImport" : "FuzzBinaryImport"
@@ -163,13 +205,17 @@ struct SeedWriter {
                 content += withUnsafeBytes(of: UInt32(record.count).littleEndian, Array.init) + record
             }
             position = withUnsafeBytes(of: UInt64(first + 1).littleEndian, Array.init)
-            try write("FuzzSealedChunk", "chunk-\(index + 1)-plain", [1] + position + Array(value[..<SealedChunk.headerSize]) + content)
+            try write(
+                "FuzzSealedChunk",
+                "chunk-\(index + 1)-plain",
+                [1] + position + Array(value[..<SealedChunk.headerSize]) + content
+            )
         }
     }
 
     private func withBuffers<R>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> R) throws -> R {
         var buffers: [UnsafeMutableRawBufferPointer] = []
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         for array in arrays {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: array.count, alignment: 1)
             buffer.copyBytes(from: array)
@@ -204,18 +250,37 @@ struct SeedWriter {
         for (index, record) in records.enumerated() {
             let event = try record.withUnsafeBytes { try RecordedEvent(storedRecord: $0) }
             guard let type = typeNames.firstIndex(of: event.type) else { continue }
-            try write("FuzzEventCatalogue", "payload-\(index + 1)", [UInt8(type), UInt8(event.schemaVersion)] + event.payload)
+            try write(
+                "FuzzEventCatalogue",
+                "payload-\(index + 1)",
+                [UInt8(type), UInt8(event.schemaVersion)] + event.payload
+            )
         }
     }
 
     private func writeCommandBodies() throws {
         let bodies: [(UInt8, String, String)] = [
-            (0, "quote", #"{"customerId":"c1","opportunityId":"o1","lines":[{"productId":"p1","quantity":2,"discountBasisPoints":500},{"productId":"p2","quantity":1}],"validUntil":"2026-12-31T00:00:00Z"}"#),
-            (0, "quote-unknown-field", #"{"customerId":"c1","lines":[{"productId":"p1","quantity":2,"discount":5}],"validUntil":"2026-12-31T00:00:00.000Z"}"#),
-            (1, "follow-up", #"{"contactId":"k1","channel":"call","note":"回访","nextContactAt":"2026-12-01T09:00:00.123Z","occurredAt":"2026-11-30T09:00:00Z"}"#),
+            (
+                0, "quote",
+                #"{"customerId":"c1","opportunityId":"o1","lines":[{"productId":"p1","quantity":2,"discountBasisPoints":500},{"productId":"p2","quantity":1}],"validUntil":"2026-12-31T00:00:00Z"}"#
+            ),
+            (
+                0, "quote-unknown-field",
+                #"{"customerId":"c1","lines":[{"productId":"p1","quantity":2,"discount":5}],"validUntil":"2026-12-31T00:00:00.000Z"}"#
+            ),
+            (
+                1, "follow-up",
+                #"{"contactId":"k1","channel":"call","note":"回访","nextContactAt":"2026-12-01T09:00:00.123Z","occurredAt":"2026-11-30T09:00:00Z"}"#
+            ),
             (1, "follow-up-minimal", #"{"channel":"visit"}"#),
-            (2, "pipeline", #"{"stages":[{"stageId":"lead","name":"Lead","order":1,"winProbabilityPercent":10},{"stageId":"won","name":"Won","order":9,"winProbabilityPercent":100}]}"#),
-            (2, "pipeline-wrong-type", #"{"stages":[{"stageId":"lead","name":"Lead","order":"1","winProbabilityPercent":1e400}]}"#),
+            (
+                2, "pipeline",
+                #"{"stages":[{"stageId":"lead","name":"Lead","order":1,"winProbabilityPercent":10},{"stageId":"won","name":"Won","order":9,"winProbabilityPercent":100}]}"#
+            ),
+            (
+                2, "pipeline-wrong-type",
+                #"{"stages":[{"stageId":"lead","name":"Lead","order":"1","winProbabilityPercent":1e400}]}"#
+            ),
         ]
         for (selector, name, body) in bodies {
             try write("FuzzCommandBody", name, [selector] + Array(body.utf8))

@@ -29,17 +29,29 @@ public enum Pricing {
     public static func price(_ request: LineRequest, of product: ProductState) throws(DomainError) -> CRMPricedLine {
         try ProductDecisions.requireExists(product)
         guard (1...maxQuantity).contains(request.quantity) else {
-            throw DomainError(.invalidValue, "a line has 1 to \(maxQuantity) units, not \(request.quantity)", facts: ["field": "quantity"])
+            throw DomainError(
+                .invalidValue,
+                "a line has 1 to \(maxQuantity) units, not \(request.quantity)",
+                facts: ["field": "quantity"]
+            )
         }
         guard (0...10_000).contains(request.discountBasisPoints) else {
-            throw DomainError(.invalidValue, "a discount is 0 to 10000 basis points, not \(request.discountBasisPoints)", facts: ["field": "discount"])
+            throw DomainError(
+                .invalidValue,
+                "a discount is 0 to 10000 basis points, not \(request.discountBasisPoints)",
+                facts: ["field": "discount"]
+            )
         }
         // The product's price came from the log; one written before the bound is refused here.
         _ = try product.price.validated("price")
         var line = CRMPricedLine()
         (line.productID, line.productName, line.quantity) = (product.productID, product.name, request.quantity)
         (line.unitPrice, line.discountBasisPoints) = (product.price, request.discountBasisPoints)
-        let total = try lineTotal(quantity: Int64(request.quantity), unitPrice: product.price.minorUnits, discountBasisPoints: Int64(request.discountBasisPoints))
+        let total = try lineTotal(
+            quantity: Int64(request.quantity),
+            unitPrice: product.price.minorUnits,
+            discountBasisPoints: Int64(request.discountBasisPoints)
+        )
         line.lineTotal = CRMMoney(minorUnits: total, currency: product.price.currency)
         return line
     }
@@ -66,19 +78,32 @@ public enum Pricing {
         guard let currency = lines.first?.unitPrice.currency else {
             throw DomainError(.fieldRequired, "at least one line is required", facts: ["field": "lines"])
         }
-        var list: Int64 = 0, total: Int64 = 0
+        var list: Int64 = 0
+        var total: Int64 = 0
         for line in lines {
             guard line.unitPrice.currency == currency else {
-                throw DomainError(.invalidValue, "all lines must be in \(currency); one is in \(line.unitPrice.currency)", facts: ["field": "lines"])
+                throw DomainError(
+                    .invalidValue,
+                    "all lines must be in \(currency); one is in \(line.unitPrice.currency)",
+                    facts: ["field": "lines"]
+                )
             }
             guard (1...maxQuantity).contains(line.quantity) else {
-                throw DomainError(.invalidValue, "a line has 1 to \(maxQuantity) units, not \(line.quantity)", facts: ["field": "quantity"])
+                throw DomainError(
+                    .invalidValue,
+                    "a line has 1 to \(maxQuantity) units, not \(line.quantity)",
+                    facts: ["field": "quantity"]
+                )
             }
             let unitPrice = try line.unitPrice.validated("unit_price").minorUnits
             let gross = try multiply(Int64(line.quantity), unitPrice, "amount")
             let lineTotal = try line.lineTotal.validated("line_total").minorUnits
             guard lineTotal <= gross else {
-                throw DomainError(.invalidValue, "a line total of \(lineTotal) is more than its \(line.quantity) × \(unitPrice)", facts: ["field": "line_total"])
+                throw DomainError(
+                    .invalidValue,
+                    "a line total of \(lineTotal) is more than its \(line.quantity) × \(unitPrice)",
+                    facts: ["field": "line_total"]
+                )
             }
             list = try add(list, gross, "amount")
             total = try add(total, lineTotal, "amount")
@@ -86,7 +111,11 @@ public enum Pricing {
         try CRMMoney.requireBounded(list, "amount")
         // 0 <= total <= list <= maxMinorUnits, so the discount is 0-10000 and the product fits.
         let discount = list == 0 ? 0 : Int32((list - total) * 10_000 / list)
-        return Totals(listTotal: CRMMoney(minorUnits: list, currency: currency), total: CRMMoney(minorUnits: total, currency: currency), discountBasisPoints: discount)
+        return Totals(
+            listTotal: CRMMoney(minorUnits: list, currency: currency),
+            total: CRMMoney(minorUnits: total, currency: currency),
+            discountBasisPoints: discount
+        )
     }
 
     /// quantity × unit price × (10000 - discount) / 10000, rounded half up.
@@ -119,6 +148,10 @@ public enum Pricing {
     }
 
     private static func tooLarge(_ field: String) -> DomainError {
-        DomainError(.invalidValue, "\(field) is too large: at most \(CRMMoney.maxMinorUnits) minor units", facts: ["field": field])
+        DomainError(
+            .invalidValue,
+            "\(field) is too large: at most \(CRMMoney.maxMinorUnits) minor units",
+            facts: ["field": field]
+        )
     }
 }

@@ -39,7 +39,14 @@ public enum ProductDecisions {
     ///
     /// - Throws: `field_required` for a blank SKU or name; `invalid_value` for a bad price or
     ///   cost, or one in another currency than the price.
-    public static func add(id: String, sku: String, name: String, price: CRMMoney, cost: CRMMoney, unit: String) throws(DomainError) -> CRMProductAdded {
+    public static func add(
+        id: String,
+        sku: String,
+        name: String,
+        price: CRMMoney,
+        cost: CRMMoney,
+        unit: String
+    ) throws(DomainError) -> CRMProductAdded {
         var event = CRMProductAdded()
         event.productID = id
         event.sku = try required(sku, "sku").uppercased()
@@ -53,7 +60,11 @@ public enum ProductDecisions {
     ///
     /// - Throws: `product_not_found`; `invalid_value` as for ``add(id:sku:name:price:cost:unit:)``;
     ///   `no_change` when both are as they are.
-    public static func changePrice(_ product: ProductState, price: CRMMoney, cost: CRMMoney) throws(DomainError) -> CRMProductPriceChanged {
+    public static func changePrice(
+        _ product: ProductState,
+        price: CRMMoney,
+        cost: CRMMoney
+    ) throws(DomainError) -> CRMProductPriceChanged {
         try requireExists(product)
         let (price, cost) = try validatedPrice(price, cost)
         guard price != product.price || cost != product.cost else {
@@ -67,14 +78,24 @@ public enum ProductDecisions {
     /// Refuses a product that was never added.
     public static func requireExists(_ product: ProductState) throws(DomainError) {
         guard product.exists else {
-            throw DomainError(.productNotFound, "no product \(product.productID)", facts: ["product": product.productID])
+            throw DomainError(
+                .productNotFound,
+                "no product \(product.productID)",
+                facts: ["product": product.productID]
+            )
         }
     }
 
-    private static func validatedPrice(_ price: CRMMoney, _ cost: CRMMoney) throws(DomainError) -> (CRMMoney, CRMMoney) {
-        let price = try price.validated("price"), cost = try cost.validated("cost")
+    private static func validatedPrice(_ price: CRMMoney, _ cost: CRMMoney) throws(DomainError) -> (CRMMoney, CRMMoney)
+    {
+        let price = try price.validated("price")
+        let cost = try cost.validated("cost")
         guard cost.currency == price.currency else {
-            throw DomainError(.invalidValue, "cost is in \(cost.currency) and price in \(price.currency)", facts: ["field": "cost"])
+            throw DomainError(
+                .invalidValue,
+                "cost is in \(cost.currency) and price in \(price.currency)",
+                facts: ["field": "cost"]
+            )
         }
         return (price, cost)
     }

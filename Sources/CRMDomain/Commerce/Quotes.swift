@@ -51,14 +51,24 @@ public enum QuoteDecisions {
     ) throws(DomainError) -> CRMQuoteCreated {
         try CustomerDecisions.requireExists(customer)
         guard let owner = customer.owner else {
-            throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool; claim it before quoting", facts: ["customer": customer.customerID])
+            throw DomainError(
+                .customerInPool,
+                "customer \(customer.customerID) is in the public pool; claim it before quoting",
+                facts: ["customer": customer.customerID]
+            )
         }
         guard validUntil > context.occurredAt else {
-            throw DomainError(.invalidValue, "a quote must be valid for some time after it is made", facts: ["field": "valid_until"])
+            throw DomainError(
+                .invalidValue,
+                "a quote must be valid for some time after it is made",
+                facts: ["field": "valid_until"]
+            )
         }
         let totals = try Pricing.totals(lines)
         var event = CRMQuoteCreated()
-        (event.quoteID, event.customerID, event.opportunityID, event.ownerID) = (id, customer.customerID, opportunityID, owner)
+        (event.quoteID, event.customerID, event.opportunityID, event.ownerID) = (
+            id, customer.customerID, opportunityID, owner
+        )
         (event.lines, event.listTotal, event.total) = (lines, totals.listTotal, totals.total)
         event.validUntil = Google_Protobuf_Timestamp(date: validUntil)
         return event
@@ -71,7 +81,11 @@ public enum QuoteDecisions {
         try requireOpen(quote)
         let validUntil = quote.created.validUntil.date
         guard context.occurredAt <= validUntil else {
-            throw DomainError(.quoteExpired, "quote \(quote.quoteID) expired at \(validUntil.formatted(.iso8601))", facts: ["validUntil": validUntil.formatted(.iso8601)])
+            throw DomainError(
+                .quoteExpired,
+                "quote \(quote.quoteID) expired at \(validUntil.formatted(.iso8601))",
+                facts: ["validUntil": validUntil.formatted(.iso8601)]
+            )
         }
         var event = CRMQuoteAccepted()
         event.quoteID = quote.quoteID
@@ -93,7 +107,11 @@ public enum QuoteDecisions {
             throw DomainError(.quoteNotFound, "no quote \(quote.quoteID)", facts: ["quote": quote.quoteID])
         }
         guard quote.status == .open else {
-            throw DomainError(.quoteClosed, "quote \(quote.quoteID) is \(quote.status.rawValue)", facts: ["status": quote.status.rawValue])
+            throw DomainError(
+                .quoteClosed,
+                "quote \(quote.quoteID) is \(quote.status.rawValue)",
+                facts: ["status": quote.status.rawValue]
+            )
         }
     }
 }

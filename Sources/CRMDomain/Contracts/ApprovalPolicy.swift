@@ -11,7 +11,11 @@ public struct ApprovalPolicy: Sendable, Hashable {
     public var chain: [CRMRole]
 
     /// The policy before one is configured: a discount above 20% needs the manager's approval.
-    public static let defaults = ApprovalPolicy(discountThresholdBasisPoints: 2_000, amountThreshold: nil, chain: [.manager])
+    public static let defaults = ApprovalPolicy(
+        discountThresholdBasisPoints: 2_000,
+        amountThreshold: nil,
+        chain: [.manager]
+    )
 
     /// Creates a policy; see the properties.
     public init(discountThresholdBasisPoints: Int32, amountThreshold: CRMMoney?, chain: [CRMRole]) {
@@ -46,14 +50,24 @@ public struct ApprovalPolicy: Sendable, Hashable {
     /// and a chain of one or more managers, finance or admins.
     ///
     /// - Throws: `invalid_value` naming the field.
-    public static func validate(_ configured: CRMApprovalPolicyConfigured) throws(DomainError) -> CRMApprovalPolicyConfigured {
+    public static func validate(
+        _ configured: CRMApprovalPolicyConfigured
+    ) throws(DomainError) -> CRMApprovalPolicyConfigured {
         guard (0...100).contains(configured.discountThresholdPercent) else {
-            throw DomainError(.invalidValue, "the discount threshold is 0-100%", facts: ["field": "discount_threshold_percent"])
+            throw DomainError(
+                .invalidValue,
+                "the discount threshold is 0-100%",
+                facts: ["field": "discount_threshold_percent"]
+            )
         }
         if configured.hasAmountThreshold { _ = try configured.amountThreshold.validated("amount_threshold") }
         let approvers: Set<CRMRole> = [.manager, .finance, .admin]
         guard !configured.chain.isEmpty, configured.chain.allSatisfy({ approvers.contains($0.approverRole) }) else {
-            throw DomainError(.invalidValue, "the approval chain is one or more steps, each a manager, finance or an admin", facts: ["field": "chain"])
+            throw DomainError(
+                .invalidValue,
+                "the approval chain is one or more steps, each a manager, finance or an admin",
+                facts: ["field": "chain"]
+            )
         }
         return configured
     }

@@ -65,9 +65,13 @@ public struct ContractState: Sendable, Hashable {
     /// Minor units collected: allocated to instalments.
     public var collected: Int64 { allocated.values.saturatingSum() }
     /// Minor units of refunds requested and not rejected.
-    public var refundsCommitted: Int64 { refunds.values.lazy.filter { !$0.rejected }.map(\.request.amount.minorUnits).saturatingSum() }
+    public var refundsCommitted: Int64 {
+        refunds.values.lazy.filter { !$0.rejected }.map(\.request.amount.minorUnits).saturatingSum()
+    }
     /// Units ordered by the contract, by product id.
-    public var ordered: [String: Int64] { drafted.lines.reduce(into: [:]) { $0[$1.productID, default: 0].saturatingIncrement(by: Int64($1.quantity)) } }
+    public var ordered: [String: Int64] {
+        drafted.lines.reduce(into: [:]) { $0[$1.productID, default: 0].saturatingIncrement(by: Int64($1.quantity)) }
+    }
     /// The chain step waiting for approval, if any.
     public var pendingStep: Int? { status == .pendingApproval ? approvals.count : nil }
 
@@ -86,14 +90,18 @@ public struct ContractState: Sendable, Hashable {
             instalments += scheduled.instalments
         case let payment as CRMPaymentReceived:
             // Figures from the log saturate rather than trap (see `saturatingAdd`).
-            for allocation in payment.allocations { allocated[allocation.instalmentNumber, default: 0].saturatingIncrement(by: allocation.amount.minorUnits) }
+            for allocation in payment.allocations {
+                allocated[allocation.instalmentNumber, default: 0].saturatingIncrement(by: allocation.amount.minorUnits)
+            }
             credit.saturatingIncrement(by: payment.credit.minorUnits)
             if !payment.bankReference.isEmpty {
                 paymentsByBankReference[ReceivableDecisions.bankReferenceKey(payment.bankReference)] = payment.paymentID
             }
         case let commission as CRMCommissionEarned:
             let exact = commission.collected.minorUnits.saturatingMultiply(Int64(commission.rateBasisPoints))
-            commissionCarry.saturatingIncrement(by: exact.saturatingSubtract(commission.commission.minorUnits.saturatingMultiply(10_000)))
+            commissionCarry.saturatingIncrement(
+                by: exact.saturatingSubtract(commission.commission.minorUnits.saturatingMultiply(10_000))
+            )
         case let invoice as CRMInvoiceRequested:
             invoiced.saturatingIncrement(by: invoice.amount.minorUnits)
             invoices[invoice.invoiceID] = false
@@ -110,7 +118,9 @@ public struct ContractState: Sendable, Hashable {
         case let paid as CRMRefundPaid:
             refunds[paid.refundID]?.paid = true
         case let shipment as CRMShipmentDispatched:
-            for line in shipment.lines { shipped[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity)) }
+            for line in shipment.lines {
+                shipped[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity))
+            }
         default:
             break
         }

@@ -26,11 +26,16 @@ public enum CustomerDecisions {
     /// same append.
     ///
     /// - Throws: `customer_not_found`; `field_required` for a blank name.
-    public static func updateProfile(_ customer: CustomerState, _ changes: ProfileChanges) throws(DomainError) -> CRMCustomerProfileUpdated? {
+    public static func updateProfile(
+        _ customer: CustomerState,
+        _ changes: ProfileChanges
+    ) throws(DomainError) -> CRMCustomerProfileUpdated? {
         try requireExists(customer)
         var event = CRMCustomerProfileUpdated()
         event.customerID = customer.customerID
-        if let name = try changes.name.map({ name throws(DomainError) in try required(name, "name") }), name != customer.profile.name {
+        if let name = try changes.name.map({ name throws(DomainError) in try required(name, "name") }),
+            name != customer.profile.name
+        {
             event.name = name
             event.changedFields.append("name")
         }
@@ -56,12 +61,20 @@ public enum CustomerDecisions {
     ///
     /// - Throws: `customer_not_found`; `invalid_value` for a blank or overlong tag, or one
     ///   both added and removed.
-    public static func tag(_ customer: CustomerState, adding added: [String], removing removed: [String]) throws(DomainError) -> CRMCustomerTagged? {
+    public static func tag(
+        _ customer: CustomerState,
+        adding added: [String],
+        removing removed: [String]
+    ) throws(DomainError) -> CRMCustomerTagged? {
         try requireExists(customer)
         let toAdd = try normalizedTags(added)
         let toRemove = try normalizedTags(removed)
         if let both = toAdd.first(where: toRemove.contains) {
-            throw DomainError(.invalidValue, "tag \"\(both)\" is both added and removed", facts: ["field": "tags", "value": both])
+            throw DomainError(
+                .invalidValue,
+                "tag \"\(both)\" is both added and removed",
+                facts: ["field": "tags", "value": both]
+            )
         }
         var event = CRMCustomerTagged()
         event.customerID = customer.customerID
@@ -78,7 +91,11 @@ public enum CustomerDecisions {
         for tag in tags {
             let trimmed = tag.trimmedOfWhitespace()
             guard !trimmed.isEmpty, trimmed.count <= maxTagLength else {
-                throw DomainError(.invalidValue, "a tag has 1 to \(maxTagLength) characters: \"\(tag)\"", facts: ["field": "tags", "value": tag])
+                throw DomainError(
+                    .invalidValue,
+                    "a tag has 1 to \(maxTagLength) characters: \"\(tag)\"",
+                    facts: ["field": "tags", "value": tag]
+                )
             }
             if !result.contains(trimmed) { result.append(trimmed) }
         }
@@ -104,7 +121,11 @@ public enum CustomerDecisions {
     ///
     /// - Throws: `customer_not_found`; `field_required` without a name; `DedupKeyError`
     ///   for a malformed phone or email; `invalid_value` for an impossible birthday.
-    public static func addContact(_ customer: CustomerState, contactID: String, _ fields: ContactFields) throws -> CRMContactAdded {
+    public static func addContact(
+        _ customer: CustomerState,
+        contactID: String,
+        _ fields: ContactFields
+    ) throws -> CRMContactAdded {
         try requireExists(customer)
         var event = CRMContactAdded()
         (event.contactID, event.customerID) = (contactID, customer.customerID)
@@ -120,14 +141,24 @@ public enum CustomerDecisions {
     ///
     /// - Throws: `customer_not_found`; `contact_not_found`; as ``addContact(_:contactID:_:)``
     ///   for the fields given.
-    public static func updateContact(_ customer: CustomerState, contactID: String, _ fields: ContactFields) throws -> CRMContactUpdated? {
+    public static func updateContact(
+        _ customer: CustomerState,
+        contactID: String,
+        _ fields: ContactFields
+    ) throws -> CRMContactUpdated? {
         try requireExists(customer)
         guard let current = customer.contacts[contactID] else {
-            throw DomainError(.contactNotFound, "customer \(customer.customerID) has no contact \(contactID)", facts: ["contact": contactID])
+            throw DomainError(
+                .contactNotFound,
+                "customer \(customer.customerID) has no contact \(contactID)",
+                facts: ["contact": contactID]
+            )
         }
         var event = CRMContactUpdated()
         (event.contactID, event.customerID) = (contactID, customer.customerID)
-        if let name = try fields.name.map({ name throws(DomainError) in try required(name, "name") }), name != current.name {
+        if let name = try fields.name.map({ name throws(DomainError) in try required(name, "name") }),
+            name != current.name
+        {
             event.name = name
             event.changedFields.append("name")
         }
@@ -141,7 +172,9 @@ public enum CustomerDecisions {
         }
         if let email = fields.email {
             let normalized = email.isEmpty ? "" : try EmailAddress.normalized(email)
-            if normalized != current.email { (event.email, event.changedFields) = (normalized, event.changedFields + ["email"]) }
+            if normalized != current.email {
+                (event.email, event.changedFields) = (normalized, event.changedFields + ["email"])
+            }
         }
         if let birthday = fields.birthday, try validated(birthday) != current.birthday {
             event.birthday = birthday
@@ -153,7 +186,11 @@ public enum CustomerDecisions {
     /// Refuses a customer that was never created.
     public static func requireExists(_ customer: CustomerState) throws(DomainError) {
         guard customer.exists else {
-            throw DomainError(.customerNotFound, "no customer \(customer.customerID)", facts: ["customer": customer.customerID])
+            throw DomainError(
+                .customerNotFound,
+                "no customer \(customer.customerID)",
+                facts: ["customer": customer.customerID]
+            )
         }
     }
 
@@ -164,7 +201,9 @@ public enum CustomerDecisions {
         let year = Int(date.year)
         let leap = year == 0 || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (0...9999).contains(year), (1...12).contains(date.month), (1...days[Int(date.month) - 1]).contains(Int(date.day)) else {
+        guard (0...9999).contains(year), (1...12).contains(date.month),
+            (1...days[Int(date.month) - 1]).contains(Int(date.day))
+        else {
             throw DomainError(
                 .invalidValue,
                 "\(date.year)-\(date.month)-\(date.day) is not a date",

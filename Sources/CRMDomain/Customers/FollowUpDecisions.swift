@@ -11,13 +11,18 @@ public enum FollowUpDecisions {
     ///
     /// - Throws: `field_required` without a customer; `invalid_value` without a channel,
     ///   or with a next contact before the follow-up itself.
-    public static func log(_ followUp: CRMFollowUpLogged, id: String, context: CommandContext) throws(DomainError) -> CRMFollowUpLogged {
+    public static func log(
+        _ followUp: CRMFollowUpLogged,
+        id: String,
+        context: CommandContext
+    ) throws(DomainError) -> CRMFollowUpLogged {
         var logged = followUp
         logged.customerID = try required(followUp.customerID, "customer")
         if logged.followUpID.isEmpty { logged.followUpID = id }
         switch followUp.channel {
         case .call, .visit, .email, .im: break
-        default: throw DomainError(.invalidValue, "a follow-up is a call, visit, email or IM", facts: ["field": "channel"])
+        default:
+            throw DomainError(.invalidValue, "a follow-up is a call, visit, email or IM", facts: ["field": "channel"])
         }
         if followUp.hasNextContactAt, followUp.nextContactAt.date < context.occurredAt {
             throw DomainError(

@@ -171,7 +171,10 @@ public enum CompanyName {
 
     private static func failure(_ name: String, _ why: String) -> DedupKeyError {
         DedupKeyError(
-            .invalidCompanyName, kind: .company, input: name,
-            message: "company name \(DedupKeyError.quoted(name)) \(why)")
+            .invalidCompanyName,
+            kind: .company,
+            input: name,
+            message: "company name \(DedupKeyError.quoted(name)) \(why)"
+        )
     }
 }

@@ -28,7 +28,8 @@ public enum CreditCode {
             throw failure(
                 code,
                 "has check character \(alphabet[Int(values[17])]), which does not match its first 17 characters; "
-                    + "one of them is mistyped")
+                    + "one of them is mistyped"
+            )
         }
         return string(values)
     }
@@ -114,7 +115,10 @@ public enum CreditCode {
 
     private static func failure(_ code: String, _ why: String) -> DedupKeyError {
         DedupKeyError(
-            .invalidCreditCode, kind: .creditCode, input: code,
-            message: "credit code \(DedupKeyError.quoted(code)) \(why)")
+            .invalidCreditCode,
+            kind: .creditCode,
+            input: code,
+            message: "credit code \(DedupKeyError.quoted(code)) \(why)"
+        )
     }
 }

@@ -41,7 +41,12 @@ public struct DedupKey: Hashable, Sendable, CustomStringConvertible {
     /// given, in that order.
     ///
     /// - Throws: ``DedupKeyError`` for the first input that cannot be normalized.
-    public static func keys(company name: String, creditCode: String, phone: String, email: String) throws(DedupKeyError) -> [DedupKey] {
+    public static func keys(
+        company name: String,
+        creditCode: String,
+        phone: String,
+        email: String
+    ) throws(DedupKeyError) -> [DedupKey] {
         var keys = [try DedupKey(.company, normalizing: name)]
         if !creditCode.isEmpty { keys.append(try DedupKey(.creditCode, normalizing: creditCode)) }
         if !phone.isEmpty { keys.append(try DedupKey(.phone, normalizing: phone)) }

@@ -23,7 +23,11 @@ public enum EmailAddress {
     public static func normalized(_ address: String) throws(DedupKeyError) -> String {
         func fail(_ why: String) -> DedupKeyError {
             DedupKeyError(
-                .invalidEmail, kind: .email, input: address, message: "email \(DedupKeyError.quoted(address)) \(why)")
+                .invalidEmail,
+                kind: .email,
+                input: address,
+                message: "email \(DedupKeyError.quoted(address)) \(why)"
+            )
         }
         let scalars = address.unicodeScalars
         guard let start = scalars.firstIndex(where: { !isTrimmed($0) }),

@@ -57,13 +57,18 @@ public enum PhoneNumber {
         if (7...8).contains(digits.count) { throw noAreaCode(number, digits.count) }
         throw fail(
             "does not start with 1 (a Chinese mobile), 0 (an area code) or + (a country code); "
-                + "write a foreign number with + and its country code")
+                + "write a foreign number with + and its country code"
+        )
     }
 
     // MARK: - Kinds of numbers
 
     /// After `+` or `00`: a country code and a national number.
-    private static func international(_ digits: ArraySlice<UInt8>, prefix: String, _ number: String)
+    private static func international(
+        _ digits: ArraySlice<UInt8>,
+        prefix: String,
+        _ number: String
+    )
         throws(DedupKeyError) -> String
     {
         guard let first = digits.first else { throw failure(number, "has no digits after \(prefix)") }
@@ -82,7 +87,10 @@ public enum PhoneNumber {
     }
 
     /// After country code 86, where some write the trunk 0 too: `+86 (0)10 6552 1234`.
-    private static func chinese(withoutCountryCode digits: ArraySlice<UInt8>, _ number: String) throws(DedupKeyError)
+    private static func chinese(
+        withoutCountryCode digits: ArraySlice<UInt8>,
+        _ number: String
+    ) throws(DedupKeyError)
         -> String
     {
         digits.first == 0
@@ -94,7 +102,11 @@ public enum PhoneNumber {
     ///
     /// Area codes are 10 (Beijing) and 2X (8-digit numbers), or three digits from 3XX to 9XX
     /// (7- or 8-digit numbers); mobiles are 11 digits from 13 to 19.
-    private static func chinese(_ digits: ArraySlice<UInt8>, _ number: String, after part: String) throws(DedupKeyError)
+    private static func chinese(
+        _ digits: ArraySlice<UInt8>,
+        _ number: String,
+        after part: String
+    ) throws(DedupKeyError)
         -> String
     {
         let after = part.isEmpty ? "" : " after \(part)"
@@ -171,7 +183,9 @@ public enum PhoneNumber {
 
     /// What may follow an extension marker: separators, a colon, more pauses, and 1 to 6 digits.
     private static func checkExtension(
-        _ rest: ArraySlice<Unicode.Scalar>, marker: ArraySlice<Unicode.Scalar>, _ number: String
+        _ rest: ArraySlice<Unicode.Scalar>,
+        marker: ArraySlice<Unicode.Scalar>,
+        _ number: String
     ) throws(DedupKeyError) {
         let shownMarker = String(String.UnicodeScalarView(marker))
         var count = 0
@@ -181,7 +195,8 @@ public enum PhoneNumber {
             } else if !isSeparator(scalar), !":,;".unicodeScalars.contains(scalar) {
                 throw failure(
                     number,
-                    "has \(describe(scalar)) in the extension after '\(shownMarker)'; an extension is digits only")
+                    "has \(describe(scalar)) in the extension after '\(shownMarker)'; an extension is digits only"
+                )
             }
         }
         guard count > 0 else { throw failure(number, "has '\(shownMarker)' with no extension digits after it") }
@@ -250,6 +265,10 @@ public enum PhoneNumber {
 
     private static func failure(_ number: String, _ why: String) -> DedupKeyError {
         DedupKeyError(
-            .invalidPhone, kind: .phone, input: number, message: "phone \(DedupKeyError.quoted(number)) \(why)")
+            .invalidPhone,
+            kind: .phone,
+            input: number,
+            message: "phone \(DedupKeyError.quoted(number)) \(why)"
+        )
     }
 }

@@ -32,7 +32,11 @@ public enum InventoryDecisions {
     /// - Throws: `supplier_not_found`; `product_not_found`; `field_required` without lines;
     ///   `invalid_value` for a quantity outside 1...``Pricing/maxQuantity`` or lines in
     ///   different currencies.
-    public static func order(id: String, from supplier: SupplierState, lines: [(product: ProductState, quantity: Int32)]) throws(DomainError)
+    public static func order(
+        id: String,
+        from supplier: SupplierState,
+        lines: [(product: ProductState, quantity: Int32)]
+    ) throws(DomainError)
         -> CRMPurchaseOrdered
     {
         try requireExists(supplier)
@@ -62,23 +66,35 @@ public enum InventoryDecisions {
     ///
     /// - Throws: `purchase_order_not_found`; `field_required`; `invalid_value`;
     ///   `receipt_exceeds_order` (with `ordered`, `received`, `arriving`).
-    public static func receive(_ order: PurchaseOrderState, _ units: [Units], stock: [String: StockState]) throws(DomainError)
+    public static func receive(
+        _ order: PurchaseOrderState,
+        _ units: [Units],
+        stock: [String: StockState]
+    ) throws(DomainError)
         -> (receipt: CRMGoodsReceived, changes: [CRMStockChanged])
     {
         guard order.exists else {
-            throw DomainError(.purchaseOrderNotFound, "no purchase order \(order.purchaseOrderID)", facts: ["purchase_order": order.purchaseOrderID])
+            throw DomainError(
+                .purchaseOrderNotFound,
+                "no purchase order \(order.purchaseOrderID)",
+                facts: ["purchase_order": order.purchaseOrderID]
+            )
         }
         let arriving = try merged(units)
         var receipt = CRMGoodsReceived()
         receipt.purchaseOrderID = order.purchaseOrderID
         var changes: [CRMStockChanged] = []
         for (productID, quantity) in arriving {
-            let ordered = order.ordered[productID] ?? 0, received = order.received[productID] ?? 0
+            let ordered = order.ordered[productID] ?? 0
+            let received = order.received[productID] ?? 0
             guard received.saturatingAdd(quantity) <= ordered else {
                 throw DomainError(
                     .receiptExceedsOrder,
                     "purchase order \(order.purchaseOrderID) ordered \(ordered) of \(productID); \(received) arrived and \(quantity) more would pass it",
-                    facts: ["product": productID, "ordered": String(ordered), "received": String(received), "arriving": String(quantity)]
+                    facts: [
+                        "product": productID, "ordered": String(ordered), "received": String(received),
+                        "arriving": String(quantity),
+                    ]
                 )
             }
             var line = CRMStockLine()
@@ -97,22 +113,33 @@ public enum InventoryDecisions {
     /// - Throws: `contract_not_binding`; `field_required`; `invalid_value`;
     ///   `shipment_exceeds_contract` (with `ordered`, `shipped`, `shipping`);
     ///   `insufficient_stock` (with `onHand`, `shipping`).
-    public static func ship(id: String, _ contract: ContractState, _ units: [Units], stock: [String: StockState]) throws(DomainError)
+    public static func ship(
+        id: String,
+        _ contract: ContractState,
+        _ units: [Units],
+        stock: [String: StockState]
+    ) throws(DomainError)
         -> (shipment: CRMShipmentDispatched, changes: [CRMStockChanged])
     {
         try ContractDecisions.requireBinding(contract)
         let shipping = try merged(units)
         var shipment = CRMShipmentDispatched()
-        (shipment.shipmentID, shipment.contractID, shipment.customerID) = (id, contract.contractID, contract.drafted.customerID)
+        (shipment.shipmentID, shipment.contractID, shipment.customerID) = (
+            id, contract.contractID, contract.drafted.customerID
+        )
         var changes: [CRMStockChanged] = []
         let ordered = contract.ordered
         for (productID, quantity) in shipping {
-            let onOrder = ordered[productID] ?? 0, shipped = contract.shipped[productID] ?? 0
+            let onOrder = ordered[productID] ?? 0
+            let shipped = contract.shipped[productID] ?? 0
             guard shipped.saturatingAdd(quantity) <= onOrder else {
                 throw DomainError(
                     .shipmentExceedsContract,
                     "contract \(contract.contractID) ordered \(onOrder) of \(productID); \(shipped) shipped and \(quantity) more would pass it",
-                    facts: ["product": productID, "ordered": String(onOrder), "shipped": String(shipped), "shipping": String(quantity)]
+                    facts: [
+                        "product": productID, "ordered": String(onOrder), "shipped": String(shipped),
+                        "shipping": String(quantity),
+                    ]
                 )
             }
             var line = CRMStockLine()
@@ -128,7 +155,13 @@ public enum InventoryDecisions {
     /// A supplier's bill, optionally for a purchase order.
     ///
     /// - Throws: `supplier_not_found`; `invalid_value` for an amount of zero or less.
-    public static func receiveBill(id: String, from supplier: SupplierState, purchaseOrderID: String, amount: CRMMoney, dueAt: Date) throws(DomainError)
+    public static func receiveBill(
+        id: String,
+        from supplier: SupplierState,
+        purchaseOrderID: String,
+        amount: CRMMoney,
+        dueAt: Date
+    ) throws(DomainError)
         -> CRMSupplierBillReceived
     {
         try requireExists(supplier)
@@ -143,16 +176,29 @@ public enum InventoryDecisions {
     ///
     /// - Throws: `supplier_not_found`; `bill_not_found`; `invalid_value`; `currency_mismatch`;
     ///   `payment_exceeds_bill` (with `amount`, `paid`).
-    public static func paySupplier(_ supplier: SupplierState, billID: String, amount: CRMMoney, method: CRMPaymentMethod) throws(DomainError)
+    public static func paySupplier(
+        _ supplier: SupplierState,
+        billID: String,
+        amount: CRMMoney,
+        method: CRMPaymentMethod
+    ) throws(DomainError)
         -> CRMSupplierPaid
     {
         try requireExists(supplier)
         guard let bill = supplier.bills[billID] else {
-            throw DomainError(.billNotFound, "supplier \(supplier.supplierID) has no bill \(billID)", facts: ["bill": billID])
+            throw DomainError(
+                .billNotFound,
+                "supplier \(supplier.supplierID) has no bill \(billID)",
+                facts: ["bill": billID]
+            )
         }
         let paying = try positive(amount, "amount")
         guard paying.currency == bill.amount.currency else {
-            throw DomainError(.currencyMismatch, "bill \(billID) is in \(bill.amount.currency)", facts: ["currency": bill.amount.currency])
+            throw DomainError(
+                .currencyMismatch,
+                "bill \(billID) is in \(bill.amount.currency)",
+                facts: ["currency": bill.amount.currency]
+            )
         }
         guard method != .unspecified else {
             throw DomainError(.invalidValue, "a payment needs its method", facts: ["field": "method"])
@@ -173,11 +219,20 @@ public enum InventoryDecisions {
     ///
     /// - Throws: `field_required` without a category or item; `invalid_value` for an amount
     ///   of zero or less.
-    public static func recordExpense(id: String, category: String, item: String, amount: CRMMoney, clerkID: String, customerID: String) throws(DomainError)
+    public static func recordExpense(
+        id: String,
+        category: String,
+        item: String,
+        amount: CRMMoney,
+        clerkID: String,
+        customerID: String
+    ) throws(DomainError)
         -> CRMExpenseRecorded
     {
         var event = CRMExpenseRecorded()
-        (event.expenseID, event.category, event.item) = (id, try required(category, "category").lowercased(), try required(item, "item"))
+        (event.expenseID, event.category, event.item) = (
+            id, try required(category, "category").lowercased(), try required(item, "item")
+        )
         (event.amount, event.clerkID, event.customerID) = (try positive(amount, "amount"), clerkID, customerID)
         return event
     }
@@ -186,32 +241,51 @@ public enum InventoryDecisions {
 
     private static func requireExists(_ supplier: SupplierState) throws(DomainError) {
         guard supplier.exists else {
-            throw DomainError(.supplierNotFound, "no supplier \(supplier.supplierID)", facts: ["supplier": supplier.supplierID])
+            throw DomainError(
+                .supplierNotFound,
+                "no supplier \(supplier.supplierID)",
+                facts: ["supplier": supplier.supplierID]
+            )
         }
     }
 
     private static func requireQuantity(_ quantity: Int32) throws(DomainError) {
         guard (1...Pricing.maxQuantity).contains(quantity) else {
-            throw DomainError(.invalidValue, "a line has 1 to \(Pricing.maxQuantity) units, not \(quantity)", facts: ["field": "quantity"])
+            throw DomainError(
+                .invalidValue,
+                "a line has 1 to \(Pricing.maxQuantity) units, not \(quantity)",
+                facts: ["field": "quantity"]
+            )
         }
     }
 
     /// The units per product, in first-mentioned order, each line checked.
     private static func merged(_ units: [Units]) throws(DomainError) -> [(String, Int64)] {
-        guard !units.isEmpty else { throw DomainError(.fieldRequired, "at least one line is required", facts: ["field": "lines"]) }
-        var order: [String] = [], totals: [String: Int64] = [:]
+        guard !units.isEmpty else {
+            throw DomainError(.fieldRequired, "at least one line is required", facts: ["field": "lines"])
+        }
+        var order: [String] = []
+        var totals: [String: Int64] = [:]
         for unit in units {
             try requireQuantity(unit.quantity)
             if totals[unit.productID] == nil { order.append(unit.productID) }
             totals[unit.productID, default: 0] += Int64(unit.quantity)
         }
         if let (productID, total) = totals.first(where: { $0.value > Int64(Pricing.maxQuantity) }) {
-            throw DomainError(.invalidValue, "\(total) units of \(productID) on one document; at most \(Pricing.maxQuantity)", facts: ["field": "quantity"])
+            throw DomainError(
+                .invalidValue,
+                "\(total) units of \(productID) on one document; at most \(Pricing.maxQuantity)",
+                facts: ["field": "quantity"]
+            )
         }
         return order.map { ($0, totals[$0]!) }
     }
 
-    private static func stockChange(_ productID: String, by delta: Int64, stock: [String: StockState]) throws(DomainError) -> CRMStockChanged {
+    private static func stockChange(
+        _ productID: String,
+        by delta: Int64,
+        stock: [String: StockState]
+    ) throws(DomainError) -> CRMStockChanged {
         let onHand = stock[productID]?.onHand ?? 0
         guard onHand + delta >= 0 else {
             throw DomainError(
@@ -221,7 +295,11 @@ public enum InventoryDecisions {
             )
         }
         guard onHand + delta <= Int64(Int32.max) else {
-            throw DomainError(.invalidValue, "the stock of \(productID) would be too large to represent", facts: ["field": "quantity"])
+            throw DomainError(
+                .invalidValue,
+                "the stock of \(productID) would be too large to represent",
+                facts: ["field": "quantity"]
+            )
         }
         var change = CRMStockChanged()
         (change.productID, change.delta, change.onHand) = (productID, Int32(delta), Int32(onHand + delta))
@@ -230,7 +308,9 @@ public enum InventoryDecisions {
 
     private static func positive(_ money: CRMMoney, _ field: String) throws(DomainError) -> CRMMoney {
         let money = try money.validated(field)
-        guard money.minorUnits > 0 else { throw DomainError(.invalidValue, "\(field) must be more than zero", facts: ["field": field]) }
+        guard money.minorUnits > 0 else {
+            throw DomainError(.invalidValue, "\(field) must be more than zero", facts: ["field": field])
+        }
         return money
     }
 }

@@ -23,7 +23,8 @@ public struct SupplierState: Sendable, Hashable {
         switch event {
         case is CRMSupplierAdded: exists = true
         case let bill as CRMSupplierBillReceived: bills[bill.billID] = Bill(amount: bill.amount)
-        case let payment as CRMSupplierPaid: bills[payment.billID]?.paid.saturatingIncrement(by: payment.amount.minorUnits)
+        case let payment as CRMSupplierPaid:
+            bills[payment.billID]?.paid.saturatingIncrement(by: payment.amount.minorUnits)
         default: break
         }
     }
@@ -48,9 +49,13 @@ public struct PurchaseOrderState: Sendable, Hashable {
         switch event {
         case let order as CRMPurchaseOrdered:
             (exists, supplierID) = (true, order.supplierID)
-            for line in order.lines { ordered[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity)) }
+            for line in order.lines {
+                ordered[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity))
+            }
         case let receipt as CRMGoodsReceived:
-            for line in receipt.lines { received[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity)) }
+            for line in receipt.lines {
+                received[line.productID, default: 0].saturatingIncrement(by: Int64(line.quantity))
+            }
         default:
             break
         }

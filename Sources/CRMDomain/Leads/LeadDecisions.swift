@@ -69,16 +69,24 @@ public enum LeadDecisions {
         try requireExists(lead)
         guard lead.status == .qualified else {
             if lead.isClosed { try requireOpen(lead) }
-            throw DomainError(.leadNotQualified, "lead \(lead.leadID) is \(lead.status.rawValue); qualify it before converting", facts: ["status": lead.status.rawValue])
+            throw DomainError(
+                .leadNotQualified,
+                "lead \(lead.leadID) is \(lead.status.rawValue); qualify it before converting",
+                facts: ["status": lead.status.rawValue]
+            )
         }
         try UserDecisions.requireCanOwnCustomers(owner)
         try PoolDecisions.requireRoom(owner.holdings, rules: rules)
         var converted = CRMLeadConverted()
-        (converted.leadID, converted.customerID, converted.contactID, converted.opportunityID) = (lead.leadID, customerID, contactID, opportunityID)
+        (converted.leadID, converted.customerID, converted.contactID, converted.opportunityID) = (
+            lead.leadID, customerID, contactID, opportunityID
+        )
         var customer = CRMCustomerCreated()
         customer.customerID = customerID
         customer.name = lead.created.companyName
-        (customer.creditCode, customer.phone, customer.email) = (lead.created.creditCode, lead.created.phone, lead.created.email)
+        (customer.creditCode, customer.phone, customer.email) = (
+            lead.created.creditCode, lead.created.phone, lead.created.email
+        )
         (customer.source, customer.ownerID, customer.leadID) = (lead.created.source, owner.userID, lead.leadID)
         var contact = CRMContactAdded()
         (contact.contactID, contact.customerID) = (contactID, customerID)
@@ -101,7 +109,11 @@ public enum LeadDecisions {
         guard !lead.isClosed else {
             var facts = ["status": lead.status.rawValue]
             if !lead.customerID.isEmpty { facts["customer"] = lead.customerID }
-            throw DomainError(.leadClosed, "lead \(lead.leadID) is \(lead.status.rawValue) and takes no more changes", facts: facts)
+            throw DomainError(
+                .leadClosed,
+                "lead \(lead.leadID) is \(lead.status.rawValue) and takes no more changes",
+                facts: facts
+            )
         }
     }
 }

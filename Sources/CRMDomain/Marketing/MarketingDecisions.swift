@@ -38,7 +38,12 @@ public enum MarketingDecisions {
         (event.campaignID, event.name, event.targetSegment) = (id, try required(name, "name"), targetSegment)
         switch channel {
         case .email, .sms, .event, .web, .social, .phone: event.channel = channel
-        default: throw DomainError(.invalidValue, "a campaign runs by email, SMS, event, web, social or phone", facts: ["field": "channel"])
+        default:
+            throw DomainError(
+                .invalidValue,
+                "a campaign runs by email, SMS, event, web, social or phone",
+                facts: ["field": "channel"]
+            )
         }
         event.budget = try budget.validated("budget")
         guard endsAt > context.occurredAt else {
@@ -58,21 +63,36 @@ public enum MarketingDecisions {
     ///
     /// - Throws: `campaign_not_found`; `campaign_ended` (with `endedAt`); `lead_not_found` or
     ///   `customer_not_found`; `field_required` without a response.
-    public static func respond(_ campaign: CampaignState, by respondent: Respondent, response: String, context: CommandContext) throws(DomainError)
+    public static func respond(
+        _ campaign: CampaignState,
+        by respondent: Respondent,
+        response: String,
+        context: CommandContext
+    ) throws(DomainError)
         -> CRMCampaignResponded
     {
         guard campaign.exists else {
-            throw DomainError(.campaignNotFound, "no campaign \(campaign.campaignID)", facts: ["campaign": campaign.campaignID])
+            throw DomainError(
+                .campaignNotFound,
+                "no campaign \(campaign.campaignID)",
+                facts: ["campaign": campaign.campaignID]
+            )
         }
         let endedAt = campaign.launched.endsAt.date
         guard context.occurredAt <= endedAt else {
-            throw DomainError(.campaignEnded, "campaign \(campaign.campaignID) ended at \(endedAt.formatted(.iso8601))", facts: ["endedAt": endedAt.formatted(.iso8601)])
+            throw DomainError(
+                .campaignEnded,
+                "campaign \(campaign.campaignID) ended at \(endedAt.formatted(.iso8601))",
+                facts: ["endedAt": endedAt.formatted(.iso8601)]
+            )
         }
         var event = CRMCampaignResponded()
         event.campaignID = campaign.campaignID
         switch respondent {
         case .lead(let lead):
-            guard lead.status != .absent else { throw DomainError(.leadNotFound, "no lead \(lead.leadID)", facts: ["lead": lead.leadID]) }
+            guard lead.status != .absent else {
+                throw DomainError(.leadNotFound, "no lead \(lead.leadID)", facts: ["lead": lead.leadID])
+            }
             event.leadID = lead.leadID
         case .customer(let customer):
             try CustomerDecisions.requireExists(customer)
@@ -93,18 +113,28 @@ public enum MarketingDecisions {
     ///
     /// - Throws: `user_not_found`, `user_inactive`, `role_cannot_own_customers` or
     ///   `team_not_found`; `invalid_value` for a malformed period or a bad amount.
-    public static func setTarget(for holder: TargetHolder, period: String, amount: CRMMoney) throws(DomainError) -> CRMSalesTargetSet {
+    public static func setTarget(
+        for holder: TargetHolder,
+        period: String,
+        amount: CRMMoney
+    ) throws(DomainError) -> CRMSalesTargetSet {
         var event = CRMSalesTargetSet()
         switch holder {
         case .rep(let rep):
             try UserDecisions.requireCanOwnCustomers(rep)
             event.repID = rep.userID
         case .team(let team):
-            guard team.exists else { throw DomainError(.teamNotFound, "no team \(team.teamID)", facts: ["team": team.teamID]) }
+            guard team.exists else {
+                throw DomainError(.teamNotFound, "no team \(team.teamID)", facts: ["team": team.teamID])
+            }
             event.teamID = team.teamID
         }
         guard isPeriod(period) else {
-            throw DomainError(.invalidValue, "a period is a month (2026-11), a quarter (2026-Q4) or a year (2026), not \"\(period)\"", facts: ["field": "period"])
+            throw DomainError(
+                .invalidValue,
+                "a period is a month (2026-11), a quarter (2026-Q4) or a year (2026), not \"\(period)\"",
+                facts: ["field": "period"]
+            )
         }
         (event.period, event.amount) = (period, try amount.validated("amount"))
         return event

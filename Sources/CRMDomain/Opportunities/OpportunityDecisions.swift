@@ -42,7 +42,9 @@ public enum OpportunityDecisions {
         (event.opportunityID, event.customerID, event.ownerID) = (id, customer.customerID, owner)
         event.name = try required(opportunity.name, "name")
         event.amount = try opportunity.amount.validated("amount")
-        event.stageID = opportunity.stageID.isEmpty ? pipeline.stages[0].stageID : try pipeline.requireStage(opportunity.stageID).stageID
+        event.stageID =
+            opportunity.stageID.isEmpty
+            ? pipeline.stages[0].stageID : try pipeline.requireStage(opportunity.stageID).stageID
         if let expected = opportunity.expectedCloseAt { event.expectedCloseAt = expected }
         return event
     }
@@ -50,14 +52,24 @@ public enum OpportunityDecisions {
     /// Moves an open opportunity to another stage of the pipeline, forward or back.
     ///
     /// - Throws: `opportunity_not_found`; `opportunity_closed`; `unknown_stage`; `no_change`.
-    public static func moveStage(_ opportunity: OpportunityState, to stageID: String, pipeline: Pipeline) throws(DomainError) -> CRMOpportunityStageChanged {
+    public static func moveStage(
+        _ opportunity: OpportunityState,
+        to stageID: String,
+        pipeline: Pipeline
+    ) throws(DomainError) -> CRMOpportunityStageChanged {
         try requireOpen(opportunity)
         let stage = try pipeline.requireStage(stageID)
         guard stage.stageID != opportunity.stageID else {
-            throw DomainError(.noChange, "opportunity \(opportunity.opportunityID) is at stage \(stageID) already", facts: ["stage": stageID])
+            throw DomainError(
+                .noChange,
+                "opportunity \(opportunity.opportunityID) is at stage \(stageID) already",
+                facts: ["stage": stageID]
+            )
         }
         var event = CRMOpportunityStageChanged()
-        (event.opportunityID, event.fromStageID, event.toStageID) = (opportunity.opportunityID, opportunity.stageID, stage.stageID)
+        (event.opportunityID, event.fromStageID, event.toStageID) = (
+            opportunity.opportunityID, opportunity.stageID, stage.stageID
+        )
         return event
     }
 
@@ -65,7 +77,11 @@ public enum OpportunityDecisions {
     ///
     /// - Throws: `opportunity_not_found`; `opportunity_closed`; `reason_required`;
     ///   `invalid_value` for a bad amount.
-    public static func win(_ opportunity: OpportunityState, reason: String, amount: CRMMoney? = nil) throws(DomainError) -> CRMOpportunityWon {
+    public static func win(
+        _ opportunity: OpportunityState,
+        reason: String,
+        amount: CRMMoney? = nil
+    ) throws(DomainError) -> CRMOpportunityWon {
         try requireOpen(opportunity)
         var event = CRMOpportunityWon()
         event.opportunityID = opportunity.opportunityID
@@ -90,10 +106,18 @@ public enum OpportunityDecisions {
     ///
     /// - Throws: `opportunity_not_found`; `opportunity_open`; `reason_required`;
     ///   `unknown_stage`.
-    public static func reopen(_ opportunity: OpportunityState, at stageID: String = "", reason: String, pipeline: Pipeline) throws(DomainError) -> CRMOpportunityReopened {
+    public static func reopen(
+        _ opportunity: OpportunityState,
+        at stageID: String = "",
+        reason: String,
+        pipeline: Pipeline
+    ) throws(DomainError) -> CRMOpportunityReopened {
         try requireExists(opportunity)
         guard opportunity.status != .open else {
-            throw DomainError(.opportunityOpen, "opportunity \(opportunity.opportunityID) is open; only a won or lost one can be reopened")
+            throw DomainError(
+                .opportunityOpen,
+                "opportunity \(opportunity.opportunityID) is open; only a won or lost one can be reopened"
+            )
         }
         var event = CRMOpportunityReopened()
         event.opportunityID = opportunity.opportunityID
@@ -108,7 +132,11 @@ public enum OpportunityDecisions {
 
     private static func requireExists(_ opportunity: OpportunityState) throws(DomainError) {
         guard opportunity.status != .absent else {
-            throw DomainError(.opportunityNotFound, "no opportunity \(opportunity.opportunityID)", facts: ["opportunity": opportunity.opportunityID])
+            throw DomainError(
+                .opportunityNotFound,
+                "no opportunity \(opportunity.opportunityID)",
+                facts: ["opportunity": opportunity.opportunityID]
+            )
         }
     }
 

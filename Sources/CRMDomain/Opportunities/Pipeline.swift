@@ -36,7 +36,11 @@ public struct Pipeline: Sendable, Hashable {
     public func requireStage(_ id: String) throws(DomainError) -> CRMPipelineStage {
         guard let stage = stage(id) else {
             let known = stages.map(\.stageID).joined(separator: ", ")
-            throw DomainError(.unknownStage, "the pipeline has no stage \"\(id)\"; its stages are \(known)", facts: ["stage": id, "stages": known])
+            throw DomainError(
+                .unknownStage,
+                "the pipeline has no stage \"\(id)\"; its stages are \(known)",
+                facts: ["stage": id, "stages": known]
+            )
         }
         return stage
     }
@@ -48,17 +52,22 @@ public struct Pipeline: Sendable, Hashable {
     public static func validate(_ configured: CRMPipelineConfigured) throws(DomainError) -> CRMPipelineConfigured {
         func refuse(_ message: String) -> DomainError { DomainError(.invalidPipeline, message) }
         guard !configured.stages.isEmpty else { throw refuse("a pipeline needs at least one stage") }
-        var ids = Set<String>(), orders = Set<Int32>()
+        var ids = Set<String>()
+        var orders = Set<Int32>()
         for stage in configured.stages {
             guard !stage.stageID.trimmedOfWhitespace().isEmpty,
                 !stage.name.trimmedOfWhitespace().isEmpty
             else {
                 throw refuse("every stage needs an id and a name")
             }
-            guard ids.insert(stage.stageID).inserted else { throw refuse("stage id \"\(stage.stageID)\" is used twice") }
+            guard ids.insert(stage.stageID).inserted else {
+                throw refuse("stage id \"\(stage.stageID)\" is used twice")
+            }
             guard orders.insert(stage.order).inserted else { throw refuse("stage order \(stage.order) is used twice") }
             guard (0...100).contains(stage.winProbabilityPercent) else {
-                throw refuse("stage \"\(stage.stageID)\" has win probability \(stage.winProbabilityPercent)%; it must be 0-100")
+                throw refuse(
+                    "stage \"\(stage.stageID)\" has win probability \(stage.winProbabilityPercent)%; it must be 0-100"
+                )
             }
         }
         return configured

@@ -1,6 +1,6 @@
+import CRMSchema
 public import Foundation
 public import SwiftProtobuf
-import CRMSchema
 
 /// What the idle sweep needs to know of one customer beyond its own stream.
 public struct CustomerActivity: Sendable, Hashable {

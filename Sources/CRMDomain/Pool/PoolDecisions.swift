@@ -26,7 +26,11 @@ public enum PoolDecisions {
         if let owner = customer.owner {
             let since = customer.ownerSince.map { $0.formatted(.iso8601) } ?? ""
             if owner == rep.repID {
-                throw DomainError(.customerAlreadyOwned, "you own customer \(customer.customerID) already", facts: ["owner": owner, "since": since])
+                throw DomainError(
+                    .customerAlreadyOwned,
+                    "you own customer \(customer.customerID) already",
+                    facts: ["owner": owner, "since": since]
+                )
             }
             throw DomainError(
                 .customerOwnedByOtherRep,
@@ -72,7 +76,12 @@ public enum PoolDecisions {
     ) throws(DomainError) -> CRMCustomerOwnershipChanged {
         let ownerID = try requireOwned(customer)
         try requireActs(actor, on: customer, of: owner, acting: "release")
-        return change(customer, to: nil, reason: actor.userID == ownerID ? .releasedByRep : .releasedByManager, note: note)
+        return change(
+            customer,
+            to: nil,
+            reason: actor.userID == ownerID ? .releasedByRep : .releasedByManager,
+            note: note
+        )
     }
 
     /// Moves an owned customer to another rep: a manager's decision (an admin, or a manager
@@ -98,7 +107,11 @@ public enum PoolDecisions {
         }
         try UserDecisions.requireCanOwnCustomers(receiver)
         guard ownerID != receiver.userID else {
-            throw DomainError(.customerAlreadyOwned, "\(ownerID) owns customer \(customer.customerID) already", facts: ["owner": ownerID])
+            throw DomainError(
+                .customerAlreadyOwned,
+                "\(ownerID) owns customer \(customer.customerID) already",
+                facts: ["owner": ownerID]
+            )
         }
         try requireRoom(receiver.holdings, rules: rules)
         return change(customer, to: receiver.userID, reason: .transferred, note: note)
@@ -122,15 +135,24 @@ public enum PoolDecisions {
     ///
     /// Idempotent for a given time: once a customer is released or warned, sweeping it again
     /// at the same time decides nothing new.
-    public static func sweep(_ customer: CustomerState, activity: CustomerActivity = CustomerActivity(), rules: PoolRules, at time: Date)
+    public static func sweep(
+        _ customer: CustomerState,
+        activity: CustomerActivity = CustomerActivity(),
+        rules: PoolRules,
+        at time: Date
+    )
         -> SweepOutcome
     {
-        guard let owner = customer.owner, let ownIdleSince = customer.idleSince, activity.openContracts.isEmpty else { return .none }
+        guard let owner = customer.owner, let ownIdleSince = customer.idleSince, activity.openContracts.isEmpty else {
+            return .none
+        }
         let idleSince = max(ownIdleSince, activity.lastActivityAt ?? ownIdleSince)
         let idleDays = rules.idleDays(forLevel: customer.level)
         let releaseAt = idleSince.addingTimeInterval(Double(idleDays) * 86_400)
         if time >= releaseAt {
-            return .release(change(customer, to: nil, reason: .releasedBySweep, note: "no business activity for \(idleDays) days"))
+            return .release(
+                change(customer, to: nil, reason: .releasedBySweep, note: "no business activity for \(idleDays) days")
+            )
         }
         let warnFrom = releaseAt.addingTimeInterval(-Double(rules.warningDaysBeforeRelease) * 86_400)
         // A warning's release time went through a protobuf timestamp: equal to the microsecond.
@@ -148,7 +170,12 @@ public enum PoolDecisions {
 
     /// Refuses an actor who may not act on the customer of `owner`: the owner themselves, an
     /// admin and the managers of the owner's team may.
-    private static func requireActs(_ actor: UserState, on customer: CustomerState, of owner: UserState, acting action: String) throws(DomainError) {
+    private static func requireActs(
+        _ actor: UserState,
+        on customer: CustomerState,
+        of owner: UserState,
+        acting action: String
+    ) throws(DomainError) {
         guard !actor.manages(owner) else { return }
         if actor.isActive, actor.role == .manager {
             throw UserDecisions.outsideScope(actor, acting: "\(action) the customers of", on: owner)
@@ -163,7 +190,11 @@ public enum PoolDecisions {
     private static func requireOwned(_ customer: CustomerState) throws(DomainError) -> String {
         try CustomerDecisions.requireExists(customer)
         guard let owner = customer.owner else {
-            throw DomainError(.customerInPool, "customer \(customer.customerID) is in the public pool", facts: ["customer": customer.customerID])
+            throw DomainError(
+                .customerInPool,
+                "customer \(customer.customerID) is in the public pool",
+                facts: ["customer": customer.customerID]
+            )
         }
         return owner
     }

@@ -54,11 +54,16 @@ public struct PoolRules: Sendable, Hashable {
 
     /// The rules a `PoolRulesConfigured` event sets; an idle limit with an empty level is
     /// the default for every level not listed.
-    public init(_ configured: CRMPoolRulesConfigured, businessTimeZone: TimeZone = PoolRules.defaults.businessTimeZone) {
+    public init(_ configured: CRMPoolRulesConfigured, businessTimeZone: TimeZone = PoolRules.defaults.businessTimeZone)
+    {
         var byLevel: [String: Int] = [:]
         var fallback = Self.defaults.defaultIdleDays
         for limit in configured.idleLimits {
-            if limit.customerLevel.isEmpty { fallback = Int(limit.idleDays) } else { byLevel[limit.customerLevel] = Int(limit.idleDays) }
+            if limit.customerLevel.isEmpty {
+                fallback = Int(limit.idleDays)
+            } else {
+                byLevel[limit.customerLevel] = Int(limit.idleDays)
+            }
         }
         self.init(
             dailyClaimLimit: Int(configured.dailyClaimLimit),
@@ -101,11 +106,19 @@ extension PoolRules {
     ///
     /// - Throws: `invalid_value` naming the field.
     public static func validate(_ configured: CRMPoolRulesConfigured) throws(DomainError) -> CRMPoolRulesConfigured {
-        func refuse(_ field: String, _ message: String) -> DomainError { DomainError(.invalidValue, message, facts: ["field": field]) }
-        guard configured.dailyClaimLimit >= 1 else { throw refuse("daily_claim_limit", "the daily claim limit must be at least 1") }
+        func refuse(_ field: String, _ message: String) -> DomainError {
+            DomainError(.invalidValue, message, facts: ["field": field])
+        }
+        guard configured.dailyClaimLimit >= 1 else {
+            throw refuse("daily_claim_limit", "the daily claim limit must be at least 1")
+        }
         guard configured.holdingCap >= 1 else { throw refuse("holding_cap", "the holding cap must be at least 1") }
-        guard configured.previousOwnerCooldownDays >= 0 else { throw refuse("previous_owner_cooldown_days", "the cooldown cannot be negative") }
-        guard configured.warningDaysBeforeRelease >= 0 else { throw refuse("warning_days_before_release", "the warning cannot come after the release") }
+        guard configured.previousOwnerCooldownDays >= 0 else {
+            throw refuse("previous_owner_cooldown_days", "the cooldown cannot be negative")
+        }
+        guard configured.warningDaysBeforeRelease >= 0 else {
+            throw refuse("warning_days_before_release", "the warning cannot come after the release")
+        }
         var levels = Set<String>()
         let warning = configured.warningDaysBeforeRelease
         for limit in configured.idleLimits {
@@ -113,12 +126,18 @@ extension PoolRules {
                 throw refuse("idle_limits", "customer level \"\(limit.customerLevel)\" has two idle limits")
             }
             guard limit.idleDays >= 1, limit.idleDays > warning else {
-                throw refuse("idle_limits", "level \"\(limit.customerLevel)\" releases after \(limit.idleDays) idle days, which must be at least 1 and more than the \(warning) warning days")
+                throw refuse(
+                    "idle_limits",
+                    "level \"\(limit.customerLevel)\" releases after \(limit.idleDays) idle days, which must be at least 1 and more than the \(warning) warning days"
+                )
             }
         }
         // Levels without a limit fall back to the default, so the warning must come before it too.
         guard levels.contains("") || Self.defaults.defaultIdleDays > warning else {
-            throw refuse("warning_days_before_release", "levels without an idle limit are released after \(Self.defaults.defaultIdleDays) days; a warning \(warning) days before cannot come first")
+            throw refuse(
+                "warning_days_before_release",
+                "levels without an idle limit are released after \(Self.defaults.defaultIdleDays) days; a warning \(warning) days before cannot come first"
+            )
         }
         return configured
     }

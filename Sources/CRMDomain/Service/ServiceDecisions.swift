@@ -55,7 +55,13 @@ public enum ServiceDecisions {
     /// A work order for an existing customer.
     ///
     /// - Throws: `customer_not_found`; `field_required` without a title.
-    public static func openWorkOrder(id: String, customer: CustomerState, contractID: String, title: String, description: String) throws(DomainError)
+    public static func openWorkOrder(
+        id: String,
+        customer: CustomerState,
+        contractID: String,
+        title: String,
+        description: String
+    ) throws(DomainError)
         -> CRMWorkOrderOpened
     {
         try CustomerDecisions.requireExists(customer)
@@ -69,21 +75,29 @@ public enum ServiceDecisions {
     ///
     /// - Throws: `work_order_not_found`; `work_order_not_ready` once resolved; `user_not_found`,
     ///   `user_inactive`; `no_change` for the current assignee.
-    public static func assign(_ workOrder: WorkOrderState, to user: UserState) throws(DomainError) -> CRMWorkOrderAssigned {
+    public static func assign(
+        _ workOrder: WorkOrderState,
+        to user: UserState
+    ) throws(DomainError) -> CRMWorkOrderAssigned {
         try require(workOrder, in: .open, "assigned")
         try UserDecisions.requireActive(user)
         guard user.userID != workOrder.assigneeID else {
             throw DomainError(.noChange, "work order \(workOrder.workOrderID) is assigned to \(user.userID) already")
         }
         var event = CRMWorkOrderAssigned()
-        (event.workOrderID, event.fromAssigneeID, event.toAssigneeID) = (workOrder.workOrderID, workOrder.assigneeID, user.userID)
+        (event.workOrderID, event.fromAssigneeID, event.toAssigneeID) = (
+            workOrder.workOrderID, workOrder.assigneeID, user.userID
+        )
         return event
     }
 
     /// Resolves an open work order, saying how.
     ///
     /// - Throws: `work_order_not_found`; `work_order_not_ready`; `field_required`.
-    public static func resolve(_ workOrder: WorkOrderState, resolution: String) throws(DomainError) -> CRMWorkOrderResolved {
+    public static func resolve(
+        _ workOrder: WorkOrderState,
+        resolution: String
+    ) throws(DomainError) -> CRMWorkOrderResolved {
         try require(workOrder, in: .open, "resolved")
         var event = CRMWorkOrderResolved()
         (event.workOrderID, event.resolution) = (workOrder.workOrderID, try required(resolution, "resolution"))
@@ -103,7 +117,12 @@ public enum ServiceDecisions {
     /// A complaint from an existing customer, with its category.
     ///
     /// - Throws: `customer_not_found`; `field_required` without a category.
-    public static func fileComplaint(id: String, customer: CustomerState, category: String, description: String) throws(DomainError) -> CRMComplaintFiled {
+    public static func fileComplaint(
+        id: String,
+        customer: CustomerState,
+        category: String,
+        description: String
+    ) throws(DomainError) -> CRMComplaintFiled {
         try CustomerDecisions.requireExists(customer)
         var event = CRMComplaintFiled()
         (event.complaintID, event.customerID) = (id, customer.customerID)
@@ -114,23 +133,39 @@ public enum ServiceDecisions {
     /// Resolves a complaint with its root cause and resolution.
     ///
     /// - Throws: `complaint_not_found`; `complaint_resolved`; `field_required`.
-    public static func resolveComplaint(_ complaint: ComplaintState, rootCause: String, resolution: String) throws(DomainError) -> CRMComplaintResolved {
+    public static func resolveComplaint(
+        _ complaint: ComplaintState,
+        rootCause: String,
+        resolution: String
+    ) throws(DomainError) -> CRMComplaintResolved {
         guard complaint.exists else {
-            throw DomainError(.complaintNotFound, "no complaint \(complaint.complaintID)", facts: ["complaint": complaint.complaintID])
+            throw DomainError(
+                .complaintNotFound,
+                "no complaint \(complaint.complaintID)",
+                facts: ["complaint": complaint.complaintID]
+            )
         }
         guard !complaint.resolved else {
             throw DomainError(.complaintResolved, "complaint \(complaint.complaintID) is resolved already")
         }
         var event = CRMComplaintResolved()
         event.complaintID = complaint.complaintID
-        (event.rootCause, event.resolution) = (try required(rootCause, "root_cause"), try required(resolution, "resolution"))
+        (event.rootCause, event.resolution) = (
+            try required(rootCause, "root_cause"), try required(resolution, "resolution")
+        )
         return event
     }
 
     /// A satisfaction survey answer from an existing customer.
     ///
     /// - Throws: `customer_not_found`; `invalid_value` for a score outside 1-5.
-    public static func survey(id: String, customer: CustomerState, workOrderID: String, score: Int32, comment: String) throws(DomainError)
+    public static func survey(
+        id: String,
+        customer: CustomerState,
+        workOrderID: String,
+        score: Int32,
+        comment: String
+    ) throws(DomainError)
         -> CRMSatisfactionSurveyed
     {
         try CustomerDecisions.requireExists(customer)
@@ -138,13 +173,23 @@ public enum ServiceDecisions {
             throw DomainError(.invalidValue, "a satisfaction score is 1 to 5, not \(score)", facts: ["field": "score"])
         }
         var event = CRMSatisfactionSurveyed()
-        (event.surveyID, event.customerID, event.workOrderID, event.score, event.comment) = (id, customer.customerID, workOrderID, score, comment)
+        (event.surveyID, event.customerID, event.workOrderID, event.score, event.comment) = (
+            id, customer.customerID, workOrderID, score, comment
+        )
         return event
     }
 
-    private static func require(_ workOrder: WorkOrderState, in status: WorkOrderState.Status, _ action: String) throws(DomainError) {
+    private static func require(
+        _ workOrder: WorkOrderState,
+        in status: WorkOrderState.Status,
+        _ action: String
+    ) throws(DomainError) {
         guard workOrder.status != .absent else {
-            throw DomainError(.workOrderNotFound, "no work order \(workOrder.workOrderID)", facts: ["work_order": workOrder.workOrderID])
+            throw DomainError(
+                .workOrderNotFound,
+                "no work order \(workOrder.workOrderID)",
+                facts: ["work_order": workOrder.workOrderID]
+            )
         }
         guard workOrder.status == status else {
             throw DomainError(

@@ -18,7 +18,9 @@ public struct RepHoldings: Sendable, Hashable {
 
     /// Folds an ownership change that concerns this rep, recorded by the log at `recordedAt`.
     public mutating func apply(_ change: CRMCustomerOwnershipChanged, recordedAt: Date, rules: PoolRules) {
-        if change.fromOwnerID == repID { apply(Self.entry(change, gained: false), recordedAt: recordedAt, rules: rules) }
+        if change.fromOwnerID == repID {
+            apply(Self.entry(change, gained: false), recordedAt: recordedAt, rules: rules)
+        }
         if change.toOwnerID == repID { apply(Self.entry(change, gained: true), recordedAt: recordedAt, rules: rules) }
     }
 

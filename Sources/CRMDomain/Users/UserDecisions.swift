@@ -19,7 +19,13 @@ public enum UserDecisions {
     ///
     /// - Throws: `field_required` for an empty name; `invalid_value` for no role;
     ///   `team_not_found`.
-    public static func add(id: String, name: String, email: String, role: CRMRole, team: TeamState?) throws(DomainError) -> CRMUserAdded {
+    public static func add(
+        id: String,
+        name: String,
+        email: String,
+        role: CRMRole,
+        team: TeamState?
+    ) throws(DomainError) -> CRMUserAdded {
         var event = CRMUserAdded()
         (event.userID, event.name, event.email) = (id, try required(name, "name"), email)
         event.role = try validRole(role)
@@ -37,7 +43,11 @@ public enum UserDecisions {
         try requireActive(user)
         try requireExists(team)
         guard user.teamID != team.teamID else {
-            throw DomainError(.noChange, "\(user.userID) is in team \(team.teamID) already", facts: ["team": team.teamID])
+            throw DomainError(
+                .noChange,
+                "\(user.userID) is in team \(team.teamID) already",
+                facts: ["team": team.teamID]
+            )
         }
         var event = CRMUserMovedToTeam()
         (event.userID, event.fromTeamID, event.toTeamID) = (user.userID, user.teamID, team.teamID)
@@ -93,7 +103,11 @@ public enum UserDecisions {
         let customers = user.holdings.customers.sorted()
         if let successor {
             guard successor.userID != user.userID else {
-                throw DomainError(.invalidValue, "\(user.userID) cannot succeed themselves", facts: ["field": "successor"])
+                throw DomainError(
+                    .invalidValue,
+                    "\(user.userID) cannot succeed themselves",
+                    facts: ["field": "successor"]
+                )
             }
             try requireCanOwnCustomers(successor)
             guard actor.manages(successor) else {
@@ -112,7 +126,9 @@ public enum UserDecisions {
         deactivated.customersHandedOver = Int32(customers.count)
         let handovers = customers.map { customerID in
             var change = CRMCustomerOwnershipChanged()
-            (change.customerID, change.fromOwnerID, change.toOwnerID) = (customerID, user.userID, successor?.userID ?? "")
+            (change.customerID, change.fromOwnerID, change.toOwnerID) = (
+                customerID, user.userID, successor?.userID ?? ""
+            )
             (change.reason, change.note) = (.ownerDeparted, deactivated.reason)
             return change
         }
@@ -162,7 +178,12 @@ public enum UserDecisions {
     private static func validRole(_ role: CRMRole) throws(DomainError) -> CRMRole {
         switch role {
         case .admin, .manager, .salesRep, .finance, .auditor: return role
-        default: throw DomainError(.invalidValue, "a user needs a role: admin, manager, sales rep, finance or auditor", facts: ["field": "role"])
+        default:
+            throw DomainError(
+                .invalidValue,
+                "a user needs a role: admin, manager, sales rep, finance or auditor",
+                facts: ["field": "role"]
+            )
         }
     }
 }

@@ -62,13 +62,17 @@ public struct Customer360: Codable, Sendable, Hashable {
     /// Recounts the open and closed work orders.
     mutating func countWorkOrders() {
         workOrderCounts = OpenClosed(
-            open: workOrders.count { $0.status != .closed }, closed: workOrders.count { $0.status == .closed })
+            open: workOrders.count { $0.status != .closed },
+            closed: workOrders.count { $0.status == .closed }
+        )
     }
 
     /// Recounts the open and closed complaints.
     mutating func countComplaints() {
         complaintCounts = OpenClosed(
-            open: complaints.count { $0.resolvedAt == nil }, closed: complaints.count { $0.resolvedAt != nil })
+            open: complaints.count { $0.resolvedAt == nil },
+            closed: complaints.count { $0.resolvedAt != nil }
+        )
     }
 
     /// Totals the binding contracts per currency.
@@ -82,8 +86,11 @@ public struct Customer360: Codable, Sendable, Hashable {
             } else {
                 totals.append(
                     Receivable(
-                        currency: contract.currency, amount: contract.amount, collected: contract.collected,
-                        outstanding: contract.outstanding)
+                        currency: contract.currency,
+                        amount: contract.amount,
+                        collected: contract.collected,
+                        outstanding: contract.outstanding
+                    )
                 )
             }
         }
@@ -252,8 +259,15 @@ extension Customer360 {
         public var outstanding: Int64 = 0
 
         init(
-            contractID: String, opportunityID: String, quoteID: String, owner: String, status: ContractStatus,
-            amount: Int64, currency: String, draftedAt: Int64, signedAt: Int64?
+            contractID: String,
+            opportunityID: String,
+            quoteID: String,
+            owner: String,
+            status: ContractStatus,
+            amount: Int64,
+            currency: String,
+            draftedAt: Int64,
+            signedAt: Int64?
         ) {
             (self.contractID, self.opportunityID, self.quoteID, self.owner) = (
                 contractID, opportunityID, quoteID, owner

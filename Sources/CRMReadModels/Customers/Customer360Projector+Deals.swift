@@ -8,9 +8,15 @@ extension Customer360Projector {
         change(opened.customerID, event) { view in
             view.opportunities.append(
                 Customer360.Opportunity(
-                    opportunityID: opened.opportunityID, name: opened.name, stage: opened.stageID, status: .open,
+                    opportunityID: opened.opportunityID,
+                    name: opened.name,
+                    stage: opened.stageID,
+                    status: .open,
                     amount: CustomerMoney(minorUnits: opened.amount.minorUnits, currency: opened.amount.currency),
-                    owner: opened.ownerID, openedAt: event.occurredAt.nanosecondsSinceEpoch, closedAt: nil, reason: ""
+                    owner: opened.ownerID,
+                    openedAt: event.occurredAt.nanosecondsSinceEpoch,
+                    closedAt: nil,
+                    reason: ""
                 )
             )
         }
@@ -64,10 +70,15 @@ extension Customer360Projector {
         change(drafted.customerID, event) { view in
             view.contracts.append(
                 Customer360.Contract(
-                    contractID: drafted.contractID, opportunityID: drafted.opportunityID, quoteID: drafted.quoteID,
-                    owner: drafted.ownerID, status: binding ? .binding : .pendingApproval,
-                    amount: drafted.amount.minorUnits, currency: drafted.amount.currency,
-                    draftedAt: at, signedAt: binding ? at : nil
+                    contractID: drafted.contractID,
+                    opportunityID: drafted.opportunityID,
+                    quoteID: drafted.quoteID,
+                    owner: drafted.ownerID,
+                    status: binding ? .binding : .pendingApproval,
+                    amount: drafted.amount.minorUnits,
+                    currency: drafted.amount.currency,
+                    draftedAt: at,
+                    signedAt: binding ? at : nil
                 )
             )
             view.totalReceivables()
@@ -88,13 +99,17 @@ extension Customer360Projector {
 
     func apply(_ plan: CRMInstalmentsScheduled, _ event: CRMEvent) {
         changeContract(plan.contractID, event) { contract in
-            for instalment in plan.instalments { contract.scheduled.saturatingIncrement(by: instalment.amount.minorUnits) }
+            for instalment in plan.instalments {
+                contract.scheduled.saturatingIncrement(by: instalment.amount.minorUnits)
+            }
         }
     }
 
     func apply(_ payment: CRMPaymentReceived, _ event: CRMEvent) {
         changeContract(payment.contractID, event) { contract in
-            for allocation in payment.allocations { contract.collected.saturatingIncrement(by: allocation.amount.minorUnits) }
+            for allocation in payment.allocations {
+                contract.collected.saturatingIncrement(by: allocation.amount.minorUnits)
+            }
             contract.credit.saturatingIncrement(by: payment.credit.minorUnits)
         }
     }
@@ -127,8 +142,14 @@ extension Customer360Projector {
         change(opened.customerID, event) { view in
             view.workOrders.append(
                 Customer360.WorkOrder(
-                    workOrderID: opened.workOrderID, contractID: opened.contractID, title: opened.title, assignee: "",
-                    status: .open, openedAt: event.occurredAt.nanosecondsSinceEpoch, resolvedAt: nil, closedAt: nil
+                    workOrderID: opened.workOrderID,
+                    contractID: opened.contractID,
+                    title: opened.title,
+                    assignee: "",
+                    status: .open,
+                    openedAt: event.occurredAt.nanosecondsSinceEpoch,
+                    resolvedAt: nil,
+                    closedAt: nil
                 )
             )
             view.countWorkOrders()
@@ -166,8 +187,11 @@ extension Customer360Projector {
         change(filed.customerID, event) { view in
             view.complaints.append(
                 Customer360.Complaint(
-                    complaintID: filed.complaintID, category: filed.category,
-                    filedAt: event.occurredAt.nanosecondsSinceEpoch, resolvedAt: nil, rootCause: ""
+                    complaintID: filed.complaintID,
+                    category: filed.category,
+                    filedAt: event.occurredAt.nanosecondsSinceEpoch,
+                    resolvedAt: nil,
+                    rootCause: ""
                 )
             )
             view.countComplaints()

@@ -6,9 +6,18 @@ extension Customer360Projector {
     func apply(_ created: CRMCustomerCreated, _ event: CRMEvent) {
         let at = event.occurredAt.nanosecondsSinceEpoch
         let profile = Customer360.Profile(
-            name: created.name, creditCode: created.creditCode, phone: created.phone, email: created.email,
-            region: created.region, industry: created.industry, size: created.size, source: created.source,
-            level: created.level, leadID: created.leadID, createdAt: at, createdBy: event.actor
+            name: created.name,
+            creditCode: created.creditCode,
+            phone: created.phone,
+            email: created.email,
+            region: created.region,
+            industry: created.industry,
+            size: created.size,
+            source: created.source,
+            level: created.level,
+            leadID: created.leadID,
+            createdAt: at,
+            createdBy: event.actor
         )
         var view = Customer360(customerID: created.customerID, profile: profile, ownerSince: at)
         view.tags = Array(Set(created.tags)).sorted()
@@ -16,8 +25,13 @@ extension Customer360Projector {
             view.owner = created.ownerID
             view.ownerHistory.append(
                 Customer360.OwnershipChange(
-                    from: nil, to: created.ownerID, reason: "created", note: "", actor: event.actor,
-                    occurredAt: at, position: event.position
+                    from: nil,
+                    to: created.ownerID,
+                    reason: "created",
+                    note: "",
+                    actor: event.actor,
+                    occurredAt: at,
+                    position: event.position
                 )
             )
         }
@@ -62,9 +76,14 @@ extension Customer360Projector {
         change(added.customerID, event) { view in
             view.contacts.append(
                 Customer360.Contact(
-                    contactID: added.contactID, name: added.name, title: added.title, phone: added.phone,
-                    email: added.email, birthday: added.hasBirthday ? Self.birthday(added.birthday) : nil,
-                    addedAt: event.occurredAt.nanosecondsSinceEpoch, updatedAt: nil
+                    contactID: added.contactID,
+                    name: added.name,
+                    title: added.title,
+                    phone: added.phone,
+                    email: added.email,
+                    birthday: added.hasBirthday ? Self.birthday(added.birthday) : nil,
+                    addedAt: event.occurredAt.nanosecondsSinceEpoch,
+                    updatedAt: nil
                 )
             )
         }
@@ -92,7 +111,10 @@ extension Customer360Projector {
     static func birthday(_ date: CRMCalendarDate) -> Customer360.Birthday? {
         guard date.month != 0 else { return nil }
         return Customer360.Birthday(
-            year: date.year == 0 ? nil : Int(date.year), month: Int(date.month), day: Int(date.day))
+            year: date.year == 0 ? nil : Int(date.year),
+            month: Int(date.month),
+            day: Int(date.day)
+        )
     }
 
     func apply(_ change: CRMCustomerOwnershipChanged, _ event: CRMEvent) {
@@ -101,9 +123,13 @@ extension Customer360Projector {
         self.change(change.customerID, event) { view in
             view.ownerHistory.append(
                 Customer360.OwnershipChange(
-                    from: change.fromOwnerID.isEmpty ? nil : change.fromOwnerID, to: to,
-                    reason: Self.reasonName(change.reason), note: change.note, actor: event.actor,
-                    occurredAt: at, position: event.position
+                    from: change.fromOwnerID.isEmpty ? nil : change.fromOwnerID,
+                    to: to,
+                    reason: Self.reasonName(change.reason),
+                    note: change.note,
+                    actor: event.actor,
+                    occurredAt: at,
+                    position: event.position
                 )
             )
             // The holder's list follows the owner the customer had here, whatever the event
@@ -119,8 +145,10 @@ extension Customer360Projector {
     func apply(_ warning: CRMPoolReleaseWarned, _ event: CRMEvent) {
         change(warning.customerID, event) { view in
             view.releaseWarning = Customer360.ReleaseWarning(
-                owner: warning.ownerID, releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
-                idleDays: Int(warning.idleDays), warnedAt: event.occurredAt.nanosecondsSinceEpoch
+                owner: warning.ownerID,
+                releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
+                idleDays: Int(warning.idleDays),
+                warnedAt: event.occurredAt.nanosecondsSinceEpoch
             )
         }
     }
@@ -129,11 +157,17 @@ extension Customer360Projector {
         let at = event.occurredAt.nanosecondsSinceEpoch
         change(followUp.customerID, event) { view in
             view.followUps.plan.record(
-                at: at, nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
+                at: at,
+                nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil
+            )
             if (view.followUps.last?.occurredAt ?? .min) <= at {
                 view.followUps.last = Customer360.FollowUp(
-                    followUpID: followUp.followUpID, channel: Self.channelName(followUp.channel),
-                    contactID: followUp.contactID, note: followUp.note, actor: event.actor, occurredAt: at
+                    followUpID: followUp.followUpID,
+                    channel: Self.channelName(followUp.channel),
+                    contactID: followUp.contactID,
+                    note: followUp.note,
+                    actor: event.actor,
+                    occurredAt: at
                 )
             }
             // A follow-up at or after the warning is what the sweep waited for.

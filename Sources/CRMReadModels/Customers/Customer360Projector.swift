@@ -150,7 +150,10 @@ public final class Customer360Projector: Projector {
 
     static func entry(_ event: CRMEvent) -> Customer360.TimelineEntry {
         Customer360.TimelineEntry(
-            position: event.position, type: event.type, occurredAt: event.occurredAt.nanosecondsSinceEpoch)
+            position: event.position,
+            type: event.type,
+            occurredAt: event.occurredAt.nanosecondsSinceEpoch
+        )
     }
 
     /// Adds an entry to a customer's open timeline chunk, sealing the chunk into the `timeline`

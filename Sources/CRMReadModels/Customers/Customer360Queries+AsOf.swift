@@ -36,9 +36,14 @@ extension Customer360Queries {
                 }
                 try projector.apply(
                     CRMEvent(
-                        position: event.position, stream: event.stream, streamVersion: event.streamVersion,
-                        type: event.type, recordedAt: event.recordedAt, occurredAt: event.occurredAt,
-                        actor: event.actor, payload: payload
+                        position: event.position,
+                        stream: event.stream,
+                        streamVersion: event.streamVersion,
+                        type: event.type,
+                        recordedAt: event.recordedAt,
+                        occurredAt: event.occurredAt,
+                        actor: event.actor,
+                        payload: payload
                     )
                 )
             }
@@ -54,12 +59,14 @@ extension Customer360Queries {
     /// back along the log), so only the entries within it are read; an occurred time is
     /// compared with each entry's business time, which the timeline carries.
     private static func limit(
-        _ asOf: AsOf, log: LMDBEventLog
+        _ asOf: AsOf,
+        log: LMDBEventLog
     ) throws -> (within: (Customer360.TimelineEntry) -> Bool, segmentDay: BusinessDay) {
         switch asOf {
         case .position(let last):
             let head = try log.head()
-            let recordedAt = try log.readAll(from: min(last, head.position), limit: 1).first?.recordedAt ?? head.recordedAt
+            let recordedAt =
+                try log.readAll(from: min(last, head.position), limit: 1).first?.recordedAt ?? head.recordedAt
             return ({ $0.position <= last }, BusinessDay(recordedAt))
         case .recordedTime(let time):
             let next = Timestamp(nanosecondsSinceEpoch: time.nanosecondsSinceEpoch.saturatingAdd(1))

@@ -35,13 +35,17 @@ public struct Customer360Queries: Sendable {
     /// topped up from the last sealed one, which `sealedChunk` reads by key) and its RFM segment
     /// as of `segmentDay`.
     func view(
-        of record: CustomerRecord, segmentDay: BusinessDay, sealedChunk: (String) throws -> TimelineChunk?
+        of record: CustomerRecord,
+        segmentDay: BusinessDay,
+        sealedChunk: (String) throws -> TimelineChunk?
     ) throws -> Customer360 {
         var view = record.view
         view.timelineCount = record.timelineCount
         var recent = record.open.entries
         if recent.count < Self.recentTimelineCount, !record.sealedStarts.isEmpty,
-            let sealed = try sealedChunk(Customer360Projector.timelineKey(view.customerID, record.sealedStarts.count - 1))
+            let sealed = try sealedChunk(
+                Customer360Projector.timelineKey(view.customerID, record.sealedStarts.count - 1)
+            )
         {
             recent = sealed.entries + recent
         }
@@ -67,7 +71,10 @@ public struct Customer360Queries: Sendable {
         var chunks: [TimelineChunk] = []
         if first < record.sealedStarts.count {
             chunks = try store.rows(
-                TimelineChunk.self, projector: name, table: "timeline", prefix: customerID + "|",
+                TimelineChunk.self,
+                projector: name,
+                table: "timeline",
+                prefix: customerID + "|",
                 after: first > 0 ? Customer360Projector.timelineKey(customerID, first - 1) : nil,
                 limit: limit / Customer360Projector.timelineChunkSize + 2
             ).map(\.row)
@@ -104,7 +111,11 @@ public struct Customer360Queries: Sendable {
         if let after { try CustomerQueryParameters.requireID(after, "after") }
         try CustomerQueryParameters.requireLimit(limit)
         let rows = try store.rows(
-            CustomerListing.self, projector: name, table: table, prefix: prefix, after: after.map { prefix + $0 },
+            CustomerListing.self,
+            projector: name,
+            table: table,
+            prefix: prefix,
+            after: after.map { prefix + $0 },
             limit: limit + 1
         )
         let customers = rows.prefix(limit).map(\.row)

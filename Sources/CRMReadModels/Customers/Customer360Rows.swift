@@ -25,8 +25,18 @@ struct CustomerRecord: Codable, Sendable, Hashable {
     /// The row an event naming an unknown customer leaves behind.
     static func unknown(_ customerID: String) -> CustomerRecord {
         let profile = Customer360.Profile(
-            name: "", creditCode: "", phone: "", email: "", region: "", industry: "", size: "", source: "", level: "",
-            leadID: "", createdAt: 0, createdBy: ""
+            name: "",
+            creditCode: "",
+            phone: "",
+            email: "",
+            region: "",
+            industry: "",
+            size: "",
+            source: "",
+            level: "",
+            leadID: "",
+            createdAt: 0,
+            createdBy: ""
         )
         var record = CustomerRecord(view: Customer360(customerID: customerID, profile: profile, ownerSince: 0))
         record.exists = false

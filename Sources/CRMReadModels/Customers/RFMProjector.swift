@@ -41,7 +41,9 @@ public final class RFMProjector: Projector {
             customers.update(created.customerID, default: RFMCustomerRow()) { $0.createdDay = day }
         case let drafted as CRMContractDrafted:
             let contract = RFMPendingContract(
-                customerID: drafted.customerID, minorUnits: drafted.amount.minorUnits, currency: drafted.amount.currency
+                customerID: drafted.customerID,
+                minorUnits: drafted.amount.minorUnits,
+                currency: drafted.amount.currency
             )
             if drafted.approvalChain.isEmpty {
                 order(drafted.contractID, contract, on: day)

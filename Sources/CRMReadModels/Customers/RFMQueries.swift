@@ -69,7 +69,11 @@ public struct RFMQueries: Sendable {
         let bucket = RFMHistogram.bucket(dimension, value)
         let values =
             try store.row(
-                [Int: Int].self, projector: name, table: "histogram", key: RFMHistogram.bucketKey(dimension, bucket))
+                [Int: Int].self,
+                projector: name,
+                table: "histogram",
+                key: RFMHistogram.bucketKey(dimension, bucket)
+            )
             ?? [:]
         var n = 0
         var below = 0
@@ -80,7 +84,10 @@ public struct RFMQueries: Sendable {
         for (other, count) in values where other < value { below.saturatingIncrement(by: count) }
         guard n > 0, below < n else {
             throw ProjectionError(
-                .storage, "the rfm distribution of \(dimension) does not hold the value \(value)", projector: name)
+                .storage,
+                "the rfm distribution of \(dimension) does not hold the value \(value)",
+                projector: name
+            )
         }
         return RFMScoring.score(below: below, of: n)
     }
@@ -141,9 +148,16 @@ extension RFMScore {
     init(_ values: RFMValues, customerID: String, asOf day: BusinessDay, r: Int, f: Int, m: Int) {
         let last = BusinessDay(number: values.lastDay)
         self.init(
-            customerID: customerID, asOf: day.description, lastOrderDay: last.description,
-            recencyDays: last.days(to: day), orders: values.orders, monetary: values.monetary,
-            r: r, f: f, m: m, segment: RFMSegment(r: r, f: f, m: m)
+            customerID: customerID,
+            asOf: day.description,
+            lastOrderDay: last.description,
+            recencyDays: last.days(to: day),
+            orders: values.orders,
+            monetary: values.monetary,
+            r: r,
+            f: f,
+            m: m,
+            segment: RFMSegment(r: r, f: f, m: m)
         )
     }
 }

@@ -39,7 +39,8 @@ public final class RemindersProjector: Projector {
             change(followUp.customerID) { row in
                 row.plan.record(
                     at: at,
-                    nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil)
+                    nextContact: followUp.hasNextContactAt ? CustomerTime.nanoseconds(followUp.nextContactAt) : nil
+                )
                 if let warning = row.warning, at >= warning.warnedAt { row.warning = nil }
             }
         case let change as CRMCustomerOwnershipChanged:
@@ -57,13 +58,18 @@ public final class RemindersProjector: Projector {
             change(warning.customerID) { row in
                 guard row.owner == warning.ownerID else { return }
                 row.warning = Customer360.ReleaseWarning(
-                    owner: warning.ownerID, releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
-                    idleDays: Int(warning.idleDays), warnedAt: at
+                    owner: warning.ownerID,
+                    releaseDueAt: CustomerTime.nanoseconds(warning.releaseDueAt),
+                    idleDays: Int(warning.idleDays),
+                    warnedAt: at
                 )
             }
         case let created as CRMCustomerCreated:
             customers[created.customerID] = ReminderCustomerRow(
-                customerID: created.customerID, name: created.name, owner: created.ownerID, createdAt: at
+                customerID: created.customerID,
+                name: created.name,
+                owner: created.ownerID,
+                createdAt: at
             )
             if !created.ownerID.isEmpty { byOwner[Self.key(created.ownerID, created.customerID)] = true }
         case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("name"):
@@ -72,8 +78,10 @@ public final class RemindersProjector: Projector {
             change(added.customerID) { row in
                 row.contacts.append(
                     ReminderContact(
-                        contactID: added.contactID, name: added.name,
-                        month: Int(added.birthday.month), day: Int(added.birthday.day)
+                        contactID: added.contactID,
+                        name: added.name,
+                        month: Int(added.birthday.month),
+                        day: Int(added.birthday.day)
                     )
                 )
             }
@@ -97,9 +105,12 @@ public final class RemindersProjector: Projector {
                 for instalment in plan.instalments {
                     row.instalments.append(
                         ReminderInstalment(
-                            contractID: plan.contractID, number: Int(instalment.number),
-                            dueAt: CustomerTime.nanoseconds(instalment.dueAt), amount: instalment.amount.minorUnits,
-                            collected: 0, currency: instalment.amount.currency
+                            contractID: plan.contractID,
+                            number: Int(instalment.number),
+                            dueAt: CustomerTime.nanoseconds(instalment.dueAt),
+                            amount: instalment.amount.minorUnits,
+                            collected: 0,
+                            currency: instalment.amount.currency
                         )
                     )
                 }

@@ -29,20 +29,33 @@ public struct RemindersQueries: Sendable {
     /// Each list is sorted by date, then customer, then what it is about.
     ///
     /// - Throws: ``ReadModelQueryError`` for a malformed rep id or a negative (or absurd) count of days.
-    public func reminders(for rep: String, on day: BusinessDay, noOrderDays: Int = 90, dueWithinDays: Int = 7) throws
+    public func reminders(
+        for rep: String,
+        on day: BusinessDay,
+        noOrderDays: Int = 90,
+        dueWithinDays: Int = 7
+    ) throws
         -> RepReminders
     {
         try CustomerQueryParameters.requireID(rep, "rep")
         try CustomerQueryParameters.requireDays(noOrderDays, "noOrderDays")
         try CustomerQueryParameters.requireDays(dueWithinDays, "dueWithinDays")
         var reminders = RepReminders(
-            rep: rep, day: day.description, noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
+            rep: rep,
+            day: day.description,
+            noOrderDays: noOrderDays,
+            dueWithinDays: dueWithinDays
+        )
         let week = Self.birthdayWeek(of: day)
         let name = RemindersProjector.name
         for (key, _) in try store.rows(Bool.self, projector: name, table: "byOwner", prefix: rep + "|") {
             let customerID = String(key.dropFirst(rep.utf8.count + 1))
             if let customer = try store.row(
-                ReminderCustomerRow.self, projector: name, table: "customers", key: customerID),
+                ReminderCustomerRow.self,
+                projector: name,
+                table: "customers",
+                key: customerID
+            ),
                 customer.exists
             {
                 reminders.gather(customer, on: day, week: week)

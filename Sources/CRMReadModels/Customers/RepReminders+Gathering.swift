@@ -6,8 +6,11 @@ extension RepReminders {
     mutating func gather(_ customer: ReminderCustomerRow, on day: BusinessDay, week: [Int: BusinessDay]) {
         let reminder = { (date: BusinessDay, reason: String) in
             Reminder(
-                customerID: customer.customerID, customerName: customer.name, date: date.description,
-                days: day.days(to: date), reason: reason
+                customerID: customer.customerID,
+                customerName: customer.name,
+                date: date.description,
+                days: day.days(to: date),
+                reason: reason
             )
         }
         plannedContact(customer, on: day, reminder)
@@ -17,7 +20,9 @@ extension RepReminders {
             let due = CustomerTime.day(warning.releaseDueAt)
             releaseWarnings.append(
                 reminder(
-                    due, "the pool sweep releases it on \(due) after \(warning.idleDays) idle days unless followed up")
+                    due,
+                    "the pool sweep releases it on \(due) after \(warning.idleDays) idle days unless followed up"
+                )
             )
         }
         instalments(customer, on: day, reminder)
@@ -48,7 +53,9 @@ extension RepReminders {
         guard idle >= noOrderDays else { return }
         noOrder.append(
             reminder(
-                since, ordered == nil ? "no order since it was created \(idle) days ago" : "no order for \(idle) days")
+                since,
+                ordered == nil ? "no order since it was created \(idle) days ago" : "no order for \(idle) days"
+            )
         )
     }
 
@@ -77,7 +84,9 @@ extension RepReminders {
             let offset = day.days(to: due)
             guard offset <= dueWithinDays else { continue }
             let outstanding = CustomerMoney(
-                minorUnits: instalment.amount.saturatingSubtract(instalment.collected), currency: instalment.currency)
+                minorUnits: instalment.amount.saturatingSubtract(instalment.collected),
+                currency: instalment.currency
+            )
             var entry = reminder(
                 due,
                 "instalment \(instalment.number) of contract \(instalment.contractID): \(outstanding.minorUnits) "

@@ -22,7 +22,8 @@ enum SalesCalendar {
         guard (0...9_999).contains(year) else { return nil }
         let count = day == nil ? 7 : 10
         return String(unsafeUninitializedCapacity: count) { bytes in
-            let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+            let zero = UInt8(ascii: "0")
+            let dash = UInt8(ascii: "-")
             bytes[0] = zero + UInt8(year / 1_000)
             bytes[1] = zero + UInt8(year / 100 % 10)
             bytes[2] = zero + UInt8(year / 10 % 10)

@@ -14,7 +14,8 @@ public struct SalesPeriod: Sendable, Hashable, CustomStringConvertible {
     ///   anything else (a month 13, a quarter 5, a two-digit year, text).
     public init(_ text: String, parameter: String = "period") throws(ReadModelQueryError) {
         let refusal = ReadModelQueryError.invalid(
-            parameter, "\(parameter) \"\(text)\" is not a month (2026-03), a quarter (2026-Q1) or a year (2026)"
+            parameter,
+            "\(parameter) \"\(text)\" is not a month (2026-03), a quarter (2026-Q1) or a year (2026)"
         )
         let bytes = Array(text.utf8)
         guard bytes.count >= 4, let year = SalesPeriod.number(bytes[0..<4]), year >= 1 else { throw refusal }
@@ -43,7 +44,10 @@ public struct SalesPeriod: Sendable, Hashable, CustomStringConvertible {
         guard bytes.count == 7, bytes[4] == UInt8(ascii: "-"), let year = number(bytes[0..<4]), year >= 1,
             let month = number(bytes[5..<7]), (1...12).contains(month)
         else {
-            throw ReadModelQueryError.invalid(parameter, "\(parameter) \"\(text)\" is not a month: use yyyy-mm, e.g. 2026-03")
+            throw ReadModelQueryError.invalid(
+                parameter,
+                "\(parameter) \"\(text)\" is not a month: use yyyy-mm, e.g. 2026-03"
+            )
         }
         return text
     }
@@ -77,7 +81,10 @@ public struct SalesDayRange: Sendable, Hashable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for anything but a real date.
     public init(day text: String, parameter: String = "day") throws(ReadModelQueryError) {
         guard let day = BusinessDay(text) else {
-            throw ReadModelQueryError.invalid(parameter, "\(parameter) \"\(text)\" is not a date: use yyyy-mm-dd, e.g. 2026-11-27")
+            throw ReadModelQueryError.invalid(
+                parameter,
+                "\(parameter) \"\(text)\" is not a date: use yyyy-mm-dd, e.g. 2026-11-27"
+            )
         }
         self.init(from: day, to: day)
     }
@@ -88,7 +95,10 @@ public struct SalesDayRange: Sendable, Hashable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed week or one
     ///   the year does not have (week 53 of a 52-week year).
     public init(week text: String, parameter: String = "week") throws(ReadModelQueryError) {
-        let refusal = ReadModelQueryError.invalid(parameter, "\(parameter) \"\(text)\" is not an ISO week: use yyyy-Www, e.g. 2026-W48")
+        let refusal = ReadModelQueryError.invalid(
+            parameter,
+            "\(parameter) \"\(text)\" is not an ISO week: use yyyy-Www, e.g. 2026-W48"
+        )
         let bytes = Array(text.utf8)
         guard bytes.count == 8, bytes[4] == UInt8(ascii: "-"), bytes[5] == UInt8(ascii: "W"),
             let year = SalesPeriod.number(bytes[0..<4]), year >= 1, let week = SalesPeriod.number(bytes[6..<8]),
@@ -107,9 +117,12 @@ public struct SalesDayRange: Sendable, Hashable {
     public init(month text: String, parameter: String = "month") throws(ReadModelQueryError) {
         let month = try SalesPeriod.month(text, parameter: parameter)
         let bytes = Array(month.utf8)
-        let year = SalesPeriod.number(bytes[0..<4])!, number = SalesPeriod.number(bytes[5..<7])!
+        let year = SalesPeriod.number(bytes[0..<4])!
+        let number = SalesPeriod.number(bytes[5..<7])!
         let first = BusinessDay(year: year, month: number, day: 1)!
-        let next = number == 12 ? BusinessDay(year: year + 1, month: 1, day: 1)! : BusinessDay(year: year, month: number + 1, day: 1)!
+        let next =
+            number == 12
+            ? BusinessDay(year: year + 1, month: 1, day: 1)! : BusinessDay(year: year, month: number + 1, day: 1)!
         self.init(from: first, to: next.adding(days: -1))
     }
 

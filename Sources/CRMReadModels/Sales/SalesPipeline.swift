@@ -51,7 +51,10 @@ struct SalesPipeline: Codable, Sendable, Hashable {
     /// `stageIDs` in display order: the stages in force in pipeline order, then retired ones
     /// in the order they were dropped, then any others by id.
     func displayOrder(_ stageIDs: some Sequence<String>) -> [String] {
-        let rank = Dictionary((stages + retired).enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let rank = Dictionary(
+            (stages + retired).enumerated().map { ($1.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         return Set(stageIDs).sorted { a, b in
             switch (rank[a], rank[b]) {
             case let (x?, y?): x < y

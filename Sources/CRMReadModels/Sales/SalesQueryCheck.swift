@@ -5,7 +5,10 @@ enum SalesQueryCheck {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` naming `parameter`.
     static func id(_ id: String, parameter: String) throws(ReadModelQueryError) {
         guard !id.isEmpty, !id.utf8.contains(UInt8(ascii: "|")), !id.utf8.contains(0) else {
-            throw ReadModelQueryError.invalid(parameter, "\(parameter) \"\(id)\" is not an id: it must be non-empty, without \"|\"")
+            throw ReadModelQueryError.invalid(
+                parameter,
+                "\(parameter) \"\(id)\" is not an id: it must be non-empty, without \"|\""
+            )
         }
     }
 

@@ -17,10 +17,19 @@ struct AccessCheck: RouterMiddleware {
     let leadOwners: RecordOwners
     let scope: CustomerScope
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let path = context.endpointPath, path != "NotFound" else { return try await next(request, context) }
         guard let rule = AccessTable.rule(method: request.method.rawValue, path: path) else {
-            throw APIError(.forbidden, .forbidden, "no access rule covers \(request.method.rawValue) \(path)", facts: ["route": path])
+            throw APIError(
+                .forbidden,
+                .forbidden,
+                "no access rule covers \(request.method.rawValue) \(path)",
+                facts: ["route": path]
+            )
         }
         var context = context
         context.access = rule
@@ -48,18 +57,24 @@ struct AccessCheck: RouterMiddleware {
             let lead = try parameters.require("lead")
             guard let holding = try leadOwners.holding(of: lead) else { return }
             try scope.require(principal, owner: holding.owner, lead: lead)
-        case .contractCustomer: try await requireInScope(principal, record: .contract(try parameters.require("contract")))
+        case .contractCustomer:
+            try await requireInScope(principal, record: .contract(try parameters.require("contract")))
         case .quoteCustomer: try await requireInScope(principal, record: .quote(try parameters.require("quote")))
-        case .opportunityCustomer: try await requireInScope(principal, record: .opportunity(try parameters.require("opportunity")))
-        case .workOrderCustomer: try await requireInScope(principal, record: .workOrder(try parameters.require("workOrder")))
-        case .complaintCustomer: try await requireInScope(principal, record: .complaint(try parameters.require("complaint")))
+        case .opportunityCustomer:
+            try await requireInScope(principal, record: .opportunity(try parameters.require("opportunity")))
+        case .workOrderCustomer:
+            try await requireInScope(principal, record: .workOrder(try parameters.require("workOrder")))
+        case .complaintCustomer:
+            try await requireInScope(principal, record: .complaint(try parameters.require("complaint")))
         case .none, .bodyCustomer, .assignee, .callerCut, .domain:
             return
         }
     }
 
     private func requireInScope(_ principal: Principal, record: CustomerRecord) async throws {
-        guard let customer = try await service.customerID(of: record), let holding = try customerOwners.holding(of: customer) else { return }
+        guard let customer = try await service.customerID(of: record),
+            let holding = try customerOwners.holding(of: customer)
+        else { return }
         try scope.require(principal, owner: holding.owner, customer: customer)
     }
 }
@@ -87,8 +102,13 @@ extension RapportRequestContext {
     fileprivate func require(part: String, roles: Set<AccessRole>, of principal: Principal) throws {
         guard !roles.contains(principal.role) else { return }
         throw APIError(
-            .forbidden, .forbidden, "the \(principal.role.rawValue) role may not set \(part)",
-            facts: ["role": principal.role.rawValue, "field": part, "allowed": roles.map(\.rawValue).sorted().joined(separator: ",")]
+            .forbidden,
+            .forbidden,
+            "the \(principal.role.rawValue) role may not set \(part)",
+            facts: [
+                "role": principal.role.rawValue, "field": part,
+                "allowed": roles.map(\.rawValue).sorted().joined(separator: ","),
+            ]
         )
     }
 }

@@ -4,7 +4,8 @@ extension AccessScope {
         switch self {
         case .none: "the role is enough"
         case .customer: "the path's customer: a rep's own and the pool, a manager's team's"
-        case .heldCustomer: "the path's customer as its holder: a rep's own (not the pool), a manager's team's and the pool"
+        case .heldCustomer:
+            "the path's customer as its holder: a rep's own (not the pool), a manager's team's and the pool"
         case .lead: "the path's lead: a rep's own and the unassigned, a manager's team's"
         case .contractCustomer: "the customer of the path's contract"
         case .quoteCustomer: "the customer of the path's quote"
@@ -13,7 +14,8 @@ extension AccessScope {
         case .complaintCustomer: "the customer of the path's complaint"
         case .bodyCustomer: "the body's customerId"
         case .assignee: "whom the body gives the record to: a rep themselves, a manager their team's reps"
-        case .callerCut: "figures cut to the caller: a rep's own, a manager's team's, everyone's for admin, finance, auditor"
+        case .callerCut:
+            "figures cut to the caller: a rep's own, a manager's team's, everyone's for admin, finance, auditor"
         case .domain: "the CRM's own rules (approval chain, claims, releases, transfers)"
         }
     }
@@ -35,7 +37,9 @@ extension AccessTable {
         }
         for (route, rule) in ordered {
             let roles = rule.isOpen ? "anyone, without a token" : names(rule.roles)
-            let narrower = rule.narrower.sorted { $0.key < $1.key }.map { "`\($0.key)`: \(names($0.value))" }.joined(separator: "; ")
+            let narrower = rule.narrower.sorted { $0.key < $1.key }.map { "`\($0.key)`: \(names($0.value))" }.joined(
+                separator: "; "
+            )
             lines.append("| `\(route)` | \(roles) | \(rule.scope.summary) | \(narrower) |")
         }
         return lines.joined(separator: "\n") + "\n"

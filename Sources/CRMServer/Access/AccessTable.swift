@@ -53,7 +53,12 @@ public struct AccessRule: Sendable, Hashable {
     /// name → the roles that may. Sending it from another role is 403 `forbidden`.
     public var narrower: [String: Set<AccessRole>]
 
-    init(_ roles: Set<AccessRole>, _ scope: AccessScope = .none, narrower: [String: Set<AccessRole>] = [:], isOpen: Bool = false) {
+    init(
+        _ roles: Set<AccessRole>,
+        _ scope: AccessScope = .none,
+        narrower: [String: Set<AccessRole>] = [:],
+        isOpen: Bool = false
+    ) {
         self.roles = roles
         self.scope = scope
         self.narrower = narrower
@@ -199,7 +204,11 @@ public enum AccessTable {
         "POST /v1/users/{user}/deactivate": AccessRule(management, .domain),
         // Customers read
         "GET /v1/customers": AccessRule(readers, .callerCut),
-        "GET /v1/customers/{customer}": AccessRule(readers, .customer, narrower: ["asOf": historians, "basis": historians]),
+        "GET /v1/customers/{customer}": AccessRule(
+            readers,
+            .customer,
+            narrower: ["asOf": historians, "basis": historians]
+        ),
         "GET /v1/customers/{customer}/timeline": AccessRule(readers, .customer),
         "GET /v1/customers/{customer}/segment": AccessRule(readers, .customer),
         "GET /v1/reminders": AccessRule(readers, .callerCut),

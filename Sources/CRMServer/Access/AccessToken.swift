@@ -32,7 +32,13 @@ public struct AccessToken: Sendable, Hashable, Codable {
 
     /// A record of a token made at `createdAt` that expires at `expiresAt`.
     public init(
-        id: String, holder: Holder, name: String, createdAt: Date, revokedAt: Date? = nil, expiresAt: Date, rotatedFrom: String? = nil
+        id: String,
+        holder: Holder,
+        name: String,
+        createdAt: Date,
+        revokedAt: Date? = nil,
+        expiresAt: Date,
+        rotatedFrom: String? = nil
     ) {
         (self.id, self.holder, self.name, self.createdAt) = (id, holder, name, createdAt)
         (self.revokedAt, self.expiresAt, self.rotatedFrom) = (revokedAt, expiresAt, rotatedFrom)
@@ -49,7 +55,9 @@ public struct AccessToken: Sendable, Hashable, Codable {
         name = try container.decode(String.self, forKey: .name)
         createdAt = try container.decode(Date.self, forKey: .createdAt)
         revokedAt = try container.decodeIfPresent(Date.self, forKey: .revokedAt)
-        expiresAt = try container.decodeIfPresent(Date.self, forKey: .expiresAt) ?? createdAt.addingTimeInterval(Self.defaultLifetime)
+        expiresAt =
+            try container.decodeIfPresent(Date.self, forKey: .expiresAt)
+            ?? createdAt.addingTimeInterval(Self.defaultLifetime)
         rotatedFrom = try container.decodeIfPresent(String.self, forKey: .rotatedFrom)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// Resolves `Authorization: Bearer <token>` into the request's ``Principal``.
 ///
@@ -13,11 +13,17 @@ struct Authenticator: RouterMiddleware {
     let tokens: TokenStore
     let users: UserDirectory
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         // An open path needs no token with any method: one it does not serve is a 405, not a 401.
         // (A method the router has no route for leaves no endpoint path: the request's own is it.)
         let path = context.endpointPath ?? request.uri.path
-        if AccessTable.rule(method: request.method.rawValue, path: path)?.isOpen == true || AccessTable.rule(method: "GET", path: path)?.isOpen == true {
+        if AccessTable.rule(method: request.method.rawValue, path: path)?.isOpen == true
+            || AccessTable.rule(method: "GET", path: path)?.isOpen == true
+        {
             return try await next(request, context)
         }
         var context = context
@@ -26,7 +32,11 @@ struct Authenticator: RouterMiddleware {
             principal = try self.principal(for: request)
         } catch let refusal as APIError {
             context.logger.info(
-                "request", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "401", "code": "\(refusal.code)"]
+                "request",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "401",
+                    "code": "\(refusal.code)",
+                ]
             )
             throw refusal
         }
@@ -39,9 +49,14 @@ struct Authenticator: RouterMiddleware {
 
     private func principal(for request: Request) throws -> Principal {
         guard let header = request.headers[.authorization] else {
-            throw APIError(.unauthorized, .unauthenticated, "this route needs an API token: Authorization: Bearer <token>")
+            throw APIError(
+                .unauthorized,
+                .unauthenticated,
+                "this route needs an API token: Authorization: Bearer <token>"
+            )
         }
-        guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces),
+        guard header.lowercased().hasPrefix("bearer "),
+            case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces),
             !token.isEmpty
         else {
             throw APIError(.unauthorized, .unauthenticated, "the Authorization header must be Bearer <token>")
@@ -50,11 +65,18 @@ struct Authenticator: RouterMiddleware {
             throw APIError(.unauthorized, .invalidToken, "the token is not one this server issued")
         }
         if let revokedAt = record.revokedAt {
-            throw APIError(.unauthorized, .tokenRevoked, "the token was revoked", facts: ["tokenID": record.id, "revokedAt": "\(revokedAt)"])
+            throw APIError(
+                .unauthorized,
+                .tokenRevoked,
+                "the token was revoked",
+                facts: ["tokenID": record.id, "revokedAt": "\(revokedAt)"]
+            )
         }
         if tokens.hasExpired(record) {
             throw APIError(
-                .unauthorized, .tokenExpired, "the token expired; ask for a new one (rapport token rotate)",
+                .unauthorized,
+                .tokenExpired,
+                "the token expired; ask for a new one (rapport token rotate)",
                 facts: ["tokenID": record.id, "expiresAt": record.expiresAt.formatted(.iso8601)]
             )
         }
@@ -63,10 +85,20 @@ struct Authenticator: RouterMiddleware {
             return Principal(token: record, role: role, user: nil)
         case .user(let id):
             guard let user = try users.user(id), user.exists else {
-                throw APIError(.unauthorized, .unknownUser, "the token's user \(id) is not in the log", facts: ["userID": id])
+                throw APIError(
+                    .unauthorized,
+                    .unknownUser,
+                    "the token's user \(id) is not in the log",
+                    facts: ["userID": id]
+                )
             }
             guard user.isActive else {
-                throw APIError(.unauthorized, .userInactive, "the token's user \(id) has been deactivated", facts: ["userID": id])
+                throw APIError(
+                    .unauthorized,
+                    .userInactive,
+                    "the token's user \(id) has been deactivated",
+                    facts: ["userID": id]
+                )
             }
             guard let role = AccessRole(user.role) else {
                 throw APIError(.unauthorized, .noRole, "the token's user \(id) has no role", facts: ["userID": id])
@@ -86,8 +118,12 @@ extension RapportRequestContext {
         }
         guard roles.contains(principal.role) else {
             throw APIError(
-                .forbidden, .forbidden, "the \(principal.role.rawValue) role may not use this route",
-                facts: ["role": principal.role.rawValue, "allowed": roles.map(\.rawValue).sorted().joined(separator: ",")]
+                .forbidden,
+                .forbidden,
+                "the \(principal.role.rawValue) role may not use this route",
+                facts: [
+                    "role": principal.role.rawValue, "allowed": roles.map(\.rawValue).sorted().joined(separator: ","),
+                ]
             )
         }
         return principal

@@ -21,7 +21,11 @@ final class RecordOwners: Sendable {
     private let holdings: TypeIndexFold<[String: Holding]>
 
     /// Folds `types` of `log`, each event giving a record's id and its owner (empty: unowned).
-    private init(log: LMDBEventLog, types: [String], owner: @escaping @Sendable (any SwiftProtobuf.Message) -> (id: String, owner: String)?) {
+    private init(
+        log: LMDBEventLog,
+        types: [String],
+        owner: @escaping @Sendable (any SwiftProtobuf.Message) -> (id: String, owner: String)?
+    ) {
         holdings = TypeIndexFold(log: log, types: types, initial: [:]) { holdings, _, message in
             guard let (id, owner) = owner(message) else { return }
             holdings[id] = owner.isEmpty ? .unowned : .owner(owner)

@@ -53,7 +53,9 @@ public final class TokenStore: Sendable {
     /// Makes a token for `holder` that expires `lifetime` seconds from now (90 days by
     /// default) and returns the token itself, which is shown only now.
     public func create(
-        for holder: AccessToken.Holder, name: String, lifetime: TimeInterval = AccessToken.defaultLifetime
+        for holder: AccessToken.Holder,
+        name: String,
+        lifetime: TimeInterval = AccessToken.defaultLifetime
     ) throws(TokenStoreError) -> (token: String, record: AccessToken) {
         let (token, record) = Self.newToken(for: holder, name: name, at: now(), lifetime: lifetime, rotatedFrom: nil)
         try write { txn in try txn.put(try Self.encode(record), for: Self.digest(token), in: tokens) }
@@ -74,7 +76,9 @@ public final class TokenStore: Sendable {
     ///   token has that id.
     /// - Throws: `TokenStoreError` when the token was revoked or the store cannot be written.
     public func rotate(
-        id: String, lifetime: TimeInterval = AccessToken.defaultLifetime, grace: TimeInterval = 0
+        id: String,
+        lifetime: TimeInterval = AccessToken.defaultLifetime,
+        grace: TimeInterval = 0
     ) throws(TokenStoreError) -> (token: String, record: AccessToken, previous: AccessToken)? {
         let time = now()
         var rotated: (token: String, record: AccessToken, previous: AccessToken)?
@@ -91,7 +95,13 @@ public final class TokenStore: Sendable {
             } else {
                 previous.revokedAt = time
             }
-            let (token, record) = Self.newToken(for: old.holder, name: old.name, at: time, lifetime: lifetime, rotatedFrom: old.id)
+            let (token, record) = Self.newToken(
+                for: old.holder,
+                name: old.name,
+                at: time,
+                lifetime: lifetime,
+                rotatedFrom: old.id
+            )
             try txn.put(try Self.encode(previous), for: key, in: tokens)
             try txn.put(try Self.encode(record), for: Self.digest(token), in: tokens)
             rotated = (token, record, previous)
@@ -106,7 +116,8 @@ public final class TokenStore: Sendable {
     public func lookUp(_ token: String) throws(TokenStoreError) -> AccessToken? {
         let digest = Self.digest(token)
         do {
-            let stored = try environment.withReadTransaction { txn in try txn.get(digest, in: tokens).map { Array($0) } }
+            let stored = try environment.withReadTransaction { txn in try txn.get(digest, in: tokens).map { Array($0) }
+            }
             guard let stored else { return nil }
             if let known = decoded.withLock({ $0[digest] }), known.stored == stored { return known.record }
             let record = try stored.withUnsafeBytes { try Self.decode($0) }
@@ -154,7 +165,11 @@ public final class TokenStore: Sendable {
     }
 
     /// The key and record of the token `id` (tokens are few: a scan is enough).
-    private static func find(id: String, in txn: borrowing WriteTransaction, _ tokens: Database) throws -> ([UInt8], AccessToken)? {
+    private static func find(
+        id: String,
+        in txn: borrowing WriteTransaction,
+        _ tokens: Database
+    ) throws -> ([UInt8], AccessToken)? {
         try txn.withCursor(tokens) { cursor in
             var entry = try cursor.first()
             while let current = entry {
@@ -167,15 +182,28 @@ public final class TokenStore: Sendable {
     }
 
     private static func newToken(
-        for holder: AccessToken.Holder, name: String, at time: Date, lifetime: TimeInterval, rotatedFrom: String?
+        for holder: AccessToken.Holder,
+        name: String,
+        at time: Date,
+        lifetime: TimeInterval,
+        rotatedFrom: String?
     ) -> (token: String, record: AccessToken) {
         var random = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let token = "rpt_" + Data(secret).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token =
+            "rpt_"
+            + Data(secret).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=",
+                with: ""
+            )
         let record = AccessToken(
             id: String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)),
-            holder: holder, name: name, createdAt: time, expiresAt: time.addingTimeInterval(lifetime), rotatedFrom: rotatedFrom
+            holder: holder,
+            name: name,
+            createdAt: time,
+            expiresAt: time.addingTimeInterval(lifetime),
+            rotatedFrom: rotatedFrom
         )
         return (token, record)
     }

@@ -1,7 +1,7 @@
 import CRMSchema
 import EventStore
-import Synchronization
 import SwiftProtobuf
+import Synchronization
 
 /// State folded from a few event types of the log and brought up to the head before every
 /// use, so what was appended a moment ago already counts: the access checks' view of users
@@ -51,7 +51,12 @@ final class TypeIndexFold<State: Sendable>: Sendable {
                     .sorted { $0.position < $1.position }
                 for event in events {
                     // An event the catalogue cannot read changes no one's access: skipped, not fatal.
-                    guard let message = try? catalogue.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+                    guard
+                        let message = try? catalogue.decode(
+                            typeName: event.type,
+                            schemaVersion: event.schemaVersion,
+                            payload: event.payload
+                        )
                     else { continue }
                     apply(&folded.state, event, message)
                 }

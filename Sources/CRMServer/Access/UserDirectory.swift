@@ -12,7 +12,9 @@ public final class UserDirectory: Sendable {
     /// A directory of the users in `log`.
     public init(log: LMDBEventLog) {
         users = TypeIndexFold(
-            log: log, types: ["crm.v1.UserAdded", "crm.v1.UserMovedToTeam", "crm.v1.UserRoleChanged", "crm.v1.UserDeactivated"], initial: [:]
+            log: log,
+            types: ["crm.v1.UserAdded", "crm.v1.UserMovedToTeam", "crm.v1.UserRoleChanged", "crm.v1.UserDeactivated"],
+            initial: [:]
         ) { users, event, message in
             let id = String(event.stream.rawValue.dropFirst("user-".count))
             users[id, default: UserState(userID: id)].apply(message, recordedAt: event.recordedAt.date)

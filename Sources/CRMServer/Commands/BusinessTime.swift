@@ -21,7 +21,8 @@ struct BusinessTimeRules: Sendable {
 
     /// The earliest business time this caller may set.
     var earliest: Date {
-        Self.backdatingRoles.contains(role) ? CommandContext.earliestOccurredAt : now.addingTimeInterval(-(window / .seconds(1)))
+        Self.backdatingRoles.contains(role)
+            ? CommandContext.earliestOccurredAt : now.addingTimeInterval(-(window / .seconds(1)))
     }
 
     /// Refuses a business time before 1900 (400 `occurred_out_of_range`), in the future
@@ -31,21 +32,28 @@ struct BusinessTimeRules: Sendable {
         let shown = occurredAt.formatted(.iso8601)
         guard occurredAt >= CommandContext.earliestOccurredAt else {
             throw APIError(
-                .badRequest, .occurredOutOfRange,
+                .badRequest,
+                .occurredOutOfRange,
                 "occurredAt must be from \(CommandContext.earliestOccurredAt.formatted(.iso8601)) on",
-                facts: ["field": "occurredAt", "occurredAt": shown, "earliest": CommandContext.earliestOccurredAt.formatted(.iso8601)]
+                facts: [
+                    "field": "occurredAt", "occurredAt": shown,
+                    "earliest": CommandContext.earliestOccurredAt.formatted(.iso8601),
+                ]
             )
         }
         guard occurredAt.timeIntervalSince(now) <= CommandContext.allowedClockSkew else {
             throw APIError(
-                .badRequest, .occurredInFuture, "occurredAt \(shown) is after now (\(now.formatted(.iso8601)))",
+                .badRequest,
+                .occurredInFuture,
+                "occurredAt \(shown) is after now (\(now.formatted(.iso8601)))",
                 facts: ["field": "occurredAt", "occurredAt": shown, "now": now.formatted(.iso8601)]
             )
         }
         let earliest = earliest
         guard occurredAt >= earliest else {
             throw APIError(
-                .forbidden, .backdatingNotAllowed,
+                .forbidden,
+                .backdatingNotAllowed,
                 "the \(role.rawValue) role may set occurredAt back to \(earliest.formatted(.iso8601)); only admin and migration may go further back",
                 facts: ["occurredAt": shown, "earliest": earliest.formatted(.iso8601), "role": role.rawValue]
             )
@@ -60,7 +68,11 @@ struct BusinessTimeMiddleware: RouterMiddleware {
     let clock: any CRMClock
     let window: Duration
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var context = context
         if let principal = context.principal {
             context.businessTime = BusinessTimeRules(now: clock.now(), window: window, role: principal.role)

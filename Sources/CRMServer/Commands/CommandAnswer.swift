@@ -32,7 +32,8 @@ enum CommandAnswer: Equatable {
         case "changed": self = .changed
         case "position": self = .position
         case "convertedLead": self = .convertedLead
-        case let created where created.hasPrefix("created:"): self = .created(String(created.dropFirst("created:".count)))
+        case let created where created.hasPrefix("created:"):
+            self = .created(String(created.dropFirst("created:".count)))
         default: return nil
         }
     }
@@ -57,8 +58,13 @@ enum CommandAnswer: Equatable {
     /// The first answer to the command whose receipt is `note`, kept by the log as `stored`;
     /// a command whose receipt names no answer this build knows gets the `changed` one, which
     /// still says where its events went.
-    static func rebuild(_ note: CommandReceipt.Note, _ stored: StoredReceipt, request: [UInt8]) -> IdempotencyStore.Answer {
-        let answer = CommandAnswer(tag: note.answer)?.answer(ids: note.ids, lastPosition: stored.lastPosition)
+    static func rebuild(
+        _ note: CommandReceipt.Note,
+        _ stored: StoredReceipt,
+        request: [UInt8]
+    ) -> IdempotencyStore.Answer {
+        let answer =
+            CommandAnswer(tag: note.answer)?.answer(ids: note.ids, lastPosition: stored.lastPosition)
             ?? CommandAnswer.changed.answer(ids: [], lastPosition: stored.lastPosition)!
         return IdempotencyStore.Answer(request: request, status: answer.0.code, body: Array(jsonBody(answer.1)))
     }

@@ -24,7 +24,9 @@ extension BodyShape {
                 if let child = object[key] as? [String: Any] {
                     [(field, child)]
                 } else if let array = object[key] as? [Any] {
-                    array.enumerated().compactMap { index, element in (element as? [String: Any]).map { ("\(field).\(index)", $0) } }
+                    array.enumerated().compactMap { index, element in
+                        (element as? [String: Any]).map { ("\(field).\(index)", $0) }
+                    }
                 } else {
                     []
                 }
@@ -52,7 +54,10 @@ private struct BusinessTime: Decodable {
 extension CommandBody {
     /// Reads and decodes a command's body (up to the context's upload limit: 413 past it),
     /// with its business time when it gives one.
-    static func decodeCommand(from request: Request, context: RapportRequestContext) async throws -> (body: Self, occurredAt: Date?) {
+    static func decodeCommand(
+        from request: Request,
+        context: RapportRequestContext
+    ) async throws -> (body: Self, occurredAt: Date?) {
         try await read(request, context, businessTime: true)
     }
 
@@ -61,7 +66,11 @@ extension CommandBody {
         try await read(request, context, businessTime: false).body
     }
 
-    private static func read(_ request: Request, _ context: RapportRequestContext, businessTime: Bool) async throws -> (body: Self, occurredAt: Date?) {
+    private static func read(
+        _ request: Request,
+        _ context: RapportRequestContext,
+        businessTime: Bool
+    ) async throws -> (body: Self, occurredAt: Date?) {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -82,13 +91,17 @@ extension CommandBody {
         let givesTime = businessTime && fields.removeValue(forKey: "occurredAt") != nil
         if let unknown = unknownField(in: fields) {
             throw APIError(
-                .badRequest, .unknownField, "the body has a field \"\(unknown.path)\" this command does not take",
+                .badRequest,
+                .unknownField,
+                "the body has a field \"\(unknown.path)\" this command does not take",
                 facts: ["field": unknown.path, "fields": unknown.known.sorted().joined(separator: ",")]
             )
         }
         // A field only some of the route's roles may send (AccessRule.narrower) is refused
         // before anything else of the body is judged; `null` is a field not sent.
-        for (field, value) in fields.sorted(by: { $0.key < $1.key }) { try context.require(part: field, sent: !(value is NSNull)) }
+        for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
+            try context.require(part: field, sent: !(value is NSNull))
+        }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(iso8601)
@@ -113,7 +126,9 @@ extension CommandBody {
     let date = try parseISO8601(decoder)
     guard BodyTime.range.contains(date) else {
         let text = try decoder.singleValueContainer().decode(String.self)
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is outside 1900-01-01 … 2200-01-01"))
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is outside 1900-01-01 … 2200-01-01")
+        )
     }
     return date
 }
@@ -121,8 +136,16 @@ extension CommandBody {
 /// An ISO 8601 time, with or without fractional seconds, of any date.
 @Sendable private func parseISO8601(_ decoder: any Decoder) throws -> Date {
     let text = try decoder.singleValueContainer().decode(String.self)
-    guard let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) else {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z"))
+    guard
+        let date = (try? Date(text, strategy: .iso8601))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+    else {
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription: "\"\(text)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z"
+            )
+        )
     }
     return date
 }
@@ -146,10 +169,20 @@ extension APIError {
             self.init(.badRequest, .fieldRequired, "the body needs the field \"\(field)\"", facts: ["field": field])
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let field = path(context)
-            self.init(.badRequest, .wrongType, "the field \"\(field)\" must be \(Self.describe(type))", facts: ["field": field])
+            self.init(
+                .badRequest,
+                .wrongType,
+                "the field \"\(field)\" must be \(Self.describe(type))",
+                facts: ["field": field]
+            )
         case .dataCorrupted(let context):
             let field = path(context)
-            self.init(.badRequest, .invalidValue, "the field \"\(field)\" is invalid: \(context.debugDescription)", facts: ["field": field])
+            self.init(
+                .badRequest,
+                .invalidValue,
+                "the field \"\(field)\" is invalid: \(context.debugDescription)",
+                facts: ["field": field]
+            )
         @unknown default:
             self.init(.badRequest, .invalidBody, "the body cannot be read: \(error)")
         }

@@ -32,7 +32,9 @@ extension CommandRoutes {
         let (body, occurredAt) = try await NewProductBody.decodeCommand(from: request, context: context)
         var product = NewProduct(sku: body.sku, name: body.name, price: body.price.money, cost: body.cost.money)
         product.unit = body.unit ?? ""
-        return try await created("productId") { try await service.addProduct(product, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("productId") {
+            try await service.addProduct(product, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct PriceBody: CommandBody {
@@ -48,7 +50,13 @@ extension CommandRoutes {
         let (body, occurredAt) = try await PriceBody.decodeCommand(from: request, context: context)
         let product = try context.parameters.require("product")
         return try await appended {
-            try await service.changeProductPrice(product, price: body.price.money, cost: body.cost.money, actor: principal.actor, occurredAt: occurredAt)
+            try await service.changeProductPrice(
+                product,
+                price: body.price.money,
+                cost: body.cost.money,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -83,8 +91,12 @@ extension CommandRoutes {
         try requireInScope(principal, customer: body.customerId)
         return try await created("quoteId") {
             try await service.createQuote(
-                for: body.customerId, opportunityID: body.opportunityId ?? "", lines: body.lines.map(\.request), validUntil: body.validUntil,
-                actor: principal.actor, occurredAt: occurredAt
+                for: body.customerId,
+                opportunityID: body.opportunityId ?? "",
+                lines: body.lines.map(\.request),
+                validUntil: body.validUntil,
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -93,13 +105,17 @@ extension CommandRoutes {
     @Sendable func acceptQuote(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, quote) = try routeRecord(context, "quote")
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.acceptQuote(quote, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.acceptQuote(quote, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `POST /v1/quotes/{quote}/reject`: the customer rejects, with the reason.
     @Sendable func rejectQuote(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, quote) = try routeRecord(context, "quote")
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.rejectQuote(quote, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.rejectQuote(quote, reason: body.reason, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 }

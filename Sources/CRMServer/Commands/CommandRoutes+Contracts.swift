@@ -41,8 +41,12 @@ extension CommandRoutes {
         try requireInScope(principal, customer: body.customerId)
         return try await created("contractId") {
             try await service.draftContract(
-                for: body.customerId, fromQuote: body.quoteId, lines: (body.lines ?? []).map(\.request), opportunityID: body.opportunityId ?? "",
-                actor: principal.actor, occurredAt: occurredAt
+                for: body.customerId,
+                fromQuote: body.quoteId,
+                lines: (body.lines ?? []).map(\.request),
+                opportunityID: body.opportunityId ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -58,7 +62,14 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await CommentBody.decodeCommand(from: request, context: context)
         let contract = try context.parameters.require("contract")
-        return try await appended { try await service.approveContract(contract, comment: body.comment ?? "", actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.approveContract(
+                contract,
+                comment: body.comment ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     /// `POST /v1/contracts/{contract}/reject`: the pending step refuses, with a comment; the
@@ -67,7 +78,14 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await CommentBody.decodeCommand(from: request, context: context)
         let contract = try context.parameters.require("contract")
-        return try await appended { try await service.rejectContract(contract, comment: body.comment ?? "", actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.rejectContract(
+                contract,
+                comment: body.comment ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     // MARK: - Payment plan and payments
@@ -93,7 +111,9 @@ extension CommandRoutes {
         let instalments = body.instalments.map {
             ReceivableDecisions.NewInstalment(dueAt: $0.dueAt, amount: $0.money)
         }
-        return try await appended { try await service.scheduleInstalments(contract, instalments, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.scheduleInstalments(contract, instalments, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct PaymentBody: CommandBody, AmountFields {
@@ -124,7 +144,12 @@ extension CommandRoutes {
         let method = try CommandValues.paymentMethod(body.method)
         return try await created("paymentId") {
             try await service.recordPayment(
-                contract, amount: body.money, method: method, bankReference: body.bankReference ?? "", actor: principal.actor, occurredAt: occurredAt
+                contract,
+                amount: body.money,
+                method: method,
+                bankReference: body.bankReference ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -145,7 +170,13 @@ extension CommandRoutes {
         let (principal, contract) = try routeRecord(context, "contract")
         let (body, occurredAt) = try await InvoiceRequestBody.decodeCommand(from: request, context: context)
         return try await created("invoiceId") {
-            try await service.requestInvoice(contract, amount: body.money, title: body.title, actor: principal.actor, occurredAt: occurredAt)
+            try await service.requestInvoice(
+                contract,
+                amount: body.money,
+                title: body.title,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -159,8 +190,18 @@ extension CommandRoutes {
     @Sendable func issueInvoice(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.caller()
         let (body, occurredAt) = try await InvoiceNumberBody.decodeCommand(from: request, context: context)
-        let (contract, invoice) = (try context.parameters.require("contract"), try context.parameters.require("invoice"))
-        return try await appended { try await service.issueInvoice(invoice, of: contract, number: body.number, actor: principal.actor, occurredAt: occurredAt) }
+        let (contract, invoice) = (
+            try context.parameters.require("contract"), try context.parameters.require("invoice")
+        )
+        return try await appended {
+            try await service.issueInvoice(
+                invoice,
+                of: contract,
+                number: body.number,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     // MARK: - Refunds
@@ -181,7 +222,12 @@ extension CommandRoutes {
         let (body, occurredAt) = try await RefundRequestBody.decodeCommand(from: request, context: context)
         return try await created("refundId") {
             try await service.requestRefund(
-                contract, amount: body.money, reason: body.reason, returnGoods: body.returnGoods ?? false, actor: principal.actor, occurredAt: occurredAt
+                contract,
+                amount: body.money,
+                reason: body.reason,
+                returnGoods: body.returnGoods ?? false,
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -191,7 +237,9 @@ extension CommandRoutes {
     @Sendable func approveRefund(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, contract, refund) = try refundRoute(context)
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.approveRefund(refund, of: contract, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.approveRefund(refund, of: contract, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `POST /v1/contracts/{contract}/refunds/{refund}/reject`: the same approvers refuse,
@@ -199,7 +247,15 @@ extension CommandRoutes {
     @Sendable func rejectRefund(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, contract, refund) = try refundRoute(context)
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.rejectRefund(refund, of: contract, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.rejectRefund(
+                refund,
+                of: contract,
+                reason: body.reason,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     /// `POST /v1/contracts/{contract}/refunds/{refund}/goods-returned`: the goods of an
@@ -207,7 +263,9 @@ extension CommandRoutes {
     @Sendable func receiveReturnedGoods(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, contract, refund) = try refundRoute(context)
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.receiveReturnedGoods(refund, of: contract, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.receiveReturnedGoods(refund, of: contract, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct MethodBody: CommandBody {
@@ -221,7 +279,15 @@ extension CommandRoutes {
         let (principal, contract, refund) = try refundRoute(context)
         let (body, occurredAt) = try await MethodBody.decodeCommand(from: request, context: context)
         let method = try CommandValues.paymentMethod(body.method)
-        return try await appended { try await service.payRefund(refund, of: contract, method: method, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.payRefund(
+                refund,
+                of: contract,
+                method: method,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     /// The caller, admitted by the route's rule, and the route's contract and refund.

@@ -56,7 +56,9 @@ extension CommandRoutes {
         customer.tags = body.tags ?? []
         customer.ownerID = body.ownerId ?? ""
         try scope.requireAssignable(principal, to: customer.ownerID)
-        return try await created("customerId") { try await service.createCustomer(customer, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("customerId") {
+            try await service.createCustomer(customer, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct ProfileBody: CommandBody {
@@ -79,7 +81,9 @@ extension CommandRoutes {
         var changes = CustomerDecisions.ProfileChanges()
         (changes.name, changes.region, changes.industry) = (body.name, body.region, body.industry)
         (changes.size, changes.source, changes.level) = (body.size, body.source, body.level)
-        return try await appended { try await service.updateCustomerProfile(customer, changes, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.updateCustomerProfile(customer, changes, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct TagsBody: CommandBody {
@@ -93,7 +97,13 @@ extension CommandRoutes {
         let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await TagsBody.decodeCommand(from: request, context: context)
         return try await appended {
-            try await service.tagCustomer(customer, adding: body.add ?? [], removing: body.remove ?? [], actor: principal.actor, occurredAt: occurredAt)
+            try await service.tagCustomer(
+                customer,
+                adding: body.add ?? [],
+                removing: body.remove ?? [],
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -120,7 +130,9 @@ extension CommandRoutes {
         let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await ContactBody.decodeCommand(from: request, context: context)
         let contact = try body.contact()
-        return try await created("contactId") { try await service.addContact(to: customer, contact, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("contactId") {
+            try await service.addContact(to: customer, contact, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `PATCH /v1/customers/{customer}/contacts/{contact}`: the fields given that differ; an
@@ -130,7 +142,15 @@ extension CommandRoutes {
         let (body, occurredAt) = try await ContactBody.decodeCommand(from: request, context: context)
         let contactID = try context.parameters.require("contact")
         let changes = try body.contact()
-        return try await appended { try await service.updateContact(contactID, of: customer, changes, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.updateContact(
+                contactID,
+                of: customer,
+                changes,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     struct FollowUpBody: CommandBody {
@@ -164,7 +184,9 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         let customer = try context.parameters.require("customer")
-        return try await appended { try await service.claimCustomer(customer, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.claimCustomer(customer, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `POST /v1/customers/{customer}/release`: back to the pool, by its owner or their manager.
@@ -172,7 +194,14 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await NoteBody.decodeCommand(from: request, context: context)
         let customer = try context.parameters.require("customer")
-        return try await appended { try await service.releaseCustomer(customer, actor: principal.actor, note: body.note ?? "", occurredAt: occurredAt) }
+        return try await appended {
+            try await service.releaseCustomer(
+                customer,
+                actor: principal.actor,
+                note: body.note ?? "",
+                occurredAt: occurredAt
+            )
+        }
     }
 
     struct TransferBody: CommandBody {
@@ -187,7 +216,13 @@ extension CommandRoutes {
         let (principal, customer) = try routeRecord(context, "customer")
         let (body, occurredAt) = try await TransferBody.decodeCommand(from: request, context: context)
         return try await appended {
-            try await service.transferCustomer(customer, to: body.toOwnerId, actor: principal.actor, note: body.note ?? "", occurredAt: occurredAt)
+            try await service.transferCustomer(
+                customer,
+                to: body.toOwnerId,
+                actor: principal.actor,
+                note: body.note ?? "",
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -198,12 +233,15 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
         let report = try await service.sweepPool(at: occurredAt, actor: principal.actor)
-        return .json(.ok, [
-            "time": report.time.formatted(.iso8601),
-            "customersChecked": report.customersChecked,
-            "released": report.released.map(\.customerID),
-            "warned": report.warned.map(\.customerID),
-        ])
+        return .json(
+            .ok,
+            [
+                "time": report.time.formatted(.iso8601),
+                "customersChecked": report.customersChecked,
+                "released": report.released.map(\.customerID),
+                "warned": report.warned.map(\.customerID),
+            ]
+        )
     }
 
 }

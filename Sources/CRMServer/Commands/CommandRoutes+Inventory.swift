@@ -29,7 +29,12 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await NewSupplierBody.decodeCommand(from: request, context: context)
         return try await created("supplierId") {
-            try await service.addSupplier(named: body.name, contact: body.contact ?? "", actor: principal.actor, occurredAt: occurredAt)
+            try await service.addSupplier(
+                named: body.name,
+                contact: body.contact ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -38,7 +43,9 @@ extension CommandRoutes {
         static var nested: [String: any BodyShape.Type] { ["lines": UnitsBody.self] }
         var lines: [UnitsBody]
 
-        var units: [InventoryDecisions.Units] { lines.map { InventoryDecisions.Units(productID: $0.productId, quantity: $0.quantity) } }
+        var units: [InventoryDecisions.Units] {
+            lines.map { InventoryDecisions.Units(productID: $0.productId, quantity: $0.quantity) }
+        }
     }
 
     /// `POST /v1/suppliers/{supplier}/purchase-orders`: 201 with the purchase order's id,
@@ -58,7 +65,9 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await UnitsListBody.decodeCommand(from: request, context: context)
         let order = try context.parameters.require("order")
-        return try await appended { try await service.receiveGoods(order, body.units, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.receiveGoods(order, body.units, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `POST /v1/contracts/{contract}/shipments`: 201 with the shipment's id; never more than
@@ -66,7 +75,9 @@ extension CommandRoutes {
     @Sendable func shipGoods(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, contract) = try routeRecord(context, "contract")
         let (body, occurredAt) = try await UnitsListBody.decodeCommand(from: request, context: context)
-        return try await created("shipmentId") { try await service.shipGoods(of: contract, body.units, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("shipmentId") {
+            try await service.shipGoods(of: contract, body.units, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     // MARK: - Payables and expenses
@@ -86,7 +97,12 @@ extension CommandRoutes {
         let supplier = try context.parameters.require("supplier")
         return try await created("billId") {
             try await service.receiveSupplierBill(
-                from: supplier, purchaseOrderID: body.purchaseOrderId ?? "", amount: body.money, dueAt: body.dueAt, actor: principal.actor, occurredAt: occurredAt
+                from: supplier,
+                purchaseOrderID: body.purchaseOrderId ?? "",
+                amount: body.money,
+                dueAt: body.dueAt,
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -99,7 +115,14 @@ extension CommandRoutes {
         let (supplier, bill) = (try context.parameters.require("supplier"), try context.parameters.require("bill"))
         let method = try CommandValues.paymentMethod(body.method)
         return try await appended {
-            try await service.paySupplier(supplier, billID: bill, amount: body.money, method: method, actor: principal.actor, occurredAt: occurredAt)
+            try await service.paySupplier(
+                supplier,
+                billID: bill,
+                amount: body.money,
+                method: method,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -119,7 +142,12 @@ extension CommandRoutes {
         let (body, occurredAt) = try await ExpenseBody.decodeCommand(from: request, context: context)
         return try await created("expenseId") {
             try await service.recordExpense(
-                category: body.category, item: body.item, amount: body.money, customerID: body.customerId ?? "", actor: principal.actor, occurredAt: occurredAt
+                category: body.category,
+                item: body.item,
+                amount: body.money,
+                customerID: body.customerId ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }

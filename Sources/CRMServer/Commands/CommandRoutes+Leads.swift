@@ -15,7 +15,9 @@ extension CommandRoutes {
     }
 
     struct NewLeadBody: CommandBody {
-        static let fields: Set<String> = ["companyName", "contactName", "phone", "email", "creditCode", "source", "campaignId", "ownerId"]
+        static let fields: Set<String> = [
+            "companyName", "contactName", "phone", "email", "creditCode", "source", "campaignId", "ownerId",
+        ]
         var companyName: String
         var contactName: String?
         var phone: String?
@@ -40,7 +42,9 @@ extension CommandRoutes {
         lead.campaignID = body.campaignId ?? ""
         lead.ownerID = body.ownerId ?? ""
         try scope.requireAssignable(principal, to: lead.ownerID)
-        return try await created("leadId") { try await service.createLead(lead, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("leadId") {
+            try await service.createLead(lead, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct AssignLeadBody: CommandBody {
@@ -55,21 +59,27 @@ extension CommandRoutes {
         let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await AssignLeadBody.decodeCommand(from: request, context: context)
         try scope.requireAssignable(principal, to: body.repId)
-        return try await appended { try await service.assignLead(lead, to: body.repId, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.assignLead(lead, to: body.repId, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `POST /v1/leads/{lead}/qualify`: the lead is worth pursuing.
     @Sendable func qualifyLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await NoteBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.qualifyLead(lead, note: body.note ?? "", actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.qualifyLead(lead, note: body.note ?? "", actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// `POST /v1/leads/{lead}/disqualify`: closed as not worth pursuing, with the reason.
     @Sendable func disqualifyLead(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.disqualifyLead(lead, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.disqualifyLead(lead, reason: body.reason, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct ConvertLeadBody: CommandBody, OpportunityFields {
@@ -88,7 +98,15 @@ extension CommandRoutes {
         let (principal, lead) = try routeRecord(context, "lead")
         let (body, occurredAt) = try await ConvertLeadBody.decodeCommand(from: request, context: context)
         CommandAnswer.convertedLead.expect()
-        let ids = try await service.convertLead(lead, opportunity: body.opportunity, actor: principal.actor, occurredAt: occurredAt)
-        return .json(.created, ["customerId": ids.customerID, "contactId": ids.contactID, "opportunityId": ids.opportunityID])
+        let ids = try await service.convertLead(
+            lead,
+            opportunity: body.opportunity,
+            actor: principal.actor,
+            occurredAt: occurredAt
+        )
+        return .json(
+            .created,
+            ["customerId": ids.customerID, "contactId": ids.contactID, "opportunityId": ids.opportunityID]
+        )
     }
 }

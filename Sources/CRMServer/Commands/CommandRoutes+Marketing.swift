@@ -28,8 +28,13 @@ extension CommandRoutes {
         let channel = try CommandValues.campaignChannel(body.channel)
         return try await created("campaignId") {
             try await service.launchCampaign(
-                named: body.name, targetSegment: body.targetSegment ?? "", channel: channel, budget: body.budget.money, endsAt: body.endsAt,
-                actor: principal.actor, occurredAt: occurredAt
+                named: body.name,
+                targetSegment: body.targetSegment ?? "",
+                channel: channel,
+                budget: body.budget.money,
+                endsAt: body.endsAt,
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -50,7 +55,12 @@ extension CommandRoutes {
         if let customer = body.customerId { try requireInScope(principal, customer: customer) }
         return try await appended {
             try await service.recordCampaignResponse(
-                campaign, leadID: body.leadId, customerID: body.customerId, response: body.response, actor: principal.actor, occurredAt: occurredAt
+                campaign,
+                leadID: body.leadId,
+                customerID: body.customerId,
+                response: body.response,
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -72,16 +82,27 @@ extension CommandRoutes {
         let (body, occurredAt) = try await TargetBody.decodeCommand(from: request, context: context)
         if principal.role == .manager {
             let ownTeam = principal.user?.teamID
-            let inTeam = try body.teamId.map { $0 == ownTeam } ?? body.repId.map { try scope.allows(principal, owner: $0) } ?? true
+            let inTeam =
+                try body.teamId.map { $0 == ownTeam } ?? body.repId.map { try scope.allows(principal, owner: $0) }
+                ?? true
             guard inTeam else {
                 throw APIError(
-                    .forbidden, .outsideScope, "a manager sets the targets of their own team and its reps",
+                    .forbidden,
+                    .outsideScope,
+                    "a manager sets the targets of their own team and its reps",
                     facts: ["role": principal.role.rawValue]
                 )
             }
         }
         return try await appended {
-            try await service.setSalesTarget(repID: body.repId, teamID: body.teamId, period: body.period, amount: body.money, actor: principal.actor, occurredAt: occurredAt)
+            try await service.setSalesTarget(
+                repID: body.repId,
+                teamID: body.teamId,
+                period: body.period,
+                amount: body.money,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 }

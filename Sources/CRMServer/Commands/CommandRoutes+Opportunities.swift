@@ -32,7 +32,12 @@ extension CommandRoutes {
         let (body, occurredAt) = try await OpenOpportunityBody.decodeCommand(from: request, context: context)
         try requireInScope(principal, customer: body.customerId)
         return try await created("opportunityId") {
-            try await service.openOpportunity(body.opportunity, for: body.customerId, actor: principal.actor, occurredAt: occurredAt)
+            try await service.openOpportunity(
+                body.opportunity,
+                for: body.customerId,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -45,7 +50,14 @@ extension CommandRoutes {
     @Sendable func moveOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await MoveStageBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.moveOpportunity(opportunity, toStage: body.stageId, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.moveOpportunity(
+                opportunity,
+                toStage: body.stageId,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     struct WinBody: CommandBody {
@@ -62,7 +74,12 @@ extension CommandRoutes {
             case (let amount?, let currency?): return CRMMoney(minorUnits: amount, currency: currency)
             default:
                 let missing = amount == nil ? "amount" : "currency"
-                throw APIError(.badRequest, .fieldRequired, "amount and currency go together; the body needs \"\(missing)\"", facts: ["field": missing])
+                throw APIError(
+                    .badRequest,
+                    .fieldRequired,
+                    "amount and currency go together; the body needs \"\(missing)\"",
+                    facts: ["field": missing]
+                )
             }
         }
     }
@@ -73,14 +90,29 @@ extension CommandRoutes {
         let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await WinBody.decodeCommand(from: request, context: context)
         let won = try body.won()
-        return try await appended { try await service.winOpportunity(opportunity, reason: body.reason, amount: won, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.winOpportunity(
+                opportunity,
+                reason: body.reason,
+                amount: won,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     /// `POST /v1/opportunities/{opportunity}/lose`: closed as lost at its current stage.
     @Sendable func loseOpportunity(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await ReasonBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.loseOpportunity(opportunity, reason: body.reason, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.loseOpportunity(
+                opportunity,
+                reason: body.reason,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     struct ReopenBody: CommandBody {
@@ -95,7 +127,13 @@ extension CommandRoutes {
         let (principal, opportunity) = try routeRecord(context, "opportunity")
         let (body, occurredAt) = try await ReopenBody.decodeCommand(from: request, context: context)
         return try await appended {
-            try await service.reopenOpportunity(opportunity, atStage: body.stageId ?? "", reason: body.reason, actor: principal.actor, occurredAt: occurredAt)
+            try await service.reopenOpportunity(
+                opportunity,
+                atStage: body.stageId ?? "",
+                reason: body.reason,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 }

@@ -33,8 +33,12 @@ extension CommandRoutes {
         try requireInScope(principal, customer: body.customerId)
         return try await created("workOrderId") {
             try await service.openWorkOrder(
-                for: body.customerId, contractID: body.contractId ?? "", title: body.title, description: body.description ?? "",
-                actor: principal.actor, occurredAt: occurredAt
+                for: body.customerId,
+                contractID: body.contractId ?? "",
+                title: body.title,
+                description: body.description ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -48,7 +52,14 @@ extension CommandRoutes {
     @Sendable func assignWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, workOrder) = try routeRecord(context, "workOrder")
         let (body, occurredAt) = try await AssigneeBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.assignWorkOrder(workOrder, to: body.assigneeId, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.assignWorkOrder(
+                workOrder,
+                to: body.assigneeId,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     struct ResolutionBody: CommandBody {
@@ -60,14 +71,23 @@ extension CommandRoutes {
     @Sendable func resolveWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, workOrder) = try routeRecord(context, "workOrder")
         let (body, occurredAt) = try await ResolutionBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.resolveWorkOrder(workOrder, resolution: body.resolution, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.resolveWorkOrder(
+                workOrder,
+                resolution: body.resolution,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
+        }
     }
 
     /// `POST /v1/work-orders/{workOrder}/close`: a resolved work order is done.
     @Sendable func closeWorkOrder(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let (principal, workOrder) = try routeRecord(context, "workOrder")
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
-        return try await appended { try await service.closeWorkOrder(workOrder, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.closeWorkOrder(workOrder, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     // MARK: - Complaints and surveys
@@ -86,7 +106,11 @@ extension CommandRoutes {
         try requireInScope(principal, customer: body.customerId)
         return try await created("complaintId") {
             try await service.fileComplaint(
-                for: body.customerId, category: body.category, description: body.description ?? "", actor: principal.actor, occurredAt: occurredAt
+                for: body.customerId,
+                category: body.category,
+                description: body.description ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }
@@ -102,7 +126,13 @@ extension CommandRoutes {
         let (principal, complaint) = try routeRecord(context, "complaint")
         let (body, occurredAt) = try await ComplaintResolutionBody.decodeCommand(from: request, context: context)
         return try await appended {
-            try await service.resolveComplaint(complaint, rootCause: body.rootCause, resolution: body.resolution, actor: principal.actor, occurredAt: occurredAt)
+            try await service.resolveComplaint(
+                complaint,
+                rootCause: body.rootCause,
+                resolution: body.resolution,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 
@@ -120,7 +150,12 @@ extension CommandRoutes {
         let (body, occurredAt) = try await SurveyBody.decodeCommand(from: request, context: context)
         return try await created("surveyId") {
             try await service.recordSurvey(
-                for: customer, workOrderID: body.workOrderId ?? "", score: body.score, comment: body.comment ?? "", actor: principal.actor, occurredAt: occurredAt
+                for: customer,
+                workOrderID: body.workOrderId ?? "",
+                score: body.score,
+                comment: body.comment ?? "",
+                actor: principal.actor,
+                occurredAt: occurredAt
             )
         }
     }

@@ -30,7 +30,9 @@ extension CommandRoutes {
     }
 
     struct PoolRulesBody: CommandBody, Encodable {
-        static let fields: Set<String> = ["dailyClaimLimit", "holdingCap", "previousOwnerCooldownDays", "idleLimits", "warningDaysBeforeRelease"]
+        static let fields: Set<String> = [
+            "dailyClaimLimit", "holdingCap", "previousOwnerCooldownDays", "idleLimits", "warningDaysBeforeRelease",
+        ]
         static var nested: [String: any BodyShape.Type] { ["idleLimits": IdleLimitBody.self] }
         var dailyClaimLimit: Int32
         var holdingCap: Int32
@@ -42,10 +44,13 @@ extension CommandRoutes {
     /// `GET /v1/settings/pool-rules`.
     @Sendable func poolRules(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let rules = try await service.poolRules(at: try settingsTime(request, context))
-        let levels = rules.idleDaysByLevel.sorted { $0.key < $1.key }.map { IdleLimitBody(level: $0.key, idleDays: Int32($0.value)) }
+        let levels = rules.idleDaysByLevel.sorted { $0.key < $1.key }.map {
+            IdleLimitBody(level: $0.key, idleDays: Int32($0.value))
+        }
         return try .encoded(
             PoolRulesBody(
-                dailyClaimLimit: Int32(rules.dailyClaimLimit), holdingCap: Int32(rules.holdingCap),
+                dailyClaimLimit: Int32(rules.dailyClaimLimit),
+                holdingCap: Int32(rules.holdingCap),
                 previousOwnerCooldownDays: Int32(rules.previousOwnerCooldownDays),
                 idleLimits: [IdleLimitBody(level: "", idleDays: Int32(rules.defaultIdleDays))] + levels,
                 warningDaysBeforeRelease: Int32(rules.warningDaysBeforeRelease)
@@ -58,14 +63,18 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await PoolRulesBody.decodeCommand(from: request, context: context)
         var rules = CRMPoolRulesConfigured()
-        (rules.dailyClaimLimit, rules.holdingCap, rules.previousOwnerCooldownDays) = (body.dailyClaimLimit, body.holdingCap, body.previousOwnerCooldownDays)
+        (rules.dailyClaimLimit, rules.holdingCap, rules.previousOwnerCooldownDays) = (
+            body.dailyClaimLimit, body.holdingCap, body.previousOwnerCooldownDays
+        )
         rules.warningDaysBeforeRelease = body.warningDaysBeforeRelease
         rules.idleLimits = body.idleLimits.map { limit in
             var idle = CRMIdleLimit()
             (idle.customerLevel, idle.idleDays) = (limit.level, limit.idleDays)
             return idle
         }
-        return try await appended { try await service.configurePoolRules(rules, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.configurePoolRules(rules, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     // MARK: - Pipeline
@@ -90,9 +99,16 @@ extension CommandRoutes {
     @Sendable func pipeline(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let pipeline = try await service.pipeline(at: try settingsTime(request, context))
         return try .encoded(
-            PipelineBody(stages: pipeline.stages.map {
-                StageBody(stageId: $0.stageID, name: $0.name, order: $0.order, winProbabilityPercent: $0.winProbabilityPercent)
-            })
+            PipelineBody(
+                stages: pipeline.stages.map {
+                    StageBody(
+                        stageId: $0.stageID,
+                        name: $0.name,
+                        order: $0.order,
+                        winProbabilityPercent: $0.winProbabilityPercent
+                    )
+                }
+            )
         )
     }
 
@@ -104,10 +120,14 @@ extension CommandRoutes {
         var pipeline = CRMPipelineConfigured()
         pipeline.stages = body.stages.map { body in
             var stage = CRMPipelineStage()
-            (stage.stageID, stage.name, stage.order, stage.winProbabilityPercent) = (body.stageId, body.name, body.order, body.winProbabilityPercent)
+            (stage.stageID, stage.name, stage.order, stage.winProbabilityPercent) = (
+                body.stageId, body.name, body.order, body.winProbabilityPercent
+            )
             return stage
         }
-        return try await appended { try await service.configurePipeline(pipeline, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.configurePipeline(pipeline, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     // MARK: - Approval policy
@@ -137,7 +157,8 @@ extension CommandRoutes {
 
     /// `PUT /v1/settings/approval-policy`: 400 `invalid_value` naming the field; contracts
     /// drafted before keep their chain.
-    @Sendable func configureApprovalPolicy(_ request: Request, context: RapportRequestContext) async throws -> Response {
+    @Sendable func configureApprovalPolicy(_ request: Request, context: RapportRequestContext) async throws -> Response
+    {
         let principal = try context.caller()
         let (body, occurredAt) = try await ApprovalPolicyBody.decodeCommand(from: request, context: context)
         var policy = CRMApprovalPolicyConfigured()
@@ -148,7 +169,9 @@ extension CommandRoutes {
             step.approverRole = try CommandValues.role(name, field: "chain")
             return step
         }
-        return try await appended { try await service.configureApprovalPolicy(policy, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.configureApprovalPolicy(policy, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     // MARK: - Commission rate
@@ -161,16 +184,23 @@ extension CommandRoutes {
 
     /// `GET /v1/settings/commission-rate`.
     @Sendable func commissionRate(_ request: Request, context: RapportRequestContext) async throws -> Response {
-        try .encoded(CommissionRateBody(rateBasisPoints: try await service.commissionRate(at: try settingsTime(request, context))))
+        try .encoded(
+            CommissionRateBody(
+                rateBasisPoints: try await service.commissionRate(at: try settingsTime(request, context))
+            )
+        )
     }
 
     /// `PUT /v1/settings/commission-rate`: the rate on payments collected from `occurredAt` on.
-    @Sendable func configureCommissionRate(_ request: Request, context: RapportRequestContext) async throws -> Response {
+    @Sendable func configureCommissionRate(_ request: Request, context: RapportRequestContext) async throws -> Response
+    {
         let principal = try context.caller()
         let (body, occurredAt) = try await CommissionRateBody.decodeCommand(from: request, context: context)
         var rate = CRMCommissionRateConfigured()
         rate.rateBasisPoints = body.rateBasisPoints
-        return try await appended { try await service.configureCommissionRate(rate, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.configureCommissionRate(rate, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     /// The business time a settings read asks about, after checking the caller may read: `at`
@@ -179,7 +209,11 @@ extension CommandRoutes {
         _ = try context.caller()
         guard let at = request.uri.queryParameters["at"] else { return Date() }
         guard let time = try? Date(String(at), strategy: .iso8601) else {
-            throw APIError.badRequest(.invalidQueryParameter, "at is \"\(at)\", not an ISO 8601 time such as 2026-11-30T09:00:00Z", parameter: "at")
+            throw APIError.badRequest(
+                .invalidQueryParameter,
+                "at is \"\(at)\", not an ISO 8601 time such as 2026-11-30T09:00:00Z",
+                parameter: "at"
+            )
         }
         return time
     }

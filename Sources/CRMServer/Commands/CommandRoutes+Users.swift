@@ -23,7 +23,9 @@ extension CommandRoutes {
     @Sendable func createTeam(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.caller()
         let (body, occurredAt) = try await TeamBody.decodeCommand(from: request, context: context)
-        return try await created("teamId") { try await service.createTeam(named: body.name, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("teamId") {
+            try await service.createTeam(named: body.name, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct NewUserBody: CommandBody {
@@ -41,7 +43,9 @@ extension CommandRoutes {
         let (body, occurredAt) = try await NewUserBody.decodeCommand(from: request, context: context)
         var user = NewUser(name: body.name, email: body.email, role: try CommandValues.role(body.role))
         user.teamID = body.teamId ?? ""
-        return try await created("userId") { try await service.addUser(user, actor: principal.actor, occurredAt: occurredAt) }
+        return try await created("userId") {
+            try await service.addUser(user, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct MoveUserBody: CommandBody {
@@ -54,7 +58,9 @@ extension CommandRoutes {
         let principal = try context.caller()
         let (body, occurredAt) = try await MoveUserBody.decodeCommand(from: request, context: context)
         let user = try context.parameters.require("user")
-        return try await appended { try await service.moveUser(user, toTeam: body.teamId, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.moveUser(user, toTeam: body.teamId, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct RoleBody: CommandBody {
@@ -68,7 +74,9 @@ extension CommandRoutes {
         let (body, occurredAt) = try await RoleBody.decodeCommand(from: request, context: context)
         let user = try context.parameters.require("user")
         let role = try CommandValues.role(body.role)
-        return try await appended { try await service.changeRole(of: user, to: role, actor: principal.actor, occurredAt: occurredAt) }
+        return try await appended {
+            try await service.changeRole(of: user, to: role, actor: principal.actor, occurredAt: occurredAt)
+        }
     }
 
     struct DeactivateBody: CommandBody {
@@ -86,7 +94,13 @@ extension CommandRoutes {
         let (body, occurredAt) = try await DeactivateBody.decodeCommand(from: request, context: context)
         let user = try context.parameters.require("user")
         return try await appended {
-            try await service.deactivateUser(user, handingCustomersTo: body.successorId, reason: body.reason, actor: principal.actor, occurredAt: occurredAt)
+            try await service.deactivateUser(
+                user,
+                handingCustomersTo: body.successorId,
+                reason: body.reason,
+                actor: principal.actor,
+                occurredAt: occurredAt
+            )
         }
     }
 }

@@ -75,7 +75,11 @@ struct CommandRoutes {
 extension Response {
     /// A small JSON object answer.
     static func json(_ status: HTTPResponse.Status, _ fields: [String: any Sendable]) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: jsonBody(fields))))
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: jsonBody(fields)))
+        )
     }
 }
 

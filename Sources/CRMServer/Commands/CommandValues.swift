@@ -7,7 +7,10 @@ import Foundation
 /// names it accepts.
 enum CommandValues {
     /// How a follow-up was made.
-    static let channel = Names("channel", [("call", CRMFollowUpChannel.call), ("visit", .visit), ("email", .email), ("im", .im)])
+    static let channel = Names(
+        "channel",
+        [("call", CRMFollowUpChannel.call), ("visit", .visit), ("email", .email), ("im", .im)]
+    )
 
     /// How money moved.
     static let paymentMethod = Names(
@@ -21,13 +24,19 @@ enum CommandValues {
     /// How a campaign reaches its segment.
     static let campaignChannel = Names(
         "channel",
-        [("email", CRMCampaignChannel.email), ("sms", .sms), ("event", .event), ("web", .web), ("social", .social), ("phone", .phone)]
+        [
+            ("email", CRMCampaignChannel.email), ("sms", .sms), ("event", .event), ("web", .web), ("social", .social),
+            ("phone", .phone),
+        ]
     )
 
     /// A CRM user's role (the same names as the access roles).
     static let role = Names(
         "role",
-        [("admin", CRMRole.admin), ("manager", .manager), ("sales_rep", .salesRep), ("finance", .finance), ("auditor", .auditor)]
+        [
+            ("admin", CRMRole.admin), ("manager", .manager), ("sales_rep", .salesRep), ("finance", .finance),
+            ("auditor", .auditor),
+        ]
     )
 
     /// The API's names for the values of one enum.
@@ -49,7 +58,9 @@ enum CommandValues {
                 let field = field ?? self.field
                 let accepted = pairs.map(\.name)
                 throw APIError(
-                    .badRequest, .invalidValue, "\(field) is \"\(name)\"; use one of \(accepted.joined(separator: ", "))",
+                    .badRequest,
+                    .invalidValue,
+                    "\(field) is \"\(name)\"; use one of \(accepted.joined(separator: ", "))",
                     facts: ["field": field, "accepted": accepted.joined(separator: ",")]
                 )
             }
@@ -75,7 +86,12 @@ enum CommandValues {
             default: nil
             }
         guard let numbers, numbers.count == 3, parts.suffix(2).allSatisfy({ $0.count == 2 }) else {
-            throw APIError(.badRequest, .invalidValue, "\(field) is \"\(text)\", not a day such as 1990-04-17 or --04-17", facts: ["field": field])
+            throw APIError(
+                .badRequest,
+                .invalidValue,
+                "\(field) is \"\(text)\", not a day such as 1990-04-17 or --04-17",
+                facts: ["field": field]
+            )
         }
         var day = CRMCalendarDate()
         (day.year, day.month, day.day) = (numbers[0], numbers[1], numbers[2])

@@ -10,22 +10,29 @@ extension DomainError.Code {
     /// not compile, until it is placed here.
     var status: HTTPResponse.Status {
         switch self {
-        case .leadNotFound, .customerNotFound, .userNotFound, .teamNotFound, .contactNotFound, .opportunityNotFound, .productNotFound,
-            .quoteNotFound, .contractNotFound, .invoiceNotFound, .refundNotFound, .workOrderNotFound, .complaintNotFound,
+        case .leadNotFound, .customerNotFound, .userNotFound, .teamNotFound, .contactNotFound, .opportunityNotFound,
+            .productNotFound,
+            .quoteNotFound, .contractNotFound, .invoiceNotFound, .refundNotFound, .workOrderNotFound,
+            .complaintNotFound,
             .campaignNotFound, .supplierNotFound, .purchaseOrderNotFound, .billNotFound:
             .notFound
-        case .duplicateCustomer, .duplicateLead, .duplicateUser, .duplicateTeam, .duplicateProduct, .duplicateBankReference,
+        case .duplicateCustomer, .duplicateLead, .duplicateUser, .duplicateTeam, .duplicateProduct,
+            .duplicateBankReference,
             .customerOwnedByOtherRep, .customerAlreadyOwned:
             .conflict
         case .outsideScope, .notApprover, .notCustomerOwner:
             .forbidden
         case .fieldRequired, .reasonRequired, .invalidValue, .invalidPipeline, .occurredInFuture, .occurredOutOfRange:
             .badRequest
-        case .leadClosed, .leadNotQualified, .customerInPool, .dailyClaimLimitReached, .holdingCapReached, .previousOwnerCooldown,
-            .noChange, .userInactive, .roleCannotOwnCustomers, .unknownStage, .opportunityClosed, .opportunityOpen, .quoteClosed,
-            .quoteExpired, .quoteNotAccepted, .quoteAlreadyContracted, .contractNotBinding, .approvalNotPending, .planExceedsContract,
+        case .leadClosed, .leadNotQualified, .customerInPool, .dailyClaimLimitReached, .holdingCapReached,
+            .previousOwnerCooldown,
+            .noChange, .userInactive, .roleCannotOwnCustomers, .unknownStage, .opportunityClosed, .opportunityOpen,
+            .quoteClosed,
+            .quoteExpired, .quoteNotAccepted, .quoteAlreadyContracted, .contractNotBinding, .approvalNotPending,
+            .planExceedsContract,
             .noPaymentPlan, .currencyMismatch, .invoiceExceedsContract, .invoiceAlreadyIssued, .refundExceedsCollected,
-            .refundNotReady, .workOrderNotReady, .complaintResolved, .campaignEnded, .receiptExceedsOrder, .shipmentExceedsContract,
+            .refundNotReady, .workOrderNotReady, .complaintResolved, .campaignEnded, .receiptExceedsOrder,
+            .shipmentExceedsContract,
             .insufficientStock, .paymentExceedsBill:
             .unprocessableContent
         }

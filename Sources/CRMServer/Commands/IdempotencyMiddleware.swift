@@ -27,12 +27,22 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     private static let commandMethods: Set<HTTPRequest.Method> = [.post, .put, .patch]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard Self.commandMethods.contains(request.method), let key = request.headers[.idempotencyKey], let principal = context.principal else {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard Self.commandMethods.contains(request.method), let key = request.headers[.idempotencyKey],
+            let principal = context.principal
+        else {
             return try await next(request, context)
         }
         guard !key.isEmpty, key.utf8.count <= 255 else {
-            throw APIError.badRequest(.invalidIdempotencyKey, "an Idempotency-Key is 1 to 255 characters", parameter: "Idempotency-Key")
+            throw APIError.badRequest(
+                .invalidIdempotencyKey,
+                "an Idempotency-Key is 1 to 255 characters",
+                parameter: "Idempotency-Key"
+            )
         }
         var request = request
         let body: ByteBuffer
@@ -50,7 +60,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
         // Claimed before the look-ups: a retry racing the first request cannot miss its answer
         // and run the command again.
         guard inFlight.claim(storageKey) else {
-            throw APIError(.conflict, .idempotencyKeyInFlight, "a request with this Idempotency-Key is still running", facts: ["key": key])
+            throw APIError(
+                .conflict,
+                .idempotencyKeyInFlight,
+                "a request with this Idempotency-Key is still running",
+                facts: ["key": key]
+            )
         }
         defer { inFlight.release(storageKey) }
         if let answer = try await earlierAnswer(for: storageKey, fingerprint: fingerprint, key: key) {
@@ -87,7 +102,11 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     /// The first answer to the key: rebuilt from the command's receipt in the log when it
     /// appended, else as kept in the store; 422 when the key was first used for another request.
-    private func earlierAnswer(for storageKey: [UInt8], fingerprint: [UInt8], key: String) async throws -> IdempotencyStore.Answer? {
+    private func earlierAnswer(
+        for storageKey: [UInt8],
+        fingerprint: [UInt8],
+        key: String
+    ) async throws -> IdempotencyStore.Answer? {
         let answer: IdempotencyStore.Answer? =
             if let stored = try log.receipt(for: storageKey), let note = CommandReceipt.Note(stored) {
                 CommandAnswer.rebuild(note, stored, request: Self.bytes(hex: note.request))
@@ -97,8 +116,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
         guard let answer else { return nil }
         guard answer.request == fingerprint else {
             throw APIError(
-                .unprocessableContent, .idempotencyKeyReused,
-                "this Idempotency-Key was first used for another request", facts: ["key": key]
+                .unprocessableContent,
+                .idempotencyKeyReused,
+                "this Idempotency-Key was first used for another request",
+                facts: ["key": key]
             )
         }
         return answer
@@ -107,7 +128,11 @@ struct IdempotencyMiddleware: RouterMiddleware {
     private static func response(_ answer: IdempotencyStore.Answer, replayed: Bool) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if replayed { headers[.idempotentReplayed] = "true" }
-        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        return Response(
+            status: .init(code: answer.status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -27,7 +27,9 @@ actor ConsumerGroups {
         let head = try log.head().position
         guard position <= head else {
             throw APIError(
-                .badRequest, .positionPastHead, "position \(position) is past the log's head \(head)",
+                .badRequest,
+                .positionPastHead,
+                "position \(position) is past the log's head \(head)",
                 facts: ["position": String(position), "head": String(head)]
             )
         }
@@ -42,9 +44,12 @@ actor ConsumerGroups {
     /// A group name: 1 to 64 letters, digits, dots, dashes or underscores.
     static func validated(_ name: String) throws -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
-        guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else {
+        guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) })
+        else {
             throw APIError(
-                .badRequest, .invalidConsumerName, "a consumer group is named with 1 to 64 letters, digits, dots, dashes or underscores",
+                .badRequest,
+                .invalidConsumerName,
+                "a consumer group is named with 1 to 64 letters, digits, dots, dashes or underscores",
                 facts: ["consumer": name]
             )
         }

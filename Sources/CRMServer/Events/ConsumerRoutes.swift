@@ -17,7 +17,9 @@ struct ConsumerRoutes {
         let name = try context.parameters.require("consumer")
         let position = try groups.position(of: name)
         let head = try groups.log.head().position
-        return try .encoded(GroupStatus(consumer: name, position: position, head: head, behind: head - min(position, head)))
+        return try .encoded(
+            GroupStatus(consumer: name, position: position, head: head, behind: head - min(position, head))
+        )
     }
 
     struct PositionBody: CommandBody {
@@ -32,7 +34,9 @@ struct ConsumerRoutes {
         let body = try await PositionBody.decode(from: request, context: context)
         let position = try await groups.acknowledge(name, position: body.position)
         let head = try groups.log.head().position
-        return try .encoded(GroupStatus(consumer: name, position: position, head: head, behind: head - min(position, head)))
+        return try .encoded(
+            GroupStatus(consumer: name, position: position, head: head, behind: head - min(position, head))
+        )
     }
 
     struct GroupStatus: Encodable {

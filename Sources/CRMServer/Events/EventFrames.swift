@@ -40,7 +40,9 @@ final class EventFrames: Sendable {
         }
         if !rendered.isEmpty {
             slots.withLock { slots in
-                for (position, frame) in rendered { slots[Int(position % UInt64(capacity))] = Slot(position: position, frame: frame) }
+                for (position, frame) in rendered {
+                    slots[Int(position % UInt64(capacity))] = Slot(position: position, frame: frame)
+                }
             }
         }
         var bytes: [UInt8] = []

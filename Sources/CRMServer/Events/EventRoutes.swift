@@ -41,7 +41,12 @@ struct EventRoutes {
         let minimumSeconds = try query.integer("minimumSeconds", in: 0...9_000_000_000, default: max(0, windowSeconds))
         let limit = try query.integer("limit", in: 1...maxPage, default: 100)
         let actor = try query.optional("actor", as: String.self)
-        let page = try await log.backdatedAppends(from: from, minimumLag: .seconds(minimumSeconds), actor: actor, limit: limit)
+        let page = try await log.backdatedAppends(
+            from: from,
+            minimumLag: .seconds(minimumSeconds),
+            actor: actor,
+            limit: limit
+        )
         return try .encoded(BackdatedPage(page))
     }
 
@@ -81,13 +86,23 @@ struct EventRoutes {
         switch query.list("direction").first ?? "forward" {
         case "forward": direction = .forward
         case "backward": direction = .backward
-        case let other: throw APIError.badRequest(.invalidQueryParameter, "direction is \"\(other)\"; use forward or backward", parameter: "direction")
+        case let other:
+            throw APIError.badRequest(
+                .invalidQueryParameter,
+                "direction is \"\(other)\"; use forward or backward",
+                parameter: "direction"
+            )
         }
         let from = try query.integer("from", in: 0...UInt64.max, default: direction == .forward ? 0 : .max)
         let limit = try query.integer("limit", in: 1...maxPage, default: 100)
         let events = try log.readStream(stream, from: from, direction: direction, limit: limit)
         if events.isEmpty, try log.readStream(stream, limit: 1).isEmpty {
-            throw APIError(.notFound, .streamNotFound, "stream \(stream) has no events", facts: ["stream": stream.rawValue])
+            throw APIError(
+                .notFound,
+                .streamNotFound,
+                "stream \(stream) has no events",
+                facts: ["stream": stream.rawValue]
+            )
         }
         // The version to ask for next; none once a backward read has reached version 0.
         let next = events.last.flatMap { last in
@@ -107,7 +122,11 @@ struct EventRoutes {
         let start: SubscriptionStart
         if let lastID = request.headers[.lastEventID] {
             guard let position = UInt64(lastID.trimmingCharacters(in: .whitespaces)) else {
-                throw APIError.badRequest(.invalidLastEventId, "Last-Event-ID is \"\(lastID)\", not a log position", parameter: "Last-Event-ID")
+                throw APIError.badRequest(
+                    .invalidLastEventId,
+                    "Last-Event-ID is \"\(lastID)\", not a log position",
+                    parameter: "Last-Event-ID"
+                )
             }
             start = .after(position)
         } else if let consumer = query.list("consumer").first {
@@ -121,7 +140,11 @@ struct EventRoutes {
         // Following the feed before fixing the first position: whatever the feed publishes
         // after this point reaches the subscriber, and what came before is read from the log.
         let (published, live) = feed.follow()
-        let first = SubscriberCursor(log: log, filter: filter, first: try log.subscribe(from: start, filter: filter).startPosition)
+        let first = SubscriberCursor(
+            log: log,
+            filter: filter,
+            first: try log.subscribe(from: start, filter: filter).startPosition
+        )
         let heartbeat = self.heartbeat
         let metrics = self.metrics
         // A graceful shutdown ends the stream at once, between two frames, so the server can
@@ -138,7 +161,10 @@ struct EventRoutes {
             metrics.subscribers(+1)
             logger.info(
                 "subscription opened",
-                metadata: ["start": "\(start)", "categories": "\(filter.categories?.sorted() ?? [])", "types": "\(filter.types?.sorted() ?? [])"]
+                metadata: [
+                    "start": "\(start)", "categories": "\(filter.categories?.sorted() ?? [])",
+                    "types": "\(filter.types?.sorted() ?? [])",
+                ]
             )
             var delivered = 0
             defer {
@@ -183,7 +209,10 @@ struct EventRoutes {
     private func eventFilter(_ query: QueryParameters) -> EventFilter {
         let categories = query.list("category")
         let types = query.list("type")
-        return EventFilter(categories: categories.isEmpty ? nil : Set(categories), types: types.isEmpty ? nil : Set(types))
+        return EventFilter(
+            categories: categories.isEmpty ? nil : Set(categories),
+            types: types.isEmpty ? nil : Set(types)
+        )
     }
 
     private func page(_ events: [RecordedEvent], next: UInt64?, head: UInt64) -> Response {
@@ -195,7 +224,11 @@ struct EventRoutes {
         bytes.append(contentsOf: #"],"head":\#(head)"#.utf8)
         if let next { bytes.append(contentsOf: #","next":\#(next)"#.utf8) }
         bytes.append(UInt8(ascii: "}"))
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
     }
 }
 
@@ -219,9 +252,14 @@ private struct BackdatedPage: Encodable {
     init(_ page: BackdatedAppendsPage) {
         appends = page.appends.map { append in
             Append(
-                firstPosition: append.positions.lowerBound, lastPosition: append.positions.upperBound, actor: append.actor,
-                stream: append.stream.rawValue, types: append.types, occurredAt: append.occurredAt.description,
-                recordedAt: append.recordedAt.description, backdatedSeconds: append.backdatedNanoseconds / 1_000_000_000
+                firstPosition: append.positions.lowerBound,
+                lastPosition: append.positions.upperBound,
+                actor: append.actor,
+                stream: append.stream.rawValue,
+                types: append.types,
+                occurredAt: append.occurredAt.description,
+                recordedAt: append.recordedAt.description,
+                backdatedSeconds: append.backdatedNanoseconds / 1_000_000_000
             )
         }
         next = page.next

@@ -36,7 +36,9 @@ final class LiveEventFeed: Service, Sendable {
     /// Starts following: every batch published from now on, and the position published last,
     /// which the follower reads up to from the log itself.
     func follow() -> (published: UInt64, batches: AsyncStream<[RecordedEvent]>) {
-        let (batches, continuation) = AsyncStream<[RecordedEvent]>.makeStream(bufferingPolicy: .bufferingNewest(bufferedBatches))
+        let (batches, continuation) = AsyncStream<[RecordedEvent]>.makeStream(
+            bufferingPolicy: .bufferingNewest(bufferedBatches)
+        )
         let published = state.withLock { state in
             if state.isFinished {
                 continuation.finish()

@@ -1,5 +1,5 @@
-public import Logging
 import Foundation
+public import Logging
 import Synchronization
 import SystemPackage
 
@@ -39,7 +39,12 @@ public struct JSONLogHandler: LogHandler {
             "source": event.source,
         ]
         if !merged.isEmpty { object["metadata"] = merged.mapValues(Self.json) }
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        guard
+            var line = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
+        else { return }
         line.append(UInt8(ascii: "\n"))
         // Nowhere to report a failed log write: the entry is dropped, never the process.
         _ = try? FileDescriptor(rawValue: output).writeAll(line)

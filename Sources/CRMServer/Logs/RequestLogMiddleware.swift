@@ -9,7 +9,11 @@ import Logging
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = RapportRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
@@ -22,7 +26,13 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
     }
 
-    private func log(_ request: Request, _ context: Context, status: Int, code: String?, since start: ContinuousClock.Instant) {
+    private func log(
+        _ request: Request,
+        _ context: Context,
+        status: Int,
+        code: String?,
+        since start: ContinuousClock.Instant
+    ) {
         let level: Logger.Level =
             switch status {
             case ..<400: .debug

@@ -13,7 +13,11 @@ extension CustomerScope {
     func rep(_ principal: Principal, asked: String?, parameter: String) throws -> String {
         if let asked { return try require(principal, rep: asked, parameter: parameter) }
         guard let me = principal.user?.userID else {
-            throw APIError.badRequest(.invalidQueryParameter, "a service's token must name the rep: \(parameter)=<user id>", parameter: parameter)
+            throw APIError.badRequest(
+                .invalidQueryParameter,
+                "a service's token must name the rep: \(parameter)=<user id>",
+                parameter: parameter
+            )
         }
         return me
     }
@@ -27,7 +31,9 @@ extension CustomerScope {
         if asked == nil, seesEveryone(principal) { return nil }
         if asked == nil, principal.role == .manager {
             throw APIError.badRequest(
-                .invalidQueryParameter, "a manager sees one rep of their team at a time: give \(parameter)=<user id>", parameter: parameter
+                .invalidQueryParameter,
+                "a manager sees one rep of their team at a time: give \(parameter)=<user id>",
+                parameter: parameter
             )
         }
         return try rep(principal, asked: asked, parameter: parameter)
@@ -37,7 +43,9 @@ extension CustomerScope {
     private func require(_ principal: Principal, rep: String, parameter: String) throws -> String {
         guard try allows(principal, owner: rep) else {
             throw APIError(
-                .forbidden, .outsideScope, "\(rep)'s figures are outside your scope",
+                .forbidden,
+                .outsideScope,
+                "\(rep)'s figures are outside your scope",
                 facts: [parameter: rep, "role": principal.role.rawValue]
             )
         }
@@ -50,7 +58,9 @@ extension CustomerScope {
         guard principal.role == .manager || principal.role == .salesRep else { return asked }
         guard let mine = principal.user?.teamID, !mine.isEmpty, asked == nil || asked == mine else {
             throw APIError(
-                .forbidden, .outsideScope, "you see the figures of your own team only",
+                .forbidden,
+                .outsideScope,
+                "you see the figures of your own team only",
                 facts: ["team": asked ?? "", "role": principal.role.rawValue]
             )
         }

@@ -26,7 +26,9 @@ struct CustomerScope {
     func requireAssignable(_ principal: Principal, to owner: String) throws {
         guard !owner.isEmpty, try !allows(principal, owner: owner) else { return }
         throw APIError(
-            .forbidden, .outsideScope, "you may not give customers to \(owner)",
+            .forbidden,
+            .outsideScope,
+            "you may not give customers to \(owner)",
             facts: ["owner": owner, "role": principal.role.rawValue]
         )
     }
@@ -37,7 +39,9 @@ struct CustomerScope {
     func requirePoolHolder(_ principal: Principal, customer: String) throws {
         guard ![.admin, .manager, .migration].contains(principal.role) else { return }
         throw APIError(
-            .forbidden, .outsideScope, "customer \(customer) is in the public pool: claim it before changing it",
+            .forbidden,
+            .outsideScope,
+            "customer \(customer) is in the public pool: claim it before changing it",
             facts: ["customer": customer, "role": principal.role.rawValue]
         )
     }
@@ -56,7 +60,9 @@ struct CustomerScope {
     private func require(_ principal: Principal, owner: String?, record: String, kind: String) throws {
         guard try allows(principal, owner: owner) else {
             throw APIError(
-                .forbidden, .outsideScope, "\(kind) \(record) belongs to a rep outside your scope",
+                .forbidden,
+                .outsideScope,
+                "\(kind) \(record) belongs to a rep outside your scope",
                 facts: [kind: record, "role": principal.role.rawValue]
             )
         }

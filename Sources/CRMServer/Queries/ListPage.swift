@@ -16,7 +16,11 @@ struct ListPage<Item: Encodable>: Encodable {
         var start = all.startIndex
         if let after {
             guard let index = all.firstIndex(where: { key($0) == after }) else {
-                throw .badRequest(.invalidQueryParameter, "after \"\(after)\" is not in this list: pass the next of the page before", parameter: "after")
+                throw .badRequest(
+                    .invalidQueryParameter,
+                    "after \"\(after)\" is not in this list: pass the next of the page before",
+                    parameter: "after"
+                )
             }
             start = index + 1
         }

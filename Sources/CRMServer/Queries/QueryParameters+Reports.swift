@@ -23,7 +23,11 @@ extension QueryParameters {
     func day(_ name: String) throws(APIError) -> BusinessDay {
         guard let text = try optional(name, as: String.self) else { return BusinessDay(Timestamp.now()) }
         guard let day = BusinessDay(text) else {
-            throw .badRequest(.invalidQueryParameter, "\(name) \"\(text)\" is not a day: use yyyy-mm-dd", parameter: name)
+            throw .badRequest(
+                .invalidQueryParameter,
+                "\(name) \"\(text)\" is not a day: use yyyy-mm-dd",
+                parameter: name
+            )
         }
         return day
     }
@@ -38,7 +42,8 @@ extension QueryParameters {
         }
         guard let date = Self.rfc3339(text) else {
             throw .badRequest(
-                .invalidQueryParameter, "\(name) \"\(text)\" is not an RFC 3339 time (2026-07-01T09:30:00Z) or a day (yyyy-mm-dd)",
+                .invalidQueryParameter,
+                "\(name) \"\(text)\" is not an RFC 3339 time (2026-07-01T09:30:00Z) or a day (yyyy-mm-dd)",
                 parameter: name
             )
         }
@@ -56,7 +61,11 @@ extension QueryParameters {
     /// business history stays well inside.
     private static func requireYear(_ year: Int, _ name: String, _ text: String) throws(APIError) {
         guard (1900...2200).contains(year) else {
-            throw .badRequest(.invalidQueryParameter, "\(name) \"\(text)\" is outside the years 1900 to 2200", parameter: name)
+            throw .badRequest(
+                .invalidQueryParameter,
+                "\(name) \"\(text)\" is outside the years 1900 to 2200",
+                parameter: name
+            )
         }
     }
 

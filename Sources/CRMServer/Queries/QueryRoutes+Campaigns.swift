@@ -18,10 +18,15 @@ extension QueryRoutes {
         let query = QueryParameters(request)
         let status = try query.optional("status", as: String.self)
         if let status, CampaignEffect.Status(rawValue: status) == nil {
-            throw APIError.badRequest(.invalidQueryParameter, "status is not-launched, running or ended, not \"\(status)\"", parameter: "status")
+            throw APIError.badRequest(
+                .invalidQueryParameter,
+                "status is not-launched, running or ended, not \"\(status)\"",
+                parameter: "status"
+            )
         }
         let channel = try query.optional("channel", as: String.self)
-        let all = try CampaignQueries(store: store).campaigns(at: try query.time("asOf")?.date ?? .now).filter { campaign in
+        let all = try CampaignQueries(store: store).campaigns(at: try query.time("asOf")?.date ?? .now).filter {
+            campaign in
             (status == nil || campaign.status.rawValue == status) && (channel == nil || campaign.channel == channel)
         }
         let (after, limit) = try query.page()

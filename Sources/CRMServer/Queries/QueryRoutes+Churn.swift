@@ -22,7 +22,10 @@ extension QueryRoutes {
     @Sendable func customerFlow(_ request: Request, context: RapportRequestContext) async throws -> Response {
         _ = try context.caller()
         let query = QueryParameters(request)
-        let flow = try ChurnQueries(store: store).customerFlow(from: try query.required("from", "yyyy-mm"), to: try query.required("to", "yyyy-mm"))
+        let flow = try ChurnQueries(store: store).customerFlow(
+            from: try query.required("from", "yyyy-mm"),
+            to: try query.required("to", "yyyy-mm")
+        )
         return try .encoded(flow)
     }
 }

@@ -31,7 +31,11 @@ extension QueryRoutes {
         let query = QueryParameters(request)
         let asOf = try query.required("asOf", "yyyy-mm-dd")
         let owner = try scope.repOrEveryone(principal, asked: try query.optional("owner"), parameter: "owner")
-        let report = try ReceivablesQueries(store: store).aging(asOf: asOf, owner: owner, top: try query.integer("top", in: 1...1_000, default: 10))
+        let report = try ReceivablesQueries(store: store).aging(
+            asOf: asOf,
+            owner: owner,
+            top: try query.integer("top", in: 1...1_000, default: 10)
+        )
         return try .encoded(report)
     }
 
@@ -42,7 +46,10 @@ extension QueryRoutes {
     @Sendable func contractReceivables(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.caller()
         let id = try context.parameters.require("contract")
-        let contract = try ReceivablesQueries(store: store).contract(id: id, asOf: try QueryParameters(request).required("asOf", "yyyy-mm-dd"))
+        let contract = try ReceivablesQueries(store: store).contract(
+            id: id,
+            asOf: try QueryParameters(request).required("asOf", "yyyy-mm-dd")
+        )
         if try !scope.allows(principal, owner: contract.ownerID) {
             // The customer's owner now sees the contracts another rep drafted before it moved.
             let customer = try customers.view(customerID: contract.customerID)
@@ -72,14 +79,18 @@ extension QueryRoutes {
         var all = try FinanceQueries(store: store).payables()
         if try query.optional("outstanding", as: Bool.self) == true { all = all.filter { $0.outstanding != 0 } }
         let (after, limit) = try query.page()
-        return try .encoded(try ListPage("suppliers", all, key: { "\($0.supplierID):\($0.currency)" }, after: after, limit: limit))
+        return try .encoded(
+            try ListPage("suppliers", all, key: { "\($0.supplierID):\($0.currency)" }, after: after, limit: limit)
+        )
     }
 
     /// `GET /v1/finance/payables/{supplier}`: one supplier's payables per currency and bills;
     /// 404 `not_found` for a supplier the read model does not know.
     @Sendable func supplierPayables(_ request: Request, context: RapportRequestContext) async throws -> Response {
         _ = try context.caller()
-        return try .encoded(try FinanceQueries(store: store).payables(supplier: try context.parameters.require("supplier")))
+        return try .encoded(
+            try FinanceQueries(store: store).payables(supplier: try context.parameters.require("supplier"))
+        )
     }
 
     // MARK: - Commission

@@ -28,23 +28,38 @@ extension QueryRoutes {
         let point: AsOf
         if let position = try? query.optional("asOf", as: UInt64.self) {
             guard basis == nil else {
-                throw APIError.badRequest(.invalidQueryParameter, "a log position has no basis; basis is for times", parameter: "basis")
+                throw APIError.badRequest(
+                    .invalidQueryParameter,
+                    "a log position has no basis; basis is for times",
+                    parameter: "basis"
+                )
             }
             point = .position(position)
         } else {
             guard let time = try query.time("asOf") else {
-                throw APIError.badRequest(.invalidQueryParameter, "basis needs asOf=<time | position>", parameter: "asOf")
+                throw APIError.badRequest(
+                    .invalidQueryParameter,
+                    "basis needs asOf=<time | position>",
+                    parameter: "asOf"
+                )
             }
             switch basis ?? "recorded" {
             case "recorded": point = .recordedTime(time)
             case "occurred": point = .occurredTime(time)
             case let other:
-                throw APIError.badRequest(.invalidQueryParameter, "basis is recorded or occurred, not \"\(other)\"", parameter: "basis")
+                throw APIError.badRequest(
+                    .invalidQueryParameter,
+                    "basis is recorded or occurred, not \"\(other)\"",
+                    parameter: "basis"
+                )
             }
         }
         guard let view = try customers.view(customerID: id, asOf: point, log: log) else {
             throw APIError(
-                .notFound, .customerNotFound, "no customer \(id) as of \(point)", facts: ["customer": id, "asOf": "\(point)"]
+                .notFound,
+                .customerNotFound,
+                "no customer \(id) as of \(point)",
+                facts: ["customer": id, "asOf": "\(point)"]
             )
         }
         return try .encoded(view)

@@ -17,7 +17,9 @@ extension QueryRoutes {
         let query = QueryParameters(request)
         let rep = try scope.rep(principal, asked: try query.optional("rep"), parameter: "rep")
         let reminders = try RemindersQueries(store: store).reminders(
-            for: rep, on: try query.day("day"), noOrderDays: try query.integer("noOrderDays", in: 0...36_500, default: 90),
+            for: rep,
+            on: try query.day("day"),
+            noOrderDays: try query.integer("noOrderDays", in: 0...36_500, default: 90),
             dueWithinDays: try query.integer("dueWithinDays", in: 0...36_500, default: 7)
         )
         return try .encoded(reminders)

@@ -100,7 +100,9 @@ extension QueryRoutes {
 
     /// The period of an activity report: exactly one of `day`, `week` and `month`.
     enum ActivityPeriod {
-        case day(String), week(String), month(String)
+        case day(String)
+        case week(String)
+        case month(String)
     }
 
     static func activityPeriod(_ query: QueryParameters) throws -> ActivityPeriod {
@@ -110,7 +112,9 @@ extension QueryRoutes {
         ].compactMap { $0 }
         guard given.count == 1 else {
             throw APIError.badRequest(
-                .invalidQueryParameter, "give exactly one of day=yyyy-mm-dd, week=yyyy-Www and month=yyyy-mm", parameter: "day"
+                .invalidQueryParameter,
+                "give exactly one of day=yyyy-mm-dd, week=yyyy-Www and month=yyyy-mm",
+                parameter: "day"
             )
         }
         return given[0]
@@ -119,7 +123,9 @@ extension QueryRoutes {
     /// The refusal of a company-wide breakdown to someone who sees only part of the company.
     static func companyWide(_ what: String, _ principal: Principal) -> APIError {
         APIError(
-            .forbidden, .outsideScope, "\(what) covers the whole company: admin, finance and auditor only",
+            .forbidden,
+            .outsideScope,
+            "\(what) covers the whole company: admin, finance and auditor only",
             facts: ["role": principal.role.rawValue]
         )
     }

@@ -20,7 +20,9 @@ extension QueryRoutes {
     @Sendable func serviceMonths(_ request: Request, context: RapportRequestContext) async throws -> Response {
         _ = try context.caller()
         let period = try QueryParameters(request).period()
-        return try .encoded(ServicePeriodRows(period: period, months: try ServiceQueries(store: store).months(period: period)))
+        return try .encoded(
+            ServicePeriodRows(period: period, months: try ServiceQueries(store: store).months(period: period))
+        )
     }
 
     /// `GET /v1/service/reps?period=`: the figures of each rep with any in the period, by rep

@@ -36,7 +36,8 @@ struct QueryRoutes {
     /// With `asOf`, the view as it stood then (see ``customerAsOf(_:context:)``).
     @Sendable func customer360(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let query = QueryParameters(request)
-        let asOf = try query.optional("asOf", as: String.self), basis = try query.optional("basis", as: String.self)
+        let asOf = try query.optional("asOf", as: String.self)
+        let basis = try query.optional("basis", as: String.self)
         guard asOf == nil, basis == nil else { return try customerAsOf(query, context: context) }
         return try .encoded(try visibleCustomer(context))
     }
@@ -47,7 +48,9 @@ struct QueryRoutes {
         let view = try visibleCustomer(context)
         let query = QueryParameters(request)
         let page = try customers.timeline(
-            customerID: view.customerID, after: try query.optional("after", as: UInt64.self), limit: try query.integer("limit", in: 1...1_000, default: 100)
+            customerID: view.customerID,
+            after: try query.optional("after", as: UInt64.self),
+            limit: try query.integer("limit", in: 1...1_000, default: 100)
         )
         return try .encoded(page)
     }
@@ -97,6 +100,10 @@ extension Response {
     static func encoded(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
     }
 }

@@ -28,7 +28,9 @@ func listed(
 func pricedLine(_ product: ProductState, quantity: Int32 = 1, discount: Int32 = 0) throws(DomainError) -> CRMPricedLine
 {
     try Pricing.price(
-        .init(productID: product.productID, quantity: quantity, discountBasisPoints: discount), of: product)
+        .init(productID: product.productID, quantity: quantity, discountBasisPoints: discount),
+        of: product
+    )
 }
 
 /// The totals of one line: one unit at `price` in `currency`, `discount` basis points off.

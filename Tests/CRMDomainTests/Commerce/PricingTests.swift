@@ -27,7 +27,9 @@ struct PricingTests {
     func lineTotal(_ line: (quantity: Int32, unitPrice: Int64, discount: Int32, total: Int64)) throws {
         let widget = listed("prod-7", name: "Widget", price: line.unitPrice, currency: "EUR")
         let priced = try Pricing.price(
-            .init(productID: "prod-7", quantity: line.quantity, discountBasisPoints: line.discount), of: widget)
+            .init(productID: "prod-7", quantity: line.quantity, discountBasisPoints: line.discount),
+            of: widget
+        )
         #expect(priced.lineTotal == money(line.total, "EUR"))
         #expect(priced.productID == "prod-7")
         #expect(priced.productName == "Widget")
@@ -40,7 +42,8 @@ struct PricingTests {
         "a line holds 1 to 1,000,000 units; other quantities are refused on the field quantity",
         arguments: [
             Int32(0), -1, 1_000_001, .min, .max,
-        ])
+        ]
+    )
     func quantityOutOfRange(_ quantity: Int32) {
         let error = #expect(throws: DomainError.self) { try pricedLine(listed(), quantity: quantity) }
         #expect(error?.code == .invalidValue)
@@ -57,7 +60,8 @@ struct PricingTests {
 
     @Test(
         "a discount outside 0-10000 basis points is refused on the field discount",
-        arguments: [Int32(-1), 10_001, .min, .max])
+        arguments: [Int32(-1), 10_001, .min, .max]
+    )
     func discountOutOfRange(_ discount: Int32) {
         let error = #expect(throws: DomainError.self) { try pricedLine(listed(), discount: discount) }
         #expect(error?.code == .invalidValue)
@@ -75,7 +79,8 @@ struct PricingTests {
 
     @Test(
         "a product priced above the maximum (from the log) is refused on price, not a crash",
-        arguments: [Int64.max, Int64.max / 2 + 1, CRMMoney.maxMinorUnits + 1])
+        arguments: [Int64.max, Int64.max / 2 + 1, CRMMoney.maxMinorUnits + 1]
+    )
     func priceAboveMaximum(price: Int64) {
         let error = #expect(throws: DomainError.self) { try pricedLine(listed(price: price)) }
         #expect(error?.code == .invalidValue)
@@ -88,7 +93,8 @@ struct PricingTests {
             (CRMMoney.maxMinorUnits, Int32(2), Int32(0)),  // 2 × 10^15
             (CRMMoney.maxMinorUnits / 1_000, 1_000_000, 0),  // 10^18: past the maximum
             (CRMMoney.maxMinorUnits / 10, 1_000_000, 9_999),  // 10^20: past 64 bits, whatever the discount
-        ])
+        ]
+    )
     func overflow(price: Int64, quantity: Int32, discount: Int32) {
         let error = #expect(throws: DomainError.self) {
             try pricedLine(listed(price: price), quantity: quantity, discount: discount)
@@ -102,8 +108,12 @@ struct PricingTests {
         #expect(try pricedLine(listed(price: CRMMoney.maxMinorUnits)).lineTotal == money(CRMMoney.maxMinorUnits))
         #expect(
             try pricedLine(listed(price: CRMMoney.maxMinorUnits - 1), discount: 1).lineTotal
-                == money(999_899_999_999_999), "(10^15 − 1) × 0.9999 = 999,899,999,999,999.0001")
-        #expect(try pricedLine(listed(price: 1_000), quantity: 1_000_000, discount: 5_000).lineTotal == money(500_000_000))
+                == money(999_899_999_999_999),
+            "(10^15 − 1) × 0.9999 = 999,899,999,999,999.0001"
+        )
+        #expect(
+            try pricedLine(listed(price: 1_000), quantity: 1_000_000, discount: 5_000).lineTotal == money(500_000_000)
+        )
     }
 
     // MARK: - Totals
@@ -129,7 +139,8 @@ struct PricingTests {
             (10_000, 1, 1),
             (10_000, 10_000, 10_000),
             (0, 5000, 0),  // a free product: no division by zero
-        ])
+        ]
+    )
     func overallDiscount(price: Int64, discount: Int32, expected: Int32) throws {
         #expect(try oneLineTotals(price: price, discount: discount).discountBasisPoints == expected)
     }
@@ -171,7 +182,8 @@ struct PricingTests {
             (2, 10, 21, "line_total"),
             (0, 10, 0, "quantity"),
             (1, Int64.max, 1, "unit_price"),
-        ])
+        ]
+    )
     func inconsistentLines(quantity: Int32, unitPrice: Int64, lineTotal: Int64, field: String) {
         var line = CRMPricedLine()
         (line.productID, line.quantity, line.unitPrice) = ("prod-1", quantity, money(unitPrice))

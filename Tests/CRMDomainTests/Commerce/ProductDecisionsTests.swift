@@ -9,8 +9,13 @@ struct ProductDecisionsTests {
     @Test("a product is added with its SKU trimmed and upper-cased, its name and unit trimmed")
     func add() throws {
         let event = try ProductDecisions.add(
-            id: "prod-9", sku: "  ab-12 x\n", name: " Widget Pro ", price: money(12_000), cost: money(8_000),
-            unit: " box ")
+            id: "prod-9",
+            sku: "  ab-12 x\n",
+            name: " Widget Pro ",
+            price: money(12_000),
+            cost: money(8_000),
+            unit: " box "
+        )
         #expect(event.productID == "prod-9")
         #expect(event.sku == "AB-12 X")
         #expect(event.name == "Widget Pro")
@@ -21,13 +26,20 @@ struct ProductDecisionsTests {
         state.apply(event)
         #expect(state.exists)
         #expect(
-            (state.sku, state.name, state.price, state.cost) == ("AB-12 X", "Widget Pro", money(12_000), money(8_000)))
+            (state.sku, state.name, state.price, state.cost) == ("AB-12 X", "Widget Pro", money(12_000), money(8_000))
+        )
     }
 
     @Test("a free product at cost zero is a valid product")
     func addFree() throws {
         let event = try ProductDecisions.add(
-            id: "prod-0", sku: "free", name: "Sample", price: money(0), cost: money(0), unit: "")
+            id: "prod-0",
+            sku: "free",
+            name: "Sample",
+            price: money(0),
+            cost: money(0),
+            unit: ""
+        )
         #expect((event.sku, event.price, event.cost, event.unit) == ("FREE", money(0), money(0), ""))
     }
 
@@ -35,11 +47,18 @@ struct ProductDecisionsTests {
         "a blank SKU or name is refused as field_required naming the field",
         arguments: [
             (" \t", "Widget", "sku"), ("sku-1", " \n ", "name"), ("", "", "sku"),
-        ])
+        ]
+    )
     func addBlank(sku: String, name: String, field: String) {
         let error = #expect(throws: DomainError.self) {
             try ProductDecisions.add(
-                id: "prod-1", sku: sku, name: name, price: money(100), cost: money(50), unit: "piece")
+                id: "prod-1",
+                sku: sku,
+                name: name,
+                price: money(100),
+                cost: money(50),
+                unit: "piece"
+            )
         }
         #expect(error?.code == .fieldRequired)
         #expect(error?.facts == ["field": field])
@@ -53,11 +72,18 @@ struct ProductDecisionsTests {
             (money(100, ""), money(50, ""), "price"), (money(100, "CNYY"), money(50, "CNYY"), "price"),
             (money(100, "C1Y"), money(50, "C1Y"), "price"), (money(100), money(-1), "cost"),
             (money(100), money(50, "RMB "), "cost"),
-        ])
+        ]
+    )
     func addInvalidMoney(price: CRMMoney, cost: CRMMoney, field: String) {
         let error = #expect(throws: DomainError.self) {
             try ProductDecisions.add(
-                id: "prod-1", sku: "SKU-1", name: "Widget", price: price, cost: cost, unit: "piece")
+                id: "prod-1",
+                sku: "SKU-1",
+                name: "Widget",
+                price: price,
+                cost: cost,
+                unit: "piece"
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": field])
@@ -67,7 +93,13 @@ struct ProductDecisionsTests {
     func addCostCurrency() {
         let error = #expect(throws: DomainError.self) {
             try ProductDecisions.add(
-                id: "prod-1", sku: "SKU-1", name: "Widget", price: money(100), cost: money(50, "USD"), unit: "")
+                id: "prod-1",
+                sku: "SKU-1",
+                name: "Widget",
+                price: money(100),
+                cost: money(50, "USD"),
+                unit: ""
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "cost"])
@@ -92,7 +124,10 @@ struct ProductDecisionsTests {
     func changePriceNoChange() {
         let error = #expect(throws: DomainError.self) {
             try ProductDecisions.changePrice(
-                listed("prod-1", price: 10_000, cost: 6_000), price: money(10_000), cost: money(6_000))
+                listed("prod-1", price: 10_000, cost: 6_000),
+                price: money(10_000),
+                cost: money(6_000)
+            )
         }
         #expect(error?.code == .noChange)
         #expect(error?.facts == [:])

@@ -22,8 +22,14 @@ struct QuoteDecisionsTests {
         var state = QuoteState(quoteID: "q-1")
         state.apply(
             try QuoteDecisions.create(
-                id: "q-1", customer: customer("c-1", owner: "rep-7"), opportunityID: "o-1", lines: lines(),
-                validUntil: validUntil, context: context))
+                id: "q-1",
+                customer: customer("c-1", owner: "rep-7"),
+                opportunityID: "o-1",
+                lines: lines(),
+                validUntil: validUntil,
+                context: context
+            )
+        )
         try events(&state)
         return state
     }
@@ -33,8 +39,13 @@ struct QuoteDecisionsTests {
     @Test("a quote names the customer, its owner, the opportunity, the lines, the totals and the validity")
     func create() throws {
         let event = try QuoteDecisions.create(
-            id: "q-1", customer: customer("c-1", owner: "rep-7"), opportunityID: "o-1", lines: lines(),
-            validUntil: validUntil, context: context)
+            id: "q-1",
+            customer: customer("c-1", owner: "rep-7"),
+            opportunityID: "o-1",
+            lines: lines(),
+            validUntil: validUntil,
+            context: context
+        )
         #expect(event.quoteID == "q-1")
         #expect(event.customerID == "c-1")
         #expect(event.ownerID == "rep-7", "the owner is the customer's owner")
@@ -53,8 +64,13 @@ struct QuoteDecisionsTests {
     func ownerIsCustomerOwner() throws {
         let managerContext = try CommandContext(actor: "manager-1", occurredAt: businessDay(), now: businessDay())
         let event = try QuoteDecisions.create(
-            id: "q-2", customer: customer("c-1", owner: "rep-3"), opportunityID: "", lines: lines(),
-            validUntil: validUntil, context: managerContext)
+            id: "q-2",
+            customer: customer("c-1", owner: "rep-3"),
+            opportunityID: "",
+            lines: lines(),
+            validUntil: validUntil,
+            context: managerContext
+        )
         #expect(event.ownerID == "rep-3")
         #expect(event.opportunityID == "")
     }
@@ -63,9 +79,13 @@ struct QuoteDecisionsTests {
     func createForPoolCustomer() {
         let error = #expect(throws: DomainError.self) {
             try QuoteDecisions.create(
-                id: "q-1", customer: customer("c-1", owner: nil), opportunityID: "o-1", lines: lines(),
+                id: "q-1",
+                customer: customer("c-1", owner: nil),
+                opportunityID: "o-1",
+                lines: lines(),
                 validUntil: validUntil,
-                context: context)
+                context: context
+            )
         }
         #expect(error?.code == .customerInPool)
         #expect(error?.facts == ["customer": "c-1"])
@@ -75,8 +95,13 @@ struct QuoteDecisionsTests {
     func createForMissingCustomer() {
         let error = #expect(throws: DomainError.self) {
             try QuoteDecisions.create(
-                id: "q-1", customer: CustomerState(customerID: "c-404"), opportunityID: "o-1", lines: lines(),
-                validUntil: validUntil, context: context)
+                id: "q-1",
+                customer: CustomerState(customerID: "c-404"),
+                opportunityID: "o-1",
+                lines: lines(),
+                validUntil: validUntil,
+                context: context
+            )
         }
         #expect(error?.code == .customerNotFound)
         #expect(error?.facts == ["customer": "c-404"])
@@ -84,12 +109,18 @@ struct QuoteDecisionsTests {
 
     @Test(
         "a validity that ends when the quote is made, or before, is refused on valid_until",
-        arguments: [0.0, -1.0, -30.0])
+        arguments: [0.0, -1.0, -30.0]
+    )
     func createWithoutValidity(days: Double) {
         let error = #expect(throws: DomainError.self) {
             try QuoteDecisions.create(
-                id: "q-1", customer: customer("c-1", owner: "rep-7"), opportunityID: "o-1", lines: lines(),
-                validUntil: businessDay(days), context: context)
+                id: "q-1",
+                customer: customer("c-1", owner: "rep-7"),
+                opportunityID: "o-1",
+                lines: lines(),
+                validUntil: businessDay(days),
+                context: context
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "valid_until"])
@@ -99,17 +130,26 @@ struct QuoteDecisionsTests {
     func createLines() throws {
         let none = #expect(throws: DomainError.self) {
             try QuoteDecisions.create(
-                id: "q-1", customer: customer("c-1", owner: "rep-7"), opportunityID: "o-1", lines: [],
+                id: "q-1",
+                customer: customer("c-1", owner: "rep-7"),
+                opportunityID: "o-1",
+                lines: [],
                 validUntil: validUntil,
-                context: context)
+                context: context
+            )
         }
         #expect(none?.code == .fieldRequired)
         #expect(none?.facts == ["field": "lines"])
         let mixed = [try pricedLine(listed("prod-1")), try pricedLine(listed("prod-2", currency: "USD"))]
         let error = #expect(throws: DomainError.self) {
             try QuoteDecisions.create(
-                id: "q-1", customer: customer("c-1", owner: "rep-7"), opportunityID: "o-1", lines: mixed,
-                validUntil: validUntil, context: context)
+                id: "q-1",
+                customer: customer("c-1", owner: "rep-7"),
+                opportunityID: "o-1",
+                lines: mixed,
+                validUntil: validUntil,
+                context: context
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "lines"])
@@ -137,8 +177,14 @@ struct QuoteDecisionsTests {
             var state = QuoteState(quoteID: "q-1")
             state.apply(
                 try QuoteDecisions.create(
-                    id: "q-1", customer: customer("c-1", owner: "rep-7"), opportunityID: "", lines: lines(),
-                    validUntil: until, context: context))
+                    id: "q-1",
+                    customer: customer("c-1", owner: "rep-7"),
+                    opportunityID: "",
+                    lines: lines(),
+                    validUntil: until,
+                    context: context
+                )
+            )
             let at = try CommandContext(actor: "rep-7", occurredAt: until, now: until)
             #expect(throws: Never.self) { try QuoteDecisions.accept(state, context: at) }
         }

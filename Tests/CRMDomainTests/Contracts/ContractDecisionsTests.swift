@@ -26,8 +26,14 @@ struct ContractDecisionsTests {
         var state = QuoteState(quoteID: "q-1")
         state.apply(
             try QuoteDecisions.create(
-                id: "q-1", customer: customer("c-1"), opportunityID: "o-quoted", lines: lines(discount: 1_500),
-                validUntil: businessDay(7), context: context))
+                id: "q-1",
+                customer: customer("c-1"),
+                opportunityID: "o-quoted",
+                lines: lines(discount: 1_500),
+                validUntil: businessDay(7),
+                context: context
+            )
+        )
         try events(&state)
         return state
     }
@@ -49,7 +55,13 @@ struct ContractDecisionsTests {
     func draftFromQuote() throws {
         let quote = try accepted()
         let event = try ContractDecisions.draft(
-            id: "k-1", customer: customer("c-1"), opportunityID: "", quote: quote, lines: [], policy: policy)
+            id: "k-1",
+            customer: customer("c-1"),
+            opportunityID: "",
+            quote: quote,
+            lines: [],
+            policy: policy
+        )
         #expect(event.contractID == "k-1")
         #expect(event.customerID == "c-1")
         #expect(event.ownerID == "rep-1")
@@ -66,8 +78,13 @@ struct ContractDecisionsTests {
     @Test("a quote's lines win over lines sent with it")
     func draftFromQuoteIgnoresLines() throws {
         let event = try ContractDecisions.draft(
-            id: "k-1", customer: customer("c-1"), opportunityID: "", quote: accepted(),
-            lines: [try pricedLine(listed("prod-9", price: 1))], policy: policy)
+            id: "k-1",
+            customer: customer("c-1"),
+            opportunityID: "",
+            quote: accepted(),
+            lines: [try pricedLine(listed("prod-9", price: 1))],
+            policy: policy
+        )
         #expect(event.lines.map(\.productID) == ["prod-1", "prod-2"])
     }
 
@@ -75,7 +92,13 @@ struct ContractDecisionsTests {
     func draftFromMissingQuote() {
         let error = #expect(throws: DomainError.self) {
             try ContractDecisions.draft(
-                id: "k-1", customer: customer("c-1"), opportunityID: "", quote: QuoteState(quoteID: "q-404"), lines: [], policy: policy)
+                id: "k-1",
+                customer: customer("c-1"),
+                opportunityID: "",
+                quote: QuoteState(quoteID: "q-404"),
+                lines: [],
+                policy: policy
+            )
         }
         #expect(error?.code == .quoteNotFound)
         #expect(error?.facts == ["quote": "q-404"])
@@ -87,7 +110,13 @@ struct ContractDecisionsTests {
         for (state, status) in [(try quote(), "open"), (rejected, "rejected")] {
             let error = #expect(throws: DomainError.self) {
                 try ContractDecisions.draft(
-                    id: "k-1", customer: customer("c-1"), opportunityID: "", quote: state, lines: [], policy: policy)
+                    id: "k-1",
+                    customer: customer("c-1"),
+                    opportunityID: "",
+                    quote: state,
+                    lines: [],
+                    policy: policy
+                )
             }
             #expect(error?.code == .quoteNotAccepted)
             #expect(error?.facts == ["status": status])
@@ -99,7 +128,13 @@ struct ContractDecisionsTests {
         let quote = try accepted()
         let error = #expect(throws: DomainError.self) {
             try ContractDecisions.draft(
-                id: "k-1", customer: customer("c-2"), opportunityID: "", quote: quote, lines: [], policy: policy)
+                id: "k-1",
+                customer: customer("c-2"),
+                opportunityID: "",
+                quote: quote,
+                lines: [],
+                policy: policy
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "quote"])
@@ -109,8 +144,13 @@ struct ContractDecisionsTests {
     func draftFromLines() throws {
         let lines = try lines()
         let event = try ContractDecisions.draft(
-            id: "k-2", customer: customer("c-1", owner: "rep-5"), opportunityID: "o-1", quote: nil, lines: lines,
-            policy: policy)
+            id: "k-2",
+            customer: customer("c-1", owner: "rep-5"),
+            opportunityID: "o-1",
+            quote: nil,
+            lines: lines,
+            policy: policy
+        )
         #expect(event.quoteID == "")
         #expect(event.ownerID == "rep-5")
         #expect(event.opportunityID == "o-1")
@@ -122,8 +162,13 @@ struct ContractDecisionsTests {
     @Test("a contract the policy does not catch binds at once; one it catches waits for the chain")
     func draftChain() throws {
         let direct = try ContractDecisions.draft(
-            id: "k-1", customer: customer("c-1"), opportunityID: "", quote: nil, lines: lines(discount: 1_000),
-            policy: policy)
+            id: "k-1",
+            customer: customer("c-1"),
+            opportunityID: "",
+            quote: nil,
+            lines: lines(discount: 1_000),
+            policy: policy
+        )
         #expect(direct.discountBasisPoints == 800)
         var binding = ContractState(contractID: "k-1")
         binding.apply(direct)
@@ -131,8 +176,13 @@ struct ContractDecisionsTests {
         #expect(binding.pendingStep == nil)
 
         let caught = try ContractDecisions.draft(
-            id: "k-2", customer: customer("c-1"), opportunityID: "", quote: nil, lines: lines(discount: 2_000),
-            policy: policy)
+            id: "k-2",
+            customer: customer("c-1"),
+            opportunityID: "",
+            quote: nil,
+            lines: lines(discount: 2_000),
+            policy: policy
+        )
         #expect(caught.discountBasisPoints == 1_600)
         #expect(caught.approvalChain == [.manager, .finance])
         var pending = ContractState(contractID: "k-2")
@@ -146,15 +196,25 @@ struct ContractDecisionsTests {
         let lines = try lines()
         let pool = #expect(throws: DomainError.self) {
             try ContractDecisions.draft(
-                id: "k-1", customer: customer("c-1", owner: nil), opportunityID: "", quote: nil, lines: lines,
-                policy: policy)
+                id: "k-1",
+                customer: customer("c-1", owner: nil),
+                opportunityID: "",
+                quote: nil,
+                lines: lines,
+                policy: policy
+            )
         }
         #expect(pool?.code == .customerInPool)
         #expect(pool?.facts == ["customer": "c-1"])
         let missing = #expect(throws: DomainError.self) {
             try ContractDecisions.draft(
-                id: "k-1", customer: CustomerState(customerID: "c-404"), opportunityID: "", quote: nil, lines: lines,
-                policy: policy)
+                id: "k-1",
+                customer: CustomerState(customerID: "c-404"),
+                opportunityID: "",
+                quote: nil,
+                lines: lines,
+                policy: policy
+            )
         }
         #expect(missing?.code == .customerNotFound)
         #expect(missing?.facts == ["customer": "c-404"])
@@ -164,7 +224,13 @@ struct ContractDecisionsTests {
     func draftWithoutLines() {
         let error = #expect(throws: DomainError.self) {
             try ContractDecisions.draft(
-                id: "k-1", customer: customer("c-1"), opportunityID: "", quote: nil, lines: [], policy: policy)
+                id: "k-1",
+                customer: customer("c-1"),
+                opportunityID: "",
+                quote: nil,
+                lines: [],
+                policy: policy
+            )
         }
         #expect(error?.code == .fieldRequired)
         #expect(error?.facts == ["field": "lines"])
@@ -180,7 +246,8 @@ struct ContractDecisionsTests {
         #expect(
             (first.step, first.role, first.approverID, first.comment, first.binding) == (
                 0, .manager, "manager-1", "fine by me", false
-            ))
+            )
+        )
         contract.apply(first)
         #expect((contract.status, contract.pendingStep) == (.pendingApproval, 1))
 
@@ -220,7 +287,11 @@ struct ContractDecisionsTests {
     @Test("an admin may approve any step, including a manager's")
     func adminApprovesAnyStep() throws {
         let event = try ContractDecisions.approve(
-            drafted(chain: [.manager, .finance]), by: admin, owner: owner, comment: "")
+            drafted(chain: [.manager, .finance]),
+            by: admin,
+            owner: owner,
+            comment: ""
+        )
         #expect((event.step, event.role, event.approverID) == (0, .manager, "admin-1"))
         let finance = try approving(drafted(chain: [.manager, .finance]), by: manager)
         #expect(try ContractDecisions.approve(finance, by: admin, owner: owner, comment: "").role == .finance)
@@ -231,7 +302,8 @@ struct ContractDecisionsTests {
         arguments: [
             (CRMRole.manager, "finance-1"), (.finance, "manager-1"), (.admin, "manager-1"), (.admin, "finance-1"),
             (.manager, "rep-2"), (.finance, "auditor-1"),
-        ])
+        ]
+    )
     func approveWrongRole(step role: CRMRole, approverID: String) throws {
         let approvers = [
             manager, finance, user("rep-2"), user("auditor-1", role: .auditor, team: ""),
@@ -265,7 +337,11 @@ struct ContractDecisionsTests {
         let loneManager = user("manager-3", role: .manager, team: "")
         let error = #expect(throws: DomainError.self) {
             try ContractDecisions.approve(
-                drafted(chain: [.manager]), by: loneManager, owner: user("rep-1", team: ""), comment: "")
+                drafted(chain: [.manager]),
+                by: loneManager,
+                owner: user("rep-1", team: ""),
+                comment: ""
+            )
         }
         #expect(error?.code == .notApprover)
     }
@@ -298,7 +374,8 @@ struct ContractDecisionsTests {
         let twoManagers = try approving(drafted(chain: [.manager, .manager]), by: manager)
         #expect(
             try ContractDecisions.approve(twoManagers, by: user("manager-5", role: .manager), owner: owner, comment: "")
-                .binding)
+                .binding
+        )
     }
 
     @Test("a deactivated approver is refused as user_inactive; an unknown one as user_not_found")
@@ -306,7 +383,11 @@ struct ContractDecisionsTests {
         let contract = drafted(chain: [.finance])
         let inactive = #expect(throws: DomainError.self) {
             try ContractDecisions.approve(
-                contract, by: user("finance-2", role: .finance, active: false), owner: owner, comment: "")
+                contract,
+                by: user("finance-2", role: .finance, active: false),
+                owner: owner,
+                comment: ""
+            )
         }
         #expect(inactive?.code == .userInactive)
         #expect(inactive?.facts == ["user": "finance-2"])
@@ -348,7 +429,8 @@ struct ContractDecisionsTests {
         let event = try ContractDecisions.reject(contract, by: finance, owner: owner, comment: " margin too thin ")
         #expect(event.contractID == "k-1")
         #expect(
-            (event.step, event.role, event.approverID, event.comment) == (1, .finance, "finance-1", "margin too thin"))
+            (event.step, event.role, event.approverID, event.comment) == (1, .finance, "finance-1", "margin too thin")
+        )
         contract.apply(event)
         #expect(contract.status == .rejected)
         #expect(contract.pendingStep == nil)

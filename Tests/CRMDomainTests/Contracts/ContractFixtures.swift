@@ -24,14 +24,20 @@ func drafted(
 }
 
 /// Instalments of `amount` in `currency`, due `days` after ``businessDay(_:)``.
-func newInstalments(_ instalments: [(days: Double, amount: Int64)], currency: String = "CNY") -> [ReceivableDecisions
+func newInstalments(
+    _ instalments: [(days: Double, amount: Int64)],
+    currency: String = "CNY"
+) -> [ReceivableDecisions
     .NewInstalment]
 {
     instalments.map { .init(dueAt: businessDay($0.days), amount: money($0.amount, currency)) }
 }
 
 /// `contract` with `instalments` scheduled.
-func scheduling(_ contract: ContractState, _ instalments: [(days: Double, amount: Int64)]) throws(DomainError)
+func scheduling(
+    _ contract: ContractState,
+    _ instalments: [(days: Double, amount: Int64)]
+) throws(DomainError)
     -> ContractState
 {
     var contract = contract
@@ -48,8 +54,14 @@ func paying(
     bankReference: String = ""
 ) throws(DomainError) -> (ContractState, ReceivableDecisions.Payment) {
     let payment = try ReceivableDecisions.receivePayment(
-        contract, paymentID: id, amount: money(amount, contract.currency), method: .bankTransfer, bankReference: bankReference,
-        clerkID: "fin-1", commissionRateBasisPoints: rate)
+        contract,
+        paymentID: id,
+        amount: money(amount, contract.currency),
+        method: .bankTransfer,
+        bankReference: bankReference,
+        clerkID: "fin-1",
+        commissionRateBasisPoints: rate
+    )
     var contract = contract
     contract.apply(payment.received)
     if let commission = payment.commission { contract.apply(commission) }

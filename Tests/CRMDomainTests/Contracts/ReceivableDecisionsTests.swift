@@ -33,7 +33,13 @@ struct ReceivableDecisionsTests {
         var contract = contract
         contract.apply(
             try ReceivableDecisions.requestRefund(
-                contract, refundID: id, amount: money(amount), reason: "faulty", returnGoods: returnGoods))
+                contract,
+                refundID: id,
+                amount: money(amount),
+                reason: "faulty",
+                returnGoods: returnGoods
+            )
+        )
         try events(&contract)
         return contract
     }
@@ -118,8 +124,13 @@ struct ReceivableDecisionsTests {
     @Test("a payment records who, what, how and for which contract and customer")
     func paymentFields() throws {
         let payment = try ReceivableDecisions.receivePayment(
-            outOfOrder(), paymentID: "pay-9", amount: money(1_000), method: .wechatPay, clerkID: "fin-1",
-            commissionRateBasisPoints: 0)
+            outOfOrder(),
+            paymentID: "pay-9",
+            amount: money(1_000),
+            method: .wechatPay,
+            clerkID: "fin-1",
+            commissionRateBasisPoints: 0
+        )
         let received = payment.received
         #expect((received.paymentID, received.contractID, received.customerID) == ("pay-9", "k-1", "c-1"))
         #expect((received.amount, received.method, received.clerkID) == (money(1_000), .wechatPay, "fin-1"))
@@ -133,7 +144,8 @@ struct ReceivableDecisionsTests {
         #expect(
             payment.received.allocations == [
                 allocation(4, 5_000), allocation(2, 20_000), allocation(3, 10_000), allocation(1, 5_000),
-            ])
+            ]
+        )
         #expect(payment.received.credit == money(0))
     }
 
@@ -177,8 +189,13 @@ struct ReceivableDecisionsTests {
         let contract = try outOfOrder()
         func pay(_ amount: CRMMoney, _ method: CRMPaymentMethod = .cash) throws(DomainError) {
             _ = try ReceivableDecisions.receivePayment(
-                contract, paymentID: "pay-1", amount: amount, method: method, clerkID: "fin-1",
-                commissionRateBasisPoints: 100)
+                contract,
+                paymentID: "pay-1",
+                amount: amount,
+                method: method,
+                clerkID: "fin-1",
+                commissionRateBasisPoints: 100
+            )
         }
         for amount in [money(0), money(-5)] {
             let error = #expect(throws: DomainError.self) { try pay(amount) }
@@ -201,15 +218,24 @@ struct ReceivableDecisionsTests {
     func bankReferenceOncePerContract() throws {
         let (afterFirst, first) = try paying(outOfOrder(), 1_000, id: "pay-1", bankReference: "  CMB2026120600042 ")
         #expect(first.received.bankReference == "CMB2026120600042")
-        let again = #expect(throws: DomainError.self) { try paying(afterFirst, 1_000, id: "pay-2", bankReference: "cmb2026120600042") }
+        let again = #expect(throws: DomainError.self) {
+            try paying(afterFirst, 1_000, id: "pay-2", bankReference: "cmb2026120600042")
+        }
         #expect(again?.code == .duplicateBankReference)
         #expect(again?.facts == ["existing": "pay-1", "bankReference": "cmb2026120600042"])
         let (afterOther, other) = try paying(afterFirst, 1_000, id: "pay-3", bankReference: "CMB2026120600043")
         #expect(other.received.bankReference == "CMB2026120600043")
         let (_, unreferenced) = try paying(afterOther, 1_000, id: "pay-4", bankReference: "   ")
         #expect(unreferenced.received.bankReference == "", "white space alone is no reference")
-        let (_, onAnotherContract) = try paying(try scheduling(drafted(), [(30, 10_000)]), 1_000, bankReference: "CMB2026120600042")
-        #expect(onAnotherContract.received.bankReference == "CMB2026120600042", "unique per contract, not across contracts")
+        let (_, onAnotherContract) = try paying(
+            try scheduling(drafted(), [(30, 10_000)]),
+            1_000,
+            bankReference: "CMB2026120600042"
+        )
+        #expect(
+            onAnotherContract.received.bankReference == "CMB2026120600042",
+            "unique per contract, not across contracts"
+        )
     }
 
     @Test(
@@ -220,7 +246,10 @@ struct ReceivableDecisionsTests {
         let error = #expect(throws: DomainError.self) { try paying(outOfOrder(), 1_000, bankReference: reference) }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "bankReference"])
-        #expect(try paying(outOfOrder(), 1_000, bankReference: String(repeating: "9", count: 64)).1.received.bankReference.count == 64)
+        #expect(
+            try paying(outOfOrder(), 1_000, bankReference: String(repeating: "9", count: 64)).1.received.bankReference
+                .count == 64
+        )
     }
 
     // MARK: - Commission
@@ -279,15 +308,25 @@ struct ReceivableDecisionsTests {
     func requestInvoice() throws {
         var contract = drafted()
         let first = try ReceivableDecisions.requestInvoice(
-            contract, invoiceID: "inv-1", amount: money(60_000), title: " Star Tech Ltd ")
+            contract,
+            invoiceID: "inv-1",
+            amount: money(60_000),
+            title: " Star Tech Ltd "
+        )
         #expect(
             (first.invoiceID, first.contractID, first.amount, first.title) == (
                 "inv-1", "k-1", money(60_000), "Star Tech Ltd"
-            ))
+            )
+        )
         contract.apply(first)
         contract.apply(
             try ReceivableDecisions.requestInvoice(
-                contract, invoiceID: "inv-2", amount: money(40_000), title: "Star Tech"))
+                contract,
+                invoiceID: "inv-2",
+                amount: money(40_000),
+                title: "Star Tech"
+            )
+        )
         #expect(contract.invoiced == 100_000)
         #expect(contract.invoices == ["inv-1": false, "inv-2": false])
         let error = #expect(throws: DomainError.self) {
@@ -311,12 +350,20 @@ struct ReceivableDecisionsTests {
         #expect(zero?.facts == ["field": "amount"])
         let currency = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestInvoice(
-                drafted(), invoiceID: "inv-1", amount: money(100, "EUR"), title: "Star Tech")
+                drafted(),
+                invoiceID: "inv-1",
+                amount: money(100, "EUR"),
+                title: "Star Tech"
+            )
         }
         #expect(currency?.code == .currencyMismatch)
         let pending = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestInvoice(
-                drafted(chain: [.finance]), invoiceID: "inv-1", amount: money(100), title: "Star Tech")
+                drafted(chain: [.finance]),
+                invoiceID: "inv-1",
+                amount: money(100),
+                title: "Star Tech"
+            )
         }
         #expect(pending?.code == .contractNotBinding)
     }
@@ -353,7 +400,11 @@ struct ReceivableDecisionsTests {
     @Test("a refund is requested with its reason and whether goods come back")
     func requestRefund() throws {
         let event = try ReceivableDecisions.requestRefund(
-            collecting(60_000), refundID: "r-1", amount: money(10_000), reason: " broken on arrival ", returnGoods: true
+            collecting(60_000),
+            refundID: "r-1",
+            amount: money(10_000),
+            reason: " broken on arrival ",
+            returnGoods: true
         )
         #expect((event.refundID, event.contractID, event.amount) == ("r-1", "k-1", money(10_000)))
         #expect((event.reason, event.returnGoods) == ("broken on arrival", true))
@@ -365,14 +416,23 @@ struct ReceivableDecisionsTests {
         #expect(contract.refundsCommitted == 40_000)
         let error = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestRefund(
-                contract, refundID: "r-2", amount: money(20_001), reason: "more", returnGoods: false)
+                contract,
+                refundID: "r-2",
+                amount: money(20_001),
+                reason: "more",
+                returnGoods: false
+            )
         }
         #expect(error?.code == .refundExceedsCollected)
         #expect(error?.facts == ["collected": "60000", "committed": "40000", "requested": "20001"])
         #expect(try refund(contract, "r-2", amount: 20_000).refundsCommitted == 60_000)
         let nothingCollected = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestRefund(
-                scheduling(drafted(), [(30, 100)]), refundID: "r-1", amount: money(1), reason: "why", returnGoods: false
+                scheduling(drafted(), [(30, 100)]),
+                refundID: "r-1",
+                amount: money(1),
+                reason: "why",
+                returnGoods: false
             )
         }
         #expect(nothingCollected?.code == .refundExceedsCollected)
@@ -384,7 +444,13 @@ struct ReceivableDecisionsTests {
         let rejected = try refund(collecting(60_000), amount: 60_000) {
             $0.apply(
                 try ReceivableDecisions.rejectRefund(
-                    $0, refundID: "r-1", by: self.finance, owner: self.owner, reason: "not faulty"))
+                    $0,
+                    refundID: "r-1",
+                    by: self.finance,
+                    owner: self.owner,
+                    reason: "not faulty"
+                )
+            )
         }
         #expect(rejected.refundsCommitted == 0)
         #expect(try refund(rejected, "r-2", amount: 60_000).refundsCommitted == 60_000)
@@ -394,7 +460,12 @@ struct ReceivableDecisionsTests {
         }
         let error = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestRefund(
-                paid, refundID: "r-2", amount: money(1), reason: "again", returnGoods: false)
+                paid,
+                refundID: "r-2",
+                amount: money(1),
+                reason: "again",
+                returnGoods: false
+            )
         }
         #expect(error?.code == .refundExceedsCollected)
     }
@@ -404,18 +475,33 @@ struct ReceivableDecisionsTests {
         let contract = try collecting(60_000)
         let reason = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestRefund(
-                contract, refundID: "r-1", amount: money(1), reason: "\n", returnGoods: false)
+                contract,
+                refundID: "r-1",
+                amount: money(1),
+                reason: "\n",
+                returnGoods: false
+            )
         }
         #expect(reason?.code == .reasonRequired)
         #expect(reason?.facts == ["field": "reason"])
         let zero = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestRefund(
-                contract, refundID: "r-1", amount: money(0), reason: "x", returnGoods: false)
+                contract,
+                refundID: "r-1",
+                amount: money(0),
+                reason: "x",
+                returnGoods: false
+            )
         }
         #expect(zero?.code == .invalidValue)
         let pending = #expect(throws: DomainError.self) {
             try ReceivableDecisions.requestRefund(
-                drafted(chain: [.admin]), refundID: "r-1", amount: money(1), reason: "x", returnGoods: false)
+                drafted(chain: [.admin]),
+                refundID: "r-1",
+                amount: money(1),
+                reason: "x",
+                returnGoods: false
+            )
         }
         #expect(pending?.code == .contractNotBinding)
     }
@@ -437,11 +523,17 @@ struct ReceivableDecisionsTests {
             let approved = try ReceivableDecisions.approveRefund(contract, refundID: "r-1", by: approver, owner: owner)
             #expect((approved.refundID, approved.contractID, approved.approverID) == ("r-1", "k-1", approver.userID))
             let rejected = try ReceivableDecisions.rejectRefund(
-                contract, refundID: "r-1", by: approver, owner: owner, reason: " no ")
+                contract,
+                refundID: "r-1",
+                by: approver,
+                owner: owner,
+                reason: " no "
+            )
             #expect(
                 (rejected.refundID, rejected.contractID, rejected.approverID, rejected.reason) == (
                     "r-1", "k-1", approver.userID, "no"
-                ))
+                )
+            )
         }
     }
 
@@ -449,7 +541,8 @@ struct ReceivableDecisionsTests {
         "a rep, an auditor, another team's manager or the owner is not a refund approver",
         arguments: [
             "rep-2", "auditor-1", "manager-2", "rep-1",
-        ])
+        ]
+    )
     func refundNotApprover(_ approverID: String) throws {
         let approvers = [
             user("rep-2"), user("auditor-1", role: .auditor, team: ""),
@@ -479,8 +572,12 @@ struct ReceivableDecisionsTests {
         #expect(error?.facts == ["refund": "r-1"])
         #expect(
             try ReceivableDecisions.approveRefund(
-                contract, refundID: "r-1", by: user("manager-4", role: .manager), owner: owningManager
-            ).approverID == "manager-4")
+                contract,
+                refundID: "r-1",
+                by: user("manager-4", role: .manager),
+                owner: owningManager
+            ).approverID == "manager-4"
+        )
     }
 
     @Test("an unknown, approved or rejected refund takes no approval or rejection; a deactivated approver none either")
@@ -495,7 +592,8 @@ struct ReceivableDecisionsTests {
         try approve(&approved)
         var rejected = requested
         rejected.apply(
-            try ReceivableDecisions.rejectRefund(rejected, refundID: "r-1", by: finance, owner: owner, reason: "no"))
+            try ReceivableDecisions.rejectRefund(rejected, refundID: "r-1", by: finance, owner: owner, reason: "no")
+        )
         for state in [approved, rejected] {
             let approving = #expect(throws: DomainError.self) {
                 try ReceivableDecisions.approveRefund(state, refundID: "r-1", by: admin, owner: owner)
@@ -509,7 +607,11 @@ struct ReceivableDecisionsTests {
         }
         let inactive = #expect(throws: DomainError.self) {
             try ReceivableDecisions.approveRefund(
-                requested, refundID: "r-1", by: user("finance-2", role: .finance, active: false), owner: owner)
+                requested,
+                refundID: "r-1",
+                by: user("finance-2", role: .finance, active: false),
+                owner: owner
+            )
         }
         #expect(inactive?.code == .userInactive)
         let noReason = #expect(throws: DomainError.self) {
@@ -581,7 +683,13 @@ struct ReceivableDecisionsTests {
         let rejected = try refund(collecting(60_000), amount: 700) {
             $0.apply(
                 try ReceivableDecisions.rejectRefund(
-                    $0, refundID: "r-1", by: self.admin, owner: self.owner, reason: "no"))
+                    $0,
+                    refundID: "r-1",
+                    by: self.admin,
+                    owner: self.owner,
+                    reason: "no"
+                )
+            )
         }
         let payingRejected = #expect(throws: DomainError.self) {
             try ReceivableDecisions.payRefund(rejected, refundID: "r-1", method: .cash)

@@ -30,7 +30,10 @@ struct ReceivablePropertyTests {
     @Test("a payment is allocated oldest due first, never past an instalment; credit only once all is paid")
     func allocation() async {
         await propertyCheck(count: 300, input: Self.plan, Self.split, Self.slack, Self.payments) {
-            plan, split, slack, payments in
+            plan,
+            split,
+            slack,
+            payments in
             var contract = try scheduled(plan, split: split, slack: slack)
             #expect(contract.instalments.map(\.number) == Array(1...Int32(plan.count)))
             let oldestFirst = contract.instalments.sorted { ($0.dueAt.date, $0.number) < ($1.dueAt.date, $1.number) }
@@ -58,7 +61,8 @@ struct ReceivablePropertyTests {
                 let open = paid.indices.first { paid[$0] < oldestFirst[$0].amount.minorUnits } ?? paid.count
                 #expect(
                     paid.dropFirst(open + 1).allSatisfy { $0 == 0 },
-                    "paid \(paid) of \(oldestFirst.map(\.amount.minorUnits))")
+                    "paid \(paid) of \(oldestFirst.map(\.amount.minorUnits))"
+                )
                 #expect(contract.collected <= contract.scheduled)
                 #expect(contract.collected + contract.credit == received, "every cent is collected or credit")
             }
@@ -71,7 +75,9 @@ struct ReceivablePropertyTests {
         // fill it exactly, or miss it by a cent, as often as not.
         let requests = Gen.int64(in: 1...40_000).array(of: 1...12)
         await propertyCheck(count: 300, input: requests, Gen.int(in: 1...12), Gen.int64(in: -2...2)) {
-            requests, first, off in
+            requests,
+            first,
+            off in
             let amount = max(1, requests.prefix(first).reduce(0, +) + off)
             var contract = drafted(amount: amount)
             var accepted: Int64 = 0
@@ -79,7 +85,11 @@ struct ReceivablePropertyTests {
                 let wouldPass = accepted + request > amount
                 do throws(DomainError) {
                     let event = try ReceivableDecisions.requestInvoice(
-                        contract, invoiceID: "inv-\(index)", amount: money(request), title: "Star Tech")
+                        contract,
+                        invoiceID: "inv-\(index)",
+                        amount: money(request),
+                        title: "Star Tech"
+                    )
                     #expect(!wouldPass, "accepted \(request) over \(accepted) of \(amount)")
                     contract.apply(event)
                     accepted += request
@@ -89,7 +99,8 @@ struct ReceivablePropertyTests {
                     #expect(
                         error.facts == [
                             "invoiced": String(accepted), "requested": String(request), "amount": String(amount),
-                        ])
+                        ]
+                    )
                 }
                 #expect(contract.invoiced == accepted)
                 #expect(accepted <= amount)

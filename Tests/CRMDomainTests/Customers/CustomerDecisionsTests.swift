@@ -87,14 +87,17 @@ struct CustomerDecisionsTests {
     func tag() throws {
         var state = customer(tags: ["vip", "export"])
         let event = try #require(
-            try CustomerDecisions.tag(state, adding: [" new ", "vip", "new", "north"], removing: ["export", "absent"]))
+            try CustomerDecisions.tag(state, adding: [" new ", "vip", "new", "north"], removing: ["export", "absent"])
+        )
         #expect(event.customerID == "c-1")
         #expect(event.added == ["new", "north"])
         #expect(event.removed == ["export"])
         state.apply(event, occurredAt: .distantPast)
         #expect(state.tags == ["vip", "new", "north"])
         #expect(
-            try CustomerDecisions.tag(state, adding: ["vip"], removing: ["export"]) == nil, "nothing to add or remove")
+            try CustomerDecisions.tag(state, adding: ["vip"], removing: ["export"]) == nil,
+            "nothing to add or remove"
+        )
         #expect(try CustomerDecisions.tag(state, adding: [], removing: []) == nil)
     }
 
@@ -131,25 +134,29 @@ struct CustomerDecisionsTests {
     @Test("a contact is added with a trimmed name and title, an E.164 phone and a lowercased email")
     func addContact() throws {
         let event = try CustomerDecisions.addContact(
-            customer(), contactID: "p-1",
+            customer(),
+            contactID: "p-1",
             fields {
                 $0.name = " Zhang Wei "
                 $0.title = " CTO "
                 $0.phone = "138-0013-8000"
                 $0.email = " Zhang.Wei@Example.COM "
                 $0.birthday = calendarDate(1990, 5, 17)
-            })
+            }
+        )
         #expect((event.contactID, event.customerID) == ("p-1", "c-1"))
         #expect((event.name, event.title) == ("Zhang Wei", "CTO"))
         #expect(event.phone == "+8613800138000")
         #expect(event.email == "zhang.wei@example.com")
         #expect(event.birthday == calendarDate(1990, 5, 17))
         let bare = try CustomerDecisions.addContact(
-            customer(), contactID: "p-2",
+            customer(),
+            contactID: "p-2",
             fields {
                 $0.name = "Li"
                 $0.phone = ""
-            })
+            }
+        )
         #expect((bare.title, bare.phone, bare.email, bare.hasBirthday) == ("", "", "", false))
     }
 
@@ -162,26 +169,33 @@ struct CustomerDecisionsTests {
         #expect(noName?.facts == ["field": "name"])
         let phone = #expect(throws: DedupKeyError.self) {
             try CustomerDecisions.addContact(
-                customer(), contactID: "p-1",
+                customer(),
+                contactID: "p-1",
                 fields {
                     $0.name = "Li"
                     $0.phone = "12345"
-                })
+                }
+            )
         }
         #expect(phone?.code == .invalidPhone)
         #expect(phone?.input == "12345")
         let email = #expect(throws: DedupKeyError.self) {
             try CustomerDecisions.addContact(
-                customer(), contactID: "p-1",
+                customer(),
+                contactID: "p-1",
                 fields {
                     $0.name = "Li"
                     $0.email = "li.example.com"
-                })
+                }
+            )
         }
         #expect(email?.code == .invalidEmail)
         let missing = #expect(throws: DomainError.self) {
             try CustomerDecisions.addContact(
-                CustomerState(customerID: "c-9"), contactID: "p-1", fields { $0.name = "Li" })
+                CustomerState(customerID: "c-9"),
+                contactID: "p-1",
+                fields { $0.name = "Li" }
+            )
         }
         #expect(missing?.code == .customerNotFound)
         #expect(missing?.facts == ["customer": "c-9"])
@@ -203,15 +217,18 @@ struct CustomerDecisionsTests {
             (calendarDate(2024, 4, 31), false),
             (calendarDate(-1, 1, 1), false),
             (calendarDate(10000, 1, 1), false),
-        ])
+        ]
+    )
     func birthday(_ birthday: CRMCalendarDate, _ valid: Bool) throws {
         let add = { () throws -> CRMContactAdded in
             try CustomerDecisions.addContact(
-                customer(), contactID: "p-1",
+                customer(),
+                contactID: "p-1",
                 fields {
                     $0.name = "Li"
                     $0.birthday = birthday
-                })
+                }
+            )
         }
         if valid {
             #expect(try add().birthday == birthday)
@@ -244,7 +261,8 @@ struct CustomerDecisionsTests {
         #expect((folded.email, folded.birthday) == ("zhang.wei@example.com", calendarDate(0, 2, 29)))
         #expect(
             try CustomerDecisions.updateContact(state, contactID: "p-1", update) == nil,
-            "the same update again changes nothing")
+            "the same update again changes nothing"
+        )
     }
 
     @Test("an empty phone or email clears it; a new name is trimmed")
@@ -252,12 +270,15 @@ struct CustomerDecisionsTests {
         let state = customer(contacts: [contact(phone: "+8613800138000", email: "zhang@example.com")])
         let event = try #require(
             try CustomerDecisions.updateContact(
-                state, contactID: "p-1",
+                state,
+                contactID: "p-1",
                 fields {
                     $0.name = " Zhang San "
                     $0.phone = ""
                     $0.email = ""
-                }))
+                }
+            )
+        )
         #expect(event.changedFields == ["name", "phone", "email"])
         #expect((event.name, event.phone, event.email) == ("Zhang San", "", ""))
     }
@@ -272,7 +293,10 @@ struct CustomerDecisionsTests {
         #expect(unknown?.facts == ["contact": "p-9"])
         let missing = #expect(throws: DomainError.self) {
             try CustomerDecisions.updateContact(
-                CustomerState(customerID: "c-9"), contactID: "p-1", fields { $0.name = "Li" })
+                CustomerState(customerID: "c-9"),
+                contactID: "p-1",
+                fields { $0.name = "Li" }
+            )
         }
         #expect(missing?.code == .customerNotFound)
         let blank = #expect(throws: DomainError.self) {
@@ -285,7 +309,10 @@ struct CustomerDecisionsTests {
         #expect(phone?.code == .invalidPhone)
         let birthday = #expect(throws: DomainError.self) {
             try CustomerDecisions.updateContact(
-                state, contactID: "p-1", fields { $0.birthday = calendarDate(2023, 2, 29) })
+                state,
+                contactID: "p-1",
+                fields { $0.birthday = calendarDate(2023, 2, 29) }
+            )
         }
         #expect(birthday?.code == .invalidValue)
         #expect(birthday?.facts["field"] == "birthday")

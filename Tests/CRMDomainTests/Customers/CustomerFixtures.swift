@@ -22,7 +22,12 @@ func customer(
 }
 
 /// A contact as `addContact` would record it.
-func contact(_ id: String = "p-1", name: String = "Zhang Wei", phone: String = "", email: String = "")
+func contact(
+    _ id: String = "p-1",
+    name: String = "Zhang Wei",
+    phone: String = "",
+    email: String = ""
+)
     -> CRMContactAdded
 {
     var added = CRMContactAdded()

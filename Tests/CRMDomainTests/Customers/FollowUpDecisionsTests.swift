@@ -8,7 +8,11 @@ struct FollowUpDecisionsTests {
     /// 2026-03-02 10:00 China time.
     let now = Date(timeIntervalSince1970: 1_772_416_800)
 
-    private func followUp(customer: String = "c-1", channel: CRMFollowUpChannel = .call, nextContact: Date? = nil)
+    private func followUp(
+        customer: String = "c-1",
+        channel: CRMFollowUpChannel = .call,
+        nextContact: Date? = nil
+    )
         -> CRMFollowUpLogged
     {
         var logged = CRMFollowUpLogged()
@@ -23,10 +27,14 @@ struct FollowUpDecisionsTests {
 
     @Test(
         "a follow-up is recorded as given, with the trimmed customer and the new id",
-        arguments: [CRMFollowUpChannel.call, .visit, .email, .im])
+        arguments: [CRMFollowUpChannel.call, .visit, .email, .im]
+    )
     func log(_ channel: CRMFollowUpChannel) throws {
         let logged = try FollowUpDecisions.log(
-            followUp(customer: " c-1 ", channel: channel, nextContact: now), id: "f-1", context: context())
+            followUp(customer: " c-1 ", channel: channel, nextContact: now),
+            id: "f-1",
+            context: context()
+        )
         #expect(logged.followUpID == "f-1")
         #expect(logged.customerID == "c-1")
         #expect(logged.channel == channel)

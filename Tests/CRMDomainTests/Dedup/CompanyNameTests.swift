@@ -18,7 +18,8 @@ struct CompanyNameTests {
             "北京星辰科技股份公司",
             "北京星辰科技 Co., Ltd.",
             "北京星辰科技Co.,Ltd",
-        ])
+        ]
+    )
     func chineseSpellings(_ name: String) throws {
         #expect(try CompanyName.normalized(name) == "北京星辰科技")
     }
@@ -42,7 +43,8 @@ struct CompanyNameTests {
             "Shanghai Blue Ocean Trading L.L.C.",
             "Shanghai Blue Ocean Trading CoLtd",
             "ＳＨＡＮＧＨＡＩ　ＢＬＵＥ　ＯＣＥＡＮ　ＴＲＡＤＩＮＧ　ＣＯ．，ＬＴＤ．",
-        ])
+        ]
+    )
     func englishForms(_ name: String) throws {
         #expect(try CompanyName.normalized(name) == "shanghaiblueoceantrading")
     }
@@ -98,7 +100,8 @@ struct CompanyNameTests {
 
     @Test(
         "names that leave nothing to tell a company apart are refused",
-        arguments: ["", "   ", "\u{3000}", "（）", "……", "有限公司", "股份有限公司", "Co., Ltd.", "Inc.", "Company Limited"])
+        arguments: ["", "   ", "\u{3000}", "（）", "……", "有限公司", "股份有限公司", "Co., Ltd.", "Inc.", "Company Limited"]
+    )
     func refused(_ name: String) {
         let error = #expect(throws: DedupKeyError.self) { try CompanyName.normalized(name) }
         #expect(error?.code == .invalidCompanyName)

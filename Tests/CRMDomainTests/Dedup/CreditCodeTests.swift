@@ -27,7 +27,8 @@ struct CreditCodeTests {
             " 91110108 MA01AY4CL4\n",
             "91110108ma01ay4cl4",
             "91110108MA01AY4Cl4",
-        ])
+        ]
+    )
     func variants(_ input: String) throws {
         #expect(try CreditCode.validated(input) == "91110108MA01AY4CL4")
     }
@@ -43,7 +44,8 @@ struct CreditCodeTests {
             "91110108MA01AY4CL_",
             "91110108MA01AY4CL４5",
             "91110108MA01AY4CLé",
-        ])
+        ]
+    )
     func refused(_ input: String) {
         let error = #expect(throws: DedupKeyError.self) { try CreditCode.validated(input) }
         #expect(error?.code == .invalidCreditCode)
@@ -54,14 +56,17 @@ struct CreditCodeTests {
     func messages() {
         #expect(
             message("91110108MA01AY4CL")
-                == "credit code 91110108MA01AY4CL has 17 characters; a unified social credit code has 18")
+                == "credit code 91110108MA01AY4CL has 17 characters; a unified social credit code has 18"
+        )
         #expect(
             message("91110108MA01AY4CLO")
-                == "credit code 91110108MA01AY4CLO has O at position 18; a code never uses I, O, S, V or Z")
+                == "credit code 91110108MA01AY4CLO has O at position 18; a code never uses I, O, S, V or Z"
+        )
         let wrongCheck = message("91110108MA01AY4CL5")
         #expect(
             wrongCheck == "credit code 91110108MA01AY4CL5 has check character 5, "
-                + "which does not match its first 17 characters; one of them is mistyped")
+                + "which does not match its first 17 characters; one of them is mistyped"
+        )
     }
 
     @Test("the base for a check character must be 17 characters from the alphabet")

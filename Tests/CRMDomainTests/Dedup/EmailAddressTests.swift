@@ -14,7 +14,8 @@ struct EmailAddressTests {
             ("张伟@例子.中国", "张伟@例子.中国"),
             ("a@b.co", "a@b.co"),
             ("Zhang＠Wei@Example.com", "zhang＠wei@example.com"),  // one real @; the full-width one is text
-        ])
+        ]
+    )
     func normalized(_ input: String, _ expected: String) throws {
         #expect(try EmailAddress.normalized(input) == expected)
     }
@@ -38,7 +39,8 @@ struct EmailAddressTests {
             "  ",
             String(repeating: "a", count: 65) + "@example.com",
             "a@" + String(repeating: "b", count: 250) + ".com",
-        ])
+        ]
+    )
     func refused(_ input: String) {
         let error = #expect(throws: DedupKeyError.self) { try EmailAddress.normalized(input) }
         #expect(error?.code == .invalidEmail)

@@ -16,7 +16,8 @@ struct PhoneNumberTests {
             ("+86-21-6888-8888", "+862168888888"),
             ("0571 8765 432", "+865718765432"),  // a 7-digit number behind a 3-digit area code
             ("\u{FEFF}13800138000\u{200B}", "+8613800138000"),
-        ])
+        ]
+    )
     func chinese(_ input: String, _ expected: String) throws {
         #expect(try PhoneNumber.e164(input) == expected)
     }
@@ -32,7 +33,8 @@ struct PhoneNumberTests {
             ("+1 (415) 555-0100 x12", "+14155550100"),
             ("13800138000#123", "+8613800138000"),
             ("13800138000,,12", "+8613800138000"),
-        ])
+        ]
+    )
     func extensions(_ input: String, _ expected: String) throws {
         #expect(try PhoneNumber.e164(input) == expected)
     }
@@ -44,7 +46,8 @@ struct PhoneNumberTests {
             ("00852 2345 6789", "+85223456789"),
             ("+886 2 2345 6789", "+886223456789"),
             ("+1-415-555-0100", "+14155550100"),
-        ])
+        ]
+    )
     func foreign(_ input: String, _ expected: String) throws {
         #expect(try PhoneNumber.e164(input) == expected)
     }
@@ -73,7 +76,8 @@ struct PhoneNumberTests {
             "+1234567890123456",
             "x12",
             "-",
-        ])
+        ]
+    )
     func junk(_ input: String) {
         let error = #expect(throws: DedupKeyError.self) { try PhoneNumber.e164(input) }
         #expect(error?.code == .invalidPhone)
@@ -89,12 +93,15 @@ struct PhoneNumberTests {
         #expect(message("65521234")?.contains("no area code") == true)
         #expect(
             message("010-6552123")
-                == "phone 010-6552123 has 7 digits after area code 010 (Beijing); a Beijing number has 8")
+                == "phone 010-6552123 has 7 digits after area code 010 (Beijing); a Beijing number has 8"
+        )
         #expect(
             message("0755")
-                == "phone 0755 has 3 digits after its trunk 0; a landline has an area code and then 7 or 8 digits")
+                == "phone 0755 has 3 digits after its trunk 0; a landline has an area code and then 7 or 8 digits"
+        )
         #expect(
-            message("0755-888866") == "phone 0755-888866 has 6 digits after area code 0755; a number there has 7 or 8")
+            message("0755-888866") == "phone 0755-888866 has 6 digits after area code 0755; a number there has 7 or 8"
+        )
         #expect(message("13800138000, 13900139000")?.contains("second number") == true)
         #expect(message("13800138000 张经理")?.contains("'张'") == true)
         #expect(message("23800138000")?.contains("does not start with 1") == true)

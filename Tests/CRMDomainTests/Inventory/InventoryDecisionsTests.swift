@@ -13,7 +13,10 @@ struct InventoryDecisionsTests {
     private typealias S = Stockroom
 
     /// `order` after `units` arrive.
-    private func receiving(_ order: PurchaseOrderState, _ units: [InventoryDecisions.Units]) throws
+    private func receiving(
+        _ order: PurchaseOrderState,
+        _ units: [InventoryDecisions.Units]
+    ) throws
         -> PurchaseOrderState
     {
         var order = order
@@ -22,7 +25,11 @@ struct InventoryDecisionsTests {
     }
 
     /// `contract` after shipment `id` of `units`, shipped from ample stock.
-    private func shipping(_ contract: ContractState, _ units: [InventoryDecisions.Units], id: String) throws
+    private func shipping(
+        _ contract: ContractState,
+        _ units: [InventoryDecisions.Units],
+        id: String
+    ) throws
         -> ContractState
     {
         var contract = contract
@@ -32,14 +39,23 @@ struct InventoryDecisionsTests {
     }
 
     /// `supplier` after paying `amounts` (CNY) on `billID`.
-    private func paying(_ supplier: SupplierState, _ amounts: [Int64], on billID: String = "bill-1") throws
+    private func paying(
+        _ supplier: SupplierState,
+        _ amounts: [Int64],
+        on billID: String = "bill-1"
+    ) throws
         -> SupplierState
     {
         var supplier = supplier
         for amount in amounts {
             supplier.apply(
                 try InventoryDecisions.paySupplier(
-                    supplier, billID: billID, amount: S.cash(amount), method: .bankTransfer))
+                    supplier,
+                    billID: billID,
+                    amount: S.cash(amount),
+                    method: .bankTransfer
+                )
+            )
         }
         return supplier
     }
@@ -77,7 +93,10 @@ struct InventoryDecisionsTests {
         let widget = try S.product("p-1", cost: 7)
         let gadget = try S.product("p-2", cost: 3)
         let event = try InventoryDecisions.order(
-            id: "po-1", from: S.supplier(), lines: [(widget, 1_000_000), (gadget, 2), (widget, 5)])
+            id: "po-1",
+            from: S.supplier(),
+            lines: [(widget, 1_000_000), (gadget, 2), (widget, 5)]
+        )
         #expect(event.lines.map(\.quantity) == [1_000_000, 2, 5])
         #expect(event.total == S.cash(1_000_005 * 7 + 2 * 3))
         var state = PurchaseOrderState(purchaseOrderID: "po-1")
@@ -98,7 +117,10 @@ struct InventoryDecisionsTests {
         #expect(noSupplier?.facts == ["supplier": "sup-9"])
         let noProduct = #expect(throws: DomainError.self) {
             try InventoryDecisions.order(
-                id: "po-1", from: S.supplier(), lines: [(widget, 1), (ProductState(productID: "p-9"), 1)])
+                id: "po-1",
+                from: S.supplier(),
+                lines: [(widget, 1), (ProductState(productID: "p-9"), 1)]
+            )
         }
         #expect(noProduct?.code == .productNotFound)
         #expect(noProduct?.facts == ["product": "p-9"])
@@ -111,7 +133,8 @@ struct InventoryDecisionsTests {
 
     @Test(
         "a purchase order line of no units, fewer, or more than 1,000,000 is refused",
-        arguments: [Int32(0), -1, 1_000_001, .max])
+        arguments: [Int32(0), -1, 1_000_001, .max]
+    )
     func orderQuantityRefused(quantity: Int32) throws {
         let widget = try S.product("p-1")
         let error = #expect(throws: DomainError.self) {
@@ -144,14 +167,18 @@ struct InventoryDecisionsTests {
     func receive() throws {
         let order = try S.purchaseOrder("po-1", [("p-1", 10), ("p-2", 5)])
         let result = try InventoryDecisions.receive(
-            order, [S.units("p-1", 4), S.units("p-2", 5)], stock: S.stock(["p-1": 3]))
+            order,
+            [S.units("p-1", 4), S.units("p-2", 5)],
+            stock: S.stock(["p-1": 3])
+        )
         #expect(result.receipt.purchaseOrderID == "po-1")
         #expect(result.receipt.lines == [S.line("p-1", 4), S.line("p-2", 5)])
         #expect(
             result.changes == [
                 S.change("p-1", delta: 4, onHand: 7, purchaseOrderID: "po-1"),
                 S.change("p-2", delta: 5, onHand: 5, purchaseOrderID: "po-1"),
-            ])
+            ]
+        )
         var folded = order
         folded.apply(result.receipt)
         #expect(folded.received == ["p-1": 4, "p-2": 5])
@@ -164,13 +191,17 @@ struct InventoryDecisionsTests {
     func receiveMerges() throws {
         let order = try S.purchaseOrder("po-1", [("p-1", 10), ("p-2", 10)])
         let result = try InventoryDecisions.receive(
-            order, [S.units("p-2", 2), S.units("p-1", 1), S.units("p-2", 3)], stock: S.stock(["p-2": 1]))
+            order,
+            [S.units("p-2", 2), S.units("p-1", 1), S.units("p-2", 3)],
+            stock: S.stock(["p-2": 1])
+        )
         #expect(result.receipt.lines == [S.line("p-2", 5), S.line("p-1", 1)])
         #expect(
             result.changes == [
                 S.change("p-2", delta: 5, onHand: 6, purchaseOrderID: "po-1"),
                 S.change("p-1", delta: 1, onHand: 1, purchaseOrderID: "po-1"),
-            ])
+            ]
+        )
     }
 
     @Test("receiving more than was ordered is refused with the product, ordered, received and arriving")
@@ -243,8 +274,11 @@ struct InventoryDecisionsTests {
         #expect(contract.status == .binding)
         #expect(contract.ordered == ["p-1": 10, "p-2": 4])
         let result = try InventoryDecisions.ship(
-            id: "sh-1", contract, [S.units("p-2", 1), S.units("p-1", 3), S.units("p-2", 3)],
-            stock: S.stock(["p-1": 5, "p-2": 4]))
+            id: "sh-1",
+            contract,
+            [S.units("p-2", 1), S.units("p-1", 3), S.units("p-2", 3)],
+            stock: S.stock(["p-1": 5, "p-2": 4])
+        )
         #expect(result.shipment.shipmentID == "sh-1")
         #expect(result.shipment.contractID == "k-1")
         #expect(result.shipment.customerID == "c-1")
@@ -253,7 +287,8 @@ struct InventoryDecisionsTests {
             result.changes == [
                 S.change("p-2", delta: -4, onHand: 0, shipmentID: "sh-1"),
                 S.change("p-1", delta: -3, onHand: 2, shipmentID: "sh-1"),
-            ])
+            ]
+        )
         var folded = contract
         folded.apply(result.shipment)
         #expect(folded.shipped == ["p-1": 3, "p-2": 4])
@@ -326,7 +361,11 @@ struct InventoryDecisionsTests {
         #expect(short?.facts == ["product": "p-1", "onHand": "2", "shipping": "3"])
         let none = #expect(throws: DomainError.self) {
             try InventoryDecisions.ship(
-                id: "sh-1", contract, [S.units("p-1", 1), S.units("p-2", 1)], stock: S.stock(["p-1": 1]))
+                id: "sh-1",
+                contract,
+                [S.units("p-1", 1), S.units("p-2", 1)],
+                stock: S.stock(["p-1": 1])
+            )
         }
         #expect(none?.code == .insufficientStock)
         #expect(none?.facts == ["product": "p-2", "onHand": "0", "shipping": "1"])
@@ -354,7 +393,12 @@ struct InventoryDecisionsTests {
     @Test("a supplier's bill is received with its amount, purchase order and due date, and folds unpaid")
     func receiveBill() throws {
         let event = try InventoryDecisions.receiveBill(
-            id: "bill-1", from: S.supplier(), purchaseOrderID: "po-1", amount: S.cash(10_000), dueAt: dueAt)
+            id: "bill-1",
+            from: S.supplier(),
+            purchaseOrderID: "po-1",
+            amount: S.cash(10_000),
+            dueAt: dueAt
+        )
         #expect((event.billID, event.supplierID, event.purchaseOrderID) == ("bill-1", "sup-1", "po-1"))
         #expect(event.amount == S.cash(10_000))
         #expect(event.dueAt.date == dueAt)
@@ -368,8 +412,12 @@ struct InventoryDecisionsTests {
     func receiveBillRefusals() throws {
         let unknown = #expect(throws: DomainError.self) {
             try InventoryDecisions.receiveBill(
-                id: "bill-1", from: SupplierState(supplierID: "sup-9"), purchaseOrderID: "", amount: S.cash(1),
-                dueAt: dueAt)
+                id: "bill-1",
+                from: SupplierState(supplierID: "sup-9"),
+                purchaseOrderID: "",
+                amount: S.cash(1),
+                dueAt: dueAt
+            )
         }
         #expect(unknown?.code == .supplierNotFound)
         #expect(unknown?.facts == ["supplier": "sup-9"])
@@ -377,7 +425,12 @@ struct InventoryDecisionsTests {
         for amount in [S.cash(0), S.cash(-1), S.cash(100, "cny")] {
             let bad = #expect(throws: DomainError.self) {
                 try InventoryDecisions.receiveBill(
-                    id: "bill-1", from: supplier, purchaseOrderID: "", amount: amount, dueAt: dueAt)
+                    id: "bill-1",
+                    from: supplier,
+                    purchaseOrderID: "",
+                    amount: amount,
+                    dueAt: dueAt
+                )
             }
             #expect(bad?.code == .invalidValue)
             #expect(bad?.facts == ["field": "amount"])
@@ -388,7 +441,11 @@ struct InventoryDecisionsTests {
     func paySupplier() throws {
         let supplier = try S.supplier(bills: [("bill-1", S.cash(10_000))])
         let event = try InventoryDecisions.paySupplier(
-            supplier, billID: "bill-1", amount: S.cash(4_000), method: .alipay)
+            supplier,
+            billID: "bill-1",
+            amount: S.cash(4_000),
+            method: .alipay
+        )
         #expect((event.billID, event.supplierID, event.method) == ("bill-1", "sup-1", .alipay))
         #expect(event.amount == S.cash(4_000))
         let paid = try paying(supplier, [4_000, 6_000])
@@ -426,10 +483,16 @@ struct InventoryDecisionsTests {
         #expect(huge?.code == .invalidValue)
         #expect(huge?.facts == ["field": "amount"])
         var supplier = try Stockroom.supplier(bills: [("bill-1", Stockroom.cash(10_000))])
-        supplier.apply(try InventoryDecisions.paySupplier(supplier, billID: "bill-1", amount: Stockroom.cash(4_000), method: .cash))
+        supplier.apply(
+            try InventoryDecisions.paySupplier(supplier, billID: "bill-1", amount: Stockroom.cash(4_000), method: .cash)
+        )
         let afterPartial = #expect(throws: DomainError.self) {
             try InventoryDecisions.paySupplier(
-                supplier, billID: "bill-1", amount: Stockroom.cash(CRMMoney.maxMinorUnits), method: .cash)
+                supplier,
+                billID: "bill-1",
+                amount: Stockroom.cash(CRMMoney.maxMinorUnits),
+                method: .cash
+            )
         }
         #expect(afterPartial?.code == .paymentExceedsBill)
         #expect(afterPartial?.facts == ["amount": "10000", "paid": "4000"])
@@ -437,11 +500,18 @@ struct InventoryDecisionsTests {
 
     @Test(
         "an amount above the maximum is refused as invalid_value naming the field",
-        arguments: [CRMMoney.maxMinorUnits + 1, Int64.max])
+        arguments: [CRMMoney.maxMinorUnits + 1, Int64.max]
+    )
     func amountAboveMaximum(_ minorUnits: Int64) throws {
         let expense = #expect(throws: DomainError.self) {
             try InventoryDecisions.recordExpense(
-                id: "exp-1", category: "travel", item: "flights", amount: S.cash(minorUnits), clerkID: "clerk", customerID: "")
+                id: "exp-1",
+                category: "travel",
+                item: "flights",
+                amount: S.cash(minorUnits),
+                clerkID: "clerk",
+                customerID: ""
+            )
         }
         #expect(expense?.code == .invalidValue)
         #expect(expense?.facts == ["field": "amount"])
@@ -449,10 +519,16 @@ struct InventoryDecisionsTests {
             try ProductDecisions.add(id: "p", sku: "P", name: "P", price: S.cash(minorUnits), cost: S.cash(1), unit: "")
         }
         #expect(price?.facts == ["field": "price"])
-        #expect(try InventoryDecisions.recordExpense(
-            id: "exp-2", category: "travel", item: "flights", amount: S.cash(CRMMoney.maxMinorUnits), clerkID: "clerk",
-            customerID: ""
-        ).amount.minorUnits == CRMMoney.maxMinorUnits)
+        #expect(
+            try InventoryDecisions.recordExpense(
+                id: "exp-2",
+                category: "travel",
+                item: "flights",
+                amount: S.cash(CRMMoney.maxMinorUnits),
+                clerkID: "clerk",
+                customerID: ""
+            ).amount.minorUnits == CRMMoney.maxMinorUnits
+        )
     }
 
     @Test("a payment on an unknown bill or supplier, in another currency, of no amount, or without a method is refused")
@@ -465,7 +541,11 @@ struct InventoryDecisionsTests {
         #expect(noBill?.facts == ["bill": "bill-9"])
         let noSupplier = #expect(throws: DomainError.self) {
             try InventoryDecisions.paySupplier(
-                SupplierState(supplierID: "sup-9"), billID: "bill-1", amount: S.cash(1), method: .cash)
+                SupplierState(supplierID: "sup-9"),
+                billID: "bill-1",
+                amount: S.cash(1),
+                method: .cash
+            )
         }
         #expect(noSupplier?.code == .supplierNotFound)
         #expect(noSupplier?.facts == ["supplier": "sup-9"])
@@ -491,8 +571,13 @@ struct InventoryDecisionsTests {
     @Test("an expense is recorded with its category trimmed and lowercased, its item trimmed, its clerk and customer")
     func recordExpense() throws {
         let event = try InventoryDecisions.recordExpense(
-            id: "exp-1", category: "  Travel ", item: " Taxi to Star Tech ", amount: S.cash(8_800), clerkID: "fin-1",
-            customerID: "c-1")
+            id: "exp-1",
+            category: "  Travel ",
+            item: " Taxi to Star Tech ",
+            amount: S.cash(8_800),
+            clerkID: "fin-1",
+            customerID: "c-1"
+        )
         #expect(event.expenseID == "exp-1")
         #expect(event.category == "travel")
         #expect(event.item == "Taxi to Star Tech")
@@ -504,20 +589,38 @@ struct InventoryDecisionsTests {
     func recordExpenseRefusals() {
         let noCategory = #expect(throws: DomainError.self) {
             try InventoryDecisions.recordExpense(
-                id: "exp-1", category: " ", item: "Taxi", amount: S.cash(1), clerkID: "fin-1", customerID: "")
+                id: "exp-1",
+                category: " ",
+                item: "Taxi",
+                amount: S.cash(1),
+                clerkID: "fin-1",
+                customerID: ""
+            )
         }
         #expect(noCategory?.code == .fieldRequired)
         #expect(noCategory?.facts == ["field": "category"])
         let noItem = #expect(throws: DomainError.self) {
             try InventoryDecisions.recordExpense(
-                id: "exp-1", category: "travel", item: "\n", amount: S.cash(1), clerkID: "fin-1", customerID: "")
+                id: "exp-1",
+                category: "travel",
+                item: "\n",
+                amount: S.cash(1),
+                clerkID: "fin-1",
+                customerID: ""
+            )
         }
         #expect(noItem?.code == .fieldRequired)
         #expect(noItem?.facts == ["field": "item"])
         for amount in [S.cash(0), S.cash(-500)] {
             let bad = #expect(throws: DomainError.self) {
                 try InventoryDecisions.recordExpense(
-                    id: "exp-1", category: "travel", item: "Taxi", amount: amount, clerkID: "fin-1", customerID: "")
+                    id: "exp-1",
+                    category: "travel",
+                    item: "Taxi",
+                    amount: amount,
+                    clerkID: "fin-1",
+                    customerID: ""
+                )
             }
             #expect(bad?.code == .invalidValue)
             #expect(bad?.facts == ["field": "amount"])

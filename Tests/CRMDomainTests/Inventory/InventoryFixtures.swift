@@ -18,21 +18,37 @@ enum Stockroom {
         for bill in bills {
             state.apply(
                 try InventoryDecisions.receiveBill(
-                    id: bill.id, from: state, purchaseOrderID: "", amount: bill.amount,
-                    dueAt: Date(timeIntervalSince1970: 1_775_008_800)))
+                    id: bill.id,
+                    from: state,
+                    purchaseOrderID: "",
+                    amount: bill.amount,
+                    dueAt: Date(timeIntervalSince1970: 1_775_008_800)
+                )
+            )
         }
         return state
     }
 
     /// Product `id` on the list at `price` per unit, costing `cost` in `currency`.
-    static func product(_ id: String, price: Int64 = 1_000, cost: Int64 = 400, currency: String = "CNY") throws
+    static func product(
+        _ id: String,
+        price: Int64 = 1_000,
+        cost: Int64 = 400,
+        currency: String = "CNY"
+    ) throws
         -> ProductState
     {
         var state = ProductState(productID: id)
         state.apply(
             try ProductDecisions.add(
-                id: id, sku: "SKU-\(id)", name: "Product \(id)", price: cash(price, currency),
-                cost: cash(cost, currency), unit: "piece"))
+                id: id,
+                sku: "SKU-\(id)",
+                name: "Product \(id)",
+                price: cash(price, currency),
+                cost: cash(cost, currency),
+                unit: "piece"
+            )
+        )
         return state
     }
 
@@ -57,7 +73,14 @@ enum Stockroom {
         var state = ContractState(contractID: id)
         state.apply(
             try ContractDecisions.draft(
-                id: id, customer: customer(), opportunityID: "", quote: nil, lines: priced, policy: policy))
+                id: id,
+                customer: customer(),
+                opportunityID: "",
+                quote: nil,
+                lines: priced,
+                policy: policy
+            )
+        )
         return state
     }
 
@@ -72,7 +95,14 @@ enum Stockroom {
         var state = ContractState(contractID: id)
         state.apply(
             try ContractDecisions.draft(
-                id: id, customer: customer(), opportunityID: "", quote: nil, lines: priced, policy: policy))
+                id: id,
+                customer: customer(),
+                opportunityID: "",
+                quote: nil,
+                lines: priced,
+                policy: policy
+            )
+        )
         return state
     }
 
@@ -96,7 +126,11 @@ enum Stockroom {
     /// The stock change of `productID` by `delta` to `onHand`, for a receipt on
     /// `purchaseOrderID` or a shipment `shipmentID`.
     static func change(
-        _ productID: String, delta: Int32, onHand: Int32, purchaseOrderID: String = "", shipmentID: String = ""
+        _ productID: String,
+        delta: Int32,
+        onHand: Int32,
+        purchaseOrderID: String = "",
+        shipmentID: String = ""
     ) -> CRMStockChanged {
         var change = CRMStockChanged()
         (change.productID, change.delta, change.onHand) = (productID, delta, onHand)

@@ -47,7 +47,11 @@ struct InventoryPropertyTests {
                 let wouldPass = paid + payment > amount
                 do throws(DomainError) {
                     let event = try InventoryDecisions.paySupplier(
-                        supplier, billID: "bill-1", amount: Stockroom.cash(payment), method: .bankTransfer)
+                        supplier,
+                        billID: "bill-1",
+                        amount: Stockroom.cash(payment),
+                        method: .bankTransfer
+                    )
                     #expect(!wouldPass, "accepted \(payment) over \(paid) of \(amount)")
                     supplier.apply(event)
                     paid += payment
@@ -151,14 +155,17 @@ struct InventoryPropertyTests {
                 #expect(onHand >= 0, "\(productID) has \(onHand) in stock")
                 #expect(
                     onHand == self.onHand(productID),
-                    "\(productID): stock \(onHand), received \(received), shipped \(shipped)")
+                    "\(productID): stock \(onHand), received \(received), shipped \(shipped)"
+                )
                 #expect(contract.shipped[productID, default: 0] == shipped[productID, default: 0])
                 #expect(
                     contract.shipped[productID, default: 0] <= contracted[productID]!,
-                    "\(productID) shipped past the contract")
+                    "\(productID) shipped past the contract"
+                )
                 #expect(order.received[productID, default: 0] == received[productID, default: 0])
                 #expect(
-                    order.received[productID, default: 0] <= ordered[productID]!, "\(productID) received past the order"
+                    order.received[productID, default: 0] <= ordered[productID]!,
+                    "\(productID) received past the order"
                 )
             }
         }

@@ -14,24 +14,39 @@ struct LeadDecisionsTests {
         warningDaysBeforeRelease: 3,
         businessTimeZone: TimeZone(secondsFromGMT: 8 * 3600)!
     )
-    let opportunity = OpportunityDecisions.NewOpportunity(name: "First order", amount: CRMMoney(minorUnits: 10_000, currency: "CNY"))
+    let opportunity = OpportunityDecisions.NewOpportunity(
+        name: "First order",
+        amount: CRMMoney(minorUnits: 10_000, currency: "CNY")
+    )
 
     /// A lead folded from its events: created (assigned to `owner` when given), then qualified.
     private func lead(owner: String = "", qualified: Bool = true) -> LeadState {
         var state = LeadState(leadID: "lead-1")
         var created = CRMLeadCreated()
-        (created.leadID, created.companyName, created.contactName, created.ownerID) = ("lead-1", "示例科技有限公司", "张伟", owner)
+        (created.leadID, created.companyName, created.contactName, created.ownerID) = (
+            "lead-1", "示例科技有限公司", "张伟", owner
+        )
         state.apply(created)
         if qualified { state.apply(CRMLeadQualified()) }
         return state
     }
 
-    private func convert(_ lead: LeadState, owner: UserState, opportunity: OpportunityDecisions.NewOpportunity? = nil) throws(DomainError)
+    private func convert(
+        _ lead: LeadState,
+        owner: UserState,
+        opportunity: OpportunityDecisions.NewOpportunity? = nil
+    ) throws(DomainError)
         -> LeadDecisions.Conversion
     {
         try LeadDecisions.convert(
-            lead, customerID: "c-1", contactID: "k-1", opportunityID: "o-1", opportunity: opportunity ?? self.opportunity,
-            owner: owner, rules: rules, pipeline: .defaults
+            lead,
+            customerID: "c-1",
+            contactID: "k-1",
+            opportunityID: "o-1",
+            opportunity: opportunity ?? self.opportunity,
+            owner: owner,
+            rules: rules,
+            pipeline: .defaults
         )
     }
 
@@ -39,25 +54,38 @@ struct LeadDecisionsTests {
     func assign() throws {
         let event = try LeadDecisions.assign(lead(owner: "rep-1"), to: user("rep-2"))
         #expect((event.fromOwnerID, event.toOwnerID) == ("rep-1", "rep-2"))
-        for (rep, code) in [(user("rep-3", active: false), DomainError.Code.userInactive), (user("clerk", role: .finance), .roleCannotOwnCustomers)] {
+        for (rep, code) in [
+            (user("rep-3", active: false), DomainError.Code.userInactive),
+            (user("clerk", role: .finance), .roleCannotOwnCustomers),
+        ] {
             let error = #expect(throws: DomainError.self) { try LeadDecisions.assign(lead(), to: rep) }
             #expect(error?.code == code)
         }
     }
 
-    @Test("conversion makes a customer owned by the lead's rep, its contact, and an opportunity at the pipeline's first stage")
+    @Test(
+        "conversion makes a customer owned by the lead's rep, its contact, and an opportunity at the pipeline's first stage"
+    )
     func conversion() throws {
         let conversion = try convert(lead(owner: "rep-1"), owner: user("rep-1"))
-        #expect((conversion.customer.customerID, conversion.customer.ownerID, conversion.customer.leadID) == ("c-1", "rep-1", "lead-1"))
+        #expect(
+            (conversion.customer.customerID, conversion.customer.ownerID, conversion.customer.leadID) == (
+                "c-1", "rep-1", "lead-1"
+            )
+        )
         #expect((conversion.contact.contactID, conversion.contact.name) == ("k-1", "张伟"))
         #expect((conversion.opportunity.stageID, conversion.opportunity.ownerID) == ("qualification", "rep-1"))
         #expect(LeadDecisions.convertingOwner(of: lead(), actor: "rep-9") == "rep-9")
         #expect(LeadDecisions.convertingOwner(of: lead(owner: "rep-1"), actor: "rep-9") == "rep-1")
     }
 
-    @Test("conversion refuses an unqualified or closed lead, an owner who cannot take the customer, and a bad opportunity")
+    @Test(
+        "conversion refuses an unqualified or closed lead, an owner who cannot take the customer, and a bad opportunity"
+    )
     func conversionRefusals() throws {
-        let unqualified = #expect(throws: DomainError.self) { try convert(lead(qualified: false), owner: user("rep-1")) }
+        let unqualified = #expect(throws: DomainError.self) {
+            try convert(lead(qualified: false), owner: user("rep-1"))
+        }
         #expect(unqualified?.code == .leadNotQualified)
         var converted = lead()
         converted.apply(CRMLeadConverted.with { $0.customerID = "c-0" })
@@ -72,9 +100,13 @@ struct LeadDecisionsTests {
         #expect(departed?.code == .userInactive)
         var badStage = opportunity
         badStage.stageID = "closing"
-        let stage = #expect(throws: DomainError.self) { try convert(lead(), owner: user("rep-1"), opportunity: badStage) }
+        let stage = #expect(throws: DomainError.self) {
+            try convert(lead(), owner: user("rep-1"), opportunity: badStage)
+        }
         #expect(stage?.code == .unknownStage)
-        let missing = #expect(throws: DomainError.self) { try convert(LeadState(leadID: "nobody"), owner: user("rep-1")) }
+        let missing = #expect(throws: DomainError.self) {
+            try convert(LeadState(leadID: "nobody"), owner: user("rep-1"))
+        }
         #expect(missing?.code == .leadNotFound)
     }
 

@@ -27,9 +27,15 @@ struct MarketingDecisionsTests {
         var state = CampaignState(campaignID: "cmp-1")
         state.apply(
             try MarketingDecisions.launch(
-                id: "cmp-1", name: "Spring expo", targetSegment: "SMB", channel: .email, budget: amount(500_000),
+                id: "cmp-1",
+                name: "Spring expo",
+                targetSegment: "SMB",
+                channel: .email,
+                budget: amount(500_000),
                 endsAt: endsAt,
-                context: context(at: launchedAt)))
+                context: context(at: launchedAt)
+            )
+        )
         return state
     }
 
@@ -55,8 +61,10 @@ struct MarketingDecisionsTests {
 
     /// A response by `respondent` to `campaign` at `time`.
     private func respond(
-        _ campaign: CampaignState, by respondent: MarketingDecisions.Respondent,
-        _ response: String = "asked for a demo", at time: Date
+        _ campaign: CampaignState,
+        by respondent: MarketingDecisions.Respondent,
+        _ response: String = "asked for a demo",
+        at time: Date
     ) throws -> CRMCampaignResponded {
         try MarketingDecisions.respond(campaign, by: respondent, response: response, context: context(at: time))
     }
@@ -66,9 +74,14 @@ struct MarketingDecisionsTests {
     @Test("a campaign is launched with its trimmed name, segment, channel, budget and end")
     func launch() throws {
         let event = try MarketingDecisions.launch(
-            id: "cmp-1", name: "  Spring expo ", targetSegment: "SMB in East China", channel: .event,
+            id: "cmp-1",
+            name: "  Spring expo ",
+            targetSegment: "SMB in East China",
+            channel: .event,
             budget: amount(500_000),
-            endsAt: endsAt, context: context(at: launchedAt))
+            endsAt: endsAt,
+            context: context(at: launchedAt)
+        )
         #expect(event.campaignID == "cmp-1")
         #expect(event.name == "Spring expo")
         #expect(event.targetSegment == "SMB in East China")
@@ -83,11 +96,18 @@ struct MarketingDecisionsTests {
 
     @Test(
         "every named channel launches a campaign",
-        arguments: [CRMCampaignChannel.email, .sms, .event, .web, .social, .phone])
+        arguments: [CRMCampaignChannel.email, .sms, .event, .web, .social, .phone]
+    )
     func launchChannel(channel: CRMCampaignChannel) throws {
         let event = try MarketingDecisions.launch(
-            id: "cmp-1", name: "Spring expo", targetSegment: "", channel: channel, budget: amount(0), endsAt: endsAt,
-            context: context(at: launchedAt))
+            id: "cmp-1",
+            name: "Spring expo",
+            targetSegment: "",
+            channel: channel,
+            budget: amount(0),
+            endsAt: endsAt,
+            context: context(at: launchedAt)
+        )
         #expect(event.channel == channel)
         #expect(event.budget == amount(0))
     }
@@ -96,21 +116,34 @@ struct MarketingDecisionsTests {
     func launchWithoutName() {
         let error = #expect(throws: DomainError.self) {
             try MarketingDecisions.launch(
-                id: "cmp-1", name: " \n ", targetSegment: "", channel: .email, budget: amount(1), endsAt: endsAt,
-                context: context(at: launchedAt))
+                id: "cmp-1",
+                name: " \n ",
+                targetSegment: "",
+                channel: .email,
+                budget: amount(1),
+                endsAt: endsAt,
+                context: context(at: launchedAt)
+            )
         }
         #expect(error?.code == .fieldRequired)
         #expect(error?.facts == ["field": "name"])
     }
 
     @Test(
-        "a campaign without a known channel is refused", arguments: [CRMCampaignChannel.unspecified, .UNRECOGNIZED(42)])
+        "a campaign without a known channel is refused",
+        arguments: [CRMCampaignChannel.unspecified, .UNRECOGNIZED(42)]
+    )
     func launchWithoutChannel(channel: CRMCampaignChannel) {
         let error = #expect(throws: DomainError.self) {
             try MarketingDecisions.launch(
-                id: "cmp-1", name: "Spring expo", targetSegment: "", channel: channel, budget: amount(1),
+                id: "cmp-1",
+                name: "Spring expo",
+                targetSegment: "",
+                channel: channel,
+                budget: amount(1),
                 endsAt: endsAt,
-                context: context(at: launchedAt))
+                context: context(at: launchedAt)
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "channel"])
@@ -123,9 +156,14 @@ struct MarketingDecisionsTests {
     func launchBadBudget(minorUnits: Int64, currency: String) {
         let error = #expect(throws: DomainError.self) {
             try MarketingDecisions.launch(
-                id: "cmp-1", name: "Spring expo", targetSegment: "", channel: .sms,
-                budget: amount(minorUnits, currency), endsAt: endsAt,
-                context: context(at: launchedAt))
+                id: "cmp-1",
+                name: "Spring expo",
+                targetSegment: "",
+                channel: .sms,
+                budget: amount(minorUnits, currency),
+                endsAt: endsAt,
+                context: context(at: launchedAt)
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "budget"])
@@ -133,12 +171,19 @@ struct MarketingDecisionsTests {
 
     @Test(
         "a campaign must end after it is launched: ending at the launch or before is refused",
-        arguments: [0.0, -1, -86_400])
+        arguments: [0.0, -1, -86_400]
+    )
     func launchEndingTooSoon(offset: Double) {
         let error = #expect(throws: DomainError.self) {
             try MarketingDecisions.launch(
-                id: "cmp-1", name: "Spring expo", targetSegment: "", channel: .web, budget: amount(1),
-                endsAt: launchedAt.addingTimeInterval(offset), context: context(at: launchedAt))
+                id: "cmp-1",
+                name: "Spring expo",
+                targetSegment: "",
+                channel: .web,
+                budget: amount(1),
+                endsAt: launchedAt.addingTimeInterval(offset),
+                context: context(at: launchedAt)
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "ends_at"])
@@ -147,8 +192,14 @@ struct MarketingDecisionsTests {
     @Test("a campaign ending one second after its launch is accepted")
     func launchEndingJustAfter() throws {
         let event = try MarketingDecisions.launch(
-            id: "cmp-1", name: "Flash sale", targetSegment: "", channel: .social, budget: amount(1),
-            endsAt: launchedAt.addingTimeInterval(1), context: context(at: launchedAt))
+            id: "cmp-1",
+            name: "Flash sale",
+            targetSegment: "",
+            channel: .social,
+            budget: amount(1),
+            endsAt: launchedAt.addingTimeInterval(1),
+            context: context(at: launchedAt)
+        )
         #expect(event.endsAt.date == launchedAt.addingTimeInterval(1))
     }
 
@@ -157,7 +208,11 @@ struct MarketingDecisionsTests {
     @Test("a lead's response names the lead and no customer, with the response trimmed")
     func leadResponds() throws {
         let event = try respond(
-            campaign(), by: .lead(lead()), "  asked for a demo ", at: launchedAt.addingTimeInterval(3_600))
+            campaign(),
+            by: .lead(lead()),
+            "  asked for a demo ",
+            at: launchedAt.addingTimeInterval(3_600)
+        )
         #expect(event.campaignID == "cmp-1")
         #expect(event.leadID == "lead-1")
         #expect(event.customerID == "")
@@ -229,13 +284,19 @@ struct MarketingDecisionsTests {
     @Test("a sales rep or manager gets a target for a period; the event names the rep and no team")
     func repTarget() throws {
         let event = try MarketingDecisions.setTarget(
-            for: .rep(user("rep-1")), period: "2026-Q4", amount: amount(1_000_000))
+            for: .rep(user("rep-1")),
+            period: "2026-Q4",
+            amount: amount(1_000_000)
+        )
         #expect(event.repID == "rep-1")
         #expect(event.teamID == "")
         #expect(event.period == "2026-Q4")
         #expect(event.amount == amount(1_000_000))
         let manager = try MarketingDecisions.setTarget(
-            for: .rep(user("manager-1", role: .manager)), period: "2026", amount: amount(1))
+            for: .rep(user("manager-1", role: .manager)),
+            period: "2026",
+            amount: amount(1)
+        )
         #expect(manager.repID == "manager-1")
     }
 
@@ -253,7 +314,10 @@ struct MarketingDecisionsTests {
         #expect(unknown?.facts == ["user": "ghost"])
         let finance = #expect(throws: DomainError.self) {
             try MarketingDecisions.setTarget(
-                for: .rep(user("fin-1", role: .finance)), period: "2026", amount: amount(1))
+                for: .rep(user("fin-1", role: .finance)),
+                period: "2026",
+                amount: amount(1)
+            )
         }
         #expect(finance?.code == .roleCannotOwnCustomers)
         #expect(finance?.facts == ["user": "fin-1", "role": "\(CRMRole.finance)"])
@@ -262,14 +326,20 @@ struct MarketingDecisionsTests {
     @Test("a team gets a target; the event names the team and no rep; a team never created is refused")
     func teamTarget() throws {
         let event = try MarketingDecisions.setTarget(
-            for: .team(team("team-1")), period: "2026-11", amount: amount(5_000_000))
+            for: .team(team("team-1")),
+            period: "2026-11",
+            amount: amount(5_000_000)
+        )
         #expect(event.teamID == "team-1")
         #expect(event.repID == "")
         #expect(event.period == "2026-11")
         #expect(event.amount == amount(5_000_000))
         let unknown = #expect(throws: DomainError.self) {
             try MarketingDecisions.setTarget(
-                for: .team(team("team-9", exists: false)), period: "2026", amount: amount(1))
+                for: .team(team("team-9", exists: false)),
+                period: "2026",
+                amount: amount(1)
+            )
         }
         #expect(unknown?.code == .teamNotFound)
         #expect(unknown?.facts == ["team": "team-9"])
@@ -277,7 +347,8 @@ struct MarketingDecisionsTests {
 
     @Test(
         "a period is a year, a month 01-12 or a quarter Q1-Q4",
-        arguments: ["2026", "2026-01", "2026-12", "2026-Q1", "2026-Q4", "0000"])
+        arguments: ["2026", "2026-01", "2026-12", "2026-Q1", "2026-Q4", "0000"]
+    )
     func periodAccepted(period: String) throws {
         let event = try MarketingDecisions.setTarget(for: .rep(user("rep-1")), period: period, amount: amount(1))
         #expect(event.period == period)

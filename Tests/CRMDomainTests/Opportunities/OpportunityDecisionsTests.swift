@@ -7,7 +7,11 @@ struct OpportunityDecisionsTests {
     let pipeline = Pipeline.defaults
     let amount = CRMMoney(minorUnits: 1_200_000, currency: "CNY")
 
-    private func new(_ name: String = "ERP rollout", amount: CRMMoney? = nil, stage: String = "")
+    private func new(
+        _ name: String = "ERP rollout",
+        amount: CRMMoney? = nil,
+        stage: String = ""
+    )
         -> OpportunityDecisions.NewOpportunity
     {
         var opportunity = OpportunityDecisions.NewOpportunity(name: name, amount: amount ?? self.amount)
@@ -19,7 +23,8 @@ struct OpportunityDecisionsTests {
     private func opened(stage: String = "") throws -> OpportunityState {
         var state = OpportunityState(opportunityID: "o-1")
         state.apply(
-            try OpportunityDecisions.open(new(stage: stage), id: "o-1", customer: customer(), pipeline: pipeline))
+            try OpportunityDecisions.open(new(stage: stage), id: "o-1", customer: customer(), pipeline: pipeline)
+        )
         return state
     }
 
@@ -28,7 +33,11 @@ struct OpportunityDecisionsTests {
     @Test("an opportunity opens at the pipeline's first stage, owned by the customer's owner")
     func open() throws {
         let event = try OpportunityDecisions.open(
-            new(" ERP rollout "), id: "o-1", customer: customer(owner: "rep-7"), pipeline: pipeline)
+            new(" ERP rollout "),
+            id: "o-1",
+            customer: customer(owner: "rep-7"),
+            pipeline: pipeline
+        )
         #expect((event.opportunityID, event.customerID, event.ownerID) == ("o-1", "c-1", "rep-7"))
         #expect(event.name == "ERP rollout")
         #expect(event.amount == amount)
@@ -45,7 +54,11 @@ struct OpportunityDecisionsTests {
     func openAtStage() throws {
         let free = CRMMoney(minorUnits: 0, currency: "USD")
         let event = try OpportunityDecisions.open(
-            new(amount: free, stage: "proposal"), id: "o-1", customer: customer(), pipeline: pipeline)
+            new(amount: free, stage: "proposal"),
+            id: "o-1",
+            customer: customer(),
+            pipeline: pipeline
+        )
         #expect(event.stageID == "proposal")
         #expect(event.amount == free)
     }
@@ -58,7 +71,11 @@ struct OpportunityDecisionsTests {
         #expect(pool?.code == .customerInPool)
         let missing = #expect(throws: DomainError.self) {
             try OpportunityDecisions.open(
-                new(), id: "o-1", customer: CustomerState(customerID: "c-9"), pipeline: pipeline)
+                new(),
+                id: "o-1",
+                customer: CustomerState(customerID: "c-9"),
+                pipeline: pipeline
+            )
         }
         #expect(missing?.code == .customerNotFound)
         #expect(missing?.facts == ["customer": "c-9"])
@@ -123,7 +140,10 @@ struct OpportunityDecisionsTests {
         #expect(closed?.facts == ["status": "lost"])
         let absent = #expect(throws: DomainError.self) {
             try OpportunityDecisions.moveStage(
-                OpportunityState(opportunityID: "o-9"), to: "proposal", pipeline: pipeline)
+                OpportunityState(opportunityID: "o-9"),
+                to: "proposal",
+                pipeline: pipeline
+            )
         }
         #expect(absent?.code == .opportunityNotFound)
         #expect(absent?.facts == ["opportunity": "o-9"])

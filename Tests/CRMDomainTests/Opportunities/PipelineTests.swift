@@ -27,7 +27,8 @@ struct PipelineTests {
     func probabilityBounds() {
         #expect(throws: Never.self) {
             try Pipeline.validate(
-                configured([stage("a", order: 1, probability: 0), stage("b", order: 2, probability: 100)]))
+                configured([stage("a", order: 1, probability: 0), stage("b", order: 2, probability: 100)])
+            )
         }
     }
 
@@ -42,7 +43,8 @@ struct PipelineTests {
             ("repeated order", [stage("a", order: 1), stage("b", order: 1)]),
             ("probability over 100", [stage("a", order: 1, probability: 101)]),
             ("negative probability", [stage("a", order: 1, probability: -1)]),
-        ])
+        ]
+    )
     func refusals(_ what: String, _ stages: [CRMPipelineStage]) {
         let error = #expect(throws: DomainError.self, "\(what)") { try Pipeline.validate(configured(stages)) }
         #expect(error?.code == .invalidPipeline, "\(what)")

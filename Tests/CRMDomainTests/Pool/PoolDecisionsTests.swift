@@ -18,7 +18,12 @@ struct PoolDecisionsTests {
         businessTimeZone: TimeZone(secondsFromGMT: 8 * 3600)!
     )
 
-    private func customer(_ id: String = "c-1", owner: String? = nil, since: Date? = nil, level: String = "B") -> CustomerState {
+    private func customer(
+        _ id: String = "c-1",
+        owner: String? = nil,
+        since: Date? = nil,
+        level: String = "B"
+    ) -> CustomerState {
         var state = CustomerState(customerID: id)
         var created = CRMCustomerCreated()
         created.customerID = id
@@ -37,7 +42,12 @@ struct PoolDecisionsTests {
 
     @Test("a rep claims a pool customer; the event says who, from whom, and why")
     func claimFromPool() throws {
-        let event = try PoolDecisions.claim(customer(), by: user("rep-1"), rules: rules, context: context("rep-1", at: monday))
+        let event = try PoolDecisions.claim(
+            customer(),
+            by: user("rep-1"),
+            rules: rules,
+            context: context("rep-1", at: monday)
+        )
         #expect(event.customerID == "c-1")
         #expect(event.fromOwnerID == "")
         #expect(event.toOwnerID == "rep-1")
@@ -48,17 +58,32 @@ struct PoolDecisionsTests {
     func claimOwned() throws {
         let since = monday.addingTimeInterval(-5 * day)
         let error = #expect(throws: DomainError.self) {
-            try PoolDecisions.claim(customer(owner: "rep-2", since: since), by: user("rep-1"), rules: rules, context: context("rep-1", at: monday))
+            try PoolDecisions.claim(
+                customer(owner: "rep-2", since: since),
+                by: user("rep-1"),
+                rules: rules,
+                context: context("rep-1", at: monday)
+            )
         }
         #expect(error?.code == .customerOwnedByOtherRep)
         #expect(error?.facts["owner"] == "rep-2")
         #expect(error?.facts["since"] == since.formatted(.iso8601))
         let own = #expect(throws: DomainError.self) {
-            try PoolDecisions.claim(customer(owner: "rep-1"), by: user("rep-1"), rules: rules, context: context("rep-1", at: monday))
+            try PoolDecisions.claim(
+                customer(owner: "rep-1"),
+                by: user("rep-1"),
+                rules: rules,
+                context: context("rep-1", at: monday)
+            )
         }
         #expect(own?.code == .customerAlreadyOwned)
         let missing = #expect(throws: DomainError.self) {
-            try PoolDecisions.claim(CustomerState(customerID: "c-9"), by: user("rep-1"), rules: rules, context: context("rep-1", at: monday))
+            try PoolDecisions.claim(
+                CustomerState(customerID: "c-9"),
+                by: user("rep-1"),
+                rules: rules,
+                context: context("rep-1", at: monday)
+            )
         }
         #expect(missing?.code == .customerNotFound)
     }
@@ -67,7 +92,12 @@ struct PoolDecisionsTests {
     func dailyLimit() throws {
         var rep = user("rep-1")
         for index in 0..<2 {
-            let claim = try PoolDecisions.claim(customer("c-\(index)"), by: rep, rules: rules, context: context("rep-1", at: monday))
+            let claim = try PoolDecisions.claim(
+                customer("c-\(index)"),
+                by: rep,
+                rules: rules,
+                context: context("rep-1", at: monday)
+            )
             rep.holdings.apply(claim, recordedAt: monday, rules: rules)
         }
         let error = #expect(throws: DomainError.self) {
@@ -78,19 +108,33 @@ struct PoolDecisionsTests {
         #expect(error?.facts["day"] == "2026-03-02")
         // 23:59 China time is still Monday; 00:00 is Tuesday.
         let lateMonday = monday.addingTimeInterval(13 * 3600 + 59 * 60)
-        #expect(throws: DomainError.self) { try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: lateMonday)) }
+        #expect(throws: DomainError.self) {
+            try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: lateMonday))
+        }
         let tuesday = monday.addingTimeInterval(14 * 3600)
-        #expect(try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: tuesday)).toOwnerID == "rep-1")
+        #expect(
+            try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: context("rep-1", at: tuesday))
+                .toOwnerID == "rep-1"
+        )
     }
 
     @Test("a claim back-dated to yesterday still counts against the limit of the day it is recorded")
     func backdatedClaimsCountTheRecordedDay() throws {
         var rep = user("rep-1")
         for index in 0..<2 {
-            let claim = try PoolDecisions.claim(customer("c-\(index)"), by: rep, rules: rules, context: context("rep-1", at: monday))
+            let claim = try PoolDecisions.claim(
+                customer("c-\(index)"),
+                by: rep,
+                rules: rules,
+                context: context("rep-1", at: monday)
+            )
             rep.holdings.apply(claim, recordedAt: monday, rules: rules)
         }
-        let saysYesterday = try CommandContext(actor: "rep-1", occurredAt: monday.addingTimeInterval(-86_400), now: monday)
+        let saysYesterday = try CommandContext(
+            actor: "rep-1",
+            occurredAt: monday.addingTimeInterval(-86_400),
+            now: monday
+        )
         let error = #expect(throws: DomainError.self) {
             try PoolDecisions.claim(customer("c-2"), by: rep, rules: rules, context: saysYesterday)
         }
@@ -108,7 +152,14 @@ struct PoolDecisionsTests {
         #expect(claim?.code == .holdingCapReached)
         #expect(claim?.facts == ["held": "3", "cap": "3"])
         let transfer = #expect(throws: DomainError.self) {
-            try PoolDecisions.transfer(customer(owner: "rep-2"), by: manager, owner: user("rep-2"), to: rep, rules: rules, note: "")
+            try PoolDecisions.transfer(
+                customer(owner: "rep-2"),
+                by: manager,
+                owner: user("rep-2"),
+                to: rep,
+                rules: rules,
+                note: ""
+            )
         }
         #expect(transfer?.code == .holdingCapReached)
     }
@@ -122,13 +173,28 @@ struct PoolDecisionsTests {
         #expect(state.owner == nil)
 
         let tooSoon = #expect(throws: DomainError.self) {
-            try PoolDecisions.claim(state, by: user("rep-1"), rules: rules, context: context("rep-1", at: monday.addingTimeInterval(6 * day)))
+            try PoolDecisions.claim(
+                state,
+                by: user("rep-1"),
+                rules: rules,
+                context: context("rep-1", at: monday.addingTimeInterval(6 * day))
+            )
         }
         #expect(tooSoon?.code == .previousOwnerCooldown)
         #expect(tooSoon?.facts["until"] == monday.addingTimeInterval(7 * day).formatted(.iso8601))
         // Another rep may claim it at once; the previous owner after the cooldown.
-        #expect(try PoolDecisions.claim(state, by: user("rep-2"), rules: rules, context: context("rep-2", at: monday)).toOwnerID == "rep-2")
-        #expect(try PoolDecisions.claim(state, by: user("rep-1"), rules: rules, context: context("rep-1", at: monday.addingTimeInterval(7 * day))).toOwnerID == "rep-1")
+        #expect(
+            try PoolDecisions.claim(state, by: user("rep-2"), rules: rules, context: context("rep-2", at: monday))
+                .toOwnerID == "rep-2"
+        )
+        #expect(
+            try PoolDecisions.claim(
+                state,
+                by: user("rep-1"),
+                rules: rules,
+                context: context("rep-1", at: monday.addingTimeInterval(7 * day))
+            ).toOwnerID == "rep-1"
+        )
     }
 
     @Test("the owner releases as a rep; an admin or the owner's team manager as a manager; nobody else")
@@ -143,14 +209,31 @@ struct PoolDecisionsTests {
         #expect(byManager.reason == .releasedByManager)
         #expect(byManager.fromOwnerID == "rep-2")
         #expect(byManager.note == "rebalancing")
-        #expect(try PoolDecisions.release(owned, by: user("admin-1", role: .admin, team: ""), owner: user("rep-2"), note: "").reason == .releasedByManager)
+        #expect(
+            try PoolDecisions.release(
+                owned,
+                by: user("admin-1", role: .admin, team: ""),
+                owner: user("rep-2"),
+                note: ""
+            ).reason == .releasedByManager
+        )
         let otherTeam = #expect(throws: DomainError.self) {
-            try PoolDecisions.release(owned, by: user("manager-2", role: .manager, team: "team-2"), owner: user("rep-2"), note: "")
+            try PoolDecisions.release(
+                owned,
+                by: user("manager-2", role: .manager, team: "team-2"),
+                owner: user("rep-2"),
+                note: ""
+            )
         }
         #expect(otherTeam?.code == .outsideScope)
         #expect(otherTeam?.facts["team"] == "team-1")
         let departed = #expect(throws: DomainError.self) {
-            try PoolDecisions.release(owned, by: user("manager-1", role: .manager, active: false), owner: user("rep-2"), note: "")
+            try PoolDecisions.release(
+                owned,
+                by: user("manager-1", role: .manager, active: false),
+                owner: user("rep-2"),
+                note: ""
+            )
         }
         #expect(departed?.code == .notCustomerOwner)
         let pool = #expect(throws: DomainError.self) {
@@ -161,26 +244,71 @@ struct PoolDecisionsTests {
 
     @Test("a manager transfers a customer between reps of the team, with its reason; reps cannot")
     func transfer() throws {
-        let event = try PoolDecisions.transfer(customer(owner: "rep-1"), by: manager, owner: user("rep-1"), to: user("rep-2"), rules: rules, note: "territory change")
+        let event = try PoolDecisions.transfer(
+            customer(owner: "rep-1"),
+            by: manager,
+            owner: user("rep-1"),
+            to: user("rep-2"),
+            rules: rules,
+            note: "territory change"
+        )
         #expect((event.fromOwnerID, event.toOwnerID, event.reason) == ("rep-1", "rep-2", .transferred))
         let same = #expect(throws: DomainError.self) {
-            try PoolDecisions.transfer(customer(owner: "rep-1"), by: manager, owner: user("rep-1"), to: user("rep-1"), rules: rules, note: "")
+            try PoolDecisions.transfer(
+                customer(owner: "rep-1"),
+                by: manager,
+                owner: user("rep-1"),
+                to: user("rep-1"),
+                rules: rules,
+                note: ""
+            )
         }
         #expect(same?.code == .customerAlreadyOwned)
         let byOwner = #expect(throws: DomainError.self) {
-            try PoolDecisions.transfer(customer(owner: "rep-1"), by: user("rep-1"), owner: user("rep-1"), to: user("rep-2"), rules: rules, note: "")
+            try PoolDecisions.transfer(
+                customer(owner: "rep-1"),
+                by: user("rep-1"),
+                owner: user("rep-1"),
+                to: user("rep-2"),
+                rules: rules,
+                note: ""
+            )
         }
-        #expect(byOwner?.code == .outsideScope, "a rep gives a customer up by releasing it; only a manager picks the receiver")
+        #expect(
+            byOwner?.code == .outsideScope,
+            "a rep gives a customer up by releasing it; only a manager picks the receiver"
+        )
         let outsideTeam = #expect(throws: DomainError.self) {
-            try PoolDecisions.transfer(customer(owner: "rep-1"), by: manager, owner: user("rep-1"), to: user("rep-9", team: "team-2"), rules: rules, note: "")
+            try PoolDecisions.transfer(
+                customer(owner: "rep-1"),
+                by: manager,
+                owner: user("rep-1"),
+                to: user("rep-9", team: "team-2"),
+                rules: rules,
+                note: ""
+            )
         }
         #expect(outsideTeam?.code == .outsideScope)
         let toFinance = #expect(throws: DomainError.self) {
-            try PoolDecisions.transfer(customer(owner: "rep-1"), by: manager, owner: user("rep-1"), to: user("clerk-1", role: .finance), rules: rules, note: "")
+            try PoolDecisions.transfer(
+                customer(owner: "rep-1"),
+                by: manager,
+                owner: user("rep-1"),
+                to: user("clerk-1", role: .finance),
+                rules: rules,
+                note: ""
+            )
         }
         #expect(toFinance?.code == .roleCannotOwnCustomers)
         let toDeparted = #expect(throws: DomainError.self) {
-            try PoolDecisions.transfer(customer(owner: "rep-1"), by: manager, owner: user("rep-1"), to: user("rep-3", active: false), rules: rules, note: "")
+            try PoolDecisions.transfer(
+                customer(owner: "rep-1"),
+                by: manager,
+                owner: user("rep-1"),
+                to: user("rep-3", active: false),
+                rules: rules,
+                note: ""
+            )
         }
         #expect(toDeparted?.code == .userInactive)
     }
@@ -193,11 +321,19 @@ struct PoolDecisionsTests {
             (user("auditor-1", role: .auditor), .roleCannotOwnCustomers),
         ] {
             let error = #expect(throws: DomainError.self) {
-                try PoolDecisions.claim(customer(), by: claimant, rules: rules, context: context(claimant.userID, at: monday))
+                try PoolDecisions.claim(
+                    customer(),
+                    by: claimant,
+                    rules: rules,
+                    context: context(claimant.userID, at: monday)
+                )
             }
             #expect(error?.code == code)
         }
-        #expect(try PoolDecisions.claim(customer(), by: manager, rules: rules, context: context("manager-1", at: monday)).toOwnerID == "manager-1")
+        #expect(
+            try PoolDecisions.claim(customer(), by: manager, rules: rules, context: context("manager-1", at: monday))
+                .toOwnerID == "manager-1"
+        )
     }
 
     @Test("the sweep warns once before the idle limit, then releases; sweeping again decides nothing new")
@@ -242,7 +378,8 @@ struct PoolDecisionsTests {
         state.apply(warning, occurredAt: warnAt)
         state.apply(CRMFollowUpLogged(), occurredAt: monday.addingTimeInterval(58 * day))
         #expect(PoolDecisions.sweep(state, rules: rules, at: monday.addingTimeInterval(60 * day)) == .none)
-        if case .warn = PoolDecisions.sweep(state, rules: rules, at: monday.addingTimeInterval(115 * day)) {} else {
+        if case .warn = PoolDecisions.sweep(state, rules: rules, at: monday.addingTimeInterval(115 * day)) {
+        } else {
             Issue.record("a new idle period earns a new warning")
         }
     }

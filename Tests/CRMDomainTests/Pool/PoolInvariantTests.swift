@@ -24,7 +24,9 @@ struct PoolInvariantTests {
     /// hours later than the step before.
     typealias Step = (action: Int, rep: Int, customer: Int, hoursLater: Int)
 
-    static let history = zip(Gen.int(in: 0...5), Gen.int(in: 0...3), Gen.int(in: 0...11), Gen.int(in: 0...12)).array(of: 20...300)
+    static let history = zip(Gen.int(in: 0...5), Gen.int(in: 0...3), Gen.int(in: 0...11), Gen.int(in: 0...12)).array(
+        of: 20...300
+    )
 
     @Test("no rep ever holds more than the cap or claims more than the daily limit; owner and holdings always agree")
     func limitsAndViewsHold() async {
@@ -45,36 +47,47 @@ struct PoolInvariantTests {
         init(rules: PoolRules, start: Date) {
             self.rules = rules
             time = start
-            customers = Dictionary(uniqueKeysWithValues: (0..<12).map { index in
-                var state = CustomerState(customerID: "c-\(index)")
-                var created = CRMCustomerCreated()
-                created.customerID = state.customerID
-                state.apply(created, occurredAt: start)
-                return (state.customerID, state)
-            })
+            customers = Dictionary(
+                uniqueKeysWithValues: (0..<12).map { index in
+                    var state = CustomerState(customerID: "c-\(index)")
+                    var created = CRMCustomerCreated()
+                    created.customerID = state.customerID
+                    state.apply(created, occurredAt: start)
+                    return (state.customerID, state)
+                }
+            )
             users = Dictionary(uniqueKeysWithValues: (0..<4).map { ("rep-\($0)", user("rep-\($0)")) })
         }
 
         mutating func perform(_ step: Step) {
             time.addTimeInterval(Double(step.hoursLater) * 3600)
-            let repID = "rep-\(step.rep)", customerID = "c-\(step.customer)"
-            let customer = customers[customerID]!, rep = users[repID]!
+            let repID = "rep-\(step.rep)"
+            let customerID = "c-\(step.customer)"
+            let customer = customers[customerID]!
+            let rep = users[repID]!
             let owner = customer.owner.flatMap { users[$0] } ?? rep
             var changes: [CRMCustomerOwnershipChanged] = []
             switch step.action {
             case 0, 1:
                 let context = try! CommandContext(actor: repID, occurredAt: time, now: time)
-                changes = [try? PoolDecisions.claim(customer, by: rep, rules: rules, context: context)].compactMap { $0 }
+                changes = [try? PoolDecisions.claim(customer, by: rep, rules: rules, context: context)].compactMap {
+                    $0
+                }
             case 2:
                 changes = [try? PoolDecisions.release(customer, by: rep, owner: owner, note: "")].compactMap { $0 }
             case 3:
-                changes = [try? PoolDecisions.transfer(customer, by: manager, owner: owner, to: rep, rules: rules, note: "")].compactMap { $0 }
+                changes = [
+                    try? PoolDecisions.transfer(customer, by: manager, owner: owner, to: rep, rules: rules, note: "")
+                ].compactMap { $0 }
             case 4:
-                if case .release(let change) = PoolDecisions.sweep(customer, rules: rules, at: time) { changes = [change] }
+                if case .release(let change) = PoolDecisions.sweep(customer, rules: rules, at: time) {
+                    changes = [change]
+                }
             default:
                 // The rep leaves, handing the customers to the next rep when there is room.
                 let successor = users["rep-\((step.rep + 1) % 4)"]!
-                let decision = (try? UserDecisions.deactivate(rep, by: manager, successor: successor, reason: "left", rules: rules))
+                let decision =
+                    (try? UserDecisions.deactivate(rep, by: manager, successor: successor, reason: "left", rules: rules))
                     ?? (try? UserDecisions.deactivate(rep, by: manager, successor: nil, reason: "left", rules: rules))
                 if let decision {
                     users[repID]!.apply(decision.deactivated, recordedAt: time)
@@ -94,14 +107,22 @@ struct PoolInvariantTests {
 
         func check() {
             for user in users.values {
-                #expect(user.holdings.customers.count <= rules.holdingCap, "\(user.userID) holds \(user.holdings.customers.count)")
+                #expect(
+                    user.holdings.customers.count <= rules.holdingCap,
+                    "\(user.userID) holds \(user.holdings.customers.count)"
+                )
                 #expect(user.holdings.claimsByDay.values.allSatisfy { $0 <= rules.dailyClaimLimit })
                 if !user.isActive { #expect(user.holdings.customers.isEmpty, "\(user.userID) left with customers") }
             }
             for (customerID, state) in customers {
                 let holders = users.values.filter { $0.holdings.customers.contains(customerID) }.map(\.userID)
-                #expect(holders == (state.owner.map { [$0] } ?? []), "\(customerID): owner \(state.owner ?? "pool"), held by \(holders)")
-                if let owner = state.owner { #expect(users[owner]!.isActive, "\(customerID) is owned by departed \(owner)") }
+                #expect(
+                    holders == (state.owner.map { [$0] } ?? []),
+                    "\(customerID): owner \(state.owner ?? "pool"), held by \(holders)"
+                )
+                if let owner = state.owner {
+                    #expect(users[owner]!.isActive, "\(customerID) is owned by departed \(owner)")
+                }
             }
         }
     }

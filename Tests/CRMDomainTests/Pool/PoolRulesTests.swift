@@ -43,7 +43,8 @@ struct PoolRulesTests {
                     ($0.dailyClaimLimit, $0.holdingCap) = (1, 1)
                     ($0.previousOwnerCooldownDays, $0.warningDaysBeforeRelease) = (0, 0)
                     $0.idleLimits = [Self.limit("", 1)]
-                })
+                }
+            )
         }
     }
 
@@ -55,7 +56,8 @@ struct PoolRulesTests {
             ("holding_cap", Self.rules { $0.holdingCap = -3 }),
             ("previous_owner_cooldown_days", Self.rules { $0.previousOwnerCooldownDays = -1 }),
             ("warning_days_before_release", Self.rules { $0.warningDaysBeforeRelease = -1 }),
-        ])
+        ]
+    )
     func refusals(_ field: String, _ configured: CRMPoolRulesConfigured) {
         let error = #expect(throws: DomainError.self) { try PoolRules.validate(configured) }
         #expect(error?.code == .invalidValue)
@@ -87,7 +89,8 @@ struct PoolRulesTests {
                 Self.rules {
                     $0.warningDaysBeforeRelease = 30
                     $0.idleLimits = [Self.limit("A", 60)]
-                })
+                }
+            )
         }
         #expect(error?.facts["field"] == "warning_days_before_release")
     }

@@ -12,7 +12,13 @@ struct ServiceDecisionsTests {
         var state = WorkOrderState(workOrderID: "wo-1")
         state.apply(
             try ServiceDecisions.openWorkOrder(
-                id: "wo-1", customer: customer(), contractID: "k-1", title: "Printer jams", description: ""))
+                id: "wo-1",
+                customer: customer(),
+                contractID: "k-1",
+                title: "Printer jams",
+                description: ""
+            )
+        )
         return state
     }
 
@@ -42,7 +48,8 @@ struct ServiceDecisionsTests {
     private func complaint(resolved: Bool = false) throws -> ComplaintState {
         var state = ComplaintState(complaintID: "cp-1")
         state.apply(
-            try ServiceDecisions.fileComplaint(id: "cp-1", customer: customer(), category: "delivery", description: ""))
+            try ServiceDecisions.fileComplaint(id: "cp-1", customer: customer(), category: "delivery", description: "")
+        )
         if resolved {
             state.apply(try ServiceDecisions.resolveComplaint(state, rootCause: "wrong address", resolution: "re-sent"))
         }
@@ -54,8 +61,12 @@ struct ServiceDecisionsTests {
     @Test("a work order is opened for an existing customer with a trimmed title and its contract")
     func openWorkOrder() throws {
         let event = try ServiceDecisions.openWorkOrder(
-            id: "wo-1", customer: customer(), contractID: "k-1", title: "  Printer jams \n",
-            description: " paper stuck in tray 2 ")
+            id: "wo-1",
+            customer: customer(),
+            contractID: "k-1",
+            title: "  Printer jams \n",
+            description: " paper stuck in tray 2 "
+        )
         #expect(event.workOrderID == "wo-1")
         #expect(event.customerID == "c-1")
         #expect(event.contractID == "k-1")
@@ -67,14 +78,23 @@ struct ServiceDecisionsTests {
     func openWorkOrderRefusals() {
         let unknown = #expect(throws: DomainError.self) {
             try ServiceDecisions.openWorkOrder(
-                id: "wo-1", customer: CustomerState(customerID: "c-9"), contractID: "", title: "Printer jams",
-                description: "")
+                id: "wo-1",
+                customer: CustomerState(customerID: "c-9"),
+                contractID: "",
+                title: "Printer jams",
+                description: ""
+            )
         }
         #expect(unknown?.code == .customerNotFound)
         #expect(unknown?.facts == ["customer": "c-9"])
         let blank = #expect(throws: DomainError.self) {
             try ServiceDecisions.openWorkOrder(
-                id: "wo-1", customer: customer(), contractID: "", title: " \t ", description: "")
+                id: "wo-1",
+                customer: customer(),
+                contractID: "",
+                title: " \t ",
+                description: ""
+            )
         }
         #expect(blank?.code == .fieldRequired)
         #expect(blank?.facts == ["field": "title"])
@@ -196,7 +216,11 @@ struct ServiceDecisionsTests {
     @Test("a complaint is filed for an existing customer with its category trimmed and lowercased")
     func fileComplaint() throws {
         let event = try ServiceDecisions.fileComplaint(
-            id: "cp-1", customer: customer(), category: "  Delivery DELAY ", description: "three weeks late")
+            id: "cp-1",
+            customer: customer(),
+            category: "  Delivery DELAY ",
+            description: "three weeks late"
+        )
         #expect(event.complaintID == "cp-1")
         #expect(event.customerID == "c-1")
         #expect(event.category == "delivery delay")
@@ -215,7 +239,11 @@ struct ServiceDecisionsTests {
         #expect(blank?.facts == ["field": "category"])
         let unknown = #expect(throws: DomainError.self) {
             try ServiceDecisions.fileComplaint(
-                id: "cp-1", customer: CustomerState(customerID: "c-9"), category: "delivery", description: "")
+                id: "cp-1",
+                customer: CustomerState(customerID: "c-9"),
+                category: "delivery",
+                description: ""
+            )
         }
         #expect(unknown?.code == .customerNotFound)
         #expect(unknown?.facts == ["customer": "c-9"])
@@ -224,7 +252,10 @@ struct ServiceDecisionsTests {
     @Test("a complaint is resolved with its trimmed root cause and resolution")
     func resolveComplaint() throws {
         let event = try ServiceDecisions.resolveComplaint(
-            try complaint(), rootCause: " wrong address ", resolution: " re-sent by courier ")
+            try complaint(),
+            rootCause: " wrong address ",
+            resolution: " re-sent by courier "
+        )
         #expect(event.complaintID == "cp-1")
         #expect(event.rootCause == "wrong address")
         #expect(event.resolution == "re-sent by courier")
@@ -261,10 +292,16 @@ struct ServiceDecisionsTests {
 
     @Test(
         "a satisfaction score from 1 to 5 is recorded with the customer, work order and comment",
-        arguments: [Int32(1), 3, 5])
+        arguments: [Int32(1), 3, 5]
+    )
     func survey(score: Int32) throws {
         let event = try ServiceDecisions.survey(
-            id: "sv-1", customer: customer(), workOrderID: "wo-1", score: score, comment: "quick fix")
+            id: "sv-1",
+            customer: customer(),
+            workOrderID: "wo-1",
+            score: score,
+            comment: "quick fix"
+        )
         #expect(event.surveyID == "sv-1")
         #expect(event.customerID == "c-1")
         #expect(event.workOrderID == "wo-1")
@@ -276,7 +313,12 @@ struct ServiceDecisionsTests {
     func surveyScoreRefused(score: Int32) {
         let error = #expect(throws: DomainError.self) {
             try ServiceDecisions.survey(
-                id: "sv-1", customer: customer(), workOrderID: "wo-1", score: score, comment: "")
+                id: "sv-1",
+                customer: customer(),
+                workOrderID: "wo-1",
+                score: score,
+                comment: ""
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "score"])
@@ -286,7 +328,12 @@ struct ServiceDecisionsTests {
     func surveyUnknownCustomer() {
         let error = #expect(throws: DomainError.self) {
             try ServiceDecisions.survey(
-                id: "sv-1", customer: CustomerState(customerID: "c-9"), workOrderID: "", score: 5, comment: "")
+                id: "sv-1",
+                customer: CustomerState(customerID: "c-9"),
+                workOrderID: "",
+                score: 5,
+                comment: ""
+            )
         }
         #expect(error?.code == .customerNotFound)
         #expect(error?.facts == ["customer": "c-9"])

@@ -17,7 +17,8 @@ struct DeactivationPropertyTests {
     )
 
     @Test(
-        "every customer goes, in id order, to the successor within the cap or to the pool; over the cap, nothing goes")
+        "every customer goes, in id order, to the successor within the cap or to the pool; over the cap, nothing goes"
+    )
     func handoversFollowCap() async {
         await propertyCheck(count: 500, input: Self.situations) { leaverHolds, successorHolds, cap, hasSuccessor in
             var leaving = user("rep-1")
@@ -25,13 +26,23 @@ struct DeactivationPropertyTests {
             var successor = user("rep-2")
             successor.holdings.customers = Set((0..<successorHolds).map { "s-\($0)" })
             let rules = PoolRules(
-                dailyClaimLimit: 1, holdingCap: cap, previousOwnerCooldownDays: 0, idleDaysByLevel: [:],
-                defaultIdleDays: 30, warningDaysBeforeRelease: 3, businessTimeZone: .gmt)
+                dailyClaimLimit: 1,
+                holdingCap: cap,
+                previousOwnerCooldownDays: 0,
+                idleDaysByLevel: [:],
+                defaultIdleDays: 30,
+                warningDaysBeforeRelease: 3,
+                businessTimeZone: .gmt
+            )
             let incoming = leaverHolds.count
             do throws(DomainError) {
                 let result = try UserDecisions.deactivate(
-                    leaving, by: user("admin-1", role: .admin), successor: hasSuccessor ? successor : nil,
-                    reason: "left", rules: rules)
+                    leaving,
+                    by: user("admin-1", role: .admin),
+                    successor: hasSuccessor ? successor : nil,
+                    reason: "left",
+                    rules: rules
+                )
                 #expect(!hasSuccessor || successorHolds + incoming <= cap)
                 #expect(result.deactivated.customersHandedOver == Int32(incoming))
                 #expect(result.handovers.map(\.customerID) == leaving.holdings.customers.sorted())

@@ -49,7 +49,12 @@ struct UserDecisionsTests {
     @Test("a user is added with a trimmed name, a role and the team named, or none")
     func add() throws {
         let event = try UserDecisions.add(
-            id: "u-1", name: " Zhang Wei ", email: "zhang@example.com", role: .salesRep, team: team("team-1"))
+            id: "u-1",
+            name: " Zhang Wei ",
+            email: "zhang@example.com",
+            role: .salesRep,
+            team: team("team-1")
+        )
         #expect(event.userID == "u-1")
         #expect(event.name == "Zhang Wei")
         #expect(event.email == "zhang@example.com")
@@ -72,7 +77,12 @@ struct UserDecisionsTests {
         #expect(noRole?.facts == ["field": "role"])
         let noTeam = #expect(throws: DomainError.self) {
             try UserDecisions.add(
-                id: "u-1", name: "Li", email: "", role: .salesRep, team: team("team-x", exists: false))
+                id: "u-1",
+                name: "Li",
+                email: "",
+                role: .salesRep,
+                team: team("team-x", exists: false)
+            )
         }
         #expect(noTeam?.code == .teamNotFound)
         #expect(noTeam?.facts == ["team": "team-x"])
@@ -128,7 +138,12 @@ struct UserDecisionsTests {
     func deactivateToSuccessor() throws {
         let leaving = holding(user("rep-1"), ["c-3", "c-1", "c-2"])
         let result = try UserDecisions.deactivate(
-            leaving, by: manager, successor: user("rep-2"), reason: "left the company", rules: rules)
+            leaving,
+            by: manager,
+            successor: user("rep-2"),
+            reason: "left the company",
+            rules: rules
+        )
         #expect(result.deactivated.userID == "rep-1")
         #expect(result.deactivated.reason == "left the company")
         #expect(result.deactivated.successorUserID == "rep-2")
@@ -152,9 +167,15 @@ struct UserDecisionsTests {
         #expect(
             result.handovers.allSatisfy {
                 $0.toOwnerID == "" && $0.fromOwnerID == "rep-1" && $0.reason == .ownerDeparted
-            })
+            }
+        )
         let empty = try UserDecisions.deactivate(
-            user("rep-3"), by: admin, successor: nil, reason: "retired", rules: rules)
+            user("rep-3"),
+            by: admin,
+            successor: nil,
+            reason: "retired",
+            rules: rules
+        )
         #expect(empty.deactivated.customersHandedOver == 0)
         #expect(empty.handovers.isEmpty)
     }
@@ -164,7 +185,12 @@ struct UserDecisionsTests {
         var leaving = holding(user("rep-1"), ["c-1", "c-2"])
         var successor = user("rep-2")
         let result = try UserDecisions.deactivate(
-            leaving, by: manager, successor: successor, reason: "left", rules: rules)
+            leaving,
+            by: manager,
+            successor: successor,
+            reason: "left",
+            rules: rules
+        )
         leaving.apply(result.deactivated, recordedAt: .distantPast)
         for handover in result.handovers {
             leaving.apply(RepHoldings.entry(handover, gained: false), recordedAt: .distantPast)
@@ -201,12 +227,22 @@ struct UserDecisionsTests {
         #expect(themselves?.code == .outsideScope)
         let departed = #expect(throws: DomainError.self) {
             try UserDecisions.deactivate(
-                user("rep-1", active: false), by: admin, successor: nil, reason: "left", rules: rules)
+                user("rep-1", active: false),
+                by: admin,
+                successor: nil,
+                reason: "left",
+                rules: rules
+            )
         }
         #expect(departed?.code == .userInactive)
         let unknown = #expect(throws: DomainError.self) {
             try UserDecisions.deactivate(
-                UserState(userID: "ghost"), by: admin, successor: nil, reason: "left", rules: rules)
+                UserState(userID: "ghost"),
+                by: admin,
+                successor: nil,
+                reason: "left",
+                rules: rules
+            )
         }
         #expect(unknown?.code == .userNotFound)
     }
@@ -219,17 +255,25 @@ struct UserDecisionsTests {
             (user("finance-1", role: .finance), .roleCannotOwnCustomers),
             (user("admin-2", role: .admin), .roleCannotOwnCustomers),
             (user("auditor-1", role: .auditor), .roleCannotOwnCustomers),
-        ])
+        ]
+    )
     func successorRefused(_ successor: UserState, _ code: DomainError.Code) {
         let error = #expect(throws: DomainError.self) {
             try UserDecisions.deactivate(
-                holding(user("rep-1"), ["c-1"]), by: manager, successor: successor, reason: "left", rules: rules)
+                holding(user("rep-1"), ["c-1"]),
+                by: manager,
+                successor: successor,
+                reason: "left",
+                rules: rules
+            )
         }
         #expect(error?.code == code)
         #expect(error?.facts["user"] == successor.userID)
     }
 
-    @Test("a manager deactivates the team's reps, never an admin or another manager, and hands customers only within the team")
+    @Test(
+        "a manager deactivates the team's reps, never an admin or another manager, and hands customers only within the team"
+    )
     func managerScope() throws {
         for peer in [user("manager-2", role: .manager), user("admin-7", role: .admin)] {
             let error = #expect(throws: DomainError.self, "\(peer.userID)") {
@@ -237,15 +281,35 @@ struct UserDecisionsTests {
             }
             #expect(error?.code == .outsideScope, "\(peer.userID)")
         }
-        #expect(try UserDecisions.deactivate(user("manager-2", role: .manager), by: admin, successor: nil, reason: "left", rules: rules).handovers.isEmpty)
+        #expect(
+            try UserDecisions.deactivate(
+                user("manager-2", role: .manager),
+                by: admin,
+                successor: nil,
+                reason: "left",
+                rules: rules
+            ).handovers.isEmpty
+        )
 
         let leaving = holding(user("rep-1"), ["c-1"])
         let otherTeam = #expect(throws: DomainError.self) {
-            try UserDecisions.deactivate(leaving, by: manager, successor: user("rep-9", team: "team-9"), reason: "left", rules: rules)
+            try UserDecisions.deactivate(
+                leaving,
+                by: manager,
+                successor: user("rep-9", team: "team-9"),
+                reason: "left",
+                rules: rules
+            )
         }
         #expect(otherTeam?.code == .outsideScope)
         #expect(otherTeam?.facts["user"] == "rep-9")
-        let byAdmin = try UserDecisions.deactivate(leaving, by: admin, successor: user("rep-9", team: "team-9"), reason: "  left  ", rules: rules)
+        let byAdmin = try UserDecisions.deactivate(
+            leaving,
+            by: admin,
+            successor: user("rep-9", team: "team-9"),
+            reason: "  left  ",
+            rules: rules
+        )
         #expect(byAdmin.handovers.map(\.toOwnerID) == ["rep-9"])
         #expect(byAdmin.handovers.map(\.note) == ["left"], "the note is the trimmed reason")
     }
@@ -254,7 +318,12 @@ struct UserDecisionsTests {
     func selfSuccession() {
         let error = #expect(throws: DomainError.self) {
             try UserDecisions.deactivate(
-                user("rep-1"), by: manager, successor: user("rep-1"), reason: "left", rules: rules)
+                user("rep-1"),
+                by: manager,
+                successor: user("rep-1"),
+                reason: "left",
+                rules: rules
+            )
         }
         #expect(error?.code == .invalidValue)
         #expect(error?.facts == ["field": "successor"])
@@ -264,11 +333,21 @@ struct UserDecisionsTests {
     func successorCap() throws {
         let leaving = holding(user("rep-1"), ["c-1", "c-2"])
         let atCap = try UserDecisions.deactivate(
-            leaving, by: manager, successor: holding(user("rep-2"), ["c-9"]), reason: "left", rules: rules)
+            leaving,
+            by: manager,
+            successor: holding(user("rep-2"), ["c-9"]),
+            reason: "left",
+            rules: rules
+        )
         #expect(atCap.handovers.count == 2)
         let error = #expect(throws: DomainError.self) {
             try UserDecisions.deactivate(
-                leaving, by: manager, successor: holding(user("rep-2"), ["c-8", "c-9"]), reason: "left", rules: rules)
+                leaving,
+                by: manager,
+                successor: holding(user("rep-2"), ["c-8", "c-9"]),
+                reason: "left",
+                rules: rules
+            )
         }
         #expect(error?.code == .holdingCapReached)
         #expect(error?.facts == ["held": "2", "incoming": "2", "cap": "3"])
@@ -303,7 +382,8 @@ struct UserDecisionsTests {
             (.unspecified, true, false),
             (.salesRep, false, false),
             (.manager, false, false),
-        ])
+        ]
+    )
     func canOwnCustomers(_ role: CRMRole, _ active: Bool, _ expected: Bool) {
         #expect(user("u-1", role: role, active: active).canOwnCustomers == expected)
     }

@@ -1,6 +1,6 @@
-import CRMTestSupport
 import CRMReadModels
 import CRMSchema
+import CRMTestSupport
 import CRMWorkload
 import EventStore
 import Foundation
@@ -15,7 +15,9 @@ struct Customer360AsOfTests {
         var options = WorkloadOptions()
         (options.customers, options.reps, options.teams, options.days) = (150, 6, 2, 60)
         _ = try await WorkloadGenerator(options: options, log: world.log).run()
-        let live = Customer360Queries(store: try await world.readModels([Customer360Projector.self, RFMProjector.self]))
+        let live = Customer360Queries(
+            store: try await world.readModels([Customer360Projector.self, RFMProjector.self])
+        )
         let customers = try world.log.readType(CRMCustomerCreated.protoMessageName).map { recorded in
             try CRMCustomerCreated(serializedBytes: recorded.payload).customerID
         }
@@ -28,7 +30,9 @@ struct Customer360AsOfTests {
             .occurredTime(Timestamp(nanosecondsSinceEpoch: start + 45 * 86_400_000_000_000)),
         ]
         for point in points {
-            let whole = Customer360Queries(store: try await world.readModels([Customer360Projector.self, RFMProjector.self], asOf: point))
+            let whole = Customer360Queries(
+                store: try await world.readModels([Customer360Projector.self, RFMProjector.self], asOf: point)
+            )
             var existed = 0
             for customer in customers {
                 // The segment comes from the live rfm read model in both: compare the rest.

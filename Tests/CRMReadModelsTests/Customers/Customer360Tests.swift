@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -71,7 +71,8 @@ struct Customer360Tests {
         #expect(
             annsList.customers == [
                 CustomerListing(customerID: customer, name: "杭州西湖贸易有限公司", since: Kit.nanos(transferred))
-            ])
+            ]
+        )
         #expect(annsList.next == nil)
         #expect(try queries.customers(ownedBy: bob).customers.map(\.customerID) == [bobs])
         #expect(try queries.customers(ownedBy: manager).customers.isEmpty)
@@ -91,10 +92,16 @@ struct Customer360Tests {
         let ann = reps[0]
         let finance = try await world.user("finance", role: .finance)
         let seat = try await crm.addProduct(
-            NewProduct(sku: "seat", name: "Seat", price: Kit.cny(1_000), cost: Kit.cny(200)), actor: "admin")
+            NewProduct(sku: "seat", name: "Seat", price: Kit.cny(1_000), cost: Kit.cny(200)),
+            actor: "admin"
+        )
         let campaign = try await crm.launchCampaign(
-            named: "Spring", targetSegment: "East China", channel: .email, budget: Kit.cny(10_000),
-            endsAt: clock.now().addingTimeInterval(60 * 86_400), actor: "admin"
+            named: "Spring",
+            targetSegment: "East China",
+            channel: .email,
+            budget: Kit.cny(10_000),
+            endsAt: clock.now().addingTimeInterval(60 * 86_400),
+            actor: "admin"
         )
 
         var newLead = NewLead(companyName: "苏州工业园区智造有限公司")
@@ -103,7 +110,10 @@ struct Customer360Tests {
         try await crm.recordCampaignResponse(campaign, leadID: lead, response: "registered", actor: "admin")
         try await crm.qualifyLead(lead, actor: ann)
         let converted = try await crm.convertLead(
-            lead, opportunity: .init(name: "Pilot", amount: Kit.cny(50_000)), actor: ann)
+            lead,
+            opportunity: .init(name: "Pilot", amount: Kit.cny(50_000)),
+            actor: ann
+        )
         let customer = converted.customerID
         try await crm.recordCampaignResponse(campaign, leadID: lead, response: "attended", actor: "admin")
 
@@ -125,24 +135,37 @@ struct Customer360Tests {
         try await crm.reopenOpportunity(pilot, reason: "budget found", actor: ann)
         try await crm.winOpportunity(pilot, reason: "signed", amount: Kit.cny(45_000), actor: ann)
         let rollout = try await crm.openOpportunity(
-            .init(name: "Rollout", amount: Kit.cny(200_000)), for: customer, actor: ann)
+            .init(name: "Rollout", amount: Kit.cny(200_000)),
+            for: customer,
+            actor: ann
+        )
 
         // 45 seats at list price bind at once: 45,000 yuan, in two instalments of 20,000 and 25,000.
         let contract = try await crm.draftContract(
-            for: customer, lines: [.init(productID: seat, quantity: 45)], opportunityID: pilot, actor: ann)
+            for: customer,
+            lines: [.init(productID: seat, quantity: 45)],
+            opportunityID: pilot,
+            actor: ann
+        )
         try await crm.scheduleInstalments(
             contract,
             [
                 .init(dueAt: clock.now().addingTimeInterval(10 * 86_400), amount: Kit.cny(20_000)),
                 .init(dueAt: clock.now().addingTimeInterval(40 * 86_400), amount: Kit.cny(25_000)),
-            ], actor: ann)
+            ],
+            actor: ann
+        )
         // 30 seats at 25% off pass the 20% threshold: pending until the manager approves.
         let discounted = try await crm.draftContract(
-            for: customer, lines: [.init(productID: seat, quantity: 30, discountBasisPoints: 2_500)], actor: ann
+            for: customer,
+            lines: [.init(productID: seat, quantity: 30, discountBasisPoints: 2_500)],
+            actor: ann
         )
         // 40 seats at 30% off, rejected.
         let rejected = try await crm.draftContract(
-            for: customer, lines: [.init(productID: seat, quantity: 40, discountBasisPoints: 3_000)], actor: ann
+            for: customer,
+            lines: [.init(productID: seat, quantity: 40, discountBasisPoints: 3_000)],
+            actor: ann
         )
         try await crm.rejectContract(rejected, comment: "too deep", actor: manager)
         clock.advance(days: 5)
@@ -151,7 +174,12 @@ struct Customer360Tests {
         let invoice = try await crm.requestInvoice(contract, amount: Kit.cny(20_000), title: "苏州工业园区智造有限公司", actor: ann)
         try await crm.issueInvoice(invoice, of: contract, number: "INV-1", actor: finance)
         let refund = try await crm.requestRefund(
-            contract, amount: Kit.cny(1_000), reason: "one seat unused", returnGoods: false, actor: ann)
+            contract,
+            amount: Kit.cny(1_000),
+            reason: "one seat unused",
+            returnGoods: false,
+            actor: ann
+        )
         try await crm.approveRefund(refund, of: contract, actor: manager)
         try await crm.payRefund(refund, of: contract, method: .bankTransfer, actor: finance)
 
@@ -170,7 +198,9 @@ struct Customer360Tests {
         }
         // A follow-up planning the next contact in three days.
         try await crm.logFollowUp(
-            Kit.call(customer, next: clock.now().addingTimeInterval(3 * 86_400), note: "pilot went well"), actor: ann)
+            Kit.call(customer, next: clock.now().addingTimeInterval(3 * 86_400), note: "pilot went well"),
+            actor: ann
+        )
         let followedUp = clock.now()
 
         let store = try await world.readModels([Customer360Projector.self])
@@ -200,11 +230,13 @@ struct Customer360Tests {
         #expect(signed.outstanding == 19_000_00, "45,000 - 26,000")
         #expect(
             view.contracts[1].outstanding == 0 && view.contracts[2].outstanding == 0,
-            "nothing is owed before binding or after rejection")
+            "nothing is owed before binding or after rejection"
+        )
         #expect(
             view.receivables == [
                 Customer360.Receivable(currency: "CNY", amount: 45_000_00, collected: 26_000_00, outstanding: 19_000_00)
-            ])
+            ]
+        )
 
         #expect(view.workOrders.map(\.status) == [.closed, .resolved])
         #expect(view.workOrders[0].assignee == ann && view.workOrders[0].contractID == contract)
@@ -281,7 +313,8 @@ struct Customer360Tests {
         )
         #expect(
             try queries.timeline(customerID: customer, after: all[64].position, limit: 100).entries
-                == Array(all[65..<152]))
+                == Array(all[65..<152])
+        )
         #expect(try queries.timeline(customerID: customer, after: all[151].position).entries.isEmpty)
         // Exactly the rest: no next page.
         #expect(try queries.timeline(customerID: customer, after: all[101].position, limit: 50).next == nil)
@@ -309,7 +342,11 @@ struct Customer360Tests {
         var contact = CustomerDecisions.ContactFields()
         contact.name = "林峰"
         _ = try await crm.addContact(
-            to: lateOne, contact, actor: rep, occurredAt: clock.now().addingTimeInterval(-3 * 86_400))
+            to: lateOne,
+            contact,
+            actor: rep,
+            occurredAt: clock.now().addingTimeInterval(-3 * 86_400)
+        )
 
         let dayOne = Timestamp(clock.now().addingTimeInterval(-3 * 86_400 + 60))
         let store = try await world.readModels([Customer360Projector.self], asOf: .occurredTime(dayOne))
@@ -359,18 +396,26 @@ struct Customer360Tests {
         }
         #expect(
             Kit.refuses(
-                #expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 0) }, "limit"))
+                #expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 0) },
+                "limit"
+            )
+        )
         #expect(
             Kit.refuses(
                 #expect(throws: ReadModelQueryError.self) { try queries.timeline(customerID: "x", limit: 1_001) },
-                "limit"))
+                "limit"
+            )
+        )
         #expect(Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.customers(ownedBy: "") }, "owner"))
         #expect(
-            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.customers(ownedBy: "rep|x") }, "owner"))
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.customers(ownedBy: "rep|x") }, "owner")
+        )
         #expect(
-            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(after: "") }, "after"))
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(after: "") }, "after")
+        )
         #expect(
-            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(limit: -1) }, "limit"))
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.poolCustomers(limit: -1) }, "limit")
+        )
         #expect(try queries.view(customerID: "0190c1d2-unknown") == nil)
         await world.close()
     }

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections

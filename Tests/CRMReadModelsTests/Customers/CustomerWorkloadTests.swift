@@ -1,6 +1,6 @@
-import CRMTestSupport
 import CRMReadModels
 import CRMSchema
+import CRMTestSupport
 import CRMWorkload
 import EventStore
 import Foundation
@@ -11,7 +11,8 @@ import Testing
 @Suite("Customer read models over a generated history")
 struct CustomerWorkloadTests {
     @Test(
-        "300 customers over 90 days: every customer has a view agreeing with the log, and the three read models agree")
+        "300 customers over 90 days: every customer has a view agreeing with the log, and the three read models agree"
+    )
     func generated() async throws {
         let world = try CRMWorld("customers-workload")
         var options = WorkloadOptions()
@@ -22,7 +23,10 @@ struct CustomerWorkloadTests {
             (
                 recorded,
                 try EventCatalogue.crm.decode(
-                    typeName: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
+                    typeName: recorded.type,
+                    schemaVersion: recorded.schemaVersion,
+                    payload: recorded.payload
+                )
             )
         }
         #expect(events.count == summary.events)
@@ -57,7 +61,10 @@ struct CustomerWorkloadTests {
             }
         }
         #expect(created.count == summary.customers, "every customer the generator made is created in the log")
-        #expect((240...360).contains(created.count), "about 300 customers: imports and converted leads, less duplicates")
+        #expect(
+            (240...360).contains(created.count),
+            "about 300 customers: imports and converted leads, less duplicates"
+        )
         #expect(changes.values.reduce(0, +) > created.count, "some customers changed hands")
 
         let queries = Customer360Queries(store: store)
@@ -129,7 +136,8 @@ struct CustomerWorkloadTests {
             if let segment = view.segment { tally[segment.segment, default: 0] += 1 }
         }
         let counted = Dictionary(
-            uniqueKeysWithValues: counts.segments.filter { $0.customers > 0 }.map { ($0.segment, $0.customers) })
+            uniqueKeysWithValues: counts.segments.filter { $0.customers > 0 }.map { ($0.segment, $0.customers) }
+        )
         #expect(counted == tally, "the distribution rows score every customer as the full scan does")
         #expect(Set(tally.keys).count >= 3, "a realistic history spreads over several segments")
         // As of an earlier day the per-customer scores come from a full scan; they add up too.

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -22,7 +22,8 @@ struct RFMTests {
         arguments: [
             (0, 10, 1), (1, 10, 1), (2, 10, 2), (5, 10, 3), (6, 10, 4), (7, 10, 4), (8, 10, 5), (9, 10, 5),
             (0, 1, 1), (0, 7, 1), (4, 7, 3), (6, 7, 5),
-        ])
+        ]
+    )
     func quintiles(below: Int, n: Int, score: Int) {
         #expect(RFMScoring.score(below: below, of: n) == score)
     }
@@ -35,7 +36,8 @@ struct RFMTests {
             (3, 1, 1, .needsAttention), (1, 4, 1, .cantLose), (1, 5, 5, .cantLose), (2, 4, 5, .atRisk),
             (1, 3, 1, .atRisk),
             (2, 2, 5, .hibernating), (1, 1, 1, .hibernating),
-        ])
+        ]
+    )
     func grid(r: Int, f: Int, m: Int, segment: RFMSegment) {
         #expect(RFMSegment(r: r, f: f, m: m) == segment)
     }
@@ -54,7 +56,9 @@ struct RFMTests {
         let rep = reps[0]
         let finance = try await world.user("finance", role: .finance)
         let unit = try await crm.addProduct(
-            NewProduct(sku: "k", name: "Thousand", price: Kit.cny(1_000), cost: Kit.cny(1)), actor: "admin")
+            NewProduct(sku: "k", name: "Thousand", price: Kit.cny(1_000), cost: Kit.cny(1)),
+            actor: "admin"
+        )
         var ids: [String] = []
         for index in 0...10 {
             var new = NewCustomer(name: "RFM \(index) Co., Ltd.")
@@ -63,15 +67,27 @@ struct RFMTests {
         }
         func order(_ customer: Int, _ thousands: Int32, daysAgo days: Int) async throws -> String {
             try await crm.draftContract(
-                for: ids[customer], lines: [.init(productID: unit, quantity: thousands)], actor: rep,
-                occurredAt: daysAgo(days))
+                for: ids[customer],
+                lines: [.init(productID: unit, quantity: thousands)],
+                actor: rep,
+                occurredAt: daysAgo(days)
+            )
         }
         _ = try await order(0, 50, daysAgo: 100)
         let c1 = try await order(1, 5, daysAgo: 90)
         try await crm.scheduleInstalments(
-            c1, [.init(dueAt: daysAgo(60), amount: Kit.cny(5_000))], actor: rep, occurredAt: daysAgo(90))
+            c1,
+            [.init(dueAt: daysAgo(60), amount: Kit.cny(5_000))],
+            actor: rep,
+            occurredAt: daysAgo(90)
+        )
         _ = try await crm.recordPayment(
-            c1, amount: Kit.cny(5_000), method: .bankTransfer, actor: finance, occurredAt: daysAgo(52))
+            c1,
+            amount: Kit.cny(5_000),
+            method: .bankTransfer,
+            actor: finance,
+            occurredAt: daysAgo(52)
+        )
         _ = try await order(2, 20, daysAgo: 80)
         for (thousands, days) in [(10, 75), (20, 70)] { _ = try await order(3, Int32(thousands), daysAgo: days) }
         for days in [65, 60] { _ = try await order(4, 4, daysAgo: days) }
@@ -80,14 +96,22 @@ struct RFMTests {
         for days in [45, 40, 35, 30] { _ = try await order(7, 25, daysAgo: days) }
         for days in [60, 45, 35, 25, 20] { _ = try await order(8, 2, daysAgo: days) }
         let big = try await crm.draftContract(
-            for: ids[9], lines: [.init(productID: unit, quantity: 400, discountBasisPoints: 2_500)], actor: rep,
+            for: ids[9],
+            lines: [.init(productID: unit, quantity: 400, discountBasisPoints: 2_500)],
+            actor: rep,
             occurredAt: daysAgo(12)
         )
         try await crm.approveContract(big, actor: manager, occurredAt: daysAgo(10))
         _ = try await crm.draftContract(
-            for: ids[10], lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 2_500)], actor: rep)
+            for: ids[10],
+            lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 2_500)],
+            actor: rep
+        )
         let refused = try await crm.draftContract(
-            for: ids[10], lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 3_000)], actor: rep)
+            for: ids[10],
+            lines: [.init(productID: unit, quantity: 10, discountBasisPoints: 3_000)],
+            actor: rep
+        )
         try await crm.rejectContract(refused, comment: "no", actor: manager)
         let store = try await world.readModels([RFMProjector.self, Customer360Projector.self])
         return (world, ids, store)
@@ -125,9 +149,11 @@ struct RFMTests {
         let c9 = try #require(try queries.segment(of: ids[9], asOf: Self.today))
         #expect(
             c9.recencyDays == 10 && c9.monetary.first?.minorUnits == 300_000_00,
-            "ordered when approved, at the discounted amount")
+            "ordered when approved, at the discounted amount"
+        )
         #expect(
-            try queries.segment(of: ids[10], asOf: Self.today) == nil, "a pending and a rejected contract are no orders"
+            try queries.segment(of: ids[10], asOf: Self.today) == nil,
+            "a pending and a rejected contract are no orders"
         )
 
         let counts = try queries.segments(asOf: Self.today)
@@ -138,7 +164,8 @@ struct RFMTests {
             bySegment == [
                 .champions: 1, .loyal: 2, .new: 1, .potentialLoyalists: 0, .needsAttention: 2, .cantLose: 0, .atRisk: 2,
                 .hibernating: 2,
-            ])
+            ]
+        )
         // Scored later, only the recency days change: the ranks do not.
         let later = try #require(try queries.segment(of: ids[7], asOf: Self.today.adding(days: 100)))
         #expect((later.recencyDays, later.r, later.segment) == (130, 4, .champions))
@@ -173,7 +200,8 @@ struct RFMTests {
         let counts = try queries.segments(asOf: day)
         #expect((counts.scored, counts.withoutOrders) == (7, 4))
         #expect(
-            counts.segments.filter { $0.customers > 0 }.map(\.segment) == [.loyal, .new, .needsAttention, .hibernating])
+            counts.segments.filter { $0.customers > 0 }.map(\.segment) == [.loyal, .new, .needsAttention, .hibernating]
+        )
         #expect(counts.segments.map(\.customers).reduce(0, +) == 7)
         // Before anyone was created, nobody counts.
         let before = try queries.segments(asOf: Self.today.adding(days: -200))
@@ -187,11 +215,14 @@ struct RFMTests {
         let crm = world.crm
         let rep = try await world.user("rep")
         let yuan = try await crm.addProduct(
-            NewProduct(sku: "y", name: "Yuan", price: Kit.cny(100), cost: Kit.cny(1)), actor: "admin")
+            NewProduct(sku: "y", name: "Yuan", price: Kit.cny(100), cost: Kit.cny(1)),
+            actor: "admin"
+        )
         let dollar = CRMMoney(minorUnits: 10_00, currency: "USD")
         let usd = try await crm.addProduct(
             NewProduct(sku: "u", name: "Dollar", price: dollar, cost: CRMMoney(minorUnits: 1, currency: "USD")),
-            actor: "admin")
+            actor: "admin"
+        )
         var ids: [String] = []
         for index in 0..<3 {
             var new = NewCustomer(name: "FX \(index) Co., Ltd.")
@@ -210,7 +241,8 @@ struct RFMTests {
         #expect(
             a.monetary == [
                 CustomerMoney(minorUnits: 100_00, currency: "CNY"), CustomerMoney(minorUnits: 50_00, currency: "USD"),
-            ])
+            ]
+        )
         #expect(a.m == 3 && a.orders == 2)
         #expect(try queries.segment(of: ids[1], asOf: Self.today)?.m == 1)
         #expect(try queries.segment(of: ids[2], asOf: Self.today)?.m == 3)
@@ -227,11 +259,15 @@ struct RFMTests {
         #expect(
             Kit.refuses(
                 #expect(throws: ReadModelQueryError.self) { try queries.segment(of: "", asOf: Self.today) },
-                "customerID"))
+                "customerID"
+            )
+        )
         #expect(
             Kit.refuses(
                 #expect(throws: ReadModelQueryError.self) { try queries.segment(of: "x|y", asOf: Self.today) },
-                "customerID"))
+                "customerID"
+            )
+        )
         #expect(try queries.segment(of: "unknown", asOf: Self.today) == nil)
         await world.close()
     }

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -22,7 +22,11 @@ struct RemindersTests {
 
         func reminders(on day: String, noOrderDays: Int = 90, dueWithinDays: Int = 7) throws -> RepReminders {
             try RemindersQueries(store: store).reminders(
-                for: ann, on: Kit.day(day), noOrderDays: noOrderDays, dueWithinDays: dueWithinDays)
+                for: ann,
+                on: Kit.day(day),
+                noOrderDays: noOrderDays,
+                dueWithinDays: dueWithinDays
+            )
         }
 
         /// The test names of the customers of `list`, in its order.
@@ -93,9 +97,14 @@ struct RemindersTests {
         }
         // 10,000 yuan binding at once, in instalments due on the 3rd, 5th, 12th and 13th.
         let product = try await crm.addProduct(
-            NewProduct(sku: "box", name: "Box", price: Kit.cny(10_000), cost: Kit.cny(1)), actor: "admin")
+            NewProduct(sku: "box", name: "Box", price: Kit.cny(10_000), cost: Kit.cny(1)),
+            actor: "admin"
+        )
         let contract = try await crm.draftContract(
-            for: ids["pay"]!, lines: [.init(productID: product, quantity: 1)], actor: ann)
+            for: ids["pay"]!,
+            lines: [.init(productID: product, quantity: 1)],
+            actor: ann
+        )
         try await crm.scheduleInstalments(
             contract,
             [
@@ -103,7 +112,9 @@ struct RemindersTests {
                 .init(dueAt: Kit.at("2026-03-05", 10), amount: Kit.cny(2_000)),
                 .init(dueAt: Kit.at("2026-03-12", 10), amount: Kit.cny(3_000)),
                 .init(dueAt: Kit.at("2026-03-13", 10), amount: Kit.cny(4_000)),
-            ], actor: ann)
+            ],
+            actor: ann
+        )
 
         // Day 1, Tuesday 03-03 10:00.
         advance(world, to: Kit.at("2026-03-03", 10))
@@ -116,9 +127,15 @@ struct RemindersTests {
         _ = try await crm.recordPayment(contract, amount: Kit.cny(400), method: .bankTransfer, actor: finance)
         // An order on day 1, its one instalment paid in full at once.
         let small = try await crm.draftContract(
-            for: ids["paid"]!, lines: [.init(productID: product, quantity: 1)], actor: ann)
+            for: ids["paid"]!,
+            lines: [.init(productID: product, quantity: 1)],
+            actor: ann
+        )
         try await crm.scheduleInstalments(
-            small, [.init(dueAt: Kit.at("2026-03-04", 10), amount: Kit.cny(500))], actor: ann)
+            small,
+            [.init(dueAt: Kit.at("2026-03-04", 10), amount: Kit.cny(500))],
+            actor: ann
+        )
         _ = try await crm.recordPayment(small, amount: Kit.cny(500), method: .cash, actor: finance)
 
         // Thursday 03-05 10:00: the sweep as it ran on the 3rd (warning "released", due on the
@@ -154,7 +171,8 @@ struct RemindersTests {
         let all = thursday.contactToday + thursday.contactTomorrow + thursday.overdueFollowUps
         #expect(
             !book.names(all).contains("replanned") && !book.names(all).contains("fulfilled")
-                && !book.names(all).contains("bobs"))
+                && !book.names(all).contains("bobs")
+        )
 
         // A day earlier the buckets shift: the 4th is today, the 5th tomorrow, nothing overdue.
         let wednesday = try book.reminders(on: "2026-03-04")
@@ -188,7 +206,8 @@ struct RemindersTests {
         #expect(thursday.instalmentsOverdue.map(\.instalment) == [1])
         #expect(thursday.instalmentsOverdue.first?.amount == CustomerMoney(minorUnits: 600_00, currency: "CNY"))
         #expect(
-            thursday.instalmentsOverdue.first?.days == -2 && thursday.instalmentsOverdue.first?.date == "2026-03-03")
+            thursday.instalmentsOverdue.first?.days == -2 && thursday.instalmentsOverdue.first?.date == "2026-03-03"
+        )
         #expect(thursday.instalmentsDue.map(\.instalment) == [2, 3])
         #expect(thursday.instalmentsDue.map(\.days) == [0, 7])
         #expect(thursday.instalmentsDue.map(\.amount?.minorUnits) == [2_000_00, 3_000_00])
@@ -217,10 +236,12 @@ struct RemindersTests {
         let pay = try #require(three.first { $0.customerID == book.ids["pay"] })
         #expect(pay.reason == "no order for 3 days")
         #expect(
-            three.first { $0.customerID == book.ids["today"] }?.reason == "no order since it was created 3 days ago")
+            three.first { $0.customerID == book.ids["today"] }?.reason == "no order since it was created 3 days ago"
+        )
         #expect(
             book.names(try book.reminders(on: "2026-03-05", noOrderDays: 2).noOrder).sorted()
-                == (neverOrdered + ["pay", "paid"]).sorted())
+                == (neverOrdered + ["pay", "paid"]).sorted()
+        )
         #expect(try book.reminders(on: "2026-03-05", noOrderDays: 4).noOrder.isEmpty)
         #expect(try book.reminders(on: "2026-03-05").noOrder.isEmpty, "90 days by default")
         await book.world.close()
@@ -262,24 +283,35 @@ struct RemindersTests {
         #expect(none.noOrder.isEmpty && none.contactToday.isEmpty && none.instalmentsDue.isEmpty)
         let day = Kit.day("2026-03-05")
         #expect(
-            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "", on: day) }, "rep"))
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "", on: day) }, "rep")
+        )
         #expect(
-            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "a|", on: day) }, "rep"))
+            Kit.refuses(#expect(throws: ReadModelQueryError.self) { try queries.reminders(for: "a|", on: day) }, "rep")
+        )
         #expect(
             Kit.refuses(
                 #expect(throws: ReadModelQueryError.self) {
                     try queries.reminders(for: book.ann, on: day, noOrderDays: -1)
-                }, "noOrderDays"))
+                },
+                "noOrderDays"
+            )
+        )
         #expect(
             Kit.refuses(
                 #expect(throws: ReadModelQueryError.self) {
                     try queries.reminders(for: book.ann, on: day, dueWithinDays: -7)
-                }, "dueWithinDays"))
+                },
+                "dueWithinDays"
+            )
+        )
         #expect(
             Kit.refuses(
                 #expect(throws: ReadModelQueryError.self) {
                     try queries.reminders(for: book.ann, on: day, dueWithinDays: 40_000)
-                }, "dueWithinDays"))
+                },
+                "dueWithinDays"
+            )
+        )
         await book.world.close()
     }
 }

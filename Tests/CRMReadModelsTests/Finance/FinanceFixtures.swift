@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -41,7 +41,10 @@ extension CRMWorld {
 
     /// A customer owned by `owner` since `on`.
     func ownedCustomer(
-        _ name: String, owner: String, region: String = "", on day: String = "2026-01-05"
+        _ name: String,
+        owner: String,
+        region: String = "",
+        on day: String = "2026-01-05"
     ) async throws -> String {
         var customer = NewCustomer(name: name)
         (customer.ownerID, customer.region) = (owner, region)
@@ -52,14 +55,22 @@ extension CRMWorld {
     func product(_ sku: String, price: Int64, cost: Int64, on day: String = "2026-01-02") async throws -> String {
         try await crm.addProduct(
             NewProduct(
-                sku: sku, name: "Product \(sku)", price: FinanceFixtures.cny(price), cost: FinanceFixtures.cny(cost)),
-            actor: "admin", occurredAt: FinanceFixtures.at(day)
+                sku: sku,
+                name: "Product \(sku)",
+                price: FinanceFixtures.cny(price),
+                cost: FinanceFixtures.cny(cost)
+            ),
+            actor: "admin",
+            occurredAt: FinanceFixtures.at(day)
         )
     }
 
     /// Drafts a contract of `lines` for `customer` by its owner `rep` on `day`.
     func contract(
-        _ customer: String, rep: String, _ lines: [Pricing.LineRequest], on day: String
+        _ customer: String,
+        rep: String,
+        _ lines: [Pricing.LineRequest],
+        on day: String
     ) async throws -> String {
         try await crm.draftContract(for: customer, lines: lines, actor: rep, occurredAt: FinanceFixtures.at(day))
     }

@@ -13,12 +13,19 @@ struct FinanceOverflowTests {
     typealias F = FinanceFixtures
 
     /// Appends `message` to `stream` as it is, bypassing the domain's checks.
-    static func appendRaw(_ message: any SwiftProtobuf.Message, to stream: String, in world: CRMWorld, at date: Date)
+    static func appendRaw(
+        _ message: any SwiftProtobuf.Message,
+        to stream: String,
+        in world: CRMWorld,
+        at date: Date
+    )
         async throws
     {
         let encoded = try EventCatalogue.crm.encode(message)
         let data = EventData(
-            type: encoded.typeName, schemaVersion: encoded.schemaVersion, payload: encoded.payload,
+            type: encoded.typeName,
+            schemaVersion: encoded.schemaVersion,
+            payload: encoded.payload,
             metadata: EventMetadata(actor: "import", occurredAt: Timestamp(date))
         )
         _ = try await world.log.append(to: try StreamName(stream), [data])

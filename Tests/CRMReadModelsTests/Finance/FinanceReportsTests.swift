@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -35,60 +35,153 @@ struct FinanceReportsTests {
         let c1 = try await world.user("c1", role: .finance)
         let c2 = try await world.user("c2", role: .finance)
         try await crm.configureCommissionRate(
-            .with { $0.rateBasisPoints = 250 }, actor: "admin", occurredAt: F.at("2026-01-01"))
+            .with { $0.rateBasisPoints = 250 },
+            actor: "admin",
+            occurredAt: F.at("2026-01-01")
+        )
         try await crm.configureCommissionRate(
-            .with { $0.rateBasisPoints = 300 }, actor: "admin", occurredAt: F.at("2026-04-01", 0))
+            .with { $0.rateBasisPoints = 300 },
+            actor: "admin",
+            occurredAt: F.at("2026-04-01", 0)
+        )
         let seat = try await world.product("SEAT", price: 1_000, cost: 400)
         let customer = try await world.ownedCustomer("收款客户", owner: rep)
         let contract = try await world.contract(
-            customer, rep: rep, [.init(productID: seat, quantity: 10)], on: "2026-03-02")
+            customer,
+            rep: rep,
+            [.init(productID: seat, quantity: 10)],
+            on: "2026-03-02"
+        )
         try await crm.scheduleInstalments(
             contract,
             [
                 .init(dueAt: F.at("2026-03-31"), amount: F.cny(4_000)),
                 .init(dueAt: F.at("2026-05-31"), amount: F.cny(6_000)),
             ],
-            actor: rep, occurredAt: F.at("2026-03-02", 11)
+            actor: rep,
+            occurredAt: F.at("2026-03-02", 11)
         )
         _ = try await crm.recordPayment(
-            contract, amount: F.cny(1_000), method: .bankTransfer, actor: c1, occurredAt: F.at("2026-03-05"))
+            contract,
+            amount: F.cny(1_000),
+            method: .bankTransfer,
+            actor: c1,
+            occurredAt: F.at("2026-03-05")
+        )
         _ = try await crm.recordPayment(
-            contract, amount: F.fen(50_050), method: .alipay, actor: c1, occurredAt: F.at("2026-03-20"))
+            contract,
+            amount: F.fen(50_050),
+            method: .alipay,
+            actor: c1,
+            occurredAt: F.at("2026-03-20")
+        )
         _ = try await crm.recordPayment(
-            contract, amount: F.cny(2_000), method: .bankTransfer, actor: c2, occurredAt: F.at("2026-04-02"))
+            contract,
+            amount: F.cny(2_000),
+            method: .bankTransfer,
+            actor: c2,
+            occurredAt: F.at("2026-04-02")
+        )
         _ = try await crm.recordPayment(
-            contract, amount: F.cny(300), method: .cash, actor: c2, occurredAt: F.at("2026-05-01", 7))
+            contract,
+            amount: F.cny(300),
+            method: .cash,
+            actor: c2,
+            occurredAt: F.at("2026-05-01", 7)
+        )
         _ = try await crm.recordPayment(
-            contract, amount: F.cny(7_000), method: .wechatPay, actor: c1, occurredAt: F.at("2026-05-20"))
+            contract,
+            amount: F.cny(7_000),
+            method: .wechatPay,
+            actor: c1,
+            occurredAt: F.at("2026-05-20")
+        )
 
         // Expenses: "Travel" is stored lowercased; "a|b"/"c" and "a"/"b|c" must not merge.
         _ = try await crm.recordExpense(
-            category: "Travel", item: "train ticket", amount: F.cny(350), actor: rep, occurredAt: F.at("2026-03-03"))
+            category: "Travel",
+            item: "train ticket",
+            amount: F.cny(350),
+            actor: rep,
+            occurredAt: F.at("2026-03-03")
+        )
         _ = try await crm.recordExpense(
-            category: "travel", item: "hotel", amount: F.cny(480), actor: rep, occurredAt: F.at("2026-03-15"))
+            category: "travel",
+            item: "hotel",
+            amount: F.cny(480),
+            actor: rep,
+            occurredAt: F.at("2026-03-15")
+        )
         _ = try await crm.recordExpense(
-            category: "entertainment", item: "client dinner", amount: F.cny(900), actor: c1,
-            occurredAt: F.at("2026-04-08"))
+            category: "entertainment",
+            item: "client dinner",
+            amount: F.cny(900),
+            actor: c1,
+            occurredAt: F.at("2026-04-08")
+        )
         _ = try await crm.recordExpense(
-            category: "a|b", item: "c", amount: F.cny(10), actor: rep, occurredAt: F.at("2026-04-09"))
+            category: "a|b",
+            item: "c",
+            amount: F.cny(10),
+            actor: rep,
+            occurredAt: F.at("2026-04-09")
+        )
         _ = try await crm.recordExpense(
-            category: "a", item: "b|c", amount: F.cny(20), actor: rep, occurredAt: F.at("2026-04-09"))
+            category: "a",
+            item: "b|c",
+            amount: F.cny(20),
+            actor: rep,
+            occurredAt: F.at("2026-04-09")
+        )
 
         // Payables: S1's B1 10,000 paid 4,000 then 6,000, B2 3,000 unpaid; S2's 1,000 paid in full.
         let s1 = try await crm.addSupplier(named: "华东钢材", actor: "admin", occurredAt: F.at("2026-01-03"))
         let s2 = try await crm.addSupplier(named: "Acme", actor: "admin", occurredAt: F.at("2026-01-03"))
         let b1 = try await crm.receiveSupplierBill(
-            from: s1, amount: F.cny(10_000), dueAt: F.at("2026-04-30"), actor: c1, occurredAt: F.at("2026-03-31"))
+            from: s1,
+            amount: F.cny(10_000),
+            dueAt: F.at("2026-04-30"),
+            actor: c1,
+            occurredAt: F.at("2026-03-31")
+        )
         let b2 = try await crm.receiveSupplierBill(
-            from: s1, amount: F.cny(3_000), dueAt: F.at("2026-05-15"), actor: c1, occurredAt: F.at("2026-04-15"))
+            from: s1,
+            amount: F.cny(3_000),
+            dueAt: F.at("2026-05-15"),
+            actor: c1,
+            occurredAt: F.at("2026-04-15")
+        )
         let b3 = try await crm.receiveSupplierBill(
-            from: s2, amount: F.cny(1_000), dueAt: F.at("2026-05-01"), actor: c1, occurredAt: F.at("2026-04-01"))
+            from: s2,
+            amount: F.cny(1_000),
+            dueAt: F.at("2026-05-01"),
+            actor: c1,
+            occurredAt: F.at("2026-04-01")
+        )
         try await crm.paySupplier(
-            s1, billID: b1, amount: F.cny(4_000), method: .bankTransfer, actor: c2, occurredAt: F.at("2026-04-10"))
+            s1,
+            billID: b1,
+            amount: F.cny(4_000),
+            method: .bankTransfer,
+            actor: c2,
+            occurredAt: F.at("2026-04-10")
+        )
         try await crm.paySupplier(
-            s1, billID: b1, amount: F.cny(6_000), method: .bankTransfer, actor: c2, occurredAt: F.at("2026-05-05"))
+            s1,
+            billID: b1,
+            amount: F.cny(6_000),
+            method: .bankTransfer,
+            actor: c2,
+            occurredAt: F.at("2026-05-05")
+        )
         try await crm.paySupplier(
-            s2, billID: b3, amount: F.cny(1_000), method: .cash, actor: c2, occurredAt: F.at("2026-04-20"))
+            s2,
+            billID: b3,
+            amount: F.cny(1_000),
+            method: .cash,
+            actor: c2,
+            occurredAt: F.at("2026-04-20")
+        )
         return History(world: world, rep: rep, c1: c1, c2: c2, s1: s1, s2: s2, b1: b1, b2: b2)
     }
 
@@ -104,7 +197,8 @@ struct FinanceReportsTests {
         // Q2: P3 2,000 (c2, bank), P4 300 (c2, cash, May), P5 7,000 (c1, WeChat).
         let q2 = try finance.receipts(period: "2026-Q2")
         #expect(
-            amounts(q2.byMethod) == ["bank_transfer": [200_000, 1], "cash": [30_000, 1], "wechat_pay": [700_000, 1]])
+            amounts(q2.byMethod) == ["bank_transfer": [200_000, 1], "cash": [30_000, 1], "wechat_pay": [700_000, 1]]
+        )
         #expect(amounts(q2.byClerk) == [h.c1: [700_000, 1], h.c2: [230_000, 2]])
         #expect(amounts(q2.byMonth) == ["2026-04": [200_000, 1], "2026-05": [730_000, 2]])
         #expect(amounts(q2.totals) == ["": [930_000, 3]] && q2.totals.map(\.currency) == ["CNY"])
@@ -131,7 +225,8 @@ struct FinanceReportsTests {
         // The whole 10,000 collected, 150,050 × 2.5% + 849,950 × 3% = 29,249.75, rounded down.
         #expect(
             year.byRep.map(\.repID) == [h.rep] && year.byRep.map(\.commission) == [29_249]
-                && year.byRep.map(\.collected) == [1_000_000])
+                && year.byRep.map(\.collected) == [1_000_000]
+        )
         #expect(year.totals.map(\.commission) == [29_249])
         #expect(try finance.commission(period: "2026-Q1", rep: h.rep).lines.map(\.commission) == [3_751])
         #expect(try finance.commission(period: "2026", rep: h.c1).lines.isEmpty)
@@ -147,18 +242,21 @@ struct FinanceReportsTests {
         #expect(
             q1.byItem.map { "\($0.category)/\($0.item)=\($0.amount)" } == [
                 "travel/hotel=48000", "travel/train ticket=35000",
-            ])
+            ]
+        )
         #expect(amounts(q1.byMonth) == ["2026-03": [83_000, 2]] && amounts(q1.byClerk) == [h.rep: [83_000, 2]])
 
         let year = try finance.expenses(period: "2026")
         #expect(
             amounts(year.byCategory) == [
                 "a": [2_000, 1], "a|b": [1_000, 1], "entertainment": [90_000, 1], "travel": [83_000, 2],
-            ])
+            ]
+        )
         #expect(
             year.byItem.map { "\($0.category)/\($0.item)" } == [
                 "a/b|c", "a|b/c", "entertainment/client dinner", "travel/hotel", "travel/train ticket",
-            ])
+            ]
+        )
         #expect(amounts(year.byClerk) == [h.c1: [90_000, 1], h.rep: [86_000, 4]])
         #expect(amounts(year.byMonth) == ["2026-03": [83_000, 2], "2026-04": [93_000, 3]])
         #expect(amounts(year.totals) == ["": [176_000, 5]])
@@ -174,18 +272,21 @@ struct FinanceReportsTests {
         #expect(
             all[h.s1].map { [$0.bills, Int($0.billed), Int($0.paid), $0.payments, Int($0.outstanding)] } == [
                 2, 1_300_000, 1_000_000, 2, 300_000,
-            ])
+            ]
+        )
         #expect(
             all[h.s2].map { [$0.bills, Int($0.billed), Int($0.paid), $0.payments, Int($0.outstanding)] } == [
                 1, 100_000, 100_000, 1, 0,
-            ])
+            ]
+        )
         #expect(all[h.s1]?.name == "华东钢材")
 
         let s1 = try finance.payables(supplier: h.s1)
         let bills = Dictionary(uniqueKeysWithValues: s1.bills.map { ($0.billID, $0) })
         let (b1, b2) = (try #require(bills[h.b1]), try #require(bills[h.b2]))
         #expect(
-            (b1.outstanding, b1.dueOn, b1.receivedOn, b1.lastPaidOn) == (0, "2026-04-30", "2026-03-31", "2026-05-05"))
+            (b1.outstanding, b1.dueOn, b1.receivedOn, b1.lastPaidOn) == (0, "2026-04-30", "2026-03-31", "2026-05-05")
+        )
         #expect((b2.outstanding, b2.lastPaidOn) == (300_000, nil))
         #expect(s1.totals.map(\.outstanding) == [300_000])
         await h.world.close()

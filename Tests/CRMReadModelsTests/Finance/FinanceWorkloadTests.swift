@@ -35,13 +35,19 @@ struct FinanceWorkloadTests {
                 ReceivablesProjector.self, SalesProjector.self, FinanceProjector.self, ServiceProjector.self,
                 StockProjector.self,
             ],
-            log: log, decoder: CRMProjections.decoder, into: store
+            log: log,
+            decoder: CRMProjections.decoder,
+            into: store
         )
         await log.close()
         let days = [first.adding(days: 30), first.adding(days: 75), last, last.adding(days: 200)]
         return Built(
-            directory: directory, store: store, days: days, years: Array(Set([first.year, last.year])).sorted(),
-            events: summary.events)
+            directory: directory,
+            store: store,
+            days: days,
+            years: Array(Set([first.year, last.year])).sorted(),
+            events: summary.events
+        )
     }
 
     @Test(
@@ -67,7 +73,9 @@ struct FinanceWorkloadTests {
                 owners.insert(contract.ownerID)
                 let f = contract.figures
                 #expect(
-                    f.buckets.total == f.outstanding && f.outstanding == f.scheduled - f.collected, "\(id) on \(day)")
+                    f.buckets.total == f.outstanding && f.outstanding == f.scheduled - f.collected,
+                    "\(id) on \(day)"
+                )
                 #expect(f.received == f.collected + f.credit && f.balance == f.outstanding + f.unscheduled - f.credit)
                 #expect(f.outstanding >= 0 && f.unscheduled >= 0 && f.refunded <= f.collected)
                 guard contract.status == .binding else { continue }
@@ -75,32 +83,36 @@ struct FinanceWorkloadTests {
             }
             #expect(
                 aging.currencies.map(\.figures) == summed.keys.sorted().map { summed[$0]! },
-                "aging on \(day) is the sum of its contracts")
+                "aging on \(day) is the sum of its contracts"
+            )
             for currency in aging.currencies {
                 let f = currency.figures
                 #expect(f.buckets.total == f.outstanding && f.buckets.overdue == f.overdue)
                 #expect(
                     currency.topOverdueCustomers.reduce(0) { $0 + $1.overdue } == f.overdue,
-                    "every overdue customer is listed")
+                    "every overdue customer is listed"
+                )
                 #expect(
                     zip(currency.topOverdueCustomers, currency.topOverdueCustomers.dropFirst()).allSatisfy {
                         $0.overdue >= $1.overdue
-                    })
+                    }
+                )
             }
             // The owners' agings add up to everyone's.
             var byOwners: [String: ReceivablesFigures] = [:]
             for owner in owners {
                 for currency in try queries.aging(asOf: day, owner: owner).currencies {
                     byOwners[
-                        currency.figures.currency, default: ReceivablesFigures(currency: currency.figures.currency)
+                        currency.figures.currency,
+                        default: ReceivablesFigures(currency: currency.figures.currency)
                     ].add(currency.figures)
                 }
             }
             #expect(byOwners == summed)
         }
         // Later there is more overdue than at first, and something was collected.
-        let first = try queries.aging(asOf: built.days[0].description),
-            last = try queries.aging(asOf: built.days[2].description)
+        let first = try queries.aging(asOf: built.days[0].description)
+        let last = try queries.aging(asOf: built.days[2].description)
         #expect((first.currencies.first?.figures.collected ?? 0) < (last.currencies.first?.figures.collected ?? 0))
         #expect((last.currencies.first?.figures.overdue ?? 0) > 0)
     }
@@ -110,8 +122,12 @@ struct FinanceWorkloadTests {
         let built = try await Self.build()
         let end = built.days[3].description
         let receivables = try ReceivablesQueries(store: built.store).aging(asOf: end).currencies
-        let finance = FinanceQueries(store: built.store), sales = SalesQueries(store: built.store)
-        var receipts: Int64 = 0, commissionCollected: Int64 = 0, signed: Int64 = 0, collected: Int64 = 0
+        let finance = FinanceQueries(store: built.store)
+        let sales = SalesQueries(store: built.store)
+        var receipts: Int64 = 0
+        var commissionCollected: Int64 = 0
+        var signed: Int64 = 0
+        var collected: Int64 = 0
         for year in built.years {
             receipts += try finance.receipts(period: year).totals.reduce(0) { $0 + $1.amount }
             commissionCollected += try finance.commission(period: year).totals.reduce(0) { $0 + $1.collected }
@@ -125,14 +141,16 @@ struct FinanceWorkloadTests {
         #expect(collected == received, "sales' collections are the same payments")
         #expect(
             commissionCollected == receivables.reduce(0) { $0 + $1.figures.collected },
-            "commission is earned on every allocated amount")
+            "commission is earned on every allocated amount"
+        )
         #expect(signed == receivables.reduce(0) { $0 + $1.figures.amount }, "signed = the amounts of binding contracts")
     }
 
     @Test("Sales and finance: every breakdown adds up to its total; attainment follows from target and achieved")
     func breakdowns() async throws {
         let built = try await Self.build()
-        let finance = FinanceQueries(store: built.store), sales = SalesQueries(store: built.store)
+        let finance = FinanceQueries(store: built.store)
+        let sales = SalesQueries(store: built.store)
         var expenses = 0
         for year in built.years {
             for quarter in ["", "-Q1", "-Q2", "-Q3", "-Q4"] {
@@ -152,15 +170,18 @@ struct FinanceWorkloadTests {
                 let commission = try finance.commission(period: period)
                 #expect(
                     commission.lines.reduce(0) { $0 + $1.commission }
-                        == commission.totals.reduce(0) { $0 + $1.commission })
+                        == commission.totals.reduce(0) { $0 + $1.commission }
+                )
                 for dimension in SalesDimension.allCases {
                     let breakdown = try sales.sales(period: period, by: dimension)
                     #expect(
                         breakdown.rows.reduce(0) { $0 + $1.signed } == breakdown.totals.reduce(0) { $0 + $1.signed },
-                        "\(period) by \(dimension)")
+                        "\(period) by \(dimension)"
+                    )
                     #expect(
                         breakdown.rows.reduce(0) { $0 + $1.collected }
-                            == breakdown.totals.reduce(0) { $0 + $1.collected })
+                            == breakdown.totals.reduce(0) { $0 + $1.collected }
+                    )
                 }
                 let targets = try sales.targets(period: period)
                 for row in targets.reps + targets.teams {
@@ -176,7 +197,8 @@ struct FinanceWorkloadTests {
         for supplier in payables {
             #expect(
                 supplier.outstanding == supplier.billed - supplier.paid && supplier.paid <= supplier.billed
-                    && supplier.outstanding >= 0)
+                    && supplier.outstanding >= 0
+            )
         }
     }
 
@@ -184,7 +206,10 @@ struct FinanceWorkloadTests {
     func serviceAndStock() async throws {
         let built = try await Self.build()
         let service = ServiceQueries(store: built.store)
-        var opened = 0, closed = 0, filed = 0, resolved = 0
+        var opened = 0
+        var closed = 0
+        var filed = 0
+        var resolved = 0
         for year in built.years {
             let statistics = try service.statistics(period: year)
             for parts in [
@@ -212,16 +237,19 @@ struct FinanceWorkloadTests {
             let total = product.total
             #expect(
                 product.onHand == total.receivedQuantity - total.shippedQuantity,
-                "\(product.sku): stock is what came in less what went out")
+                "\(product.sku): stock is what came in less what went out"
+            )
             #expect(
                 product.stockValue == total.receivedCost - total.costOfGoodsShipped,
-                "\(product.sku): every cost is in stock or shipped")
+                "\(product.sku): every cost is in stock or shipped"
+            )
             #expect(product.stockValue >= 0 && (product.onHand > 0 || product.stockValue == 0))
             #expect(total.grossMargin == total.revenue - total.costOfGoodsShipped)
             let months = try stock.product(id: product.productID).months
             #expect(
                 months.reduce(0) { $0 + $1.figures.revenue } == total.revenue
-                    && months.reduce(0) { $0 + $1.figures.shippedQuantity } == total.shippedQuantity)
+                    && months.reduce(0) { $0 + $1.figures.shippedQuantity } == total.shippedQuantity
+            )
             shipped += total.shippedQuantity
         }
         #expect(shipped > 0)

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -37,7 +37,11 @@ struct ReceivablesAgingTests {
         let customer = try await world.ownedCustomer("边界测试有限公司", owner: rep)
         let seat = try await world.product("SEAT", price: 10_000, cost: 4_000)
         let contract = try await world.contract(
-            customer, rep: rep, [.init(productID: seat, quantity: 1)], on: "2026-03-02")
+            customer,
+            rep: rep,
+            [.init(productID: seat, quantity: 1)],
+            on: "2026-03-02"
+        )
         let d = F.day("2026-09-30")
         let dues = [-181, -180, -91, -90, -61, -60, -31, -30, 0, 1].map { F.at(d.adding(days: $0).description) }
         #expect(
@@ -45,17 +49,35 @@ struct ReceivablesAgingTests {
                 "2026-04-02", "2026-04-03", "2026-07-01", "2026-07-02", "2026-07-31", "2026-08-01", "2026-08-30",
                 "2026-08-31",
                 "2026-09-30", "2026-10-01",
-            ])
+            ]
+        )
         try await world.crm.scheduleInstalments(
-            contract, dues.map { .init(dueAt: $0, amount: F.cny(1_000)) }, actor: rep,
+            contract,
+            dues.map { .init(dueAt: $0, amount: F.cny(1_000)) },
+            actor: rep,
             occurredAt: F.at("2026-03-02", 11)
         )
         _ = try await world.crm.recordPayment(
-            contract, amount: F.cny(1_200), method: .bankTransfer, actor: clerk, occurredAt: F.at("2026-04-20"))
+            contract,
+            amount: F.cny(1_200),
+            method: .bankTransfer,
+            actor: clerk,
+            occurredAt: F.at("2026-04-20")
+        )
         _ = try await world.crm.recordPayment(
-            contract, amount: F.cny(500), method: .alipay, actor: clerk, occurredAt: F.at("2026-09-30", 18))
+            contract,
+            amount: F.cny(500),
+            method: .alipay,
+            actor: clerk,
+            occurredAt: F.at("2026-09-30", 18)
+        )
         _ = try await world.crm.recordPayment(
-            contract, amount: F.cny(100), method: .cash, actor: clerk, occurredAt: F.at("2026-10-01", 9))
+            contract,
+            amount: F.cny(100),
+            method: .cash,
+            actor: clerk,
+            occurredAt: F.at("2026-10-01", 9)
+        )
         return (world, contract, customer, rep)
     }
 
@@ -77,10 +99,12 @@ struct ReceivablesAgingTests {
             before.figures.buckets
                 == buckets([
                     .notYetDue: 2_000, .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 800,
-                ]))
+                ])
+        )
         #expect(
             before.figures.outstanding == 8_800_00 && before.figures.collected == 1_200_00
-                && before.figures.overdue == 6_800_00)
+                && before.figures.overdue == 6_800_00
+        )
 
         // 09-30 (D): P2 counts, #2 owes 300 at exactly 180 days, still 91-180; #3 at 91 joins it;
         // #4 at 90 stays in 61-90, #5 at 61 moves in; #6 at 60 and #7 at 31 are 31-60; #8 at 30
@@ -90,14 +114,17 @@ struct ReceivablesAgingTests {
             onD.figures.buckets
                 == buckets([
                     .notYetDue: 1_000, .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 1_300,
-                ]))
+                ])
+        )
         #expect(
-            onD.figures.outstanding == 8_300_00 && onD.figures.overdue == 7_300_00 && onD.figures.collected == 1_700_00)
+            onD.figures.outstanding == 8_300_00 && onD.figures.overdue == 7_300_00 && onD.figures.collected == 1_700_00
+        )
         let second = try #require(onD.instalments.first { $0.number == 2 })
         #expect(
             (second.allocated, second.outstanding, second.daysOverdue, second.bucket) == (
                 700_00, 300_00, 180, .days91to180
-            ))
+            )
+        )
         #expect(second.allocations.map(\.on) == ["2026-04-20", "2026-09-30"])
         #expect(second.allocations.map(\.amount) == [200_00, 500_00])
         let ninth = try #require(onD.instalments.first { $0.number == 9 })
@@ -111,7 +138,8 @@ struct ReceivablesAgingTests {
             after.figures.buckets
                 == buckets([
                     .days0to30: 2_000, .days31to60: 2_000, .days61to90: 2_000, .days91to180: 2_000, .over180: 200,
-                ]))
+                ])
+        )
         #expect(after.figures.outstanding == 8_200_00 && after.figures.overdue == 8_200_00)
         #expect(after.instalments.first { $0.number == 2 }?.bucket == .over180)
 
@@ -136,7 +164,8 @@ struct ReceivablesAgingTests {
             (-1, AgingBucket.notYetDue), (0, .days0to30), (30, .days0to30), (31, .days31to60), (60, .days31to60),
             (61, .days61to90),
             (90, .days61to90), (91, .days91to180), (180, .days91to180), (181, .over180), (10_000, .over180),
-        ])
+        ]
+    )
     func edges(days: Int, bucket: AgingBucket) {
         #expect(AgingBucket(daysOverdue: days) == bucket)
     }
@@ -159,7 +188,8 @@ struct ReceivablesAgingTests {
             let error = #expect(throws: ReadModelQueryError.self) { try call() }
             #expect(
                 error?.code == .invalidParameter && error?.parameter == parameter,
-                "\(parameter): \(String(describing: error))")
+                "\(parameter): \(String(describing: error))"
+            )
         }
         let unknown = #expect(throws: ReadModelQueryError.self) {
             try queries.contract(id: "no-such-contract", asOf: "2026-09-30")

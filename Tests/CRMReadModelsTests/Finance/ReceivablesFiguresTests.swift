@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -46,22 +46,43 @@ struct ReceivablesFiguresTests {
                 .init(dueAt: F.at("2026-03-10"), amount: F.cny(2_000)),
                 .init(dueAt: F.at("2026-04-10"), amount: F.cny(2_000)),
             ],
-            actor: rep, occurredAt: F.at("2026-03-02", 11)
+            actor: rep,
+            occurredAt: F.at("2026-03-02", 11)
         )
         let k2 = try await world.contract(customer, rep: rep, [.init(productID: seat, quantity: 20)], on: "2026-03-03")
         let k3 = try await world.contract(customer, rep: rep, [.init(productID: seat, quantity: 12)], on: "2026-03-04")
         let invoice = try await crm.requestInvoice(
-            k1, amount: F.cny(5_000), title: "甲公司", actor: rep, occurredAt: F.at("2026-03-05", 9))
+            k1,
+            amount: F.cny(5_000),
+            title: "甲公司",
+            actor: rep,
+            occurredAt: F.at("2026-03-05", 9)
+        )
         _ = try await crm.recordPayment(
-            k1, amount: F.cny(2_500), method: .bankTransfer, actor: clerk, occurredAt: F.at("2026-03-05"))
+            k1,
+            amount: F.cny(2_500),
+            method: .bankTransfer,
+            actor: clerk,
+            occurredAt: F.at("2026-03-05")
+        )
         try await crm.rejectContract(k3, comment: "too big a step", actor: manager, occurredAt: F.at("2026-03-05", 15))
         try await crm.approveContract(k2, actor: manager, occurredAt: F.at("2026-03-06"))
         try await crm.issueInvoice(invoice, of: k1, number: "INV-1", actor: clerk, occurredAt: F.at("2026-03-09"))
         _ = try await crm.recordPayment(
-            k1, amount: F.cny(2_000), method: .wechatPay, actor: clerk, occurredAt: F.at("2026-04-15"))
+            k1,
+            amount: F.cny(2_000),
+            method: .wechatPay,
+            actor: clerk,
+            occurredAt: F.at("2026-04-15")
+        )
         let refund = try await crm.requestRefund(
-            k1, amount: F.cny(300), reason: "one seat unused", returnGoods: false, actor: rep,
-            occurredAt: F.at("2026-04-16"))
+            k1,
+            amount: F.cny(300),
+            reason: "one seat unused",
+            returnGoods: false,
+            actor: rep,
+            occurredAt: F.at("2026-04-16")
+        )
         try await crm.approveRefund(refund, of: k1, actor: manager, occurredAt: F.at("2026-04-17"))
         try await crm.payRefund(refund, of: k1, method: .bankTransfer, actor: clerk, occurredAt: F.at("2026-04-18"))
         return History(world: world, customer: customer, k1: k1, k2: k2, k3: k3)
@@ -118,16 +139,19 @@ struct ReceivablesFiguresTests {
         #expect(
             (k1April20.figures.collected, k1April20.figures.credit, k1April20.figures.received) == (
                 4_000_00, 500_00, 4_500_00
-            ))
+            )
+        )
         #expect(
             (k1April20.figures.refunded, k1April20.figures.outstanding, k1April20.figures.balance) == (
                 300_00, 0, 500_00
-            ))
+            )
+        )
         let refund = try #require(k1April20.refunds.first)
         #expect(
             (refund.status, refund.decidedOn, refund.paidOn, refund.method) == (
                 .paid, "2026-04-17", "2026-04-18", "bank_transfer"
-            ))
+            )
+        )
         #expect(try queries.customer(id: h.customer, asOf: "2026-04-20").currencies.map(\.balance) == [20_500_00])
         await h.world.close()
     }
@@ -140,20 +164,37 @@ struct ReceivablesFiguresTests {
         let seat = try await world.product("SEAT", price: 1_000, cost: 400)
         let export = try await world.crm.addProduct(
             NewProduct(
-                sku: "EXPORT", name: "Export kit", price: CRMMoney(minorUnits: 100_00, currency: "USD"),
-                cost: CRMMoney(minorUnits: 40_00, currency: "USD")),
-            actor: "admin", occurredAt: F.at("2026-01-02")
+                sku: "EXPORT",
+                name: "Export kit",
+                price: CRMMoney(minorUnits: 100_00, currency: "USD"),
+                cost: CRMMoney(minorUnits: 40_00, currency: "USD")
+            ),
+            actor: "admin",
+            occurredAt: F.at("2026-01-02")
         )
         let a = try await world.ownedCustomer("A 公司", owner: r1)
         let b = try await world.ownedCustomer("B 公司", owner: r1)
         let c = try await world.ownedCustomer("C 公司", owner: r2)
         func sign(
-            _ customer: String, _ rep: String, _ product: String, _ quantity: Int32, due: String, _ amount: CRMMoney
+            _ customer: String,
+            _ rep: String,
+            _ product: String,
+            _ quantity: Int32,
+            due: String,
+            _ amount: CRMMoney
         ) async throws -> String {
             let id = try await world.contract(
-                customer, rep: rep, [.init(productID: product, quantity: quantity)], on: "2026-01-10")
+                customer,
+                rep: rep,
+                [.init(productID: product, quantity: quantity)],
+                on: "2026-01-10"
+            )
             try await world.crm.scheduleInstalments(
-                id, [.init(dueAt: F.at(due), amount: amount)], actor: rep, occurredAt: F.at("2026-01-10", 11))
+                id,
+                [.init(dueAt: F.at(due), amount: amount)],
+                actor: rep,
+                occurredAt: F.at("2026-01-10", 11)
+            )
             return id
         }
         _ = try await sign(a, r1, seat, 3, due: "2026-05-01", F.cny(3_000))
@@ -161,14 +202,20 @@ struct ReceivablesFiguresTests {
         _ = try await sign(c, r2, seat, 4, due: "2026-01-31", F.cny(4_000))
         _ = try await sign(c, r2, export, 5, due: "2026-06-01", CRMMoney(minorUnits: 500_00, currency: "USD"))
         _ = try await world.crm.recordPayment(
-            kb, amount: F.cny(500), method: .cash, actor: clerk, occurredAt: F.at("2026-06-25"))
+            kb,
+            amount: F.cny(500),
+            method: .cash,
+            actor: clerk,
+            occurredAt: F.at("2026-06-25")
+        )
         let queries = ReceivablesQueries(store: try await world.readModels([ReceivablesProjector.self]))
 
         // On 06-30: A's 3,000 is 60 days overdue (31-60), B's 1,500 left 10 days (0-30), C's
         // 4,000 150 days (91-180); C's 500 USD 29 days (0-30), in its own currency.
         let everyone = try queries.aging(asOf: "2026-06-30")
         #expect(everyone.currencies.map(\.figures.currency) == ["CNY", "USD"])
-        let cnyAging = everyone.currencies[0], usdAging = everyone.currencies[1]
+        let cnyAging = everyone.currencies[0]
+        let usdAging = everyone.currencies[1]
         #expect(cnyAging.figures.buckets.days0to30 == 1_500_00 && cnyAging.figures.buckets.days31to60 == 3_000_00)
         #expect(cnyAging.figures.buckets.days91to180 == 4_000_00 && cnyAging.figures.outstanding == 8_500_00)
         #expect(cnyAging.figures.contracts == 3 && cnyAging.figures.collected == 500_00)
@@ -178,7 +225,8 @@ struct ReceivablesFiguresTests {
 
         let first = try queries.aging(asOf: "2026-06-30", owner: r1, top: 1)
         #expect(
-            first.currencies.map(\.figures.currency) == ["CNY"] && first.currencies[0].figures.outstanding == 4_500_00)
+            first.currencies.map(\.figures.currency) == ["CNY"] && first.currencies[0].figures.outstanding == 4_500_00
+        )
         #expect(first.currencies[0].topOverdueCustomers.map(\.customerID) == [a], "top 1 of A (3,000) and B (1,500)")
         let second = try queries.aging(asOf: "2026-06-30", owner: r2)
         #expect(second.currencies.map(\.figures.outstanding) == [4_000_00, 500_00])
@@ -195,14 +243,16 @@ struct ReceivablesFiguresTests {
             "2026-04-20",
         ] {
             let cut = ReceivablesQueries(
-                store: try await h.world.readModels([ReceivablesProjector.self], asOf: .occurredTime(F.endOf(day))))
+                store: try await h.world.readModels([ReceivablesProjector.self], asOf: .occurredTime(F.endOf(day)))
+            )
             let fromFull = try full.customer(id: h.customer, asOf: day)
             #expect(fromFull == (try cut.customer(id: h.customer, asOf: day)), "customer as of \(day)")
             #expect(try full.aging(asOf: day) == (try cut.aging(asOf: day)), "aging as of \(day)")
             for contract in fromFull.contracts.map(\.contractID) {
                 #expect(
                     try full.contract(id: contract, asOf: day) == (try cut.contract(id: contract, asOf: day)),
-                    "\(contract) as of \(day)")
+                    "\(contract) as of \(day)"
+                )
             }
         }
         // The cut-off log really is shorter: on 03-04 K3 was still pending and K1 had no payment.

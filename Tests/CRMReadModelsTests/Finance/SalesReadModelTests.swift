@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -48,35 +48,82 @@ struct SalesReadModelTests {
         let b = try await world.ownedCustomer("B 公司", owner: r2, region: "华南")
 
         let k1 = try await world.contract(
-            a, rep: r1, [.init(productID: p, quantity: 2), .init(productID: q, quantity: 1)], on: "2026-03-10")
+            a,
+            rep: r1,
+            [.init(productID: p, quantity: 2), .init(productID: q, quantity: 1)],
+            on: "2026-03-10"
+        )
         try await crm.scheduleInstalments(
-            k1, [.init(dueAt: F.at("2026-03-31"), amount: F.cny(5_000))], actor: r1, occurredAt: F.at("2026-03-10", 11))
+            k1,
+            [.init(dueAt: F.at("2026-03-31"), amount: F.cny(5_000))],
+            actor: r1,
+            occurredAt: F.at("2026-03-10", 11)
+        )
         _ = try await crm.recordPayment(
-            k1, amount: F.fen(200_001), method: .bankTransfer, actor: clerk, occurredAt: F.at("2026-03-20"))
+            k1,
+            amount: F.fen(200_001),
+            method: .bankTransfer,
+            actor: clerk,
+            occurredAt: F.at("2026-03-20")
+        )
         let k4 = try await world.contract(a, rep: r1, [.init(productID: q, quantity: 4)], on: "2026-03-28")
         let k5 = try await world.contract(a, rep: r1, [.init(productID: q, quantity: 5)], on: "2026-03-29")
         try await crm.rejectContract(k5, comment: "no", actor: manager, occurredAt: F.at("2026-03-30"))
         try await crm.approveContract(k4, actor: manager, occurredAt: F.at("2026-04-01"))
         _ = try await world.contract(
-            b, rep: r2, [.init(productID: q, quantity: 1, discountBasisPoints: 1_000)], on: "2026-04-02")
+            b,
+            rep: r2,
+            [.init(productID: q, quantity: 1, discountBasisPoints: 1_000)],
+            on: "2026-04-02"
+        )
         var move = CustomerDecisions.ProfileChanges()
         move.region = "华北"
         _ = try await crm.updateCustomerProfile(a, move, actor: r1, occurredAt: F.at("2026-04-03"))
         _ = try await crm.recordPayment(
-            k1, amount: F.fen(299_999), method: .alipay, actor: clerk, occurredAt: F.at("2026-04-05"))
+            k1,
+            amount: F.fen(299_999),
+            method: .alipay,
+            actor: clerk,
+            occurredAt: F.at("2026-04-05")
+        )
         try await crm.moveUser(r1, toTeam: west, actor: "admin", occurredAt: F.at("2026-04-05", 12))
         _ = try await world.contract(a, rep: r1, [.init(productID: p, quantity: 1)], on: "2026-04-10")
 
         try await crm.setSalesTarget(
-            repID: r1, period: "2026-Q2", amount: F.cny(20_000), actor: "admin", occurredAt: F.at("2026-03-01"))
+            repID: r1,
+            period: "2026-Q2",
+            amount: F.cny(20_000),
+            actor: "admin",
+            occurredAt: F.at("2026-03-01")
+        )
         try await crm.setSalesTarget(
-            teamID: east, period: "2026-Q2", amount: F.cny(10_000), actor: "admin", occurredAt: F.at("2026-03-01"))
+            teamID: east,
+            period: "2026-Q2",
+            amount: F.cny(10_000),
+            actor: "admin",
+            occurredAt: F.at("2026-03-01")
+        )
         try await crm.setSalesTarget(
-            repID: r2, period: "2026-04", amount: F.cny(5_000), actor: "admin", occurredAt: F.at("2026-03-01"))
+            repID: r2,
+            period: "2026-04",
+            amount: F.cny(5_000),
+            actor: "admin",
+            occurredAt: F.at("2026-03-01")
+        )
         try await crm.setSalesTarget(
-            repID: r1, period: "2026-Q2", amount: F.cny(26_000), actor: "admin", occurredAt: F.at("2026-04-20"))
+            repID: r1,
+            period: "2026-Q2",
+            amount: F.cny(26_000),
+            actor: "admin",
+            occurredAt: F.at("2026-04-20")
+        )
         try await crm.setSalesTarget(
-            repID: r2, period: "2026-Q3", amount: F.cny(1_000), actor: "admin", occurredAt: F.at("2026-04-20"))
+            repID: r2,
+            period: "2026-Q3",
+            amount: F.cny(1_000),
+            actor: "admin",
+            occurredAt: F.at("2026-04-20")
+        )
         return History(world: world, r1: r1, r2: r2, east: east, west: west, p: p, q: q)
     }
 
@@ -85,11 +132,13 @@ struct SalesReadModelTests {
         Dictionary(
             uniqueKeysWithValues: breakdown.rows.map {
                 ($0.key, [$0.signed, Int64($0.contracts), $0.collected, Int64($0.payments)])
-            })
+            }
+        )
     }
 
     @Test(
-        "Signed on the binding day, collected on the payment day, credited to rep, region, product and team at signing")
+        "Signed on the binding day, collected on the payment day, credited to rep, region, product and team at signing"
+    )
     func breakdowns() async throws {
         let h = try await Self.history()
         let sales = SalesQueries(store: try await h.world.readModels([SalesProjector.self]))
@@ -106,7 +155,8 @@ struct SalesReadModelTests {
         #expect(
             table(try sales.sales(period: "2026-Q2", by: .rep)) == [
                 h.r1: [13_000_00, 2, 299_999, 1], h.r2: [2_700_00, 1, 0, 0],
-            ])
+            ]
+        )
         // K4 signed on 04-01 in 华东, before A moved; K1's collection stays with K1's region.
         #expect(
             table(try sales.sales(period: "2026-Q2", by: .region))
@@ -116,7 +166,8 @@ struct SalesReadModelTests {
         #expect(
             table(try sales.sales(period: "2026-Q2", by: .team)) == [
                 h.east: [12_000_00, 1, 299_999, 1], h.west: [3_700_00, 2, 0, 0],
-            ])
+            ]
+        )
         // Products: Q 12,000 + 2,700; P 1,000. 2,999.99 over P and Q: ⌊299,999 × 2/5⌋ = 119,999
         // and 180,000.
         let q2Products = try sales.sales(period: "2026-Q2", by: .product)
@@ -125,14 +176,16 @@ struct SalesReadModelTests {
         #expect(
             q2Products.totals.map { [$0.signed, Int64($0.contracts), $0.collected, Int64($0.payments)] } == [
                 [15_700_00, 3, 299_999, 1]
-            ])
+            ]
+        )
         #expect(q2Products.totals.map(\.currency) == ["CNY"])
 
         // The year is the sum of its months: r1 5,000 + 13,000 and all of K1's 5,000 collected.
         #expect(
             table(try sales.sales(period: "2026", by: .rep)) == [
                 h.r1: [18_000_00, 3, 500_000, 2], h.r2: [2_700_00, 1, 0, 0],
-            ])
+            ]
+        )
         #expect(try sales.sales(period: "2025", by: .rep).rows.isEmpty)
         await h.world.close()
     }
@@ -145,7 +198,8 @@ struct SalesReadModelTests {
             Dictionary(
                 uniqueKeysWithValues: list.map {
                     ($0.holderID, [$0.target, $0.achieved, $0.attainmentBasisPoints.map(Int64.init)])
-                })
+                }
+            )
         }
 
         // Q2: r1 13,000 of 26,000 (the later target) = 5,000 bp; r2 has no Q2 target. East 12,000 of
@@ -164,7 +218,8 @@ struct SalesReadModelTests {
 
     @Test(
         "Malformed periods are refused",
-        arguments: ["2026-Q5", "2026-Q0", "2026-13", "2026-00", "26", "2026-1", "", "2026-q1", "２０２６"])
+        arguments: ["2026-Q5", "2026-Q0", "2026-13", "2026-00", "26", "2026-1", "", "2026-q1", "２０２６"]
+    )
     func refusals(_ period: String) async throws {
         let world = try CRMWorld.finance("sales-refusals")
         let sales = SalesQueries(store: try await world.readModels([SalesProjector.self]))

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -29,8 +29,9 @@ struct ServiceReadModelTests {
     static func history() async throws -> History {
         let world = try CRMWorld.finance("service")
         let crm = world.crm
-        let r1 = try await world.user("r1"), r2 = try await world.user("r2"),
-            engineer = try await world.user("engineer")
+        let r1 = try await world.user("r1")
+        let r2 = try await world.user("r2")
+        let engineer = try await world.user("engineer")
         let a = try await world.ownedCustomer("A 公司", owner: r1)
         let b = try await world.ownedCustomer("B 公司", owner: r2)
         var pooled = NewCustomer(name: "C 公司")
@@ -39,18 +40,31 @@ struct ServiceReadModelTests {
 
         func workOrder(_ customer: String, opened: Date, closed: Date?) async throws {
             let id = try await crm.openWorkOrder(
-                for: customer, title: "Pump vibrates", actor: "support", occurredAt: opened)
+                for: customer,
+                title: "Pump vibrates",
+                actor: "support",
+                occurredAt: opened
+            )
             try await crm.assignWorkOrder(id, to: engineer, actor: "support", occurredAt: opened.addingTimeInterval(60))
             guard let closed else { return }
             try await crm.resolveWorkOrder(
-                id, resolution: "part replaced", actor: engineer, occurredAt: closed.addingTimeInterval(-60))
+                id,
+                resolution: "part replaced",
+                actor: engineer,
+                occurredAt: closed.addingTimeInterval(-60)
+            )
             try await crm.closeWorkOrder(id, actor: "support", occurredAt: closed)
         }
         func complaint(_ customer: String, _ category: String, filed: Date, resolved: (Date, String)?) async throws {
             let id = try await crm.fileComplaint(for: customer, category: category, actor: "support", occurredAt: filed)
             guard let (time, cause) = resolved else { return }
             try await crm.resolveComplaint(
-                id, rootCause: cause, resolution: "apologised", actor: "support", occurredAt: time)
+                id,
+                rootCause: cause,
+                resolution: "apologised",
+                actor: "support",
+                occurredAt: time
+            )
         }
         try await workOrder(a, opened: F.at("2026-03-02", 10), closed: F.at("2026-03-03", 12, 30))
         try await workOrder(b, opened: F.at("2026-03-30", 9), closed: F.at("2026-04-02", 9, 45))
@@ -98,12 +112,14 @@ struct ServiceReadModelTests {
         let march = try service.statistics(period: "2026-03")
         #expect(wo(march.workOrders) == [2, 1, 1_590])
         #expect(
-            (march.complaints.filed, march.complaints.resolved, march.complaints.meanMinutesToResolve) == (2, 1, 1_440))
+            (march.complaints.filed, march.complaints.resolved, march.complaints.meanMinutesToResolve) == (2, 1, 1_440)
+        )
         #expect(counts(march.complaints.byCategory) == ["delivery=1", "quality=1"])
         #expect(counts(march.complaints.byRootCause) == ["carrier late=1"])
         #expect(
             SatisfactionSummary(march.satisfaction)
-                == SatisfactionSummary(surveys: 3, scores: [0, 1, 0, 1, 1], average: 367))
+                == SatisfactionSummary(surveys: 3, scores: [0, 1, 0, 1, 1], average: 367)
+        )
         #expect(try service.statistics(period: "2026-Q1") == march, "January and February had nothing")
 
         // April: W3 and W4 opened, W2 closed in 4,365 min (counted in April, when it closed).
@@ -122,7 +138,8 @@ struct ServiceReadModelTests {
         #expect(year.complaints.byRootCause.map(\.key) == ["carrier late", "defective batch"])
         #expect(
             SatisfactionSummary(year.satisfaction)
-                == SatisfactionSummary(surveys: 4, scores: [0, 1, 1, 1, 1], average: 350))
+                == SatisfactionSummary(surveys: 4, scores: [0, 1, 1, 1, 1], average: 350)
+        )
         #expect(try service.months(period: "2026").map(\.month) == ["2026-03", "2026-04"])
         #expect(try service.months(period: "2026").map(\.statistics.workOrders.opened) == [2, 2])
 

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
@@ -40,41 +40,94 @@ struct StockReadModelTests {
         let rep = try await world.user("rep")
         let g = try await world.product("G", price: 500, cost: 200)
         let odd = try await crm.addProduct(
-            NewProduct(sku: "ODD", name: "Odd", price: F.fen(12_345), cost: F.cny(50)), actor: "admin",
-            occurredAt: F.at("2026-01-02"))
+            NewProduct(sku: "ODD", name: "Odd", price: F.fen(12_345), cost: F.cny(50)),
+            actor: "admin",
+            occurredAt: F.at("2026-01-02")
+        )
         let supplier = try await crm.addSupplier(named: "Supplier", actor: "admin", occurredAt: F.at("2026-01-03"))
         let customer = try await world.ownedCustomer("客户", owner: rep)
         let ka = try await world.contract(customer, rep: rep, [.init(productID: g, quantity: 4)], on: "2026-03-02")
         let kb = try await world.contract(
-            customer, rep: rep, [.init(productID: g, quantity: 7, discountBasisPoints: 1_000)], on: "2026-03-02")
+            customer,
+            rep: rep,
+            [.init(productID: g, quantity: 7, discountBasisPoints: 1_000)],
+            on: "2026-03-02"
+        )
         let kc = try await world.contract(customer, rep: rep, [.init(productID: g, quantity: 19)], on: "2026-03-02")
         let kd = try await world.contract(
-            customer, rep: rep, [.init(productID: odd, quantity: 3, discountBasisPoints: 1_000)], on: "2026-03-02")
+            customer,
+            rep: rep,
+            [.init(productID: odd, quantity: 3, discountBasisPoints: 1_000)],
+            on: "2026-03-02"
+        )
 
         let po1 = try await crm.orderFromSupplier(
-            supplier, [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)], actor: "buyer",
-            occurredAt: F.at("2026-03-01"))
+            supplier,
+            [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)],
+            actor: "buyer",
+            occurredAt: F.at("2026-03-01")
+        )
         try await crm.receiveGoods(
-            po1, [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)], actor: "warehouse",
-            occurredAt: F.at("2026-03-03"))
+            po1,
+            [.init(productID: g, quantity: 10), .init(productID: odd, quantity: 3)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-03-03")
+        )
         _ = try await crm.shipGoods(
-            of: ka, [.init(productID: g, quantity: 4)], actor: "warehouse", occurredAt: F.at("2026-03-05"))
+            of: ka,
+            [.init(productID: g, quantity: 4)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-03-05")
+        )
         _ = try await crm.shipGoods(
-            of: kd, [.init(productID: odd, quantity: 1)], actor: "warehouse", occurredAt: F.at("2026-03-05", 11))
+            of: kd,
+            [.init(productID: odd, quantity: 1)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-03-05", 11)
+        )
         try await crm.changeProductPrice(
-            g, price: F.cny(500), cost: F.cny(230), actor: "admin", occurredAt: F.at("2026-03-10"))
+            g,
+            price: F.cny(500),
+            cost: F.cny(230),
+            actor: "admin",
+            occurredAt: F.at("2026-03-10")
+        )
         let po2 = try await crm.orderFromSupplier(
-            supplier, [.init(productID: g, quantity: 20)], actor: "buyer", occurredAt: F.at("2026-03-11"))
+            supplier,
+            [.init(productID: g, quantity: 20)],
+            actor: "buyer",
+            occurredAt: F.at("2026-03-11")
+        )
         try await crm.receiveGoods(
-            po2, [.init(productID: g, quantity: 20)], actor: "warehouse", occurredAt: F.at("2026-03-12"))
+            po2,
+            [.init(productID: g, quantity: 20)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-03-12")
+        )
         _ = try await crm.shipGoods(
-            of: kb, [.init(productID: g, quantity: 7)], actor: "warehouse", occurredAt: F.at("2026-03-20"))
+            of: kb,
+            [.init(productID: g, quantity: 7)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-03-20")
+        )
         _ = try await crm.shipGoods(
-            of: kc, [.init(productID: g, quantity: 5)], actor: "warehouse", occurredAt: F.at("2026-04-02"))
+            of: kc,
+            [.init(productID: g, quantity: 5)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-04-02")
+        )
         _ = try await crm.shipGoods(
-            of: kc, [.init(productID: g, quantity: 14)], actor: "warehouse", occurredAt: F.at("2026-04-03"))
+            of: kc,
+            [.init(productID: g, quantity: 14)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-04-03")
+        )
         _ = try await crm.shipGoods(
-            of: kd, [.init(productID: odd, quantity: 2)], actor: "warehouse", occurredAt: F.at("2026-04-05"))
+            of: kd,
+            [.init(productID: odd, quantity: 2)],
+            actor: "warehouse",
+            occurredAt: F.at("2026-04-05")
+        )
         return History(world: world, g: g, odd: odd)
     }
 
@@ -106,7 +159,8 @@ struct StockReadModelTests {
             g.months.map { row($0.figures) } == [
                 [30, 660_000, 11, 515_000, 236_154, 278_846, 5_414],
                 [0, 0, 19, 950_000, 423_846, 526_154, 5_538],
-            ])
+            ]
+        )
         // ODD: 33,332 - 15,000 = 18,332 (5,499.8 → 5,499 bp).
         let odd = try stock.product(id: h.odd)
         #expect(row(odd.total) == [3, 15_000, 3, 33_332, 15_000, 18_332, 5_499])
@@ -130,7 +184,8 @@ struct StockReadModelTests {
 
         // At the end of 03-20: 19 G in stock worth 423,846, 22,307.6 → 22,308 each on average.
         let then = StockQueries(
-            store: try await h.world.readModels([StockProjector.self], asOf: .occurredTime(F.endOf("2026-03-20"))))
+            store: try await h.world.readModels([StockProjector.self], asOf: .occurredTime(F.endOf("2026-03-20")))
+        )
         let g = try then.product(id: h.g)
         #expect((g.onHand, g.stockValue, g.averageUnitCost) == (19, 423_846, 22_308))
 

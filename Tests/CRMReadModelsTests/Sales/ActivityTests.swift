@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import Foundation
 import Projections
 import Testing
@@ -21,7 +21,10 @@ struct ActivityTests {
         let bob = try await world.user("bob", team: west)
         let eastManager = try await world.user("erin", role: .manager, team: east)
         let westManager = try await world.user("will", role: .manager, team: west)
-        let product = try await crm.addProduct(NewProduct(sku: "kit", name: "Kit", price: salesCNY(1_000), cost: salesCNY(100)), actor: "admin")
+        let product = try await crm.addProduct(
+            NewProduct(sku: "kit", name: "Kit", price: salesCNY(1_000), cost: salesCNY(100)),
+            actor: "admin"
+        )
         func at(_ day: String, _ hour: Double = 10) -> Date { SalesTime.at(day, hour) }
 
         let mine = try await world.salesCustomer("广州活动甲有限公司", owner: alice, on: "2026-03-01")
@@ -44,7 +47,11 @@ struct ActivityTests {
         var forAlice = NewLead(companyName: "广州线索一号有限公司")
         forAlice.ownerID = alice
         _ = try await crm.createLead(forAlice, actor: eastManager, occurredAt: at("2026-03-31"))
-        let passed = try await crm.createLead(NewLead(companyName: "广州线索二号有限公司"), actor: eastManager, occurredAt: at("2026-03-31"))
+        let passed = try await crm.createLead(
+            NewLead(companyName: "广州线索二号有限公司"),
+            actor: eastManager,
+            occurredAt: at("2026-03-31")
+        )
         try await crm.assignLead(passed, to: alice, actor: eastManager, occurredAt: at("2026-04-01"))
         try await crm.assignLead(passed, to: bob, actor: eastManager, occurredAt: at("2026-04-02"))
         try await crm.assignLead(passed, to: alice, actor: eastManager, occurredAt: at("2026-04-03"))
@@ -59,17 +66,37 @@ struct ActivityTests {
         // alice's deal: opportunity 31 March, quote 1 April, a contract binding at once 2 April,
         // one at 25% off binding on her manager's approval 7 April (week 15), one at 30% off
         // rejected (never signed).
-        _ = try await crm.openOpportunity(.init(name: "kit", amount: salesCNY(1_000)), for: mine, actor: alice, occurredAt: at("2026-03-31"))
-        _ = try await crm.createQuote(
-            for: mine, lines: [.init(productID: product, quantity: 1)], validUntil: at("2026-04-30"), actor: alice, occurredAt: at("2026-04-01")
+        _ = try await crm.openOpportunity(
+            .init(name: "kit", amount: salesCNY(1_000)),
+            for: mine,
+            actor: alice,
+            occurredAt: at("2026-03-31")
         )
-        _ = try await crm.draftContract(for: mine, lines: [.init(productID: product, quantity: 1)], actor: alice, occurredAt: at("2026-04-02"))
+        _ = try await crm.createQuote(
+            for: mine,
+            lines: [.init(productID: product, quantity: 1)],
+            validUntil: at("2026-04-30"),
+            actor: alice,
+            occurredAt: at("2026-04-01")
+        )
+        _ = try await crm.draftContract(
+            for: mine,
+            lines: [.init(productID: product, quantity: 1)],
+            actor: alice,
+            occurredAt: at("2026-04-02")
+        )
         let discounted = try await crm.draftContract(
-            for: mine, lines: [.init(productID: product, quantity: 1, discountBasisPoints: 2_500)], actor: alice, occurredAt: at("2026-04-02", 11)
+            for: mine,
+            lines: [.init(productID: product, quantity: 1, discountBasisPoints: 2_500)],
+            actor: alice,
+            occurredAt: at("2026-04-02", 11)
         )
         try await crm.approveContract(discounted, actor: eastManager, occurredAt: at("2026-04-07"))
         let refused = try await crm.draftContract(
-            for: mine, lines: [.init(productID: product, quantity: 1, discountBasisPoints: 3_000)], actor: alice, occurredAt: at("2026-04-02", 12)
+            for: mine,
+            lines: [.init(productID: product, quantity: 1, discountBasisPoints: 3_000)],
+            actor: alice,
+            occurredAt: at("2026-04-02", 12)
         )
         try await crm.rejectContract(refused, comment: "too cheap", actor: eastManager, occurredAt: at("2026-04-03"))
 
@@ -81,7 +108,9 @@ struct ActivityTests {
         #expect((week.from, week.to) == ("2026-03-30", "2026-04-05"))
         #expect(week.name == "alice")
         var expected = ActivityCounts()
-        (expected.calls, expected.visits, expected.emails, expected.instantMessages, expected.followUps) = (1, 1, 1, 1, 4)
+        (expected.calls, expected.visits, expected.emails, expected.instantMessages, expected.followUps) = (
+            1, 1, 1, 1, 4
+        )
         (expected.newLeads, expected.claims, expected.releases) = (2, 1, 1)
         (expected.opportunitiesOpened, expected.quotesSent, expected.contractsSigned) = (1, 1, 1)
         #expect(week.totals == expected)
@@ -103,16 +132,24 @@ struct ActivityTests {
         // March: the calls of 29 and 30 March and 31 March's visit, lead and opportunity.
         let march = try activity.report(rep: alice, month: "2026-03")
         #expect((march.from, march.to) == ("2026-03-01", "2026-03-31"))
-        #expect((march.totals.calls, march.totals.visits, march.totals.followUps, march.totals.newLeads) == (2, 1, 3, 1))
+        #expect(
+            (march.totals.calls, march.totals.visits, march.totals.followUps, march.totals.newLeads) == (2, 1, 3, 1)
+        )
         #expect(march.totals.opportunitiesOpened == 1 && march.totals.claims == 0)
         // April: email, IM, the call of 6 April; 1 lead; claim and release; quote; two contracts.
         let april = try activity.report(rep: alice, month: "2026-04")
-        #expect((april.totals.calls, april.totals.emails, april.totals.instantMessages, april.totals.followUps) == (1, 1, 1, 3))
+        #expect(
+            (april.totals.calls, april.totals.emails, april.totals.instantMessages, april.totals.followUps) == (
+                1, 1, 1, 3
+            )
+        )
         #expect((april.totals.newLeads, april.totals.claims, april.totals.releases) == (1, 1, 1))
         #expect((april.totals.quotesSent, april.totals.contractsSigned) == (1, 2))
         // The week's March days plus its April days make the week.
         var split = ActivityCounts()
-        for day in (march.days + april.days) where day.day >= "2026-03-30" && day.day <= "2026-04-05" { split.add(day.counts) }
+        for day in (march.days + april.days) where day.day >= "2026-03-30" && day.day <= "2026-04-05" {
+            split.add(day.counts)
+        }
         #expect(split == week.totals)
 
         // bob's week: the lead passed to him (2 April) and his own (3 April); a customer sent to
@@ -168,7 +205,9 @@ struct ActivityTests {
         }
         let empty = #expect(throws: ReadModelQueryError.self) { try activity.report(rep: "", day: "2026-03-02") }
         #expect(empty?.code == .invalidParameter)
-        let unknown = #expect(throws: ReadModelQueryError.self) { try activity.report(rep: "nobody", day: "2026-03-02") }
+        let unknown = #expect(throws: ReadModelQueryError.self) {
+            try activity.report(rep: "nobody", day: "2026-03-02")
+        }
         #expect(unknown?.code == .notFound)
         #expect(throws: ReadModelQueryError.self) { try activity.teamReport(day: "2026-03-02", team: "") }
         // A rep with no activity yet has an empty report, and is listed in the team's.

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import Foundation
 import Projections
 import Testing
@@ -15,7 +15,10 @@ struct ChurnTests {
         world.salesClockToNextYear()
         let crm = world.crm
         let (a, b) = (try await world.user("alice"), try await world.user("bob"))
-        let product = try await crm.addProduct(NewProduct(sku: "seat", name: "Seat", price: salesCNY(1_000), cost: salesCNY(100)), actor: "admin")
+        let product = try await crm.addProduct(
+            NewProduct(sku: "seat", name: "Seat", price: salesCNY(1_000), cost: salesCNY(100)),
+            actor: "admin"
+        )
         func at(_ day: String) -> Date { SalesTime.at(day) }
 
         // January: five customers created with owners.
@@ -29,21 +32,46 @@ struct ChurnTests {
         // proposal on 01-26: 20 days after the first follow-up.
         try await world.salesFollowUp(c1, by: a, .call, on: "2026-01-06")
         try await world.salesFollowUp(c1, by: a, .visit, on: "2026-01-20")
-        let deal1 = try await crm.openOpportunity(.init(name: "one", amount: salesCNY(1)), for: c1, actor: a, occurredAt: at("2026-01-06"))
+        let deal1 = try await crm.openOpportunity(
+            .init(name: "one", amount: salesCNY(1)),
+            for: c1,
+            actor: a,
+            occurredAt: at("2026-01-06")
+        )
         try await crm.moveOpportunity(deal1, toStage: "proposal", actor: a, occurredAt: at("2026-01-10"))
         try await crm.loseOpportunity(deal1, reason: "price too high", actor: a, occurredAt: at("2026-01-26"))
         // c2: never followed up; lost at qualification 01-08: counted, not timed.
-        let deal2 = try await crm.openOpportunity(.init(name: "two", amount: salesCNY(1)), for: c2, actor: a, occurredAt: at("2026-01-07"))
+        let deal2 = try await crm.openOpportunity(
+            .init(name: "two", amount: salesCNY(1)),
+            for: c2,
+            actor: a,
+            occurredAt: at("2026-01-07")
+        )
         try await crm.loseOpportunity(deal2, reason: "no budget", actor: a, occurredAt: at("2026-01-08"))
         // c3: followed up 01-02, lost at qualification 02-10 (39 days), then signs a contract
         // 02-20: a win-back.
         try await world.salesFollowUp(c3, by: b, .email, on: "2026-01-02", hour: 15)
-        let deal3 = try await crm.openOpportunity(.init(name: "three", amount: salesCNY(1)), for: c3, actor: b, occurredAt: at("2026-01-03"))
+        let deal3 = try await crm.openOpportunity(
+            .init(name: "three", amount: salesCNY(1)),
+            for: c3,
+            actor: b,
+            occurredAt: at("2026-01-03")
+        )
         try await crm.loseOpportunity(deal3, reason: " price too high ", actor: b, occurredAt: at("2026-02-10"))
-        _ = try await crm.draftContract(for: c3, lines: [.init(productID: product, quantity: 1)], actor: b, occurredAt: at("2026-02-20"))
+        _ = try await crm.draftContract(
+            for: c3,
+            lines: [.init(productID: product, quantity: 1)],
+            actor: b,
+            occurredAt: at("2026-02-20")
+        )
         // c1's deal is reopened 02-05 (a win-back), so its contract in March is not one.
         try await crm.reopenOpportunity(deal1, reason: "budget found", actor: a, occurredAt: at("2026-02-05"))
-        _ = try await crm.draftContract(for: c1, lines: [.init(productID: product, quantity: 2)], actor: a, occurredAt: at("2026-03-02"))
+        _ = try await crm.draftContract(
+            for: c1,
+            lines: [.init(productID: product, quantity: 2)],
+            actor: a,
+            occurredAt: at("2026-03-02")
+        )
 
         // c4: released 01-15 and claimed back by bob 01-20: not lost (back within the month),
         // but a win-back. c5: released 01-30, claimed by alice 02-04: lost in January, won back
@@ -91,9 +119,17 @@ struct ChurnTests {
         #expect(januaryReasons.reasons.map(\.rank) == [1, 1])
 
         let januaryBack = try churn.winBacks(period: "2026-01")
-        #expect((januaryBack.reclaimedCustomers, januaryBack.reopenedOpportunities, januaryBack.contractsAfterLoss) == (1, 0, 0))
+        #expect(
+            (januaryBack.reclaimedCustomers, januaryBack.reopenedOpportunities, januaryBack.contractsAfterLoss) == (
+                1, 0, 0
+            )
+        )
         let februaryBack = try churn.winBacks(period: "2026-02")
-        #expect((februaryBack.reclaimedCustomers, februaryBack.reopenedOpportunities, februaryBack.contractsAfterLoss) == (1, 1, 1))
+        #expect(
+            (februaryBack.reclaimedCustomers, februaryBack.reopenedOpportunities, februaryBack.contractsAfterLoss) == (
+                1, 1, 1
+            )
+        )
         #expect(februaryBack.total == 3)
         #expect(try churn.winBacks(period: "2026-03").total == 0)
 
@@ -137,7 +173,10 @@ struct ChurnTests {
         let report = try await crm.sweepPool(at: SalesTime.at("2026-06-15"))
         #expect(report.released.map(\.customerID).contains(idle))
 
-        let flow = try ChurnQueries(store: try await world.readModels([ChurnProjector.self])).customerFlow(from: "2026-04", to: "2026-06")
+        let flow = try ChurnQueries(store: try await world.readModels([ChurnProjector.self])).customerFlow(
+            from: "2026-04",
+            to: "2026-06"
+        )
         // April: +1 −1 (claimed back within April) +1 = 1 lost; two releases, one claim; both won back (10th, 1 May).
         #expect(flow.months.map(\.lostCustomers) == [1, 0, report.released.count])
         #expect(flow.months.map(\.released) == [2, 0, report.released.count])
@@ -157,9 +196,13 @@ struct ChurnTests {
             #expect(throws: ReadModelQueryError.self) { try churn.reasons(period: period) }
             #expect(throws: ReadModelQueryError.self) { try churn.winBacks(period: period) }
         }
-        let backwards = #expect(throws: ReadModelQueryError.self) { try churn.customerFlow(from: "2026-03", to: "2026-01") }
+        let backwards = #expect(throws: ReadModelQueryError.self) {
+            try churn.customerFlow(from: "2026-03", to: "2026-01")
+        }
         #expect(backwards?.parameter == "to")
-        let badFrom = #expect(throws: ReadModelQueryError.self) { try churn.customerFlow(from: "2026-1", to: "2026-03") }
+        let badFrom = #expect(throws: ReadModelQueryError.self) {
+            try churn.customerFlow(from: "2026-1", to: "2026-03")
+        }
         #expect(badFrom?.parameter == "from")
         let badTo = #expect(throws: ReadModelQueryError.self) { try churn.customerFlow(from: "2026-01", to: "2026-Q1") }
         #expect(badTo?.parameter == "to")

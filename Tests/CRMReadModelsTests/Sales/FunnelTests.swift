@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import Foundation
 import Projections
 import Testing
@@ -18,7 +18,12 @@ struct FunnelTests {
         let customerA = try await world.salesCustomer("杭州漏斗一号有限公司", owner: a, on: "2026-01-02")
         let customerB = try await world.salesCustomer("杭州漏斗二号有限公司", owner: b, on: "2026-01-02")
         func open(_ customer: String, _ rep: String, _ day: String) async throws -> String {
-            try await crm.openOpportunity(.init(name: "deal", amount: salesCNY(10_000)), for: customer, actor: rep, occurredAt: SalesTime.at(day))
+            try await crm.openOpportunity(
+                .init(name: "deal", amount: salesCNY(10_000)),
+                for: customer,
+                actor: rep,
+                occurredAt: SalesTime.at(day)
+            )
         }
         func move(_ id: String, _ stage: String, _ rep: String, _ day: String) async throws {
             try await crm.moveOpportunity(id, toStage: stage, actor: rep, occurredAt: SalesTime.at(day))
@@ -102,7 +107,9 @@ struct FunnelTests {
         #expect(nobody.opened == 0 && nobody.winRate == nil && nobody.stages.allSatisfy { $0.conversionRate == nil })
         // An empty quarter still lists the pipeline's stages.
         let empty = try funnel.funnel(period: "2025-Q4")
-        #expect(empty.stages.count == 4 && empty.stages.allSatisfy { $0.entered == 0 && $0.averageSecondsInStage == nil })
+        #expect(
+            empty.stages.count == 4 && empty.stages.allSatisfy { $0.entered == 0 && $0.averageSecondsInStage == nil }
+        )
         await world.close()
     }
 
@@ -116,11 +123,24 @@ struct FunnelTests {
         // Opened 2026-01-31 23:30 China time (15:30 UTC, still January in UTC too), moved to
         // proposal 2026-02-01 00:30 China time (16:30 UTC on 31 January: February in China).
         let late = try await crm.openOpportunity(
-            .init(name: "late", amount: salesCNY(1)), for: customer, actor: rep, occurredAt: SalesTime.at("2026-01-31", 23.5)
+            .init(name: "late", amount: salesCNY(1)),
+            for: customer,
+            actor: rep,
+            occurredAt: SalesTime.at("2026-01-31", 23.5)
         )
-        try await crm.moveOpportunity(late, toStage: "proposal", actor: rep, occurredAt: SalesTime.at("2026-02-01", 0.5))
+        try await crm.moveOpportunity(
+            late,
+            toStage: "proposal",
+            actor: rep,
+            occurredAt: SalesTime.at("2026-02-01", 0.5)
+        )
         // Proposal from 2026-02-01 00:30 to 2026-03-03 12:30: 30 days 12 hours, all February's.
-        try await crm.loseOpportunity(late, reason: "went silent", actor: rep, occurredAt: SalesTime.at("2026-03-03", 12.5))
+        try await crm.loseOpportunity(
+            late,
+            reason: "went silent",
+            actor: rep,
+            occurredAt: SalesTime.at("2026-03-03", 12.5)
+        )
 
         let funnel = FunnelQueries(store: try await world.readModels([FunnelProjector.self]))
         let january = try funnel.funnel(period: "2026-01")
@@ -148,20 +168,37 @@ struct FunnelTests {
         let rep = try await world.user("dan")
         let customer = try await world.salesCustomer("温州管线有限公司", owner: rep, on: "2026-01-02")
         // Under the default pipeline, an opportunity at qualification.
-        let old = try await crm.openOpportunity(.init(name: "old", amount: salesCNY(1)), for: customer, actor: rep, occurredAt: SalesTime.at("2026-01-05"))
+        let old = try await crm.openOpportunity(
+            .init(name: "old", amount: salesCNY(1)),
+            for: customer,
+            actor: rep,
+            occurredAt: SalesTime.at("2026-01-05")
+        )
         // A new pipeline whose ids sort differently from their order: intro (1), demo (2), closing (3).
         var pipeline = CRMPipelineConfigured()
-        pipeline.stages = [("demo", "Demo", 2), ("closing", "Closing", 3), ("intro", "Intro", 1)].map { id, name, order in
-            CRMPipelineStage.with { ($0.stageID, $0.name, $0.order, $0.winProbabilityPercent) = (id, name, Int32(order), 50) }
+        pipeline.stages = [("demo", "Demo", 2), ("closing", "Closing", 3), ("intro", "Intro", 1)].map {
+            id,
+            name,
+            order in
+            CRMPipelineStage.with {
+                ($0.stageID, $0.name, $0.order, $0.winProbabilityPercent) = (id, name, Int32(order), 50)
+            }
         }
         try await crm.configurePipeline(pipeline, actor: "admin", occurredAt: SalesTime.at("2026-01-06"))
-        let new = try await crm.openOpportunity(.init(name: "new", amount: salesCNY(1)), for: customer, actor: rep, occurredAt: SalesTime.at("2026-01-07"))
+        let new = try await crm.openOpportunity(
+            .init(name: "new", amount: salesCNY(1)),
+            for: customer,
+            actor: rep,
+            occurredAt: SalesTime.at("2026-01-07")
+        )
         try await crm.moveOpportunity(new, toStage: "closing", actor: rep, occurredAt: SalesTime.at("2026-01-08"))
         // The old one moves into the new pipeline at demo: later than a dropped stage? Unknown
         // order, so qualification's entry does not convert.
         try await crm.moveOpportunity(old, toStage: "demo", actor: rep, occurredAt: SalesTime.at("2026-01-09"))
 
-        let report = try FunnelQueries(store: try await world.readModels([FunnelProjector.self])).funnel(period: "2026-01")
+        let report = try FunnelQueries(store: try await world.readModels([FunnelProjector.self])).funnel(
+            period: "2026-01"
+        )
         #expect(report.stages.map(\.stageID) == ["intro", "demo", "closing", "qualification"])
         #expect(report.stages.map(\.name) == ["Intro", "Demo", "Closing", "Qualification"])
         #expect(report.stages.map(\.entered) == [1, 1, 1, 1])
@@ -171,9 +208,13 @@ struct FunnelTests {
         await world.close()
     }
 
-    @Test("malformed periods and reps are refused", arguments: [
-        "2026-13", "2026-00", "2026-Q5", "2026-Q0", "26", "2026-3", "2026/03", "", "2026-03-01", "abcd", "2026-q1", "0000", "+202",
-    ])
+    @Test(
+        "malformed periods and reps are refused",
+        arguments: [
+            "2026-13", "2026-00", "2026-Q5", "2026-Q0", "26", "2026-3", "2026/03", "", "2026-03-01", "abcd", "2026-q1",
+            "0000", "+202",
+        ]
+    )
     func badPeriods(period: String) async throws {
         let world = try CRMWorld("sales-funnel")
         let funnel = FunnelQueries(store: try await world.readModels([FunnelProjector.self]))

@@ -1,8 +1,8 @@
-import CRMTestSupport
 import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMService
+import CRMTestSupport
 import EventStore
 import Foundation
 
@@ -32,7 +32,13 @@ extension CRMWorld {
     }
 
     /// A follow-up with `customer` by `rep` on `day`.
-    func salesFollowUp(_ customer: String, by rep: String, _ channel: CRMFollowUpChannel, on day: String, hour: Double = 11) async throws {
+    func salesFollowUp(
+        _ customer: String,
+        by rep: String,
+        _ channel: CRMFollowUpChannel,
+        on day: String,
+        hour: Double = 11
+    ) async throws {
         var followUp = CRMFollowUpLogged()
         (followUp.customerID, followUp.channel, followUp.note) = (customer, channel, "talked")
         try await crm.logFollowUp(followUp, actor: rep, occurredAt: SalesTime.at(day, hour))

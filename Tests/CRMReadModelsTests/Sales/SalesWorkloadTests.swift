@@ -27,7 +27,9 @@ struct SalesWorkloadTests {
         let store = try ReadModelStore(directory: directory.path + "/read-models")
         try await ProjectionBuilder.build(
             [FunnelProjector.self, ChurnProjector.self, ActivityProjector.self, CampaignProjector.self],
-            log: log, decoder: CRMProjections.decoder, into: store
+            log: log,
+            decoder: CRMProjections.decoder,
+            into: store
         )
         let facts = try LogFacts(log.readAll(from: 1))
         #expect(facts.events == summary.events)
@@ -63,10 +65,16 @@ struct SalesWorkloadTests {
         // A quarter is the sum of its months; a period for all reps the sum of the reps.
         let quarter = try funnel.funnel(period: "2024-Q4")
         let months = try ["2024-10", "2024-11", "2024-12"].map { try funnel.funnel(period: $0) }
-        #expect(quarter.stages.map(Counts.init) == months.map { $0.stages.map(Counts.init) }.reduce(Counts.zeros(4), Counts.add))
+        #expect(
+            quarter.stages.map(Counts.init)
+                == months.map { $0.stages.map(Counts.init) }.reduce(Counts.zeros(4), Counts.add)
+        )
         #expect(quarter.opened == months.map(\.opened).reduce(0, +))
         let reps = try facts.owners.sorted().map { try funnel.funnel(period: "2024-Q4", rep: $0) }
-        #expect(quarter.stages.map(Counts.init) == reps.map { $0.stages.map(Counts.init) }.reduce(Counts.zeros(4), Counts.add))
+        #expect(
+            quarter.stages.map(Counts.init)
+                == reps.map { $0.stages.map(Counts.init) }.reduce(Counts.zeros(4), Counts.add)
+        )
         #expect((quarter.won, quarter.lost) == (reps.map(\.won).reduce(0, +), reps.map(\.lost).reduce(0, +)))
     }
 
@@ -117,7 +125,9 @@ struct SalesWorkloadTests {
             total.add(team.totals)
         }
         #expect(total.followUps == facts.followUps)
-        #expect(total.calls + total.visits + total.emails + total.instantMessages + total.otherFollowUps == total.followUps)
+        #expect(
+            total.calls + total.visits + total.emails + total.instantMessages + total.otherFollowUps == total.followUps
+        )
         #expect(total.claims == facts.claims)
         #expect(total.releases + total.lostToPool == facts.releases)
         #expect(total.opportunitiesOpened == facts.opened)
@@ -153,12 +163,17 @@ private struct Counts: Equatable {
     var values: [Int64]
 
     init(_ row: FunnelStageRow) {
-        values = [row.opened, row.entered, row.advanced, row.stays, row.won, row.lost, row.reopened].map(Int64.init) + [row.secondsInStage]
+        values =
+            [row.opened, row.entered, row.advanced, row.stays, row.won, row.lost, row.reopened].map(Int64.init) + [
+                row.secondsInStage
+            ]
     }
 
     private init(values: [Int64]) { self.values = values }
 
-    static func zeros(_ count: Int) -> [Counts] { Array(repeating: Counts(values: Array(repeating: 0, count: 8)), count: count) }
+    static func zeros(_ count: Int) -> [Counts] {
+        Array(repeating: Counts(values: Array(repeating: 0, count: 8)), count: count)
+    }
 
     static func add(_ a: [Counts], _ b: [Counts]) -> [Counts] {
         zip(a, b).map { Counts(values: zip($0.values, $1.values).map(+)) }
@@ -182,7 +197,11 @@ private struct LogFacts {
         var campaignLead: Set<String> = []
         for event in recorded {
             events += 1
-            switch try EventCatalogue.crm.decode(typeName: event.type, schemaVersion: event.schemaVersion, payload: event.payload) {
+            switch try EventCatalogue.crm.decode(
+                typeName: event.type,
+                schemaVersion: event.schemaVersion,
+                payload: event.payload
+            ) {
             case let e as CRMPipelineConfigured:
                 pipeline = e.stages.sorted { $0.order < $1.order }.map(\.stageID)
             case let e as CRMOpportunityOpened:

@@ -23,12 +23,19 @@ extension ReceivableContractRow {
             figures.buckets[bucket].saturatingIncrement(by: outstanding)
             instalmentViews.append(
                 InstalmentReceivable(
-                    number: Int(instalment.number), dueOn: BusinessDay(number: instalment.dueDay).description,
-                    amount: instalment.amount, allocated: allocated, outstanding: outstanding,
-                    daysOverdue: daysOverdue, bucket: bucket,
+                    number: Int(instalment.number),
+                    dueOn: BusinessDay(number: instalment.dueDay).description,
+                    amount: instalment.amount,
+                    allocated: allocated,
+                    outstanding: outstanding,
+                    daysOverdue: daysOverdue,
+                    bucket: bucket,
                     allocations: allocations.map {
                         AllocationRecord(
-                            on: BusinessDay(number: $0.day).description, amount: $0.amount, paymentID: $0.paymentID)
+                            on: BusinessDay(number: $0.day).description,
+                            amount: $0.amount,
+                            paymentID: $0.paymentID
+                        )
                     }
                 )
             )
@@ -37,8 +44,11 @@ extension ReceivableContractRow {
             figures.credit.saturatingIncrement(by: payment.credit)
             figures.received.saturatingIncrement(by: payment.amount)
             return PaymentRecord(
-                paymentID: payment.paymentID, on: BusinessDay(number: payment.day).description, amount: payment.amount,
-                method: payment.method, clerkID: payment.clerkID,
+                paymentID: payment.paymentID,
+                on: BusinessDay(number: payment.day).description,
+                amount: payment.amount,
+                method: payment.method,
+                clerkID: payment.clerkID,
                 allocations: payment.allocations.map {
                     PaymentShare(instalment: Int($0.instalment), amount: $0.amount)
                 },
@@ -48,7 +58,9 @@ extension ReceivableContractRow {
         let invoiceViews = invoices.filter { $0.requestedDay <= end }.map { invoice in
             let issued = invoice.issuedDay.map { $0 <= end } ?? false
             return InvoiceRecord(
-                invoiceID: invoice.invoiceID, amount: invoice.amount, title: invoice.title,
+                invoiceID: invoice.invoiceID,
+                amount: invoice.amount,
+                title: invoice.title,
                 requestedOn: BusinessDay(number: invoice.requestedDay).description,
                 issuedOn: issued ? invoice.issuedDay.map { BusinessDay(number: $0).description } : nil,
                 number: issued ? invoice.number : nil
@@ -70,11 +82,15 @@ extension ReceivableContractRow {
                 }
             if paid != nil { figures.refunded.saturatingIncrement(by: refund.paidAmount ?? refund.amount) }
             return RefundRecord(
-                refundID: refund.refundID, amount: refund.amount, reason: refund.reason,
+                refundID: refund.refundID,
+                amount: refund.amount,
+                reason: refund.reason,
                 returnGoods: refund.returnGoods,
-                status: status, requestedOn: BusinessDay(number: refund.requestedDay).description,
+                status: status,
+                requestedOn: BusinessDay(number: refund.requestedDay).description,
                 decidedOn: (approved ?? rejected).map { BusinessDay(number: $0).description },
-                paidOn: paid.map { BusinessDay(number: $0).description }, method: paid != nil ? refund.method : nil
+                paidOn: paid.map { BusinessDay(number: $0).description },
+                method: paid != nil ? refund.method : nil
             )
         }
 
@@ -90,10 +106,18 @@ extension ReceivableContractRow {
             figures = ReceivablesFigures(currency: currency)
         }
         return ContractReceivables(
-            contractID: contractID, customerID: customerID, ownerID: ownerID, asOf: day.description, status: status,
-            amount: amount, draftedOn: BusinessDay(number: draftedDay).description,
+            contractID: contractID,
+            customerID: customerID,
+            ownerID: ownerID,
+            asOf: day.description,
+            status: status,
+            amount: amount,
+            draftedOn: BusinessDay(number: draftedDay).description,
             boundOn: boundDay.flatMap { $0 <= end ? BusinessDay(number: $0).description : nil },
-            figures: figures, instalments: instalmentViews, payments: paymentViews, invoices: invoiceViews,
+            figures: figures,
+            instalments: instalmentViews,
+            payments: paymentViews,
+            invoices: invoiceViews,
             refunds: refundViews
         )
     }

@@ -44,14 +44,20 @@ public final class ReceivablesProjector: Projector {
         switch event.payload {
         case let drafted as CRMContractDrafted:
             contracts[drafted.contractID] = ReceivableContractRow(
-                contractID: drafted.contractID, customerID: drafted.customerID, ownerID: drafted.ownerID,
-                currency: drafted.amount.currency, amount: drafted.amount.minorUnits, draftedDay: day,
+                contractID: drafted.contractID,
+                customerID: drafted.customerID,
+                ownerID: drafted.ownerID,
+                currency: drafted.amount.currency,
+                amount: drafted.amount.minorUnits,
+                draftedDay: day,
                 boundDay: drafted.approvalChain.isEmpty ? day : nil
             )
             customerContracts[FinanceKey.join(drafted.customerID, drafted.contractID)] = ReceivableLinkRow(
-                contractID: drafted.contractID)
+                contractID: drafted.contractID
+            )
             ownerContracts[FinanceKey.join(drafted.ownerID, drafted.contractID)] = ReceivableLinkRow(
-                contractID: drafted.contractID)
+                contractID: drafted.contractID
+            )
         case let approved as CRMContractApproved where approved.binding:
             contracts.updateIfPresent(approved.contractID) { $0.boundDay = day }
         case let rejected as CRMContractRejected:
@@ -61,8 +67,11 @@ public final class ReceivablesProjector: Projector {
                 for instalment in scheduled.instalments {
                     contract.instalments.append(
                         .init(
-                            number: instalment.number, scheduledDay: day,
-                            dueDay: FinanceDay.of(instalment.dueAt).number, amount: instalment.amount.minorUnits)
+                            number: instalment.number,
+                            scheduledDay: day,
+                            dueDay: FinanceDay.of(instalment.dueAt).number,
+                            amount: instalment.amount.minorUnits
+                        )
                     )
                 }
             }
@@ -78,8 +87,11 @@ public final class ReceivablesProjector: Projector {
                 }
                 contract.payments.append(
                     .init(
-                        paymentID: payment.paymentID, day: day, amount: payment.amount.minorUnits,
-                        method: FinancePaymentMethod.name(payment.method), clerkID: payment.clerkID,
+                        paymentID: payment.paymentID,
+                        day: day,
+                        amount: payment.amount.minorUnits,
+                        method: FinancePaymentMethod.name(payment.method),
+                        clerkID: payment.clerkID,
                         allocations: payment.allocations.map {
                             .init(instalment: $0.instalmentNumber, amount: $0.amount.minorUnits)
                         },
@@ -91,8 +103,12 @@ public final class ReceivablesProjector: Projector {
             contracts.updateIfPresent(invoice.contractID) {
                 $0.invoices.append(
                     .init(
-                        invoiceID: invoice.invoiceID, amount: invoice.amount.minorUnits, title: invoice.title,
-                        requestedDay: day))
+                        invoiceID: invoice.invoiceID,
+                        amount: invoice.amount.minorUnits,
+                        title: invoice.title,
+                        requestedDay: day
+                    )
+                )
             }
         case let issued as CRMInvoiceIssued:
             contracts.updateIfPresent(issued.contractID) { contract in
@@ -105,8 +121,12 @@ public final class ReceivablesProjector: Projector {
             contracts.updateIfPresent(refund.contractID) {
                 $0.refunds.append(
                     .init(
-                        refundID: refund.refundID, amount: refund.amount.minorUnits, reason: refund.reason,
-                        returnGoods: refund.returnGoods, requestedDay: day)
+                        refundID: refund.refundID,
+                        amount: refund.amount.minorUnits,
+                        reason: refund.reason,
+                        returnGoods: refund.returnGoods,
+                        requestedDay: day
+                    )
                 )
             }
         case let approved as CRMRefundApproved:
@@ -127,7 +147,9 @@ public final class ReceivablesProjector: Projector {
     }
 
     private func updateRefund(
-        _ contractID: String, _ refundID: String, _ change: (inout ReceivableContractRow.Refund) -> Void
+        _ contractID: String,
+        _ refundID: String,
+        _ change: (inout ReceivableContractRow.Refund) -> Void
     ) {
         contracts.updateIfPresent(contractID) { contract in
             guard let index = contract.refunds.firstIndex(where: { $0.refundID == refundID }) else { return }

@@ -43,16 +43,21 @@ public struct ReceivablesQueries: Sendable {
         for contract in try receivables(linkedIn: "customer-contracts", to: id, asOf: day) {
             contracts.append(
                 ContractReceivablesSummary(
-                    contractID: contract.contractID, ownerID: contract.ownerID, status: contract.status,
-                    amount: contract.amount, figures: contract.figures
+                    contractID: contract.contractID,
+                    ownerID: contract.ownerID,
+                    status: contract.status,
+                    amount: contract.amount,
+                    figures: contract.figures
                 )
             )
             guard contract.status == .binding else { continue }
             currencies[contract.figures.currency, default: ReceivablesFigures(currency: contract.figures.currency)].add(
-                contract.figures)
+                contract.figures
+            )
         }
         return CustomerReceivables(
-            customerID: id, asOf: day.description,
+            customerID: id,
+            asOf: day.description,
             currencies: currencies.keys.sorted().map { currencies[$0]! },
             contracts: contracts
         )
@@ -94,12 +99,17 @@ public struct ReceivablesQueries: Sendable {
             customers[currency, default: [:]][
                 contract.customerID,
                 default: OverdueCustomer(
-                    customerID: contract.customerID, overdue: 0, outstanding: 0, oldestDaysOverdue: 0,
-                    buckets: AgingBuckets())
+                    customerID: contract.customerID,
+                    overdue: 0,
+                    outstanding: 0,
+                    oldestDaysOverdue: 0,
+                    buckets: AgingBuckets()
+                )
             ].add(contract.figures, oldestDaysOverdue: oldest)
         }
         return AgingReport(
-            asOf: day.description, owner: owner,
+            asOf: day.description,
+            owner: owner,
             currencies: totals.keys.sorted().map { currency in
                 let ranked = (customers[currency] ?? [:]).values.filter { $0.overdue > 0 }
                     .sorted { ($1.overdue, $0.customerID) < ($0.overdue, $1.customerID) }
@@ -110,7 +120,9 @@ public struct ReceivablesQueries: Sendable {
 
     /// The contracts listed under `id` in the index `table`, as of `day`, in contract-id order.
     private func receivables(
-        linkedIn table: String, to id: String, asOf day: BusinessDay
+        linkedIn table: String,
+        to id: String,
+        asOf day: BusinessDay
     ) throws -> [ContractReceivables] {
         try store.rows(ReceivableLinkRow.self, projector: name, table: table, prefix: FinanceKey.prefix(id)).compactMap
         { link in

@@ -71,8 +71,12 @@ public final class FinanceProjector: Projector {
             expenses.update(
                 FinanceKey.join(month, expense.category, expense.item, expense.clerkID, currency),
                 default: ExpenseCellRow(
-                    month: month, category: expense.category, item: expense.item, clerkID: expense.clerkID,
-                    currency: currency)
+                    month: month,
+                    category: expense.category,
+                    item: expense.item,
+                    clerkID: expense.clerkID,
+                    currency: currency
+                )
             ) {
                 $0.amount.saturatingIncrement(by: expense.amount.minorUnits)
                 $0.count += 1
@@ -81,9 +85,13 @@ public final class FinanceProjector: Projector {
             suppliers[added.supplierID] = SupplierRow(supplierID: added.supplierID, name: added.name)
         case let bill as CRMSupplierBillReceived:
             bills[FinanceKey.join(bill.supplierID, bill.billID)] = SupplierBillRow(
-                billID: bill.billID, supplierID: bill.supplierID, purchaseOrderID: bill.purchaseOrderID,
-                currency: bill.amount.currency, amount: bill.amount.minorUnits,
-                receivedDay: BusinessDay(event.occurredAt).number, dueDay: FinanceDay.of(bill.dueAt).number
+                billID: bill.billID,
+                supplierID: bill.supplierID,
+                purchaseOrderID: bill.purchaseOrderID,
+                currency: bill.amount.currency,
+                amount: bill.amount.minorUnits,
+                receivedDay: BusinessDay(event.occurredAt).number,
+                dueDay: FinanceDay.of(bill.dueAt).number
             )
         case let paid as CRMSupplierPaid:
             bills.updateIfPresent(FinanceKey.join(paid.supplierID, paid.billID)) {

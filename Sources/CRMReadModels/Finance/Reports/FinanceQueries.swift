@@ -18,8 +18,10 @@ public struct FinanceQueries: Sendable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period.
     public func receipts(period: String) throws -> ReceiptsReport {
         let period = try FinancePeriod(period)
-        var byMethod = FinanceAmounts(), byClerk = FinanceAmounts(), byMonth = FinanceAmounts(),
-            totals = FinanceAmounts()
+        var byMethod = FinanceAmounts()
+        var byClerk = FinanceAmounts()
+        var byMonth = FinanceAmounts()
+        var totals = FinanceAmounts()
         for cell in try cells(ReceiptCellRow.self, "receipts", period) {
             byMethod.add(cell.method, cell.currency, cell.amount, cell.count)
             byClerk.add(cell.clerkID, cell.currency, cell.amount, cell.count)
@@ -27,8 +29,12 @@ public struct FinanceQueries: Sendable {
             totals.add("", cell.currency, cell.amount, cell.count)
         }
         return ReceiptsReport(
-            period: period.name, byMethod: byMethod.sorted, byClerk: byClerk.sorted, byMonth: byMonth.sorted,
-            totals: totals.sorted)
+            period: period.name,
+            byMethod: byMethod.sorted,
+            byClerk: byClerk.sorted,
+            byMonth: byMonth.sorted,
+            totals: totals.sorted
+        )
     }
 
     /// Expenses in `period` by category, by item, by month and by clerk.
@@ -36,8 +42,10 @@ public struct FinanceQueries: Sendable {
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period.
     public func expenses(period: String) throws -> ExpensesReport {
         let period = try FinancePeriod(period)
-        var byCategory = FinanceAmounts(), byMonth = FinanceAmounts(), byClerk = FinanceAmounts(),
-            totals = FinanceAmounts()
+        var byCategory = FinanceAmounts()
+        var byMonth = FinanceAmounts()
+        var byClerk = FinanceAmounts()
+        var totals = FinanceAmounts()
         var byItem: [String: ExpenseItemAmount] = [:]
         for cell in try cells(ExpenseCellRow.self, "expenses", period) {
             byCategory.add(cell.category, cell.currency, cell.amount, cell.count)
@@ -47,14 +55,22 @@ public struct FinanceQueries: Sendable {
             byItem[
                 FinanceKey.join(cell.category, cell.item, cell.currency),
                 default: ExpenseItemAmount(
-                    category: cell.category, item: cell.item, currency: cell.currency, amount: 0, count: 0)
+                    category: cell.category,
+                    item: cell.item,
+                    currency: cell.currency,
+                    amount: 0,
+                    count: 0
+                )
             ]
             .add(cell.amount, cell.count)
         }
         return ExpensesReport(
-            period: period.name, byCategory: byCategory.sorted,
+            period: period.name,
+            byCategory: byCategory.sorted,
             byItem: byItem.values.sorted { ($0.category, $0.item, $0.currency) < ($1.category, $1.item, $1.currency) },
-            byMonth: byMonth.sorted, byClerk: byClerk.sorted, totals: totals.sorted
+            byMonth: byMonth.sorted,
+            byClerk: byClerk.sorted,
+            totals: totals.sorted
         )
     }
 
@@ -85,12 +101,17 @@ public struct FinanceQueries: Sendable {
         var totals: [String: SupplierPayables] = [:]
         for bill in bills { totals[bill.currency, default: SupplierPayables(bill, name: supplier.name)].add(bill) }
         return SupplierPayablesDetail(
-            supplierID: id, name: supplier.name, totals: totals.keys.sorted().map { totals[$0]! },
+            supplierID: id,
+            name: supplier.name,
+            totals: totals.keys.sorted().map { totals[$0]! },
             bills: bills.map { bill in
                 SupplierBill(
-                    billID: bill.billID, purchaseOrderID: bill.purchaseOrderID, currency: bill.currency,
+                    billID: bill.billID,
+                    purchaseOrderID: bill.purchaseOrderID,
+                    currency: bill.currency,
                     amount: bill.amount,
-                    paid: bill.paid, outstanding: bill.amount.saturatingSubtract(bill.paid),
+                    paid: bill.paid,
+                    outstanding: bill.amount.saturatingSubtract(bill.paid),
                     receivedOn: BusinessDay(number: bill.receivedDay).description,
                     dueOn: BusinessDay(number: bill.dueDay).description,
                     lastPaidOn: bill.lastPaidDay.map { BusinessDay(number: $0).description }
@@ -109,15 +130,20 @@ public struct FinanceQueries: Sendable {
             throw ReadModelQueryError.invalid("rep", "a rep is a user id; leave it out for every rep")
         }
         var lines: [CommissionLine] = []
-        var byRep: [String: CommissionLine] = [:], totals: [String: CommissionLine] = [:]
+        var byRep: [String: CommissionLine] = [:]
+        var totals: [String: CommissionLine] = [:]
         for month in period.months {
             let prefix = rep.map { FinanceKey.prefix(month, $0) } ?? FinanceKey.prefix(month)
             for cell in try store.rows(CommissionCellRow.self, projector: name, table: "commission", prefix: prefix)
                 .map(\.row)
             {
                 let line = CommissionLine(
-                    month: cell.month, repID: cell.repID, currency: cell.currency,
-                    collected: cell.collected, commission: cell.commission, payments: cell.payments
+                    month: cell.month,
+                    repID: cell.repID,
+                    currency: cell.currency,
+                    collected: cell.collected,
+                    commission: cell.commission,
+                    payments: cell.payments
                 )
                 lines.append(line)
                 byRep[FinanceKey.join(cell.repID, cell.currency), default: line.emptied(month: "", rep: cell.repID)]
@@ -126,8 +152,10 @@ public struct FinanceQueries: Sendable {
             }
         }
         return CommissionReport(
-            period: period.name, lines: lines,
-            byRep: byRep.keys.sorted().map { byRep[$0]! }, totals: totals.keys.sorted().map { totals[$0]! }
+            period: period.name,
+            lines: lines,
+            byRep: byRep.keys.sorted().map { byRep[$0]! },
+            totals: totals.keys.sorted().map { totals[$0]! }
         )
     }
 
@@ -169,8 +197,15 @@ extension ExpenseItemAmount {
 extension SupplierPayables {
     fileprivate init(_ bill: SupplierBillRow, name: String) {
         self.init(
-            supplierID: bill.supplierID, name: name, currency: bill.currency, bills: 0, billed: 0, paid: 0, payments: 0,
-            outstanding: 0)
+            supplierID: bill.supplierID,
+            name: name,
+            currency: bill.currency,
+            bills: 0,
+            billed: 0,
+            paid: 0,
+            payments: 0,
+            outstanding: 0
+        )
     }
 
     fileprivate mutating func add(_ bill: SupplierBillRow) {

@@ -64,12 +64,19 @@ public final class SalesProjector: Projector {
                 } else {
                     lines.append(
                         .init(
-                            productID: line.productID, productName: line.productName, total: line.lineTotal.minorUnits))
+                            productID: line.productID,
+                            productName: line.productName,
+                            total: line.lineTotal.minorUnits
+                        )
+                    )
                 }
             }
             contracts[drafted.contractID] = SalesContractRow(
-                ownerID: drafted.ownerID, customerID: drafted.customerID, currency: drafted.amount.currency,
-                amount: drafted.amount.minorUnits, lines: lines
+                ownerID: drafted.ownerID,
+                customerID: drafted.customerID,
+                currency: drafted.amount.currency,
+                amount: drafted.amount.minorUnits,
+                lines: lines
             )
             if drafted.approvalChain.isEmpty { sign(drafted.contractID, event) }
         case let approved as CRMContractApproved where approved.binding:
@@ -80,7 +87,10 @@ public final class SalesProjector: Projector {
         case let target as CRMSalesTargetSet:
             let (kind, id) = target.repID.isEmpty ? ("team", target.teamID) : ("rep", target.repID)
             targets[FinanceKey.join(target.period, kind, id)] = SalesTargetRow(
-                period: target.period, holderKind: kind, holderID: id, currency: target.amount.currency,
+                period: target.period,
+                holderKind: kind,
+                holderID: id,
+                currency: target.amount.currency,
                 amount: target.amount.minorUnits
             )
         default:
@@ -91,7 +101,8 @@ public final class SalesProjector: Projector {
     private func sign(_ contractID: String, _ event: CRMEvent) {
         guard var contract = contracts[contractID], contract.signed == nil else { return }
         let attribution = SalesContractRow.Attribution(
-            region: regions[contract.customerID]?.region ?? "", team: teams[contract.ownerID]?.team ?? ""
+            region: regions[contract.customerID]?.region ?? "",
+            team: teams[contract.ownerID]?.team ?? ""
         )
         contract.signed = attribution
         contracts[contractID] = contract
@@ -100,7 +111,12 @@ public final class SalesProjector: Projector {
             cells.update(
                 FinanceKey.join(month, dimension, value, contract.currency),
                 default: SalesCellRow(
-                    month: month, dimension: dimension, value: value, label: label, currency: contract.currency)
+                    month: month,
+                    dimension: dimension,
+                    value: value,
+                    label: label,
+                    currency: contract.currency
+                )
             ) {
                 $0.signed.saturatingIncrement(by: amount)
                 $0.contracts += 1
@@ -122,7 +138,12 @@ public final class SalesProjector: Projector {
             cells.update(
                 FinanceKey.join(month, dimension, value, currency),
                 default: SalesCellRow(
-                    month: month, dimension: dimension, value: value, label: label, currency: currency)
+                    month: month,
+                    dimension: dimension,
+                    value: value,
+                    label: label,
+                    currency: currency
+                )
             ) {
                 $0.collected.saturatingIncrement(by: amount)
                 $0.payments += 1

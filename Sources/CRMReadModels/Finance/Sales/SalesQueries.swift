@@ -30,7 +30,8 @@ public struct SalesQueries: Sendable {
             totals[cell.currency, default: SalesFigures(cell, key: "", label: "")].add(cell)
         }
         return SalesBreakdown(
-            period: period.name, by: dimension,
+            period: period.name,
+            by: dimension,
             rows: rows.values.sorted { ($1.signed, $0.key, $0.currency) < ($0.signed, $1.key, $1.currency) },
             totals: totals.keys.sorted().map { totals[$0]! }
         )
@@ -44,13 +45,18 @@ public struct SalesQueries: Sendable {
         let period = try FinancePeriod(period)
         var found: [String: [String: TargetAttainment]] = ["rep": [:], "team": [:]]
         for stored in try store.rows(
-            SalesTargetRow.self, projector: SalesProjector.name, table: "targets",
-            prefix: FinanceKey.prefix(period.name))
-        {
+            SalesTargetRow.self,
+            projector: SalesProjector.name,
+            table: "targets",
+            prefix: FinanceKey.prefix(period.name)
+        ) {
             let target = stored.row
             found[target.holderKind, default: [:]][FinanceKey.join(target.holderID, target.currency)] =
                 TargetAttainment(
-                    holderID: target.holderID, currency: target.currency, target: target.amount, achieved: 0,
+                    holderID: target.holderID,
+                    currency: target.currency,
+                    target: target.amount,
+                    achieved: 0,
                     attainmentBasisPoints: nil
                 )
         }
@@ -59,8 +65,12 @@ public struct SalesQueries: Sendable {
                 found[kind, default: [:]][
                     FinanceKey.join(cell.value, cell.currency),
                     default: TargetAttainment(
-                        holderID: cell.value, currency: cell.currency, target: nil, achieved: 0,
-                        attainmentBasisPoints: nil)
+                        holderID: cell.value,
+                        currency: cell.currency,
+                        target: nil,
+                        achieved: 0,
+                        attainmentBasisPoints: nil
+                    )
                 ].achieved.saturatingIncrement(by: cell.signed)
             }
         }
@@ -80,7 +90,9 @@ public struct SalesQueries: Sendable {
     private func cells(_ period: FinancePeriod, _ dimension: SalesDimension) throws -> [SalesCellRow] {
         try period.months.flatMap { month in
             try store.rows(
-                SalesCellRow.self, projector: SalesProjector.name, table: "cells",
+                SalesCellRow.self,
+                projector: SalesProjector.name,
+                table: "cells",
                 prefix: FinanceKey.prefix(month, dimension.rawValue)
             ).map(\.row)
         }

@@ -49,11 +49,14 @@ public struct ServiceQueries: Sendable {
         for cell in try store.rows(ServiceCellRow.self, projector: ServiceProjector.name, table: "cells").map(\.row) {
             byRep[cell.repID, default: ServiceOpenByRep(repID: cell.repID, workOrders: 0, complaints: 0)].workOrders
                 .saturatingIncrement(by: cell.workOrdersOpened.saturatingSubtract(cell.workOrdersClosed))
-            byRep[cell.repID]!.complaints.saturatingIncrement(by: cell.complaintsFiled.saturatingSubtract(cell.complaintsResolved))
+            byRep[cell.repID]!.complaints.saturatingIncrement(
+                by: cell.complaintsFiled.saturatingSubtract(cell.complaintsResolved)
+            )
         }
         let open = byRep.values.filter { $0.workOrders != 0 || $0.complaints != 0 }.sorted { $0.repID < $1.repID }
         return ServiceOpenItems(
-            workOrders: open.lazy.map(\.workOrders).saturatingSum(), complaints: open.lazy.map(\.complaints).saturatingSum(),
+            workOrders: open.lazy.map(\.workOrders).saturatingSum(),
+            complaints: open.lazy.map(\.complaints).saturatingSum(),
             byRep: open
         )
     }
@@ -61,7 +64,10 @@ public struct ServiceQueries: Sendable {
     private func cells(_ period: FinancePeriod) throws -> [ServiceCellRow] {
         try period.months.flatMap { month in
             try store.rows(
-                ServiceCellRow.self, projector: ServiceProjector.name, table: "cells", prefix: FinanceKey.prefix(month)
+                ServiceCellRow.self,
+                projector: ServiceProjector.name,
+                table: "cells",
+                prefix: FinanceKey.prefix(month)
             ).map(\.row)
         }
     }
@@ -89,16 +95,20 @@ extension ServiceCellRow {
         }
         return ServiceStatistics(
             workOrders: WorkOrderStatistics(
-                opened: workOrdersOpened, closed: workOrdersClosed,
+                opened: workOrdersOpened,
+                closed: workOrdersClosed,
                 meanMinutesToClose: workOrdersClosed == 0 ? nil : closeMinutes / Int64(workOrdersClosed)
             ),
             complaints: ComplaintStatistics(
-                filed: complaintsFiled, resolved: complaintsResolved,
-                byCategory: ranked(filedByCategory), byRootCause: ranked(resolvedByRootCause),
+                filed: complaintsFiled,
+                resolved: complaintsResolved,
+                byCategory: ranked(filedByCategory),
+                byRootCause: ranked(resolvedByRootCause),
                 meanMinutesToResolve: complaintsResolved == 0 ? nil : resolutionMinutes / Int64(complaintsResolved)
             ),
             satisfaction: SatisfactionStatistics(
-                surveys: surveys, scores: scores,
+                surveys: surveys,
+                scores: scores,
                 averageHundredths: surveys == 0
                     ? nil : Int(FinanceMath.scale(Int64(scoreSum), by: 100, over: Int64(surveys), halfUp: true))
             )

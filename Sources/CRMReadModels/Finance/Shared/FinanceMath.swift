@@ -34,7 +34,8 @@ enum FinanceMath {
         guard whole > 0, amount >= 0 else { return [amount] + Array(repeating: 0, count: weights.count - 1) }
         var shares: [Int64] = []
         shares.reserveCapacity(weights.count)
-        var cumulative: Int64 = 0, before: Int64 = 0
+        var cumulative: Int64 = 0
+        var before: Int64 = 0
         for weight in weights {
             cumulative.saturatingIncrement(by: weight)
             let upTo = scale(amount, by: cumulative, over: whole)

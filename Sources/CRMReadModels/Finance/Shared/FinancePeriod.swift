@@ -27,7 +27,8 @@ struct FinancePeriod: Hashable, Sendable {
         }
         guard bytes.count >= 4, number(0..<4) != nil else { throw refusal }
         let yearText = String(text.prefix(4))
-        let first: Int, count: Int
+        let first: Int
+        let count: Int
         switch bytes.count {
         case 4:
             (first, count) = (1, 12)

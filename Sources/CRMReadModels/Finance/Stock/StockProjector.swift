@@ -69,7 +69,8 @@ public final class StockProjector: Projector {
         case let ordered as CRMPurchaseOrdered:
             for line in ordered.lines {
                 purchaseCosts[FinanceKey.join(ordered.purchaseOrderID, line.productID)] = StockPurchaseCostRow(
-                    unitCost: line.unitCost.minorUnits)
+                    unitCost: line.unitCost.minorUnits
+                )
             }
         case let drafted as CRMContractDrafted:
             for line in drafted.lines {
@@ -105,7 +106,10 @@ public final class StockProjector: Projector {
                 contractLines.updateIfPresent(FinanceKey.join(shipment.contractID, line.productID)) { contractLine in
                     guard contractLine.quantity > 0 else { return }
                     let before = FinanceMath.scale(
-                        contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
+                        contractLine.total,
+                        by: contractLine.shipped,
+                        over: contractLine.quantity
+                    )
                     contractLine.shipped.saturatingIncrement(by: quantity)
                     flow.revenue =
                         FinanceMath.scale(contractLine.total, by: contractLine.shipped, over: contractLine.quantity)
@@ -130,7 +134,10 @@ public final class StockProjector: Projector {
 
     /// Adds `flow` to the product's month and total, and changes its costed stock.
     private func record(
-        _ flow: StockFlowRow, of productID: String, in month: String, _ stock: (inout StockProductRow) -> Void
+        _ flow: StockFlowRow,
+        of productID: String,
+        in month: String,
+        _ stock: (inout StockProductRow) -> Void
     ) {
         products.update(productID, default: StockProductRow(productID: productID)) {
             $0.total.add(flow)

@@ -44,7 +44,10 @@ public struct StockQueries: Sendable {
         var flows: [String: StockFlowRow] = [:]
         for month in period.months {
             for row in try store.rows(
-                StockMonthRow.self, projector: name, table: "months", prefix: FinanceKey.prefix(month)
+                StockMonthRow.self,
+                projector: name,
+                table: "months",
+                prefix: FinanceKey.prefix(month)
             ).map(\.row) {
                 flows[row.productID, default: StockFlowRow()].add(row.flow)
             }
@@ -56,14 +59,18 @@ public struct StockQueries: Sendable {
             let currency = product?.currency ?? ""
             products.append(
                 ProductMargin(
-                    productID: productID, sku: product?.sku ?? "", name: product?.name ?? "", currency: currency,
+                    productID: productID,
+                    sku: product?.sku ?? "",
+                    name: product?.name ?? "",
+                    currency: currency,
                     figures: flows[productID]!.figures
                 )
             )
             totals[currency, default: StockFlowRow()].add(flows[productID]!)
         }
         return StockMarginReport(
-            period: period.name, products: products,
+            period: period.name,
+            products: products,
             totals: totals.keys.sorted().map {
                 ProductMargin(productID: "", sku: "", name: "", currency: $0, figures: totals[$0]!.figures)
             }
@@ -75,8 +82,12 @@ extension StockFlowRow {
     var figures: MarginFigures {
         let margin = revenue.saturatingSubtract(costOfGoods)
         return MarginFigures(
-            receivedQuantity: receivedQuantity, receivedCost: receivedCost, shippedQuantity: shippedQuantity,
-            revenue: revenue, costOfGoodsShipped: costOfGoods, grossMargin: margin,
+            receivedQuantity: receivedQuantity,
+            receivedCost: receivedCost,
+            shippedQuantity: shippedQuantity,
+            revenue: revenue,
+            costOfGoodsShipped: costOfGoods,
+            grossMargin: margin,
             marginBasisPoints: FinanceMath.basisPoints(margin, of: revenue)
         )
     }
@@ -85,11 +96,17 @@ extension StockFlowRow {
 extension StockProductRow {
     fileprivate var stock: ProductStock {
         ProductStock(
-            productID: productID, sku: sku, name: name, unit: unit, currency: currency, onHand: onHand,
+            productID: productID,
+            sku: sku,
+            name: name,
+            unit: unit,
+            currency: currency,
+            onHand: onHand,
             stockValue: stockValue,
             averageUnitCost: costedQuantity > 0
                 ? FinanceMath.scale(stockValue, by: 1, over: costedQuantity, halfUp: true) : nil,
-            total: total.figures, months: []
+            total: total.figures,
+            months: []
         )
     }
 }

@@ -58,15 +58,21 @@ public struct ActivityQueries: Sendable {
 
     private func report(rep: String, period: String, range: SalesDayRange) throws -> ActivityReport {
         try SalesQueryCheck.id(rep, parameter: "rep")
-        guard let known = try store.row(ActivityRep.self, projector: ActivityProjector.name, table: "reps", key: rep) else {
+        guard let known = try store.row(ActivityRep.self, projector: ActivityProjector.name, table: "reps", key: rep)
+        else {
             throw ReadModelQueryError(.notFound, "no activity or user \(rep) in the activity reports", parameter: "rep")
         }
         let days = try self.days(of: rep, in: range)
         var totals = ActivityCounts()
         for day in days { totals.add(day.counts) }
         return ActivityReport(
-            rep: rep, name: known.name, period: period, from: SalesCalendar.day(range.from), to: SalesCalendar.day(range.to),
-            totals: totals, days: days
+            rep: rep,
+            name: known.name,
+            period: period,
+            from: SalesCalendar.day(range.from),
+            to: SalesCalendar.day(range.to),
+            totals: totals,
+            days: days
         )
     }
 
@@ -84,16 +90,27 @@ public struct ActivityQueries: Sendable {
         }
         rows.sort { ($0.name, $0.rep) < ($1.name, $1.rep) }
         return TeamActivityReport(
-            period: period, from: SalesCalendar.day(range.from), to: SalesCalendar.day(range.to), team: team, reps: rows, totals: totals
+            period: period,
+            from: SalesCalendar.day(range.from),
+            to: SalesCalendar.day(range.to),
+            team: team,
+            reps: rows,
+            totals: totals
         )
     }
 
     /// The rep's days with activity in `range`: one range of keys, `rep|first` to `rep|last`.
     private func days(of rep: String, in range: SalesDayRange) throws -> [ActivityDay] {
-        let first = SalesCalendar.day(range.from), last = SalesCalendar.day(range.to)
+        let first = SalesCalendar.day(range.from)
+        let last = SalesCalendar.day(range.to)
         let before = rep + "|" + SalesCalendar.day(range.from.adding(days: -1))
         return try store.rows(
-            ActivityCounts.self, projector: ActivityProjector.name, table: "days", prefix: rep + "|", after: before, limit: range.count
+            ActivityCounts.self,
+            projector: ActivityProjector.name,
+            table: "days",
+            prefix: rep + "|",
+            after: before,
+            limit: range.count
         )
         .compactMap { key, counts in
             let day = String(key.dropFirst(rep.count + 1))

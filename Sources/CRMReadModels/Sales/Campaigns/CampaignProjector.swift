@@ -66,7 +66,11 @@ public final class CampaignProjector: Projector {
             }
         case let drafted as CRMContractDrafted:
             guard let link = customers[drafted.customerID] else { return }
-            let contract = CampaignLink(campaign: link.campaign, amount: drafted.amount.minorUnits, currency: drafted.amount.currency)
+            let contract = CampaignLink(
+                campaign: link.campaign,
+                amount: drafted.amount.minorUnits,
+                currency: drafted.amount.currency
+            )
             contracts[drafted.contractID] = contract
             if drafted.approvalChain.isEmpty { bind(drafted.contractID, contract) }
         case let approved as CRMContractApproved:
@@ -87,10 +91,14 @@ public final class CampaignProjector: Projector {
         case let launched as CRMCampaignLaunched:
             campaigns.update(launched.campaignID, default: CampaignRow()) { row in
                 row.launched = true
-                (row.name, row.segment, row.channel) = (launched.name, launched.targetSegment, Self.channel(launched.channel))
+                (row.name, row.segment, row.channel) = (
+                    launched.name, launched.targetSegment, Self.channel(launched.channel)
+                )
                 (row.budget, row.currency) = (launched.budget.minorUnits, launched.budget.currency)
                 row.launchedAt = event.occurredAt.nanosecondsSinceEpoch
-                row.endsAt = launched.endsAt.seconds.saturatingMultiply(1_000_000_000).saturatingAdd(Int64(launched.endsAt.nanos))
+                row.endsAt = launched.endsAt.seconds.saturatingMultiply(1_000_000_000).saturatingAdd(
+                    Int64(launched.endsAt.nanos)
+                )
             }
         default:
             break

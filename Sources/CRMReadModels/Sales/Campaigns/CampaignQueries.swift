@@ -1,5 +1,5 @@
-public import Foundation
 import EventStore
+public import Foundation
 public import Projections
 
 /// Reads campaign effect (``CampaignProjector``) from the read-model store.
@@ -18,7 +18,8 @@ public struct CampaignQueries: Sendable {
     ///   `not_found` for a campaign the read model does not know; ``ProjectionError``.
     public func campaign(id: String, at date: Date = Date()) throws -> CampaignEffect {
         try SalesQueryCheck.id(id, parameter: "id")
-        guard let row = try store.row(CampaignRow.self, projector: CampaignProjector.name, table: "campaigns", key: id) else {
+        guard let row = try store.row(CampaignRow.self, projector: CampaignProjector.name, table: "campaigns", key: id)
+        else {
             throw ReadModelQueryError(.notFound, "no campaign \(id)", parameter: "id")
         }
         return Self.effect(id, row, at: date)
@@ -73,7 +74,11 @@ public struct CampaignQueries: Sendable {
             collected: amounts(row.collected),
             costPerResponse: SalesQueryCheck.share(row.budget, per: Int64(row.responses)),
             costPerConversion: SalesQueryCheck.share(row.budget, per: Int64(row.conversions)),
-            returnOnBudgetBasisPoints: row.budget > 0 ? SalesQueryCheck.share(revenue.saturatingSubtract(row.budget).saturatingMultiply(10_000), per: row.budget) : nil
+            returnOnBudgetBasisPoints: row.budget > 0
+                ? SalesQueryCheck.share(
+                    revenue.saturatingSubtract(row.budget).saturatingMultiply(10_000),
+                    per: row.budget
+                ) : nil
         )
     }
 }

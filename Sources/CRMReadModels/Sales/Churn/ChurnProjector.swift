@@ -1,6 +1,6 @@
 import CRMSchema
-import Foundation
 import EventStore
+import Foundation
 public import Projections
 import SwiftProtobuf
 
@@ -138,7 +138,8 @@ public final class ChurnProjector: Projector {
                 month.lostCustomers += 1
             }
         case (true, false):  // claimed from the pool
-            var lostThisMonth = false, winBack = false
+            var lostThisMonth = false
+            var winBack = false
             customers.update(change.customerID, default: ChurnCustomer()) { customer in
                 (lostThisMonth, winBack) = (customer.lostMonth == month, customer.released)
                 (customer.released, customer.lostMonth) = (false, nil)

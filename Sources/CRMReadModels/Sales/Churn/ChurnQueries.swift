@@ -24,17 +24,28 @@ public struct ChurnQueries: Sendable {
         for (key, cell) in try rows(ChurnLossCell.self, table: "losses", months: period.months) {
             byStage[key, default: ChurnLossCell()].add(cell)
         }
-        let pipeline = try store.row(SalesPipeline.self, projector: ChurnProjector.name, table: "pipeline", key: SalesPipeline.key) ?? .defaults
+        let pipeline =
+            try store.row(SalesPipeline.self, projector: ChurnProjector.name, table: "pipeline", key: SalesPipeline.key)
+            ?? .defaults
         var total = ChurnLossCell()
         for cell in byStage.values { total.add(cell) }
         let stages = pipeline.displayOrder(byStage.keys).map { stage in
             let cell = byStage[stage]!
             return ChurnStageLosses(
-                stageID: stage, name: pipeline.name(of: stage), lost: cell.lost,
-                share: SalesQueryCheck.ratio(cell.lost, total.lost) ?? 0, timeToLoss: Self.timeToLoss(cell)
+                stageID: stage,
+                name: pipeline.name(of: stage),
+                lost: cell.lost,
+                share: SalesQueryCheck.ratio(cell.lost, total.lost) ?? 0,
+                timeToLoss: Self.timeToLoss(cell)
             )
         }
-        return ChurnLossesByStage(period: period.text, months: period.months, lost: total.lost, timeToLoss: Self.timeToLoss(total), stages: stages)
+        return ChurnLossesByStage(
+            period: period.text,
+            months: period.months,
+            lost: total.lost,
+            timeToLoss: Self.timeToLoss(total),
+            stages: stages
+        )
     }
 
     /// Why opportunities were lost in a month, quarter or year, ranked by count.
@@ -53,7 +64,9 @@ public struct ChurnQueries: Sendable {
         for (index, (reason, count)) in sorted.enumerated() {
             // Equal counts share the rank of the first of them.
             let rank = index > 0 && sorted[index - 1].value == count ? ranked[index - 1].rank : index + 1
-            ranked.append(ChurnReason(rank: rank, reason: reason, count: count, share: SalesQueryCheck.ratio(count, total) ?? 0))
+            ranked.append(
+                ChurnReason(rank: rank, reason: reason, count: count, share: SalesQueryCheck.ratio(count, total) ?? 0)
+            )
         }
         return ChurnReasons(period: period.text, months: period.months, lost: total, reasons: ranked)
     }
@@ -66,14 +79,18 @@ public struct ChurnQueries: Sendable {
         let period = try SalesPeriod(period)
         var sum = ChurnMonth()
         for month in period.months {
-            guard let row = try store.row(ChurnMonth.self, projector: ChurnProjector.name, table: "months", key: month) else { continue }
+            guard let row = try store.row(ChurnMonth.self, projector: ChurnProjector.name, table: "months", key: month)
+            else { continue }
             sum.reclaimedCustomers.saturatingIncrement(by: row.reclaimedCustomers)
             sum.reopenedOpportunities.saturatingIncrement(by: row.reopenedOpportunities)
             sum.contractsAfterLoss.saturatingIncrement(by: row.contractsAfterLoss)
         }
         return ChurnWinBacks(
-            period: period.text, months: period.months, reclaimedCustomers: sum.reclaimedCustomers,
-            reopenedOpportunities: sum.reopenedOpportunities, contractsAfterLoss: sum.contractsAfterLoss,
+            period: period.text,
+            months: period.months,
+            reclaimedCustomers: sum.reclaimedCustomers,
+            reopenedOpportunities: sum.reopenedOpportunities,
+            contractsAfterLoss: sum.contractsAfterLoss,
             total: sum.reclaimedCustomers + sum.reopenedOpportunities + sum.contractsAfterLoss
         )
     }
@@ -90,16 +107,23 @@ public struct ChurnQueries: Sendable {
         guard first <= last else { throw ReadModelQueryError.invalid("to", "to (\(to)) is before from (\(from))") }
         let months = SalesCalendar.months(from: Self.yearMonth(first), through: Self.yearMonth(last))
         guard months.count <= Self.maxFlowMonths else {
-            throw ReadModelQueryError.invalid("to", "\(months.count) months asked for; at most \(Self.maxFlowMonths) at once")
+            throw ReadModelQueryError.invalid(
+                "to",
+                "\(months.count) months asked for; at most \(Self.maxFlowMonths) at once"
+            )
         }
         // Totals run from the first month on record: read every month row up to `to` (one per
         // month of history, a few dozen).
-        var total = 0, owned = 0
+        var total = 0
+        var owned = 0
         var stored: [String: ChurnMonth] = [:]
-        for (month, row) in try store.rows(ChurnMonth.self, projector: ChurnProjector.name, table: "months") where month <= last {
+        for (month, row) in try store.rows(ChurnMonth.self, projector: ChurnProjector.name, table: "months")
+        where month <= last {
             if month < first {
                 total.saturatingIncrement(by: row.newCustomers)
-                owned.saturatingIncrement(by: row.createdOwned.saturatingAdd(row.claimed).saturatingSubtract(row.released))
+                owned.saturatingIncrement(
+                    by: row.createdOwned.saturatingAdd(row.claimed).saturatingSubtract(row.released)
+                )
             } else {
                 stored[month] = row
             }
@@ -109,10 +133,17 @@ public struct ChurnQueries: Sendable {
             total.saturatingIncrement(by: row.newCustomers)
             owned.saturatingIncrement(by: row.createdOwned.saturatingAdd(row.claimed).saturatingSubtract(row.released))
             return ChurnMonthFlow(
-                month: month, newCustomers: row.newCustomers, lostCustomers: row.lostCustomers,
-                wonBackCustomers: row.reclaimedCustomers, totalCustomers: total, ownedCustomers: owned,
-                released: row.released, claimed: row.claimed, lostOpportunities: row.lostOpportunities,
-                reopenedOpportunities: row.reopenedOpportunities, contractsAfterLoss: row.contractsAfterLoss
+                month: month,
+                newCustomers: row.newCustomers,
+                lostCustomers: row.lostCustomers,
+                wonBackCustomers: row.reclaimedCustomers,
+                totalCustomers: total,
+                ownedCustomers: owned,
+                released: row.released,
+                claimed: row.claimed,
+                lostOpportunities: row.lostOpportunities,
+                reopenedOpportunities: row.reopenedOpportunities,
+                contractsAfterLoss: row.contractsAfterLoss
             )
         }
         return ChurnCustomerFlow(from: first, to: last, months: flows)
@@ -121,10 +152,16 @@ public struct ChurnQueries: Sendable {
     // MARK: - Helpers
 
     /// The rows of `table` under the `months`, keyed by what follows `yyyy-mm|`.
-    private func rows<Row: Decodable>(_: Row.Type, table: String, months: [String]) throws -> [(key: String, row: Row)] {
+    private func rows<Row: Decodable>(_: Row.Type, table: String, months: [String]) throws -> [(key: String, row: Row)]
+    {
         var found: [(key: String, row: Row)] = []
         for month in months {
-            for (key, row) in try store.rows(Row.self, projector: ChurnProjector.name, table: table, prefix: month + "|") {
+            for (key, row) in try store.rows(
+                Row.self,
+                projector: ChurnProjector.name,
+                table: table,
+                prefix: month + "|"
+            ) {
                 found.append((String(key.dropFirst(month.count + 1)), row))
             }
         }

@@ -13,7 +13,9 @@ struct ChurnLossCell: Codable, Sendable, Hashable {
         lost.saturatingIncrement(by: other.lost)
         timed.saturatingIncrement(by: other.timed)
         days.saturatingIncrement(by: other.days)
-        for index in buckets.indices where index < other.buckets.count { buckets[index].saturatingIncrement(by: other.buckets[index]) }
+        for index in buckets.indices where index < other.buckets.count {
+            buckets[index].saturatingIncrement(by: other.buckets[index])
+        }
     }
 }
 

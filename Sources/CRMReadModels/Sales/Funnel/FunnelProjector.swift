@@ -70,7 +70,12 @@ public final class FunnelProjector: Projector {
             change(lost.opportunityID, at: time) { opportunity, month in
                 guard opportunity.open else { return }
                 endStay(of: &opportunity, at: time)
-                close(&opportunity, won: false, at: lost.stageID.isEmpty ? opportunity.stage : lost.stageID, month: month)
+                close(
+                    &opportunity,
+                    won: false,
+                    at: lost.stageID.isEmpty ? opportunity.stage : lost.stageID,
+                    month: month
+                )
             }
         case let won as CRMOpportunityWon:
             change(won.opportunityID, at: time) { opportunity, month in
@@ -111,7 +116,10 @@ public final class FunnelProjector: Projector {
         guard !opportunities.keys.contains(opened.opportunityID) else { return }
         let month = SalesCalendar.month(BusinessDay(time))
         var opportunity = FunnelOpportunity(
-            owner: opened.ownerID, stage: opened.stageID, stayStart: time.nanosecondsSinceEpoch, stayMonth: month
+            owner: opened.ownerID,
+            stage: opened.stageID,
+            stayStart: time.nanosecondsSinceEpoch,
+            stayMonth: month
         )
         bump(month, opened.ownerID, opened.stageID) { $0.opened += 1 }
         startStay(of: &opportunity, at: opened.stageID, time: time, month: month, pipeline: currentPipeline)
@@ -168,7 +176,9 @@ public final class FunnelProjector: Projector {
         bump(month, opportunity.owner, stage) { cell in
             if won { cell.won += 1 } else { cell.lost += 1 }
         }
-        (opportunity.open, opportunity.stage, opportunity.outcomeMonth, opportunity.outcomeWon) = (false, stage, month, won)
+        (opportunity.open, opportunity.stage, opportunity.outcomeMonth, opportunity.outcomeWon) = (
+            false, stage, month, won
+        )
     }
 
     private func bump(_ month: String, _ rep: String, _ stage: String, _ change: (inout FunnelCell) -> Void) {

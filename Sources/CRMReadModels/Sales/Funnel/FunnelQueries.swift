@@ -22,13 +22,26 @@ public struct FunnelQueries: Sendable {
         var byStage: [String: FunnelCell] = [:]
         for month in period.months {
             let prefix = rep.map { FunnelProjector.key(month, $0, "") } ?? month + "|"
-            for (key, cell) in try store.rows(FunnelCell.self, projector: FunnelProjector.name, table: "cells", prefix: prefix) {
-                guard let stage = key.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).dropFirst(2).first else { continue }
+            for (key, cell) in try store.rows(
+                FunnelCell.self,
+                projector: FunnelProjector.name,
+                table: "cells",
+                prefix: prefix
+            ) {
+                guard
+                    let stage = key.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).dropFirst(2)
+                        .first
+                else { continue }
                 byStage[String(stage), default: FunnelCell()].add(cell)
             }
         }
         let pipeline =
-            try store.row(SalesPipeline.self, projector: FunnelProjector.name, table: "pipeline", key: SalesPipeline.key) ?? .defaults
+            try store.row(
+                SalesPipeline.self,
+                projector: FunnelProjector.name,
+                table: "pipeline",
+                key: SalesPipeline.key
+            ) ?? .defaults
         let stageIDs = pipeline.displayOrder(pipeline.stages.map(\.id) + byStage.keys)
         var total = FunnelCell()
         let rows = stageIDs.map { stage in
