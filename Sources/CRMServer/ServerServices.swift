@@ -45,7 +45,10 @@ struct PoolSweeper: Service {
                     let report = try await service.sweepPool()
                     logger.info(
                         "pool sweep",
-                        metadata: ["released": "\(report.released.count)", "warned": "\(report.warned.count)"]
+                        metadata: [
+                            "released": "\(report.released.count)", "warned": "\(report.warned.count)",
+                            "unreadable": "\(report.unreadable.count)",
+                        ]
                     )
                 } catch {
                     logger.error("pool sweep failed", metadata: ["error": "\(error)"])

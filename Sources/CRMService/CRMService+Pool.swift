@@ -13,6 +13,13 @@ public struct PoolSweepReport: Sendable, Hashable {
     public var released: [CRMCustomerOwnershipChanged] = []
     /// Owners warned of a coming release.
     public var warned: [CRMPoolReleaseWarned] = []
+    /// Customers left as they are because their stream holds an event this build cannot read
+    /// (a type or schema version brought in from elsewhere): the sweep does not decide on a
+    /// customer it cannot see whole.
+    public var unreadable: [String] = []
+    /// Events of deals (opportunities, quotes, contracts) this build cannot read, left out of
+    /// the customers' business activity.
+    public var unreadableDealEvents = 0
 }
 
 extension CRMService {
@@ -81,16 +88,20 @@ extension CRMService {
     public func sweepPool(at time: Date? = nil, actor: String = "pool-sweep") async throws -> PoolSweepReport {
         let context = try context(actor, time)
         let rules = try await poolRules(at: context.occurredAt)
-        let customers = try await foldAllCustomers()
-        let activity = try await foldBusinessActivity()
+        let (customers, unreadable) = try await foldAllCustomers()
+        let (activity, unreadableDealEvents) = try await foldBusinessActivity()
         var report = PoolSweepReport(time: context.occurredAt, customersChecked: customers.count)
+        report.unreadable = unreadable.sorted()
+        report.unreadableDealEvents = unreadableDealEvents
         for (customerID, state) in customers.sorted(by: { $0.key < $1.key })
-        where PoolDecisions.sweep(
-            state,
-            activity: activity.customers[customerID] ?? CustomerActivity(),
-            rules: rules,
-            at: context.occurredAt
-        ) != .none {
+        where !unreadable.contains(customerID)
+            && PoolDecisions.sweep(
+                state,
+                activity: activity.customers[customerID] ?? CustomerActivity(),
+                rules: rules,
+                at: context.occurredAt
+            ) != .none
+        {
             try await retryingOnConflict("sweeping customer \(customerID)") {
                 let (customer, version) = try await loadCustomer(customerID)
                 let deals = activity.customers[customerID] ?? CustomerActivity()
@@ -113,36 +124,48 @@ extension CRMService {
         return report
     }
 
-    /// Every customer of the log, folded in one pass over the customer category.
-    private func foldAllCustomers() async throws -> [String: CustomerState] {
+    /// Every customer of the log, folded in one pass over the customer category, and those
+    /// whose streams hold an event this build cannot read.
+    private func foldAllCustomers() async throws -> (customers: [String: CustomerState], unreadable: Set<String>) {
         var customers: [String: CustomerState] = [:]
+        var unreadable: Set<String> = []
         let pageSize = 10_000
         var position: UInt64 = 1
         while true {
             let page = try await log.readCategory("customer", from: position, direction: .forward, limit: pageSize)
             for recorded in page {
                 let id = String(recorded.stream.id)
+                guard let message = try? decode(recorded) else {
+                    unreadable.insert(id)
+                    continue
+                }
                 customers[id, default: CustomerState(customerID: id)].apply(
-                    try decode(recorded),
+                    message,
                     occurredAt: recorded.occurredAt.date
                 )
             }
-            guard page.count == pageSize, let last = page.last else { return customers }
+            guard page.count == pageSize, let last = page.last else { return (customers, unreadable) }
             position = last.position + 1
         }
     }
 
-    /// The business activity of every customer, folded from its deals' streams.
-    private func foldBusinessActivity() async throws -> BusinessActivity {
+    /// The business activity of every customer, folded from its deals' streams, and how many
+    /// of their events this build cannot read.
+    private func foldBusinessActivity() async throws -> (activity: BusinessActivity, unreadable: Int) {
         var activity = BusinessActivity()
+        var unreadable = 0
         let pageSize = 10_000
         for category in BusinessActivity.categories {
             var position: UInt64 = 1
             while true {
                 let page = try await log.readCategory(category, from: position, direction: .forward, limit: pageSize)
                 for recorded in page {
+                    guard let message = try? decode(recorded) else {
+                        unreadable += 1
+                        continue
+                    }
                     activity.apply(
-                        try decode(recorded),
+                        message,
                         category: category,
                         id: String(recorded.stream.id),
                         occurredAt: recorded.occurredAt.date
@@ -152,7 +175,7 @@ extension CRMService {
                 position = last.position + 1
             }
         }
-        return activity
+        return (activity, unreadable)
     }
 
     /// The owner of an owned customer, or the actor standing in for one when it is in the pool

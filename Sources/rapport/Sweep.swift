@@ -57,6 +57,7 @@ extension Rapport {
                             "releaseDueAt": $0.releaseDueAt.date.formatted(.iso8601),
                         ]
                     },
+                    "unreadable": report.unreadable,
                 ]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
                 return String(decoding: data, as: UTF8.self)
@@ -68,6 +69,7 @@ extension Rapport {
             lines += report.warned.map {
                 "warned \($0.ownerID) about \($0.customerID): release due \($0.releaseDueAt.date.formatted(.iso8601))"
             }
+            lines += report.unreadable.map { "left \($0) as it is: its stream holds an event this build cannot read" }
             return lines.joined(separator: "\n")
         }
     }

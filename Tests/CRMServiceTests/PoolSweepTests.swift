@@ -137,4 +137,26 @@ struct PoolSweepTests {
         #expect(report.released.map(\.customerID) == [id])
         await world.close()
     }
+
+    @Test("a customer whose stream holds an event this build cannot read is left as it is; the others are swept")
+    func unreadableEvents() async throws {
+        let world = try CRMWorld("sweep")
+        let rep = try await world.user("rep")
+        let (readable, foreign) = (
+            try await world.poolCustomer("Idle Co., Ltd."), try await world.poolCustomer("Foreign Co., Ltd.")
+        )
+        try await world.crm.claimCustomer(readable, actor: rep)
+        try await world.crm.claimCustomer(foreign, actor: rep)
+        // Brought in from elsewhere: a type the catalogue does not know, on the customer and on
+        // a deal's stream.
+        try await world.log.append(to: stream("customer-\(foreign)"), [testEvent("othercrm.Visited")])
+        try await world.log.append(to: stream("opportunity-elsewhere"), [testEvent("othercrm.DealMoved")])
+        world.clock.advance(days: 31)
+        let report = try await world.crm.sweepPool()
+        #expect(report.released.map(\.customerID) == [readable])
+        #expect(report.unreadable == [foreign])
+        #expect(report.unreadableDealEvents == 1)
+        #expect(try world.events(of: "customer-\(foreign)").last?.type == "othercrm.Visited", "nothing appended to it")
+        await world.close()
+    }
 }

@@ -240,6 +240,7 @@ extension CommandRoutes {
                 "customersChecked": report.customersChecked,
                 "released": report.released.map(\.customerID),
                 "warned": report.warned.map(\.customerID),
+                "unreadable": report.unreadable,
             ]
         )
     }
