@@ -190,7 +190,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMDomainTests",
-            dependencies: ["CRMDomain", "CRMSchema", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "CRMDomain", "CRMSchema", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
@@ -261,5 +264,11 @@ let package = Package(
 
 /// C types stay behind the wrappers: imports are internal unless a file says otherwise.
 var strictSettings: [SwiftSetting] {
-    [.enableUpcomingFeature("InternalImportsByDefault")]
+    [
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        // `any` written where a protocol is used as a type, and every module a file uses
+        // imported by that file, as swift-nio and Hummingbird build.
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
 }

@@ -1,6 +1,7 @@
 import CoreMetrics
 import EventStore
 import Hummingbird
+import Metrics
 import Prometheus
 import Synchronization
 

@@ -1,9 +1,12 @@
 import ArgumentParser
+import CRMDomain
 import CRMServer
 import CRMWorkload
 import EventStore
 import Foundation
+import Hummingbird
 import Logging
+import Projections
 
 extension Rapport {
     /// Runs the HTTP service on the embedded log.

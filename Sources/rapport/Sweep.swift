@@ -1,7 +1,9 @@
 import ArgumentParser
+import CRMSchema
 import CRMService
 import EventStore
 import Foundation
+import SwiftProtobuf
 
 extension Rapport {
     /// Runs the public-pool sweep by hand, as the server does on its schedule.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CRMServer
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Testing
 

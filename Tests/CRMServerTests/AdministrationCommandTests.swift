@@ -1,5 +1,6 @@
 import CRMSchema
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// Settings and users over a real socket: what `PUT` records `GET` reads back, as of any

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// `GET /v1/audit/backdated`: who dated a command before the time the log recorded it, and how

@@ -1,4 +1,6 @@
+import EventStore
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// Commands over a real socket: the CRM's rules answer with their codes and facts, bad bodies

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CRMSchema
+import CRMServer
 import CRMService
 import CRMTestSupport
 import EventStore

@@ -3,6 +3,7 @@ import CRMServer
 import EventStore
 import Foundation
 import NIOCore
+import NIOHTTP1
 import RapportTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import CRMSchema
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// Leads and customers over a real socket: each command's outcome read back from the log,

@@ -1,4 +1,5 @@
 import CRMDomain
+import HTTPTypes
 import Testing
 
 @testable import CRMServer

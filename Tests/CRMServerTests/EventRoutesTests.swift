@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import NIOHTTP1
 import RapportTestSupport
 import Testing
 

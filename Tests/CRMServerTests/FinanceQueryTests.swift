@@ -1,6 +1,8 @@
+import CRMDomain
 import CRMSchema
 import CRMService
 import Foundation
+import SwiftProtobuf
 import Testing
 
 /// Receivables, receipts, expenses, payables and commission over HTTP.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CRMSchema
 import CRMService
 import CRMTestSupport
 import EventStore

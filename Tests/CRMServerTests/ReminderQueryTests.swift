@@ -1,6 +1,7 @@
 import CRMSchema
 import CRMService
 import Foundation
+import SwiftProtobuf
 import Testing
 
 /// A rep's reminders over HTTP.

@@ -1,9 +1,11 @@
+import CRMDomain
 import CRMSchema
 import CRMServer
 import CRMService
 import CRMTestSupport
 import EventStore
 import Foundation
+import SwiftProtobuf
 import Testing
 
 /// The people of a CRM for the report tests, and the ids of what a test's story made.

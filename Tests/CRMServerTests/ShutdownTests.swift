@@ -6,6 +6,8 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 import RapportTestSupport
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMService
 import Foundation
 import Testing

@@ -5,6 +5,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
+import SwiftProtobuf
 import Testing
 
 @Suite("CRM service over a real log")

@@ -5,6 +5,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
+import SwiftProtobuf
 import Testing
 
 @Suite("Lead lifecycle over a real log")

@@ -5,6 +5,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
+import SwiftProtobuf
 import Testing
 
 @Suite("Opportunities through the configured pipeline over a real log")

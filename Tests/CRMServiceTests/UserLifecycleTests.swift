@@ -5,6 +5,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import RapportTestSupport
+import SwiftProtobuf
 import Testing
 
 @Suite("Users and teams over a real log")

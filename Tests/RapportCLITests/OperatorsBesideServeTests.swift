@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import CRMSchema
 #endif
 
 /// What an operator runs on the data directory of a live `rapport serve`: each command that

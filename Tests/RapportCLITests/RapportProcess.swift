@@ -1,3 +1,4 @@
+import CRMSchema
 import CRMService
 import EventStore
 import Foundation

@@ -8,6 +8,7 @@ import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import SwiftProtobuf
 #endif
 
 /// Clients retrying keyed commands while `rapport serve` is killed again and again, as a client

@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// Everything the CRM knows about one customer, in one read: the "customer 360" view.
 ///
 /// Times are business times (when the fact happened) in nanoseconds since the Unix epoch;

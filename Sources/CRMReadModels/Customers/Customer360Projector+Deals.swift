@@ -1,4 +1,7 @@
+import CRMDomain
 import CRMSchema
+import EventStore
+import Projections
 
 // MARK: - Opportunities, contracts and their money
 

@@ -1,4 +1,6 @@
 import CRMSchema
+import EventStore
+import Projections
 
 // MARK: - The customer's own stream: profile, tags, contacts, owners, follow-ups, surveys
 

@@ -1,4 +1,5 @@
 import CRMSchema
+import EventStore
 public import Projections
 
 /// Folds the log into one ``Customer360`` view per customer, its timeline, and the lists of

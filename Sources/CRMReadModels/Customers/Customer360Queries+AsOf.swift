@@ -1,3 +1,4 @@
+import CRMDomain
 public import EventStore
 public import Projections
 

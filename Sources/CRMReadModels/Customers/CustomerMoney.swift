@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// An amount of money in the customer read models: integer minor units (fen, cents) and an
 /// ISO 4217 currency code, never floating point.
 public struct CustomerMoney: Codable, Sendable, Hashable {

@@ -1,3 +1,4 @@
+import CRMDomain
 import EventStore
 import SwiftProtobuf
 

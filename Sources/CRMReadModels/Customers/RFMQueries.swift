@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Questions answered by the `rfm` read model: customers' RFM scores and segments as of a day.

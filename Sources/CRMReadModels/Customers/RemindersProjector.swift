@@ -1,4 +1,6 @@
+import CRMDomain
 import CRMSchema
+import EventStore
 public import Projections
 
 /// Folds the log into what a rep must be reminded of about each customer: the next contact

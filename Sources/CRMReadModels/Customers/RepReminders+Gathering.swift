@@ -1,3 +1,5 @@
+import CRMDomain
+
 // MARK: - One customer's reminders
 
 extension RepReminders {

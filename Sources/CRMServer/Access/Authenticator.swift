@@ -1,6 +1,8 @@
+import CRMDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Resolves `Authorization: Bearer <token>` into the request's ``Principal``.
 ///

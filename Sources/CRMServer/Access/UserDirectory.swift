@@ -1,4 +1,5 @@
 public import CRMDomain
+import CRMSchema
 public import EventStore
 import Foundation
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// The fields a JSON object in a command's body may carry, and the shapes of the objects
 /// nested in it, so a misspelt field is refused at any depth rather than silently ignored.
@@ -159,7 +160,7 @@ enum BodyTime {
 extension APIError {
     /// A body whose fields have the wrong types or are missing.
     init(_ error: DecodingError) {
-        func path(_ context: DecodingError.Context, _ key: CodingKey? = nil) -> String {
+        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
             let keys = context.codingPath + (key.map { [$0] } ?? [])
             return keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
@@ -195,7 +196,7 @@ extension APIError {
         case is Bool.Type: "true or false"
         case is [String].Type: "an array of strings"
         case is [Any].Type: "an array"
-        case is [String: Any].Type, is Decodable.Type: "an object"
+        case is [String: Any].Type, is any Decodable.Type: "an object"
         default: "\(type)"
         }
     }

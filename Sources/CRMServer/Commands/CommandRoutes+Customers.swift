@@ -1,8 +1,10 @@
 import CRMDomain
 import CRMSchema
 import CRMService
+import EventStore
 import Foundation
 import Hummingbird
+import SwiftProtobuf
 
 /// Customers: creation with dedup, the profile, tags and contacts, follow-ups, and the
 /// public pool (claim, release, transfer, sweep).

@@ -1,6 +1,7 @@
 import CRMDomain
 import CRMSchema
 import Foundation
+import HTTPTypes
 
 /// The names the API uses for the protobuf enums and the shared shapes of command bodies,
 /// each read strictly: an unknown name is a 400 `invalid_value` naming the field and the

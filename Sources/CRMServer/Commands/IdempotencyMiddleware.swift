@@ -5,6 +5,8 @@ import EventStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
+import NIOFoundationEssentialsCompat
 import Synchronization
 
 /// Makes a command sent with `Idempotency-Key` run at most once per client and key, across

@@ -1,9 +1,11 @@
 import AsyncAlgorithms
+import CoreMetrics
 import EventStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import LogArchive
+import Logging
 import ServiceLifecycle
 
 /// The log over HTTP: read it from a position, read one stream, and subscribe with

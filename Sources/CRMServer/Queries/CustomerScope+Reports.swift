@@ -1,4 +1,5 @@
 import CRMDomain
+import HTTPTypes
 
 /// The scope of the reports cut by rep or by team: a rep sees their own figures, a manager
 /// those of their team's reps and their team, admins, auditors and finance everyone's.

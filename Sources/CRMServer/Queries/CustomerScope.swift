@@ -1,4 +1,5 @@
 import CRMDomain
+import HTTPTypes
 
 /// Which customers a principal may see: admins, auditors, finance and migration see all of
 /// them; a manager those of their team's reps and the pool; a rep their own and the pool.

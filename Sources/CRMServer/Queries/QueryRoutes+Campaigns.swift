@@ -1,4 +1,6 @@
 import CRMReadModels
+import EventStore
+import FoundationEssentials
 import Hummingbird
 
 /// Campaign effect: responses, leads, conversions, contracts and money per campaign. Every

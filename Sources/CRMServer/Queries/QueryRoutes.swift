@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMReadModels
 import EventStore
 import Foundation

@@ -2,6 +2,7 @@ import CRMDomain
 import CRMSchema
 import Foundation
 import PropertyBased
+import SwiftProtobuf
 import Testing
 
 /// Rules about every payment plan, payment, invoice and commission rate: whatever is

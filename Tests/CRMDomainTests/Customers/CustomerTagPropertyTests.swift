@@ -1,5 +1,7 @@
 import CRMDomain
 import CRMSchema
+import Foundation
+import FoundationEssentials
 import PropertyBased
 import Testing
 

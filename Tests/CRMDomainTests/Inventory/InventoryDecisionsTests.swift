@@ -1,6 +1,7 @@
 import CRMDomain
 import CRMSchema
 import Foundation
+import SwiftProtobuf
 import Testing
 
 @Suite("Inventory and payables decisions")

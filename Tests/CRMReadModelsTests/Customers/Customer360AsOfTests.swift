@@ -5,6 +5,7 @@ import CRMWorkload
 import EventStore
 import Foundation
 import Projections
+import SwiftProtobuf
 import Testing
 
 @Suite("A customer's view as of a point of the log, folded from its own events")

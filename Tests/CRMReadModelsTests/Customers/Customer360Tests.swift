@@ -6,6 +6,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
+import SwiftProtobuf
 import Testing
 
 @Suite("Customer 360")

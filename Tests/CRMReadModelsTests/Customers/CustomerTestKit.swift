@@ -6,6 +6,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
+import SwiftProtobuf
 
 /// Helpers for the customer read models' tests (named apart from the other areas' helpers,
 /// which share this test module).

@@ -6,6 +6,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
+import SwiftProtobuf
 import Testing
 
 @Suite("Sales by period, rep, region, product and team, versus target")

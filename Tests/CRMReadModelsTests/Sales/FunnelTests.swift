@@ -5,6 +5,7 @@ import CRMService
 import CRMTestSupport
 import Foundation
 import Projections
+import SwiftProtobuf
 import Testing
 
 @Suite("Funnel read model")

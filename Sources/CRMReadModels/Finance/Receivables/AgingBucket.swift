@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// How long an unpaid amount has been due, on the day asked about.
 ///
 /// An instalment is due on its due day; on a day `D` it is `D - due` days overdue. The edges

@@ -1,3 +1,5 @@
+import CRMDomain
+
 extension ReceivableContractRow {
     /// The contract as it stood at the end of `day`, from the facts dated on or before it; `nil`
     /// when it was drafted later.

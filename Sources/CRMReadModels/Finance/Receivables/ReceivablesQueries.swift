@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Questions to the receivables read model: a contract's, a customer's and everyone's

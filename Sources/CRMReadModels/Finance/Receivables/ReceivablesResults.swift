@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// What is owed and paid on a day, in minor units of one currency, for one contract or
 /// added up over several.
 ///

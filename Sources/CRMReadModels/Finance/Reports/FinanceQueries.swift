@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Questions to the finance read model: receipts, payables, expenses and commission. A period

@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Questions to the sales read model. A period is a month `yyyy-mm`, a quarter `yyyy-Qn` or a

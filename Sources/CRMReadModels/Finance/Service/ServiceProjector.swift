@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMSchema
 import EventStore
 public import Projections

@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Questions to the service read model. A period is a month `yyyy-mm`, a quarter `yyyy-Qn` or

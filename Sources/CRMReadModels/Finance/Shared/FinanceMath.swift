@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// Integer arithmetic on money for the finance read models: no floating point, and no
 /// overflow in the intermediate product.
 enum FinanceMath {

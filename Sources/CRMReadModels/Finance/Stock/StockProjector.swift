@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMSchema
 public import Projections
 

@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Questions to the stock and margin read model.

@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// Goods in and out of one product, in one month or in total, with their money.
 struct StockFlowRow: Codable, Sendable {
     var receivedQuantity: Int64 = 0

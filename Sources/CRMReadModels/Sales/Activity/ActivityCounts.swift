@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// What a rep did in a day, a week or a month: the numbers sales staff used to type into
 /// their daily, weekly and monthly reports.
 ///

@@ -1,3 +1,4 @@
+import CRMDomain
 import EventStore
 public import Foundation
 public import Projections

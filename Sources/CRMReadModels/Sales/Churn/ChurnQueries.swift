@@ -1,3 +1,4 @@
+import CRMDomain
 public import Projections
 
 /// Reads the churn timeline (``ChurnProjector``) from the read-model store.

@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// Lost opportunities of one month at one stage (key `yyyy-mm|stage`).
 struct ChurnLossCell: Codable, Sendable, Hashable {
     /// Opportunities lost.

@@ -1,3 +1,5 @@
+import CRMDomain
+
 /// One month × rep × stage of the funnel (key `yyyy-mm|rep|stage`): plain counts and sums, so
 /// a quarter or a year is the sum of its months.
 ///
