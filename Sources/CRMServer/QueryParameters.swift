@@ -22,6 +22,16 @@ struct QueryParameters {
         return value
     }
 
+    /// The largest log position or stream version a request may name: `Int64.max`, so that
+    /// the spec states it as an integer every OpenAPI tool reads (a log holds far fewer).
+    static let maxPosition = UInt64(Int64.max)
+
+    /// The position (or version) `name` names, within 0 … ``maxPosition``; `nil` when absent.
+    func position(_ name: String) throws(APIError) -> UInt64? {
+        guard parameters[name[...]] != nil else { return nil }
+        return try integer(name, in: 0...Self.maxPosition, default: 0)
+    }
+
     /// The value of `name` within `range`, `fallback` when absent.
     func integer<T: FixedWidthInteger>(
         _ name: String,

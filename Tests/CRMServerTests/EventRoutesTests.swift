@@ -80,6 +80,9 @@ struct EventRoutesTests {
         arguments: [
             "/v1/events?from=abc", "/v1/events?from=0", "/v1/events?limit=100000", "/v1/events?limit=-1",
             "/v1/streams/lead-1?direction=sideways", "/v1/subscribe?from=x",
+            // Positions and versions are bounded at Int64.max, as the spec states them.
+            "/v1/events?from=9223372036854775808", "/v1/streams/lead-1?from=18446744073709551615",
+            "/v1/subscribe?from=9223372036854775808",
         ]
     )
     func malformedQueries(path: String) async throws {
@@ -90,6 +93,15 @@ struct EventRoutesTests {
         #expect(error["code"] as? String == "invalid_query_parameter")
         #expect((error["facts"] as? [String: String])?["parameter"] != nil)
         #expect((error["message"] as? String)?.isEmpty == false)
+        try await server.stop()
+    }
+
+    @Test("the last position a request may name is Int64.max: a page past the head, empty")
+    func largestPosition() async throws {
+        let server = try await RunningServer.start("events-largest", fill: Self.fill)
+        let page = try await server.getJSON("/v1/events?from=9223372036854775807")
+        #expect(page.status == 200)
+        #expect((page.json["events"] as? [Any])?.isEmpty == true)
         try await server.stop()
     }
 

@@ -38,7 +38,7 @@ struct EventRoutes {
     @Sendable func backdated(_ request: Request, context: RapportRequestContext) async throws -> Response {
         _ = try context.caller()
         let query = QueryParameters(request)
-        let from = try query.integer("from", in: 1...UInt64.max, default: 1)
+        let from = try query.integer("from", in: 1...QueryParameters.maxPosition, default: 1)
         let windowSeconds = backdatingWindow.components.seconds
         let minimumSeconds = try query.integer("minimumSeconds", in: 0...9_000_000_000, default: max(0, windowSeconds))
         let limit = try query.integer("limit", in: 1...maxPage, default: 100)
@@ -57,7 +57,7 @@ struct EventRoutes {
     @Sendable func readLog(_ request: Request, context: RapportRequestContext) async throws -> Response {
         _ = try context.caller()
         let query = QueryParameters(request)
-        let from = try query.integer("from", in: 1...UInt64.max, default: 1)
+        let from = try query.integer("from", in: 1...QueryParameters.maxPosition, default: 1)
         let limit = try query.integer("limit", in: 1...maxPage, default: 100)
         let filter = eventFilter(query)
         // The head first: the scan's snapshot is at least as new, and stopping at this head
@@ -95,7 +95,11 @@ struct EventRoutes {
                 parameter: "direction"
             )
         }
-        let from = try query.integer("from", in: 0...UInt64.max, default: direction == .forward ? 0 : .max)
+        let from = try query.integer(
+            "from",
+            in: 0...QueryParameters.maxPosition,
+            default: direction == .forward ? 0 : QueryParameters.maxPosition
+        )
         let limit = try query.integer("limit", in: 1...maxPage, default: 100)
         let events = try log.readStream(stream, from: from, direction: direction, limit: limit)
         if events.isEmpty, try log.readStream(stream, limit: 1).isEmpty {
@@ -123,7 +127,9 @@ struct EventRoutes {
         let query = QueryParameters(request)
         let start: SubscriptionStart
         if let lastID = request.headers[.lastEventID] {
-            guard let position = UInt64(lastID.trimmingCharacters(in: .whitespaces)) else {
+            guard let position = UInt64(lastID.trimmingCharacters(in: .whitespaces)),
+                position <= QueryParameters.maxPosition
+            else {
                 throw APIError.badRequest(
                     .invalidLastEventId,
                     "Last-Event-ID is \"\(lastID)\", not a log position",
@@ -133,7 +139,7 @@ struct EventRoutes {
             start = .after(position)
         } else if let consumer = query.list("consumer").first {
             start = .after(try groups.position(of: consumer))
-        } else if let from = try query.optional("from", as: UInt64.self) {
+        } else if let from = try query.position("from") {
             start = .position(from)
         } else {
             start = .now

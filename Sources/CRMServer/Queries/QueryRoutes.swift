@@ -50,7 +50,7 @@ struct QueryRoutes {
         let query = QueryParameters(request)
         let page = try customers.timeline(
             customerID: view.customerID,
-            after: try query.optional("after", as: UInt64.self),
+            after: try query.position("after"),
             limit: try query.integer("limit", in: 1...1_000, default: 100)
         )
         return try .encoded(page)
