@@ -135,4 +135,34 @@ struct IdempotencyTests {
         #expect(try server.log.head().position == head, "the retries appended nothing")
         try await server.stop()
     }
+
+    @Test("a keyed pool sweep is retried with its whole report, and sweeps nothing twice")
+    func sweepRetried() async throws {
+        var (admin, rep) = ("", "")
+        let server = try await RunningServer.start("idempotency-sweep") { log in
+            let crm = CRMService(log: log, clock: RunningServer.businessClock)
+            admin = try await crm.addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
+            rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
+        }
+        let token = try server.tokens.create(for: .user(id: admin), name: "").token
+        // Created after the server's own first sweep, owned since September with no follow-up:
+        // past the 30 idle days at the server's business time.
+        let created = try await post(
+            server,
+            "/v1/customers",
+            #"{"name":"Idle Tea Co","ownerId":"\#(rep)","occurredAt":"2026-09-01T02:00:00Z"}"#,
+            token: token,
+            key: nil
+        )
+        #expect(created.status == 201, "\(created.body)")
+        let first = try await post(server, "/v1/pool/sweep", "", token: token, key: "sweep-1")
+        #expect(first.status == 200 && first.body.contains(#""released":["#), "\(first.body)")
+        #expect(!first.body.contains(#""released":[]"#), "the sweep released the idle customer: \(first.body)")
+        let head = try server.log.head().position
+        let retry = try await post(server, "/v1/pool/sweep", "", token: token, key: "sweep-1")
+        #expect(retry.status == 200 && retry.replayed)
+        #expect(retry.body == first.body, "the whole report, not a position")
+        #expect(try server.log.head().position == head)
+        try await server.stop()
+    }
 }

@@ -234,7 +234,12 @@ extension CommandRoutes {
     @Sendable func sweepPool(_ request: Request, context: RapportRequestContext) async throws -> Response {
         let principal = try context.caller()
         let (_, occurredAt) = try await EmptyBody.decodeCommand(from: request, context: context)
-        let report = try await service.sweepPool(at: occurredAt, actor: principal.actor)
+        // No receipt in the log: the report is the answer, and a receipt rebuilds only ids and
+        // positions. The idempotency store keeps the report instead; a retry after a crash that
+        // lost it sweeps again, which decides nothing twice.
+        let report = try await CommandReceipt.$current.withValue(nil) {
+            try await service.sweepPool(at: occurredAt, actor: principal.actor)
+        }
         return .json(
             .ok,
             [
