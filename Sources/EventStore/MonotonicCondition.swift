@@ -36,23 +36,24 @@ final class MonotonicCondition: @unchecked Sendable {
     /// Waits, holding the lock before and after, until signalled.
     func wait() { pthread_cond_wait(condition, mutex) }
 
-    /// The monotonic time `duration` from now, for ``wait(until:)``.
+    /// The monotonic time `duration` from now, for ``wait(until:)``: a negative duration is
+    /// now, and one past a year a year, so no option can overflow the sum.
     static func deadline(after duration: Duration) -> timespec {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        let (seconds, attoseconds) = duration.components
-        var nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
-        var wholeSeconds = Int(now.tv_sec) + Int(seconds)
-        wholeSeconds += nanoseconds / 1_000_000_000
-        nanoseconds %= 1_000_000_000
-        return timespec(tv_sec: wholeSeconds, tv_nsec: nanoseconds)
+        let bounded = min(max(duration, .zero), .seconds(365 * 86_400))
+        let (seconds, attoseconds) = bounded.components
+        let nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
+        let wholeSeconds = Int(now.tv_sec) + Int(seconds) + nanoseconds / 1_000_000_000
+        return timespec(tv_sec: wholeSeconds, tv_nsec: nanoseconds % 1_000_000_000)
     }
 
     /// Waits, holding the lock before and after, until signalled or `deadline` passes.
     ///
-    /// - Returns: false once the deadline has passed.
+    /// - Returns: false once the deadline has passed (or the wait failed), so a caller's loop
+    /// never spins.
     func wait(until deadline: timespec) -> Bool {
         var deadline = deadline
-        return pthread_cond_timedwait(condition, mutex, &deadline) != ETIMEDOUT
+        return pthread_cond_timedwait(condition, mutex, &deadline) == 0
     }
 }
