@@ -38,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -133,11 +136,20 @@ let package = Package(
         ),
 
         // MARK: - The HTTP service
+        // The HTTP API's types, server boundary and client, generated from Schemas/openapi.yaml
+        // by Tools/generate-openapi (committed, as the protobuf code is).
+        .target(
+            name: "RapportAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi-generator-config.yaml"]
+        ),
         .target(
             name: "CRMServer",
             dependencies: [
                 "CRMService", "CRMReadModels", "CRMDomain", "CRMSchema", "Projections", "EventStore", "LogArchive",
-                "LMDB",
+                "LMDB", "RapportAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -245,7 +257,9 @@ let package = Package(
             name: "CRMServerTests",
             dependencies: [
                 "CRMServer", "EventStore", "Projections", "RapportTestSupport", "CRMTestSupport", "CRMService",
-                "CRMSchema",
+                "CRMSchema", "RapportAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

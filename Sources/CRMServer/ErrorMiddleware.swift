@@ -3,6 +3,7 @@ import CRMReadModels
 import EventStore
 import Hummingbird
 import Logging
+import OpenAPIRuntime
 
 /// Answers every error with the API's JSON error body: the domain's refusals, the log's and
 /// the read models' typed errors keep their stable codes and facts, so no handler wraps its
@@ -40,6 +41,13 @@ extension APIError {
             APIError(error).status == .internalServerError ? .internalError : APIError(error)
         case let error as ReadModelQueryError:
             APIError(error)
+        case let error as ServerError:
+            // The generated boundary wraps what a handler or its decoding threw.
+            answer(toGenerated: error)
+        case let error as DecodingError:
+            APIError(error)
+        case let error as BodyTimeError:
+            APIError(.badRequest, .invalidValue, "a time in the body is invalid: \(error.reason)")
         case let error as HTTPError:
             APIError(
                 error.status,
@@ -49,5 +57,14 @@ extension APIError {
         default:
             .internalError
         }
+    }
+
+    /// The answer to what the generated boundary threw: the handler's or its decoder's error,
+    /// or the boundary's own refusal of a request its operation cannot read (a parameter of
+    /// the wrong type, a body of another media type), with the status it gives.
+    private static func answer(toGenerated error: ServerError) -> APIError {
+        let answer = answer(to: error.underlyingError)
+        guard answer.code == APIError.internalError.code, error.httpStatus.kind == .clientError else { return answer }
+        return APIError(error.httpStatus, .invalidBody, error.causeDescription)
     }
 }

@@ -69,7 +69,7 @@ public enum RapportServer {
         let service = CRMService(log: log, clock: configuration.clock)
         let feed = try LiveEventFeed(log: log, interval: configuration.subscriberWriteInterval)
         let metrics = ServerMetrics()
-        let router = makeRouter(
+        let router = try makeRouter(
             log: log,
             readModels: readModels,
             runner: runner,
@@ -119,7 +119,7 @@ public enum RapportServer {
             projectors: CRMProjections.all
         )
         let feed = try LiveEventFeed(log: log, interval: .zero)
-        return makeRouter(
+        return try makeRouter(
             log: log,
             readModels: readModels,
             runner: runner,
@@ -140,7 +140,7 @@ public enum RapportServer {
         tokens: TokenStore,
         idempotency: IdempotencyStore,
         configuration: Configuration
-    ) -> Router<RapportRequestContext> {
+    ) throws -> Router<RapportRequestContext> {
         metrics.observe(log)
         let router = Router(context: RapportRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -188,6 +188,7 @@ public enum RapportServer {
         CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(
             to: router
         )
+        try APIHandler(service: service, scope: scope).register(on: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         methods.load(router.routes)
         return router

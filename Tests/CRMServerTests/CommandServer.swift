@@ -7,6 +7,7 @@ import EventStore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RapportAPI
 import Testing
 
 /// A running server with a staff to send commands as, and ways to read back what a command
@@ -77,6 +78,12 @@ struct CommandServer {
     /// `method path` with a JSON `body`, as `person` (the subscriber service when `nil`).
     func send(_ method: HTTPMethod, _ path: String, _ body: String = "", as person: Person?) async throws -> Answer {
         try await send(method, path, body, token: person.map { tokens[$0] ?? "" } ?? server.token)
+    }
+
+    /// A client generated from `Schemas/openapi.yaml`, as any service would generate one,
+    /// sending `person`'s token (the subscriber service's when `nil`).
+    func client(as person: Person?) throws -> Client {
+        try server.client(token: person.map { tokens[$0] ?? "" } ?? server.token)
     }
 
     /// `method path` with a JSON `body` and `token` (none when `nil`).

@@ -1,6 +1,7 @@
 import CRMSchema
 import Foundation
 import NIOHTTP1
+import RapportAPI
 import Testing
 
 /// Leads and customers over a real socket: each command's outcome read back from the log,
@@ -12,56 +13,68 @@ struct CustomerCommandTests {
     )
     func leadLifecycle() async throws {
         let crm = try await CommandServer.start("commands-leads")
-        let lead = try await crm.post(
-            "/v1/leads",
-            #"{"companyName":"Ningbo Valves","contactName":"Li Wei","phone":"+86 574 8888 0001"}"#,
-            as: .rep
+        let (rep, otherRep) = (try crm.client(as: .rep), try crm.client(as: .otherRep))
+        let lead = try await rep.createLead(
+            body: .json(.init(companyName: "Ningbo Valves", contactName: "Li Wei", phone: "+86 574 8888 0001"))
         )
-        .id("leadId")
+        .created.body.json.leadId
 
         var head = try crm.head()
-        let givenAway = try await crm.post("/v1/leads/\(lead)/assign", #"{"repId":"\#(crm.id(.rep))"}"#, as: .outsider)
-        #expect(givenAway.status == 403 && givenAway.code == "outside_scope", "\(givenAway.json)")
-        let assigned = try await crm.post(
-            "/v1/leads/\(lead)/assign",
-            #"{"repId":"\#(crm.id(.otherRep))"}"#,
-            as: .manager
+        let givenAway = try await crm.client(as: .outsider).assignLead(
+            path: .init(lead: lead),
+            body: .json(.init(repId: crm.id(.rep)))
         )
-        #expect(assigned.status == 200 && assigned.json["changed"] as? Bool == true, "\(assigned.json)")
+        #expect(try givenAway.forbidden.body.json.value1.error.code == "outside_scope", "\(givenAway)")
+        let assigned = try await crm.client(as: .manager).assignLead(
+            path: .init(lead: lead),
+            body: .json(.init(repId: crm.id(.otherRep)))
+        )
+        #expect(try assigned.ok.body.json.changed, "\(assigned)")
         #expect(try crm.event(CRMLeadAssigned.self, after: head).toOwnerID == crm.id(.otherRep))
 
         // Oto's lead now: another rep, even of the same team, may not work it.
         head = try crm.head()
-        for (person, path) in [(CommandServer.Person.rep, "qualify"), (.outsider, "disqualify"), (.rep, "assign")] {
-            let body =
-                path == "disqualify"
-                ? #"{"reason":"mine now"}"# : path == "assign" ? #"{"repId":"\#(crm.id(.rep))"}"# : ""
-            let refused = try await crm.post("/v1/leads/\(lead)/\(path)", body, as: person)
+        let refusals = [
+            ("qualify", try await rep.qualifyLead(path: .init(lead: lead)).forbidden.body.json.value1.error),
+            (
+                "disqualify",
+                try await crm.client(as: .outsider).disqualifyLead(
+                    path: .init(lead: lead),
+                    body: .json(.init(reason: "mine now"))
+                ).forbidden.body.json.value1.error
+            ),
+            (
+                "assign",
+                try await rep.assignLead(path: .init(lead: lead), body: .json(.init(repId: crm.id(.rep)))).forbidden
+                    .body.json.value1.error
+            ),
+        ]
+        for (path, refused) in refusals {
             #expect(
-                refused.status == 403 && refused.code == "outside_scope" && refused.facts["lead"] == lead,
-                "\(path) as \(person): \(refused.json)"
+                refused.code == "outside_scope" && refused.facts.additionalProperties["lead"] == lead,
+                "\(path): \(refused)"
             )
         }
         #expect(try crm.head() == head, "the refusals appended nothing")
 
         // Back-dating past the window (a day) is the admin's and the migration role's alone.
-        let months = try await crm.post(
-            "/v1/leads/\(lead)/qualify",
-            #"{"note":"budget approved","occurredAt":"2026-06-01T08:30:00.250Z"}"#,
-            as: .otherRep
+        let months = try await otherRep.qualifyLead(
+            path: .init(lead: lead),
+            body: .json(.init(note: "budget approved", occurredAt: "2026-06-01T08:30:00.250Z"))
         )
-        #expect(months.status == 403 && months.code == "backdating_not_allowed", "\(months.json)")
+        let tooEarly = try months.forbidden.body.json.value1.error
+        #expect(tooEarly.code == "backdating_not_allowed", "\(months)")
         #expect(
-            months.facts["earliest"] == "2026-11-19T12:00:00Z" && months.facts["role"] == "sales_rep",
-            "\(months.json)"
+            tooEarly.facts.additionalProperties["earliest"] == "2026-11-19T12:00:00Z"
+                && tooEarly.facts.additionalProperties["role"] == "sales_rep",
+            "\(tooEarly)"
         )
         #expect(try crm.head() == head, "the refusal appended nothing")
-        let qualified = try await crm.post(
-            "/v1/leads/\(lead)/qualify",
-            #"{"note":"budget approved","occurredAt":"2026-11-20T08:30:00.250Z"}"#,
-            as: .otherRep
+        let qualified = try await otherRep.qualifyLead(
+            path: .init(lead: lead),
+            body: .json(.init(note: "budget approved", occurredAt: "2026-11-20T08:30:00.250Z"))
         )
-        #expect(qualified.status == 200, "\(qualified.json)")
+        #expect(try qualified.ok.body.json.changed, "\(qualified)")
         let logged = try #require(try crm.events(after: head).first)
         #expect((logged.message as? CRMLeadQualified)?.note == "budget approved")
         #expect(
@@ -71,36 +84,37 @@ struct CustomerCommandTests {
         #expect(logged.actor == crm.id(.otherRep))
 
         head = try crm.head()
-        let converted = try await crm.post(
-            "/v1/leads/\(lead)/convert",
-            #"{"name":"Valves 2027","amount":1200000,"currency":"CNY","stageId":"proposal"}"#,
-            as: .otherRep
+        let converted = try await otherRep.convertLead(
+            path: .init(lead: lead),
+            body: .json(.init(name: "Valves 2027", amount: 1_200_000, currency: "CNY", stageId: "proposal"))
         )
-        #expect(converted.status == 201, "\(converted.json)")
-        let customer = try converted.id("customerId")
-        #expect(try crm.event(CRMLeadConverted.self, after: head).customerID == customer)
+        .created.body.json
+        #expect(try crm.event(CRMLeadConverted.self, after: head).customerID == converted.customerId)
         #expect(try crm.event(CRMCustomerCreated.self, after: head).ownerID == crm.id(.otherRep))
         let opened = try crm.event(CRMOpportunityOpened.self, after: head)
         #expect(
-            opened.opportunityID == (try converted.id("opportunityId")) && opened.stageID == "proposal"
+            opened.opportunityID == converted.opportunityId && opened.stageID == "proposal"
                 && opened.amount.minorUnits == 1_200_000
         )
 
         head = try crm.head()
-        let closed = try await crm.post("/v1/leads/\(lead)/qualify", "", as: .otherRep)
-        #expect(closed.status == 422 && closed.code == "lead_closed", "\(closed.json)")
-        let other = try await crm.post("/v1/leads", #"{"companyName":"Wenzhou Shoes"}"#, as: .rep).id("leadId")
+        let closed = try await otherRep.qualifyLead(path: .init(lead: lead))
+        #expect(try closed.unprocessableContent.body.json.error.code == "lead_closed", "\(closed)")
+        let other = try await rep.createLead(body: .json(.init(companyName: "Wenzhou Shoes"))).created.body.json.leadId
         head = try crm.head()
-        let early = try await crm.post(
-            "/v1/leads/\(other)/convert",
-            #"{"name":"Shoes","amount":1,"currency":"CNY"}"#,
-            as: .rep
+        let early = try await rep.convertLead(
+            path: .init(lead: other),
+            body: .json(.init(name: "Shoes", amount: 1, currency: "CNY"))
         )
-        #expect(early.status == 422 && early.code == "lead_not_qualified", "\(early.json)")
-        let noReason = try await crm.post("/v1/leads/\(other)/disqualify", #"{"reason":" "}"#, as: .rep)
-        #expect(noReason.status == 400 && noReason.code == "reason_required", "\(noReason.json)")
+        #expect(try early.unprocessableContent.body.json.error.code == "lead_not_qualified", "\(early)")
+        let noReason = try await rep.disqualifyLead(path: .init(lead: other), body: .json(.init(reason: " ")))
+        #expect(try noReason.badRequest.body.json.error.code == "reason_required", "\(noReason)")
         #expect(try crm.head() == head, "the refusals appended nothing")
-        #expect(try await crm.post("/v1/leads/\(other)/disqualify", #"{"reason":"no budget"}"#, as: .rep).status == 200)
+        let disqualified = try await rep.disqualifyLead(
+            path: .init(lead: other),
+            body: .json(.init(reason: "no budget"))
+        )
+        #expect(try disqualified.ok.body.json.changed)
         #expect(try crm.event(CRMLeadDisqualified.self, after: head).reason == "no budget")
         try await crm.stop()
     }

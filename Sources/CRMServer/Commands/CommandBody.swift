@@ -128,7 +128,7 @@ extension CommandBody {
     guard BodyTime.range.contains(date) else {
         let text = try decoder.singleValueContainer().decode(String.self)
         throw DecodingError.dataCorrupted(
-            .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is outside 1900-01-01 … 2200-01-01")
+            .init(codingPath: decoder.codingPath, debugDescription: BodyTime.outOfRange(text))
         )
     }
     return date
@@ -137,24 +137,12 @@ extension CommandBody {
 /// An ISO 8601 time, with or without fractional seconds, of any date.
 @Sendable private func parseISO8601(_ decoder: any Decoder) throws -> Date {
     let text = try decoder.singleValueContainer().decode(String.self)
-    guard
-        let date = (try? Date(text, strategy: .iso8601))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-    else {
+    guard let date = BodyTime.parse(text) else {
         throw DecodingError.dataCorrupted(
-            .init(
-                codingPath: decoder.codingPath,
-                debugDescription: "\"\(text)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z"
-            )
+            .init(codingPath: decoder.codingPath, debugDescription: BodyTime.notATime(text))
         )
     }
     return date
-}
-
-/// The times a command body may carry.
-enum BodyTime {
-    /// 1900-01-01T00:00:00Z up to 2200-01-01T00:00:00Z.
-    static let range = Date(timeIntervalSince1970: -2_208_988_800)...Date(timeIntervalSince1970: 7_258_118_400)
 }
 
 extension APIError {
@@ -165,6 +153,10 @@ extension APIError {
             return keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            self.init(.badRequest, .malformedJson, "the body is not JSON: \(context.debugDescription)")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            self.init(.badRequest, .malformedJson, "the body must be a JSON object")
         case .keyNotFound(let key, let context):
             let field = path(context, key)
             self.init(.badRequest, .fieldRequired, "the body needs the field \"\(field)\"", facts: ["field": field])
@@ -174,6 +166,14 @@ extension APIError {
                 .badRequest,
                 .wrongType,
                 "the field \"\(field)\" must be \(Self.describe(type))",
+                facts: ["field": field]
+            )
+        case .dataCorrupted(let context) where context.debugDescription.hasPrefix(Self.additionalPropertiesRefused):
+            let field = path(context)
+            self.init(
+                .badRequest,
+                .unknownField,
+                "the body has a field \"\(field)\" this command does not take",
                 facts: ["field": field]
             )
         case .dataCorrupted(let context):
@@ -188,6 +188,10 @@ extension APIError {
             self.init(.badRequest, .invalidBody, "the body cannot be read: \(error)")
         }
     }
+
+    /// How swift-openapi-runtime's decoding says an object has a field its schema does not
+    /// list (`additionalProperties: false`), naming the field in the error's path.
+    private static let additionalPropertiesRefused = "Additional properties are disabled"
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {

@@ -1,0 +1,88 @@
+import CRMService
+import EventStore
+import Foundation
+import Hummingbird
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import RapportAPI
+
+/// The CRM's operations as `Schemas/openapi.yaml` describes them, served through the boundary
+/// generated from it (the `RapportAPI` target): one file an area (`APIHandler+Leads.swift`, …).
+///
+/// The generated code decodes each request into its operation's typed input and encodes the
+/// typed answer; a handler only names the caller, calls the service and returns that answer.
+/// Everything common to every operation happens around it, once: the role and the scope of
+/// the record a path names are checked before it runs (``AccessCheck``), the body is read
+/// within its limit and its narrowed fields checked (``CommandBodyGate``), and whatever it
+/// throws is answered with a stable code (``ErrorMiddleware``).
+struct APIHandler: APIProtocol {
+    let service: CRMService<LMDBEventLog>
+    /// Whom a caller may give records to, for the `assignee` scope the body decides.
+    let scope: CustomerScope
+
+    /// Serves every operation of the generated boundary on `router`, behind the middleware
+    /// that hands each handler its request and reads command bodies.
+    func register(on router: some RouterMethods<RapportRequestContext>) throws {
+        let operations = router.group().add(middleware: CommandBodyGate())
+        try registerHandlers(on: operations, configuration: .rapport)
+    }
+}
+
+extension Configuration {
+    /// How Rapport's bodies are written: keys sorted, as ``jsonBody(_:)`` writes the answers
+    /// a retry rebuilds from a receipt, so both are the same bytes; times as ``BodyTime``
+    /// reads them.
+    static let rapport = Configuration(dateTranscoder: BodyTimeTranscoder(), jsonEncodingOptions: [.sortedKeys])
+}
+
+/// The caller of an operation and the business time its command names.
+struct Acting {
+    var principal: Principal
+    /// The command's `occurredAt`, checked against the caller's back-dating window; `nil`
+    /// for now.
+    var occurredAt: Date?
+    /// Who the command's events name as their actor.
+    var actor: String { principal.actor }
+}
+
+extension APIHandler {
+    /// The caller of the operation running now, admitted by its access rule.
+    var caller: Principal {
+        get throws { try RapportRequestContext.requireCurrent().caller() }
+    }
+
+    /// The caller of the command running now, acting at `occurredAt` (ISO 8601) when the body
+    /// names a business time: refused with its code when it is out of the caller's window.
+    func acting(at occurredAt: String?) throws -> Acting {
+        let context = try RapportRequestContext.requireCurrent()
+        let principal = try context.caller()
+        guard let occurredAt else { return Acting(principal: principal) }
+        guard let time = BodyTime.parse(occurredAt) else {
+            throw APIError(
+                .badRequest,
+                .invalidValue,
+                "the field \"occurredAt\" is invalid: \"\(occurredAt)\" is not an ISO 8601 time such as 2026-11-30T09:00:00Z",
+                facts: ["field": "occurredAt"]
+            )
+        }
+        try context.businessTime?.check(time)
+        return Acting(principal: principal, occurredAt: time)
+    }
+
+    // MARK: - Answers
+
+    /// Runs a command that appends to existing records: the last position appended, or
+    /// `changed: false` when the decision appended nothing.
+    func appended(_ command: () async throws -> AppendResult?) async throws -> Components.Responses.Appended {
+        CommandAnswer.changed.expect()
+        guard let result = try await command() else { return .init(body: .json(.init(changed: false))) }
+        // A log holds fewer than 2^63 events, so clamping never changes a position.
+        return .init(body: .json(.init(changed: true, position: Int64(clamping: result.lastPosition))))
+    }
+
+    /// Runs a command that creates one record, whose id the answer names under `key`.
+    func created(_ key: String, _ command: () async throws -> String) async throws -> String {
+        CommandAnswer.created(key).expect()
+        return try await command()
+    }
+}
