@@ -47,7 +47,7 @@ extension APIError {
         case let error as DecodingError:
             APIError(error)
         case let error as BodyTimeError:
-            APIError(.badRequest, .invalidValue, "a time in the body is invalid: \(error.reason)")
+            error.answer(field: nil)
         case let error as HTTPError:
             APIError(
                 error.status,

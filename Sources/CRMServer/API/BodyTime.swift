@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import OpenAPIRuntime
 
 /// The times a request body may carry: ISO 8601, with or without fractional seconds
@@ -26,25 +27,40 @@ enum BodyTime {
 }
 
 /// Reads and writes the times of the generated boundary's bodies: ISO 8601 in, within
-/// ``BodyTime/range`` (`invalid_value` outside); ISO 8601 out, with milliseconds when the
-/// time has them.
+/// ``BodyTime/range`` (`invalid_value` outside); ISO 8601 out, in whole seconds unless the
+/// time has a fraction.
 ///
 /// A command's `occurredAt` is not read here but by ``APIHandler/acting(at:)``, so a time
 /// outside the caller's window is refused with the business time's own codes.
 struct BodyTimeTranscoder: DateTranscoder {
     func encode(_ date: Date) throws -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+            ? date.formatted(.iso8601) : date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     func decode(_ text: String) throws -> Date {
-        guard let date = BodyTime.parse(text) else { throw BodyTimeError(reason: BodyTime.notATime(text)) }
-        guard BodyTime.range.contains(date) else { throw BodyTimeError(reason: BodyTime.outOfRange(text)) }
+        guard let date = BodyTime.parse(text) else { throw BodyTimeError(text: text, reason: BodyTime.notATime(text)) }
+        guard BodyTime.range.contains(date) else {
+            throw BodyTimeError(text: text, reason: BodyTime.outOfRange(text))
+        }
         return date
     }
 }
 
-/// A body time the transcoder refuses; JSONDecoder passes it on as thrown, without the
-/// field's path, so the reason names the text.
+/// A body time the transcoder refuses. JSONDecoder passes it on as thrown, without the
+/// field's path, so it carries the text, by which ``CommandBodyGate`` finds the field.
 struct BodyTimeError: Error {
+    var text: String
     var reason: String
+
+    /// The answer: 400 `invalid_value`, naming the field when it is known.
+    func answer(field: String?) -> APIError {
+        guard let field else { return APIError(.badRequest, .invalidValue, "a time in the body is invalid: \(reason)") }
+        return APIError(
+            .badRequest,
+            .invalidValue,
+            "the field \"\(field)\" is invalid: \(reason)",
+            facts: ["field": field]
+        )
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOFoundationEssentialsCompat
+import OpenAPIRuntime
 
 /// What every operation of the generated boundary needs before its handler runs: the request,
 /// handed to the handler (which the generated code gives only the typed input), and for a
@@ -38,7 +39,33 @@ struct CommandBodyGate: RouterMiddleware {
         var head = request.head
         head.headerFields[.contentType] = "application/json"
         let command = Request(head: head, body: .init(buffer: body))
-        return try await RapportRequestContext.$current.withValue(context) { try await next(command, context) }
+        do {
+            return try await RapportRequestContext.$current.withValue(context) { try await next(command, context) }
+        } catch let error as ServerError {
+            guard let refused = error.underlyingError as? BodyTimeError else { throw error }
+            throw refused.answer(field: Self.path(of: refused.text, in: body))
+        }
+    }
+
+    /// The dotted path (`lines.1.dueAt`) of the first string in `body` that is `text`: the
+    /// field of a time the decoder refused without saying where.
+    private static func path(of text: String, in body: ByteBuffer) -> String? {
+        func search(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case let string as String:
+                return string == text ? path : nil
+            case let object as [String: Any]:
+                return object.keys.sorted().lazy.compactMap {
+                    search(object[$0] as Any, path.isEmpty ? $0 : "\(path).\($0)")
+                }
+                .first
+            case let array as [Any]:
+                return array.enumerated().lazy.compactMap { search($1, "\(path).\($0)") }.first
+            default:
+                return nil
+            }
+        }
+        return (try? JSONSerialization.jsonObject(with: Data(buffer: body))).flatMap { search($0, "") }
     }
 
     /// Refuses with 403 a field of `body`, among `fields`, that the caller's role may not send.

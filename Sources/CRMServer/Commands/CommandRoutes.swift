@@ -25,7 +25,6 @@ struct CommandRoutes {
     let scope: CustomerScope
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
-        addCustomers(to: router)
         addOpportunities(to: router)
         addCommerce(to: router)
         addContracts(to: router)

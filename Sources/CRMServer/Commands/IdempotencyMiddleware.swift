@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOFoundationEssentialsCompat
+import OpenAPIRuntime
 import Synchronization
 
 /// Makes a command sent with `Idempotency-Key` run at most once per client and key, across
@@ -78,14 +79,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let response: Response
         do {
             response = try await CommandReceipt.$current.withValue(receipt) { try await next(request, context) }
-        } catch let error as APIError where error.status.code < 500 {
-            response = try error.response(from: request, context: context)
-        } catch let refusal as DomainError {
-            // A rule's refusal is the command's answer, kept for its retries. A conflict of the
-            // log (`wrong_expected_version`) is not: a retry may well succeed.
-            response = try APIError(refusal).response(from: request, context: context)
-        } catch let refusal as DedupKeyError {
-            response = try APIError(refusal).response(from: request, context: context)
+        } catch {
+            guard let refusal = Self.keptRefusal(error) else { throw error }
+            response = try refusal.response(from: request, context: context)
         }
         let collected = CollectingWriter()
         try await response.body.write(collected)
@@ -100,6 +96,17 @@ struct IdempotencyMiddleware: RouterMiddleware {
             }
         }
         return Self.response(answer, replayed: false)
+    }
+
+    /// The answer a failed command keeps for its retries: a refusal of the request or of a
+    /// rule (a 4xx), which a retry would meet again. A conflict of the log
+    /// (`wrong_expected_version`) and a failure of the server are not kept: a retry may well
+    /// succeed.
+    private static func keptRefusal(_ error: any Error) -> APIError? {
+        if let wrapped = error as? ServerError { return keptRefusal(wrapped.underlyingError) }
+        if error is EventStoreError { return nil }
+        let answer = APIError.answer(to: error)
+        return answer.status.code < 500 ? answer : nil
     }
 
     /// The first answer to the key: rebuilt from the command's receipt in the log when it

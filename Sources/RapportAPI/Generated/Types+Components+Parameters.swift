@@ -25,6 +25,8 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/IdempotencyKey`.
         package typealias IdempotencyKey = Swift.String
+        /// - Remark: Generated from `#/components/parameters/Customer`.
+        package typealias Customer = Components.Schemas.PathId
         /// - Remark: Generated from `#/components/parameters/Lead`.
         package typealias Lead = Components.Schemas.PathId
     }

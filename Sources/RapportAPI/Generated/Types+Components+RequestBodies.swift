@@ -61,6 +61,36 @@ extension Components {
             /// - Remark: Generated from `#/components/requestBodies/Note/content/application\/json`.
             case json(Components.RequestBodies.Note.JsonPayload)
         }
+        /// - Remark: Generated from `#/components/requestBodies/Empty`.
+        @frozen package enum Empty: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/requestBodies/Empty/json`.
+            package struct JsonPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/requestBodies/Empty/json/occurredAt`.
+                package var occurredAt: Components.Schemas.OccurredAt?
+                /// Creates a new `JsonPayload`.
+                ///
+                /// - Parameters:
+                ///   - occurredAt:
+                package init(occurredAt: Components.Schemas.OccurredAt? = nil) {
+                    self.occurredAt = occurredAt
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case occurredAt
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.occurredAt = try container.decodeIfPresent(
+                        Components.Schemas.OccurredAt.self,
+                        forKey: .occurredAt
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "occurredAt"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/requestBodies/Empty/content/application\/json`.
+            case json(Components.RequestBodies.Empty.JsonPayload)
+        }
         /// - Remark: Generated from `#/components/requestBodies/Reason`.
         @frozen package enum Reason: Sendable, Hashable {
             /// - Remark: Generated from `#/components/requestBodies/Reason/json`.

@@ -144,6 +144,10 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/NullableId`.
         package typealias NullableId = Swift.String
+        /// A `RequiredText`, or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableRequiredText`.
+        package typealias NullableRequiredText = Swift.String
         /// A `Time`, or null.
         ///
         /// - Remark: Generated from `#/components/schemas/NullableTime`.
@@ -180,5 +184,173 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Currency`.
         package typealias Currency = Swift.String
+        /// - Remark: Generated from `#/components/schemas/ContactFields`.
+        package struct ContactFields: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContactFields/name`.
+            package var name: Components.Schemas.NullableRequiredText?
+            /// - Remark: Generated from `#/components/schemas/ContactFields/title`.
+            package var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactFields/phone`.
+            package var phone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactFields/email`.
+            package var email: Swift.String?
+            /// `yyyy-mm-dd`, or `--mm-dd` without a year; a day the calendar has (400 `invalid_value` otherwise).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactFields/birthday`.
+            package var birthday: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactFields/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `ContactFields`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - title:
+            ///   - phone:
+            ///   - email:
+            ///   - birthday: `yyyy-mm-dd`, or `--mm-dd` without a year; a day the calendar has (400 `invalid_value` otherwise).
+            ///   - occurredAt:
+            package init(
+                name: Components.Schemas.NullableRequiredText? = nil,
+                title: Swift.String? = nil,
+                phone: Swift.String? = nil,
+                email: Swift.String? = nil,
+                birthday: Swift.String? = nil,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.name = name
+                self.title = title
+                self.phone = phone
+                self.email = email
+                self.birthday = birthday
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case title
+                case phone
+                case email
+                case birthday
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.NullableRequiredText.self,
+                    forKey: .name
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.phone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.birthday = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .birthday
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "title",
+                    "phone",
+                    "email",
+                    "birthday",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NewContact`.
+        package struct NewContact: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NewContact/name`.
+            package var name: Components.Schemas.RequiredText
+            /// - Remark: Generated from `#/components/schemas/NewContact/title`.
+            package var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/NewContact/phone`.
+            package var phone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/NewContact/email`.
+            package var email: Swift.String?
+            /// `yyyy-mm-dd`, or `--mm-dd` without a year; a day the calendar has (400 `invalid_value` otherwise).
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewContact/birthday`.
+            package var birthday: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/NewContact/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `NewContact`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - title:
+            ///   - phone:
+            ///   - email:
+            ///   - birthday: `yyyy-mm-dd`, or `--mm-dd` without a year; a day the calendar has (400 `invalid_value` otherwise).
+            ///   - occurredAt:
+            package init(
+                name: Components.Schemas.RequiredText,
+                title: Swift.String? = nil,
+                phone: Swift.String? = nil,
+                email: Swift.String? = nil,
+                birthday: Swift.String? = nil,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.name = name
+                self.title = title
+                self.phone = phone
+                self.email = email
+                self.birthday = birthday
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case title
+                case phone
+                case email
+                case birthday
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Components.Schemas.RequiredText.self,
+                    forKey: .name
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.phone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.birthday = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .birthday
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "title",
+                    "phone",
+                    "email",
+                    "birthday",
+                    "occurredAt"
+                ])
+            }
+        }
     }
 }

@@ -22,6 +22,36 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/leads`.
     /// - Remark: Generated from `#/paths//v1/leads/post(createLead)`.
     func createLead(_ input: Operations.CreateLead.Input) async throws -> Operations.CreateLead.Output
+    /// Create a customer owned by `ownerId`, or in the public pool (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/customers`.
+    /// - Remark: Generated from `#/paths//v1/customers/post(createCustomer)`.
+    func createCustomer(_ input: Operations.CreateCustomer.Input) async throws -> Operations.CreateCustomer.Output
+    /// Change the given profile fields; a new name moves its dedup key (sales roles, customer in scope).
+    ///
+    /// A rep changes their own customers only: a pool customer (no owner) is 403 `outside_scope` until they claim
+    /// it, as is another rep's. `level` (a higher level keeps a customer out of the pool longer) is for admin,
+    /// manager and migration: from another role it is 403 `forbidden` with `facts.field` `level`.
+    ///
+    ///
+    /// - Remark: HTTP `PATCH /v1/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/patch(updateCustomerProfile)`.
+    func updateCustomerProfile(_ input: Operations.UpdateCustomerProfile.Input) async throws -> Operations.UpdateCustomerProfile.Output
+    /// The acting rep claims a customer from the public pool.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/claim`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/claim/post(claimCustomer)`.
+    func claimCustomer(_ input: Operations.ClaimCustomer.Input) async throws -> Operations.ClaimCustomer.Output
+    /// Release a customer to the pool, by its owner or their manager.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/release`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/release/post(releaseCustomer)`.
+    func releaseCustomer(_ input: Operations.ReleaseCustomer.Input) async throws -> Operations.ReleaseCustomer.Output
+    /// Log a follow-up; it restarts the customer's idle clock.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/follow-ups`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/follow-ups/post(logFollowUp)`.
+    func logFollowUp(_ input: Operations.LogFollowUp.Input) async throws -> Operations.LogFollowUp.Output
     /// Assign a lead to a rep the caller may give customers to (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/leads/{lead}/assign`.
@@ -42,6 +72,37 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/leads/{lead}/convert`.
     /// - Remark: Generated from `#/paths//v1/leads/{lead}/convert/post(convertLead)`.
     func convertLead(_ input: Operations.ConvertLead.Input) async throws -> Operations.ConvertLead.Output
+    /// Add and remove tags (sales roles, on a customer in the caller's scope).
+    ///
+    /// A rep changes their own customers only; a pool customer (no owner) is 403 `outside_scope` until they claim it.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/tags`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/tags/post(tagCustomer)`.
+    func tagCustomer(_ input: Operations.TagCustomer.Input) async throws -> Operations.TagCustomer.Output
+    /// Add a contact to a customer in the caller's scope (sales roles).
+    ///
+    /// A rep changes their own customers only; a pool customer (no owner) is 403 `outside_scope` until they claim it.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/contacts`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/contacts/post(addContact)`.
+    func addContact(_ input: Operations.AddContact.Input) async throws -> Operations.AddContact.Output
+    /// Change the given fields of a contact; an empty phone or email clears it (sales roles, customer in scope).
+    ///
+    /// A rep changes their own customers only; a pool customer (no owner) is 403 `outside_scope` until they claim it.
+    ///
+    /// - Remark: HTTP `PATCH /v1/customers/{customer}/contacts/{contact}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/contacts/{contact}/patch(updateContact)`.
+    func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output
+    /// Move a customer to another rep (admin, or the manager of both reps; the receiver's holding cap holds).
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/transfer`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/transfer/post(transferCustomer)`.
+    func transferCustomer(_ input: Operations.TransferCustomer.Input) async throws -> Operations.TransferCustomer.Output
+    /// Release every customer idle past its level's limit and warn the owners of those about to be, at `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/pool/sweep`.
+    /// - Remark: Generated from `#/paths//v1/pool/sweep/post(sweepPool)`.
+    func sweepPool(_ input: Operations.SweepPool.Input) async throws -> Operations.SweepPool.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -55,6 +116,84 @@ extension APIProtocol {
         body: Operations.CreateLead.Input.Body
     ) async throws -> Operations.CreateLead.Output {
         try await createLead(Operations.CreateLead.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Create a customer owned by `ownerId`, or in the public pool (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/customers`.
+    /// - Remark: Generated from `#/paths//v1/customers/post(createCustomer)`.
+    package func createCustomer(
+        headers: Operations.CreateCustomer.Input.Headers = .init(),
+        body: Operations.CreateCustomer.Input.Body
+    ) async throws -> Operations.CreateCustomer.Output {
+        try await createCustomer(Operations.CreateCustomer.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Change the given profile fields; a new name moves its dedup key (sales roles, customer in scope).
+    ///
+    /// A rep changes their own customers only: a pool customer (no owner) is 403 `outside_scope` until they claim
+    /// it, as is another rep's. `level` (a higher level keeps a customer out of the pool longer) is for admin,
+    /// manager and migration: from another role it is 403 `forbidden` with `facts.field` `level`.
+    ///
+    ///
+    /// - Remark: HTTP `PATCH /v1/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/patch(updateCustomerProfile)`.
+    package func updateCustomerProfile(
+        path: Operations.UpdateCustomerProfile.Input.Path,
+        headers: Operations.UpdateCustomerProfile.Input.Headers = .init(),
+        body: Operations.UpdateCustomerProfile.Input.Body
+    ) async throws -> Operations.UpdateCustomerProfile.Output {
+        try await updateCustomerProfile(Operations.UpdateCustomerProfile.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The acting rep claims a customer from the public pool.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/claim`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/claim/post(claimCustomer)`.
+    package func claimCustomer(
+        path: Operations.ClaimCustomer.Input.Path,
+        headers: Operations.ClaimCustomer.Input.Headers = .init(),
+        body: Components.RequestBodies.Empty? = nil
+    ) async throws -> Operations.ClaimCustomer.Output {
+        try await claimCustomer(Operations.ClaimCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Release a customer to the pool, by its owner or their manager.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/release`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/release/post(releaseCustomer)`.
+    package func releaseCustomer(
+        path: Operations.ReleaseCustomer.Input.Path,
+        headers: Operations.ReleaseCustomer.Input.Headers = .init(),
+        body: Components.RequestBodies.Note? = nil
+    ) async throws -> Operations.ReleaseCustomer.Output {
+        try await releaseCustomer(Operations.ReleaseCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Log a follow-up; it restarts the customer's idle clock.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/follow-ups`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/follow-ups/post(logFollowUp)`.
+    package func logFollowUp(
+        path: Operations.LogFollowUp.Input.Path,
+        headers: Operations.LogFollowUp.Input.Headers = .init(),
+        body: Operations.LogFollowUp.Input.Body
+    ) async throws -> Operations.LogFollowUp.Output {
+        try await logFollowUp(Operations.LogFollowUp.Input(
+            path: path,
             headers: headers,
             body: body
         ))
@@ -115,6 +254,85 @@ extension APIProtocol {
     ) async throws -> Operations.ConvertLead.Output {
         try await convertLead(Operations.ConvertLead.Input(
             path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add and remove tags (sales roles, on a customer in the caller's scope).
+    ///
+    /// A rep changes their own customers only; a pool customer (no owner) is 403 `outside_scope` until they claim it.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/tags`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/tags/post(tagCustomer)`.
+    package func tagCustomer(
+        path: Operations.TagCustomer.Input.Path,
+        headers: Operations.TagCustomer.Input.Headers = .init(),
+        body: Operations.TagCustomer.Input.Body
+    ) async throws -> Operations.TagCustomer.Output {
+        try await tagCustomer(Operations.TagCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add a contact to a customer in the caller's scope (sales roles).
+    ///
+    /// A rep changes their own customers only; a pool customer (no owner) is 403 `outside_scope` until they claim it.
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/contacts`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/contacts/post(addContact)`.
+    package func addContact(
+        path: Operations.AddContact.Input.Path,
+        headers: Operations.AddContact.Input.Headers = .init(),
+        body: Operations.AddContact.Input.Body
+    ) async throws -> Operations.AddContact.Output {
+        try await addContact(Operations.AddContact.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Change the given fields of a contact; an empty phone or email clears it (sales roles, customer in scope).
+    ///
+    /// A rep changes their own customers only; a pool customer (no owner) is 403 `outside_scope` until they claim it.
+    ///
+    /// - Remark: HTTP `PATCH /v1/customers/{customer}/contacts/{contact}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/contacts/{contact}/patch(updateContact)`.
+    package func updateContact(
+        path: Operations.UpdateContact.Input.Path,
+        headers: Operations.UpdateContact.Input.Headers = .init(),
+        body: Operations.UpdateContact.Input.Body
+    ) async throws -> Operations.UpdateContact.Output {
+        try await updateContact(Operations.UpdateContact.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Move a customer to another rep (admin, or the manager of both reps; the receiver's holding cap holds).
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/transfer`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/transfer/post(transferCustomer)`.
+    package func transferCustomer(
+        path: Operations.TransferCustomer.Input.Path,
+        headers: Operations.TransferCustomer.Input.Headers = .init(),
+        body: Operations.TransferCustomer.Input.Body
+    ) async throws -> Operations.TransferCustomer.Output {
+        try await transferCustomer(Operations.TransferCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Release every customer idle past its level's limit and warn the owners of those about to be, at `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/pool/sweep`.
+    /// - Remark: Generated from `#/paths//v1/pool/sweep/post(sweepPool)`.
+    package func sweepPool(
+        headers: Operations.SweepPool.Input.Headers = .init(),
+        body: Components.RequestBodies.Empty? = nil
+    ) async throws -> Operations.SweepPool.Output {
+        try await sweepPool(Operations.SweepPool.Input(
             headers: headers,
             body: body
         ))
