@@ -188,7 +188,7 @@ public enum RapportServer {
         CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(
             to: router
         )
-        try APIHandler(service: service, scope: scope).register(on: router)
+        try APIHandler(service: service, customerOwners: customerOwners, scope: scope).register(on: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         methods.load(router.routes)
         return router

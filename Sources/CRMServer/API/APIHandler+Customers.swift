@@ -12,7 +12,10 @@ extension APIHandler {
 
     /// 201 with the customer's id; the owner is `ownerId`, or the public pool when it is empty.
     func createCustomer(_ input: Operations.CreateCustomer.Input) async throws -> Operations.CreateCustomer.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var customer = NewCustomer(name: body.name)
         customer.creditCode = body.creditCode ?? ""
@@ -38,7 +41,10 @@ extension APIHandler {
     func updateCustomerProfile(
         _ input: Operations.UpdateCustomerProfile.Input
     ) async throws -> Operations.UpdateCustomerProfile.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var changes = CustomerDecisions.ProfileChanges()
         (changes.name, changes.region, changes.industry) = (body.name, body.region, body.industry)
@@ -57,7 +63,10 @@ extension APIHandler {
 
     /// Adds and removes tags.
     func tagCustomer(_ input: Operations.TagCustomer.Input) async throws -> Operations.TagCustomer.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -76,7 +85,10 @@ extension APIHandler {
 
     /// 201 with the contact's id.
     func addContact(_ input: Operations.AddContact.Input) async throws -> Operations.AddContact.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         let contact = try Self.contact(
             name: body.name,
@@ -98,7 +110,10 @@ extension APIHandler {
 
     /// The fields given that differ; an empty phone or email clears it.
     func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         let changes = try Self.contact(
             name: body.name,
@@ -140,7 +155,10 @@ extension APIHandler {
     /// A call, visit, email or message logged; it restarts the customer's idle clock. 201 with
     /// the position of its event.
     func logFollowUp(_ input: Operations.LogFollowUp.Input) async throws -> Operations.LogFollowUp.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var followUp = CRMFollowUpLogged()
         followUp.customerID = input.path.customer
@@ -158,7 +176,11 @@ extension APIHandler {
 
     /// The acting rep takes a customer from the pool.
     func claimCustomer(_ input: Operations.ClaimCustomer.Input) async throws -> Operations.ClaimCustomer.Output {
-        let body = input.body.map { switch $0 { case .json(let json): json } }
+        let body = input.body.map {
+            switch $0 {
+            case .json(let json): json
+            }
+        }
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -169,7 +191,11 @@ extension APIHandler {
 
     /// Back to the pool, by its owner or their manager.
     func releaseCustomer(_ input: Operations.ReleaseCustomer.Input) async throws -> Operations.ReleaseCustomer.Output {
-        let body = input.body.map { switch $0 { case .json(let json): json } }
+        let body = input.body.map {
+            switch $0 {
+            case .json(let json): json
+            }
+        }
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -185,8 +211,12 @@ extension APIHandler {
 
     /// To another rep, by an admin or the manager of both reps (the domain checks both and the
     /// receiver's holding cap).
-    func transferCustomer(_ input: Operations.TransferCustomer.Input) async throws -> Operations.TransferCustomer.Output {
-        let body = switch input.body { case .json(let json): json }
+    func transferCustomer(_ input: Operations.TransferCustomer.Input) async throws -> Operations.TransferCustomer.Output
+    {
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -205,7 +235,11 @@ extension APIHandler {
     /// about to be, at `occurredAt` (now by default); the server also sweeps on its own
     /// schedule. 200 with what it did.
     func sweepPool(_ input: Operations.SweepPool.Input) async throws -> Operations.SweepPool.Output {
-        let body = input.body.map { switch $0 { case .json(let json): json } }
+        let body = input.body.map {
+            switch $0 {
+            case .json(let json): json
+            }
+        }
         let acting = try acting(at: body?.occurredAt)
         // No receipt in the log: the report is the answer, and a receipt rebuilds only ids and
         // positions. The idempotency store keeps the report instead; a retry after a crash that

@@ -1,8 +1,6 @@
 import CRMDomain
-import CRMSchema
 import CRMService
 import RapportAPI
-import SwiftProtobuf
 
 /// Leads: created with their dedup keys, assigned, qualified or disqualified, and converted
 /// into a customer, its first contact and an opportunity. Every command on a lead the path
@@ -98,12 +96,13 @@ extension APIHandler {
             case .json(let json): json
             }
         let acting = try acting(at: body.occurredAt)
-        var opportunity = OpportunityDecisions.NewOpportunity(
+        let opportunity = OpportunityDecisions.NewOpportunity(
             name: body.name,
-            amount: CRMMoney(minorUnits: Int64(body.amount), currency: body.currency)
+            amount: body.amount,
+            currency: body.currency,
+            stageId: body.stageId,
+            expectedCloseAt: body.expectedCloseAt
         )
-        opportunity.stageID = body.stageId ?? ""
-        opportunity.expectedCloseAt = body.expectedCloseAt.map { Google_Protobuf_Timestamp(date: $0) }
         CommandAnswer.convertedLead.expect()
         let ids = try await service.convertLead(
             input.path.lead,

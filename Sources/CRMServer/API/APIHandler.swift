@@ -17,7 +17,9 @@ import RapportAPI
 /// throws is answered with a stable code (``ErrorMiddleware``).
 struct APIHandler: APIProtocol {
     let service: CRMService<LMDBEventLog>
-    /// Whom a caller may give records to, for the `assignee` scope the body decides.
+    /// The owners of customers, for the `bodyCustomer` scope the body decides.
+    let customerOwners: RecordOwners
+    /// Whom a caller may give records to and whose customers they may touch.
     let scope: CustomerScope
 
     /// Serves every operation of the generated boundary on `router`, behind the middleware
@@ -67,6 +69,14 @@ extension APIHandler {
         }
         try context.businessTime?.check(time)
         return Acting(principal: principal, occurredAt: time)
+    }
+
+    /// Refuses with 403 unless `principal` may act on customer `customerID`'s records (the
+    /// `bodyCustomer` scope). The owner is the log's as of its head; a customer the log does
+    /// not know is left to the service, which refuses it with its code.
+    func requireInScope(_ principal: Principal, customer customerID: String) throws {
+        guard let holding = try customerOwners.holding(of: customerID) else { return }
+        try scope.require(principal, owner: holding.owner, customer: customerID)
     }
 
     // MARK: - Answers

@@ -3,16 +3,21 @@ import HTTPTypes
 import Hummingbird
 import NIOFoundationEssentialsCompat
 import OpenAPIRuntime
+import RapportAPI
 
 /// What every operation of the generated boundary needs before its handler runs: the request,
 /// handed to the handler (which the generated code gives only the typed input), and for a
-/// command its body, read once and within the upload limit.
+/// command its body, read once, within the upload limit, and judged field by field before
+/// it is decoded.
 ///
 /// A command's body is read here up to ``RapportRequestContext/maxUploadSize`` (413 past it);
 /// an empty one is the empty object, as every command's fields may all be left out; and it is
-/// JSON whatever the `Content-Type` says, as the API has always read it. The fields the access
-/// table lets only some roles send (``AccessRule/narrower``) are checked here, before any
-/// other part of the body is judged: `null` is a field not sent.
+/// JSON whatever the `Content-Type` says, as the API has always read it. Then, in order:
+/// a body that is not a JSON object is 400 `malformed_json`; a field its schema does not list,
+/// at any depth, 400 `unknown_field` with its dotted path (before a missing field is looked
+/// for, so a misspelt field is named as such); a field the access table lets only some roles
+/// send (``AccessRule/narrower``), 403, `null` being a field not sent. What is left (missing
+/// fields, wrong types, values out of range) the generated decoding finds.
 struct CommandBodyGate: RouterMiddleware {
     typealias Context = RapportRequestContext
     private static let commandMethods: Set<HTTPRequest.Method> = [.post, .put, .patch]
@@ -33,8 +38,10 @@ struct CommandBodyGate: RouterMiddleware {
             throw APIError.bodyTooLarge(limit: context.maxUploadSize)
         }
         if body.readableBytes == 0 { body = ByteBuffer(string: "{}") }
-        if let narrower = context.access?.narrower, !narrower.isEmpty {
-            try Self.requireNarrowedFields(of: body, in: narrower.keys, context: context)
+        let object = try Self.object(in: body)
+        try Self.requireKnownFields(of: object, route: "\(request.method.rawValue) \(context.endpointPath ?? "")")
+        for field in context.access?.narrower.keys.sorted() ?? [] {
+            try context.require(part: field, sent: object[field].map { !($0 is NSNull) } ?? false)
         }
         var head = request.head
         head.headerFields[.contentType] = "application/json"
@@ -43,13 +50,41 @@ struct CommandBodyGate: RouterMiddleware {
             return try await RapportRequestContext.$current.withValue(context) { try await next(command, context) }
         } catch let error as ServerError {
             guard let refused = error.underlyingError as? BodyTimeError else { throw error }
-            throw refused.answer(field: Self.path(of: refused.text, in: body))
+            throw refused.answer(field: Self.path(of: refused.text, in: object))
         }
     }
 
-    /// The dotted path (`lines.1.dueAt`) of the first string in `body` that is `text`: the
+    /// The body as a JSON object.
+    private static func object(in body: ByteBuffer) throws -> [String: Any] {
+        let value: Any
+        do {
+            value = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        } catch {
+            throw APIError.badRequest(.malformedJson, "the body is not JSON: \(error.localizedDescription)")
+        }
+        guard let object = value as? [String: Any] else {
+            throw APIError.badRequest(.malformedJson, "the body must be a JSON object")
+        }
+        return object
+    }
+
+    /// Refuses with 400 `unknown_field` a field, at any depth, that the schema of the route's
+    /// body does not list.
+    private static func requireKnownFields(of object: [String: Any], route: String) throws {
+        guard let operation = APIOperations.byRoute[route], let shape = APIOperations.bodyFields[operation],
+            let unknown = shape.unknownField(in: object)
+        else { return }
+        throw APIError(
+            .badRequest,
+            .unknownField,
+            "the body has a field \"\(unknown.path)\" this command does not take",
+            facts: ["field": unknown.path, "fields": unknown.known.sorted().joined(separator: ",")]
+        )
+    }
+
+    /// The dotted path (`lines.1.dueAt`) of the first string in `object` that is `text`: the
     /// field of a time the decoder refused without saying where.
-    private static func path(of text: String, in body: ByteBuffer) -> String? {
+    private static func path(of text: String, in object: [String: Any]) -> String? {
         func search(_ value: Any, _ path: String) -> String? {
             switch value {
             case let string as String:
@@ -65,22 +100,7 @@ struct CommandBodyGate: RouterMiddleware {
                 return nil
             }
         }
-        return (try? JSONSerialization.jsonObject(with: Data(buffer: body))).flatMap { search($0, "") }
-    }
-
-    /// Refuses with 403 a field of `body`, among `fields`, that the caller's role may not send.
-    private static func requireNarrowedFields(
-        of body: ByteBuffer,
-        in fields: some Sequence<String>,
-        context: Context
-    ) throws {
-        // A body that is not a JSON object is left to the decoder, which names what is wrong.
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
-            return
-        }
-        for field in fields.sorted() {
-            try context.require(part: field, sent: object[field].map { !($0 is NSNull) } ?? false)
-        }
+        return search(object, "")
     }
 }
 

@@ -168,14 +168,6 @@ extension APIError {
                 "the field \"\(field)\" must be \(Self.describe(type))",
                 facts: ["field": field]
             )
-        case .dataCorrupted(let context) where context.debugDescription.hasPrefix(Self.additionalPropertiesRefused):
-            let field = path(context)
-            self.init(
-                .badRequest,
-                .unknownField,
-                "the body has a field \"\(field)\" this command does not take",
-                facts: ["field": field]
-            )
         case .dataCorrupted(let context):
             let field = path(context)
             self.init(
@@ -188,10 +180,6 @@ extension APIError {
             self.init(.badRequest, .invalidBody, "the body cannot be read: \(error)")
         }
     }
-
-    /// How swift-openapi-runtime's decoding says an object has a field its schema does not
-    /// list (`additionalProperties: false`), naming the field in the error's path.
-    private static let additionalPropertiesRefused = "Additional properties are disabled"
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {

@@ -25,10 +25,6 @@ struct CommandRoutes {
     let scope: CustomerScope
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
-        addOpportunities(to: router)
-        addCommerce(to: router)
-        addContracts(to: router)
-        addInventory(to: router)
         addMarketing(to: router)
         addService(to: router)
         addSettings(to: router)

@@ -29,5 +29,15 @@ extension Components {
         package typealias Customer = Components.Schemas.PathId
         /// - Remark: Generated from `#/components/parameters/Lead`.
         package typealias Lead = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/Opportunity`.
+        package typealias Opportunity = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/Quote`.
+        package typealias Quote = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/Contract`.
+        package typealias Contract = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/Refund`.
+        package typealias Refund = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/Supplier`.
+        package typealias Supplier = Components.Schemas.PathId
     }
 }

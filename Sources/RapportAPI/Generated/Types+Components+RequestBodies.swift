@@ -136,5 +136,133 @@ extension Components {
             /// - Remark: Generated from `#/components/requestBodies/Reason/content/application\/json`.
             case json(Components.RequestBodies.Reason.JsonPayload)
         }
+        /// - Remark: Generated from `#/components/requestBodies/Comment`.
+        @frozen package enum Comment: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/requestBodies/Comment/json`.
+            package struct JsonPayload: Codable, Hashable, Sendable {
+                /// Required to reject (400 `reason_required`).
+                ///
+                /// - Remark: Generated from `#/components/requestBodies/Comment/json/comment`.
+                package var comment: Swift.String?
+                /// - Remark: Generated from `#/components/requestBodies/Comment/json/occurredAt`.
+                package var occurredAt: Components.Schemas.OccurredAt?
+                /// Creates a new `JsonPayload`.
+                ///
+                /// - Parameters:
+                ///   - comment: Required to reject (400 `reason_required`).
+                ///   - occurredAt:
+                package init(
+                    comment: Swift.String? = nil,
+                    occurredAt: Components.Schemas.OccurredAt? = nil
+                ) {
+                    self.comment = comment
+                    self.occurredAt = occurredAt
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case comment
+                    case occurredAt
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.comment = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .comment
+                    )
+                    self.occurredAt = try container.decodeIfPresent(
+                        Components.Schemas.OccurredAt.self,
+                        forKey: .occurredAt
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "comment",
+                        "occurredAt"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/requestBodies/Comment/content/application\/json`.
+            case json(Components.RequestBodies.Comment.JsonPayload)
+        }
+        /// - Remark: Generated from `#/components/requestBodies/Units`.
+        @frozen package enum Units: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/requestBodies/Units/json`.
+            package struct JsonPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/requestBodies/Units/json/LinesPayload`.
+                package struct LinesPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/requestBodies/Units/json/LinesPayload/productId`.
+                    package var productId: Components.Schemas.Id
+                    /// - Remark: Generated from `#/components/requestBodies/Units/json/LinesPayload/quantity`.
+                    package var quantity: Swift.Int32
+                    /// Creates a new `LinesPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - productId:
+                    ///   - quantity:
+                    package init(
+                        productId: Components.Schemas.Id,
+                        quantity: Swift.Int32
+                    ) {
+                        self.productId = productId
+                        self.quantity = quantity
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case productId
+                        case quantity
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.productId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .productId
+                        )
+                        self.quantity = try container.decode(
+                            Swift.Int32.self,
+                            forKey: .quantity
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "productId",
+                            "quantity"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/requestBodies/Units/json/lines`.
+                package typealias LinesPayload = [Components.RequestBodies.Units.JsonPayload.LinesPayloadPayload]
+                /// - Remark: Generated from `#/components/requestBodies/Units/json/lines`.
+                package var lines: Components.RequestBodies.Units.JsonPayload.LinesPayload
+                /// - Remark: Generated from `#/components/requestBodies/Units/json/occurredAt`.
+                package var occurredAt: Components.Schemas.OccurredAt?
+                /// Creates a new `JsonPayload`.
+                ///
+                /// - Parameters:
+                ///   - lines:
+                ///   - occurredAt:
+                package init(
+                    lines: Components.RequestBodies.Units.JsonPayload.LinesPayload,
+                    occurredAt: Components.Schemas.OccurredAt? = nil
+                ) {
+                    self.lines = lines
+                    self.occurredAt = occurredAt
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case lines
+                    case occurredAt
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.lines = try container.decode(
+                        Components.RequestBodies.Units.JsonPayload.LinesPayload.self,
+                        forKey: .lines
+                    )
+                    self.occurredAt = try container.decodeIfPresent(
+                        Components.Schemas.OccurredAt.self,
+                        forKey: .occurredAt
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "lines",
+                        "occurredAt"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/requestBodies/Units/content/application\/json`.
+            case json(Components.RequestBodies.Units.JsonPayload)
+        }
     }
 }

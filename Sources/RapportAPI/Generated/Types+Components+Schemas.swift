@@ -152,6 +152,14 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/NullableTime`.
         package typealias NullableTime = Foundation.Date
+        /// A `Currency`, or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableCurrency`.
+        package typealias NullableCurrency = Swift.String
+        /// A `MinorUnits`, or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableMinorUnits`.
+        package typealias NullableMinorUnits = Swift.Int64
         /// The business time of the command (ISO 8601, fractional seconds allowed); now when absent. Its window (from
         /// 1900, at most 300 seconds ahead, back-dated more than a day only by admin and migration) and the codes that
         /// refuse it are stated in `components/responses/BadCommand` and `components/responses/CommandForbidden`.
@@ -159,6 +167,44 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/OccurredAt`.
         package typealias OccurredAt = Swift.String
+        /// - Remark: Generated from `#/components/schemas/Money`.
+        package struct Money: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Money/amount`.
+            package var amount: Components.Schemas.MinorUnits
+            /// - Remark: Generated from `#/components/schemas/Money/currency`.
+            package var currency: Components.Schemas.Currency
+            /// Creates a new `Money`.
+            ///
+            /// - Parameters:
+            ///   - amount:
+            ///   - currency:
+            package init(
+                amount: Components.Schemas.MinorUnits,
+                currency: Components.Schemas.Currency
+            ) {
+                self.amount = amount
+                self.currency = currency
+            }
+            package enum CodingKeys: String, CodingKey {
+                case amount
+                case currency
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.amount = try container.decode(
+                    Components.Schemas.MinorUnits.self,
+                    forKey: .amount
+                )
+                self.currency = try container.decode(
+                    Components.Schemas.Currency.self,
+                    forKey: .currency
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "amount",
+                    "currency"
+                ])
+            }
+        }
         /// An id in a path: as `Id`, but the server does not percent-decode path segments, so an id holding `: @ +`
         /// must be sent with them unencoded; this schema keeps to the characters no client encodes.
         ///
@@ -172,6 +218,10 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Id`.
         package typealias Id = Swift.String
+        /// An RFC 3339 time from 1900 to 2199 (400 `invalid_value` otherwise), fractional seconds allowed, a `Z` or an offset of at most 18 hours.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Time`.
+        package typealias Time = Foundation.Date
         /// Text that is not blank (400 `field_required`, or `reason_required` for a reason, when it is only whitespace); stored trimmed.
         ///
         /// - Remark: Generated from `#/components/schemas/RequiredText`.
@@ -179,11 +229,73 @@ extension Components {
         /// An amount in minor units (fen, cents): not negative, and at most 10^15 (400 `invalid_value` past it).
         ///
         /// - Remark: Generated from `#/components/schemas/MinorUnits`.
-        package typealias MinorUnits = Swift.Int
+        package typealias MinorUnits = Swift.Int64
+        /// An amount in minor units (fen, cents): more than zero, and at most 10^15 (400 `invalid_value` past it).
+        ///
+        /// - Remark: Generated from `#/components/schemas/PositiveMinorUnits`.
+        package typealias PositiveMinorUnits = Swift.Int64
         /// An ISO 4217 code, three capital letters.
         ///
         /// - Remark: Generated from `#/components/schemas/Currency`.
         package typealias Currency = Swift.String
+        /// - Remark: Generated from `#/components/schemas/PaymentMethod`.
+        @frozen package enum PaymentMethod: String, Codable, Hashable, Sendable, CaseIterable {
+            case bankTransfer = "bank_transfer"
+            case cash = "cash"
+            case card = "card"
+            case cheque = "cheque"
+            case alipay = "alipay"
+            case wechatPay = "wechat_pay"
+        }
+        /// - Remark: Generated from `#/components/schemas/PricedLineRequest`.
+        package struct PricedLineRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PricedLineRequest/productId`.
+            package var productId: Components.Schemas.Id
+            /// - Remark: Generated from `#/components/schemas/PricedLineRequest/quantity`.
+            package var quantity: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/PricedLineRequest/discountBasisPoints`.
+            package var discountBasisPoints: Swift.Int32?
+            /// Creates a new `PricedLineRequest`.
+            ///
+            /// - Parameters:
+            ///   - productId:
+            ///   - quantity:
+            ///   - discountBasisPoints:
+            package init(
+                productId: Components.Schemas.Id,
+                quantity: Swift.Int32,
+                discountBasisPoints: Swift.Int32? = nil
+            ) {
+                self.productId = productId
+                self.quantity = quantity
+                self.discountBasisPoints = discountBasisPoints
+            }
+            package enum CodingKeys: String, CodingKey {
+                case productId
+                case quantity
+                case discountBasisPoints
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.productId = try container.decode(
+                    Components.Schemas.Id.self,
+                    forKey: .productId
+                )
+                self.quantity = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .quantity
+                )
+                self.discountBasisPoints = try container.decodeIfPresent(
+                    Swift.Int32.self,
+                    forKey: .discountBasisPoints
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "productId",
+                    "quantity",
+                    "discountBasisPoints"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ContactFields`.
         package struct ContactFields: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ContactFields/name`.

@@ -2488,6 +2488,465 @@ package enum Operations {
             }
         }
     }
+    /// Record a payment against a binding contract (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/payments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)`.
+    package enum RecordPayment {
+        package static let id: Swift.String = "recordPayment"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/path/contract`.
+                package var contract: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Schemas.PathId) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.RecordPayment.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordPayment.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordPayment.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RecordPayment.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Minor units (fen, cents).
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.PositiveMinorUnits
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/json/method`.
+                    package var method: Components.Schemas.PaymentMethod
+                    /// The bank's reference for the transfer, trimmed of surrounding white space; unique per contract, compared ignoring case: a second payment with it is a 409 `duplicate_bank_reference` whose `existing` fact names the first.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/json/bankReference`.
+                    package var bankReference: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - amount: Minor units (fen, cents).
+                    ///   - currency:
+                    ///   - method:
+                    ///   - bankReference: The bank's reference for the transfer, trimmed of surrounding white space; unique per contract, compared ignoring case: a second payment with it is a 409 `duplicate_bank_reference` whose `existing` fact names the first.
+                    ///   - occurredAt:
+                    package init(
+                        amount: Components.Schemas.PositiveMinorUnits,
+                        currency: Components.Schemas.Currency,
+                        method: Components.Schemas.PaymentMethod,
+                        bankReference: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.amount = amount
+                        self.currency = currency
+                        self.method = method
+                        self.bankReference = bankReference
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case amount
+                        case currency
+                        case method
+                        case bankReference
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.amount = try container.decode(
+                            Components.Schemas.PositiveMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.method = try container.decode(
+                            Components.Schemas.PaymentMethod.self,
+                            forKey: .method
+                        )
+                        self.bankReference = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .bankReference
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "amount",
+                            "currency",
+                            "method",
+                            "bankReference",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/requestBody/content/application\/json`.
+                case json(Operations.RecordPayment.Input.Body.JsonPayload)
+            }
+            package var body: Operations.RecordPayment.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RecordPayment.Input.Path,
+                headers: Operations.RecordPayment.Input.Headers = .init(),
+                body: Operations.RecordPayment.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.RecordPayment.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/responses/201/content/json/paymentId`.
+                        package var paymentId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - paymentId:
+                        package init(paymentId: Swift.String) {
+                            self.paymentId = paymentId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case paymentId
+                        }
+                        package init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.paymentId = try container.decode(
+                                Swift.String.self,
+                                forKey: .paymentId
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "paymentId"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/payments/POST/responses/201/content/application\/json`.
+                    case json(Operations.RecordPayment.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.RecordPayment.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.RecordPayment.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.RecordPayment.Output.Created.Headers = .init(),
+                    body: Operations.RecordPayment.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Recorded.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RecordPayment.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.RecordPayment.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Assign a lead to a rep the caller may give customers to (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/leads/{lead}/assign`.
@@ -5684,6 +6143,10316 @@ package enum Operations {
             ///
             ///
             /// - Remark: Generated from `#/paths//v1/pool/sweep/post(sweepPool)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Open an opportunity with an owned customer in the caller's scope, at a stage of the pipeline in force (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)`.
+    package enum OpenOpportunity {
+        package static let id: Swift.String = "openOpportunity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/opportunities/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/opportunities/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.OpenOpportunity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.OpenOpportunity.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.OpenOpportunity.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.Id
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/name`.
+                    package var name: Components.Schemas.RequiredText
+                    /// The expected amount, in minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.MinorUnits
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// The first stage; the pipeline's first when absent.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/stageId`.
+                    package var stageId: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/expectedCloseAt`.
+                    package var expectedCloseAt: Components.Schemas.NullableTime?
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - customerId:
+                    ///   - name:
+                    ///   - amount: The expected amount, in minor units.
+                    ///   - currency:
+                    ///   - stageId: The first stage; the pipeline's first when absent.
+                    ///   - expectedCloseAt:
+                    ///   - occurredAt:
+                    package init(
+                        customerId: Components.Schemas.Id,
+                        name: Components.Schemas.RequiredText,
+                        amount: Components.Schemas.MinorUnits,
+                        currency: Components.Schemas.Currency,
+                        stageId: Swift.String? = nil,
+                        expectedCloseAt: Components.Schemas.NullableTime? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.customerId = customerId
+                        self.name = name
+                        self.amount = amount
+                        self.currency = currency
+                        self.stageId = stageId
+                        self.expectedCloseAt = expectedCloseAt
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case customerId
+                        case name
+                        case amount
+                        case currency
+                        case stageId
+                        case expectedCloseAt
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.customerId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .customerId
+                        )
+                        self.name = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .name
+                        )
+                        self.amount = try container.decode(
+                            Components.Schemas.MinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.stageId = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .stageId
+                        )
+                        self.expectedCloseAt = try container.decodeIfPresent(
+                            Components.Schemas.NullableTime.self,
+                            forKey: .expectedCloseAt
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "customerId",
+                            "name",
+                            "amount",
+                            "currency",
+                            "stageId",
+                            "expectedCloseAt",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/opportunities/POST/requestBody/content/application\/json`.
+                case json(Operations.OpenOpportunity.Input.Body.JsonPayload)
+            }
+            package var body: Operations.OpenOpportunity.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.OpenOpportunity.Input.Headers = .init(),
+                body: Operations.OpenOpportunity.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.OpenOpportunity.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/opportunities/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/opportunities/POST/responses/201/content/json/opportunityId`.
+                        package var opportunityId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - opportunityId:
+                        package init(opportunityId: Swift.String) {
+                            self.opportunityId = opportunityId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case opportunityId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/opportunities/POST/responses/201/content/application\/json`.
+                    case json(Operations.OpenOpportunity.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.OpenOpportunity.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.OpenOpportunity.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.OpenOpportunity.Output.Created.Headers = .init(),
+                    body: Operations.OpenOpportunity.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Opened.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.OpenOpportunity.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.OpenOpportunity.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Move an open opportunity to another stage, forward or back (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/stage`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)`.
+    package enum MoveOpportunity {
+        package static let id: Swift.String = "moveOpportunity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/path/opportunity`.
+                package var opportunity: Components.Parameters.Opportunity
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - opportunity:
+                package init(opportunity: Components.Parameters.Opportunity) {
+                    self.opportunity = opportunity
+                }
+            }
+            package var path: Operations.MoveOpportunity.Input.Path
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MoveOpportunity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MoveOpportunity.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.MoveOpportunity.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/requestBody/json/stageId`.
+                    package var stageId: Swift.String
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - stageId:
+                    ///   - occurredAt:
+                    package init(
+                        stageId: Swift.String,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.stageId = stageId
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case stageId
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.stageId = try container.decode(
+                            Swift.String.self,
+                            forKey: .stageId
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "stageId",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/stage/POST/requestBody/content/application\/json`.
+                case json(Operations.MoveOpportunity.Input.Body.JsonPayload)
+            }
+            package var body: Operations.MoveOpportunity.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.MoveOpportunity.Input.Path,
+                headers: Operations.MoveOpportunity.Input.Headers = .init(),
+                body: Operations.MoveOpportunity.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Close an open opportunity as won, for `amount` or the expected amount (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/win`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)`.
+    package enum WinOpportunity {
+        package static let id: Swift.String = "winOpportunity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/path/opportunity`.
+                package var opportunity: Components.Parameters.Opportunity
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - opportunity:
+                package init(opportunity: Components.Parameters.Opportunity) {
+                    self.opportunity = opportunity
+                }
+            }
+            package var path: Operations.WinOpportunity.Input.Path
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.WinOpportunity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.WinOpportunity.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.WinOpportunity.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// `amount` and `currency` together, or neither (400 `field_required` naming the missing one).
+                ///
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody/json/reason`.
+                    package var reason: Components.Schemas.RequiredText
+                    /// The amount won, in minor units, when it is not the expected one.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.NullableMinorUnits?
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.NullableCurrency?
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - reason:
+                    ///   - amount: The amount won, in minor units, when it is not the expected one.
+                    ///   - currency:
+                    ///   - occurredAt:
+                    package init(
+                        reason: Components.Schemas.RequiredText,
+                        amount: Components.Schemas.NullableMinorUnits? = nil,
+                        currency: Components.Schemas.NullableCurrency? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.reason = reason
+                        self.amount = amount
+                        self.currency = currency
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case reason
+                        case amount
+                        case currency
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.reason = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .reason
+                        )
+                        self.amount = try container.decodeIfPresent(
+                            Components.Schemas.NullableMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decodeIfPresent(
+                            Components.Schemas.NullableCurrency.self,
+                            forKey: .currency
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "reason",
+                            "amount",
+                            "currency",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/win/POST/requestBody/content/application\/json`.
+                case json(Operations.WinOpportunity.Input.Body.JsonPayload)
+            }
+            package var body: Operations.WinOpportunity.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.WinOpportunity.Input.Path,
+                headers: Operations.WinOpportunity.Input.Headers = .init(),
+                body: Operations.WinOpportunity.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Close an open opportunity as lost at its current stage, with the reason (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/lose`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)`.
+    package enum LoseOpportunity {
+        package static let id: Swift.String = "loseOpportunity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/lose/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/lose/POST/path/opportunity`.
+                package var opportunity: Components.Parameters.Opportunity
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - opportunity:
+                package init(opportunity: Components.Parameters.Opportunity) {
+                    self.opportunity = opportunity
+                }
+            }
+            package var path: Operations.LoseOpportunity.Input.Path
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/lose/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/lose/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LoseOpportunity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LoseOpportunity.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.LoseOpportunity.Input.Headers
+            package var body: Components.RequestBodies.Reason
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.LoseOpportunity.Input.Path,
+                headers: Operations.LoseOpportunity.Input.Headers = .init(),
+                body: Components.RequestBodies.Reason
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Reopen a won or lost opportunity at `stageId`, or where it was lost (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/reopen`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)`.
+    package enum ReopenOpportunity {
+        package static let id: Swift.String = "reopenOpportunity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/path/opportunity`.
+                package var opportunity: Components.Parameters.Opportunity
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - opportunity:
+                package init(opportunity: Components.Parameters.Opportunity) {
+                    self.opportunity = opportunity
+                }
+            }
+            package var path: Operations.ReopenOpportunity.Input.Path
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReopenOpportunity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReopenOpportunity.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ReopenOpportunity.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/requestBody/json/reason`.
+                    package var reason: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/requestBody/json/stageId`.
+                    package var stageId: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - reason:
+                    ///   - stageId:
+                    ///   - occurredAt:
+                    package init(
+                        reason: Components.Schemas.RequiredText,
+                        stageId: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.reason = reason
+                        self.stageId = stageId
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case reason
+                        case stageId
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.reason = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .reason
+                        )
+                        self.stageId = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .stageId
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "reason",
+                            "stageId",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/opportunities/{opportunity}/reopen/POST/requestBody/content/application\/json`.
+                case json(Operations.ReopenOpportunity.Input.Body.JsonPayload)
+            }
+            package var body: Operations.ReopenOpportunity.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ReopenOpportunity.Input.Path,
+                headers: Operations.ReopenOpportunity.Input.Headers = .init(),
+                body: Operations.ReopenOpportunity.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Add a product to the list; SKUs are unique (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/products`.
+    /// - Remark: Generated from `#/paths//v1/products/post(addProduct)`.
+    package enum AddProduct {
+        package static let id: Swift.String = "addProduct"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/products/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/products/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AddProduct.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AddProduct.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.AddProduct.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/products/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json/sku`.
+                    package var sku: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json/name`.
+                    package var name: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json/price`.
+                    package var price: Components.Schemas.Money
+                    /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json/cost`.
+                    package var cost: Components.Schemas.Money
+                    /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json/unit`.
+                    package var unit: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - sku:
+                    ///   - name:
+                    ///   - price:
+                    ///   - cost:
+                    ///   - unit:
+                    ///   - occurredAt:
+                    package init(
+                        sku: Components.Schemas.RequiredText,
+                        name: Components.Schemas.RequiredText,
+                        price: Components.Schemas.Money,
+                        cost: Components.Schemas.Money,
+                        unit: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.sku = sku
+                        self.name = name
+                        self.price = price
+                        self.cost = cost
+                        self.unit = unit
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case sku
+                        case name
+                        case price
+                        case cost
+                        case unit
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.sku = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .sku
+                        )
+                        self.name = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .name
+                        )
+                        self.price = try container.decode(
+                            Components.Schemas.Money.self,
+                            forKey: .price
+                        )
+                        self.cost = try container.decode(
+                            Components.Schemas.Money.self,
+                            forKey: .cost
+                        )
+                        self.unit = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .unit
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "sku",
+                            "name",
+                            "price",
+                            "cost",
+                            "unit",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/products/POST/requestBody/content/application\/json`.
+                case json(Operations.AddProduct.Input.Body.JsonPayload)
+            }
+            package var body: Operations.AddProduct.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.AddProduct.Input.Headers = .init(),
+                body: Operations.AddProduct.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/products/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.AddProduct.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/products/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/products/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/products/POST/responses/201/content/json/productId`.
+                        package var productId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - productId:
+                        package init(productId: Swift.String) {
+                            self.productId = productId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case productId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/products/POST/responses/201/content/application\/json`.
+                    case json(Operations.AddProduct.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.AddProduct.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.AddProduct.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.AddProduct.Output.Created.Headers = .init(),
+                    body: Operations.AddProduct.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Added.
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.AddProduct.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.AddProduct.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/post(addProduct)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A new list price and cost from `occurredAt` on (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/products/{product}/price`.
+    /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)`.
+    package enum ChangeProductPrice {
+        package static let id: Swift.String = "changeProductPrice"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/path/product`.
+                package var product: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - product:
+                package init(product: Components.Schemas.PathId) {
+                    self.product = product
+                }
+            }
+            package var path: Operations.ChangeProductPrice.Input.Path
+            /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChangeProductPrice.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChangeProductPrice.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ChangeProductPrice.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/requestBody/json/price`.
+                    package var price: Components.Schemas.Money
+                    /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/requestBody/json/cost`.
+                    package var cost: Components.Schemas.Money
+                    /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - price:
+                    ///   - cost:
+                    ///   - occurredAt:
+                    package init(
+                        price: Components.Schemas.Money,
+                        cost: Components.Schemas.Money,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.price = price
+                        self.cost = cost
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case price
+                        case cost
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.price = try container.decode(
+                            Components.Schemas.Money.self,
+                            forKey: .price
+                        )
+                        self.cost = try container.decode(
+                            Components.Schemas.Money.self,
+                            forKey: .cost
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "price",
+                            "cost",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/products/{product}/price/POST/requestBody/content/application\/json`.
+                case json(Operations.ChangeProductPrice.Input.Body.JsonPayload)
+            }
+            package var body: Operations.ChangeProductPrice.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ChangeProductPrice.Input.Path,
+                headers: Operations.ChangeProductPrice.Input.Headers = .init(),
+                body: Operations.ChangeProductPrice.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Quote an owned customer in the caller's scope lines priced from the list now (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes`.
+    /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)`.
+    package enum CreateQuote {
+        package static let id: Swift.String = "createQuote"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/quotes/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/quotes/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateQuote.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateQuote.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CreateQuote.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.Id
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/json/opportunityId`.
+                    package var opportunityId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/json/lines`.
+                    package var lines: [Components.Schemas.PricedLineRequest]
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/json/validUntil`.
+                    package var validUntil: Components.Schemas.Time
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - customerId:
+                    ///   - opportunityId:
+                    ///   - lines:
+                    ///   - validUntil:
+                    ///   - occurredAt:
+                    package init(
+                        customerId: Components.Schemas.Id,
+                        opportunityId: Components.Schemas.NullableId? = nil,
+                        lines: [Components.Schemas.PricedLineRequest],
+                        validUntil: Components.Schemas.Time,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.customerId = customerId
+                        self.opportunityId = opportunityId
+                        self.lines = lines
+                        self.validUntil = validUntil
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case customerId
+                        case opportunityId
+                        case lines
+                        case validUntil
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.customerId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .customerId
+                        )
+                        self.opportunityId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .opportunityId
+                        )
+                        self.lines = try container.decode(
+                            [Components.Schemas.PricedLineRequest].self,
+                            forKey: .lines
+                        )
+                        self.validUntil = try container.decode(
+                            Components.Schemas.Time.self,
+                            forKey: .validUntil
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "customerId",
+                            "opportunityId",
+                            "lines",
+                            "validUntil",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/quotes/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateQuote.Input.Body.JsonPayload)
+            }
+            package var body: Operations.CreateQuote.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.CreateQuote.Input.Headers = .init(),
+                body: Operations.CreateQuote.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/quotes/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.CreateQuote.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/quotes/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/quotes/POST/responses/201/content/json/quoteId`.
+                        package var quoteId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - quoteId:
+                        package init(quoteId: Swift.String) {
+                            self.quoteId = quoteId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case quoteId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/quotes/POST/responses/201/content/application\/json`.
+                    case json(Operations.CreateQuote.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.CreateQuote.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CreateQuote.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.CreateQuote.Output.Created.Headers = .init(),
+                    body: Operations.CreateQuote.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Created.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateQuote.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.CreateQuote.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The customer accepts an open quote before it expires (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes/{quote}/accept`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)`.
+    package enum AcceptQuote {
+        package static let id: Swift.String = "acceptQuote"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/quotes/{quote}/accept/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/quotes/{quote}/accept/POST/path/quote`.
+                package var quote: Components.Parameters.Quote
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - quote:
+                package init(quote: Components.Parameters.Quote) {
+                    self.quote = quote
+                }
+            }
+            package var path: Operations.AcceptQuote.Input.Path
+            /// - Remark: Generated from `#/paths/v1/quotes/{quote}/accept/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/quotes/{quote}/accept/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AcceptQuote.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AcceptQuote.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.AcceptQuote.Input.Headers
+            package var body: Components.RequestBodies.Empty?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.AcceptQuote.Input.Path,
+                headers: Operations.AcceptQuote.Input.Headers = .init(),
+                body: Components.RequestBodies.Empty? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The customer rejects an open quote, with the reason (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes/{quote}/reject`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)`.
+    package enum RejectQuote {
+        package static let id: Swift.String = "rejectQuote"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/quotes/{quote}/reject/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/quotes/{quote}/reject/POST/path/quote`.
+                package var quote: Components.Parameters.Quote
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - quote:
+                package init(quote: Components.Parameters.Quote) {
+                    self.quote = quote
+                }
+            }
+            package var path: Operations.RejectQuote.Input.Path
+            /// - Remark: Generated from `#/paths/v1/quotes/{quote}/reject/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/quotes/{quote}/reject/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RejectQuote.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RejectQuote.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RejectQuote.Input.Headers
+            package var body: Components.RequestBodies.Reason
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RejectQuote.Input.Path,
+                headers: Operations.RejectQuote.Input.Headers = .init(),
+                body: Components.RequestBodies.Reason
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Draft a contract with an owned customer in the caller's scope, from an accepted quote or from lines priced now; the approval policy decides the approvals it needs (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts`.
+    /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)`.
+    package enum DraftContract {
+        package static let id: Swift.String = "draftContract"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DraftContract.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DraftContract.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.DraftContract.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// A quote, or lines to price (400 `field_required` naming `lines` with neither); with a quote, the quote's lines are used.
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.Id
+                    /// An accepted quote of the customer; each quote becomes one contract at most.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/json/quoteId`.
+                    package var quoteId: Components.Schemas.NullableId?
+                    /// Without a quote.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/json/lines`.
+                    package var lines: [Components.Schemas.PricedLineRequest]?
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/json/opportunityId`.
+                    package var opportunityId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - customerId:
+                    ///   - quoteId: An accepted quote of the customer; each quote becomes one contract at most.
+                    ///   - lines: Without a quote.
+                    ///   - opportunityId:
+                    ///   - occurredAt:
+                    package init(
+                        customerId: Components.Schemas.Id,
+                        quoteId: Components.Schemas.NullableId? = nil,
+                        lines: [Components.Schemas.PricedLineRequest]? = nil,
+                        opportunityId: Components.Schemas.NullableId? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.customerId = customerId
+                        self.quoteId = quoteId
+                        self.lines = lines
+                        self.opportunityId = opportunityId
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case customerId
+                        case quoteId
+                        case lines
+                        case opportunityId
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.customerId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .customerId
+                        )
+                        self.quoteId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .quoteId
+                        )
+                        self.lines = try container.decodeIfPresent(
+                            [Components.Schemas.PricedLineRequest].self,
+                            forKey: .lines
+                        )
+                        self.opportunityId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .opportunityId
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "customerId",
+                            "quoteId",
+                            "lines",
+                            "opportunityId",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/POST/requestBody/content/application\/json`.
+                case json(Operations.DraftContract.Input.Body.JsonPayload)
+            }
+            package var body: Operations.DraftContract.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.DraftContract.Input.Headers = .init(),
+                body: Operations.DraftContract.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.DraftContract.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/contracts/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/contracts/POST/responses/201/content/json/contractId`.
+                        package var contractId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - contractId:
+                        package init(contractId: Swift.String) {
+                            self.contractId = contractId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case contractId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/contracts/POST/responses/201/content/application\/json`.
+                    case json(Operations.DraftContract.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.DraftContract.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.DraftContract.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.DraftContract.Output.Created.Headers = .init(),
+                    body: Operations.DraftContract.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Drafted.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.DraftContract.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.DraftContract.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The pending step of the approval chain approves (admin, manager, finance; the domain decides who may, 403 `not_approver`).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/approve`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)`.
+    package enum ApproveContract {
+        package static let id: Swift.String = "approveContract"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/approve/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/approve/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Parameters.Contract) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.ApproveContract.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/approve/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/approve/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveContract.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveContract.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ApproveContract.Input.Headers
+            package var body: Components.RequestBodies.Comment?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ApproveContract.Input.Path,
+                headers: Operations.ApproveContract.Input.Headers = .init(),
+                body: Components.RequestBodies.Comment? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The pending step of the approval chain refuses with a comment, closing the contract (admin, manager, finance; the domain decides who may).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/reject`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)`.
+    package enum RejectContract {
+        package static let id: Swift.String = "rejectContract"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/reject/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/reject/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Parameters.Contract) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.RejectContract.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/reject/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/reject/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RejectContract.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RejectContract.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RejectContract.Input.Headers
+            package var body: Components.RequestBodies.Comment?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RejectContract.Input.Path,
+                headers: Operations.RejectContract.Input.Headers = .init(),
+                body: Components.RequestBodies.Comment? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Add instalments to a binding contract's payment plan, never past the contract amount (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/instalments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)`.
+    package enum ScheduleInstalments {
+        package static let id: Swift.String = "scheduleInstalments"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Parameters.Contract) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.ScheduleInstalments.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ScheduleInstalments.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ScheduleInstalments.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ScheduleInstalments.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/InstalmentsPayload`.
+                    package struct InstalmentsPayloadPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/InstalmentsPayload/dueAt`.
+                        package var dueAt: Components.Schemas.Time
+                        /// Minor units.
+                        ///
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/InstalmentsPayload/amount`.
+                        package var amount: Components.Schemas.PositiveMinorUnits
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/InstalmentsPayload/currency`.
+                        package var currency: Components.Schemas.Currency
+                        /// Creates a new `InstalmentsPayloadPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - dueAt:
+                        ///   - amount: Minor units.
+                        ///   - currency:
+                        package init(
+                            dueAt: Components.Schemas.Time,
+                            amount: Components.Schemas.PositiveMinorUnits,
+                            currency: Components.Schemas.Currency
+                        ) {
+                            self.dueAt = dueAt
+                            self.amount = amount
+                            self.currency = currency
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case dueAt
+                            case amount
+                            case currency
+                        }
+                        package init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.dueAt = try container.decode(
+                                Components.Schemas.Time.self,
+                                forKey: .dueAt
+                            )
+                            self.amount = try container.decode(
+                                Components.Schemas.PositiveMinorUnits.self,
+                                forKey: .amount
+                            )
+                            self.currency = try container.decode(
+                                Components.Schemas.Currency.self,
+                                forKey: .currency
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "dueAt",
+                                "amount",
+                                "currency"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/instalments`.
+                    package typealias InstalmentsPayload = [Operations.ScheduleInstalments.Input.Body.JsonPayload.InstalmentsPayloadPayload]
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/instalments`.
+                    package var instalments: Operations.ScheduleInstalments.Input.Body.JsonPayload.InstalmentsPayload
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - instalments:
+                    ///   - occurredAt:
+                    package init(
+                        instalments: Operations.ScheduleInstalments.Input.Body.JsonPayload.InstalmentsPayload,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.instalments = instalments
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case instalments
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.instalments = try container.decode(
+                            Operations.ScheduleInstalments.Input.Body.JsonPayload.InstalmentsPayload.self,
+                            forKey: .instalments
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "instalments",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/instalments/POST/requestBody/content/application\/json`.
+                case json(Operations.ScheduleInstalments.Input.Body.JsonPayload)
+            }
+            package var body: Operations.ScheduleInstalments.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ScheduleInstalments.Input.Path,
+                headers: Operations.ScheduleInstalments.Input.Headers = .init(),
+                body: Operations.ScheduleInstalments.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Request an invoice for part or all of a binding contract; invoices never total more than the contract (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/invoices`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)`.
+    package enum RequestInvoice {
+        package static let id: Swift.String = "requestInvoice"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Parameters.Contract) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.RequestInvoice.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RequestInvoice.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RequestInvoice.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RequestInvoice.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.PositiveMinorUnits
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// Whom the invoice is made out to.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody/json/title`.
+                    package var title: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - amount: Minor units.
+                    ///   - currency:
+                    ///   - title: Whom the invoice is made out to.
+                    ///   - occurredAt:
+                    package init(
+                        amount: Components.Schemas.PositiveMinorUnits,
+                        currency: Components.Schemas.Currency,
+                        title: Components.Schemas.RequiredText,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.amount = amount
+                        self.currency = currency
+                        self.title = title
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case amount
+                        case currency
+                        case title
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.amount = try container.decode(
+                            Components.Schemas.PositiveMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.title = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .title
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "amount",
+                            "currency",
+                            "title",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/requestBody/content/application\/json`.
+                case json(Operations.RequestInvoice.Input.Body.JsonPayload)
+            }
+            package var body: Operations.RequestInvoice.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RequestInvoice.Input.Path,
+                headers: Operations.RequestInvoice.Input.Headers = .init(),
+                body: Operations.RequestInvoice.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.RequestInvoice.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/responses/201/content/json/invoiceId`.
+                        package var invoiceId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - invoiceId:
+                        package init(invoiceId: Swift.String) {
+                            self.invoiceId = invoiceId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case invoiceId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/POST/responses/201/content/application\/json`.
+                    case json(Operations.RequestInvoice.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.RequestInvoice.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.RequestInvoice.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.RequestInvoice.Output.Created.Headers = .init(),
+                    body: Operations.RequestInvoice.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Requested.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RequestInvoice.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.RequestInvoice.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Issue a requested invoice under its number (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/invoices/{invoice}/issue`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)`.
+    package enum IssueInvoice {
+        package static let id: Swift.String = "issueInvoice"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/path/invoice`.
+                package var invoice: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                ///   - invoice:
+                package init(
+                    contract: Components.Parameters.Contract,
+                    invoice: Components.Schemas.PathId
+                ) {
+                    self.contract = contract
+                    self.invoice = invoice
+                }
+            }
+            package var path: Operations.IssueInvoice.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IssueInvoice.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.IssueInvoice.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.IssueInvoice.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/requestBody/json/number`.
+                    package var number: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - number:
+                    ///   - occurredAt:
+                    package init(
+                        number: Components.Schemas.RequiredText,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.number = number
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case number
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.number = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .number
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "number",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/invoices/{invoice}/issue/POST/requestBody/content/application\/json`.
+                case json(Operations.IssueInvoice.Input.Body.JsonPayload)
+            }
+            package var body: Operations.IssueInvoice.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.IssueInvoice.Input.Path,
+                headers: Operations.IssueInvoice.Input.Headers = .init(),
+                body: Operations.IssueInvoice.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Request a refund of collected money, with or without the goods coming back; refunds never total more than was collected (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)`.
+    package enum RequestRefund {
+        package static let id: Swift.String = "requestRefund"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Parameters.Contract) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.RequestRefund.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RequestRefund.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RequestRefund.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RequestRefund.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.PositiveMinorUnits
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/json/reason`.
+                    package var reason: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/json/returnGoods`.
+                    package var returnGoods: Swift.Bool?
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - amount: Minor units.
+                    ///   - currency:
+                    ///   - reason:
+                    ///   - returnGoods:
+                    ///   - occurredAt:
+                    package init(
+                        amount: Components.Schemas.PositiveMinorUnits,
+                        currency: Components.Schemas.Currency,
+                        reason: Components.Schemas.RequiredText,
+                        returnGoods: Swift.Bool? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.amount = amount
+                        self.currency = currency
+                        self.reason = reason
+                        self.returnGoods = returnGoods
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case amount
+                        case currency
+                        case reason
+                        case returnGoods
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.amount = try container.decode(
+                            Components.Schemas.PositiveMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.reason = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .reason
+                        )
+                        self.returnGoods = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .returnGoods
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "amount",
+                            "currency",
+                            "reason",
+                            "returnGoods",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/requestBody/content/application\/json`.
+                case json(Operations.RequestRefund.Input.Body.JsonPayload)
+            }
+            package var body: Operations.RequestRefund.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RequestRefund.Input.Path,
+                headers: Operations.RequestRefund.Input.Headers = .init(),
+                body: Operations.RequestRefund.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.RequestRefund.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/responses/201/content/json/refundId`.
+                        package var refundId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - refundId:
+                        package init(refundId: Swift.String) {
+                            self.refundId = refundId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case refundId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/POST/responses/201/content/application\/json`.
+                    case json(Operations.RequestRefund.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.RequestRefund.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.RequestRefund.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.RequestRefund.Output.Created.Headers = .init(),
+                    body: Operations.RequestRefund.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Requested.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RequestRefund.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.RequestRefund.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Approve a requested refund (finance, an admin or the owner's manager; the domain decides, 403 `not_approver`).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/approve`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)`.
+    package enum ApproveRefund {
+        package static let id: Swift.String = "approveRefund"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/approve/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/approve/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/approve/POST/path/refund`.
+                package var refund: Components.Parameters.Refund
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                ///   - refund:
+                package init(
+                    contract: Components.Parameters.Contract,
+                    refund: Components.Parameters.Refund
+                ) {
+                    self.contract = contract
+                    self.refund = refund
+                }
+            }
+            package var path: Operations.ApproveRefund.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/approve/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/approve/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveRefund.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveRefund.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ApproveRefund.Input.Headers
+            package var body: Components.RequestBodies.Empty?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ApproveRefund.Input.Path,
+                headers: Operations.ApproveRefund.Input.Headers = .init(),
+                body: Components.RequestBodies.Empty? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Refuse a requested refund, with the reason (the same approvers).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/reject`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)`.
+    package enum RejectRefund {
+        package static let id: Swift.String = "rejectRefund"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/reject/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/reject/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/reject/POST/path/refund`.
+                package var refund: Components.Parameters.Refund
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                ///   - refund:
+                package init(
+                    contract: Components.Parameters.Contract,
+                    refund: Components.Parameters.Refund
+                ) {
+                    self.contract = contract
+                    self.refund = refund
+                }
+            }
+            package var path: Operations.RejectRefund.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/reject/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/reject/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RejectRefund.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RejectRefund.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RejectRefund.Input.Headers
+            package var body: Components.RequestBodies.Reason
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RejectRefund.Input.Path,
+                headers: Operations.RejectRefund.Input.Headers = .init(),
+                body: Components.RequestBodies.Reason
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The goods of an approved refund that asked for them came back (admin, manager, finance).
+    ///
+    /// A manager for a contract of their team's customers or the pool's only (403 `outside_scope` otherwise).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/goods-returned`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)`.
+    package enum ReceiveReturnedGoods {
+        package static let id: Swift.String = "receiveReturnedGoods"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/goods-returned/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/goods-returned/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/goods-returned/POST/path/refund`.
+                package var refund: Components.Parameters.Refund
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                ///   - refund:
+                package init(
+                    contract: Components.Parameters.Contract,
+                    refund: Components.Parameters.Refund
+                ) {
+                    self.contract = contract
+                    self.refund = refund
+                }
+            }
+            package var path: Operations.ReceiveReturnedGoods.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/goods-returned/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/goods-returned/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveReturnedGoods.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveReturnedGoods.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ReceiveReturnedGoods.Input.Headers
+            package var body: Components.RequestBodies.Empty?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ReceiveReturnedGoods.Input.Path,
+                headers: Operations.ReceiveReturnedGoods.Input.Headers = .init(),
+                body: Components.RequestBodies.Empty? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Pay out an approved refund, after its goods came back when it asked for them (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/pay`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)`.
+    package enum PayRefund {
+        package static let id: Swift.String = "payRefund"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/path/refund`.
+                package var refund: Components.Parameters.Refund
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                ///   - refund:
+                package init(
+                    contract: Components.Parameters.Contract,
+                    refund: Components.Parameters.Refund
+                ) {
+                    self.contract = contract
+                    self.refund = refund
+                }
+            }
+            package var path: Operations.PayRefund.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PayRefund.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PayRefund.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.PayRefund.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/requestBody/json/method`.
+                    package var method: Components.Schemas.PaymentMethod
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - method:
+                    ///   - occurredAt:
+                    package init(
+                        method: Components.Schemas.PaymentMethod,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.method = method
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case method
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.method = try container.decode(
+                            Components.Schemas.PaymentMethod.self,
+                            forKey: .method
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "method",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/refunds/{refund}/pay/POST/requestBody/content/application\/json`.
+                case json(Operations.PayRefund.Input.Body.JsonPayload)
+            }
+            package var body: Operations.PayRefund.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.PayRefund.Input.Path,
+                headers: Operations.PayRefund.Input.Headers = .init(),
+                body: Operations.PayRefund.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Ship goods of a binding contract, never more than it ordered or the stock holds (admin, manager, finance; customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/shipments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)`.
+    package enum ShipGoods {
+        package static let id: Swift.String = "shipGoods"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/path/contract`.
+                package var contract: Components.Parameters.Contract
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Parameters.Contract) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.ShipGoods.Input.Path
+            /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ShipGoods.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ShipGoods.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ShipGoods.Input.Headers
+            package var body: Components.RequestBodies.Units
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ShipGoods.Input.Path,
+                headers: Operations.ShipGoods.Input.Headers = .init(),
+                body: Components.RequestBodies.Units
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.ShipGoods.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/responses/201/content/json/shipmentId`.
+                        package var shipmentId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - shipmentId:
+                        package init(shipmentId: Swift.String) {
+                            self.shipmentId = shipmentId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case shipmentId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/contracts/{contract}/shipments/POST/responses/201/content/application\/json`.
+                    case json(Operations.ShipGoods.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.ShipGoods.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ShipGoods.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.ShipGoods.Output.Created.Headers = .init(),
+                    body: Operations.ShipGoods.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Shipped.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.ShipGoods.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.ShipGoods.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Add a supplier (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)`.
+    package enum AddSupplier {
+        package static let id: Swift.String = "addSupplier"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/suppliers/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/suppliers/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AddSupplier.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AddSupplier.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.AddSupplier.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/suppliers/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/suppliers/POST/requestBody/json/name`.
+                    package var name: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/suppliers/POST/requestBody/json/contact`.
+                    package var contact: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/suppliers/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - name:
+                    ///   - contact:
+                    ///   - occurredAt:
+                    package init(
+                        name: Components.Schemas.RequiredText,
+                        contact: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.name = name
+                        self.contact = contact
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case name
+                        case contact
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.name = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .name
+                        )
+                        self.contact = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .contact
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "name",
+                            "contact",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/suppliers/POST/requestBody/content/application\/json`.
+                case json(Operations.AddSupplier.Input.Body.JsonPayload)
+            }
+            package var body: Operations.AddSupplier.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.AddSupplier.Input.Headers = .init(),
+                body: Operations.AddSupplier.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/suppliers/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.AddSupplier.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/suppliers/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/suppliers/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/suppliers/POST/responses/201/content/json/supplierId`.
+                        package var supplierId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - supplierId:
+                        package init(supplierId: Swift.String) {
+                            self.supplierId = supplierId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case supplierId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/suppliers/POST/responses/201/content/application\/json`.
+                    case json(Operations.AddSupplier.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.AddSupplier.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.AddSupplier.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.AddSupplier.Output.Created.Headers = .init(),
+                    body: Operations.AddSupplier.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Added.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.AddSupplier.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.AddSupplier.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Order products from a supplier at their cost (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/purchase-orders`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)`.
+    package enum OrderFromSupplier {
+        package static let id: Swift.String = "orderFromSupplier"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/path/supplier`.
+                package var supplier: Components.Parameters.Supplier
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - supplier:
+                package init(supplier: Components.Parameters.Supplier) {
+                    self.supplier = supplier
+                }
+            }
+            package var path: Operations.OrderFromSupplier.Input.Path
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.OrderFromSupplier.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.OrderFromSupplier.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.OrderFromSupplier.Input.Headers
+            package var body: Components.RequestBodies.Units
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.OrderFromSupplier.Input.Path,
+                headers: Operations.OrderFromSupplier.Input.Headers = .init(),
+                body: Components.RequestBodies.Units
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.OrderFromSupplier.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/responses/201/content/json/purchaseOrderId`.
+                        package var purchaseOrderId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - purchaseOrderId:
+                        package init(purchaseOrderId: Swift.String) {
+                            self.purchaseOrderId = purchaseOrderId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case purchaseOrderId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/purchase-orders/POST/responses/201/content/application\/json`.
+                    case json(Operations.OrderFromSupplier.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.OrderFromSupplier.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.OrderFromSupplier.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.OrderFromSupplier.Output.Created.Headers = .init(),
+                    body: Operations.OrderFromSupplier.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Ordered.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.OrderFromSupplier.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.OrderFromSupplier.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Goods of a purchase order arrived, never more than it ordered; the stock rises (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/purchase-orders/{order}/receipts`.
+    /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)`.
+    package enum ReceiveGoods {
+        package static let id: Swift.String = "receiveGoods"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/purchase-orders/{order}/receipts/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/purchase-orders/{order}/receipts/POST/path/order`.
+                package var order: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - order:
+                package init(order: Components.Schemas.PathId) {
+                    self.order = order
+                }
+            }
+            package var path: Operations.ReceiveGoods.Input.Path
+            /// - Remark: Generated from `#/paths/v1/purchase-orders/{order}/receipts/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/purchase-orders/{order}/receipts/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveGoods.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveGoods.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ReceiveGoods.Input.Headers
+            package var body: Components.RequestBodies.Units
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ReceiveGoods.Input.Path,
+                headers: Operations.ReceiveGoods.Input.Headers = .init(),
+                body: Components.RequestBodies.Units
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Record a supplier's bill (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/bills`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)`.
+    package enum ReceiveSupplierBill {
+        package static let id: Swift.String = "receiveSupplierBill"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/path/supplier`.
+                package var supplier: Components.Parameters.Supplier
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - supplier:
+                package init(supplier: Components.Parameters.Supplier) {
+                    self.supplier = supplier
+                }
+            }
+            package var path: Operations.ReceiveSupplierBill.Input.Path
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveSupplierBill.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveSupplierBill.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ReceiveSupplierBill.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/json/purchaseOrderId`.
+                    package var purchaseOrderId: Components.Schemas.NullableId?
+                    /// Minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.PositiveMinorUnits
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/json/dueAt`.
+                    package var dueAt: Components.Schemas.Time
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - purchaseOrderId:
+                    ///   - amount: Minor units.
+                    ///   - currency:
+                    ///   - dueAt:
+                    ///   - occurredAt:
+                    package init(
+                        purchaseOrderId: Components.Schemas.NullableId? = nil,
+                        amount: Components.Schemas.PositiveMinorUnits,
+                        currency: Components.Schemas.Currency,
+                        dueAt: Components.Schemas.Time,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.purchaseOrderId = purchaseOrderId
+                        self.amount = amount
+                        self.currency = currency
+                        self.dueAt = dueAt
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case purchaseOrderId
+                        case amount
+                        case currency
+                        case dueAt
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.purchaseOrderId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .purchaseOrderId
+                        )
+                        self.amount = try container.decode(
+                            Components.Schemas.PositiveMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.dueAt = try container.decode(
+                            Components.Schemas.Time.self,
+                            forKey: .dueAt
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "purchaseOrderId",
+                            "amount",
+                            "currency",
+                            "dueAt",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/requestBody/content/application\/json`.
+                case json(Operations.ReceiveSupplierBill.Input.Body.JsonPayload)
+            }
+            package var body: Operations.ReceiveSupplierBill.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ReceiveSupplierBill.Input.Path,
+                headers: Operations.ReceiveSupplierBill.Input.Headers = .init(),
+                body: Operations.ReceiveSupplierBill.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.ReceiveSupplierBill.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/responses/201/content/json/billId`.
+                        package var billId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - billId:
+                        package init(billId: Swift.String) {
+                            self.billId = billId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case billId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/POST/responses/201/content/application\/json`.
+                    case json(Operations.ReceiveSupplierBill.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.ReceiveSupplierBill.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ReceiveSupplierBill.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.ReceiveSupplierBill.Output.Created.Headers = .init(),
+                    body: Operations.ReceiveSupplierBill.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Recorded.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.ReceiveSupplierBill.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.ReceiveSupplierBill.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Pay (part of) a supplier's bill, never more than it asks (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/bills/{bill}/payments`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)`.
+    package enum PaySupplier {
+        package static let id: Swift.String = "paySupplier"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/path/supplier`.
+                package var supplier: Components.Parameters.Supplier
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/path/bill`.
+                package var bill: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - supplier:
+                ///   - bill:
+                package init(
+                    supplier: Components.Parameters.Supplier,
+                    bill: Components.Schemas.PathId
+                ) {
+                    self.supplier = supplier
+                    self.bill = bill
+                }
+            }
+            package var path: Operations.PaySupplier.Input.Path
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PaySupplier.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PaySupplier.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.PaySupplier.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.PositiveMinorUnits
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody/json/method`.
+                    package var method: Components.Schemas.PaymentMethod
+                    /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - amount: Minor units.
+                    ///   - currency:
+                    ///   - method:
+                    ///   - occurredAt:
+                    package init(
+                        amount: Components.Schemas.PositiveMinorUnits,
+                        currency: Components.Schemas.Currency,
+                        method: Components.Schemas.PaymentMethod,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.amount = amount
+                        self.currency = currency
+                        self.method = method
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case amount
+                        case currency
+                        case method
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.amount = try container.decode(
+                            Components.Schemas.PositiveMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.method = try container.decode(
+                            Components.Schemas.PaymentMethod.self,
+                            forKey: .method
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "amount",
+                            "currency",
+                            "method",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/suppliers/{supplier}/bills/{bill}/payments/POST/requestBody/content/application\/json`.
+                case json(Operations.PaySupplier.Input.Body.JsonPayload)
+            }
+            package var body: Operations.PaySupplier.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.PaySupplier.Input.Path,
+                headers: Operations.PaySupplier.Input.Headers = .init(),
+                body: Operations.PaySupplier.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Record an expense paid by the caller (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/expenses`.
+    /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)`.
+    package enum RecordExpense {
+        package static let id: Swift.String = "recordExpense"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/expenses/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/expenses/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordExpense.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordExpense.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RecordExpense.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/category`.
+                    package var category: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/item`.
+                    package var item: Components.Schemas.RequiredText
+                    /// Minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.PositiveMinorUnits
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// The customer the expense was for
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - category:
+                    ///   - item:
+                    ///   - amount: Minor units.
+                    ///   - currency:
+                    ///   - customerId: The customer the expense was for
+                    ///   - occurredAt:
+                    package init(
+                        category: Components.Schemas.RequiredText,
+                        item: Components.Schemas.RequiredText,
+                        amount: Components.Schemas.PositiveMinorUnits,
+                        currency: Components.Schemas.Currency,
+                        customerId: Components.Schemas.NullableId? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.category = category
+                        self.item = item
+                        self.amount = amount
+                        self.currency = currency
+                        self.customerId = customerId
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case category
+                        case item
+                        case amount
+                        case currency
+                        case customerId
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.category = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .category
+                        )
+                        self.item = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .item
+                        )
+                        self.amount = try container.decode(
+                            Components.Schemas.PositiveMinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.customerId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .customerId
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "category",
+                            "item",
+                            "amount",
+                            "currency",
+                            "customerId",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/content/application\/json`.
+                case json(Operations.RecordExpense.Input.Body.JsonPayload)
+            }
+            package var body: Operations.RecordExpense.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.RecordExpense.Input.Headers = .init(),
+                body: Operations.RecordExpense.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/expenses/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.RecordExpense.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/expenses/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/expenses/POST/responses/201/content/json/expenseId`.
+                        package var expenseId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - expenseId:
+                        package init(expenseId: Swift.String) {
+                            self.expenseId = expenseId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case expenseId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/expenses/POST/responses/201/content/application\/json`.
+                    case json(Operations.RecordExpense.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.RecordExpense.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.RecordExpense.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.RecordExpense.Output.Created.Headers = .init(),
+                    body: Operations.RecordExpense.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Recorded.
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RecordExpense.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.RecordExpense.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.Unprocessable)

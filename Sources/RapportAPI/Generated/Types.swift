@@ -52,6 +52,11 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/customers/{customer}/follow-ups`.
     /// - Remark: Generated from `#/paths//v1/customers/{customer}/follow-ups/post(logFollowUp)`.
     func logFollowUp(_ input: Operations.LogFollowUp.Input) async throws -> Operations.LogFollowUp.Output
+    /// Record a payment against a binding contract (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/payments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)`.
+    func recordPayment(_ input: Operations.RecordPayment.Input) async throws -> Operations.RecordPayment.Output
     /// Assign a lead to a rep the caller may give customers to (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/leads/{lead}/assign`.
@@ -103,6 +108,148 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/pool/sweep`.
     /// - Remark: Generated from `#/paths//v1/pool/sweep/post(sweepPool)`.
     func sweepPool(_ input: Operations.SweepPool.Input) async throws -> Operations.SweepPool.Output
+    /// Open an opportunity with an owned customer in the caller's scope, at a stage of the pipeline in force (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)`.
+    func openOpportunity(_ input: Operations.OpenOpportunity.Input) async throws -> Operations.OpenOpportunity.Output
+    /// Move an open opportunity to another stage, forward or back (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/stage`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)`.
+    func moveOpportunity(_ input: Operations.MoveOpportunity.Input) async throws -> Operations.MoveOpportunity.Output
+    /// Close an open opportunity as won, for `amount` or the expected amount (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/win`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)`.
+    func winOpportunity(_ input: Operations.WinOpportunity.Input) async throws -> Operations.WinOpportunity.Output
+    /// Close an open opportunity as lost at its current stage, with the reason (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/lose`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)`.
+    func loseOpportunity(_ input: Operations.LoseOpportunity.Input) async throws -> Operations.LoseOpportunity.Output
+    /// Reopen a won or lost opportunity at `stageId`, or where it was lost (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/reopen`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)`.
+    func reopenOpportunity(_ input: Operations.ReopenOpportunity.Input) async throws -> Operations.ReopenOpportunity.Output
+    /// Add a product to the list; SKUs are unique (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/products`.
+    /// - Remark: Generated from `#/paths//v1/products/post(addProduct)`.
+    func addProduct(_ input: Operations.AddProduct.Input) async throws -> Operations.AddProduct.Output
+    /// A new list price and cost from `occurredAt` on (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/products/{product}/price`.
+    /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)`.
+    func changeProductPrice(_ input: Operations.ChangeProductPrice.Input) async throws -> Operations.ChangeProductPrice.Output
+    /// Quote an owned customer in the caller's scope lines priced from the list now (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes`.
+    /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)`.
+    func createQuote(_ input: Operations.CreateQuote.Input) async throws -> Operations.CreateQuote.Output
+    /// The customer accepts an open quote before it expires (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes/{quote}/accept`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)`.
+    func acceptQuote(_ input: Operations.AcceptQuote.Input) async throws -> Operations.AcceptQuote.Output
+    /// The customer rejects an open quote, with the reason (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes/{quote}/reject`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)`.
+    func rejectQuote(_ input: Operations.RejectQuote.Input) async throws -> Operations.RejectQuote.Output
+    /// Draft a contract with an owned customer in the caller's scope, from an accepted quote or from lines priced now; the approval policy decides the approvals it needs (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts`.
+    /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)`.
+    func draftContract(_ input: Operations.DraftContract.Input) async throws -> Operations.DraftContract.Output
+    /// The pending step of the approval chain approves (admin, manager, finance; the domain decides who may, 403 `not_approver`).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/approve`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)`.
+    func approveContract(_ input: Operations.ApproveContract.Input) async throws -> Operations.ApproveContract.Output
+    /// The pending step of the approval chain refuses with a comment, closing the contract (admin, manager, finance; the domain decides who may).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/reject`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)`.
+    func rejectContract(_ input: Operations.RejectContract.Input) async throws -> Operations.RejectContract.Output
+    /// Add instalments to a binding contract's payment plan, never past the contract amount (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/instalments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)`.
+    func scheduleInstalments(_ input: Operations.ScheduleInstalments.Input) async throws -> Operations.ScheduleInstalments.Output
+    /// Request an invoice for part or all of a binding contract; invoices never total more than the contract (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/invoices`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)`.
+    func requestInvoice(_ input: Operations.RequestInvoice.Input) async throws -> Operations.RequestInvoice.Output
+    /// Issue a requested invoice under its number (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/invoices/{invoice}/issue`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)`.
+    func issueInvoice(_ input: Operations.IssueInvoice.Input) async throws -> Operations.IssueInvoice.Output
+    /// Request a refund of collected money, with or without the goods coming back; refunds never total more than was collected (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)`.
+    func requestRefund(_ input: Operations.RequestRefund.Input) async throws -> Operations.RequestRefund.Output
+    /// Approve a requested refund (finance, an admin or the owner's manager; the domain decides, 403 `not_approver`).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/approve`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)`.
+    func approveRefund(_ input: Operations.ApproveRefund.Input) async throws -> Operations.ApproveRefund.Output
+    /// Refuse a requested refund, with the reason (the same approvers).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/reject`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)`.
+    func rejectRefund(_ input: Operations.RejectRefund.Input) async throws -> Operations.RejectRefund.Output
+    /// The goods of an approved refund that asked for them came back (admin, manager, finance).
+    ///
+    /// A manager for a contract of their team's customers or the pool's only (403 `outside_scope` otherwise).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/goods-returned`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)`.
+    func receiveReturnedGoods(_ input: Operations.ReceiveReturnedGoods.Input) async throws -> Operations.ReceiveReturnedGoods.Output
+    /// Pay out an approved refund, after its goods came back when it asked for them (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/pay`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)`.
+    func payRefund(_ input: Operations.PayRefund.Input) async throws -> Operations.PayRefund.Output
+    /// Ship goods of a binding contract, never more than it ordered or the stock holds (admin, manager, finance; customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/shipments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)`.
+    func shipGoods(_ input: Operations.ShipGoods.Input) async throws -> Operations.ShipGoods.Output
+    /// Add a supplier (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)`.
+    func addSupplier(_ input: Operations.AddSupplier.Input) async throws -> Operations.AddSupplier.Output
+    /// Order products from a supplier at their cost (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/purchase-orders`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)`.
+    func orderFromSupplier(_ input: Operations.OrderFromSupplier.Input) async throws -> Operations.OrderFromSupplier.Output
+    /// Goods of a purchase order arrived, never more than it ordered; the stock rises (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/purchase-orders/{order}/receipts`.
+    /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)`.
+    func receiveGoods(_ input: Operations.ReceiveGoods.Input) async throws -> Operations.ReceiveGoods.Output
+    /// Record a supplier's bill (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/bills`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)`.
+    func receiveSupplierBill(_ input: Operations.ReceiveSupplierBill.Input) async throws -> Operations.ReceiveSupplierBill.Output
+    /// Pay (part of) a supplier's bill, never more than it asks (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/bills/{bill}/payments`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)`.
+    func paySupplier(_ input: Operations.PaySupplier.Input) async throws -> Operations.PaySupplier.Output
+    /// Record an expense paid by the caller (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/expenses`.
+    /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)`.
+    func recordExpense(_ input: Operations.RecordExpense.Input) async throws -> Operations.RecordExpense.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -193,6 +340,21 @@ extension APIProtocol {
         body: Operations.LogFollowUp.Input.Body
     ) async throws -> Operations.LogFollowUp.Output {
         try await logFollowUp(Operations.LogFollowUp.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Record a payment against a binding contract (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/payments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)`.
+    package func recordPayment(
+        path: Operations.RecordPayment.Input.Path,
+        headers: Operations.RecordPayment.Input.Headers = .init(),
+        body: Operations.RecordPayment.Input.Body
+    ) async throws -> Operations.RecordPayment.Output {
+        try await recordPayment(Operations.RecordPayment.Input(
             path: path,
             headers: headers,
             body: body
@@ -333,6 +495,416 @@ extension APIProtocol {
         body: Components.RequestBodies.Empty? = nil
     ) async throws -> Operations.SweepPool.Output {
         try await sweepPool(Operations.SweepPool.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Open an opportunity with an owned customer in the caller's scope, at a stage of the pipeline in force (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)`.
+    package func openOpportunity(
+        headers: Operations.OpenOpportunity.Input.Headers = .init(),
+        body: Operations.OpenOpportunity.Input.Body
+    ) async throws -> Operations.OpenOpportunity.Output {
+        try await openOpportunity(Operations.OpenOpportunity.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Move an open opportunity to another stage, forward or back (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/stage`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/stage/post(moveOpportunity)`.
+    package func moveOpportunity(
+        path: Operations.MoveOpportunity.Input.Path,
+        headers: Operations.MoveOpportunity.Input.Headers = .init(),
+        body: Operations.MoveOpportunity.Input.Body
+    ) async throws -> Operations.MoveOpportunity.Output {
+        try await moveOpportunity(Operations.MoveOpportunity.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Close an open opportunity as won, for `amount` or the expected amount (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/win`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/win/post(winOpportunity)`.
+    package func winOpportunity(
+        path: Operations.WinOpportunity.Input.Path,
+        headers: Operations.WinOpportunity.Input.Headers = .init(),
+        body: Operations.WinOpportunity.Input.Body
+    ) async throws -> Operations.WinOpportunity.Output {
+        try await winOpportunity(Operations.WinOpportunity.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Close an open opportunity as lost at its current stage, with the reason (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/lose`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/lose/post(loseOpportunity)`.
+    package func loseOpportunity(
+        path: Operations.LoseOpportunity.Input.Path,
+        headers: Operations.LoseOpportunity.Input.Headers = .init(),
+        body: Components.RequestBodies.Reason
+    ) async throws -> Operations.LoseOpportunity.Output {
+        try await loseOpportunity(Operations.LoseOpportunity.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Reopen a won or lost opportunity at `stageId`, or where it was lost (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/reopen`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/reopen/post(reopenOpportunity)`.
+    package func reopenOpportunity(
+        path: Operations.ReopenOpportunity.Input.Path,
+        headers: Operations.ReopenOpportunity.Input.Headers = .init(),
+        body: Operations.ReopenOpportunity.Input.Body
+    ) async throws -> Operations.ReopenOpportunity.Output {
+        try await reopenOpportunity(Operations.ReopenOpportunity.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add a product to the list; SKUs are unique (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/products`.
+    /// - Remark: Generated from `#/paths//v1/products/post(addProduct)`.
+    package func addProduct(
+        headers: Operations.AddProduct.Input.Headers = .init(),
+        body: Operations.AddProduct.Input.Body
+    ) async throws -> Operations.AddProduct.Output {
+        try await addProduct(Operations.AddProduct.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A new list price and cost from `occurredAt` on (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/products/{product}/price`.
+    /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)`.
+    package func changeProductPrice(
+        path: Operations.ChangeProductPrice.Input.Path,
+        headers: Operations.ChangeProductPrice.Input.Headers = .init(),
+        body: Operations.ChangeProductPrice.Input.Body
+    ) async throws -> Operations.ChangeProductPrice.Output {
+        try await changeProductPrice(Operations.ChangeProductPrice.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Quote an owned customer in the caller's scope lines priced from the list now (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes`.
+    /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)`.
+    package func createQuote(
+        headers: Operations.CreateQuote.Input.Headers = .init(),
+        body: Operations.CreateQuote.Input.Body
+    ) async throws -> Operations.CreateQuote.Output {
+        try await createQuote(Operations.CreateQuote.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The customer accepts an open quote before it expires (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes/{quote}/accept`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/accept/post(acceptQuote)`.
+    package func acceptQuote(
+        path: Operations.AcceptQuote.Input.Path,
+        headers: Operations.AcceptQuote.Input.Headers = .init(),
+        body: Components.RequestBodies.Empty? = nil
+    ) async throws -> Operations.AcceptQuote.Output {
+        try await acceptQuote(Operations.AcceptQuote.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The customer rejects an open quote, with the reason (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/quotes/{quote}/reject`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)`.
+    package func rejectQuote(
+        path: Operations.RejectQuote.Input.Path,
+        headers: Operations.RejectQuote.Input.Headers = .init(),
+        body: Components.RequestBodies.Reason
+    ) async throws -> Operations.RejectQuote.Output {
+        try await rejectQuote(Operations.RejectQuote.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Draft a contract with an owned customer in the caller's scope, from an accepted quote or from lines priced now; the approval policy decides the approvals it needs (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts`.
+    /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)`.
+    package func draftContract(
+        headers: Operations.DraftContract.Input.Headers = .init(),
+        body: Operations.DraftContract.Input.Body
+    ) async throws -> Operations.DraftContract.Output {
+        try await draftContract(Operations.DraftContract.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The pending step of the approval chain approves (admin, manager, finance; the domain decides who may, 403 `not_approver`).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/approve`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/approve/post(approveContract)`.
+    package func approveContract(
+        path: Operations.ApproveContract.Input.Path,
+        headers: Operations.ApproveContract.Input.Headers = .init(),
+        body: Components.RequestBodies.Comment? = nil
+    ) async throws -> Operations.ApproveContract.Output {
+        try await approveContract(Operations.ApproveContract.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The pending step of the approval chain refuses with a comment, closing the contract (admin, manager, finance; the domain decides who may).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/reject`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/reject/post(rejectContract)`.
+    package func rejectContract(
+        path: Operations.RejectContract.Input.Path,
+        headers: Operations.RejectContract.Input.Headers = .init(),
+        body: Components.RequestBodies.Comment? = nil
+    ) async throws -> Operations.RejectContract.Output {
+        try await rejectContract(Operations.RejectContract.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add instalments to a binding contract's payment plan, never past the contract amount (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/instalments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/instalments/post(scheduleInstalments)`.
+    package func scheduleInstalments(
+        path: Operations.ScheduleInstalments.Input.Path,
+        headers: Operations.ScheduleInstalments.Input.Headers = .init(),
+        body: Operations.ScheduleInstalments.Input.Body
+    ) async throws -> Operations.ScheduleInstalments.Output {
+        try await scheduleInstalments(Operations.ScheduleInstalments.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Request an invoice for part or all of a binding contract; invoices never total more than the contract (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/invoices`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/post(requestInvoice)`.
+    package func requestInvoice(
+        path: Operations.RequestInvoice.Input.Path,
+        headers: Operations.RequestInvoice.Input.Headers = .init(),
+        body: Operations.RequestInvoice.Input.Body
+    ) async throws -> Operations.RequestInvoice.Output {
+        try await requestInvoice(Operations.RequestInvoice.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Issue a requested invoice under its number (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/invoices/{invoice}/issue`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/invoices/{invoice}/issue/post(issueInvoice)`.
+    package func issueInvoice(
+        path: Operations.IssueInvoice.Input.Path,
+        headers: Operations.IssueInvoice.Input.Headers = .init(),
+        body: Operations.IssueInvoice.Input.Body
+    ) async throws -> Operations.IssueInvoice.Output {
+        try await issueInvoice(Operations.IssueInvoice.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Request a refund of collected money, with or without the goods coming back; refunds never total more than was collected (sales roles and finance, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/post(requestRefund)`.
+    package func requestRefund(
+        path: Operations.RequestRefund.Input.Path,
+        headers: Operations.RequestRefund.Input.Headers = .init(),
+        body: Operations.RequestRefund.Input.Body
+    ) async throws -> Operations.RequestRefund.Output {
+        try await requestRefund(Operations.RequestRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Approve a requested refund (finance, an admin or the owner's manager; the domain decides, 403 `not_approver`).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/approve`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/approve/post(approveRefund)`.
+    package func approveRefund(
+        path: Operations.ApproveRefund.Input.Path,
+        headers: Operations.ApproveRefund.Input.Headers = .init(),
+        body: Components.RequestBodies.Empty? = nil
+    ) async throws -> Operations.ApproveRefund.Output {
+        try await approveRefund(Operations.ApproveRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Refuse a requested refund, with the reason (the same approvers).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/reject`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/reject/post(rejectRefund)`.
+    package func rejectRefund(
+        path: Operations.RejectRefund.Input.Path,
+        headers: Operations.RejectRefund.Input.Headers = .init(),
+        body: Components.RequestBodies.Reason
+    ) async throws -> Operations.RejectRefund.Output {
+        try await rejectRefund(Operations.RejectRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The goods of an approved refund that asked for them came back (admin, manager, finance).
+    ///
+    /// A manager for a contract of their team's customers or the pool's only (403 `outside_scope` otherwise).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/goods-returned`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/goods-returned/post(receiveReturnedGoods)`.
+    package func receiveReturnedGoods(
+        path: Operations.ReceiveReturnedGoods.Input.Path,
+        headers: Operations.ReceiveReturnedGoods.Input.Headers = .init(),
+        body: Components.RequestBodies.Empty? = nil
+    ) async throws -> Operations.ReceiveReturnedGoods.Output {
+        try await receiveReturnedGoods(Operations.ReceiveReturnedGoods.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Pay out an approved refund, after its goods came back when it asked for them (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/refunds/{refund}/pay`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/refunds/{refund}/pay/post(payRefund)`.
+    package func payRefund(
+        path: Operations.PayRefund.Input.Path,
+        headers: Operations.PayRefund.Input.Headers = .init(),
+        body: Operations.PayRefund.Input.Body
+    ) async throws -> Operations.PayRefund.Output {
+        try await payRefund(Operations.PayRefund.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Ship goods of a binding contract, never more than it ordered or the stock holds (admin, manager, finance; customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/contracts/{contract}/shipments`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/shipments/post(shipGoods)`.
+    package func shipGoods(
+        path: Operations.ShipGoods.Input.Path,
+        headers: Operations.ShipGoods.Input.Headers = .init(),
+        body: Components.RequestBodies.Units
+    ) async throws -> Operations.ShipGoods.Output {
+        try await shipGoods(Operations.ShipGoods.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add a supplier (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/post(addSupplier)`.
+    package func addSupplier(
+        headers: Operations.AddSupplier.Input.Headers = .init(),
+        body: Operations.AddSupplier.Input.Body
+    ) async throws -> Operations.AddSupplier.Output {
+        try await addSupplier(Operations.AddSupplier.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Order products from a supplier at their cost (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/purchase-orders`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/purchase-orders/post(orderFromSupplier)`.
+    package func orderFromSupplier(
+        path: Operations.OrderFromSupplier.Input.Path,
+        headers: Operations.OrderFromSupplier.Input.Headers = .init(),
+        body: Components.RequestBodies.Units
+    ) async throws -> Operations.OrderFromSupplier.Output {
+        try await orderFromSupplier(Operations.OrderFromSupplier.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Goods of a purchase order arrived, never more than it ordered; the stock rises (admin, manager, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/purchase-orders/{order}/receipts`.
+    /// - Remark: Generated from `#/paths//v1/purchase-orders/{order}/receipts/post(receiveGoods)`.
+    package func receiveGoods(
+        path: Operations.ReceiveGoods.Input.Path,
+        headers: Operations.ReceiveGoods.Input.Headers = .init(),
+        body: Components.RequestBodies.Units
+    ) async throws -> Operations.ReceiveGoods.Output {
+        try await receiveGoods(Operations.ReceiveGoods.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Record a supplier's bill (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/bills`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/post(receiveSupplierBill)`.
+    package func receiveSupplierBill(
+        path: Operations.ReceiveSupplierBill.Input.Path,
+        headers: Operations.ReceiveSupplierBill.Input.Headers = .init(),
+        body: Operations.ReceiveSupplierBill.Input.Body
+    ) async throws -> Operations.ReceiveSupplierBill.Output {
+        try await receiveSupplierBill(Operations.ReceiveSupplierBill.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Pay (part of) a supplier's bill, never more than it asks (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/suppliers/{supplier}/bills/{bill}/payments`.
+    /// - Remark: Generated from `#/paths//v1/suppliers/{supplier}/bills/{bill}/payments/post(paySupplier)`.
+    package func paySupplier(
+        path: Operations.PaySupplier.Input.Path,
+        headers: Operations.PaySupplier.Input.Headers = .init(),
+        body: Operations.PaySupplier.Input.Body
+    ) async throws -> Operations.PaySupplier.Output {
+        try await paySupplier(Operations.PaySupplier.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Record an expense paid by the caller (admin, finance).
+    ///
+    /// - Remark: HTTP `POST /v1/expenses`.
+    /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)`.
+    package func recordExpense(
+        headers: Operations.RecordExpense.Input.Headers = .init(),
+        body: Operations.RecordExpense.Input.Body
+    ) async throws -> Operations.RecordExpense.Output {
+        try await recordExpense(Operations.RecordExpense.Input(
             headers: headers,
             body: body
         ))

@@ -1,0 +1,259 @@
+// Written by Tools/generate-openapi from Schemas/openapi.yaml; do not edit.
+
+/// The fields a JSON object of a request body may carry, and the shape of each field that
+/// holds an object or an array of objects.
+package struct BodyFields: Sendable {
+    /// Every field the object may carry.
+    package var fields: Set<String>
+    /// The shape of each field that holds an object or an array of objects.
+    package var nested: [String: BodyFields]
+
+    package init(_ fields: Set<String>, nested: [String: BodyFields] = [:]) {
+        self.fields = fields
+        self.nested = nested
+    }
+}
+
+/// Every operation the API describes.
+package enum APIOperations {
+    /// The operation of each route, `METHOD /path/{parameter}` → its `operationId`.
+    package static let byRoute: [String: String] = [
+        "GET /health": "health",
+        "GET /metrics": "metrics",
+        "GET /v1/activity": "repActivity",
+        "GET /v1/activity/team": "teamActivity",
+        "GET /v1/audit/backdated": "backdatedAppends",
+        "GET /v1/campaigns": "campaigns",
+        "GET /v1/campaigns/{campaign}": "campaign",
+        "GET /v1/churn/customer-flow": "customerFlow",
+        "GET /v1/churn/losses": "churnLosses",
+        "GET /v1/churn/reasons": "churnReasons",
+        "GET /v1/churn/win-backs": "churnWinBacks",
+        "GET /v1/consumers/{consumer}": "consumerGroup",
+        "GET /v1/customers": "listCustomers",
+        "GET /v1/customers/{customer}": "customer360",
+        "GET /v1/customers/{customer}/segment": "customerSegment",
+        "GET /v1/customers/{customer}/timeline": "customerTimeline",
+        "GET /v1/events": "readLog",
+        "GET /v1/finance/commission": "commission",
+        "GET /v1/finance/expenses": "expenses",
+        "GET /v1/finance/payables": "payables",
+        "GET /v1/finance/payables/{supplier}": "supplierPayables",
+        "GET /v1/finance/receipts": "receipts",
+        "GET /v1/funnel": "funnel",
+        "GET /v1/receivables/aging": "receivablesAging",
+        "GET /v1/receivables/contracts/{contract}": "contractReceivables",
+        "GET /v1/receivables/customers/{customer}": "customerReceivables",
+        "GET /v1/reminders": "reminders",
+        "GET /v1/sales": "sales",
+        "GET /v1/sales/targets": "salesTargets",
+        "GET /v1/segments": "segments",
+        "GET /v1/service/months": "serviceMonths",
+        "GET /v1/service/open": "serviceOpen",
+        "GET /v1/service/reps": "serviceReps",
+        "GET /v1/service/statistics": "serviceStatistics",
+        "GET /v1/settings/approval-policy": "approvalPolicy",
+        "GET /v1/settings/commission-rate": "commissionRate",
+        "GET /v1/settings/pipeline": "pipeline",
+        "GET /v1/settings/pool-rules": "poolRules",
+        "GET /v1/stock/margin": "margin",
+        "GET /v1/stock/products": "products",
+        "GET /v1/stock/products/{product}": "product",
+        "GET /v1/streams/{stream}": "readStream",
+        "GET /v1/subscribe": "subscribe",
+        "PATCH /v1/customers/{customer}": "updateCustomerProfile",
+        "PATCH /v1/customers/{customer}/contacts/{contact}": "updateContact",
+        "POST /v1/campaigns": "launchCampaign",
+        "POST /v1/campaigns/{campaign}/responses": "recordCampaignResponse",
+        "POST /v1/complaints": "fileComplaint",
+        "POST /v1/complaints/{complaint}/resolve": "resolveComplaint",
+        "POST /v1/contracts": "draftContract",
+        "POST /v1/contracts/{contract}/approve": "approveContract",
+        "POST /v1/contracts/{contract}/instalments": "scheduleInstalments",
+        "POST /v1/contracts/{contract}/invoices": "requestInvoice",
+        "POST /v1/contracts/{contract}/invoices/{invoice}/issue": "issueInvoice",
+        "POST /v1/contracts/{contract}/payments": "recordPayment",
+        "POST /v1/contracts/{contract}/refunds": "requestRefund",
+        "POST /v1/contracts/{contract}/refunds/{refund}/approve": "approveRefund",
+        "POST /v1/contracts/{contract}/refunds/{refund}/goods-returned": "receiveReturnedGoods",
+        "POST /v1/contracts/{contract}/refunds/{refund}/pay": "payRefund",
+        "POST /v1/contracts/{contract}/refunds/{refund}/reject": "rejectRefund",
+        "POST /v1/contracts/{contract}/reject": "rejectContract",
+        "POST /v1/contracts/{contract}/shipments": "shipGoods",
+        "POST /v1/customers": "createCustomer",
+        "POST /v1/customers/{customer}/claim": "claimCustomer",
+        "POST /v1/customers/{customer}/contacts": "addContact",
+        "POST /v1/customers/{customer}/follow-ups": "logFollowUp",
+        "POST /v1/customers/{customer}/release": "releaseCustomer",
+        "POST /v1/customers/{customer}/surveys": "recordSurvey",
+        "POST /v1/customers/{customer}/tags": "tagCustomer",
+        "POST /v1/customers/{customer}/transfer": "transferCustomer",
+        "POST /v1/expenses": "recordExpense",
+        "POST /v1/leads": "createLead",
+        "POST /v1/leads/{lead}/assign": "assignLead",
+        "POST /v1/leads/{lead}/convert": "convertLead",
+        "POST /v1/leads/{lead}/disqualify": "disqualifyLead",
+        "POST /v1/leads/{lead}/qualify": "qualifyLead",
+        "POST /v1/opportunities": "openOpportunity",
+        "POST /v1/opportunities/{opportunity}/lose": "loseOpportunity",
+        "POST /v1/opportunities/{opportunity}/reopen": "reopenOpportunity",
+        "POST /v1/opportunities/{opportunity}/stage": "moveOpportunity",
+        "POST /v1/opportunities/{opportunity}/win": "winOpportunity",
+        "POST /v1/pool/sweep": "sweepPool",
+        "POST /v1/products": "addProduct",
+        "POST /v1/products/{product}/price": "changeProductPrice",
+        "POST /v1/purchase-orders/{order}/receipts": "receiveGoods",
+        "POST /v1/quotes": "createQuote",
+        "POST /v1/quotes/{quote}/accept": "acceptQuote",
+        "POST /v1/quotes/{quote}/reject": "rejectQuote",
+        "POST /v1/sales-targets": "setSalesTarget",
+        "POST /v1/suppliers": "addSupplier",
+        "POST /v1/suppliers/{supplier}/bills": "receiveSupplierBill",
+        "POST /v1/suppliers/{supplier}/bills/{bill}/payments": "paySupplier",
+        "POST /v1/suppliers/{supplier}/purchase-orders": "orderFromSupplier",
+        "POST /v1/teams": "createTeam",
+        "POST /v1/users": "addUser",
+        "POST /v1/users/{user}/deactivate": "deactivateUser",
+        "POST /v1/users/{user}/role": "changeRole",
+        "POST /v1/users/{user}/team": "moveUser",
+        "POST /v1/work-orders": "openWorkOrder",
+        "POST /v1/work-orders/{workOrder}/assign": "assignWorkOrder",
+        "POST /v1/work-orders/{workOrder}/close": "closeWorkOrder",
+        "POST /v1/work-orders/{workOrder}/resolve": "resolveWorkOrder",
+        "PUT /v1/consumers/{consumer}/position": "acknowledge",
+        "PUT /v1/settings/approval-policy": "configureApprovalPolicy",
+        "PUT /v1/settings/commission-rate": "configureCommissionRate",
+        "PUT /v1/settings/pipeline": "configurePipeline",
+        "PUT /v1/settings/pool-rules": "configurePoolRules",
+    ]
+
+    /// The fields of each operation's JSON body, by `operationId`.
+    package static let bodyFields: [String: BodyFields] = [
+        "acceptQuote": BodyFields(["occurredAt"]),
+        "acknowledge": BodyFields(["position"]),
+        "addContact": BodyFields(["birthday", "email", "name", "occurredAt", "phone", "title"]),
+        "addProduct": BodyFields(
+            ["cost", "name", "occurredAt", "price", "sku", "unit"],
+            nested: [
+                "cost": BodyFields(["amount", "currency"]),
+                "price": BodyFields(["amount", "currency"]),
+            ]
+        ),
+        "addSupplier": BodyFields(["contact", "name", "occurredAt"]),
+        "addUser": BodyFields(["email", "name", "occurredAt", "role", "teamId"]),
+        "approveContract": BodyFields(["comment", "occurredAt"]),
+        "approveRefund": BodyFields(["occurredAt"]),
+        "assignLead": BodyFields(["occurredAt", "repId"]),
+        "assignWorkOrder": BodyFields(["assigneeId", "occurredAt"]),
+        "changeProductPrice": BodyFields(
+            ["cost", "occurredAt", "price"],
+            nested: [
+                "cost": BodyFields(["amount", "currency"]),
+                "price": BodyFields(["amount", "currency"]),
+            ]
+        ),
+        "changeRole": BodyFields(["occurredAt", "role"]),
+        "claimCustomer": BodyFields(["occurredAt"]),
+        "closeWorkOrder": BodyFields(["occurredAt"]),
+        "configureApprovalPolicy": BodyFields(
+            ["amountThreshold", "chain", "discountThresholdPercent", "occurredAt"],
+            nested: [
+                "amountThreshold": BodyFields(["amount", "currency"]),
+            ]
+        ),
+        "configureCommissionRate": BodyFields(["occurredAt", "rateBasisPoints"]),
+        "configurePipeline": BodyFields(
+            ["occurredAt", "stages"],
+            nested: [
+                "stages": BodyFields(["name", "order", "stageId", "winProbabilityPercent"]),
+            ]
+        ),
+        "configurePoolRules": BodyFields(
+            ["dailyClaimLimit", "holdingCap", "idleLimits", "occurredAt", "previousOwnerCooldownDays", "warningDaysBeforeRelease"],
+            nested: [
+                "idleLimits": BodyFields(["idleDays", "level"]),
+            ]
+        ),
+        "convertLead": BodyFields(["amount", "currency", "expectedCloseAt", "name", "occurredAt", "stageId"]),
+        "createCustomer": BodyFields(["creditCode", "email", "industry", "level", "name", "occurredAt", "ownerId", "phone", "region", "size", "source", "tags"]),
+        "createLead": BodyFields(["campaignId", "companyName", "contactName", "creditCode", "email", "occurredAt", "ownerId", "phone", "source"]),
+        "createQuote": BodyFields(
+            ["customerId", "lines", "occurredAt", "opportunityId", "validUntil"],
+            nested: [
+                "lines": BodyFields(["discountBasisPoints", "productId", "quantity"]),
+            ]
+        ),
+        "createTeam": BodyFields(["name", "occurredAt"]),
+        "deactivateUser": BodyFields(["occurredAt", "reason", "successorId"]),
+        "disqualifyLead": BodyFields(["occurredAt", "reason"]),
+        "draftContract": BodyFields(
+            ["customerId", "lines", "occurredAt", "opportunityId", "quoteId"],
+            nested: [
+                "lines": BodyFields(["discountBasisPoints", "productId", "quantity"]),
+            ]
+        ),
+        "fileComplaint": BodyFields(["category", "customerId", "description", "occurredAt"]),
+        "issueInvoice": BodyFields(["number", "occurredAt"]),
+        "launchCampaign": BodyFields(
+            ["budget", "channel", "endsAt", "name", "occurredAt", "targetSegment"],
+            nested: [
+                "budget": BodyFields(["amount", "currency"]),
+            ]
+        ),
+        "logFollowUp": BodyFields(["channel", "contactId", "nextContactAt", "note", "occurredAt"]),
+        "loseOpportunity": BodyFields(["occurredAt", "reason"]),
+        "moveOpportunity": BodyFields(["occurredAt", "stageId"]),
+        "moveUser": BodyFields(["occurredAt", "teamId"]),
+        "openOpportunity": BodyFields(["amount", "currency", "customerId", "expectedCloseAt", "name", "occurredAt", "stageId"]),
+        "openWorkOrder": BodyFields(["contractId", "customerId", "description", "occurredAt", "title"]),
+        "orderFromSupplier": BodyFields(
+            ["lines", "occurredAt"],
+            nested: [
+                "lines": BodyFields(["productId", "quantity"]),
+            ]
+        ),
+        "payRefund": BodyFields(["method", "occurredAt"]),
+        "paySupplier": BodyFields(["amount", "currency", "method", "occurredAt"]),
+        "qualifyLead": BodyFields(["note", "occurredAt"]),
+        "receiveGoods": BodyFields(
+            ["lines", "occurredAt"],
+            nested: [
+                "lines": BodyFields(["productId", "quantity"]),
+            ]
+        ),
+        "receiveReturnedGoods": BodyFields(["occurredAt"]),
+        "receiveSupplierBill": BodyFields(["amount", "currency", "dueAt", "occurredAt", "purchaseOrderId"]),
+        "recordCampaignResponse": BodyFields(["customerId", "leadId", "occurredAt", "response"]),
+        "recordExpense": BodyFields(["amount", "category", "currency", "customerId", "item", "occurredAt"]),
+        "recordPayment": BodyFields(["amount", "bankReference", "currency", "method", "occurredAt"]),
+        "recordSurvey": BodyFields(["comment", "occurredAt", "score", "workOrderId"]),
+        "rejectContract": BodyFields(["comment", "occurredAt"]),
+        "rejectQuote": BodyFields(["occurredAt", "reason"]),
+        "rejectRefund": BodyFields(["occurredAt", "reason"]),
+        "releaseCustomer": BodyFields(["note", "occurredAt"]),
+        "reopenOpportunity": BodyFields(["occurredAt", "reason", "stageId"]),
+        "requestInvoice": BodyFields(["amount", "currency", "occurredAt", "title"]),
+        "requestRefund": BodyFields(["amount", "currency", "occurredAt", "reason", "returnGoods"]),
+        "resolveComplaint": BodyFields(["occurredAt", "resolution", "rootCause"]),
+        "resolveWorkOrder": BodyFields(["occurredAt", "resolution"]),
+        "scheduleInstalments": BodyFields(
+            ["instalments", "occurredAt"],
+            nested: [
+                "instalments": BodyFields(["amount", "currency", "dueAt"]),
+            ]
+        ),
+        "setSalesTarget": BodyFields(["amount", "currency", "occurredAt", "period", "repId", "teamId"]),
+        "shipGoods": BodyFields(
+            ["lines", "occurredAt"],
+            nested: [
+                "lines": BodyFields(["productId", "quantity"]),
+            ]
+        ),
+        "sweepPool": BodyFields(["occurredAt"]),
+        "tagCustomer": BodyFields(["add", "occurredAt", "remove"]),
+        "transferCustomer": BodyFields(["note", "occurredAt", "toOwnerId"]),
+        "updateContact": BodyFields(["birthday", "email", "name", "occurredAt", "phone", "title"]),
+        "updateCustomerProfile": BodyFields(["industry", "level", "name", "occurredAt", "region", "size", "source"]),
+        "winOpportunity": BodyFields(["amount", "currency", "occurredAt", "reason"]),
+    ]
+}
