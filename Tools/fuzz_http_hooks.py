@@ -66,6 +66,15 @@ SEMANTIC_FIELDS = {
     ("invalid_value", "next_contact_at"),
     # A birthday the calendar does not have (02-30).
     ("invalid_value", "birthday"),
+    # Fields that go together or exclude each other, which the spec states in words: a win's
+    # amount and currency together; a contract from a quote or from lines; a campaign response
+    # from a lead or a customer, a target for a rep or a team (swift-openapi-generator reads
+    # no `oneOf` of `required` lists).
+    ("field_required", "amount"),
+    ("field_required", "currency"),
+    ("field_required", "lines"),
+    ("invalid_value", "respondent"),
+    ("invalid_value", "holder"),
 }
 
 

@@ -25,8 +25,6 @@ struct CommandRoutes {
     let scope: CustomerScope
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
-        addMarketing(to: router)
-        addService(to: router)
         addSettings(to: router)
         addUsers(to: router)
     }

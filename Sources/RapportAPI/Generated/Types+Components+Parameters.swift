@@ -39,5 +39,7 @@ extension Components {
         package typealias Refund = Components.Schemas.PathId
         /// - Remark: Generated from `#/components/parameters/Supplier`.
         package typealias Supplier = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/WorkOrder`.
+        package typealias WorkOrder = Components.Schemas.PathId
     }
 }

@@ -1424,6 +1424,455 @@ package enum Operations {
             }
         }
     }
+    /// Launch a campaign running until `endsAt` (admin, manager).
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)`.
+    package enum LaunchCampaign {
+        package static let id: Swift.String = "launchCampaign"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/campaigns/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/campaigns/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LaunchCampaign.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LaunchCampaign.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.LaunchCampaign.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/name`.
+                    package var name: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/targetSegment`.
+                    package var targetSegment: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/channel`.
+                    @frozen package enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case email = "email"
+                        case sms = "sms"
+                        case event = "event"
+                        case web = "web"
+                        case social = "social"
+                        case phone = "phone"
+                    }
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/channel`.
+                    package var channel: Operations.LaunchCampaign.Input.Body.JsonPayload.ChannelPayload
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/budget`.
+                    package var budget: Components.Schemas.Money
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/endsAt`.
+                    package var endsAt: Components.Schemas.Time
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - name:
+                    ///   - targetSegment:
+                    ///   - channel:
+                    ///   - budget:
+                    ///   - endsAt:
+                    ///   - occurredAt:
+                    package init(
+                        name: Components.Schemas.RequiredText,
+                        targetSegment: Swift.String? = nil,
+                        channel: Operations.LaunchCampaign.Input.Body.JsonPayload.ChannelPayload,
+                        budget: Components.Schemas.Money,
+                        endsAt: Components.Schemas.Time,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.name = name
+                        self.targetSegment = targetSegment
+                        self.channel = channel
+                        self.budget = budget
+                        self.endsAt = endsAt
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case name
+                        case targetSegment
+                        case channel
+                        case budget
+                        case endsAt
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.name = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .name
+                        )
+                        self.targetSegment = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .targetSegment
+                        )
+                        self.channel = try container.decode(
+                            Operations.LaunchCampaign.Input.Body.JsonPayload.ChannelPayload.self,
+                            forKey: .channel
+                        )
+                        self.budget = try container.decode(
+                            Components.Schemas.Money.self,
+                            forKey: .budget
+                        )
+                        self.endsAt = try container.decode(
+                            Components.Schemas.Time.self,
+                            forKey: .endsAt
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "name",
+                            "targetSegment",
+                            "channel",
+                            "budget",
+                            "endsAt",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/campaigns/POST/requestBody/content/application\/json`.
+                case json(Operations.LaunchCampaign.Input.Body.JsonPayload)
+            }
+            package var body: Operations.LaunchCampaign.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.LaunchCampaign.Input.Headers = .init(),
+                body: Operations.LaunchCampaign.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/campaigns/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.LaunchCampaign.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/campaigns/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/campaigns/POST/responses/201/content/json/campaignId`.
+                        package var campaignId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - campaignId:
+                        package init(campaignId: Swift.String) {
+                            self.campaignId = campaignId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case campaignId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/campaigns/POST/responses/201/content/application\/json`.
+                    case json(Operations.LaunchCampaign.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.LaunchCampaign.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.LaunchCampaign.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.LaunchCampaign.Output.Created.Headers = .init(),
+                    body: Operations.LaunchCampaign.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Launched.
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.LaunchCampaign.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.LaunchCampaign.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// The acting rep claims a customer from the public pool.
     ///
     /// - Remark: HTTP `POST /v1/customers/{customer}/claim`.
@@ -5751,6 +6200,440 @@ package enum Operations {
             ///
             ///
             /// - Remark: Generated from `#/paths//v1/customers/{customer}/transfer/post(transferCustomer)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Record a customer's satisfaction score, 1 to 5 (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/surveys`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)`.
+    package enum RecordSurvey {
+        package static let id: Swift.String = "recordSurvey"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/path/customer`.
+                package var customer: Components.Parameters.Customer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - customer:
+                package init(customer: Components.Parameters.Customer) {
+                    self.customer = customer
+                }
+            }
+            package var path: Operations.RecordSurvey.Input.Path
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordSurvey.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordSurvey.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RecordSurvey.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody/json/score`.
+                    package var score: Swift.Int32
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody/json/workOrderId`.
+                    package var workOrderId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody/json/comment`.
+                    package var comment: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - score:
+                    ///   - workOrderId:
+                    ///   - comment:
+                    ///   - occurredAt:
+                    package init(
+                        score: Swift.Int32,
+                        workOrderId: Components.Schemas.NullableId? = nil,
+                        comment: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.score = score
+                        self.workOrderId = workOrderId
+                        self.comment = comment
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case score
+                        case workOrderId
+                        case comment
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.score = try container.decode(
+                            Swift.Int32.self,
+                            forKey: .score
+                        )
+                        self.workOrderId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .workOrderId
+                        )
+                        self.comment = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .comment
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "score",
+                            "workOrderId",
+                            "comment",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/requestBody/content/application\/json`.
+                case json(Operations.RecordSurvey.Input.Body.JsonPayload)
+            }
+            package var body: Operations.RecordSurvey.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RecordSurvey.Input.Path,
+                headers: Operations.RecordSurvey.Input.Headers = .init(),
+                body: Operations.RecordSurvey.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.RecordSurvey.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/responses/201/content/json/surveyId`.
+                        package var surveyId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - surveyId:
+                        package init(surveyId: Swift.String) {
+                            self.surveyId = surveyId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case surveyId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/surveys/POST/responses/201/content/application\/json`.
+                    case json(Operations.RecordSurvey.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.RecordSurvey.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.RecordSurvey.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.RecordSurvey.Output.Created.Headers = .init(),
+                    body: Operations.RecordSurvey.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Recorded.
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RecordSurvey.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.RecordSurvey.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.Unprocessable)
@@ -16453,6 +17336,2943 @@ package enum Operations {
             ///
             ///
             /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A lead's or a customer's response to a running campaign; name exactly one (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{campaign}/responses`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)`.
+    package enum RecordCampaignResponse {
+        package static let id: Swift.String = "recordCampaignResponse"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/path/campaign`.
+                package var campaign: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - campaign:
+                package init(campaign: Components.Schemas.PathId) {
+                    self.campaign = campaign
+                }
+            }
+            package var path: Operations.RecordCampaignResponse.Input.Path
+            /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordCampaignResponse.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordCampaignResponse.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RecordCampaignResponse.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// Exactly one of `leadId` and `customerId` (400 `invalid_value` naming `respondent` otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody/json/leadId`.
+                    package var leadId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody/json/response`.
+                    package var response: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - leadId:
+                    ///   - customerId:
+                    ///   - response:
+                    ///   - occurredAt:
+                    package init(
+                        leadId: Components.Schemas.NullableId? = nil,
+                        customerId: Components.Schemas.NullableId? = nil,
+                        response: Components.Schemas.RequiredText,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.leadId = leadId
+                        self.customerId = customerId
+                        self.response = response
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case leadId
+                        case customerId
+                        case response
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.leadId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .leadId
+                        )
+                        self.customerId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .customerId
+                        )
+                        self.response = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .response
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "leadId",
+                            "customerId",
+                            "response",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/responses/POST/requestBody/content/application\/json`.
+                case json(Operations.RecordCampaignResponse.Input.Body.JsonPayload)
+            }
+            package var body: Operations.RecordCampaignResponse.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.RecordCampaignResponse.Input.Path,
+                headers: Operations.RecordCampaignResponse.Input.Headers = .init(),
+                body: Operations.RecordCampaignResponse.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Set the target of a rep or a team for a period, replacing an earlier one (admin; a manager for their own team and its reps).
+    ///
+    /// - Remark: HTTP `POST /v1/sales-targets`.
+    /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)`.
+    package enum SetSalesTarget {
+        package static let id: Swift.String = "setSalesTarget"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/sales-targets/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/sales-targets/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetSalesTarget.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetSalesTarget.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.SetSalesTarget.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// Exactly one of `repId` and `teamId` (400 `invalid_value` naming `holder` otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json/repId`.
+                    package var repId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json/teamId`.
+                    package var teamId: Components.Schemas.NullableId?
+                    /// A year, a quarter or a month.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json/period`.
+                    package var period: Swift.String
+                    /// Minor units.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json/amount`.
+                    package var amount: Components.Schemas.MinorUnits
+                    /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json/currency`.
+                    package var currency: Components.Schemas.Currency
+                    /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - repId:
+                    ///   - teamId:
+                    ///   - period: A year, a quarter or a month.
+                    ///   - amount: Minor units.
+                    ///   - currency:
+                    ///   - occurredAt:
+                    package init(
+                        repId: Components.Schemas.NullableId? = nil,
+                        teamId: Components.Schemas.NullableId? = nil,
+                        period: Swift.String,
+                        amount: Components.Schemas.MinorUnits,
+                        currency: Components.Schemas.Currency,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.repId = repId
+                        self.teamId = teamId
+                        self.period = period
+                        self.amount = amount
+                        self.currency = currency
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case repId
+                        case teamId
+                        case period
+                        case amount
+                        case currency
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.repId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .repId
+                        )
+                        self.teamId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .teamId
+                        )
+                        self.period = try container.decode(
+                            Swift.String.self,
+                            forKey: .period
+                        )
+                        self.amount = try container.decode(
+                            Components.Schemas.MinorUnits.self,
+                            forKey: .amount
+                        )
+                        self.currency = try container.decode(
+                            Components.Schemas.Currency.self,
+                            forKey: .currency
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "repId",
+                            "teamId",
+                            "period",
+                            "amount",
+                            "currency",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/sales-targets/POST/requestBody/content/application\/json`.
+                case json(Operations.SetSalesTarget.Input.Body.JsonPayload)
+            }
+            package var body: Operations.SetSalesTarget.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.SetSalesTarget.Input.Headers = .init(),
+                body: Operations.SetSalesTarget.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Open a work order for a customer in the caller's scope, optionally about a contract (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)`.
+    package enum OpenWorkOrder {
+        package static let id: Swift.String = "openWorkOrder"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/work-orders/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/work-orders/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.OpenWorkOrder.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.OpenWorkOrder.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.OpenWorkOrder.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.Id
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/json/contractId`.
+                    package var contractId: Components.Schemas.NullableId?
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/json/title`.
+                    package var title: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/json/description`.
+                    package var description: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - customerId:
+                    ///   - contractId:
+                    ///   - title:
+                    ///   - description:
+                    ///   - occurredAt:
+                    package init(
+                        customerId: Components.Schemas.Id,
+                        contractId: Components.Schemas.NullableId? = nil,
+                        title: Components.Schemas.RequiredText,
+                        description: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.customerId = customerId
+                        self.contractId = contractId
+                        self.title = title
+                        self.description = description
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case customerId
+                        case contractId
+                        case title
+                        case description
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.customerId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .customerId
+                        )
+                        self.contractId = try container.decodeIfPresent(
+                            Components.Schemas.NullableId.self,
+                            forKey: .contractId
+                        )
+                        self.title = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .title
+                        )
+                        self.description = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .description
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "customerId",
+                            "contractId",
+                            "title",
+                            "description",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/work-orders/POST/requestBody/content/application\/json`.
+                case json(Operations.OpenWorkOrder.Input.Body.JsonPayload)
+            }
+            package var body: Operations.OpenWorkOrder.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.OpenWorkOrder.Input.Headers = .init(),
+                body: Operations.OpenWorkOrder.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.OpenWorkOrder.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/work-orders/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/work-orders/POST/responses/201/content/json/workOrderId`.
+                        package var workOrderId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - workOrderId:
+                        package init(workOrderId: Swift.String) {
+                            self.workOrderId = workOrderId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case workOrderId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/work-orders/POST/responses/201/content/application\/json`.
+                    case json(Operations.OpenWorkOrder.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.OpenWorkOrder.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.OpenWorkOrder.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.OpenWorkOrder.Output.Created.Headers = .init(),
+                    body: Operations.OpenWorkOrder.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Opened.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.OpenWorkOrder.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.OpenWorkOrder.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Assign a work order to a user (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/assign`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)`.
+    package enum AssignWorkOrder {
+        package static let id: Swift.String = "assignWorkOrder"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/path/workOrder`.
+                package var workOrder: Components.Parameters.WorkOrder
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - workOrder:
+                package init(workOrder: Components.Parameters.WorkOrder) {
+                    self.workOrder = workOrder
+                }
+            }
+            package var path: Operations.AssignWorkOrder.Input.Path
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AssignWorkOrder.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AssignWorkOrder.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.AssignWorkOrder.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/requestBody/json/assigneeId`.
+                    package var assigneeId: Components.Schemas.Id
+                    /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - assigneeId:
+                    ///   - occurredAt:
+                    package init(
+                        assigneeId: Components.Schemas.Id,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.assigneeId = assigneeId
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case assigneeId
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.assigneeId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .assigneeId
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "assigneeId",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/assign/POST/requestBody/content/application\/json`.
+                case json(Operations.AssignWorkOrder.Input.Body.JsonPayload)
+            }
+            package var body: Operations.AssignWorkOrder.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.AssignWorkOrder.Input.Path,
+                headers: Operations.AssignWorkOrder.Input.Headers = .init(),
+                body: Operations.AssignWorkOrder.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Resolve a work order, saying how (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/resolve`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)`.
+    package enum ResolveWorkOrder {
+        package static let id: Swift.String = "resolveWorkOrder"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/path/workOrder`.
+                package var workOrder: Components.Parameters.WorkOrder
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - workOrder:
+                package init(workOrder: Components.Parameters.WorkOrder) {
+                    self.workOrder = workOrder
+                }
+            }
+            package var path: Operations.ResolveWorkOrder.Input.Path
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ResolveWorkOrder.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ResolveWorkOrder.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ResolveWorkOrder.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/requestBody/json/resolution`.
+                    package var resolution: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - resolution:
+                    ///   - occurredAt:
+                    package init(
+                        resolution: Components.Schemas.RequiredText,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.resolution = resolution
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case resolution
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.resolution = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .resolution
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "resolution",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/resolve/POST/requestBody/content/application\/json`.
+                case json(Operations.ResolveWorkOrder.Input.Body.JsonPayload)
+            }
+            package var body: Operations.ResolveWorkOrder.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ResolveWorkOrder.Input.Path,
+                headers: Operations.ResolveWorkOrder.Input.Headers = .init(),
+                body: Operations.ResolveWorkOrder.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Close a resolved work order (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/close`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)`.
+    package enum CloseWorkOrder {
+        package static let id: Swift.String = "closeWorkOrder"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/close/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/close/POST/path/workOrder`.
+                package var workOrder: Components.Parameters.WorkOrder
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - workOrder:
+                package init(workOrder: Components.Parameters.WorkOrder) {
+                    self.workOrder = workOrder
+                }
+            }
+            package var path: Operations.CloseWorkOrder.Input.Path
+            /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/close/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/work-orders/{workOrder}/close/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CloseWorkOrder.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CloseWorkOrder.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CloseWorkOrder.Input.Headers
+            package var body: Components.RequestBodies.Empty?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.CloseWorkOrder.Input.Path,
+                headers: Operations.CloseWorkOrder.Input.Headers = .init(),
+                body: Components.RequestBodies.Empty? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// File a customer's complaint under a category (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/complaints`.
+    /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)`.
+    package enum FileComplaint {
+        package static let id: Swift.String = "fileComplaint"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/complaints/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/complaints/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FileComplaint.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FileComplaint.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.FileComplaint.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody/json/customerId`.
+                    package var customerId: Components.Schemas.Id
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody/json/category`.
+                    package var category: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody/json/description`.
+                    package var description: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - customerId:
+                    ///   - category:
+                    ///   - description:
+                    ///   - occurredAt:
+                    package init(
+                        customerId: Components.Schemas.Id,
+                        category: Components.Schemas.RequiredText,
+                        description: Swift.String? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.customerId = customerId
+                        self.category = category
+                        self.description = description
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case customerId
+                        case category
+                        case description
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.customerId = try container.decode(
+                            Components.Schemas.Id.self,
+                            forKey: .customerId
+                        )
+                        self.category = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .category
+                        )
+                        self.description = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .description
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "customerId",
+                            "category",
+                            "description",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/complaints/POST/requestBody/content/application\/json`.
+                case json(Operations.FileComplaint.Input.Body.JsonPayload)
+            }
+            package var body: Operations.FileComplaint.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.FileComplaint.Input.Headers = .init(),
+                body: Operations.FileComplaint.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/complaints/POST/responses/201/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                    @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/responses/201/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                    package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.FileComplaint.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/complaints/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/responses/201/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/v1/complaints/POST/responses/201/content/json/complaintId`.
+                        package var complaintId: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - complaintId:
+                        package init(complaintId: Swift.String) {
+                            self.complaintId = complaintId
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case complaintId
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/v1/complaints/POST/responses/201/content/application\/json`.
+                    case json(Operations.FileComplaint.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.FileComplaint.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.FileComplaint.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.FileComplaint.Output.Created.Headers = .init(),
+                    body: Operations.FileComplaint.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// Filed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.FileComplaint.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.FileComplaint.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Resolve a complaint with its root cause and resolution (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/complaints/{complaint}/resolve`.
+    /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)`.
+    package enum ResolveComplaint {
+        package static let id: Swift.String = "resolveComplaint"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/path/complaint`.
+                package var complaint: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - complaint:
+                package init(complaint: Components.Schemas.PathId) {
+                    self.complaint = complaint
+                }
+            }
+            package var path: Operations.ResolveComplaint.Input.Path
+            /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ResolveComplaint.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ResolveComplaint.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ResolveComplaint.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/requestBody/json/rootCause`.
+                    package var rootCause: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/requestBody/json/resolution`.
+                    package var resolution: Components.Schemas.RequiredText
+                    /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - rootCause:
+                    ///   - resolution:
+                    ///   - occurredAt:
+                    package init(
+                        rootCause: Components.Schemas.RequiredText,
+                        resolution: Components.Schemas.RequiredText,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.rootCause = rootCause
+                        self.resolution = resolution
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case rootCause
+                        case resolution
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.rootCause = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .rootCause
+                        )
+                        self.resolution = try container.decode(
+                            Components.Schemas.RequiredText.self,
+                            forKey: .resolution
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "rootCause",
+                            "resolution",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/complaints/{complaint}/resolve/POST/requestBody/content/application\/json`.
+                case json(Operations.ResolveComplaint.Input.Body.JsonPayload)
+            }
+            package var body: Operations.ResolveComplaint.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ResolveComplaint.Input.Path,
+                headers: Operations.ResolveComplaint.Input.Headers = .init(),
+                body: Operations.ResolveComplaint.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.Unprocessable)

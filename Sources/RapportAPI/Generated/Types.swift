@@ -37,6 +37,11 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PATCH /v1/customers/{customer}`.
     /// - Remark: Generated from `#/paths//v1/customers/{customer}/patch(updateCustomerProfile)`.
     func updateCustomerProfile(_ input: Operations.UpdateCustomerProfile.Input) async throws -> Operations.UpdateCustomerProfile.Output
+    /// Launch a campaign running until `endsAt` (admin, manager).
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)`.
+    func launchCampaign(_ input: Operations.LaunchCampaign.Input) async throws -> Operations.LaunchCampaign.Output
     /// The acting rep claims a customer from the public pool.
     ///
     /// - Remark: HTTP `POST /v1/customers/{customer}/claim`.
@@ -103,6 +108,11 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/customers/{customer}/transfer`.
     /// - Remark: Generated from `#/paths//v1/customers/{customer}/transfer/post(transferCustomer)`.
     func transferCustomer(_ input: Operations.TransferCustomer.Input) async throws -> Operations.TransferCustomer.Output
+    /// Record a customer's satisfaction score, 1 to 5 (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/surveys`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)`.
+    func recordSurvey(_ input: Operations.RecordSurvey.Input) async throws -> Operations.RecordSurvey.Output
     /// Release every customer idle past its level's limit and warn the owners of those about to be, at `occurredAt` or now (admin).
     ///
     /// - Remark: HTTP `POST /v1/pool/sweep`.
@@ -250,6 +260,46 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/expenses`.
     /// - Remark: Generated from `#/paths//v1/expenses/post(recordExpense)`.
     func recordExpense(_ input: Operations.RecordExpense.Input) async throws -> Operations.RecordExpense.Output
+    /// A lead's or a customer's response to a running campaign; name exactly one (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{campaign}/responses`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)`.
+    func recordCampaignResponse(_ input: Operations.RecordCampaignResponse.Input) async throws -> Operations.RecordCampaignResponse.Output
+    /// Set the target of a rep or a team for a period, replacing an earlier one (admin; a manager for their own team and its reps).
+    ///
+    /// - Remark: HTTP `POST /v1/sales-targets`.
+    /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)`.
+    func setSalesTarget(_ input: Operations.SetSalesTarget.Input) async throws -> Operations.SetSalesTarget.Output
+    /// Open a work order for a customer in the caller's scope, optionally about a contract (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)`.
+    func openWorkOrder(_ input: Operations.OpenWorkOrder.Input) async throws -> Operations.OpenWorkOrder.Output
+    /// Assign a work order to a user (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/assign`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)`.
+    func assignWorkOrder(_ input: Operations.AssignWorkOrder.Input) async throws -> Operations.AssignWorkOrder.Output
+    /// Resolve a work order, saying how (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/resolve`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)`.
+    func resolveWorkOrder(_ input: Operations.ResolveWorkOrder.Input) async throws -> Operations.ResolveWorkOrder.Output
+    /// Close a resolved work order (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/close`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)`.
+    func closeWorkOrder(_ input: Operations.CloseWorkOrder.Input) async throws -> Operations.CloseWorkOrder.Output
+    /// File a customer's complaint under a category (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/complaints`.
+    /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)`.
+    func fileComplaint(_ input: Operations.FileComplaint.Input) async throws -> Operations.FileComplaint.Output
+    /// Resolve a complaint with its root cause and resolution (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/complaints/{complaint}/resolve`.
+    /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)`.
+    func resolveComplaint(_ input: Operations.ResolveComplaint.Input) async throws -> Operations.ResolveComplaint.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -296,6 +346,19 @@ extension APIProtocol {
     ) async throws -> Operations.UpdateCustomerProfile.Output {
         try await updateCustomerProfile(Operations.UpdateCustomerProfile.Input(
             path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Launch a campaign running until `endsAt` (admin, manager).
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)`.
+    package func launchCampaign(
+        headers: Operations.LaunchCampaign.Input.Headers = .init(),
+        body: Operations.LaunchCampaign.Input.Body
+    ) async throws -> Operations.LaunchCampaign.Output {
+        try await launchCampaign(Operations.LaunchCampaign.Input(
             headers: headers,
             body: body
         ))
@@ -481,6 +544,21 @@ extension APIProtocol {
         body: Operations.TransferCustomer.Input.Body
     ) async throws -> Operations.TransferCustomer.Output {
         try await transferCustomer(Operations.TransferCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Record a customer's satisfaction score, 1 to 5 (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/customers/{customer}/surveys`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/surveys/post(recordSurvey)`.
+    package func recordSurvey(
+        path: Operations.RecordSurvey.Input.Path,
+        headers: Operations.RecordSurvey.Input.Headers = .init(),
+        body: Operations.RecordSurvey.Input.Body
+    ) async throws -> Operations.RecordSurvey.Output {
+        try await recordSurvey(Operations.RecordSurvey.Input(
             path: path,
             headers: headers,
             body: body
@@ -905,6 +983,120 @@ extension APIProtocol {
         body: Operations.RecordExpense.Input.Body
     ) async throws -> Operations.RecordExpense.Output {
         try await recordExpense(Operations.RecordExpense.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A lead's or a customer's response to a running campaign; name exactly one (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/campaigns/{campaign}/responses`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/responses/post(recordCampaignResponse)`.
+    package func recordCampaignResponse(
+        path: Operations.RecordCampaignResponse.Input.Path,
+        headers: Operations.RecordCampaignResponse.Input.Headers = .init(),
+        body: Operations.RecordCampaignResponse.Input.Body
+    ) async throws -> Operations.RecordCampaignResponse.Output {
+        try await recordCampaignResponse(Operations.RecordCampaignResponse.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Set the target of a rep or a team for a period, replacing an earlier one (admin; a manager for their own team and its reps).
+    ///
+    /// - Remark: HTTP `POST /v1/sales-targets`.
+    /// - Remark: Generated from `#/paths//v1/sales-targets/post(setSalesTarget)`.
+    package func setSalesTarget(
+        headers: Operations.SetSalesTarget.Input.Headers = .init(),
+        body: Operations.SetSalesTarget.Input.Body
+    ) async throws -> Operations.SetSalesTarget.Output {
+        try await setSalesTarget(Operations.SetSalesTarget.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Open a work order for a customer in the caller's scope, optionally about a contract (sales roles).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/post(openWorkOrder)`.
+    package func openWorkOrder(
+        headers: Operations.OpenWorkOrder.Input.Headers = .init(),
+        body: Operations.OpenWorkOrder.Input.Body
+    ) async throws -> Operations.OpenWorkOrder.Output {
+        try await openWorkOrder(Operations.OpenWorkOrder.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Assign a work order to a user (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/assign`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/assign/post(assignWorkOrder)`.
+    package func assignWorkOrder(
+        path: Operations.AssignWorkOrder.Input.Path,
+        headers: Operations.AssignWorkOrder.Input.Headers = .init(),
+        body: Operations.AssignWorkOrder.Input.Body
+    ) async throws -> Operations.AssignWorkOrder.Output {
+        try await assignWorkOrder(Operations.AssignWorkOrder.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Resolve a work order, saying how (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/resolve`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/resolve/post(resolveWorkOrder)`.
+    package func resolveWorkOrder(
+        path: Operations.ResolveWorkOrder.Input.Path,
+        headers: Operations.ResolveWorkOrder.Input.Headers = .init(),
+        body: Operations.ResolveWorkOrder.Input.Body
+    ) async throws -> Operations.ResolveWorkOrder.Output {
+        try await resolveWorkOrder(Operations.ResolveWorkOrder.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Close a resolved work order (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/work-orders/{workOrder}/close`.
+    /// - Remark: Generated from `#/paths//v1/work-orders/{workOrder}/close/post(closeWorkOrder)`.
+    package func closeWorkOrder(
+        path: Operations.CloseWorkOrder.Input.Path,
+        headers: Operations.CloseWorkOrder.Input.Headers = .init(),
+        body: Components.RequestBodies.Empty? = nil
+    ) async throws -> Operations.CloseWorkOrder.Output {
+        try await closeWorkOrder(Operations.CloseWorkOrder.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// File a customer's complaint under a category (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/complaints`.
+    /// - Remark: Generated from `#/paths//v1/complaints/post(fileComplaint)`.
+    package func fileComplaint(
+        headers: Operations.FileComplaint.Input.Headers = .init(),
+        body: Operations.FileComplaint.Input.Body
+    ) async throws -> Operations.FileComplaint.Output {
+        try await fileComplaint(Operations.FileComplaint.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Resolve a complaint with its root cause and resolution (sales roles, customer in scope).
+    ///
+    /// - Remark: HTTP `POST /v1/complaints/{complaint}/resolve`.
+    /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)`.
+    package func resolveComplaint(
+        path: Operations.ResolveComplaint.Input.Path,
+        headers: Operations.ResolveComplaint.Input.Headers = .init(),
+        body: Operations.ResolveComplaint.Input.Body
+    ) async throws -> Operations.ResolveComplaint.Output {
+        try await resolveComplaint(Operations.ResolveComplaint.Input(
+            path: path,
             headers: headers,
             body: body
         ))
