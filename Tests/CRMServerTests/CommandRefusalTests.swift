@@ -214,7 +214,7 @@ struct CommandRefusalTests {
             ),
             (
                 .PUT, "/v1/settings/approval-policy", #"{"discountThresholdPercent":10,"chain":["boss"]}"#,
-                "invalid_value", "chain"
+                "invalid_value", "chain.0"
             ),
             (.PUT, "/v1/settings/commission-rate", #"{"rateBasisPoints":150,"rate":1}"#, "unknown_field", "rate"),
             (.POST, "/v1/users", #"{"name":"Nia","email":"nia@example.com","role":"ceo"}"#, "invalid_value", "role"),

@@ -170,10 +170,15 @@ extension APIError {
             )
         case .dataCorrupted(let context):
             let field = path(context)
+            // JSONDecoder names the Swift type of an enum it cannot read a value into.
+            let reason =
+                context.debugDescription.range(of: "from invalid String value ").map {
+                    "\"\(context.debugDescription[$0.upperBound...])\" is none of the values the API lists for it"
+                } ?? context.debugDescription
             self.init(
                 .badRequest,
                 .invalidValue,
-                "the field \"\(field)\" is invalid: \(context.debugDescription)",
+                "the field \"\(field)\" is invalid: \(reason)",
                 facts: ["field": field]
             )
         @unknown default:

@@ -25,7 +25,6 @@ struct CommandRoutes {
     let scope: CustomerScope
 
     func add(to router: some RouterMethods<RapportRequestContext>) {
-        addSettings(to: router)
         addUsers(to: router)
     }
 

@@ -41,5 +41,9 @@ extension Components {
         package typealias Supplier = Components.Schemas.PathId
         /// - Remark: Generated from `#/components/parameters/WorkOrder`.
         package typealias WorkOrder = Components.Schemas.PathId
+        /// The business time (ISO 8601) to read the settings in force at; now when absent.
+        ///
+        /// - Remark: Generated from `#/components/parameters/At`.
+        package typealias At = Swift.String
     }
 }

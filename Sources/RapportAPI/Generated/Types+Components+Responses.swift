@@ -124,6 +124,34 @@ extension Components {
                 self.body = body
             }
         }
+        package struct BadQuery: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/BadQuery/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/BadQuery/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.BadQuery.Body
+            /// Creates a new `BadQuery`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            package init(body: Components.Responses.BadQuery.Body) {
+                self.body = body
+            }
+        }
         package struct Unauthenticated: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Unauthenticated/content`.
             @frozen package enum Body: Sendable, Hashable {
@@ -149,6 +177,34 @@ extension Components {
             /// - Parameters:
             ///   - body: Received HTTP response body
             package init(body: Components.Responses.Unauthenticated.Body) {
+                self.body = body
+            }
+        }
+        package struct Forbidden: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Forbidden/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Forbidden/content/application\/json`.
+                case json(Components.Schemas.ForbiddenError)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Schemas.ForbiddenError {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.Forbidden.Body
+            /// Creates a new `Forbidden`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            package init(body: Components.Responses.Forbidden.Body) {
                 self.body = body
             }
         }

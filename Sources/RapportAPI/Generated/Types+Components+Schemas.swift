@@ -160,6 +160,46 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/NullableMinorUnits`.
         package typealias NullableMinorUnits = Swift.Int64
+        /// A `Money`, or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableMoney`.
+        package struct NullableMoney: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NullableMoney/amount`.
+            package var amount: Components.Schemas.MinorUnits
+            /// - Remark: Generated from `#/components/schemas/NullableMoney/currency`.
+            package var currency: Components.Schemas.Currency
+            /// Creates a new `NullableMoney`.
+            ///
+            /// - Parameters:
+            ///   - amount:
+            ///   - currency:
+            package init(
+                amount: Components.Schemas.MinorUnits,
+                currency: Components.Schemas.Currency
+            ) {
+                self.amount = amount
+                self.currency = currency
+            }
+            package enum CodingKeys: String, CodingKey {
+                case amount
+                case currency
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.amount = try container.decode(
+                    Components.Schemas.MinorUnits.self,
+                    forKey: .amount
+                )
+                self.currency = try container.decode(
+                    Components.Schemas.Currency.self,
+                    forKey: .currency
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "amount",
+                    "currency"
+                ])
+            }
+        }
         /// The business time of the command (ISO 8601, fractional seconds allowed); now when absent. Its window (from
         /// 1900, at most 300 seconds ahead, back-dated more than a day only by admin and migration) and the codes that
         /// refuse it are stated in `components/responses/BadCommand` and `components/responses/CommandForbidden`.
@@ -460,6 +500,354 @@ extension Components {
                     "phone",
                     "email",
                     "birthday",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PoolRules`.
+        package struct PoolRules: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PoolRules/dailyClaimLimit`.
+            package var dailyClaimLimit: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/PoolRules/holdingCap`.
+            package var holdingCap: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/PoolRules/previousOwnerCooldownDays`.
+            package var previousOwnerCooldownDays: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/PoolRules/IdleLimitsPayload`.
+            package struct IdleLimitsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/PoolRules/IdleLimitsPayload/level`.
+                package var level: Swift.String
+                /// - Remark: Generated from `#/components/schemas/PoolRules/IdleLimitsPayload/idleDays`.
+                package var idleDays: Swift.Int32
+                /// Creates a new `IdleLimitsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - level:
+                ///   - idleDays:
+                package init(
+                    level: Swift.String,
+                    idleDays: Swift.Int32
+                ) {
+                    self.level = level
+                    self.idleDays = idleDays
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case level
+                    case idleDays
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.level = try container.decode(
+                        Swift.String.self,
+                        forKey: .level
+                    )
+                    self.idleDays = try container.decode(
+                        Swift.Int32.self,
+                        forKey: .idleDays
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "level",
+                        "idleDays"
+                    ])
+                }
+            }
+            /// Idle days before the sweep releases a customer, per level, each level once and each limit more than `warningDaysBeforeRelease` (400 `invalid_value` naming `idle_limits` otherwise); the level "" is the default.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PoolRules/idleLimits`.
+            package typealias IdleLimitsPayload = [Components.Schemas.PoolRules.IdleLimitsPayloadPayload]
+            /// Idle days before the sweep releases a customer, per level, each level once and each limit more than `warningDaysBeforeRelease` (400 `invalid_value` naming `idle_limits` otherwise); the level "" is the default.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PoolRules/idleLimits`.
+            package var idleLimits: Components.Schemas.PoolRules.IdleLimitsPayload
+            /// Fewer than every idle limit, and than the default of levels without one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PoolRules/warningDaysBeforeRelease`.
+            package var warningDaysBeforeRelease: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/PoolRules/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `PoolRules`.
+            ///
+            /// - Parameters:
+            ///   - dailyClaimLimit:
+            ///   - holdingCap:
+            ///   - previousOwnerCooldownDays:
+            ///   - idleLimits: Idle days before the sweep releases a customer, per level, each level once and each limit more than `warningDaysBeforeRelease` (400 `invalid_value` naming `idle_limits` otherwise); the level "" is the default.
+            ///   - warningDaysBeforeRelease: Fewer than every idle limit, and than the default of levels without one.
+            ///   - occurredAt:
+            package init(
+                dailyClaimLimit: Swift.Int32,
+                holdingCap: Swift.Int32,
+                previousOwnerCooldownDays: Swift.Int32,
+                idleLimits: Components.Schemas.PoolRules.IdleLimitsPayload,
+                warningDaysBeforeRelease: Swift.Int32,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.dailyClaimLimit = dailyClaimLimit
+                self.holdingCap = holdingCap
+                self.previousOwnerCooldownDays = previousOwnerCooldownDays
+                self.idleLimits = idleLimits
+                self.warningDaysBeforeRelease = warningDaysBeforeRelease
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case dailyClaimLimit
+                case holdingCap
+                case previousOwnerCooldownDays
+                case idleLimits
+                case warningDaysBeforeRelease
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.dailyClaimLimit = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .dailyClaimLimit
+                )
+                self.holdingCap = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .holdingCap
+                )
+                self.previousOwnerCooldownDays = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .previousOwnerCooldownDays
+                )
+                self.idleLimits = try container.decode(
+                    Components.Schemas.PoolRules.IdleLimitsPayload.self,
+                    forKey: .idleLimits
+                )
+                self.warningDaysBeforeRelease = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .warningDaysBeforeRelease
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "dailyClaimLimit",
+                    "holdingCap",
+                    "previousOwnerCooldownDays",
+                    "idleLimits",
+                    "warningDaysBeforeRelease",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// Stage ids and orders each used once (400 `invalid_pipeline` otherwise).
+        ///
+        /// - Remark: Generated from `#/components/schemas/Pipeline`.
+        package struct Pipeline: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Pipeline/StagesPayload`.
+            package struct StagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Pipeline/StagesPayload/stageId`.
+                package var stageId: Components.Schemas.RequiredText
+                /// - Remark: Generated from `#/components/schemas/Pipeline/StagesPayload/name`.
+                package var name: Components.Schemas.RequiredText
+                /// Ascending through the pipeline.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Pipeline/StagesPayload/order`.
+                package var order: Swift.Int32
+                /// - Remark: Generated from `#/components/schemas/Pipeline/StagesPayload/winProbabilityPercent`.
+                package var winProbabilityPercent: Swift.Int32
+                /// Creates a new `StagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - stageId:
+                ///   - name:
+                ///   - order: Ascending through the pipeline.
+                ///   - winProbabilityPercent:
+                package init(
+                    stageId: Components.Schemas.RequiredText,
+                    name: Components.Schemas.RequiredText,
+                    order: Swift.Int32,
+                    winProbabilityPercent: Swift.Int32
+                ) {
+                    self.stageId = stageId
+                    self.name = name
+                    self.order = order
+                    self.winProbabilityPercent = winProbabilityPercent
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case stageId
+                    case name
+                    case order
+                    case winProbabilityPercent
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.stageId = try container.decode(
+                        Components.Schemas.RequiredText.self,
+                        forKey: .stageId
+                    )
+                    self.name = try container.decode(
+                        Components.Schemas.RequiredText.self,
+                        forKey: .name
+                    )
+                    self.order = try container.decode(
+                        Swift.Int32.self,
+                        forKey: .order
+                    )
+                    self.winProbabilityPercent = try container.decode(
+                        Swift.Int32.self,
+                        forKey: .winProbabilityPercent
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "stageId",
+                        "name",
+                        "order",
+                        "winProbabilityPercent"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Pipeline/stages`.
+            package typealias StagesPayload = [Components.Schemas.Pipeline.StagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Pipeline/stages`.
+            package var stages: Components.Schemas.Pipeline.StagesPayload
+            /// - Remark: Generated from `#/components/schemas/Pipeline/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `Pipeline`.
+            ///
+            /// - Parameters:
+            ///   - stages:
+            ///   - occurredAt:
+            package init(
+                stages: Components.Schemas.Pipeline.StagesPayload,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.stages = stages
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case stages
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.stages = try container.decode(
+                    Components.Schemas.Pipeline.StagesPayload.self,
+                    forKey: .stages
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "stages",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalPolicy`.
+        package struct ApprovalPolicy: Codable, Hashable, Sendable {
+            /// A discount above this needs the chain's approvals.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ApprovalPolicy/discountThresholdPercent`.
+            package var discountThresholdPercent: Swift.Int32
+            /// An amount above this needs them too.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ApprovalPolicy/amountThreshold`.
+            package var amountThreshold: Components.Schemas.NullableMoney?
+            /// - Remark: Generated from `#/components/schemas/ApprovalPolicy/ChainPayload`.
+            @frozen package enum ChainPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case manager = "manager"
+                case finance = "finance"
+                case admin = "admin"
+            }
+            /// The approving roles in order.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ApprovalPolicy/chain`.
+            package typealias ChainPayload = [Components.Schemas.ApprovalPolicy.ChainPayloadPayload]
+            /// The approving roles in order.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ApprovalPolicy/chain`.
+            package var chain: Components.Schemas.ApprovalPolicy.ChainPayload
+            /// - Remark: Generated from `#/components/schemas/ApprovalPolicy/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `ApprovalPolicy`.
+            ///
+            /// - Parameters:
+            ///   - discountThresholdPercent: A discount above this needs the chain's approvals.
+            ///   - amountThreshold: An amount above this needs them too.
+            ///   - chain: The approving roles in order.
+            ///   - occurredAt:
+            package init(
+                discountThresholdPercent: Swift.Int32,
+                amountThreshold: Components.Schemas.NullableMoney? = nil,
+                chain: Components.Schemas.ApprovalPolicy.ChainPayload,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.discountThresholdPercent = discountThresholdPercent
+                self.amountThreshold = amountThreshold
+                self.chain = chain
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case discountThresholdPercent
+                case amountThreshold
+                case chain
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.discountThresholdPercent = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .discountThresholdPercent
+                )
+                self.amountThreshold = try container.decodeIfPresent(
+                    Components.Schemas.NullableMoney.self,
+                    forKey: .amountThreshold
+                )
+                self.chain = try container.decode(
+                    Components.Schemas.ApprovalPolicy.ChainPayload.self,
+                    forKey: .chain
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "discountThresholdPercent",
+                    "amountThreshold",
+                    "chain",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommissionRate`.
+        package struct CommissionRate: Codable, Hashable, Sendable {
+            /// 1 basis point is 0.01%.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommissionRate/rateBasisPoints`.
+            package var rateBasisPoints: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/CommissionRate/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `CommissionRate`.
+            ///
+            /// - Parameters:
+            ///   - rateBasisPoints: 1 basis point is 0.01%.
+            ///   - occurredAt:
+            package init(
+                rateBasisPoints: Swift.Int32,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.rateBasisPoints = rateBasisPoints
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case rateBasisPoints
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.rateBasisPoints = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .rateBasisPoints
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "rateBasisPoints",
                     "occurredAt"
                 ])
             }

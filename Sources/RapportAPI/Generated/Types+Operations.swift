@@ -20324,4 +20324,2000 @@ package enum Operations {
             }
         }
     }
+    /// The pool rules in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/pool-rules`.
+    /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)`.
+    package enum PoolRules {
+        package static let id: Swift.String = "poolRules"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/pool-rules/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The business time (ISO 8601) to read the settings in force at; now when absent.
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/pool-rules/GET/query/at`.
+                package var at: Components.Parameters.At?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - at: The business time (ISO 8601) to read the settings in force at; now when absent.
+                package init(at: Components.Parameters.At? = nil) {
+                    self.at = at
+                }
+            }
+            package var query: Operations.PoolRules.Input.Query
+            /// - Remark: Generated from `#/paths/v1/settings/pool-rules/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PoolRules.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PoolRules.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.PoolRules.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.PoolRules.Input.Query = .init(),
+                headers: Operations.PoolRules.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/pool-rules/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/settings/pool-rules/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.PoolRules)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.PoolRules {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.PoolRules.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.PoolRules.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The rules.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PoolRules.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.PoolRules.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// New pool rules in force from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/pool-rules`.
+    /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)`.
+    package enum ConfigurePoolRules {
+        package static let id: Swift.String = "configurePoolRules"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/pool-rules/PUT/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/pool-rules/PUT/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigurePoolRules.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigurePoolRules.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ConfigurePoolRules.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/settings/pool-rules/PUT/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/pool-rules/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.PoolRules)
+            }
+            package var body: Operations.ConfigurePoolRules.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.ConfigurePoolRules.Input.Headers = .init(),
+                body: Operations.ConfigurePoolRules.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The opportunity pipeline in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/pipeline`.
+    /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)`.
+    package enum Pipeline {
+        package static let id: Swift.String = "pipeline"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/pipeline/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The business time (ISO 8601) to read the settings in force at; now when absent.
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/pipeline/GET/query/at`.
+                package var at: Components.Parameters.At?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - at: The business time (ISO 8601) to read the settings in force at; now when absent.
+                package init(at: Components.Parameters.At? = nil) {
+                    self.at = at
+                }
+            }
+            package var query: Operations.Pipeline.Input.Query
+            /// - Remark: Generated from `#/paths/v1/settings/pipeline/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Pipeline.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Pipeline.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Pipeline.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Pipeline.Input.Query = .init(),
+                headers: Operations.Pipeline.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/pipeline/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/settings/pipeline/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Pipeline)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Pipeline {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Pipeline.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Pipeline.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The stages in order.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Pipeline.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Pipeline.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A new pipeline from `occurredAt` or now; opportunities at a stage it drops keep it until they move or close (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/pipeline`.
+    /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)`.
+    package enum ConfigurePipeline {
+        package static let id: Swift.String = "configurePipeline"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/pipeline/PUT/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/pipeline/PUT/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigurePipeline.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigurePipeline.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ConfigurePipeline.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/settings/pipeline/PUT/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/pipeline/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.Pipeline)
+            }
+            package var body: Operations.ConfigurePipeline.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.ConfigurePipeline.Input.Headers = .init(),
+                body: Operations.ConfigurePipeline.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The contract approval policy in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/approval-policy`.
+    /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)`.
+    package enum ApprovalPolicy {
+        package static let id: Swift.String = "approvalPolicy"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/approval-policy/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The business time (ISO 8601) to read the settings in force at; now when absent.
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/approval-policy/GET/query/at`.
+                package var at: Components.Parameters.At?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - at: The business time (ISO 8601) to read the settings in force at; now when absent.
+                package init(at: Components.Parameters.At? = nil) {
+                    self.at = at
+                }
+            }
+            package var query: Operations.ApprovalPolicy.Input.Query
+            /// - Remark: Generated from `#/paths/v1/settings/approval-policy/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApprovalPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApprovalPolicy.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ApprovalPolicy.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ApprovalPolicy.Input.Query = .init(),
+                headers: Operations.ApprovalPolicy.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/approval-policy/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/settings/approval-policy/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ApprovalPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ApprovalPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ApprovalPolicy.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ApprovalPolicy.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The policy.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ApprovalPolicy.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ApprovalPolicy.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A new approval policy from `occurredAt` or now; contracts drafted before keep their chain (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/approval-policy`.
+    /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)`.
+    package enum ConfigureApprovalPolicy {
+        package static let id: Swift.String = "configureApprovalPolicy"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/approval-policy/PUT/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/approval-policy/PUT/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigureApprovalPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigureApprovalPolicy.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ConfigureApprovalPolicy.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/settings/approval-policy/PUT/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/approval-policy/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.ApprovalPolicy)
+            }
+            package var body: Operations.ConfigureApprovalPolicy.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.ConfigureApprovalPolicy.Input.Headers = .init(),
+                body: Operations.ConfigureApprovalPolicy.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The commission rate on collected payments in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/commission-rate`.
+    /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)`.
+    package enum CommissionRate {
+        package static let id: Swift.String = "commissionRate"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/commission-rate/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The business time (ISO 8601) to read the settings in force at; now when absent.
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/commission-rate/GET/query/at`.
+                package var at: Components.Parameters.At?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - at: The business time (ISO 8601) to read the settings in force at; now when absent.
+                package init(at: Components.Parameters.At? = nil) {
+                    self.at = at
+                }
+            }
+            package var query: Operations.CommissionRate.Input.Query
+            /// - Remark: Generated from `#/paths/v1/settings/commission-rate/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CommissionRate.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CommissionRate.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CommissionRate.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.CommissionRate.Input.Query = .init(),
+                headers: Operations.CommissionRate.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/commission-rate/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/settings/commission-rate/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CommissionRate)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CommissionRate {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CommissionRate.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.CommissionRate.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The rate.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CommissionRate.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.CommissionRate.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A new commission rate on payments collected from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/commission-rate`.
+    /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)`.
+    package enum ConfigureCommissionRate {
+        package static let id: Swift.String = "configureCommissionRate"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/commission-rate/PUT/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/commission-rate/PUT/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigureCommissionRate.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigureCommissionRate.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ConfigureCommissionRate.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/settings/commission-rate/PUT/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/commission-rate/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.CommissionRate)
+            }
+            package var body: Operations.ConfigureCommissionRate.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.ConfigureCommissionRate.Input.Headers = .init(),
+                body: Operations.ConfigureCommissionRate.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
 }

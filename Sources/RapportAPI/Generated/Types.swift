@@ -300,6 +300,46 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/complaints/{complaint}/resolve`.
     /// - Remark: Generated from `#/paths//v1/complaints/{complaint}/resolve/post(resolveComplaint)`.
     func resolveComplaint(_ input: Operations.ResolveComplaint.Input) async throws -> Operations.ResolveComplaint.Output
+    /// The pool rules in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/pool-rules`.
+    /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)`.
+    func poolRules(_ input: Operations.PoolRules.Input) async throws -> Operations.PoolRules.Output
+    /// New pool rules in force from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/pool-rules`.
+    /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)`.
+    func configurePoolRules(_ input: Operations.ConfigurePoolRules.Input) async throws -> Operations.ConfigurePoolRules.Output
+    /// The opportunity pipeline in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/pipeline`.
+    /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)`.
+    func pipeline(_ input: Operations.Pipeline.Input) async throws -> Operations.Pipeline.Output
+    /// A new pipeline from `occurredAt` or now; opportunities at a stage it drops keep it until they move or close (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/pipeline`.
+    /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)`.
+    func configurePipeline(_ input: Operations.ConfigurePipeline.Input) async throws -> Operations.ConfigurePipeline.Output
+    /// The contract approval policy in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/approval-policy`.
+    /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)`.
+    func approvalPolicy(_ input: Operations.ApprovalPolicy.Input) async throws -> Operations.ApprovalPolicy.Output
+    /// A new approval policy from `occurredAt` or now; contracts drafted before keep their chain (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/approval-policy`.
+    /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)`.
+    func configureApprovalPolicy(_ input: Operations.ConfigureApprovalPolicy.Input) async throws -> Operations.ConfigureApprovalPolicy.Output
+    /// The commission rate on collected payments in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/commission-rate`.
+    /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)`.
+    func commissionRate(_ input: Operations.CommissionRate.Input) async throws -> Operations.CommissionRate.Output
+    /// A new commission rate on payments collected from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/commission-rate`.
+    /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)`.
+    func configureCommissionRate(_ input: Operations.ConfigureCommissionRate.Input) async throws -> Operations.ConfigureCommissionRate.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -1097,6 +1137,110 @@ extension APIProtocol {
     ) async throws -> Operations.ResolveComplaint.Output {
         try await resolveComplaint(Operations.ResolveComplaint.Input(
             path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The pool rules in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/pool-rules`.
+    /// - Remark: Generated from `#/paths//v1/settings/pool-rules/get(poolRules)`.
+    package func poolRules(
+        query: Operations.PoolRules.Input.Query = .init(),
+        headers: Operations.PoolRules.Input.Headers = .init()
+    ) async throws -> Operations.PoolRules.Output {
+        try await poolRules(Operations.PoolRules.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// New pool rules in force from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/pool-rules`.
+    /// - Remark: Generated from `#/paths//v1/settings/pool-rules/put(configurePoolRules)`.
+    package func configurePoolRules(
+        headers: Operations.ConfigurePoolRules.Input.Headers = .init(),
+        body: Operations.ConfigurePoolRules.Input.Body
+    ) async throws -> Operations.ConfigurePoolRules.Output {
+        try await configurePoolRules(Operations.ConfigurePoolRules.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The opportunity pipeline in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/pipeline`.
+    /// - Remark: Generated from `#/paths//v1/settings/pipeline/get(pipeline)`.
+    package func pipeline(
+        query: Operations.Pipeline.Input.Query = .init(),
+        headers: Operations.Pipeline.Input.Headers = .init()
+    ) async throws -> Operations.Pipeline.Output {
+        try await pipeline(Operations.Pipeline.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A new pipeline from `occurredAt` or now; opportunities at a stage it drops keep it until they move or close (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/pipeline`.
+    /// - Remark: Generated from `#/paths//v1/settings/pipeline/put(configurePipeline)`.
+    package func configurePipeline(
+        headers: Operations.ConfigurePipeline.Input.Headers = .init(),
+        body: Operations.ConfigurePipeline.Input.Body
+    ) async throws -> Operations.ConfigurePipeline.Output {
+        try await configurePipeline(Operations.ConfigurePipeline.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The contract approval policy in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/approval-policy`.
+    /// - Remark: Generated from `#/paths//v1/settings/approval-policy/get(approvalPolicy)`.
+    package func approvalPolicy(
+        query: Operations.ApprovalPolicy.Input.Query = .init(),
+        headers: Operations.ApprovalPolicy.Input.Headers = .init()
+    ) async throws -> Operations.ApprovalPolicy.Output {
+        try await approvalPolicy(Operations.ApprovalPolicy.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A new approval policy from `occurredAt` or now; contracts drafted before keep their chain (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/approval-policy`.
+    /// - Remark: Generated from `#/paths//v1/settings/approval-policy/put(configureApprovalPolicy)`.
+    package func configureApprovalPolicy(
+        headers: Operations.ConfigureApprovalPolicy.Input.Headers = .init(),
+        body: Operations.ConfigureApprovalPolicy.Input.Body
+    ) async throws -> Operations.ConfigureApprovalPolicy.Output {
+        try await configureApprovalPolicy(Operations.ConfigureApprovalPolicy.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The commission rate on collected payments in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/commission-rate`.
+    /// - Remark: Generated from `#/paths//v1/settings/commission-rate/get(commissionRate)`.
+    package func commissionRate(
+        query: Operations.CommissionRate.Input.Query = .init(),
+        headers: Operations.CommissionRate.Input.Headers = .init()
+    ) async throws -> Operations.CommissionRate.Output {
+        try await commissionRate(Operations.CommissionRate.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A new commission rate on payments collected from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/commission-rate`.
+    /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)`.
+    package func configureCommissionRate(
+        headers: Operations.ConfigureCommissionRate.Input.Headers = .init(),
+        body: Operations.ConfigureCommissionRate.Input.Body
+    ) async throws -> Operations.ConfigureCommissionRate.Output {
+        try await configureCommissionRate(Operations.ConfigureCommissionRate.Input(
             headers: headers,
             body: body
         ))
