@@ -185,9 +185,6 @@ public enum RapportServer {
         )
         .add(to: router)
         ConsumerRoutes(groups: groups).add(to: router)
-        CommandRoutes(service: service, customerOwners: customerOwners, leadOwners: leadOwners, scope: scope).add(
-            to: router
-        )
         try APIHandler(service: service, customerOwners: customerOwners, scope: scope).register(on: router)
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         methods.load(router.routes)

@@ -35,7 +35,10 @@ extension APIHandler {
     func configurePoolRules(
         _ input: Operations.ConfigurePoolRules.Input
     ) async throws -> Operations.ConfigurePoolRules.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var rules = CRMPoolRulesConfigured()
         (rules.dailyClaimLimit, rules.holdingCap, rules.previousOwnerCooldownDays) = (
@@ -72,8 +75,13 @@ extension APIHandler {
 
     /// A new pipeline from `occurredAt` on; opportunities at a stage it drops keep it until
     /// they move or close.
-    func configurePipeline(_ input: Operations.ConfigurePipeline.Input) async throws -> Operations.ConfigurePipeline.Output {
-        let body = switch input.body { case .json(let json): json }
+    func configurePipeline(
+        _ input: Operations.ConfigurePipeline.Input
+    ) async throws -> Operations.ConfigurePipeline.Output {
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var pipeline = CRMPipelineConfigured()
         pipeline.stages = body.stages.map { body in
@@ -119,7 +127,10 @@ extension APIHandler {
     func configureApprovalPolicy(
         _ input: Operations.ConfigureApprovalPolicy.Input
     ) async throws -> Operations.ConfigureApprovalPolicy.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var policy = CRMApprovalPolicyConfigured()
         policy.discountThresholdPercent = body.discountThresholdPercent
@@ -150,7 +161,10 @@ extension APIHandler {
     func configureCommissionRate(
         _ input: Operations.ConfigureCommissionRate.Input
     ) async throws -> Operations.ConfigureCommissionRate.Output {
-        let body = switch input.body { case .json(let json): json }
+        let body =
+            switch input.body {
+            case .json(let json): json
+            }
         let acting = try acting(at: body.occurredAt)
         var rate = CRMCommissionRateConfigured()
         rate.rateBasisPoints = body.rateBasisPoints

@@ -99,29 +99,3 @@ enum CommandValues {
         return day
     }
 }
-
-/// A body, or an object in one, that carries an amount of money as `amount` (minor units,
-/// fen or cents) and `currency` (ISO 4217).
-protocol AmountFields {
-    var amount: Int64 { get }
-    var currency: String { get }
-}
-
-extension AmountFields {
-    /// The amount as the domain takes it; the domain checks the currency code and the sign.
-    var money: CRMMoney { CRMMoney(minorUnits: amount, currency: currency) }
-}
-
-/// An amount of money under its own name in a body: `{"amount": 1200, "currency": "CNY"}`.
-struct MoneyBody: BodyShape, Codable, AmountFields {
-    static let fields: Set<String> = ["amount", "currency"]
-    var amount: Int64
-    var currency: String
-}
-
-/// A product and a number of its units, in a body's `lines`.
-struct UnitsBody: BodyShape, Decodable {
-    static let fields: Set<String> = ["productId", "quantity"]
-    var productId: String
-    var quantity: Int32
-}

@@ -41,6 +41,8 @@ extension Components {
         package typealias Supplier = Components.Schemas.PathId
         /// - Remark: Generated from `#/components/parameters/WorkOrder`.
         package typealias WorkOrder = Components.Schemas.PathId
+        /// - Remark: Generated from `#/components/parameters/User`.
+        package typealias User = Components.Schemas.PathId
         /// The business time (ISO 8601) to read the settings in force at; now when absent.
         ///
         /// - Remark: Generated from `#/components/parameters/At`.

@@ -287,6 +287,14 @@ extension Components {
             case alipay = "alipay"
             case wechatPay = "wechat_pay"
         }
+        /// - Remark: Generated from `#/components/schemas/Role`.
+        @frozen package enum Role: String, Codable, Hashable, Sendable, CaseIterable {
+            case admin = "admin"
+            case manager = "manager"
+            case salesRep = "sales_rep"
+            case finance = "finance"
+            case auditor = "auditor"
+        }
         /// - Remark: Generated from `#/components/schemas/PricedLineRequest`.
         package struct PricedLineRequest: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/PricedLineRequest/productId`.

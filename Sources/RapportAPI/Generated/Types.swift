@@ -340,6 +340,31 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /v1/settings/commission-rate`.
     /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)`.
     func configureCommissionRate(_ input: Operations.ConfigureCommissionRate.Input) async throws -> Operations.ConfigureCommissionRate.Output
+    /// Create a team; names are unique, ignoring case (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/teams`.
+    /// - Remark: Generated from `#/paths//v1/teams/post(createTeam)`.
+    func createTeam(_ input: Operations.CreateTeam.Input) async throws -> Operations.CreateTeam.Output
+    /// Add an active user; emails are unique. The user gets no token (`rapport token create` makes one) (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/users`.
+    /// - Remark: Generated from `#/paths//v1/users/post(addUser)`.
+    func addUser(_ input: Operations.AddUser.Input) async throws -> Operations.AddUser.Output
+    /// Move a user to another team (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/users/{user}/team`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/team/post(moveUser)`.
+    func moveUser(_ input: Operations.MoveUser.Input) async throws -> Operations.MoveUser.Output
+    /// Give a user another role; it counts for their token from the next request (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/users/{user}/role`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/role/post(changeRole)`.
+    func changeRole(_ input: Operations.ChangeRole.Input) async throws -> Operations.ChangeRole.Output
+    /// A user leaves, handing every customer to `successorId` or the pool (admin; a manager for their team's reps, finance and auditors).
+    ///
+    /// - Remark: HTTP `POST /v1/users/{user}/deactivate`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/deactivate/post(deactivateUser)`.
+    func deactivateUser(_ input: Operations.DeactivateUser.Input) async throws -> Operations.DeactivateUser.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -1241,6 +1266,77 @@ extension APIProtocol {
         body: Operations.ConfigureCommissionRate.Input.Body
     ) async throws -> Operations.ConfigureCommissionRate.Output {
         try await configureCommissionRate(Operations.ConfigureCommissionRate.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Create a team; names are unique, ignoring case (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/teams`.
+    /// - Remark: Generated from `#/paths//v1/teams/post(createTeam)`.
+    package func createTeam(
+        headers: Operations.CreateTeam.Input.Headers = .init(),
+        body: Operations.CreateTeam.Input.Body
+    ) async throws -> Operations.CreateTeam.Output {
+        try await createTeam(Operations.CreateTeam.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add an active user; emails are unique. The user gets no token (`rapport token create` makes one) (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/users`.
+    /// - Remark: Generated from `#/paths//v1/users/post(addUser)`.
+    package func addUser(
+        headers: Operations.AddUser.Input.Headers = .init(),
+        body: Operations.AddUser.Input.Body
+    ) async throws -> Operations.AddUser.Output {
+        try await addUser(Operations.AddUser.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Move a user to another team (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/users/{user}/team`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/team/post(moveUser)`.
+    package func moveUser(
+        path: Operations.MoveUser.Input.Path,
+        headers: Operations.MoveUser.Input.Headers = .init(),
+        body: Operations.MoveUser.Input.Body
+    ) async throws -> Operations.MoveUser.Output {
+        try await moveUser(Operations.MoveUser.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Give a user another role; it counts for their token from the next request (admin).
+    ///
+    /// - Remark: HTTP `POST /v1/users/{user}/role`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/role/post(changeRole)`.
+    package func changeRole(
+        path: Operations.ChangeRole.Input.Path,
+        headers: Operations.ChangeRole.Input.Headers = .init(),
+        body: Operations.ChangeRole.Input.Body
+    ) async throws -> Operations.ChangeRole.Output {
+        try await changeRole(Operations.ChangeRole.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A user leaves, handing every customer to `successorId` or the pool (admin; a manager for their team's reps, finance and auditors).
+    ///
+    /// - Remark: HTTP `POST /v1/users/{user}/deactivate`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/deactivate/post(deactivateUser)`.
+    package func deactivateUser(
+        path: Operations.DeactivateUser.Input.Path,
+        headers: Operations.DeactivateUser.Input.Headers = .init(),
+        body: Operations.DeactivateUser.Input.Body
+    ) async throws -> Operations.DeactivateUser.Output {
+        try await deactivateUser(Operations.DeactivateUser.Input(
+            path: path,
             headers: headers,
             body: body
         ))
