@@ -95,8 +95,12 @@ struct TokenCommandTests {
     func accessTable() throws {
         let run = try rapport("access")
         #expect(run.status == 0, "\(run.errors)")
-        #expect(run.output.hasPrefix("| route | roles | scope | only some may send |\n"))
-        #expect(run.output.contains("| `GET /v1/audit/backdated` | admin, auditor | the role is enough |  |"))
+        #expect(run.output.hasPrefix("| operation | route | roles | scope | only some may send |\n"))
+        #expect(
+            run.output.contains(
+                "| `backdatedAppends` | `GET /v1/audit/backdated` | admin, auditor | the role is enough |  |"
+            )
+        )
     }
 
     @Test("serve --metrics-port answers /metrics on 127.0.0.1 without a token; the API port needs one")

@@ -22,25 +22,24 @@ extension AccessScope {
 }
 
 extension AccessTable {
-    /// Who may do what: one Markdown table, a row per route in path order, with its roles, its
-    /// scope rule, and the body fields or query parameters only some of those roles may send.
-    /// `rapport access` prints it; an auditor reads it without reading code.
+    /// Who may do what: one Markdown table, a row per operation in path order, with its
+    /// route, its roles, its scope rule, and the body fields or query parameters only some of
+    /// those roles may send. `rapport access` prints it; an auditor reads it without reading
+    /// code.
     public static func markdown() -> String {
         var lines = [
-            "| route | roles | scope | only some may send |",
-            "| --- | --- | --- | --- |",
+            "| operation | route | roles | scope | only some may send |",
+            "| --- | --- | --- | --- | --- |",
         ]
-        let ordered = rules.sorted { left, right in
-            let (leftMethod, leftPath) = split(left.key)
-            let (rightMethod, rightPath) = split(right.key)
-            return (leftPath, leftMethod) < (rightPath, rightMethod)
-        }
-        for (route, rule) in ordered {
+        let ordered = rules.map { (operation: $0.key, route: split(route(of: $0.key) ?? ""), rule: $0.value) }
+            .sorted { ($0.route.path, $0.route.method) < ($1.route.path, $1.route.method) }
+        for (operation, route, rule) in ordered {
             let roles = rule.isOpen ? "anyone, without a token" : names(rule.roles)
-            let narrower = rule.narrower.sorted { $0.key < $1.key }.map { "`\($0.key)`: \(names($0.value))" }.joined(
-                separator: "; "
+            let narrower = rule.narrower.sorted { $0.key < $1.key }.map { "`\($0.key)`: \(names($0.value))" }
+                .joined(separator: "; ")
+            lines.append(
+                "| `\(operation)` | `\(route.method) \(route.path)` | \(roles) | \(rule.scope.summary) | \(narrower) |"
             )
-            lines.append("| `\(route)` | \(roles) | \(rule.scope.summary) | \(narrower) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -51,7 +50,7 @@ extension AccessTable {
     }
 
     private static func split(_ route: String) -> (method: String, path: String) {
-        let parts = route.split(separator: " ", maxSplits: 1)
-        return (String(parts[0]), String(parts.count > 1 ? parts[1] : ""))
+        let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+        return (parts.first ?? "", parts.dropFirst().first ?? "")
     }
 }

@@ -1,3 +1,5 @@
+import RapportAPI
+
 /// How a route cuts its records to the caller once the caller's role may use it.
 ///
 /// The scopes that a route's path names (`customer`, `heldCustomer`, `lead` and the records
@@ -69,11 +71,11 @@ public struct AccessRule: Sendable, Hashable {
     static let open = AccessRule([], isOpen: true)
 }
 
-/// Who may use which route: every route the server answers, keyed `METHOD /path/{parameter}`
-/// as ``RapportServer/routes(log:readModels:tokens:idempotency:)`` lists them, with its roles
-/// and scope rule. This table is the only place a route's roles are written: ``AccessCheck``
-/// refuses a role the rule does not name with 403 `forbidden` before the handler runs, and
-/// a route missing from the table is refused to everyone.
+/// Who may use which operation: every operation the server answers, keyed by its
+/// `operationId` in `Schemas/openapi.yaml`, with its roles and scope rule. This table is the
+/// only place an operation's roles are written: ``AccessCheck`` refuses a role the rule does
+/// not name with 403 `forbidden` before the handler runs, and a route with no rule is refused
+/// to everyone.
 public enum AccessTable {
     // MARK: - Role sets
 
@@ -114,139 +116,144 @@ public enum AccessTable {
 
     // MARK: - The table
 
-    /// Every route, `METHOD /path/{parameter}` → its rule.
+    /// Every operation of `Schemas/openapi.yaml`, by its `operationId`, → its rule (its route
+    /// beside it, for the reader).
     public static let rules: [String: AccessRule] = [
         // Health and metrics
-        "GET /health": .open,
-        "GET /metrics": AccessRule(operators),
+        "health": .open,  // GET /health
+        "metrics": AccessRule(operators),  // GET /metrics
         // The log
-        "GET /v1/events": AccessRule(logReaders),
-        "GET /v1/streams/{stream}": AccessRule(logReaders),
-        "GET /v1/subscribe": AccessRule(logReaders),
-        "GET /v1/audit/backdated": AccessRule(historians),
-        "GET /v1/consumers/{consumer}": AccessRule(consumers),
-        "PUT /v1/consumers/{consumer}/position": AccessRule(consumers),
+        "readLog": AccessRule(logReaders),  // GET /v1/events
+        "readStream": AccessRule(logReaders),  // GET /v1/streams/{stream}
+        "subscribe": AccessRule(logReaders),  // GET /v1/subscribe
+        "backdatedAppends": AccessRule(historians),  // GET /v1/audit/backdated
+        "consumerGroup": AccessRule(consumers),  // GET /v1/consumers/{consumer}
+        "acknowledge": AccessRule(consumers),  // PUT /v1/consumers/{consumer}/position
         // Leads
-        "POST /v1/leads": AccessRule(sales, .assignee),
-        "POST /v1/leads/{lead}/assign": AccessRule(sales, .lead),
-        "POST /v1/leads/{lead}/qualify": AccessRule(sales, .lead),
-        "POST /v1/leads/{lead}/disqualify": AccessRule(sales, .lead),
-        "POST /v1/leads/{lead}/convert": AccessRule(sales, .lead),
+        "createLead": AccessRule(sales, .assignee),  // POST /v1/leads
+        "assignLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/assign
+        "qualifyLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/qualify
+        "disqualifyLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/disqualify
+        "convertLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/convert
         // Customers and the pool
-        "POST /v1/customers": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),
-        "PATCH /v1/customers/{customer}": AccessRule(sales, .heldCustomer, narrower: ["level": levelSetters]),
-        "POST /v1/customers/{customer}/tags": AccessRule(sales, .heldCustomer),
-        "POST /v1/customers/{customer}/contacts": AccessRule(sales, .heldCustomer),
-        "PATCH /v1/customers/{customer}/contacts/{contact}": AccessRule(sales, .heldCustomer),
-        "POST /v1/customers/{customer}/follow-ups": AccessRule(sales, .customer),
-        "POST /v1/customers/{customer}/claim": AccessRule(sales, .domain),
-        "POST /v1/customers/{customer}/release": AccessRule(sales, .domain),
-        "POST /v1/customers/{customer}/transfer": AccessRule(management, .customer),
-        "POST /v1/customers/{customer}/surveys": AccessRule(sales, .customer),
-        "POST /v1/pool/sweep": AccessRule(administration),
+        "createCustomer": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),  // POST /v1/customers
+        "updateCustomerProfile": AccessRule(sales, .heldCustomer, narrower: ["level": levelSetters]),  // PATCH /v1/customers/{customer}
+        "tagCustomer": AccessRule(sales, .heldCustomer),  // POST /v1/customers/{customer}/tags
+        "addContact": AccessRule(sales, .heldCustomer),  // POST /v1/customers/{customer}/contacts
+        "updateContact": AccessRule(sales, .heldCustomer),  // PATCH /v1/customers/{customer}/contacts/{contact}
+        "logFollowUp": AccessRule(sales, .customer),  // POST /v1/customers/{customer}/follow-ups
+        "claimCustomer": AccessRule(sales, .domain),  // POST /v1/customers/{customer}/claim
+        "releaseCustomer": AccessRule(sales, .domain),  // POST /v1/customers/{customer}/release
+        "transferCustomer": AccessRule(management, .customer),  // POST /v1/customers/{customer}/transfer
+        "recordSurvey": AccessRule(sales, .customer),  // POST /v1/customers/{customer}/surveys
+        "sweepPool": AccessRule(administration),  // POST /v1/pool/sweep
         // Deals
-        "POST /v1/opportunities": AccessRule(sales, .bodyCustomer),
-        "POST /v1/opportunities/{opportunity}/stage": AccessRule(sales, .opportunityCustomer),
-        "POST /v1/opportunities/{opportunity}/win": AccessRule(sales, .opportunityCustomer),
-        "POST /v1/opportunities/{opportunity}/lose": AccessRule(sales, .opportunityCustomer),
-        "POST /v1/opportunities/{opportunity}/reopen": AccessRule(sales, .opportunityCustomer),
-        "POST /v1/products": AccessRule(money),
-        "POST /v1/products/{product}/price": AccessRule(money),
-        "POST /v1/quotes": AccessRule(sales, .bodyCustomer),
-        "POST /v1/quotes/{quote}/accept": AccessRule(sales, .quoteCustomer),
-        "POST /v1/quotes/{quote}/reject": AccessRule(sales, .quoteCustomer),
+        "openOpportunity": AccessRule(sales, .bodyCustomer),  // POST /v1/opportunities
+        "moveOpportunity": AccessRule(sales, .opportunityCustomer),  // POST /v1/opportunities/{opportunity}/stage
+        "winOpportunity": AccessRule(sales, .opportunityCustomer),  // POST /v1/opportunities/{opportunity}/win
+        "loseOpportunity": AccessRule(sales, .opportunityCustomer),  // POST /v1/opportunities/{opportunity}/lose
+        "reopenOpportunity": AccessRule(sales, .opportunityCustomer),  // POST /v1/opportunities/{opportunity}/reopen
+        "addProduct": AccessRule(money),  // POST /v1/products
+        "changeProductPrice": AccessRule(money),  // POST /v1/products/{product}/price
+        "createQuote": AccessRule(sales, .bodyCustomer),  // POST /v1/quotes
+        "acceptQuote": AccessRule(sales, .quoteCustomer),  // POST /v1/quotes/{quote}/accept
+        "rejectQuote": AccessRule(sales, .quoteCustomer),  // POST /v1/quotes/{quote}/reject
         // Contracts and money
-        "POST /v1/contracts": AccessRule(sales, .bodyCustomer),
-        "POST /v1/contracts/{contract}/approve": AccessRule(approvers, .domain),
-        "POST /v1/contracts/{contract}/reject": AccessRule(approvers, .domain),
-        "POST /v1/contracts/{contract}/instalments": AccessRule(salesAndFinance, .contractCustomer),
-        "POST /v1/contracts/{contract}/payments": AccessRule(money),
-        "POST /v1/contracts/{contract}/invoices": AccessRule(salesAndFinance, .contractCustomer),
-        "POST /v1/contracts/{contract}/invoices/{invoice}/issue": AccessRule(money),
-        "POST /v1/contracts/{contract}/refunds": AccessRule(salesAndFinance, .contractCustomer),
-        "POST /v1/contracts/{contract}/refunds/{refund}/approve": AccessRule(approvers, .domain),
-        "POST /v1/contracts/{contract}/refunds/{refund}/reject": AccessRule(approvers, .domain),
-        "POST /v1/contracts/{contract}/refunds/{refund}/goods-returned": AccessRule(operations, .contractCustomer),
-        "POST /v1/contracts/{contract}/refunds/{refund}/pay": AccessRule(money),
-        "POST /v1/contracts/{contract}/shipments": AccessRule(operations, .contractCustomer),
+        "draftContract": AccessRule(sales, .bodyCustomer),  // POST /v1/contracts
+        "approveContract": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/approve
+        "rejectContract": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/reject
+        "scheduleInstalments": AccessRule(salesAndFinance, .contractCustomer),  // POST /v1/contracts/{contract}/instalments
+        "recordPayment": AccessRule(money),  // POST /v1/contracts/{contract}/payments
+        "requestInvoice": AccessRule(salesAndFinance, .contractCustomer),  // POST /v1/contracts/{contract}/invoices
+        "issueInvoice": AccessRule(money),  // POST /v1/contracts/{contract}/invoices/{invoice}/issue
+        "requestRefund": AccessRule(salesAndFinance, .contractCustomer),  // POST /v1/contracts/{contract}/refunds
+        "approveRefund": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/refunds/{refund}/approve
+        "rejectRefund": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/refunds/{refund}/reject
+        "receiveReturnedGoods": AccessRule(operations, .contractCustomer),  // POST /v1/contracts/{contract}/refunds/{refund}/goods-returned
+        "payRefund": AccessRule(money),  // POST /v1/contracts/{contract}/refunds/{refund}/pay
+        "shipGoods": AccessRule(operations, .contractCustomer),  // POST /v1/contracts/{contract}/shipments
         // Purchasing and expenses
-        "POST /v1/suppliers": AccessRule(operations),
-        "POST /v1/suppliers/{supplier}/purchase-orders": AccessRule(operations),
-        "POST /v1/purchase-orders/{order}/receipts": AccessRule(operations),
-        "POST /v1/suppliers/{supplier}/bills": AccessRule(money),
-        "POST /v1/suppliers/{supplier}/bills/{bill}/payments": AccessRule(money),
-        "POST /v1/expenses": AccessRule(money),
+        "addSupplier": AccessRule(operations),  // POST /v1/suppliers
+        "orderFromSupplier": AccessRule(operations),  // POST /v1/suppliers/{supplier}/purchase-orders
+        "receiveGoods": AccessRule(operations),  // POST /v1/purchase-orders/{order}/receipts
+        "receiveSupplierBill": AccessRule(money),  // POST /v1/suppliers/{supplier}/bills
+        "paySupplier": AccessRule(money),  // POST /v1/suppliers/{supplier}/bills/{bill}/payments
+        "recordExpense": AccessRule(money),  // POST /v1/expenses
         // Marketing and targets
-        "POST /v1/campaigns": AccessRule(management),
-        "POST /v1/campaigns/{campaign}/responses": AccessRule(sales, .bodyCustomer),
-        "POST /v1/sales-targets": AccessRule(management, .callerCut),
+        "launchCampaign": AccessRule(management),  // POST /v1/campaigns
+        "recordCampaignResponse": AccessRule(sales, .bodyCustomer),  // POST /v1/campaigns/{campaign}/responses
+        "setSalesTarget": AccessRule(management, .callerCut),  // POST /v1/sales-targets
         // After-sales service
-        "POST /v1/work-orders": AccessRule(sales, .bodyCustomer),
-        "POST /v1/work-orders/{workOrder}/assign": AccessRule(sales, .workOrderCustomer),
-        "POST /v1/work-orders/{workOrder}/resolve": AccessRule(sales, .workOrderCustomer),
-        "POST /v1/work-orders/{workOrder}/close": AccessRule(sales, .workOrderCustomer),
-        "POST /v1/complaints": AccessRule(sales, .bodyCustomer),
-        "POST /v1/complaints/{complaint}/resolve": AccessRule(sales, .complaintCustomer),
+        "openWorkOrder": AccessRule(sales, .bodyCustomer),  // POST /v1/work-orders
+        "assignWorkOrder": AccessRule(sales, .workOrderCustomer),  // POST /v1/work-orders/{workOrder}/assign
+        "resolveWorkOrder": AccessRule(sales, .workOrderCustomer),  // POST /v1/work-orders/{workOrder}/resolve
+        "closeWorkOrder": AccessRule(sales, .workOrderCustomer),  // POST /v1/work-orders/{workOrder}/close
+        "fileComplaint": AccessRule(sales, .bodyCustomer),  // POST /v1/complaints
+        "resolveComplaint": AccessRule(sales, .complaintCustomer),  // POST /v1/complaints/{complaint}/resolve
         // Settings
-        "GET /v1/settings/pool-rules": AccessRule(settingsReaders),
-        "PUT /v1/settings/pool-rules": AccessRule(administration),
-        "GET /v1/settings/pipeline": AccessRule(settingsReaders),
-        "PUT /v1/settings/pipeline": AccessRule(administration),
-        "GET /v1/settings/approval-policy": AccessRule(settingsReaders),
-        "PUT /v1/settings/approval-policy": AccessRule(administration),
-        "GET /v1/settings/commission-rate": AccessRule(settingsReaders),
-        "PUT /v1/settings/commission-rate": AccessRule(administration),
+        "poolRules": AccessRule(settingsReaders),  // GET /v1/settings/pool-rules
+        "configurePoolRules": AccessRule(administration),  // PUT /v1/settings/pool-rules
+        "pipeline": AccessRule(settingsReaders),  // GET /v1/settings/pipeline
+        "configurePipeline": AccessRule(administration),  // PUT /v1/settings/pipeline
+        "approvalPolicy": AccessRule(settingsReaders),  // GET /v1/settings/approval-policy
+        "configureApprovalPolicy": AccessRule(administration),  // PUT /v1/settings/approval-policy
+        "commissionRate": AccessRule(settingsReaders),  // GET /v1/settings/commission-rate
+        "configureCommissionRate": AccessRule(administration),  // PUT /v1/settings/commission-rate
         // Users and teams
-        "POST /v1/teams": AccessRule(administration),
-        "POST /v1/users": AccessRule(administration),
-        "POST /v1/users/{user}/team": AccessRule(administration),
-        "POST /v1/users/{user}/role": AccessRule(administration),
-        "POST /v1/users/{user}/deactivate": AccessRule(management, .domain),
+        "createTeam": AccessRule(administration),  // POST /v1/teams
+        "addUser": AccessRule(administration),  // POST /v1/users
+        "moveUser": AccessRule(administration),  // POST /v1/users/{user}/team
+        "changeRole": AccessRule(administration),  // POST /v1/users/{user}/role
+        "deactivateUser": AccessRule(management, .domain),  // POST /v1/users/{user}/deactivate
         // Customers read
-        "GET /v1/customers": AccessRule(readers, .callerCut),
-        "GET /v1/customers/{customer}": AccessRule(
-            readers,
-            .customer,
-            narrower: ["asOf": historians, "basis": historians]
-        ),
-        "GET /v1/customers/{customer}/timeline": AccessRule(readers, .customer),
-        "GET /v1/customers/{customer}/segment": AccessRule(readers, .customer),
-        "GET /v1/reminders": AccessRule(readers, .callerCut),
-        "GET /v1/segments": AccessRule(overseers),
-        "GET /v1/campaigns": AccessRule(readers),
-        "GET /v1/campaigns/{campaign}": AccessRule(readers),
+        "listCustomers": AccessRule(readers, .callerCut),  // GET /v1/customers
+        // GET /v1/customers/{customer}
+        "customer360": AccessRule(readers, .customer, narrower: ["asOf": historians, "basis": historians]),
+        "customerTimeline": AccessRule(readers, .customer),  // GET /v1/customers/{customer}/timeline
+        "customerSegment": AccessRule(readers, .customer),  // GET /v1/customers/{customer}/segment
+        "reminders": AccessRule(readers, .callerCut),  // GET /v1/reminders
+        "segments": AccessRule(overseers),  // GET /v1/segments
+        "campaigns": AccessRule(readers),  // GET /v1/campaigns
+        "campaign": AccessRule(readers),  // GET /v1/campaigns/{campaign}
         // Sales reports
-        "GET /v1/funnel": AccessRule(readers, .callerCut),
-        "GET /v1/activity": AccessRule(readers, .callerCut),
-        "GET /v1/activity/team": AccessRule(overseers, .callerCut),
-        "GET /v1/sales": AccessRule(readers, .callerCut),
-        "GET /v1/sales/targets": AccessRule(readers, .callerCut),
-        "GET /v1/churn/losses": AccessRule(overseers),
-        "GET /v1/churn/reasons": AccessRule(overseers),
-        "GET /v1/churn/win-backs": AccessRule(overseers),
-        "GET /v1/churn/customer-flow": AccessRule(overseers),
+        "funnel": AccessRule(readers, .callerCut),  // GET /v1/funnel
+        "repActivity": AccessRule(readers, .callerCut),  // GET /v1/activity
+        "teamActivity": AccessRule(overseers, .callerCut),  // GET /v1/activity/team
+        "sales": AccessRule(readers, .callerCut),  // GET /v1/sales
+        "salesTargets": AccessRule(readers, .callerCut),  // GET /v1/sales/targets
+        "churnLosses": AccessRule(overseers),  // GET /v1/churn/losses
+        "churnReasons": AccessRule(overseers),  // GET /v1/churn/reasons
+        "churnWinBacks": AccessRule(overseers),  // GET /v1/churn/win-backs
+        "customerFlow": AccessRule(overseers),  // GET /v1/churn/customer-flow
         // Money read
-        "GET /v1/receivables/aging": AccessRule(readers, .callerCut),
-        "GET /v1/receivables/contracts/{contract}": AccessRule(readers, .contractCustomer),
-        "GET /v1/receivables/customers/{customer}": AccessRule(readers, .customer),
-        "GET /v1/finance/receipts": AccessRule(financeReaders),
-        "GET /v1/finance/expenses": AccessRule(financeReaders),
-        "GET /v1/finance/payables": AccessRule(financeReaders),
-        "GET /v1/finance/payables/{supplier}": AccessRule(financeReaders),
-        "GET /v1/finance/commission": AccessRule(readers, .callerCut),
+        "receivablesAging": AccessRule(readers, .callerCut),  // GET /v1/receivables/aging
+        "contractReceivables": AccessRule(readers, .contractCustomer),  // GET /v1/receivables/contracts/{contract}
+        "customerReceivables": AccessRule(readers, .customer),  // GET /v1/receivables/customers/{customer}
+        "receipts": AccessRule(financeReaders),  // GET /v1/finance/receipts
+        "expenses": AccessRule(financeReaders),  // GET /v1/finance/expenses
+        "payables": AccessRule(financeReaders),  // GET /v1/finance/payables
+        "supplierPayables": AccessRule(financeReaders),  // GET /v1/finance/payables/{supplier}
+        "commission": AccessRule(readers, .callerCut),  // GET /v1/finance/commission
         // Service read
-        "GET /v1/service/statistics": AccessRule(overseers),
-        "GET /v1/service/months": AccessRule(overseers),
-        "GET /v1/service/reps": AccessRule(readers, .callerCut),
-        "GET /v1/service/open": AccessRule(readers, .callerCut),
+        "serviceStatistics": AccessRule(overseers),  // GET /v1/service/statistics
+        "serviceMonths": AccessRule(overseers),  // GET /v1/service/months
+        "serviceReps": AccessRule(readers, .callerCut),  // GET /v1/service/reps
+        "serviceOpen": AccessRule(readers, .callerCut),  // GET /v1/service/open
         // Stock: cost prices and margin
-        "GET /v1/stock/products": AccessRule(costReaders),
-        "GET /v1/stock/products/{product}": AccessRule(costReaders),
-        "GET /v1/stock/margin": AccessRule(costReaders),
+        "products": AccessRule(costReaders),  // GET /v1/stock/products
+        "product": AccessRule(costReaders),  // GET /v1/stock/products/{product}
+        "margin": AccessRule(costReaders),  // GET /v1/stock/margin
     ]
 
     /// The rule of the route `method path` (`path` with `{parameter}`s), `nil` for none.
     public static func rule(method: String, path: String) -> AccessRule? {
-        rules[method + " " + path]
+        APIOperations.byRoute[method + " " + path].flatMap { rules[$0] }
     }
+
+    /// The route of the operation `operationId`, `METHOD /path/{parameter}`.
+    public static func route(of operationId: String) -> String? {
+        routes[operationId]
+    }
+
+    private static let routes = Dictionary(uniqueKeysWithValues: APIOperations.byRoute.map { ($1, $0) })
 }
