@@ -137,7 +137,8 @@ public enum AccessTable {
         "convertLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/convert
         // Customers and the pool
         "createCustomer": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),  // POST /v1/customers
-        "updateCustomerProfile": AccessRule(sales, .heldCustomer, narrower: ["level": levelSetters]),  // PATCH /v1/customers/{customer}
+        // PATCH /v1/customers/{customer}
+        "updateCustomerProfile": AccessRule(sales, .heldCustomer, narrower: ["level": levelSetters]),
         "tagCustomer": AccessRule(sales, .heldCustomer),  // POST /v1/customers/{customer}/tags
         "addContact": AccessRule(sales, .heldCustomer),  // POST /v1/customers/{customer}/contacts
         "updateContact": AccessRule(sales, .heldCustomer),  // PATCH /v1/customers/{customer}/contacts/{contact}
@@ -162,14 +163,16 @@ public enum AccessTable {
         "draftContract": AccessRule(sales, .bodyCustomer),  // POST /v1/contracts
         "approveContract": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/approve
         "rejectContract": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/reject
-        "scheduleInstalments": AccessRule(salesAndFinance, .contractCustomer),  // POST /v1/contracts/{contract}/instalments
+        // POST /v1/contracts/{contract}/instalments
+        "scheduleInstalments": AccessRule(salesAndFinance, .contractCustomer),
         "recordPayment": AccessRule(money),  // POST /v1/contracts/{contract}/payments
         "requestInvoice": AccessRule(salesAndFinance, .contractCustomer),  // POST /v1/contracts/{contract}/invoices
         "issueInvoice": AccessRule(money),  // POST /v1/contracts/{contract}/invoices/{invoice}/issue
         "requestRefund": AccessRule(salesAndFinance, .contractCustomer),  // POST /v1/contracts/{contract}/refunds
         "approveRefund": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/refunds/{refund}/approve
         "rejectRefund": AccessRule(approvers, .domain),  // POST /v1/contracts/{contract}/refunds/{refund}/reject
-        "receiveReturnedGoods": AccessRule(operations, .contractCustomer),  // POST /v1/contracts/{contract}/refunds/{refund}/goods-returned
+        // POST /v1/contracts/{contract}/refunds/{refund}/goods-returned
+        "receiveReturnedGoods": AccessRule(operations, .contractCustomer),
         "payRefund": AccessRule(money),  // POST /v1/contracts/{contract}/refunds/{refund}/pay
         "shipGoods": AccessRule(operations, .contractCustomer),  // POST /v1/contracts/{contract}/shipments
         // Purchasing and expenses
