@@ -184,8 +184,9 @@ public enum RapportServer {
             backdatingWindow: configuration.backdatingWindow
         )
         .add(to: router)
-        ConsumerRoutes(groups: groups).add(to: router)
-        try APIHandler(service: service, customerOwners: customerOwners, scope: scope).register(on: router)
+        try APIHandler(service: service, customerOwners: customerOwners, scope: scope, groups: groups).register(
+            on: router
+        )
         QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
         methods.load(router.routes)
         return router

@@ -21,6 +21,8 @@ struct APIHandler: APIProtocol {
     let customerOwners: RecordOwners
     /// Whom a caller may give records to and whose customers they may touch.
     let scope: CustomerScope
+    /// The consumer groups' positions.
+    let groups: ConsumerGroups
 
     /// Serves every operation of the generated boundary on `router`, behind the middleware
     /// that hands each handler its request and reads command bodies.

@@ -62,7 +62,7 @@ struct BusinessTimeRules: Sendable {
 }
 
 /// Gives each authenticated request the business-time rules of its caller, read by the
-/// command bodies (``CommandBody``) that carry an `occurredAt`.
+/// commands whose bodies carry an `occurredAt` (``APIHandler/acting(at:)``).
 struct BusinessTimeMiddleware: RouterMiddleware {
     typealias Context = RapportRequestContext
     let clock: any CRMClock

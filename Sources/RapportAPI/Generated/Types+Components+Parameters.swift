@@ -18,6 +18,10 @@ package import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     package enum Parameters {
+        /// 1 to 64 letters, digits, dots, dashes or underscores.
+        ///
+        /// - Remark: Generated from `#/components/parameters/Consumer`.
+        package typealias Consumer = Swift.String
         /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
         /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
         /// the key used for another request is a 422 `idempotency_key_reused`.

@@ -18,6 +18,119 @@ package import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/responses` section of the OpenAPI document.
     package enum Responses {
+        package struct ConsumerGroup: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/ConsumerGroup/headers`.
+            package struct Headers: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/headers/IdempotentReplayed`.
+                @frozen package enum IdempotentReplayed: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _true = "true"
+                }
+                /// `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                ///
+                /// - Remark: Generated from `#/components/responses/ConsumerGroup/headers/Idempotent-Replayed`.
+                package var idempotentReplayed: Components.Headers.IdempotentReplayed?
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotentReplayed: `true` on the first answer to an `Idempotency-Key` given again for a retry; absent otherwise.
+                package init(idempotentReplayed: Components.Headers.IdempotentReplayed? = nil) {
+                    self.idempotentReplayed = idempotentReplayed
+                }
+            }
+            /// Received HTTP response headers
+            package var headers: Components.Responses.ConsumerGroup.Headers
+            /// - Remark: Generated from `#/components/responses/ConsumerGroup/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/ConsumerGroup/content/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/responses/ConsumerGroup/content/json/consumer`.
+                    package var consumer: Swift.String
+                    /// - Remark: Generated from `#/components/responses/ConsumerGroup/content/json/position`.
+                    package var position: Swift.Int64
+                    /// - Remark: Generated from `#/components/responses/ConsumerGroup/content/json/head`.
+                    package var head: Swift.Int64
+                    /// - Remark: Generated from `#/components/responses/ConsumerGroup/content/json/behind`.
+                    package var behind: Swift.Int64
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - consumer:
+                    ///   - position:
+                    ///   - head:
+                    ///   - behind:
+                    package init(
+                        consumer: Swift.String,
+                        position: Swift.Int64,
+                        head: Swift.Int64,
+                        behind: Swift.Int64
+                    ) {
+                        self.consumer = consumer
+                        self.position = position
+                        self.head = head
+                        self.behind = behind
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case consumer
+                        case position
+                        case head
+                        case behind
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.consumer = try container.decode(
+                            Swift.String.self,
+                            forKey: .consumer
+                        )
+                        self.position = try container.decode(
+                            Swift.Int64.self,
+                            forKey: .position
+                        )
+                        self.head = try container.decode(
+                            Swift.Int64.self,
+                            forKey: .head
+                        )
+                        self.behind = try container.decode(
+                            Swift.Int64.self,
+                            forKey: .behind
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "consumer",
+                            "position",
+                            "head",
+                            "behind"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/responses/ConsumerGroup/content/application\/json`.
+                case json(Components.Responses.ConsumerGroup.Body.JsonPayload)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Responses.ConsumerGroup.Body.JsonPayload {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.ConsumerGroup.Body
+            /// Creates a new `ConsumerGroup`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            package init(
+                headers: Components.Responses.ConsumerGroup.Headers = .init(),
+                body: Components.Responses.ConsumerGroup.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
         package struct Appended: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Appended/headers`.
             package struct Headers: Sendable, Hashable {

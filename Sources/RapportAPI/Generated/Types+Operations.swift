@@ -24188,4 +24188,497 @@ package enum Operations {
             }
         }
     }
+    /// A consumer group's acknowledged position, the head, and how far behind it is (admin, subscriber).
+    ///
+    /// - Remark: HTTP `GET /v1/consumers/{consumer}`.
+    /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)`.
+    package enum ConsumerGroup {
+        package static let id: Swift.String = "consumerGroup"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// 1 to 64 letters, digits, dots, dashes or underscores.
+                ///
+                /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/GET/path/consumer`.
+                package var consumer: Components.Parameters.Consumer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - consumer: 1 to 64 letters, digits, dots, dashes or underscores.
+                package init(consumer: Components.Parameters.Consumer) {
+                    self.consumer = consumer
+                }
+            }
+            package var path: Operations.ConsumerGroup.Input.Path
+            /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConsumerGroup.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConsumerGroup.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ConsumerGroup.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.ConsumerGroup.Input.Path,
+                headers: Operations.ConsumerGroup.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// The group's position.
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.ConsumerGroup)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.ConsumerGroup {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Acknowledge everything up to a position; a late acknowledgement never moves the group back (admin, subscriber).
+    ///
+    /// The body takes no `occurredAt`.
+    ///
+    /// - Remark: HTTP `PUT /v1/consumers/{consumer}/position`.
+    /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)`.
+    package enum Acknowledge {
+        package static let id: Swift.String = "acknowledge"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/path`.
+            package struct Path: Sendable, Hashable {
+                /// 1 to 64 letters, digits, dots, dashes or underscores.
+                ///
+                /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/path/consumer`.
+                package var consumer: Components.Parameters.Consumer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - consumer: 1 to 64 letters, digits, dots, dashes or underscores.
+                package init(consumer: Components.Parameters.Consumer) {
+                    self.consumer = consumer
+                }
+            }
+            package var path: Operations.Acknowledge.Input.Path
+            /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Acknowledge.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Acknowledge.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Acknowledge.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// At most the log's head (400 `position_past_head`).
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/requestBody/json/position`.
+                    package var position: Swift.Int64
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - position: At most the log's head (400 `position_past_head`).
+                    package init(position: Swift.Int64) {
+                        self.position = position
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case position
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.position = try container.decode(
+                            Swift.Int64.self,
+                            forKey: .position
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "position"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/consumers/{consumer}/position/PUT/requestBody/content/application\/json`.
+                case json(Operations.Acknowledge.Input.Body.JsonPayload)
+            }
+            package var body: Operations.Acknowledge.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.Acknowledge.Input.Path,
+                headers: Operations.Acknowledge.Input.Headers = .init(),
+                body: Operations.Acknowledge.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// The group's position.
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.ConsumerGroup)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.ConsumerGroup {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
 }

@@ -365,6 +365,18 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/users/{user}/deactivate`.
     /// - Remark: Generated from `#/paths//v1/users/{user}/deactivate/post(deactivateUser)`.
     func deactivateUser(_ input: Operations.DeactivateUser.Input) async throws -> Operations.DeactivateUser.Output
+    /// A consumer group's acknowledged position, the head, and how far behind it is (admin, subscriber).
+    ///
+    /// - Remark: HTTP `GET /v1/consumers/{consumer}`.
+    /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)`.
+    func consumerGroup(_ input: Operations.ConsumerGroup.Input) async throws -> Operations.ConsumerGroup.Output
+    /// Acknowledge everything up to a position; a late acknowledgement never moves the group back (admin, subscriber).
+    ///
+    /// The body takes no `occurredAt`.
+    ///
+    /// - Remark: HTTP `PUT /v1/consumers/{consumer}/position`.
+    /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)`.
+    func acknowledge(_ input: Operations.Acknowledge.Input) async throws -> Operations.Acknowledge.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -1336,6 +1348,36 @@ extension APIProtocol {
         body: Operations.DeactivateUser.Input.Body
     ) async throws -> Operations.DeactivateUser.Output {
         try await deactivateUser(Operations.DeactivateUser.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A consumer group's acknowledged position, the head, and how far behind it is (admin, subscriber).
+    ///
+    /// - Remark: HTTP `GET /v1/consumers/{consumer}`.
+    /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/get(consumerGroup)`.
+    package func consumerGroup(
+        path: Operations.ConsumerGroup.Input.Path,
+        headers: Operations.ConsumerGroup.Input.Headers = .init()
+    ) async throws -> Operations.ConsumerGroup.Output {
+        try await consumerGroup(Operations.ConsumerGroup.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Acknowledge everything up to a position; a late acknowledgement never moves the group back (admin, subscriber).
+    ///
+    /// The body takes no `occurredAt`.
+    ///
+    /// - Remark: HTTP `PUT /v1/consumers/{consumer}/position`.
+    /// - Remark: Generated from `#/paths//v1/consumers/{consumer}/position/put(acknowledge)`.
+    package func acknowledge(
+        path: Operations.Acknowledge.Input.Path,
+        headers: Operations.Acknowledge.Input.Headers = .init(),
+        body: Operations.Acknowledge.Input.Body
+    ) async throws -> Operations.Acknowledge.Output {
+        try await acknowledge(Operations.Acknowledge.Input(
             path: path,
             headers: headers,
             body: body
