@@ -13,7 +13,7 @@ import RapportAPI
 /// typed answer; a handler only names the caller, calls the service and returns that answer.
 /// Everything common to every operation happens around it, once: the role and the scope of
 /// the record a path names are checked before it runs (``AccessCheck``), the body is read
-/// within its limit and its narrowed fields checked (``CommandBodyGate``), and whatever it
+/// within its limit, its unknown and narrowed fields refused (``CommandBodyGate``), and whatever it
 /// throws is answered with a stable code (``ErrorMiddleware``).
 struct APIHandler: APIProtocol {
     let service: CRMService<LMDBEventLog>

@@ -21,63 +21,65 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/Error`.
         package struct _Error: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Error/error`.
-            package struct _ErrorPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/Error/error/code`.
-                package var code: Swift.String
-                /// - Remark: Generated from `#/components/schemas/Error/error/message`.
-                package var message: Swift.String
-                /// - Remark: Generated from `#/components/schemas/Error/error/facts`.
-                package struct FactsPayload: Codable, Hashable, Sendable {
-                    /// A container of undocumented properties.
-                    package var additionalProperties: [String: Swift.String]
-                    /// Creates a new `FactsPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - additionalProperties: A container of undocumented properties.
-                    package init(additionalProperties: [String: Swift.String] = .init()) {
-                        self.additionalProperties = additionalProperties
-                    }
-                    package init(from decoder: any Swift.Decoder) throws {
-                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                    }
-                    package func encode(to encoder: any Swift.Encoder) throws {
-                        try encoder.encodeAdditionalProperties(additionalProperties)
-                    }
-                }
-                /// - Remark: Generated from `#/components/schemas/Error/error/facts`.
-                package var facts: Components.Schemas._Error._ErrorPayload.FactsPayload
-                /// Creates a new `_ErrorPayload`.
-                ///
-                /// - Parameters:
-                ///   - code:
-                ///   - message:
-                ///   - facts:
-                package init(
-                    code: Swift.String,
-                    message: Swift.String,
-                    facts: Components.Schemas._Error._ErrorPayload.FactsPayload
-                ) {
-                    self.code = code
-                    self.message = message
-                    self.facts = facts
-                }
-                package enum CodingKeys: String, CodingKey {
-                    case code
-                    case message
-                    case facts
-                }
-            }
-            /// - Remark: Generated from `#/components/schemas/Error/error`.
-            package var error: Components.Schemas._Error._ErrorPayload
+            package var error: Components.Schemas.ErrorDetail
             /// Creates a new `_Error`.
             ///
             /// - Parameters:
             ///   - error:
-            package init(error: Components.Schemas._Error._ErrorPayload) {
+            package init(error: Components.Schemas.ErrorDetail) {
                 self.error = error
             }
             package enum CodingKeys: String, CodingKey {
                 case error
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ErrorDetail`.
+        package struct ErrorDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ErrorDetail/code`.
+            package var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ErrorDetail/message`.
+            package var message: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ErrorDetail/facts`.
+            package var facts: Components.Schemas.ErrorFacts
+            /// Creates a new `ErrorDetail`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - message:
+            ///   - facts:
+            package init(
+                code: Swift.String,
+                message: Swift.String,
+                facts: Components.Schemas.ErrorFacts
+            ) {
+                self.code = code
+                self.message = message
+                self.facts = facts
+            }
+            package enum CodingKeys: String, CodingKey {
+                case code
+                case message
+                case facts
+            }
+        }
+        /// What the refusal is about (the field, the stream, the roles allowed), each as text.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ErrorFacts`.
+        package struct ErrorFacts: Codable, Hashable, Sendable {
+            /// A container of undocumented properties.
+            package var additionalProperties: [String: Swift.String]
+            /// Creates a new `ErrorFacts`.
+            ///
+            /// - Parameters:
+            ///   - additionalProperties: A container of undocumented properties.
+            package init(additionalProperties: [String: Swift.String] = .init()) {
+                self.additionalProperties = additionalProperties
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
         /// An `Error` whose `forbidden` facts name the caller's role and the roles allowed.
