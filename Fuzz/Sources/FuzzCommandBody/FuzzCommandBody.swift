@@ -1,14 +1,16 @@
 import Foundation
 import FuzzDriver
 
-/// Fuzzes the decoding of a command's JSON body, step for step as
-/// `Sources/CRMServer/Commands/CommandBody.swift` does it: `JSONSerialization` for the shape,
-/// `occurredAt` taken out, the unknown-field walk over nested objects and arrays, then
-/// `JSONDecoder` with the ISO 8601 strategy for the body and for its business time.
+/// Fuzzes the reading of a command's JSON body, step for step as the server does it:
+/// `JSONSerialization` for the shape and the unknown-field walk over nested objects and arrays
+/// (`Sources/CRMServer/API/CommandBodyGate.swift` with the `BodyFields` table that
+/// `Tools/generate-openapi` writes), then `JSONDecoder` into the body's type (the generated
+/// boundary's `Codable` types) with an ISO 8601 date strategy, and the business time, which
+/// the handlers parse from text (`APIHandler.acting(at:)`).
 ///
 /// A reproduction rather than a call into CRMServer: building Hummingbird and SwiftNIO with
 /// the fuzzer's instrumentation is more than this machine's fuzz runs can afford, and the
-/// decode steps need none of it. Keep it in step with CommandBody.swift.
+/// decode steps need none of it. Keep it in step with CommandBodyGate.swift.
 ///
 /// Input: a byte choosing the body type, then the body.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -24,7 +26,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-// MARK: - CommandBody.swift's steps
+// MARK: - The gate's steps
 
 protocol BodyShape {
     static var fields: Set<String> { get }
