@@ -9,10 +9,7 @@ extension APIHandler {
 
     /// 201 with the product's id; 409 `duplicate_product` for a SKU in use.
     func addProduct(_ input: Operations.AddProduct.Input) async throws -> Operations.AddProduct.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var product = NewProduct(sku: body.sku, name: body.name, price: body.price.money, cost: body.cost.money)
         product.unit = body.unit ?? ""
@@ -26,10 +23,7 @@ extension APIHandler {
     func changeProductPrice(
         _ input: Operations.ChangeProductPrice.Input
     ) async throws -> Operations.ChangeProductPrice.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -48,10 +42,7 @@ extension APIHandler {
 
     /// 201 with the quote's id, its lines priced from the list now.
     func createQuote(_ input: Operations.CreateQuote.Input) async throws -> Operations.CreateQuote.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         try requireInScope(acting.principal, customer: body.customerId)
         let quoteID = try await created("quoteId") {
@@ -69,11 +60,7 @@ extension APIHandler {
 
     /// The customer accepts before the quote expires.
     func acceptQuote(_ input: Operations.AcceptQuote.Input) async throws -> Operations.AcceptQuote.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -84,10 +71,7 @@ extension APIHandler {
 
     /// The customer rejects, with the reason.
     func rejectQuote(_ input: Operations.RejectQuote.Input) async throws -> Operations.RejectQuote.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {

@@ -16,10 +16,7 @@ extension APIHandler {
     /// back. Answers with the group's position.
     func acknowledge(_ input: Operations.Acknowledge.Input) async throws -> Operations.Acknowledge.Output {
         _ = try caller
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         guard let requested = UInt64(exactly: body.position) else {
             throw APIError(
                 .badRequest,

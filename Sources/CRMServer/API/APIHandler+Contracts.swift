@@ -12,10 +12,7 @@ extension APIHandler {
     /// priced now; the approval policy decides whether it binds at once or waits for its
     /// approvals.
     func draftContract(_ input: Operations.DraftContract.Input) async throws -> Operations.DraftContract.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         try requireInScope(acting.principal, customer: body.customerId)
         let contractID = try await created("contractId") {
@@ -34,11 +31,7 @@ extension APIHandler {
     /// The pending step of the approval chain approves; the domain decides whether the caller
     /// may (403 `not_approver` saying why).
     func approveContract(_ input: Operations.ApproveContract.Input) async throws -> Operations.ApproveContract.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -54,11 +47,7 @@ extension APIHandler {
 
     /// The pending step refuses, with a comment; the contract is closed.
     func rejectContract(_ input: Operations.RejectContract.Input) async throws -> Operations.RejectContract.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -79,10 +68,7 @@ extension APIHandler {
     func scheduleInstalments(
         _ input: Operations.ScheduleInstalments.Input
     ) async throws -> Operations.ScheduleInstalments.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let instalments = body.instalments.map {
             ReceivableDecisions.NewInstalment(
@@ -106,10 +92,7 @@ extension APIHandler {
     /// id. A bank reference another payment of the contract carries is a 409
     /// `duplicate_bank_reference` naming that payment.
     func recordPayment(_ input: Operations.RecordPayment.Input) async throws -> Operations.RecordPayment.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let method = try CommandValues.paymentMethod(body.method.rawValue)
         let paymentID = try await created("paymentId") {
@@ -129,10 +112,7 @@ extension APIHandler {
 
     /// 201 with the invoice's id; invoices never total more than the contract amount.
     func requestInvoice(_ input: Operations.RequestInvoice.Input) async throws -> Operations.RequestInvoice.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let invoiceID = try await created("invoiceId") {
             try await service.requestInvoice(
@@ -148,10 +128,7 @@ extension APIHandler {
 
     /// Finance issues the invoice under its number.
     func issueInvoice(_ input: Operations.IssueInvoice.Input) async throws -> Operations.IssueInvoice.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -170,10 +147,7 @@ extension APIHandler {
 
     /// 201 with the refund's id; refunds never total more than was collected.
     func requestRefund(_ input: Operations.RequestRefund.Input) async throws -> Operations.RequestRefund.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let refundID = try await created("refundId") {
             try await service.requestRefund(
@@ -191,11 +165,7 @@ extension APIHandler {
     /// Finance, an admin or the owner's manager approves (the domain decides: 403
     /// `not_approver`).
     func approveRefund(_ input: Operations.ApproveRefund.Input) async throws -> Operations.ApproveRefund.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -211,10 +181,7 @@ extension APIHandler {
 
     /// The same approvers refuse, with the reason.
     func rejectRefund(_ input: Operations.RejectRefund.Input) async throws -> Operations.RejectRefund.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -233,11 +200,7 @@ extension APIHandler {
     func receiveReturnedGoods(
         _ input: Operations.ReceiveReturnedGoods.Input
     ) async throws -> Operations.ReceiveReturnedGoods.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -254,10 +217,7 @@ extension APIHandler {
     /// The money of an approved refund goes out, after its goods came back when it asked for
     /// them.
     func payRefund(_ input: Operations.PayRefund.Input) async throws -> Operations.PayRefund.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let method = try CommandValues.paymentMethod(body.method.rawValue)
         return .ok(

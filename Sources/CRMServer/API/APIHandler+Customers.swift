@@ -12,10 +12,7 @@ extension APIHandler {
 
     /// 201 with the customer's id; the owner is `ownerId`, or the public pool when it is empty.
     func createCustomer(_ input: Operations.CreateCustomer.Input) async throws -> Operations.CreateCustomer.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var customer = NewCustomer(name: body.name)
         customer.creditCode = body.creditCode ?? ""
@@ -41,10 +38,7 @@ extension APIHandler {
     func updateCustomerProfile(
         _ input: Operations.UpdateCustomerProfile.Input
     ) async throws -> Operations.UpdateCustomerProfile.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var changes = CustomerDecisions.ProfileChanges()
         (changes.name, changes.region, changes.industry) = (body.name, body.region, body.industry)
@@ -63,10 +57,7 @@ extension APIHandler {
 
     /// Adds and removes tags.
     func tagCustomer(_ input: Operations.TagCustomer.Input) async throws -> Operations.TagCustomer.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -85,10 +76,7 @@ extension APIHandler {
 
     /// 201 with the contact's id.
     func addContact(_ input: Operations.AddContact.Input) async throws -> Operations.AddContact.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let contact = try Self.contact(
             name: body.name,
@@ -110,10 +98,7 @@ extension APIHandler {
 
     /// The fields given that differ; an empty phone or email clears it.
     func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let changes = try Self.contact(
             name: body.name,
@@ -155,10 +140,7 @@ extension APIHandler {
     /// A call, visit, email or message logged; it restarts the customer's idle clock. 201 with
     /// the position of its event.
     func logFollowUp(_ input: Operations.LogFollowUp.Input) async throws -> Operations.LogFollowUp.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var followUp = CRMFollowUpLogged()
         followUp.customerID = input.path.customer
@@ -176,11 +158,7 @@ extension APIHandler {
 
     /// The acting rep takes a customer from the pool.
     func claimCustomer(_ input: Operations.ClaimCustomer.Input) async throws -> Operations.ClaimCustomer.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -191,11 +169,7 @@ extension APIHandler {
 
     /// Back to the pool, by its owner or their manager.
     func releaseCustomer(_ input: Operations.ReleaseCustomer.Input) async throws -> Operations.ReleaseCustomer.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -213,10 +187,7 @@ extension APIHandler {
     /// receiver's holding cap).
     func transferCustomer(_ input: Operations.TransferCustomer.Input) async throws -> Operations.TransferCustomer.Output
     {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -235,11 +206,7 @@ extension APIHandler {
     /// about to be, at `occurredAt` (now by default); the server also sweeps on its own
     /// schedule. 200 with what it did.
     func sweepPool(_ input: Operations.SweepPool.Input) async throws -> Operations.SweepPool.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         // No receipt in the log: the report is the answer, and a receipt rebuilds only ids and
         // positions. The idempotency store keeps the report instead; a retry after a crash that

@@ -10,10 +10,7 @@ extension APIHandler {
 
     /// 201 with the supplier's id.
     func addSupplier(_ input: Operations.AddSupplier.Input) async throws -> Operations.AddSupplier.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let supplierID = try await created("supplierId") {
             try await service.addSupplier(
@@ -30,10 +27,7 @@ extension APIHandler {
     func orderFromSupplier(
         _ input: Operations.OrderFromSupplier.Input
     ) async throws -> Operations.OrderFromSupplier.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let orderID = try await created("purchaseOrderId") {
             try await service.orderFromSupplier(
@@ -48,10 +42,7 @@ extension APIHandler {
 
     /// Goods of a purchase order received into stock.
     func receiveGoods(_ input: Operations.ReceiveGoods.Input) async throws -> Operations.ReceiveGoods.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -67,10 +58,7 @@ extension APIHandler {
 
     /// Goods of a binding contract shipped out of stock; 201 with the shipment's id.
     func shipGoods(_ input: Operations.ShipGoods.Input) async throws -> Operations.ShipGoods.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let shipmentID = try await created("shipmentId") {
             try await service.shipGoods(
@@ -89,10 +77,7 @@ extension APIHandler {
     func receiveSupplierBill(
         _ input: Operations.ReceiveSupplierBill.Input
     ) async throws -> Operations.ReceiveSupplierBill.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let billID = try await created("billId") {
             try await service.receiveSupplierBill(
@@ -109,10 +94,7 @@ extension APIHandler {
 
     /// A payment on a supplier's bill.
     func paySupplier(_ input: Operations.PaySupplier.Input) async throws -> Operations.PaySupplier.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let method = try CommandValues.paymentMethod(body.method.rawValue)
         return .ok(
@@ -131,10 +113,7 @@ extension APIHandler {
 
     /// 201 with the expense's id; `customerId` names the customer it was for, if any.
     func recordExpense(_ input: Operations.RecordExpense.Input) async throws -> Operations.RecordExpense.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let expenseID = try await created("expenseId") {
             try await service.recordExpense(

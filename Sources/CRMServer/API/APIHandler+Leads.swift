@@ -8,10 +8,7 @@ import RapportAPI
 extension APIHandler {
     /// 201 with the lead's id; 409 `duplicate_lead` or `duplicate_customer` naming the holder.
     func createLead(_ input: Operations.CreateLead.Input) async throws -> Operations.CreateLead.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var lead = NewLead(companyName: body.companyName)
         lead.contactName = body.contactName ?? ""
@@ -31,10 +28,7 @@ extension APIHandler {
     /// The lead goes to `repId`, whom the caller may give customers to (a rep themselves, a
     /// manager their team).
     func assignLead(_ input: Operations.AssignLead.Input) async throws -> Operations.AssignLead.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         try scope.requireAssignable(acting.principal, to: body.repId)
         return .ok(
@@ -51,11 +45,7 @@ extension APIHandler {
 
     /// The lead is worth pursuing.
     func qualifyLead(_ input: Operations.QualifyLead.Input) async throws -> Operations.QualifyLead.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -71,10 +61,7 @@ extension APIHandler {
 
     /// Closed as not worth pursuing, with the reason.
     func disqualifyLead(_ input: Operations.DisqualifyLead.Input) async throws -> Operations.DisqualifyLead.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -91,10 +78,7 @@ extension APIHandler {
     /// A qualified lead becomes a customer owned by its rep (or the caller when unassigned),
     /// with its first contact and the opportunity the body describes; 201 with the three ids.
     func convertLead(_ input: Operations.ConvertLead.Input) async throws -> Operations.ConvertLead.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let opportunity = OpportunityDecisions.NewOpportunity(
             name: body.name,

@@ -8,10 +8,7 @@ import RapportAPI
 extension APIHandler {
     /// 201 with the campaign's id; it runs until `endsAt`.
     func launchCampaign(_ input: Operations.LaunchCampaign.Input) async throws -> Operations.LaunchCampaign.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let channel = try CommandValues.campaignChannel(body.channel.rawValue)
         let campaignID = try await created("campaignId") {
@@ -33,10 +30,7 @@ extension APIHandler {
     func recordCampaignResponse(
         _ input: Operations.RecordCampaignResponse.Input
     ) async throws -> Operations.RecordCampaignResponse.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         if let customer = body.customerId { try requireInScope(acting.principal, customer: customer) }
         return .ok(
@@ -56,10 +50,7 @@ extension APIHandler {
     /// The target of a rep or a team for a period, replacing an earlier one; a manager sets
     /// those of their own team and its reps only.
     func setSalesTarget(_ input: Operations.SetSalesTarget.Input) async throws -> Operations.SetSalesTarget.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let principal = acting.principal
         if principal.role == .manager {

@@ -9,10 +9,7 @@ import RapportAPI
 extension APIHandler {
     /// 201 with the opportunity's id; the customer's owner owns it.
     func openOpportunity(_ input: Operations.OpenOpportunity.Input) async throws -> Operations.OpenOpportunity.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         try requireInScope(acting.principal, customer: body.customerId)
         let opportunity = OpportunityDecisions.NewOpportunity(
@@ -35,10 +32,7 @@ extension APIHandler {
 
     /// To another stage, forward or back.
     func moveOpportunity(_ input: Operations.MoveOpportunity.Input) async throws -> Operations.MoveOpportunity.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -54,10 +48,7 @@ extension APIHandler {
 
     /// Closed as won, for `amount` in `currency` (which come together) or the expected amount.
     func winOpportunity(_ input: Operations.WinOpportunity.Input) async throws -> Operations.WinOpportunity.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let won: CRMMoney?
         switch (body.amount, body.currency) {
@@ -89,10 +80,7 @@ extension APIHandler {
 
     /// Closed as lost at its current stage.
     func loseOpportunity(_ input: Operations.LoseOpportunity.Input) async throws -> Operations.LoseOpportunity.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -110,10 +98,7 @@ extension APIHandler {
     func reopenOpportunity(
         _ input: Operations.ReopenOpportunity.Input
     ) async throws -> Operations.ReopenOpportunity.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {

@@ -8,10 +8,7 @@ extension APIHandler {
 
     /// 201 with the work order's id, for a customer within the caller's scope.
     func openWorkOrder(_ input: Operations.OpenWorkOrder.Input) async throws -> Operations.OpenWorkOrder.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         try requireInScope(acting.principal, customer: body.customerId)
         let workOrderID = try await created("workOrderId") {
@@ -29,10 +26,7 @@ extension APIHandler {
 
     /// The work order goes to `assigneeId`.
     func assignWorkOrder(_ input: Operations.AssignWorkOrder.Input) async throws -> Operations.AssignWorkOrder.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -49,10 +43,7 @@ extension APIHandler {
     /// Resolved, with what was done.
     func resolveWorkOrder(_ input: Operations.ResolveWorkOrder.Input) async throws -> Operations.ResolveWorkOrder.Output
     {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -68,11 +59,7 @@ extension APIHandler {
 
     /// Closed once resolved.
     func closeWorkOrder(_ input: Operations.CloseWorkOrder.Input) async throws -> Operations.CloseWorkOrder.Output {
-        let body = input.body.map {
-            switch $0 {
-            case .json(let json): json
-            }
-        }
+        let body = input.body?.json
         let acting = try acting(at: body?.occurredAt)
         return .ok(
             try await appended {
@@ -89,10 +76,7 @@ extension APIHandler {
 
     /// 201 with the complaint's id, for a customer within the caller's scope.
     func fileComplaint(_ input: Operations.FileComplaint.Input) async throws -> Operations.FileComplaint.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         try requireInScope(acting.principal, customer: body.customerId)
         let complaintID = try await created("complaintId") {
@@ -110,10 +94,7 @@ extension APIHandler {
     /// Resolved, with its root cause.
     func resolveComplaint(_ input: Operations.ResolveComplaint.Input) async throws -> Operations.ResolveComplaint.Output
     {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -130,10 +111,7 @@ extension APIHandler {
 
     /// 201 with the survey's id: the customer's score (1-5), after a work order or not.
     func recordSurvey(_ input: Operations.RecordSurvey.Input) async throws -> Operations.RecordSurvey.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let surveyID = try await created("surveyId") {
             try await service.recordSurvey(

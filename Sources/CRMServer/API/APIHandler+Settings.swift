@@ -35,10 +35,7 @@ extension APIHandler {
     func configurePoolRules(
         _ input: Operations.ConfigurePoolRules.Input
     ) async throws -> Operations.ConfigurePoolRules.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var rules = CRMPoolRulesConfigured()
         (rules.dailyClaimLimit, rules.holdingCap, rules.previousOwnerCooldownDays) = (
@@ -78,10 +75,7 @@ extension APIHandler {
     func configurePipeline(
         _ input: Operations.ConfigurePipeline.Input
     ) async throws -> Operations.ConfigurePipeline.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var pipeline = CRMPipelineConfigured()
         pipeline.stages = body.stages.map { body in
@@ -127,10 +121,7 @@ extension APIHandler {
     func configureApprovalPolicy(
         _ input: Operations.ConfigureApprovalPolicy.Input
     ) async throws -> Operations.ConfigureApprovalPolicy.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var policy = CRMApprovalPolicyConfigured()
         policy.discountThresholdPercent = body.discountThresholdPercent
@@ -161,10 +152,7 @@ extension APIHandler {
     func configureCommissionRate(
         _ input: Operations.ConfigureCommissionRate.Input
     ) async throws -> Operations.ConfigureCommissionRate.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var rate = CRMCommissionRateConfigured()
         rate.rateBasisPoints = body.rateBasisPoints

@@ -7,10 +7,7 @@ import RapportAPI
 extension APIHandler {
     /// 201 with the team's id.
     func createTeam(_ input: Operations.CreateTeam.Input) async throws -> Operations.CreateTeam.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let teamID = try await created("teamId") {
             try await service.createTeam(named: body.name, actor: acting.actor, occurredAt: acting.occurredAt)
@@ -20,10 +17,7 @@ extension APIHandler {
 
     /// 201 with the user's id.
     func addUser(_ input: Operations.AddUser.Input) async throws -> Operations.AddUser.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         var user = NewUser(name: body.name, email: body.email, role: try CommandValues.role(body.role.rawValue))
         user.teamID = body.teamId ?? ""
@@ -35,10 +29,7 @@ extension APIHandler {
 
     /// The user joins another team.
     func moveUser(_ input: Operations.MoveUser.Input) async throws -> Operations.MoveUser.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
@@ -54,10 +45,7 @@ extension APIHandler {
 
     /// The user takes another role.
     func changeRole(_ input: Operations.ChangeRole.Input) async throws -> Operations.ChangeRole.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         let role = try CommandValues.role(body.role.rawValue)
         return .ok(
@@ -74,10 +62,7 @@ extension APIHandler {
 
     /// The user may no longer sign in; their customers go to `successorId`, or to the pool.
     func deactivateUser(_ input: Operations.DeactivateUser.Input) async throws -> Operations.DeactivateUser.Output {
-        let body =
-            switch input.body {
-            case .json(let json): json
-            }
+        let body = input.body.json
         let acting = try acting(at: body.occurredAt)
         return .ok(
             try await appended {
