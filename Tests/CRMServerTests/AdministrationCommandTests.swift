@@ -1,6 +1,7 @@
 import CRMSchema
 import Foundation
 import NIOHTTP1
+import RapportAPI
 import Testing
 
 /// Settings and users over a real socket: what `PUT` records `GET` reads back, as of any
@@ -10,35 +11,45 @@ struct AdministrationCommandTests {
     @Test("settings read back as configured, the defaults before, and impossible settings refuse")
     func settings() async throws {
         let crm = try await CommandServer.start("commands-settings")
-        let defaults = try await crm.send(.GET, "/v1/settings/pool-rules", as: .rep)
-        #expect(defaults.status == 200 && defaults.json["holdingCap"] as? Int == 200, "\(defaults.json)")
+        let (admin, rep) = (try crm.client(as: .admin), try crm.client(as: .rep))
+        let defaults = try await rep.poolRules()
+        #expect(try defaults.ok.body.json.holdingCap == 200, "\(defaults)")
 
         var head = try crm.head()
-        let rules =
-            #"{"dailyClaimLimit":5,"holdingCap":50,"previousOwnerCooldownDays":7,"idleLimits":[{"level":"","idleDays":20},{"level":"A","idleDays":45}],"warningDaysBeforeRelease":2,"occurredAt":"2026-07-01T00:00:00Z"}"#
-        let configured = try await crm.send(.PUT, "/v1/settings/pool-rules", rules, as: .admin)
-        #expect(configured.status == 200 && configured.json["changed"] as? Bool == true, "\(configured.json)")
-        #expect(try crm.event(CRMPoolRulesConfigured.self, after: head).holdingCap == 50)
-        let now = try await crm.send(.GET, "/v1/settings/pool-rules", as: .auditor)
-        #expect(
-            now.json["holdingCap"] as? Int == 50 && (now.json["idleLimits"] as? [[String: Any]])?.count == 2,
-            "\(now.json)"
+        let rules = Components.Schemas.PoolRules(
+            dailyClaimLimit: 5,
+            holdingCap: 50,
+            previousOwnerCooldownDays: 7,
+            idleLimits: [.init(level: "", idleDays: 20), .init(level: "A", idleDays: 45)],
+            warningDaysBeforeRelease: 2,
+            occurredAt: "2026-07-01T00:00:00Z"
         )
-        let before = try await crm.send(.GET, "/v1/settings/pool-rules?at=2026-06-30T00:00:00Z", as: .rep)
-        #expect(before.json["holdingCap"] as? Int == 200, "the rules in force before July are the defaults")
-        let badTime = try await crm.send(.GET, "/v1/settings/pool-rules?at=June", as: .rep)
-        #expect(badTime.status == 400)
+        let configured = try await admin.configurePoolRules(body: .json(rules))
+        #expect(try configured.ok.body.json.changed == true, "\(configured)")
+        #expect(try crm.event(CRMPoolRulesConfigured.self, after: head).holdingCap == 50)
+        let now = try await crm.client(as: .auditor).poolRules()
+        #expect(try now.ok.body.json.holdingCap == 50 && now.ok.body.json.idleLimits.count == 2, "\(now)")
+        let before = try await rep.poolRules(query: .init(at: "2026-06-30T00:00:00Z"))
+        #expect(try before.ok.body.json.holdingCap == 200, "the rules in force before July are the defaults")
+        let badTime = try await rep.poolRules(query: .init(at: "June"))
+        #expect(try badTime.badRequest.body.json.error.code == "invalid_query_parameter", "\(badTime)")
 
         head = try crm.head()
-        let noCap = try await crm.send(
-            .PUT,
-            "/v1/settings/pool-rules",
-            #"{"dailyClaimLimit":5,"holdingCap":0,"previousOwnerCooldownDays":7,"idleLimits":[],"warningDaysBeforeRelease":2}"#,
-            as: .admin
+        let noCap = try await admin.configurePoolRules(
+            body: .json(
+                .init(
+                    dailyClaimLimit: 5,
+                    holdingCap: 0,
+                    previousOwnerCooldownDays: 7,
+                    idleLimits: [],
+                    warningDaysBeforeRelease: 2
+                )
+            )
         )
-        #expect(noCap.status == 400 && noCap.code == "invalid_value", "\(noCap.json)")
-        let empty = try await crm.send(.PUT, "/v1/settings/pipeline", #"{"stages":[]}"#, as: .admin)
-        #expect(empty.status == 400 && empty.code == "invalid_pipeline", "\(empty.json)")
+        #expect(try noCap.badRequest.body.json.error.code == "invalid_value", "\(noCap)")
+        let empty = try await admin.configurePipeline(body: .json(.init(stages: [])))
+        #expect(try empty.badRequest.body.json.error.code == "invalid_pipeline", "\(empty)")
+        // Hand-built: the spec's chain enum has no `auditor`, so the typed client cannot send this chain.
         let auditorChain = try await crm.send(
             .PUT,
             "/v1/settings/approval-policy",
@@ -46,109 +57,110 @@ struct AdministrationCommandTests {
             as: .admin
         )
         #expect(auditorChain.status == 400 && auditorChain.code == "invalid_value", "\(auditorChain.json)")
-        let tooHigh = try await crm.send(
-            .PUT,
-            "/v1/settings/commission-rate",
-            #"{"rateBasisPoints":20000}"#,
-            as: .admin
-        )
-        #expect(tooHigh.status == 400 && tooHigh.code == "invalid_value", "\(tooHigh.json)")
+        let tooHigh = try await admin.configureCommissionRate(body: .json(.init(rateBasisPoints: 20_000)))
+        #expect(try tooHigh.badRequest.body.json.error.code == "invalid_value", "\(tooHigh)")
         #expect(try crm.head() == head, "no impossible setting was recorded")
 
-        let stages =
-            #"{"stages":[{"stageId":"lead","name":"Lead","order":1,"winProbabilityPercent":5},{"stageId":"deal","name":"Deal","order":2,"winProbabilityPercent":60}]}"#
-        #expect(try await crm.send(.PUT, "/v1/settings/pipeline", stages, as: .admin).status == 200)
-        let pipeline = try await crm.send(.GET, "/v1/settings/pipeline", as: .rep)
-        #expect(
-            (pipeline.json["stages"] as? [[String: Any]])?.compactMap { $0["stageId"] as? String } == ["lead", "deal"],
-            "\(pipeline.json)"
+        let stages = try await admin.configurePipeline(
+            body: .json(
+                .init(stages: [
+                    .init(stageId: "lead", name: "Lead", order: 1, winProbabilityPercent: 5),
+                    .init(stageId: "deal", name: "Deal", order: 2, winProbabilityPercent: 60),
+                ])
+            )
         )
+        #expect(try stages.ok.body.json.changed, "\(stages)")
+        let pipeline = try await rep.pipeline()
+        #expect(try pipeline.ok.body.json.stages.map(\.stageId) == ["lead", "deal"], "\(pipeline)")
 
-        let policy =
-            #"{"discountThresholdPercent":15,"amountThreshold":{"amount":10000000,"currency":"CNY"},"chain":["manager","finance"]}"#
-        #expect(try await crm.send(.PUT, "/v1/settings/approval-policy", policy, as: .admin).status == 200)
-        let readPolicy = try await crm.send(.GET, "/v1/settings/approval-policy", as: .finance)
-        #expect(
-            readPolicy.json["chain"] as? [String] == ["manager", "finance"]
-                && readPolicy.json["discountThresholdPercent"] as? Int == 15,
-            "\(readPolicy.json)"
+        let policy = try await admin.configureApprovalPolicy(
+            body: .json(
+                .init(
+                    discountThresholdPercent: 15,
+                    amountThreshold: .init(amount: 10_000_000, currency: "CNY"),
+                    chain: [.manager, .finance]
+                )
+            )
         )
-        #expect((readPolicy.json["amountThreshold"] as? [String: Any])?["amount"] as? Int == 10_000_000)
+        #expect(try policy.ok.body.json.changed, "\(policy)")
+        let readPolicy = try await crm.client(as: .finance).approvalPolicy()
+        #expect(
+            try readPolicy.ok.body.json.chain == [.manager, .finance]
+                && readPolicy.ok.body.json.discountThresholdPercent == 15,
+            "\(readPolicy)"
+        )
+        #expect(try readPolicy.ok.body.json.amountThreshold?.amount == 10_000_000)
 
-        #expect(
-            try await crm.send(.PUT, "/v1/settings/commission-rate", #"{"rateBasisPoints":150}"#, as: .admin).status
-                == 200
-        )
-        let rate = try await crm.send(.GET, "/v1/settings/commission-rate", as: .manager)
-        #expect(rate.json["rateBasisPoints"] as? Int == 150)
+        let rated = try await admin.configureCommissionRate(body: .json(.init(rateBasisPoints: 150)))
+        #expect(try rated.ok.body.json.changed, "\(rated)")
+        let rate = try await crm.client(as: .manager).commissionRate()
+        #expect(try rate.ok.body.json.rateBasisPoints == 150)
         try await crm.stop()
     }
 
     @Test("teams and users are created once, moved, promoted and deactivated within the actor's reach")
     func users() async throws {
         let crm = try await CommandServer.start("commands-users")
+        let (admin, manager, rep) = (try crm.client(as: .admin), try crm.client(as: .manager), try crm.client(as: .rep))
         var head = try crm.head()
-        let team = try await crm.post("/v1/teams", #"{"name":"West"}"#, as: .admin)
-        #expect(team.status == 201, "\(team.json)")
-        let west = try team.id("teamId")
+        let team = try await admin.createTeam(body: .json(.init(name: "West")))
+        let west = try team.created.body.json.teamId
         #expect(try crm.event(CRMTeamCreated.self, after: head).name == "West")
-        let again = try await crm.post("/v1/teams", #"{"name":"west"}"#, as: .admin)
-        #expect(again.status == 409 && again.code == "duplicate_team", "\(again.json)")
+        let again = try await admin.createTeam(body: .json(.init(name: "west")))
+        #expect(try again.conflict.body.json.error.code == "duplicate_team", "\(again)")
 
         head = try crm.head()
-        let added = try await crm.post(
-            "/v1/users",
-            #"{"name":"Wu","email":"Wu@Example.com","role":"sales_rep","teamId":"\#(crm.north)"}"#,
-            as: .admin
+        let added = try await admin.addUser(
+            body: .json(.init(name: "Wu", email: "Wu@Example.com", role: .salesRep, teamId: crm.north))
         )
-        #expect(added.status == 201, "\(added.json)")
-        let wu = try added.id("userId")
+        let wu = try added.created.body.json.userId
         #expect(try crm.event(CRMUserAdded.self, after: head).email == "wu@example.com")
-        let sameEmail = try await crm.post(
-            "/v1/users",
-            #"{"name":"Wu 2","email":"wu@example.com","role":"finance"}"#,
-            as: .admin
+        let sameEmail = try await admin.addUser(
+            body: .json(.init(name: "Wu 2", email: "wu@example.com", role: .finance))
         )
-        #expect(sameEmail.status == 409 && sameEmail.code == "duplicate_user", "\(sameEmail.json)")
+        #expect(try sameEmail.conflict.body.json.error.code == "duplicate_user", "\(sameEmail)")
 
         head = try crm.head()
-        #expect(try await crm.post("/v1/users/\(wu)/team", #"{"teamId":"\#(west)"}"#, as: .admin).status == 200)
+        let moved = try await admin.moveUser(path: .init(user: wu), body: .json(.init(teamId: west)))
+        #expect(try moved.ok.body.json.changed, "\(moved)")
         #expect(try crm.event(CRMUserMovedToTeam.self, after: head).toTeamID == west)
-        let stay = try await crm.post("/v1/users/\(wu)/team", #"{"teamId":"\#(west)"}"#, as: .admin)
-        #expect(stay.status == 422 && stay.code == "no_change", "\(stay.json)")
+        let stay = try await admin.moveUser(path: .init(user: wu), body: .json(.init(teamId: west)))
+        #expect(try stay.unprocessableContent.body.json.error.code == "no_change", "\(stay)")
         head = try crm.head()
-        #expect(try await crm.post("/v1/users/\(wu)/role", #"{"role":"manager"}"#, as: .admin).status == 200)
+        let promoted = try await admin.changeRole(path: .init(user: wu), body: .json(.init(role: .manager)))
+        #expect(try promoted.ok.body.json.changed, "\(promoted)")
         #expect(try crm.event(CRMUserRoleChanged.self, after: head).toRole == .manager)
 
         // Rui holds a customer; when he leaves, Oto takes it over.
-        let customer = try await crm.post(
-            "/v1/customers",
-            #"{"name":"Ningbo Port Tea","ownerId":"\#(crm.id(.rep))"}"#,
-            as: .rep
-        ).id("customerId")
+        let customer = try await rep.createCustomer(
+            body: .json(.init(name: "Ningbo Port Tea", ownerId: crm.id(.rep)))
+        ).created.body.json.customerId
         head = try crm.head()
-        let foreign = try await crm.post(
-            "/v1/users/\(crm.id(.outsider))/deactivate",
-            #"{"reason":"left"}"#,
-            as: .manager
+        let foreign = try await manager.deactivateUser(
+            path: .init(user: crm.id(.outsider)),
+            body: .json(.init(reason: "left"))
         )
-        #expect(foreign.status == 403 && foreign.code == "outside_scope", "\(foreign.json)")
-        let silent = try await crm.post("/v1/users/\(crm.id(.rep))/deactivate", #"{"reason":""}"#, as: .manager)
-        #expect(silent.status == 400 && silent.code == "reason_required", "\(silent.json)")
+        #expect(try foreign.forbidden.body.json.value1.error.code == "outside_scope", "\(foreign)")
+        let silent = try await manager.deactivateUser(path: .init(user: crm.id(.rep)), body: .json(.init(reason: "")))
+        #expect(try silent.badRequest.body.json.error.code == "reason_required", "\(silent)")
         #expect(try crm.head() == head)
-        let left = try await crm.post(
-            "/v1/users/\(crm.id(.rep))/deactivate",
-            #"{"reason":"moved abroad","successorId":"\#(crm.id(.otherRep))"}"#,
-            as: .manager
+        let left = try await manager.deactivateUser(
+            path: .init(user: crm.id(.rep)),
+            body: .json(.init(reason: "moved abroad", successorId: crm.id(.otherRep)))
         )
-        #expect(left.status == 200, "\(left.json)")
+        #expect(try left.ok.body.json.changed, "\(left)")
         let handover = try crm.event(CRMCustomerOwnershipChanged.self, after: head)
         #expect(
             handover.customerID == customer && handover.toOwnerID == crm.id(.otherRep)
                 && handover.reason == .ownerDeparted
         )
-        let gone = try await crm.post("/v1/leads", #"{"companyName":"After hours"}"#, as: .rep)
-        #expect(gone.status == 403 || gone.status == 401, "a deactivated user's token no longer commands: \(gone.json)")
+        let gone = try await rep.createLead(body: .json(.init(companyName: "After hours")))
+        let refused =
+            switch gone {
+            case .forbidden, .unauthorized: true
+            default: false
+            }
+        #expect(refused, "a deactivated user's token no longer commands: \(gone)")
         try await crm.stop()
     }
 }
