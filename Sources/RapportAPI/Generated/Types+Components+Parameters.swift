@@ -50,6 +50,6 @@ extension Components {
         /// The business time (ISO 8601) to read the settings in force at; now when absent.
         ///
         /// - Remark: Generated from `#/components/parameters/At`.
-        package typealias At = Swift.String
+        package typealias At = Components.Schemas.SettingsTime
     }
 }

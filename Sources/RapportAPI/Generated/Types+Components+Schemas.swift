@@ -202,6 +202,10 @@ extension Components {
                 ])
             }
         }
+        /// Whole seconds, any year (400 `invalid_query_parameter` naming `at` otherwise).
+        ///
+        /// - Remark: Generated from `#/components/schemas/SettingsTime`.
+        package typealias SettingsTime = Swift.String
         /// The business time of the command (ISO 8601, fractional seconds allowed); now when absent. Its window (from
         /// 1900, at most 300 seconds ahead, back-dated more than a day only by admin and migration) and the codes that
         /// refuse it are stated in `components/responses/BadCommand` and `components/responses/CommandForbidden`.
