@@ -17,3 +17,15 @@ public struct RapportRequestContext: RequestContext {
     /// Command bodies are small; a larger one is refused with 413 before it is read.
     public var maxUploadSize: Int { 1 << 20 }
 }
+
+extension Request {
+    /// The whole body, up to the context's upload limit (413 `body_too_large` past it). The
+    /// request keeps what was read, so the next reader of its body gets the same bytes.
+    mutating func collectBody(within context: RapportRequestContext) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError.bodyTooLarge(limit: context.maxUploadSize)
+        }
+    }
+}

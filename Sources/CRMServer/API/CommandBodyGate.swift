@@ -31,12 +31,7 @@ struct CommandBodyGate: RouterMiddleware {
             return try await RapportRequestContext.$current.withValue(context) { try await next(request, context) }
         }
         var request = request
-        var body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError.bodyTooLarge(limit: context.maxUploadSize)
-        }
+        var body = try await request.collectBody(within: context)
         if body.readableBytes == 0 { body = ByteBuffer(string: "{}") }
         let object = try Self.object(in: body)
         try Self.requireKnownFields(of: object, route: "\(request.method.rawValue) \(context.endpointPath ?? "")")

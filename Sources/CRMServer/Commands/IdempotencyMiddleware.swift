@@ -48,12 +48,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             )
         }
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError.bodyTooLarge(limit: context.maxUploadSize)
-        }
+        let body = try await request.collectBody(within: context)
         var digest = SHA256()
         digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         digest.update(data: Data(buffer: body))
