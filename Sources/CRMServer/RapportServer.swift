@@ -87,7 +87,7 @@ public enum RapportServer {
             IdempotencyPurger(store: idempotency, log: log, logger: logger),
         ]
         if let metricsPort = configuration.metricsPort {
-            let health = HealthRoutes(log: log, runner: runner, metrics: metrics)
+            let health = ServerHealth(log: log, runner: runner, metrics: metrics)
             services.append(
                 health.metricsApplication(port: metricsPort, logger: logger, onRunning: onMetricsServerRunning)
             )
@@ -172,7 +172,6 @@ public enum RapportServer {
             )
         )
         router.add(middleware: IdempotencyMiddleware(store: idempotency, log: log))
-        HealthRoutes(log: log, runner: runner, metrics: metrics).add(to: router)
         let groups = ConsumerGroups(log: log)
         EventRoutes(
             log: log,
@@ -184,10 +183,16 @@ public enum RapportServer {
             backdatingWindow: configuration.backdatingWindow
         )
         .add(to: router)
-        try APIHandler(service: service, customerOwners: customerOwners, scope: scope, groups: groups).register(
-            on: router
+        let handler = APIHandler(
+            service: service,
+            customerOwners: customerOwners,
+            scope: scope,
+            groups: groups,
+            reads: readModels,
+            log: log,
+            health: ServerHealth(log: log, runner: runner, metrics: metrics)
         )
-        QueryRoutes(store: readModels, log: log, scope: scope).add(to: router)
+        try handler.register(on: router)
         methods.load(router.routes)
         return router
     }

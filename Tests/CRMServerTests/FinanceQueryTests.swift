@@ -2,6 +2,7 @@ import CRMDomain
 import CRMSchema
 import CRMService
 import Foundation
+import RapportAPI
 import SwiftProtobuf
 import Testing
 
@@ -103,119 +104,105 @@ struct FinanceQueryTests {
     @Test("a contract's and a customer's receivables as of a day, within the caller's customers")
     func receivables() async throws {
         let (server, staff) = try await Self.booksServer("finance-receivables")
-        let before = try await server.get("/v1/receivables/contracts/\(staff["k1"])?asOf=2026-04-01", as: "rep", staff)
-        #expect(before.status == 200, "\(before.json)")
-        #expect(
-            (before.json.object("figures").int("collected"), before.json.object("figures").int("overdue")) == (
-                0, 100_000
-            )
-        )
-        let after = try await server.get(
-            "/v1/receivables/contracts/\(staff["k1"])?asOf=2026-04-10",
-            as: "manager",
-            staff
-        )
-        #expect(
-            (after.json.object("figures").int("collected"), after.json.object("figures").int("overdue")) == (
-                60_000, 40_000
-            )
-        )
-        #expect(after.json.objects("payments").count == 1)
-        let customer = try await server.get(
-            "/v1/receivables/customers/\(staff["c1"])?asOf=2026-04-10",
-            as: "rep",
-            staff
-        )
-        #expect(customer.status == 200, "\(customer.json)")
-        #expect(customer.json.objects("currencies").first?.int("outstanding") == 140_000)
-        #expect(customer.json.objects("contracts").compactMap { $0["contractID"] as? String } == [staff["k1"]])
+        let (rep, admin) = (try server.client(as: "rep", staff), try server.client(as: "admin", staff))
+        let (k1, c1) = (staff["k1"], staff["c1"])
+        let before = try await rep.contractReceivables(path: .init(contract: k1), query: .init(asOf: "2026-04-01"))
+            .ok.body.json
+        #expect((before.figures?.collected, before.figures?.overdue) == (0, 100_000), "\(before)")
+        let after = try await server.client(as: "manager", staff).contractReceivables(
+            path: .init(contract: k1),
+            query: .init(asOf: "2026-04-10")
+        ).ok.body.json
+        #expect((after.figures?.collected, after.figures?.overdue) == (60_000, 40_000))
+        #expect(after.payments?.count == 1)
+        let customer = try await rep.customerReceivables(path: .init(customer: c1), query: .init(asOf: "2026-04-10"))
+            .ok.body.json
+        #expect(customer.currencies?.first?.outstanding == 140_000, "\(customer)")
+        #expect(customer.contracts?.compactMap(\.contractID) == [k1])
 
-        let refused = try await server.get(
-            "/v1/receivables/contracts/\(staff["k1"])?asOf=2026-04-10",
-            as: "other",
-            staff
+        let refused = try await server.client(as: "other", staff).contractReceivables(
+            path: .init(contract: k1),
+            query: .init(asOf: "2026-04-10")
         )
-        #expect((refused.status, refused.json.errorCode) == (403, "outside_scope"))
-        let west = try await server.get("/v1/receivables/customers/\(staff["c1"])?asOf=2026-04-10", as: "west", staff)
-        #expect(west.status == 403, "\(west.json)")
-        #expect(
-            try await server.get("/v1/receivables/contracts/\(staff["k1"])?asOf=2026-04-10", as: "subscriber", staff)
-                .status == 403
+        #expect(try refused.forbidden.body.json.value1.error.code == "outside_scope", "\(refused)")
+        let west = try await server.client(as: "west", staff).customerReceivables(
+            path: .init(customer: c1),
+            query: .init(asOf: "2026-04-10")
         )
-        #expect(
-            try await server.get("/v1/receivables/contracts/\(staff["k1"])?asOf=2026-03-01", as: "rep", staff).status
-                == 404,
-            "not drafted yet"
+        #expect((try? west.forbidden) != nil, "\(west)")
+        let subscriber = try await server.client(as: "subscriber", staff).contractReceivables(
+            path: .init(contract: k1),
+            query: .init(asOf: "2026-04-10")
         )
-        #expect(
-            try await server.get("/v1/receivables/contracts/nope?asOf=2026-04-10", as: "admin", staff).json.errorCode
-                == "not_found"
-        )
-        for path in [
-            "contracts/\(staff["k1"])?asOf=10-04-2026", "contracts/\(staff["k1"])",
-            "customers/\(staff["c1"])?asOf=2026-04-31",
-        ] {
-            let malformed = try await server.get("/v1/receivables/\(path)", as: "admin", staff)
-            #expect((malformed.status, malformed.json.errorCode) == (400, "invalid_query_parameter"), "\(path)")
-        }
+        #expect((try? subscriber.forbidden) != nil, "\(subscriber)")
+        let undrafted = try await rep.contractReceivables(path: .init(contract: k1), query: .init(asOf: "2026-03-01"))
+        #expect((try? undrafted.notFound) != nil, "not drafted yet: \(undrafted)")
+        let nope = try await admin.contractReceivables(path: .init(contract: "nope"), query: .init(asOf: "2026-04-10"))
+        #expect(try nope.notFound.body.json.error.code == "not_found", "\(nope)")
+        let badDay = try await admin.contractReceivables(path: .init(contract: k1), query: .init(asOf: "10-04-2026"))
+        #expect(try badDay.badRequest.body.json.error.code == "invalid_query_parameter", "\(badDay)")
+        let noSuchDay = try await admin.customerReceivables(path: .init(customer: c1), query: .init(asOf: "2026-04-31"))
+        #expect(try noSuchDay.badRequest.body.json.error.code == "invalid_query_parameter", "\(noSuchDay)")
+        // Hand-built: `asOf` is required in the spec, so the typed client cannot leave it out.
+        let noDay = try await server.get("/v1/receivables/contracts/\(k1)", as: "admin", staff)
+        #expect((noDay.status, noDay.json.errorCode) == (400, "invalid_query_parameter"), "\(noDay.json)")
 
-        let aging = try await server.get("/v1/receivables/aging?asOf=2026-04-10", as: "rep", staff)
-        #expect(aging.json["owner"] as? String == staff["rep"])
-        #expect(
-            try await server.get("/v1/receivables/aging?asOf=2026-04-10&owner=\(staff["other"])", as: "rep", staff).json
-                .errorCode == "outside_scope"
-        )
+        let aging = try await rep.receivablesAging(query: .init(asOf: "2026-04-10")).ok.body.json
+        #expect(aging.owner == staff["rep"])
+        let othersAging = try await rep.receivablesAging(query: .init(asOf: "2026-04-10", owner: staff["other"]))
+        #expect(try othersAging.forbidden.body.json.value1.error.code == "outside_scope", "\(othersAging)")
         try await server.stop()
     }
 
     @Test("receipts, expenses and payables are the company's books: admin, finance and auditor")
     func books() async throws {
         let (server, staff) = try await Self.booksServer("finance-books")
-        let receipts = try await server.get("/v1/finance/receipts?period=2026", as: "finance", staff)
-        #expect(receipts.status == 200, "\(receipts.json)")
+        let (finance, auditor) = (try server.client(as: "finance", staff), try server.client(as: "auditor", staff))
+        let receipts = try await finance.receipts(query: .init(period: "2026")).ok.body.json
+        #expect((receipts.totals?.first?.amount, receipts.totals?.first?.count) == (160_000, 2), "\(receipts)")
+        #expect(receipts.byMethod?.count == 2)
+        let april = try await auditor.receipts(query: .init(period: "2026-04")).ok.body.json
+        #expect(april.totals?.first?.amount == 60_000)
+        let expenses = try await server.client(as: "admin", staff).expenses(query: .init(period: "2026-Q1"))
+            .ok.body.json
         #expect(
-            (receipts.json.objects("totals").first?.int("amount"), receipts.json.objects("totals").first?.int("count"))
-                == (160_000, 2)
-        )
-        #expect(receipts.json.objects("byMethod").count == 2)
-        #expect(
-            try await server.get("/v1/finance/receipts?period=2026-04", as: "auditor", staff).json.objects("totals")
-                .first?.int("amount") == 60_000
-        )
-        let expenses = try await server.get("/v1/finance/expenses?period=2026-Q1", as: "admin", staff)
-        #expect(
-            expenses.json.objects("byCategory").map { "\($0["key"] ?? "") \($0["amount"] ?? "") \($0["count"] ?? "")" }
-                == ["travel 80000 2"]
+            expenses.byCategory?.map { "\($0.key ?? "") \($0.amount ?? -1) \($0.count ?? -1)" } == ["travel 80000 2"]
         )
 
-        let first = try await server.get("/v1/finance/payables?limit=2", as: "finance", staff)
-        #expect(first.status == 200, "\(first.json)")
-        let next = try #require(first.json["next"] as? String)
-        let second = try await server.get("/v1/finance/payables?limit=2&after=\(next)", as: "finance", staff)
-        let suppliers = (first.json.objects("suppliers") + second.json.objects("suppliers")).compactMap {
-            $0["supplierID"] as? String
-        }
+        let first = try await finance.payables(query: .init(limit: 2)).ok.body.json
+        let next = try #require(first.next, "\(first)")
+        let second = try await finance.payables(query: .init(after: next, limit: 2)).ok.body.json
+        let suppliers = (first.suppliers + second.suppliers).compactMap(\.supplierID)
         #expect(
             suppliers.count == 3 && Set(suppliers) == [staff["s0"], staff["s1"], staff["s2"]],
             "two pages, no overlap, no gap"
         )
-        #expect(second.json["next"] == nil)
-        let owed = try await server.get("/v1/finance/payables?outstanding=true", as: "finance", staff)
-        #expect(owed.json.objects("suppliers").compactMap { $0.int("outstanding") }.sorted() == [20_000, 30_000])
-        let supplier = try await server.get("/v1/finance/payables/\(staff["s1"])", as: "auditor", staff)
-        #expect(
-            (supplier.json.objects("bills").count, supplier.json.objects("bills").first?.int("outstanding")) == (
-                1, 20_000
-            )
-        )
+        #expect(second.next == nil)
+        let owed = try await finance.payables(query: .init(outstanding: true)).ok.body.json
+        #expect(owed.suppliers.compactMap(\.outstanding).sorted() == [20_000, 30_000])
+        let supplier = try await auditor.supplierPayables(path: .init(supplier: staff["s1"])).ok.body.json
+        #expect((supplier.bills?.count, supplier.bills?.first?.outstanding) == (1, 20_000))
 
-        for path in ["receipts?period=2026", "expenses?period=2026", "payables", "payables/\(staff["s1"])"] {
-            for who in ["rep", "manager", "subscriber"] {
-                #expect(try await server.get("/v1/finance/\(path)", as: who, staff).status == 403, "\(who) \(path)")
-            }
+        for who in ["rep", "manager", "subscriber"] {
+            let outsider = try server.client(as: who, staff)
+            let theirReceipts = try await outsider.receipts(query: .init(period: "2026"))
+            #expect((try? theirReceipts.forbidden) != nil, "\(who) receipts: \(theirReceipts)")
+            let theirExpenses = try await outsider.expenses(query: .init(period: "2026"))
+            #expect((try? theirExpenses.forbidden) != nil, "\(who) expenses: \(theirExpenses)")
+            let theirPayables = try await outsider.payables()
+            #expect((try? theirPayables.forbidden) != nil, "\(who) payables: \(theirPayables)")
+            let theirSupplier = try await outsider.supplierPayables(path: .init(supplier: staff["s1"]))
+            #expect((try? theirSupplier.forbidden) != nil, "\(who) supplier: \(theirSupplier)")
         }
-        #expect(try await server.get("/v1/finance/payables/nope", as: "finance", staff).status == 404)
-        for path in ["receipts?period=2026-00", "expenses", "payables?limit=5000", "payables?outstanding=maybe"] {
+        let nope = try await finance.supplierPayables(path: .init(supplier: "nope"))
+        #expect((try? nope.notFound) != nil, "\(nope)")
+        let noMonth = try await finance.receipts(query: .init(period: "2026-00"))
+        #expect(try noMonth.badRequest.body.json.error.code == "invalid_query_parameter", "\(noMonth)")
+        let tooMany = try await finance.payables(query: .init(limit: 5000))
+        #expect(try tooMany.badRequest.body.json.error.code == "invalid_query_parameter", "\(tooMany)")
+        // Hand-built: the spec makes `period` required and `outstanding` a boolean, so the typed client cannot
+        // leave the one out or send `maybe` as the other.
+        for path in ["expenses", "payables?outstanding=maybe"] {
             #expect(
                 try await server.get("/v1/finance/\(path)", as: "finance", staff).json.errorCode
                     == "invalid_query_parameter",
@@ -228,32 +215,28 @@ struct FinanceQueryTests {
     @Test("commission: a rep's own, a manager's named rep, everyone's for finance")
     func commission() async throws {
         let (server, staff) = try await Self.booksServer("finance-commission")
-        let mine = try await server.get("/v1/finance/commission?period=2026", as: "rep", staff)
-        #expect(mine.status == 200, "\(mine.json)")
+        let (rep, manager, finance) = (
+            try server.client(as: "rep", staff), try server.client(as: "manager", staff),
+            try server.client(as: "finance", staff)
+        )
+        let mine = try await rep.commission(query: .init(period: "2026")).ok.body.json
         #expect(
-            mine.json.objects("byRep").map { "\($0["repID"] ?? "") \($0["commission"] ?? "")" } == [
-                "\(staff["rep"]) 1500"
-            ]
+            mine.byRep?.map { "\($0.repID ?? "") \($0.commission ?? -1)" } == ["\(staff["rep"]) 1500"],
+            "\(mine)"
         )
-        let everyone = try await server.get("/v1/finance/commission?period=2026", as: "finance", staff)
-        #expect(everyone.json.objects("totals").first?.int("commission") == 1_500 + 2_500)
-        let named = try await server.get(
-            "/v1/finance/commission?period=2026-03&rep=\(staff["other"])",
-            as: "manager",
-            staff
-        )
-        #expect(named.json.objects("lines").compactMap { $0.int("collected") } == [100_000])
+        let everyone = try await finance.commission(query: .init(period: "2026")).ok.body.json
+        #expect(everyone.totals?.first?.commission == 1_500 + 2_500)
+        let named = try await manager.commission(query: .init(period: "2026-03", rep: staff["other"])).ok.body.json
+        #expect(named.lines?.compactMap(\.collected) == [100_000])
 
-        #expect(
-            try await server.get("/v1/finance/commission?period=2026&rep=\(staff["other"])", as: "rep", staff).json
-                .errorCode == "outside_scope"
-        )
-        #expect(
-            try await server.get("/v1/finance/commission?period=2026&rep=\(staff["west"])", as: "manager", staff).status
-                == 403
-        )
-        #expect(try await server.get("/v1/finance/commission?period=2026", as: "manager", staff).status == 400)
-        #expect(try await server.get("/v1/finance/commission?period=Q1", as: "finance", staff).status == 400)
+        let others = try await rep.commission(query: .init(period: "2026", rep: staff["other"]))
+        #expect(try others.forbidden.body.json.value1.error.code == "outside_scope", "\(others)")
+        let west = try await manager.commission(query: .init(period: "2026", rep: staff["west"]))
+        #expect((try? west.forbidden) != nil, "\(west)")
+        let nobodyNamed = try await manager.commission(query: .init(period: "2026"))
+        #expect((try? nobodyNamed.badRequest) != nil, "\(nobodyNamed)")
+        let noYear = try await finance.commission(query: .init(period: "Q1"))
+        #expect((try? noYear.badRequest) != nil, "\(noYear)")
         try await server.stop()
     }
 }

@@ -4,6 +4,7 @@ import CRMService
 import CRMTestSupport
 import EventStore
 import Foundation
+import RapportAPI
 import RapportTestSupport
 import Testing
 
@@ -30,45 +31,40 @@ struct QueryRoutesTests {
             ids["owned"] = try await crm.createCustomer(owned, actor: ids["admin"]!)
             ids["pooled"] = try await crm.createCustomer(NewCustomer(name: "Wuxi Looms"), actor: ids["admin"]!)
         }
-        let rep = try server.tokens.create(for: .user(id: ids["rep"]!), name: "").token
-        let other = try server.tokens.create(for: .user(id: ids["other"]!), name: "").token
-        let admin = try server.tokens.create(for: .user(id: ids["admin"]!), name: "").token
-        let owned = ids["owned"]!
+        let rep = try server.client(token: server.tokens.create(for: .user(id: ids["rep"]!), name: "").token)
+        let other = try server.client(token: server.tokens.create(for: .user(id: ids["other"]!), name: "").token)
+        let admin = try server.client(token: server.tokens.create(for: .user(id: ids["admin"]!), name: "").token)
+        let owned = Operations.Customer360.Input.Path(customer: ids["owned"]!)
 
         // The read models follow the log: wait until the customer is in them.
-        var view = try await server.getJSON("/v1/customers/\(owned)", token: rep)
-        for _ in 0..<200 where view.status == 404 {
+        var view = try await rep.customer360(path: owned)
+        for _ in 0..<200 where (try? view.notFound) != nil {
             try await Task.sleep(for: .milliseconds(20))
-            view = try await server.getJSON("/v1/customers/\(owned)", token: rep)
+            view = try await rep.customer360(path: owned)
         }
-        #expect(view.status == 200, "\(view.json)")
-        #expect(view.json["owner"] as? String == ids["rep"])
-        #expect((view.json["profile"] as? [String: Any])?["name"] as? String == "Ningbo Ports Ltd")
+        let customer = try view.ok.body.json
+        #expect(customer.owner == ids["rep"])
+        #expect(customer.profile.name == "Ningbo Ports Ltd")
 
-        let refused = try await server.getJSON("/v1/customers/\(owned)", token: other)
-        #expect(refused.status == 403)
-        #expect((refused.json["error"] as? [String: Any])?["code"] as? String == "outside_scope")
-        #expect(try await server.getJSON("/v1/customers/\(owned)", token: admin).status == 200)
-        #expect(
-            try await server.getJSON("/v1/customers/\(ids["pooled"]!)", token: other).status == 200,
-            "the pool is everyone's"
-        )
-        #expect(
-            try await server.getJSON("/v1/customers/\(owned)").status == 403,
-            "a subscriber reads events, not customers"
-        )
-        #expect(try await server.getJSON("/v1/customers/nobody", token: admin).status == 404)
+        let refused = try await other.customer360(path: owned)
+        #expect(try refused.forbidden.body.json.value1.error.code == "outside_scope", "\(refused)")
+        let byAdmin = try await admin.customer360(path: owned)
+        #expect((try? byAdmin.ok) != nil, "\(byAdmin)")
+        let pooled = try await other.customer360(path: .init(customer: ids["pooled"]!))
+        #expect((try? pooled.ok) != nil, "the pool is everyone's: \(pooled)")
+        let bySubscriber = try await server.client(token: server.token).customer360(path: owned)
+        #expect((try? bySubscriber.forbidden) != nil, "a subscriber reads events, not customers: \(bySubscriber)")
+        let nobody = try await admin.customer360(path: .init(customer: "nobody"))
+        #expect((try? nobody.notFound) != nil, "\(nobody)")
 
-        let mine = try await server.getJSON("/v1/customers", token: rep)
-        #expect((mine.json["customers"] as? [[String: Any]])?.compactMap { $0["customerID"] as? String } == [owned])
-        #expect(try await server.getJSON("/v1/customers?owner=\(ids["rep"]!)", token: other).status == 403)
-        let pool = try await server.getJSON("/v1/customers?pool=true", token: other)
-        #expect(
-            (pool.json["customers"] as? [[String: Any]])?.compactMap { $0["customerID"] as? String } == [ids["pooled"]!]
-        )
-        let timeline = try await server.getJSON("/v1/customers/\(owned)/timeline", token: rep)
-        #expect(timeline.status == 200)
-        #expect(((timeline.json["entries"] as? [Any])?.count ?? 0) >= 1)
+        let mine = try await rep.listCustomers().ok.body.json
+        #expect(mine.customers.map(\.customerID) == [owned.customer])
+        let othersList = try await other.listCustomers(query: .init(owner: ids["rep"]!))
+        #expect((try? othersList.forbidden) != nil, "\(othersList)")
+        let pool = try await other.listCustomers(query: .init(pool: true)).ok.body.json
+        #expect(pool.customers.map(\.customerID) == [ids["pooled"]!])
+        let timeline = try await rep.customerTimeline(path: .init(customer: owned.customer)).ok.body.json
+        #expect(timeline.entries.count >= 1)
         try await server.stop()
     }
 
@@ -82,19 +78,22 @@ struct QueryRoutesTests {
             )
         }
         let token = try server.tokens.create(for: .user(id: admin), name: "").token
-        let malformed = try await server.getJSON("/v1/receivables/aging?asOf=31/12/2026", token: token)
-        #expect(malformed.status == 400)
-        #expect((malformed.json["error"] as? [String: Any])?["code"] as? String == "invalid_query_parameter")
+        let ada = try server.client(token: token)
+        let malformed = try await ada.receivablesAging(query: .init(asOf: "31/12/2026"))
+        #expect(try malformed.badRequest.body.json.error.code == "invalid_query_parameter", "\(malformed)")
+        // Hand-built: `asOf` is required in the spec, so the typed client cannot leave it out.
         #expect(try await server.getJSON("/v1/receivables/aging", token: token).status == 400)
-        let report = try await server.getJSON("/v1/receivables/aging?asOf=2026-11-24", token: token)
-        #expect(report.status == 200, "\(report.json)")
+        let report = try await ada.receivablesAging(query: .init(asOf: "2026-11-24"))
+        #expect((try? report.ok) != nil, "\(report)")
         let manager = try await CRMService(log: server.log, clock: RunningServer.businessClock).addUser(
             NewUser(name: "Mo", email: "mo@example.com", role: .manager),
             actor: admin
         )
         let managerToken = try server.tokens.create(for: .user(id: manager), name: "").token
-        let companyWide = try await server.getJSON("/v1/receivables/aging?asOf=2026-11-24", token: managerToken)
-        #expect(companyWide.status == 400, "a manager names a rep of their team")
+        let companyWide = try await server.client(token: managerToken).receivablesAging(
+            query: .init(asOf: "2026-11-24")
+        )
+        #expect((try? companyWide.badRequest) != nil, "a manager names a rep of their team: \(companyWide)")
         try await server.stop()
     }
 }

@@ -1,6 +1,7 @@
 import CRMSchema
 import CRMService
 import Foundation
+import RapportAPI
 import SwiftProtobuf
 import Testing
 
@@ -22,40 +23,45 @@ struct ReminderQueryTests {
             followUp.nextContactAt = .init(date: ReportTime.at("2026-09-10"))
             try await crm.logFollowUp(followUp, actor: staff["rep"], occurredAt: ReportTime.at("2026-09-01"))
         }
-        func customers(_ json: [String: Any], _ list: String) -> [String] {
-            json.objects(list).compactMap { $0["customerID"] as? String }
+        func customers(_ reminders: [Components.Schemas.Reminder]?) -> [String] {
+            (reminders ?? []).compactMap(\.customerID)
         }
-        let today = try await server.get("/v1/reminders?day=2026-09-10", as: "rep", staff)
-        #expect(today.status == 200, "\(today.json)")
-        #expect(
-            (today.json["rep"] as? String, customers(today.json, "contactToday")) == (staff["rep"], [staff["c1"]]),
-            "\(today.json)"
+        let (rep, other) = (try server.client(as: "rep", staff), try server.client(as: "other", staff))
+        let answer = try await rep.reminders(query: .init(day: "2026-09-10"))
+        let today = try answer.ok.body.json
+        #expect((today.rep, customers(today.contactToday)) == (staff["rep"], [staff["c1"]]), "\(answer)")
+        let eve = try await server.client(as: "manager", staff).reminders(
+            query: .init(rep: staff["rep"], day: "2026-09-09")
         )
-        let eve = try await server.get("/v1/reminders?day=2026-09-09&rep=\(staff["rep"])", as: "manager", staff)
-        #expect(customers(eve.json, "contactTomorrow") == [staff["c1"]])
-        let late = try await server.get("/v1/reminders?day=2026-09-15&rep=\(staff["rep"])", as: "admin", staff)
-        #expect(customers(late.json, "overdueFollowUps") == [staff["c1"]])
-        let quiet = try await server.get("/v1/reminders?day=2026-12-10&noOrderDays=30", as: "rep", staff)
-        #expect(customers(quiet.json, "noOrder") == [staff["c1"]])
-        #expect(quiet.json.int("noOrderDays") == 30)
-        #expect(
-            try await server.get("/v1/reminders?day=2026-09-10", as: "other", staff).json.objects("contactToday")
-                .isEmpty
+        #expect(customers(try eve.ok.body.json.contactTomorrow) == [staff["c1"]])
+        let late = try await server.client(as: "admin", staff).reminders(
+            query: .init(rep: staff["rep"], day: "2026-09-15")
         )
+        #expect(customers(try late.ok.body.json.overdueFollowUps) == [staff["c1"]])
+        let quiet = try await rep.reminders(query: .init(day: "2026-12-10", noOrderDays: 30)).ok.body.json
+        #expect(customers(quiet.noOrder) == [staff["c1"]])
+        #expect(quiet.noOrderDays == 30)
+        let theirs = try await other.reminders(query: .init(day: "2026-09-10")).ok.body.json
+        #expect((theirs.contactToday ?? []).isEmpty)
 
-        #expect(
-            try await server.get("/v1/reminders?rep=\(staff["rep"])", as: "other", staff).json.errorCode
-                == "outside_scope"
-        )
-        #expect(try await server.get("/v1/reminders?rep=\(staff["rep"])", as: "west", staff).status == 403)
-        #expect(try await server.get("/v1/reminders?rep=\(staff["rep"])", as: "subscriber", staff).status == 403)
-        for query in ["day=2026-09-31", "noOrderDays=-1", "dueWithinDays=x"] {
-            #expect(
-                try await server.get("/v1/reminders?\(query)", as: "rep", staff).json.errorCode
-                    == "invalid_query_parameter",
-                "\(query)"
-            )
+        let outside = try await other.reminders(query: .init(rep: staff["rep"]))
+        #expect(try outside.forbidden.body.json.value1.error.code == "outside_scope", "\(outside)")
+        let west = try await server.client(as: "west", staff).reminders(query: .init(rep: staff["rep"]))
+        #expect((try? west.forbidden) != nil, "\(west)")
+        let service = try await server.client(as: "subscriber", staff).reminders(query: .init(rep: staff["rep"]))
+        #expect((try? service.forbidden) != nil, "\(service)")
+        let malformed: [(String, Operations.Reminders.Output)] = [
+            ("day=2026-09-31", try await rep.reminders(query: .init(day: "2026-09-31"))),
+            ("noOrderDays=-1", try await rep.reminders(query: .init(noOrderDays: -1))),
+        ]
+        for (query, answer) in malformed {
+            #expect(try answer.badRequest.body.json.error.code == "invalid_query_parameter", "\(query): \(answer)")
         }
+        // The typed client cannot send a `dueWithinDays` that is not an integer.
+        #expect(
+            try await server.get("/v1/reminders?dueWithinDays=x", as: "rep", staff).json.errorCode
+                == "invalid_query_parameter"
+        )
         try await server.stop()
     }
 }

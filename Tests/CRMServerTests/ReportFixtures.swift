@@ -5,6 +5,7 @@ import CRMService
 import CRMTestSupport
 import EventStore
 import Foundation
+import RapportAPI
 import SwiftProtobuf
 import Testing
 
@@ -78,6 +79,12 @@ extension RunningServer {
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("the read models did not catch up")
+    }
+
+    /// The client generated from the spec, as the staff member `who` (`subscriber`: the
+    /// service token).
+    func client(as who: String, _ staff: Staff) throws -> Client {
+        try client(token: try #require(staff.tokens[who], "no token for \(who)"))
     }
 
     /// `GET path` as the staff member `who`, decoded as a JSON object.

@@ -2,6 +2,7 @@ import CRMDomain
 import CRMSchema
 import CRMService
 import Foundation
+import RapportAPI
 import Testing
 
 /// Funnel, activity, sales and targets over HTTP, cut to the caller's reps and team.
@@ -85,30 +86,33 @@ struct SalesQueryTests {
     @Test("the funnel: a rep's own, a manager's named rep, everyone's for admins; another rep's is refused")
     func funnel() async throws {
         let (server, staff) = try await Self.marchServer("sales-funnel")
-        let mine = try await server.get("/v1/funnel?period=2026-03", as: "rep", staff)
-        #expect(mine.status == 200, "\(mine.json)")
-        #expect(mine.json["rep"] as? String == staff["rep"])
-        #expect((mine.json.int("opened"), mine.json.int("won"), mine.json.int("lost")) == (2, 1, 1))
-        #expect(mine.json["winRate"] as? Double == 0.5)
-        let everyone = try await server.get("/v1/funnel?period=2026-Q1", as: "admin", staff)
-        #expect(everyone.json.int("opened") == 3)
-        #expect(everyone.json["rep"] == nil)
-        let team = try await server.get("/v1/funnel?period=2026&rep=\(staff["other"])", as: "manager", staff)
-        #expect(team.json.int("opened") == 1)
+        let (rep, manager, admin) = (
+            try server.client(as: "rep", staff), try server.client(as: "manager", staff),
+            try server.client(as: "admin", staff)
+        )
+        let mine = try await rep.funnel(query: .init(period: "2026-03"))
+        let funnel = try mine.ok.body.json
+        #expect(funnel.rep == staff["rep"], "\(mine)")
+        #expect((funnel.opened, funnel.won, funnel.lost) == (2, 1, 1))
+        #expect(funnel.winRate == 0.5)
+        let everyone = try await admin.funnel(query: .init(period: "2026-Q1")).ok.body.json
+        #expect(everyone.opened == 3)
+        #expect(everyone.rep == nil)
+        let team = try await manager.funnel(query: .init(period: "2026", rep: staff["other"]))
+        #expect(try team.ok.body.json.opened == 1)
 
-        let refused = try await server.get("/v1/funnel?period=2026-03&rep=\(staff["other"])", as: "rep", staff)
-        #expect((refused.status, refused.json.errorCode) == (403, "outside_scope"))
-        #expect(
-            try await server.get("/v1/funnel?period=2026-03&rep=\(staff["west"])", as: "manager", staff).status == 403
-        )
-        #expect(
-            try await server.get("/v1/funnel?period=2026-03", as: "manager", staff).status == 400,
-            "a manager names a rep"
-        )
-        #expect(try await server.get("/v1/funnel?period=2026-03", as: "subscriber", staff).status == 403)
-        let malformed = try await server.get("/v1/funnel?period=2026-13", as: "admin", staff)
-        #expect((malformed.status, malformed.json.errorCode) == (400, "invalid_query_parameter"))
-        #expect(malformed.json.object("error").object("facts")["parameter"] as? String == "period")
+        let refused = try await rep.funnel(query: .init(period: "2026-03", rep: staff["other"]))
+        #expect(try refused.forbidden.body.json.value1.error.code == "outside_scope", "\(refused)")
+        let west = try await manager.funnel(query: .init(period: "2026-03", rep: staff["west"]))
+        #expect((try? west.forbidden) != nil, "\(west)")
+        let nameless = try await manager.funnel(query: .init(period: "2026-03"))
+        #expect((try? nameless.badRequest) != nil, "a manager names a rep: \(nameless)")
+        let service = try await server.client(as: "subscriber", staff).funnel(query: .init(period: "2026-03"))
+        #expect((try? service.forbidden) != nil, "\(service)")
+        let malformed = try await admin.funnel(query: .init(period: "2026-13")).badRequest.body.json.error
+        #expect(malformed.code == "invalid_query_parameter", "\(malformed)")
+        #expect(malformed.facts.additionalProperties["parameter"] == "period")
+        // The typed client cannot leave out `period`: the spec requires it.
         #expect(try await server.get("/v1/funnel", as: "admin", staff).status == 400)
         try await server.stop()
     }
@@ -116,78 +120,74 @@ struct SalesQueryTests {
     @Test("activity: a rep's month and day, a manager's team; other reps and teams are refused")
     func activity() async throws {
         let (server, staff) = try await Self.marchServer("sales-activity")
-        let month = try await server.get("/v1/activity?month=2026-03", as: "rep", staff)
-        #expect(month.status == 200, "\(month.json)")
-        let totals = month.json.object("totals")
-        #expect(
-            (totals.int("calls"), totals.int("visits"), totals.int("followUps"), totals.int("opportunitiesOpened")) == (
-                1, 1, 2, 2
-            )
+        let (rep, manager, admin) = (
+            try server.client(as: "rep", staff), try server.client(as: "manager", staff),
+            try server.client(as: "admin", staff)
         )
-        let days = month.json.objects("days")
-        #expect(days.first { $0["day"] as? String == "2026-03-03" }?.object("counts").int("followUps") == 2)
-        let day = try await server.get("/v1/activity?day=2026-03-03&rep=\(staff["rep"])", as: "manager", staff)
-        #expect(day.json.object("totals").int("followUps") == 2)
-        let week = try await server.get("/v1/activity?week=2026-W10", as: "rep", staff)
-        #expect(week.json.object("totals").int("followUps") == 2, "2026-03-03 is in ISO week 10")
+        let month = try await rep.repActivity(query: .init(month: "2026-03"))
+        let report = try month.ok.body.json
+        let totals = report.totals
+        #expect(
+            (totals?.calls, totals?.visits, totals?.followUps, totals?.opportunitiesOpened) == (1, 1, 2, 2),
+            "\(month)"
+        )
+        #expect(report.days?.first { $0.day == "2026-03-03" }?.counts?.followUps == 2)
+        let day = try await manager.repActivity(query: .init(rep: staff["rep"], day: "2026-03-03"))
+        #expect(try day.ok.body.json.totals?.followUps == 2)
+        let week = try await rep.repActivity(query: .init(week: "2026-W10"))
+        #expect(try week.ok.body.json.totals?.followUps == 2, "2026-03-03 is in ISO week 10")
 
-        let team = try await server.get("/v1/activity/team?month=2026-03", as: "manager", staff)
-        #expect(team.status == 200, "\(team.json)")
-        #expect(team.json["team"] as? String == staff["east"])
-        #expect(
-            Set(team.json.objects("reps").compactMap { $0["rep"] as? String }).isSuperset(of: [
-                staff["rep"], staff["other"],
-            ])
-        )
-        #expect(!team.json.objects("reps").contains { $0["rep"] as? String == staff["west"] })
-        #expect(team.json.object("totals").int("followUps") == 2)
-        let everyone = try await server.get("/v1/activity/team?month=2026-03", as: "admin", staff)
-        #expect(everyone.json.objects("reps").contains { $0["rep"] as? String == staff["west"] })
+        let team = try await manager.teamActivity(query: .init(month: "2026-03"))
+        let east = try team.ok.body.json
+        #expect(east.team == staff["east"], "\(team)")
+        let reps = Set((east.reps ?? []).compactMap(\.rep))
+        #expect(reps.isSuperset(of: [staff["rep"], staff["other"]]))
+        #expect(!reps.contains(staff["west"]))
+        #expect(east.totals?.followUps == 2)
+        let everyone = try await admin.teamActivity(query: .init(month: "2026-03")).ok.body.json
+        #expect((everyone.reps ?? []).contains { $0.rep == staff["west"] })
 
-        #expect(
-            try await server.get("/v1/activity?month=2026-03&rep=\(staff["other"])", as: "rep", staff).json.errorCode
-                == "outside_scope"
-        )
-        #expect(
-            try await server.get("/v1/activity/team?month=2026-03&team=\(staff["westTeam"])", as: "manager", staff)
-                .status == 403
-        )
-        #expect(try await server.get("/v1/activity/team?month=2026-03", as: "rep", staff).json.errorCode == "forbidden")
-        #expect(try await server.get("/v1/activity?day=2026-02-30", as: "rep", staff).status == 400)
-        #expect(try await server.get("/v1/activity?day=2026-03-03&month=2026-03", as: "rep", staff).status == 400)
-        #expect(try await server.get("/v1/activity/team?week=2026-W99", as: "admin", staff).status == 400)
+        let other = try await rep.repActivity(query: .init(rep: staff["other"], month: "2026-03"))
+        #expect(try other.forbidden.body.json.value1.error.code == "outside_scope", "\(other)")
+        let westTeam = try await manager.teamActivity(query: .init(team: staff["westTeam"], month: "2026-03"))
+        #expect((try? westTeam.forbidden) != nil, "\(westTeam)")
+        let repTeam = try await rep.teamActivity(query: .init(month: "2026-03"))
+        #expect(try repTeam.forbidden.body.json.value1.error.code == "forbidden", "\(repTeam)")
+        let noSuchDay = try await rep.repActivity(query: .init(day: "2026-02-30"))
+        #expect((try? noSuchDay.badRequest) != nil, "\(noSuchDay)")
+        let twoPeriods = try await rep.repActivity(query: .init(day: "2026-03-03", month: "2026-03"))
+        #expect((try? twoPeriods.badRequest) != nil, "\(twoPeriods)")
+        let noSuchWeek = try await admin.teamActivity(query: .init(week: "2026-W99"))
+        #expect((try? noSuchWeek.badRequest) != nil, "\(noSuchWeek)")
         try await server.stop()
     }
 
     @Test("sales by rep are cut to the caller's reps; region and product are the company's")
     func sales() async throws {
         let (server, staff) = try await Self.marchServer("sales-breakdown")
-        func signed(_ json: [String: Any]) -> [String: Int] {
-            Dictionary(
-                uniqueKeysWithValues: json.objects("rows").map { ($0["key"] as? String ?? "", $0.int("signed") ?? 0) }
-            )
+        let (rep, manager) = (try server.client(as: "rep", staff), try server.client(as: "manager", staff))
+        func signed(_ breakdown: Components.Schemas.SalesBreakdown) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: (breakdown.rows ?? []).map { ($0.key ?? "", $0.signed ?? 0) })
         }
-        let all = try await server.get("/v1/sales?period=2026-03", as: "finance", staff)
-        #expect(all.status == 200, "\(all.json)")
-        #expect(signed(all.json) == [staff["rep"]: 200_000, staff["other"]: 100_000, staff["west"]: 300_000])
-        #expect(all.json.objects("totals").first?.int("signed") == 600_000)
-        let mine = try await server.get("/v1/sales?period=2026-03&by=rep", as: "rep", staff)
-        #expect(signed(mine.json) == [staff["rep"]: 200_000])
-        #expect(mine.json.objects("totals").first?.int("signed") == 200_000, "totals of what the rep may see")
-        let team = try await server.get("/v1/sales?period=2026-Q1", as: "manager", staff)
-        #expect(signed(team.json) == [staff["rep"]: 200_000, staff["other"]: 100_000])
-        let teams = try await server.get("/v1/sales?period=2026&by=team", as: "manager", staff)
-        #expect(signed(teams.json) == [staff["east"]: 300_000])
-        #expect(
-            signed(try await server.get("/v1/sales?period=2026&by=product", as: "auditor", staff).json).values.reduce(
-                0,
-                +
-            ) == 600_000
-        )
+        let all = try await server.client(as: "finance", staff).sales(query: .init(period: "2026-03"))
+        let company = try all.ok.body.json
+        #expect(signed(company) == [staff["rep"]: 200_000, staff["other"]: 100_000, staff["west"]: 300_000])
+        #expect(company.totals?.first?.signed == 600_000)
+        let mine = try await rep.sales(query: .init(period: "2026-03", by: .rep)).ok.body.json
+        #expect(signed(mine) == [staff["rep"]: 200_000])
+        #expect(mine.totals?.first?.signed == 200_000, "totals of what the rep may see")
+        let team = try await manager.sales(query: .init(period: "2026-Q1")).ok.body.json
+        #expect(signed(team) == [staff["rep"]: 200_000, staff["other"]: 100_000])
+        let teams = try await manager.sales(query: .init(period: "2026", by: .team)).ok.body.json
+        #expect(signed(teams) == [staff["east"]: 300_000])
+        let products = try await server.client(as: "auditor", staff).sales(query: .init(period: "2026", by: .product))
+        #expect(signed(try products.ok.body.json).values.reduce(0, +) == 600_000)
 
-        let region = try await server.get("/v1/sales?period=2026-03&by=region", as: "manager", staff)
-        #expect((region.status, region.json.errorCode) == (403, "outside_scope"))
-        #expect(try await server.get("/v1/sales?period=2026-03&by=team", as: "rep", staff).status == 403)
+        let region = try await manager.sales(query: .init(period: "2026-03", by: .region))
+        #expect(try region.forbidden.body.json.value1.error.code == "outside_scope", "\(region)")
+        let repTeams = try await rep.sales(query: .init(period: "2026-03", by: .team))
+        #expect((try? repTeams.forbidden) != nil, "\(repTeams)")
+        // The typed client cannot send a `by` the spec does not list.
         let dimension = try await server.get("/v1/sales?period=2026-03&by=colour", as: "admin", staff)
         #expect(
             (dimension.status, dimension.json.object("error").object("facts")["parameter"] as? String) == (400, "by")
@@ -198,32 +198,28 @@ struct SalesQueryTests {
     @Test("targets: a rep sees their own attainment, a manager their team's")
     func targets() async throws {
         let (server, staff) = try await Self.marchServer("sales-targets")
-        let mine = try await server.get("/v1/sales/targets?period=2026-03", as: "rep", staff)
-        #expect(mine.status == 200, "\(mine.json)")
-        let row = try #require(mine.json.objects("reps").first)
-        #expect(mine.json.objects("reps").count == 1)
+        let admin = try server.client(as: "admin", staff)
+        let answer = try await server.client(as: "rep", staff).salesTargets(query: .init(period: "2026-03"))
+        let mine = try answer.ok.body.json
+        let row = try #require(mine.reps?.first, "\(answer)")
+        #expect(mine.reps?.count == 1)
         #expect(
-            (row["holderID"] as? String, row.int("target"), row.int("achieved"), row.int("attainmentBasisPoints")) == (
+            (row.holderID, row.target, row.achieved, row.attainmentBasisPoints) == (
                 staff["rep"], 400_000, 200_000, 5_000
             )
         )
-        #expect(mine.json.objects("teams").isEmpty)
-        let team = try await server.get("/v1/sales/targets?period=2026-03", as: "manager", staff)
-        #expect(
-            Set(team.json.objects("reps").compactMap { $0["holderID"] as? String }) == [staff["rep"], staff["other"]]
-        )
-        let east = try #require(team.json.objects("teams").first)
-        #expect(
-            (east["holderID"] as? String, east.int("achieved"), east.int("attainmentBasisPoints")) == (
-                staff["east"], 300_000, 3_000
-            )
-        )
-        #expect(
-            try await server.get("/v1/sales/targets?period=2026-03", as: "admin", staff).json.objects("reps").count == 3
-        )
+        #expect(mine.teams?.isEmpty ?? true)
+        let team = try await server.client(as: "manager", staff).salesTargets(query: .init(period: "2026-03")).ok
+            .body.json
+        #expect(Set(team.reps?.compactMap(\.holderID) ?? []) == [staff["rep"], staff["other"]])
+        let east = try #require(team.teams?.first)
+        #expect((east.holderID, east.achieved, east.attainmentBasisPoints) == (staff["east"], 300_000, 3_000))
+        #expect(try await admin.salesTargets(query: .init(period: "2026-03")).ok.body.json.reps?.count == 3)
 
-        #expect(try await server.get("/v1/sales/targets?period=2026-03", as: "subscriber", staff).status == 403)
-        #expect(try await server.get("/v1/sales/targets?period=March", as: "admin", staff).status == 400)
+        let service = try await server.client(as: "subscriber", staff).salesTargets(query: .init(period: "2026-03"))
+        #expect((try? service.forbidden) != nil, "\(service)")
+        let march = try await admin.salesTargets(query: .init(period: "March"))
+        #expect((try? march.badRequest) != nil, "\(march)")
         try await server.stop()
     }
 }

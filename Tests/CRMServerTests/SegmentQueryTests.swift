@@ -1,6 +1,7 @@
 import CRMDomain
 import CRMService
 import Foundation
+import RapportAPI
 import Testing
 
 /// RFM segments over HTTP, as of a business day.
@@ -33,36 +34,42 @@ struct SegmentQueryTests {
                 )
             }
         }
-        let august = try await server.get("/v1/segments?asOf=2026-08-31", as: "manager", staff)
-        #expect(august.status == 200, "\(august.json)")
-        #expect((august.json.int("scored"), august.json.int("withoutOrders")) == (2, 1))
-        #expect(august.json.objects("segments").compactMap { $0.int("customers") }.reduce(0, +) == 2)
-        let july = try await server.get("/v1/segments?asOf=2026-07-31", as: "finance", staff)
-        #expect((july.json.int("scored"), july.json.int("withoutOrders")) == (0, 3))
+        let (manager, rep, admin) = (
+            try server.client(as: "manager", staff), try server.client(as: "rep", staff),
+            try server.client(as: "admin", staff)
+        )
+        let answer = try await manager.segments(query: .init(asOf: "2026-08-31"))
+        let august = try answer.ok.body.json
+        #expect((august.scored, august.withoutOrders) == (2, 1), "\(answer)")
+        #expect((august.segments ?? []).compactMap(\.customers).reduce(0, +) == 2)
+        let july = try await server.client(as: "finance", staff).segments(query: .init(asOf: "2026-07-31")).ok.body
+            .json
+        #expect((july.scored, july.withoutOrders) == (0, 3))
 
-        let score = try await server.get("/v1/customers/\(staff["c1"])/segment?asOf=2026-08-31", as: "rep", staff)
-        #expect(score.status == 200, "\(score.json)")
-        #expect(
-            (score.json.object("score").int("orders"), score.json.object("score")["lastOrderDay"] as? String) == (
-                1, "2026-08-01"
-            )
-        )
-        #expect(score.json.object("score").int("recencyDays") == 30)
-        let before = try await server.get("/v1/customers/\(staff["c1"])/segment?asOf=2026-07-31", as: "rep", staff)
-        #expect(before.json["score"] is NSNull, "no order yet: a null score")
+        let scored = try await rep.customerSegment(path: .init(customer: staff["c1"]), query: .init(asOf: "2026-08-31"))
+        let score = try #require(try scored.ok.body.json.score, "\(scored)")
+        #expect((score.orders, score.lastOrderDay) == (1, "2026-08-01"))
+        #expect(score.recencyDays == 30)
+        let before = try await rep.customerSegment(path: .init(customer: staff["c1"]), query: .init(asOf: "2026-07-31"))
+            .ok.body.json
+        #expect(before.asOf == "2026-07-31")
+        #expect(before.score == nil, "no order yet: no score")
 
-        #expect(try await server.get("/v1/segments", as: "rep", staff).json.errorCode == "forbidden")
-        let outside = try await server.get("/v1/customers/\(staff["c2"])/segment", as: "rep", staff)
-        #expect(outside.json.errorCode == "outside_scope", "\(outside.json)")
-        #expect(try await server.get("/v1/customers/\(staff["c1"])/segment", as: "subscriber", staff).status == 403)
-        #expect(
-            try await server.get("/v1/segments?asOf=2026-8-31", as: "admin", staff).json.errorCode
-                == "invalid_query_parameter"
+        let repSegments = try await rep.segments()
+        #expect(try repSegments.forbidden.body.json.value1.error.code == "forbidden", "\(repSegments)")
+        let outside = try await rep.customerSegment(path: .init(customer: staff["c2"]))
+        #expect(try outside.forbidden.body.json.value1.error.code == "outside_scope", "\(outside)")
+        let service = try await server.client(as: "subscriber", staff).customerSegment(
+            path: .init(customer: staff["c1"])
         )
-        #expect(
-            try await server.get("/v1/customers/\(staff["c1"])/segment?asOf=31.08.2026", as: "admin", staff).status
-                == 400
+        #expect((try? service.forbidden) != nil, "\(service)")
+        let unpadded = try await admin.segments(query: .init(asOf: "2026-8-31"))
+        #expect(try unpadded.badRequest.body.json.error.code == "invalid_query_parameter", "\(unpadded)")
+        let dotted = try await admin.customerSegment(
+            path: .init(customer: staff["c1"]),
+            query: .init(asOf: "31.08.2026")
         )
+        #expect((try? dotted.badRequest) != nil, "\(dotted)")
         try await server.stop()
     }
 }

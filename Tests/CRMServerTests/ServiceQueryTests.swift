@@ -1,5 +1,6 @@
 import CRMService
 import Foundation
+import RapportAPI
 import Testing
 
 /// Work orders, complaints and satisfaction over HTTP.
@@ -74,69 +75,57 @@ struct ServiceQueryTests {
                 occurredAt: ReportTime.at("2026-05-07")
             )
         }
-        let statistics = try await server.get("/v1/service/statistics?period=2026-Q2", as: "manager", staff)
-        #expect(statistics.status == 200, "\(statistics.json)")
-        #expect(
-            (statistics.json.object("workOrders").int("opened"), statistics.json.object("workOrders").int("closed"))
-                == (3, 1)
+        let (manager, rep, admin) = (
+            try server.client(as: "manager", staff), try server.client(as: "rep", staff),
+            try server.client(as: "admin", staff)
         )
-        let complaints = statistics.json.object("complaints")
-        #expect((complaints.int("filed"), complaints.int("resolved")) == (2, 1))
-        #expect(complaints.objects("byCategory").compactMap { $0["key"] as? String } == ["billing", "delivery"])
-        #expect(statistics.json.object("satisfaction").int("surveys") == 1)
+        let statistics = try await manager.serviceStatistics(query: .init(period: "2026-Q2")).ok.body.json
+        #expect((statistics.workOrders?.opened, statistics.workOrders?.closed) == (3, 1), "\(statistics)")
+        let complaints = statistics.complaints
+        #expect((complaints?.filed, complaints?.resolved) == (2, 1))
+        #expect(complaints?.byCategory?.compactMap(\.key) == ["billing", "delivery"])
+        #expect(statistics.satisfaction?.surveys == 1)
 
-        let months = try await server.get("/v1/service/months?period=2026", as: "auditor", staff)
-        #expect(months.json["period"] as? String == "2026")
+        let months = try await server.client(as: "auditor", staff).serviceMonths(query: .init(period: "2026"))
+            .ok.body.json
+        #expect(months.period == "2026")
         #expect(
-            months.json.objects("months").map {
-                "\($0["month"] ?? "") \($0.object("statistics").object("workOrders")["opened"] ?? "")"
-            } == ["2026-05 2", "2026-06 1"]
+            months.months?.map { "\($0.month ?? "") \($0.statistics?.workOrders?.opened ?? -1)" } == [
+                "2026-05 2", "2026-06 1",
+            ]
         )
 
-        func reps(_ json: [String: Any], _ list: String) -> [String: Int] {
-            Dictionary(
-                uniqueKeysWithValues: json.objects(list).map {
-                    (
-                        $0["repID"] as? String ?? "",
-                        $0.int("workOrders") ?? $0.object("statistics").object("workOrders").int("opened") ?? 0
-                    )
-                }
-            )
+        func perRep(_ counts: [(repID: String?, count: Int?)]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: counts.map { ($0.repID ?? "", $0.count ?? 0) })
         }
-        #expect(
-            reps(try await server.get("/v1/service/reps?period=2026", as: "admin", staff).json, "reps") == [
-                staff["rep"]: 2, staff["west"]: 1,
-            ]
-        )
-        #expect(
-            reps(try await server.get("/v1/service/reps?period=2026", as: "manager", staff).json, "reps") == [
-                staff["rep"]: 2
-            ]
-        )
-        #expect(
-            reps(try await server.get("/v1/service/reps?period=2026", as: "west", staff).json, "reps") == [
-                staff["west"]: 1
-            ]
-        )
-
-        let everything = try await server.get("/v1/service/open", as: "finance", staff)
-        #expect((everything.json.int("workOrders"), everything.json.int("complaints")) == (2, 1))
-        let mine = try await server.get("/v1/service/open", as: "rep", staff)
-        #expect((mine.json.int("workOrders"), mine.json.int("complaints")) == (1, 0))
-        #expect(reps(mine.json, "byRep") == [staff["rep"]: 1])
-
-        #expect(
-            try await server.get("/v1/service/statistics?period=2026", as: "rep", staff).json.errorCode == "forbidden"
-        )
-        #expect(try await server.get("/v1/service/months?period=2026", as: "rep", staff).status == 403)
-        #expect(try await server.get("/v1/service/open", as: "subscriber", staff).status == 403)
-        for path in ["statistics?period=2026-7", "months", "reps?period=x"] {
-            #expect(
-                try await server.get("/v1/service/\(path)", as: "admin", staff).json.errorCode
-                    == "invalid_query_parameter",
-                "\(path)"
-            )
+        func openedPerRep(as who: String) async throws -> [String: Int] {
+            let reps = try await server.client(as: who, staff).serviceReps(query: .init(period: "2026")).ok.body.json
+            return perRep(reps.reps?.map { ($0.repID, $0.statistics?.workOrders?.opened) } ?? [])
         }
+        #expect(try await openedPerRep(as: "admin") == [staff["rep"]: 2, staff["west"]: 1])
+        #expect(try await openedPerRep(as: "manager") == [staff["rep"]: 2])
+        #expect(try await openedPerRep(as: "west") == [staff["west"]: 1])
+
+        let everything = try await server.client(as: "finance", staff).serviceOpen().ok.body.json
+        #expect((everything.workOrders, everything.complaints) == (2, 1))
+        let mine = try await rep.serviceOpen().ok.body.json
+        #expect((mine.workOrders, mine.complaints) == (1, 0))
+        #expect(perRep(mine.byRep?.map { ($0.repID, $0.workOrders) } ?? []) == [staff["rep"]: 1])
+
+        let repStatistics = try await rep.serviceStatistics(query: .init(period: "2026"))
+        #expect(try repStatistics.forbidden.body.json.value1.error.code == "forbidden", "\(repStatistics)")
+        let repMonths = try await rep.serviceMonths(query: .init(period: "2026"))
+        #expect((try? repMonths.forbidden) != nil, "\(repMonths)")
+        let subscriberOpen = try await server.client(as: "subscriber", staff).serviceOpen()
+        #expect((try? subscriberOpen.forbidden) != nil, "\(subscriberOpen)")
+        let shortMonth = try await admin.serviceStatistics(query: .init(period: "2026-7"))
+        #expect(try shortMonth.badRequest.body.json.error.code == "invalid_query_parameter", "\(shortMonth)")
+        let notAPeriod = try await admin.serviceReps(query: .init(period: "x"))
+        #expect(try notAPeriod.badRequest.body.json.error.code == "invalid_query_parameter", "\(notAPeriod)")
+        // Hand-built: `period` is required in the spec, so the typed client cannot leave it out.
+        #expect(
+            try await server.get("/v1/service/months", as: "admin", staff).json.errorCode == "invalid_query_parameter"
+        )
         try await server.stop()
     }
 }

@@ -1,6 +1,9 @@
 import CRMDomain
+import CRMReadModels
 import CRMSchema
 import CRMService
+import EventStore
+import Foundation
 import HTTPTypes
 import RapportAPI
 
@@ -78,6 +81,32 @@ extension APIHandler {
                     occurredAt: acting.occurredAt
                 )
             }
+        )
+    }
+}
+
+/// Campaign effect: responses, leads, conversions, contracts and money per campaign. Every
+/// reader sees every campaign: campaigns are the company's, not a rep's.
+extension APIHandler {
+    /// The campaigns, the latest launched first, their status judged at `asOf` (now by
+    /// default), filtered by status and channel, a page at a time (`next` is a campaign id).
+    func campaigns(_ input: Operations.Campaigns.Input) async throws -> Operations.Campaigns.Output {
+        let query = input.query
+        let at = try QueryValues.time("asOf", query.asOf)?.date ?? .now
+        let all = try CampaignQueries(store: reads).campaigns(at: at).filter { campaign in
+            (query.status == nil || campaign.status.rawValue == query.status?.rawValue)
+                && (query.channel == nil || campaign.channel == query.channel)
+        }
+        let page = try ListPage(all, key: \.campaignID, after: query.after, limit: query.limit)
+        return .ok(.init(body: .json(.init(campaigns: try answer(page.items), next: page.next))))
+    }
+
+    /// One campaign's effect, its status judged at `asOf` (now by default); 404 `not_found`
+    /// for a campaign the read model does not know.
+    func campaign(_ input: Operations.Campaign.Input) async throws -> Operations.Campaign.Output {
+        let at = try QueryValues.time("asOf", input.query.asOf)?.date ?? .now
+        return .ok(
+            .init(body: .json(try answer(CampaignQueries(store: reads).campaign(id: input.path.campaign, at: at))))
         )
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import Projections
 import RapportAPI
 
 /// The CRM's operations as `Schemas/openapi.yaml` describes them, served through the boundary
@@ -13,7 +14,7 @@ import RapportAPI
 /// typed answer; a handler only names the caller, calls the service and returns that answer.
 /// Everything common to every operation happens around it, once: the role and the scope of
 /// the record a path names are checked before it runs (``AccessCheck``), the body is read
-/// within its limit, its unknown and narrowed fields refused (``CommandBodyGate``), and whatever it
+/// within its limit, its unknown and narrowed fields refused (``OperationGate``), and whatever it
 /// throws is answered with a stable code (``ErrorMiddleware``).
 struct APIHandler: APIProtocol {
     let service: CRMService<LMDBEventLog>
@@ -23,11 +24,17 @@ struct APIHandler: APIProtocol {
     let scope: CustomerScope
     /// The consumer groups' positions.
     let groups: ConsumerGroups
+    /// The read models the queries read.
+    let reads: ReadModelStore
+    /// The log, which the as-of views fold from.
+    let log: LMDBEventLog
+    /// The server's health and metrics.
+    let health: ServerHealth
 
     /// Serves every operation of the generated boundary on `router`, behind the middleware
     /// that hands each handler its request and reads command bodies.
     func register(on router: some RouterMethods<RapportRequestContext>) throws {
-        let operations = router.group().add(middleware: CommandBodyGate())
+        let operations = router.group().add(middleware: OperationGate())
         try registerHandlers(on: operations, configuration: .rapport)
     }
 }
@@ -90,6 +97,14 @@ extension APIHandler {
         guard let result = try await command() else { return .init(body: .json(.init(changed: false))) }
         // A log holds fewer than 2^63 events, so clamping never changes a position.
         return .init(body: .json(.init(changed: true, position: Int64(clamping: result.lastPosition))))
+    }
+
+    /// A read model's answer as the type the spec gives it: encoded as the read model writes
+    /// itself and decoded by the generated type, which holds it to the spec (a field the spec
+    /// does not list, or one it requires that the model left out, is a 500 here rather than
+    /// an answer that breaks the clients generated from the spec).
+    func answer<Answer: Decodable>(_ value: some Encodable) throws -> Answer {
+        try JSONDecoder().decode(Answer.self, from: JSONEncoder().encode(value))
     }
 
     /// Runs a command that creates one record, whose id the answer names under `key`.

@@ -48,7 +48,7 @@ struct BodyTimeTranscoder: DateTranscoder {
 }
 
 /// A body time the transcoder refuses. JSONDecoder passes it on as thrown, without the
-/// field's path, so it carries the text, by which ``CommandBodyGate`` finds the field.
+/// field's path, so it carries the text, by which ``OperationGate`` finds the field.
 struct BodyTimeError: Error {
     var text: String
     var reason: String

@@ -290,3 +290,16 @@ extension HTTPField.Name {
     /// Tells nginx not to buffer an event stream.
     static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
 }
+
+extension Response {
+    /// A Codable answer as JSON with sorted keys.
+    static func encoded(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+}

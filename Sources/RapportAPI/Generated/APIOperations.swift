@@ -14,6 +14,29 @@ package struct BodyFields: Sendable {
     }
 }
 
+/// What a query parameter may hold, as the spec states it.
+package struct QueryParameterRule: Sendable {
+    package enum Value: Sendable {
+        /// Any text; the handler reads it.
+        case text
+        /// An integer within the spec's minimum and maximum.
+        case integer(ClosedRange<Int64>)
+        /// `true` or `false`.
+        case boolean
+        /// One of the words the spec lists.
+        case oneOf([String])
+    }
+
+    package var value: Value
+    /// Whether the operation cannot do without it.
+    package var isRequired: Bool
+
+    package init(_ value: Value, required: Bool = false) {
+        self.value = value
+        isRequired = required
+    }
+}
+
 /// Every operation the API describes.
 package enum APIOperations {
     /// The operation of each route, `METHOD /path/{parameter}` → its `operationId`.
@@ -255,5 +278,37 @@ package enum APIOperations {
         "updateContact": BodyFields(["birthday", "email", "name", "occurredAt", "phone", "title"]),
         "updateCustomerProfile": BodyFields(["industry", "level", "name", "occurredAt", "region", "size", "source"]),
         "winOpportunity": BodyFields(["amount", "currency", "occurredAt", "reason"]),
+    ]
+
+    /// What each operation's query parameters may hold, by `operationId` and name.
+    package static let queryParameters: [String: [String: QueryParameterRule]] = [
+        "backdatedAppends": ["from": QueryParameterRule(.integer(1...9223372036854775807)), "limit": QueryParameterRule(.integer(1...1000)), "minimumSeconds": QueryParameterRule(.integer(0...9000000000))],
+        "campaigns": ["limit": QueryParameterRule(.integer(1...1000)), "status": QueryParameterRule(.oneOf(["not-launched", "running", "ended"]))],
+        "churnLosses": ["period": QueryParameterRule(.text, required: true)],
+        "churnReasons": ["period": QueryParameterRule(.text, required: true)],
+        "churnWinBacks": ["period": QueryParameterRule(.text, required: true)],
+        "commission": ["period": QueryParameterRule(.text, required: true)],
+        "contractReceivables": ["asOf": QueryParameterRule(.text, required: true)],
+        "customer360": ["basis": QueryParameterRule(.oneOf(["recorded", "occurred"]))],
+        "customerFlow": ["from": QueryParameterRule(.text, required: true), "to": QueryParameterRule(.text, required: true)],
+        "customerReceivables": ["asOf": QueryParameterRule(.text, required: true)],
+        "customerTimeline": ["after": QueryParameterRule(.integer(0...9223372036854775807)), "limit": QueryParameterRule(.integer(1...1000))],
+        "expenses": ["period": QueryParameterRule(.text, required: true)],
+        "funnel": ["period": QueryParameterRule(.text, required: true)],
+        "listCustomers": ["limit": QueryParameterRule(.integer(1...1000)), "pool": QueryParameterRule(.boolean)],
+        "margin": ["period": QueryParameterRule(.text, required: true)],
+        "payables": ["limit": QueryParameterRule(.integer(1...1000)), "outstanding": QueryParameterRule(.boolean)],
+        "products": ["inStock": QueryParameterRule(.boolean), "limit": QueryParameterRule(.integer(1...1000))],
+        "readLog": ["from": QueryParameterRule(.integer(1...9223372036854775807)), "limit": QueryParameterRule(.integer(1...1000))],
+        "readStream": ["direction": QueryParameterRule(.oneOf(["forward", "backward"])), "from": QueryParameterRule(.integer(0...9223372036854775807)), "limit": QueryParameterRule(.integer(1...1000))],
+        "receipts": ["period": QueryParameterRule(.text, required: true)],
+        "receivablesAging": ["asOf": QueryParameterRule(.text, required: true), "top": QueryParameterRule(.integer(1...1000))],
+        "reminders": ["dueWithinDays": QueryParameterRule(.integer(0...36500)), "noOrderDays": QueryParameterRule(.integer(0...36500))],
+        "sales": ["by": QueryParameterRule(.oneOf(["rep", "team", "region", "product"])), "period": QueryParameterRule(.text, required: true)],
+        "salesTargets": ["period": QueryParameterRule(.text, required: true)],
+        "serviceMonths": ["period": QueryParameterRule(.text, required: true)],
+        "serviceReps": ["period": QueryParameterRule(.text, required: true)],
+        "serviceStatistics": ["period": QueryParameterRule(.text, required: true)],
+        "subscribe": ["from": QueryParameterRule(.integer(0...9223372036854775807))],
     ]
 }

@@ -51,5 +51,50 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/At`.
         package typealias At = Components.Schemas.SettingsTime
+        /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/Period`.
+        package typealias Period = Swift.String
+        /// A rep's user id. Left out: every rep for admin, finance and auditor, a rep's own figures;
+        /// a manager must name a rep of their team (400 `invalid_query_parameter` when none). A rep outside the caller's scope is 403 `outside_scope`.
+        /// Any text without `|` (an id no rep has matches no rows).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/parameters/RepOrEveryone`.
+        package typealias RepOrEveryone = Swift.String
+        /// A rep's user id within the caller's scope (403 `outside_scope` otherwise); the caller by default.
+        ///
+        /// - Remark: Generated from `#/components/parameters/RepOrCaller`.
+        package typealias RepOrCaller = Components.Schemas.QueryId
+        /// A day, yyyy-mm-dd. Exactly one of `day`, `week` and `month` (400 `invalid_query_parameter` naming `day` otherwise).
+        ///
+        /// - Remark: Generated from `#/components/parameters/ActivityDay`.
+        package typealias ActivityDay = Swift.String
+        /// An ISO week, yyyy-Www; week 53 only in a year that has one. Exactly one of `day`, `week` and `month`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/ActivityWeek`.
+        package typealias ActivityWeek = Swift.String
+        /// A month, yyyy-mm. Exactly one of `day`, `week` and `month`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/ActivityMonth`.
+        package typealias ActivityMonth = Swift.String
+        /// The end of this business day (China time), yyyy-mm-dd.
+        ///
+        /// - Remark: Generated from `#/components/parameters/AsOfDay`.
+        package typealias AsOfDay = Swift.String
+        /// The end of this business day (China time), yyyy-mm-dd; today by default.
+        ///
+        /// - Remark: Generated from `#/components/parameters/AsOfDayToday`.
+        package typealias AsOfDayToday = Swift.String
+        /// An RFC 3339 time (a `+` offset written `%2B`) or a day yyyy-mm-dd (its end), in the years 1900 to 2200; now by default.
+        ///
+        /// - Remark: Generated from `#/components/parameters/AsOfTime`.
+        package typealias AsOfTime = Components.Schemas.PointInTime
+        /// The `next` of the page before.
+        ///
+        /// - Remark: Generated from `#/components/parameters/After`.
+        package typealias After = Swift.String
+        /// - Remark: Generated from `#/components/parameters/Limit`.
+        package typealias Limit = Swift.Int
     }
 }

@@ -184,6 +184,34 @@ extension Components {
                 self.body = body
             }
         }
+        package struct _Error: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Error/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Error/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses._Error.Body
+            /// Creates a new `_Error`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            package init(body: Components.Responses._Error.Body) {
+                self.body = body
+            }
+        }
         package struct BadCommand: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/BadCommand/headers`.
             package struct Headers: Sendable, Hashable {

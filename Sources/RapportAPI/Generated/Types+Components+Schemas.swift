@@ -251,12 +251,24 @@ extension Components {
                 ])
             }
         }
+        /// A log position, an RFC 3339 time, or a day yyyy-mm-dd meaning its end in business time, in the years 1900 to 2200.
+        ///
+        /// - Remark: Generated from `#/components/schemas/AsOfPoint`.
+        package typealias AsOfPoint = Swift.String
+        /// An RFC 3339 time, or a day yyyy-mm-dd meaning its end in business time (China), in the years 1900 to 2200.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PointInTime`.
+        package typealias PointInTime = Swift.String
         /// An id in a path: as `Id`, but the server does not percent-decode path segments, so an id holding `: @ +`
         /// must be sent with them unencoded; this schema keeps to the characters no client encodes.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/PathId`.
         package typealias PathId = Swift.String
+        /// A user's id in a query (400 `invalid_query_parameter` otherwise).
+        ///
+        /// - Remark: Generated from `#/components/schemas/QueryId`.
+        package typealias QueryId = Swift.String
         /// A record's id, as the server issues them (UUIDs): letters, digits and `_ . : @ + -`, at most 188 characters,
         /// so that `category-id` is a stream name. A command naming an id that cannot be one answers 400
         /// `invalid_stream_name`, a query 400 `invalid_query_parameter`; an id of no record, 404.
@@ -864,6 +876,5117 @@ extension Components {
                     "rateBasisPoints",
                     "occurredAt"
                 ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Health`.
+        package struct Health: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ok = "ok"
+            }
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            package var status: Components.Schemas.Health.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Health/headPosition`.
+            package var headPosition: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Health/readModelsBehind`.
+            package var readModelsBehind: Swift.Int
+            /// Creates a new `Health`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            ///   - headPosition:
+            ///   - readModelsBehind:
+            package init(
+                status: Components.Schemas.Health.StatusPayload,
+                headPosition: Swift.Int,
+                readModelsBehind: Swift.Int
+            ) {
+                self.status = status
+                self.headPosition = headPosition
+                self.readModelsBehind = readModelsBehind
+            }
+            package enum CodingKeys: String, CodingKey {
+                case status
+                case headPosition
+                case readModelsBehind
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Amount`.
+        package struct Amount: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Amount/currency`.
+            package var currency: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Amount/minorUnits`.
+            package var minorUnits: Swift.Int64
+            /// Creates a new `Amount`.
+            ///
+            /// - Parameters:
+            ///   - currency:
+            ///   - minorUnits:
+            package init(
+                currency: Swift.String,
+                minorUnits: Swift.Int64
+            ) {
+                self.currency = currency
+                self.minorUnits = minorUnits
+            }
+            package enum CodingKeys: String, CodingKey {
+                case currency
+                case minorUnits
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.currency = try container.decode(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.minorUnits = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .minorUnits
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "currency",
+                    "minorUnits"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomerListingPage`.
+        package struct CustomerListingPage: Codable, Hashable, Sendable {
+            /// In customer id order.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerListingPage/customers`.
+            package var customers: [Components.Schemas.CustomerListing]
+            /// The id to pass as `after` for the next page; absent on the last page.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerListingPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `CustomerListingPage`.
+            ///
+            /// - Parameters:
+            ///   - customers: In customer id order.
+            ///   - next: The id to pass as `after` for the next page; absent on the last page.
+            package init(
+                customers: [Components.Schemas.CustomerListing],
+                next: Swift.String? = nil
+            ) {
+                self.customers = customers
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customers
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customers = try container.decode(
+                    [Components.Schemas.CustomerListing].self,
+                    forKey: .customers
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customers",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomerListing`.
+        package struct CustomerListing: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustomerListing/customerID`.
+            package var customerID: Swift.String
+            /// The company name.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerListing/name`.
+            package var name: Swift.String
+            /// Since when the owner (or the pool) has held the customer: business time, nanoseconds since the Unix epoch.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerListing/since`.
+            package var since: Swift.Int64
+            /// Creates a new `CustomerListing`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - name: The company name.
+            ///   - since: Since when the owner (or the pool) has held the customer: business time, nanoseconds since the Unix epoch.
+            package init(
+                customerID: Swift.String,
+                name: Swift.String,
+                since: Swift.Int64
+            ) {
+                self.customerID = customerID
+                self.name = name
+                self.since = since
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case name
+                case since
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.since = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .since
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerID",
+                    "name",
+                    "since"
+                ])
+            }
+        }
+        /// Everything the CRM knows about one customer. Times are business times in nanoseconds since the Unix epoch; lists are in the order things happened.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Customer360`.
+        package struct Customer360: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360/profile`.
+            package var profile: Components.Schemas.Customer360Profile
+            /// The owning rep; absent while the customer is in the public pool.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/owner`.
+            package var owner: Swift.String?
+            /// Whether the customer is in the public pool (exactly when `owner` is absent).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/inPool`.
+            package var inPool: Swift.Bool
+            /// Since when the current owner (or the pool) has held the customer.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/ownerSince`.
+            package var ownerSince: Swift.Int64
+            /// Every change of owner, the creation with an owner included, oldest first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/ownerHistory`.
+            package var ownerHistory: [Components.Schemas.Customer360OwnershipChange]
+            /// In the order they were added, with every update applied.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/contacts`.
+            package var contacts: [Components.Schemas.Customer360Contact]
+            /// Sorted.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/tags`.
+            package var tags: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Customer360/followUps`.
+            package var followUps: Components.Schemas.Customer360FollowUps
+            /// The pool sweep's pending warning that it will release the customer; absent when there is none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/releaseWarning`.
+            package var releaseWarning: Components.Schemas.Customer360ReleaseWarning?
+            /// In the order opened.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/opportunities`.
+            package var opportunities: [Components.Schemas.Customer360Opportunity]
+            /// In the order drafted.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/contracts`.
+            package var contracts: [Components.Schemas.Customer360Contract]
+            /// In the order opened.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/workOrders`.
+            package var workOrders: [Components.Schemas.Customer360WorkOrder]
+            /// In the order filed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/complaints`.
+            package var complaints: [Components.Schemas.Customer360Complaint]
+            /// - Remark: Generated from `#/components/schemas/Customer360/satisfaction`.
+            package var satisfaction: Components.Schemas.Customer360Satisfaction
+            /// How many timeline entries concern the customer; page through them with `customerTimeline`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/timelineCount`.
+            package var timelineCount: Swift.Int
+            /// The latest timeline entries (at most 20), oldest first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/recentTimeline`.
+            package var recentTimeline: [Components.Schemas.Customer360TimelineEntry]
+            /// The RFM segment as of today (with `asOf`, as of that day); absent when the customer had no order by then or the `rfm` read model is not built.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/segment`.
+            package var segment: Components.Schemas.RFMScore?
+            /// Open until closed: a resolved work order awaits the customer's confirmation and counts as open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/workOrderCounts`.
+            package var workOrderCounts: Components.Schemas.Customer360OpenClosed
+            /// Closed once resolved.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/complaintCounts`.
+            package var complaintCounts: Components.Schemas.Customer360OpenClosed
+            /// What the binding contracts come to per currency, by currency code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360/receivables`.
+            package var receivables: [Components.Schemas.Customer360Receivable]
+            /// Creates a new `Customer360`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - profile:
+            ///   - owner: The owning rep; absent while the customer is in the public pool.
+            ///   - inPool: Whether the customer is in the public pool (exactly when `owner` is absent).
+            ///   - ownerSince: Since when the current owner (or the pool) has held the customer.
+            ///   - ownerHistory: Every change of owner, the creation with an owner included, oldest first.
+            ///   - contacts: In the order they were added, with every update applied.
+            ///   - tags: Sorted.
+            ///   - followUps:
+            ///   - releaseWarning: The pool sweep's pending warning that it will release the customer; absent when there is none.
+            ///   - opportunities: In the order opened.
+            ///   - contracts: In the order drafted.
+            ///   - workOrders: In the order opened.
+            ///   - complaints: In the order filed.
+            ///   - satisfaction:
+            ///   - timelineCount: How many timeline entries concern the customer; page through them with `customerTimeline`.
+            ///   - recentTimeline: The latest timeline entries (at most 20), oldest first.
+            ///   - segment: The RFM segment as of today (with `asOf`, as of that day); absent when the customer had no order by then or the `rfm` read model is not built.
+            ///   - workOrderCounts: Open until closed: a resolved work order awaits the customer's confirmation and counts as open.
+            ///   - complaintCounts: Closed once resolved.
+            ///   - receivables: What the binding contracts come to per currency, by currency code.
+            package init(
+                customerID: Swift.String,
+                profile: Components.Schemas.Customer360Profile,
+                owner: Swift.String? = nil,
+                inPool: Swift.Bool,
+                ownerSince: Swift.Int64,
+                ownerHistory: [Components.Schemas.Customer360OwnershipChange],
+                contacts: [Components.Schemas.Customer360Contact],
+                tags: [Swift.String],
+                followUps: Components.Schemas.Customer360FollowUps,
+                releaseWarning: Components.Schemas.Customer360ReleaseWarning? = nil,
+                opportunities: [Components.Schemas.Customer360Opportunity],
+                contracts: [Components.Schemas.Customer360Contract],
+                workOrders: [Components.Schemas.Customer360WorkOrder],
+                complaints: [Components.Schemas.Customer360Complaint],
+                satisfaction: Components.Schemas.Customer360Satisfaction,
+                timelineCount: Swift.Int,
+                recentTimeline: [Components.Schemas.Customer360TimelineEntry],
+                segment: Components.Schemas.RFMScore? = nil,
+                workOrderCounts: Components.Schemas.Customer360OpenClosed,
+                complaintCounts: Components.Schemas.Customer360OpenClosed,
+                receivables: [Components.Schemas.Customer360Receivable]
+            ) {
+                self.customerID = customerID
+                self.profile = profile
+                self.owner = owner
+                self.inPool = inPool
+                self.ownerSince = ownerSince
+                self.ownerHistory = ownerHistory
+                self.contacts = contacts
+                self.tags = tags
+                self.followUps = followUps
+                self.releaseWarning = releaseWarning
+                self.opportunities = opportunities
+                self.contracts = contracts
+                self.workOrders = workOrders
+                self.complaints = complaints
+                self.satisfaction = satisfaction
+                self.timelineCount = timelineCount
+                self.recentTimeline = recentTimeline
+                self.segment = segment
+                self.workOrderCounts = workOrderCounts
+                self.complaintCounts = complaintCounts
+                self.receivables = receivables
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case profile
+                case owner
+                case inPool
+                case ownerSince
+                case ownerHistory
+                case contacts
+                case tags
+                case followUps
+                case releaseWarning
+                case opportunities
+                case contracts
+                case workOrders
+                case complaints
+                case satisfaction
+                case timelineCount
+                case recentTimeline
+                case segment
+                case workOrderCounts
+                case complaintCounts
+                case receivables
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.profile = try container.decode(
+                    Components.Schemas.Customer360Profile.self,
+                    forKey: .profile
+                )
+                self.owner = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .owner
+                )
+                self.inPool = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .inPool
+                )
+                self.ownerSince = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .ownerSince
+                )
+                self.ownerHistory = try container.decode(
+                    [Components.Schemas.Customer360OwnershipChange].self,
+                    forKey: .ownerHistory
+                )
+                self.contacts = try container.decode(
+                    [Components.Schemas.Customer360Contact].self,
+                    forKey: .contacts
+                )
+                self.tags = try container.decode(
+                    [Swift.String].self,
+                    forKey: .tags
+                )
+                self.followUps = try container.decode(
+                    Components.Schemas.Customer360FollowUps.self,
+                    forKey: .followUps
+                )
+                self.releaseWarning = try container.decodeIfPresent(
+                    Components.Schemas.Customer360ReleaseWarning.self,
+                    forKey: .releaseWarning
+                )
+                self.opportunities = try container.decode(
+                    [Components.Schemas.Customer360Opportunity].self,
+                    forKey: .opportunities
+                )
+                self.contracts = try container.decode(
+                    [Components.Schemas.Customer360Contract].self,
+                    forKey: .contracts
+                )
+                self.workOrders = try container.decode(
+                    [Components.Schemas.Customer360WorkOrder].self,
+                    forKey: .workOrders
+                )
+                self.complaints = try container.decode(
+                    [Components.Schemas.Customer360Complaint].self,
+                    forKey: .complaints
+                )
+                self.satisfaction = try container.decode(
+                    Components.Schemas.Customer360Satisfaction.self,
+                    forKey: .satisfaction
+                )
+                self.timelineCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .timelineCount
+                )
+                self.recentTimeline = try container.decode(
+                    [Components.Schemas.Customer360TimelineEntry].self,
+                    forKey: .recentTimeline
+                )
+                self.segment = try container.decodeIfPresent(
+                    Components.Schemas.RFMScore.self,
+                    forKey: .segment
+                )
+                self.workOrderCounts = try container.decode(
+                    Components.Schemas.Customer360OpenClosed.self,
+                    forKey: .workOrderCounts
+                )
+                self.complaintCounts = try container.decode(
+                    Components.Schemas.Customer360OpenClosed.self,
+                    forKey: .complaintCounts
+                )
+                self.receivables = try container.decode(
+                    [Components.Schemas.Customer360Receivable].self,
+                    forKey: .receivables
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerID",
+                    "profile",
+                    "owner",
+                    "inPool",
+                    "ownerSince",
+                    "ownerHistory",
+                    "contacts",
+                    "tags",
+                    "followUps",
+                    "releaseWarning",
+                    "opportunities",
+                    "contracts",
+                    "workOrders",
+                    "complaints",
+                    "satisfaction",
+                    "timelineCount",
+                    "recentTimeline",
+                    "segment",
+                    "workOrderCounts",
+                    "complaintCounts",
+                    "receivables"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360Profile`.
+        package struct Customer360Profile: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/name`.
+            package var name: Swift.String
+            /// The unified social credit code; empty when unknown.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/creditCode`.
+            package var creditCode: Swift.String
+            /// In E.164; empty when unknown.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/phone`.
+            package var phone: Swift.String
+            /// Lowercased; empty when unknown.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/email`.
+            package var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/region`.
+            package var region: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/industry`.
+            package var industry: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/size`.
+            package var size: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/source`.
+            package var source: Swift.String
+            /// The level (`A`, `B`, ...), which sets the pool's idle limit.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/level`.
+            package var level: Swift.String
+            /// The lead it was converted from; empty when created directly.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/leadID`.
+            package var leadID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/createdAt`.
+            package var createdAt: Swift.Int64
+            /// Who created it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Profile/createdBy`.
+            package var createdBy: Swift.String
+            /// Creates a new `Customer360Profile`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - creditCode: The unified social credit code; empty when unknown.
+            ///   - phone: In E.164; empty when unknown.
+            ///   - email: Lowercased; empty when unknown.
+            ///   - region:
+            ///   - industry:
+            ///   - size:
+            ///   - source:
+            ///   - level: The level (`A`, `B`, ...), which sets the pool's idle limit.
+            ///   - leadID: The lead it was converted from; empty when created directly.
+            ///   - createdAt:
+            ///   - createdBy: Who created it.
+            package init(
+                name: Swift.String,
+                creditCode: Swift.String,
+                phone: Swift.String,
+                email: Swift.String,
+                region: Swift.String,
+                industry: Swift.String,
+                size: Swift.String,
+                source: Swift.String,
+                level: Swift.String,
+                leadID: Swift.String,
+                createdAt: Swift.Int64,
+                createdBy: Swift.String
+            ) {
+                self.name = name
+                self.creditCode = creditCode
+                self.phone = phone
+                self.email = email
+                self.region = region
+                self.industry = industry
+                self.size = size
+                self.source = source
+                self.level = level
+                self.leadID = leadID
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case creditCode
+                case phone
+                case email
+                case region
+                case industry
+                case size
+                case source
+                case level
+                case leadID
+                case createdAt
+                case createdBy
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.creditCode = try container.decode(
+                    Swift.String.self,
+                    forKey: .creditCode
+                )
+                self.phone = try container.decode(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.region = try container.decode(
+                    Swift.String.self,
+                    forKey: .region
+                )
+                self.industry = try container.decode(
+                    Swift.String.self,
+                    forKey: .industry
+                )
+                self.size = try container.decode(
+                    Swift.String.self,
+                    forKey: .size
+                )
+                self.source = try container.decode(
+                    Swift.String.self,
+                    forKey: .source
+                )
+                self.level = try container.decode(
+                    Swift.String.self,
+                    forKey: .level
+                )
+                self.leadID = try container.decode(
+                    Swift.String.self,
+                    forKey: .leadID
+                )
+                self.createdAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "creditCode",
+                    "phone",
+                    "email",
+                    "region",
+                    "industry",
+                    "size",
+                    "source",
+                    "level",
+                    "leadID",
+                    "createdAt",
+                    "createdBy"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange`.
+        package struct Customer360OwnershipChange: Codable, Hashable, Sendable {
+            /// The owner before; absent when the customer came from the pool or was just created.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/from`.
+            package var from: Swift.String?
+            /// The owner after; absent when it went to the pool.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/to`.
+            package var to: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/reason`.
+            @frozen package enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case created = "created"
+                case claimed = "claimed"
+                case releasedByRep = "released_by_rep"
+                case releasedByManager = "released_by_manager"
+                case releasedBySweep = "released_by_sweep"
+                case transferred = "transferred"
+                case ownerDeparted = "owner_departed"
+                case unspecified = "unspecified"
+            }
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/reason`.
+            package var reason: Components.Schemas.Customer360OwnershipChange.ReasonPayload
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/note`.
+            package var note: Swift.String
+            /// Who made the change.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/actor`.
+            package var actor: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/occurredAt`.
+            package var occurredAt: Swift.Int64
+            /// The change's position in the log.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360OwnershipChange/position`.
+            package var position: Swift.Int64
+            /// Creates a new `Customer360OwnershipChange`.
+            ///
+            /// - Parameters:
+            ///   - from: The owner before; absent when the customer came from the pool or was just created.
+            ///   - to: The owner after; absent when it went to the pool.
+            ///   - reason:
+            ///   - note:
+            ///   - actor: Who made the change.
+            ///   - occurredAt:
+            ///   - position: The change's position in the log.
+            package init(
+                from: Swift.String? = nil,
+                to: Swift.String? = nil,
+                reason: Components.Schemas.Customer360OwnershipChange.ReasonPayload,
+                note: Swift.String,
+                actor: Swift.String,
+                occurredAt: Swift.Int64,
+                position: Swift.Int64
+            ) {
+                self.from = from
+                self.to = to
+                self.reason = reason
+                self.note = note
+                self.actor = actor
+                self.occurredAt = occurredAt
+                self.position = position
+            }
+            package enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case reason
+                case note
+                case actor
+                case occurredAt
+                case position
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.from = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .from
+                )
+                self.to = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.reason = try container.decode(
+                    Components.Schemas.Customer360OwnershipChange.ReasonPayload.self,
+                    forKey: .reason
+                )
+                self.note = try container.decode(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                self.actor = try container.decode(
+                    Swift.String.self,
+                    forKey: .actor
+                )
+                self.occurredAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .occurredAt
+                )
+                self.position = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .position
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "from",
+                    "to",
+                    "reason",
+                    "note",
+                    "actor",
+                    "occurredAt",
+                    "position"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360Contact`.
+        package struct Customer360Contact: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/contactID`.
+            package var contactID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/title`.
+            package var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/phone`.
+            package var phone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/email`.
+            package var email: Swift.String
+            /// Absent when unknown.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/birthday`.
+            package var birthday: Components.Schemas.Customer360Birthday?
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/addedAt`.
+            package var addedAt: Swift.Int64
+            /// When last updated; absent until then.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contact/updatedAt`.
+            package var updatedAt: Swift.Int64?
+            /// Creates a new `Customer360Contact`.
+            ///
+            /// - Parameters:
+            ///   - contactID:
+            ///   - name:
+            ///   - title:
+            ///   - phone:
+            ///   - email:
+            ///   - birthday: Absent when unknown.
+            ///   - addedAt:
+            ///   - updatedAt: When last updated; absent until then.
+            package init(
+                contactID: Swift.String,
+                name: Swift.String,
+                title: Swift.String,
+                phone: Swift.String,
+                email: Swift.String,
+                birthday: Components.Schemas.Customer360Birthday? = nil,
+                addedAt: Swift.Int64,
+                updatedAt: Swift.Int64? = nil
+            ) {
+                self.contactID = contactID
+                self.name = name
+                self.title = title
+                self.phone = phone
+                self.email = email
+                self.birthday = birthday
+                self.addedAt = addedAt
+                self.updatedAt = updatedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case contactID
+                case name
+                case title
+                case phone
+                case email
+                case birthday
+                case addedAt
+                case updatedAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contactID = try container.decode(
+                    Swift.String.self,
+                    forKey: .contactID
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.phone = try container.decode(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.birthday = try container.decodeIfPresent(
+                    Components.Schemas.Customer360Birthday.self,
+                    forKey: .birthday
+                )
+                self.addedAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .addedAt
+                )
+                self.updatedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "contactID",
+                    "name",
+                    "title",
+                    "phone",
+                    "email",
+                    "birthday",
+                    "addedAt",
+                    "updatedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360Birthday`.
+        package struct Customer360Birthday: Codable, Hashable, Sendable {
+            /// Absent when the year is unknown.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Birthday/year`.
+            package var year: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Customer360Birthday/month`.
+            package var month: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Customer360Birthday/day`.
+            package var day: Swift.Int
+            /// Creates a new `Customer360Birthday`.
+            ///
+            /// - Parameters:
+            ///   - year: Absent when the year is unknown.
+            ///   - month:
+            ///   - day:
+            package init(
+                year: Swift.Int? = nil,
+                month: Swift.Int,
+                day: Swift.Int
+            ) {
+                self.year = year
+                self.month = month
+                self.day = day
+            }
+            package enum CodingKeys: String, CodingKey {
+                case year
+                case month
+                case day
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.year = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .year
+                )
+                self.month = try container.decode(
+                    Swift.Int.self,
+                    forKey: .month
+                )
+                self.day = try container.decode(
+                    Swift.Int.self,
+                    forKey: .day
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "year",
+                    "month",
+                    "day"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360FollowUps`.
+        package struct Customer360FollowUps: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUps/plan`.
+            package var plan: Components.Schemas.FollowUpPlan
+            /// The latest follow-up by business time; absent before the first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUps/last`.
+            package var last: Components.Schemas.Customer360FollowUp?
+            /// Creates a new `Customer360FollowUps`.
+            ///
+            /// - Parameters:
+            ///   - plan:
+            ///   - last: The latest follow-up by business time; absent before the first.
+            package init(
+                plan: Components.Schemas.FollowUpPlan,
+                last: Components.Schemas.Customer360FollowUp? = nil
+            ) {
+                self.plan = plan
+                self.last = last
+            }
+            package enum CodingKeys: String, CodingKey {
+                case plan
+                case last
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.plan = try container.decode(
+                    Components.Schemas.FollowUpPlan.self,
+                    forKey: .plan
+                )
+                self.last = try container.decodeIfPresent(
+                    Components.Schemas.Customer360FollowUp.self,
+                    forKey: .last
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "plan",
+                    "last"
+                ])
+            }
+        }
+        /// How many follow-ups, when the last was, and the next contact planned if it is still ahead of the rep (a plan whose day has passed is an overdue follow-up).
+        ///
+        /// - Remark: Generated from `#/components/schemas/FollowUpPlan`.
+        package struct FollowUpPlan: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FollowUpPlan/count`.
+            package var count: Swift.Int
+            /// The business time of the latest follow-up; absent before the first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FollowUpPlan/lastAt`.
+            package var lastAt: Swift.Int64?
+            /// The planned next contact; absent when none is pending.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FollowUpPlan/nextContactAt`.
+            package var nextContactAt: Swift.Int64?
+            /// The business time of the follow-up that set or fulfilled the plan; absent until one did.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FollowUpPlan/plannedAt`.
+            package var plannedAt: Swift.Int64?
+            /// Creates a new `FollowUpPlan`.
+            ///
+            /// - Parameters:
+            ///   - count:
+            ///   - lastAt: The business time of the latest follow-up; absent before the first.
+            ///   - nextContactAt: The planned next contact; absent when none is pending.
+            ///   - plannedAt: The business time of the follow-up that set or fulfilled the plan; absent until one did.
+            package init(
+                count: Swift.Int,
+                lastAt: Swift.Int64? = nil,
+                nextContactAt: Swift.Int64? = nil,
+                plannedAt: Swift.Int64? = nil
+            ) {
+                self.count = count
+                self.lastAt = lastAt
+                self.nextContactAt = nextContactAt
+                self.plannedAt = plannedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case count
+                case lastAt
+                case nextContactAt
+                case plannedAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.count = try container.decode(
+                    Swift.Int.self,
+                    forKey: .count
+                )
+                self.lastAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .lastAt
+                )
+                self.nextContactAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .nextContactAt
+                )
+                self.plannedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .plannedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "count",
+                    "lastAt",
+                    "nextContactAt",
+                    "plannedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360FollowUp`.
+        package struct Customer360FollowUp: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/followUpID`.
+            package var followUpID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/channel`.
+            @frozen package enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case call = "call"
+                case visit = "visit"
+                case email = "email"
+                case im = "im"
+                case unspecified = "unspecified"
+            }
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/channel`.
+            package var channel: Components.Schemas.Customer360FollowUp.ChannelPayload
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/contactID`.
+            package var contactID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/note`.
+            package var note: Swift.String
+            /// The rep who logged it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/actor`.
+            package var actor: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360FollowUp/occurredAt`.
+            package var occurredAt: Swift.Int64
+            /// Creates a new `Customer360FollowUp`.
+            ///
+            /// - Parameters:
+            ///   - followUpID:
+            ///   - channel:
+            ///   - contactID:
+            ///   - note:
+            ///   - actor: The rep who logged it.
+            ///   - occurredAt:
+            package init(
+                followUpID: Swift.String,
+                channel: Components.Schemas.Customer360FollowUp.ChannelPayload,
+                contactID: Swift.String,
+                note: Swift.String,
+                actor: Swift.String,
+                occurredAt: Swift.Int64
+            ) {
+                self.followUpID = followUpID
+                self.channel = channel
+                self.contactID = contactID
+                self.note = note
+                self.actor = actor
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case followUpID
+                case channel
+                case contactID
+                case note
+                case actor
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.followUpID = try container.decode(
+                    Swift.String.self,
+                    forKey: .followUpID
+                )
+                self.channel = try container.decode(
+                    Components.Schemas.Customer360FollowUp.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.contactID = try container.decode(
+                    Swift.String.self,
+                    forKey: .contactID
+                )
+                self.note = try container.decode(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                self.actor = try container.decode(
+                    Swift.String.self,
+                    forKey: .actor
+                )
+                self.occurredAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "followUpID",
+                    "channel",
+                    "contactID",
+                    "note",
+                    "actor",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360ReleaseWarning`.
+        package struct Customer360ReleaseWarning: Codable, Hashable, Sendable {
+            /// The owner warned.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360ReleaseWarning/owner`.
+            package var owner: Swift.String
+            /// When the sweep will release the customer unless someone follows up.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360ReleaseWarning/releaseDueAt`.
+            package var releaseDueAt: Swift.Int64
+            /// The idle limit that applies.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360ReleaseWarning/idleDays`.
+            package var idleDays: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Customer360ReleaseWarning/warnedAt`.
+            package var warnedAt: Swift.Int64
+            /// Creates a new `Customer360ReleaseWarning`.
+            ///
+            /// - Parameters:
+            ///   - owner: The owner warned.
+            ///   - releaseDueAt: When the sweep will release the customer unless someone follows up.
+            ///   - idleDays: The idle limit that applies.
+            ///   - warnedAt:
+            package init(
+                owner: Swift.String,
+                releaseDueAt: Swift.Int64,
+                idleDays: Swift.Int,
+                warnedAt: Swift.Int64
+            ) {
+                self.owner = owner
+                self.releaseDueAt = releaseDueAt
+                self.idleDays = idleDays
+                self.warnedAt = warnedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case owner
+                case releaseDueAt
+                case idleDays
+                case warnedAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.owner = try container.decode(
+                    Swift.String.self,
+                    forKey: .owner
+                )
+                self.releaseDueAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .releaseDueAt
+                )
+                self.idleDays = try container.decode(
+                    Swift.Int.self,
+                    forKey: .idleDays
+                )
+                self.warnedAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .warnedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "owner",
+                    "releaseDueAt",
+                    "idleDays",
+                    "warnedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360Opportunity`.
+        package struct Customer360Opportunity: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/name`.
+            package var name: Swift.String
+            /// The current stage (the stage it was lost at, for a lost one).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/stage`.
+            package var stage: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case won = "won"
+                case lost = "lost"
+            }
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/status`.
+            package var status: Components.Schemas.Customer360Opportunity.StatusPayload
+            /// The expected amount while open; the amount won once won.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/amount`.
+            package var amount: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/owner`.
+            package var owner: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/openedAt`.
+            package var openedAt: Swift.Int64
+            /// When it was last won or lost; absent while open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/closedAt`.
+            package var closedAt: Swift.Int64?
+            /// Why it was last won, lost or reopened.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Opportunity/reason`.
+            package var reason: Swift.String
+            /// Creates a new `Customer360Opportunity`.
+            ///
+            /// - Parameters:
+            ///   - opportunityID:
+            ///   - name:
+            ///   - stage: The current stage (the stage it was lost at, for a lost one).
+            ///   - status:
+            ///   - amount: The expected amount while open; the amount won once won.
+            ///   - owner:
+            ///   - openedAt:
+            ///   - closedAt: When it was last won or lost; absent while open.
+            ///   - reason: Why it was last won, lost or reopened.
+            package init(
+                opportunityID: Swift.String,
+                name: Swift.String,
+                stage: Swift.String,
+                status: Components.Schemas.Customer360Opportunity.StatusPayload,
+                amount: Components.Schemas.Amount,
+                owner: Swift.String,
+                openedAt: Swift.Int64,
+                closedAt: Swift.Int64? = nil,
+                reason: Swift.String
+            ) {
+                self.opportunityID = opportunityID
+                self.name = name
+                self.stage = stage
+                self.status = status
+                self.amount = amount
+                self.owner = owner
+                self.openedAt = openedAt
+                self.closedAt = closedAt
+                self.reason = reason
+            }
+            package enum CodingKeys: String, CodingKey {
+                case opportunityID
+                case name
+                case stage
+                case status
+                case amount
+                case owner
+                case openedAt
+                case closedAt
+                case reason
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.stage = try container.decode(
+                    Swift.String.self,
+                    forKey: .stage
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Customer360Opportunity.StatusPayload.self,
+                    forKey: .status
+                )
+                self.amount = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .amount
+                )
+                self.owner = try container.decode(
+                    Swift.String.self,
+                    forKey: .owner
+                )
+                self.openedAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .openedAt
+                )
+                self.closedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .closedAt
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "opportunityID",
+                    "name",
+                    "stage",
+                    "status",
+                    "amount",
+                    "owner",
+                    "openedAt",
+                    "closedAt",
+                    "reason"
+                ])
+            }
+        }
+        /// A contract and its money, in minor units of `currency`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Customer360Contract`.
+        package struct Customer360Contract: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/contractID`.
+            package var contractID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/quoteID`.
+            package var quoteID: Swift.String
+            /// The rep who earns the commission.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/owner`.
+            package var owner: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pendingApproval = "pending_approval"
+                case binding = "binding"
+                case rejected = "rejected"
+            }
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/status`.
+            package var status: Components.Schemas.Customer360Contract.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/amount`.
+            package var amount: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/currency`.
+            package var currency: Swift.String
+            /// Scheduled in instalments.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/scheduled`.
+            package var scheduled: Swift.Int64
+            /// Collected: payments allocated to instalments.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/collected`.
+            package var collected: Swift.Int64
+            /// Received beyond the instalments, kept as the customer's credit.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/credit`.
+            package var credit: Swift.Int64
+            /// Invoices requested.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/invoiced`.
+            package var invoiced: Swift.Int64
+            /// Refunded (paid out).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/refunded`.
+            package var refunded: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/draftedAt`.
+            package var draftedAt: Swift.Int64
+            /// When it became binding; absent until then.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/signedAt`.
+            package var signedAt: Swift.Int64?
+            /// The amount less what was collected, for a binding contract; 0 for one pending approval or rejected.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Contract/outstanding`.
+            package var outstanding: Swift.Int64
+            /// Creates a new `Customer360Contract`.
+            ///
+            /// - Parameters:
+            ///   - contractID:
+            ///   - opportunityID:
+            ///   - quoteID:
+            ///   - owner: The rep who earns the commission.
+            ///   - status:
+            ///   - amount:
+            ///   - currency:
+            ///   - scheduled: Scheduled in instalments.
+            ///   - collected: Collected: payments allocated to instalments.
+            ///   - credit: Received beyond the instalments, kept as the customer's credit.
+            ///   - invoiced: Invoices requested.
+            ///   - refunded: Refunded (paid out).
+            ///   - draftedAt:
+            ///   - signedAt: When it became binding; absent until then.
+            ///   - outstanding: The amount less what was collected, for a binding contract; 0 for one pending approval or rejected.
+            package init(
+                contractID: Swift.String,
+                opportunityID: Swift.String,
+                quoteID: Swift.String,
+                owner: Swift.String,
+                status: Components.Schemas.Customer360Contract.StatusPayload,
+                amount: Swift.Int64,
+                currency: Swift.String,
+                scheduled: Swift.Int64,
+                collected: Swift.Int64,
+                credit: Swift.Int64,
+                invoiced: Swift.Int64,
+                refunded: Swift.Int64,
+                draftedAt: Swift.Int64,
+                signedAt: Swift.Int64? = nil,
+                outstanding: Swift.Int64
+            ) {
+                self.contractID = contractID
+                self.opportunityID = opportunityID
+                self.quoteID = quoteID
+                self.owner = owner
+                self.status = status
+                self.amount = amount
+                self.currency = currency
+                self.scheduled = scheduled
+                self.collected = collected
+                self.credit = credit
+                self.invoiced = invoiced
+                self.refunded = refunded
+                self.draftedAt = draftedAt
+                self.signedAt = signedAt
+                self.outstanding = outstanding
+            }
+            package enum CodingKeys: String, CodingKey {
+                case contractID
+                case opportunityID
+                case quoteID
+                case owner
+                case status
+                case amount
+                case currency
+                case scheduled
+                case collected
+                case credit
+                case invoiced
+                case refunded
+                case draftedAt
+                case signedAt
+                case outstanding
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contractID = try container.decode(
+                    Swift.String.self,
+                    forKey: .contractID
+                )
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.quoteID = try container.decode(
+                    Swift.String.self,
+                    forKey: .quoteID
+                )
+                self.owner = try container.decode(
+                    Swift.String.self,
+                    forKey: .owner
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Customer360Contract.StatusPayload.self,
+                    forKey: .status
+                )
+                self.amount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .amount
+                )
+                self.currency = try container.decode(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.scheduled = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .scheduled
+                )
+                self.collected = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .collected
+                )
+                self.credit = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .credit
+                )
+                self.invoiced = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .invoiced
+                )
+                self.refunded = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .refunded
+                )
+                self.draftedAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .draftedAt
+                )
+                self.signedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .signedAt
+                )
+                self.outstanding = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .outstanding
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "contractID",
+                    "opportunityID",
+                    "quoteID",
+                    "owner",
+                    "status",
+                    "amount",
+                    "currency",
+                    "scheduled",
+                    "collected",
+                    "credit",
+                    "invoiced",
+                    "refunded",
+                    "draftedAt",
+                    "signedAt",
+                    "outstanding"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360Receivable`.
+        package struct Customer360Receivable: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Receivable/currency`.
+            package var currency: Swift.String
+            /// Minor units contracted.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Receivable/amount`.
+            package var amount: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Customer360Receivable/collected`.
+            package var collected: Swift.Int64
+            /// Minor units still to collect.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Receivable/outstanding`.
+            package var outstanding: Swift.Int64
+            /// Creates a new `Customer360Receivable`.
+            ///
+            /// - Parameters:
+            ///   - currency:
+            ///   - amount: Minor units contracted.
+            ///   - collected:
+            ///   - outstanding: Minor units still to collect.
+            package init(
+                currency: Swift.String,
+                amount: Swift.Int64,
+                collected: Swift.Int64,
+                outstanding: Swift.Int64
+            ) {
+                self.currency = currency
+                self.amount = amount
+                self.collected = collected
+                self.outstanding = outstanding
+            }
+            package enum CodingKeys: String, CodingKey {
+                case currency
+                case amount
+                case collected
+                case outstanding
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.currency = try container.decode(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.amount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .amount
+                )
+                self.collected = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .collected
+                )
+                self.outstanding = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .outstanding
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "currency",
+                    "amount",
+                    "collected",
+                    "outstanding"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder`.
+        package struct Customer360WorkOrder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/workOrderID`.
+            package var workOrderID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/contractID`.
+            package var contractID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/title`.
+            package var title: Swift.String
+            /// Who works on it; empty until assigned.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/assignee`.
+            package var assignee: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case resolved = "resolved"
+                case closed = "closed"
+            }
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/status`.
+            package var status: Components.Schemas.Customer360WorkOrder.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/openedAt`.
+            package var openedAt: Swift.Int64
+            /// Absent until resolved.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/resolvedAt`.
+            package var resolvedAt: Swift.Int64?
+            /// Absent until closed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360WorkOrder/closedAt`.
+            package var closedAt: Swift.Int64?
+            /// Creates a new `Customer360WorkOrder`.
+            ///
+            /// - Parameters:
+            ///   - workOrderID:
+            ///   - contractID:
+            ///   - title:
+            ///   - assignee: Who works on it; empty until assigned.
+            ///   - status:
+            ///   - openedAt:
+            ///   - resolvedAt: Absent until resolved.
+            ///   - closedAt: Absent until closed.
+            package init(
+                workOrderID: Swift.String,
+                contractID: Swift.String,
+                title: Swift.String,
+                assignee: Swift.String,
+                status: Components.Schemas.Customer360WorkOrder.StatusPayload,
+                openedAt: Swift.Int64,
+                resolvedAt: Swift.Int64? = nil,
+                closedAt: Swift.Int64? = nil
+            ) {
+                self.workOrderID = workOrderID
+                self.contractID = contractID
+                self.title = title
+                self.assignee = assignee
+                self.status = status
+                self.openedAt = openedAt
+                self.resolvedAt = resolvedAt
+                self.closedAt = closedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case workOrderID
+                case contractID
+                case title
+                case assignee
+                case status
+                case openedAt
+                case resolvedAt
+                case closedAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.workOrderID = try container.decode(
+                    Swift.String.self,
+                    forKey: .workOrderID
+                )
+                self.contractID = try container.decode(
+                    Swift.String.self,
+                    forKey: .contractID
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.assignee = try container.decode(
+                    Swift.String.self,
+                    forKey: .assignee
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Customer360WorkOrder.StatusPayload.self,
+                    forKey: .status
+                )
+                self.openedAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .openedAt
+                )
+                self.resolvedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .resolvedAt
+                )
+                self.closedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .closedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "workOrderID",
+                    "contractID",
+                    "title",
+                    "assignee",
+                    "status",
+                    "openedAt",
+                    "resolvedAt",
+                    "closedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360Complaint`.
+        package struct Customer360Complaint: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Complaint/complaintID`.
+            package var complaintID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Complaint/category`.
+            package var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360Complaint/filedAt`.
+            package var filedAt: Swift.Int64
+            /// Absent while open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Complaint/resolvedAt`.
+            package var resolvedAt: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Customer360Complaint/rootCause`.
+            package var rootCause: Swift.String
+            /// Creates a new `Customer360Complaint`.
+            ///
+            /// - Parameters:
+            ///   - complaintID:
+            ///   - category:
+            ///   - filedAt:
+            ///   - resolvedAt: Absent while open.
+            ///   - rootCause:
+            package init(
+                complaintID: Swift.String,
+                category: Swift.String,
+                filedAt: Swift.Int64,
+                resolvedAt: Swift.Int64? = nil,
+                rootCause: Swift.String
+            ) {
+                self.complaintID = complaintID
+                self.category = category
+                self.filedAt = filedAt
+                self.resolvedAt = resolvedAt
+                self.rootCause = rootCause
+            }
+            package enum CodingKeys: String, CodingKey {
+                case complaintID
+                case category
+                case filedAt
+                case resolvedAt
+                case rootCause
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.complaintID = try container.decode(
+                    Swift.String.self,
+                    forKey: .complaintID
+                )
+                self.category = try container.decode(
+                    Swift.String.self,
+                    forKey: .category
+                )
+                self.filedAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .filedAt
+                )
+                self.resolvedAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .resolvedAt
+                )
+                self.rootCause = try container.decode(
+                    Swift.String.self,
+                    forKey: .rootCause
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "complaintID",
+                    "category",
+                    "filedAt",
+                    "resolvedAt",
+                    "rootCause"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360OpenClosed`.
+        package struct Customer360OpenClosed: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360OpenClosed/open`.
+            package var open: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Customer360OpenClosed/closed`.
+            package var closed: Swift.Int
+            /// Creates a new `Customer360OpenClosed`.
+            ///
+            /// - Parameters:
+            ///   - open:
+            ///   - closed:
+            package init(
+                open: Swift.Int,
+                closed: Swift.Int
+            ) {
+                self.open = open
+                self.closed = closed
+            }
+            package enum CodingKeys: String, CodingKey {
+                case open
+                case closed
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.open = try container.decode(
+                    Swift.Int.self,
+                    forKey: .open
+                )
+                self.closed = try container.decode(
+                    Swift.Int.self,
+                    forKey: .closed
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "open",
+                    "closed"
+                ])
+            }
+        }
+        /// The satisfaction surveys: the mean score is `scoreTotal / surveys`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Customer360Satisfaction`.
+        package struct Customer360Satisfaction: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360Satisfaction/surveys`.
+            package var surveys: Swift.Int
+            /// The sum of their scores (each 1-5).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Satisfaction/scoreTotal`.
+            package var scoreTotal: Swift.Int
+            /// The latest survey's business time; absent without surveys.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Satisfaction/lastAt`.
+            package var lastAt: Swift.Int64?
+            /// The mean score in tenths (43 is 4.3), rounded half up; absent without surveys.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360Satisfaction/meanTenths`.
+            package var meanTenths: Swift.Int?
+            /// Creates a new `Customer360Satisfaction`.
+            ///
+            /// - Parameters:
+            ///   - surveys:
+            ///   - scoreTotal: The sum of their scores (each 1-5).
+            ///   - lastAt: The latest survey's business time; absent without surveys.
+            ///   - meanTenths: The mean score in tenths (43 is 4.3), rounded half up; absent without surveys.
+            package init(
+                surveys: Swift.Int,
+                scoreTotal: Swift.Int,
+                lastAt: Swift.Int64? = nil,
+                meanTenths: Swift.Int? = nil
+            ) {
+                self.surveys = surveys
+                self.scoreTotal = scoreTotal
+                self.lastAt = lastAt
+                self.meanTenths = meanTenths
+            }
+            package enum CodingKeys: String, CodingKey {
+                case surveys
+                case scoreTotal
+                case lastAt
+                case meanTenths
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.surveys = try container.decode(
+                    Swift.Int.self,
+                    forKey: .surveys
+                )
+                self.scoreTotal = try container.decode(
+                    Swift.Int.self,
+                    forKey: .scoreTotal
+                )
+                self.lastAt = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .lastAt
+                )
+                self.meanTenths = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .meanTenths
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "surveys",
+                    "scoreTotal",
+                    "lastAt",
+                    "meanTenths"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360TimelineEntry`.
+        package struct Customer360TimelineEntry: Codable, Hashable, Sendable {
+            /// The event's position in the log.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360TimelineEntry/position`.
+            package var position: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Customer360TimelineEntry/type`.
+            package var _type: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Customer360TimelineEntry/occurredAt`.
+            package var occurredAt: Swift.Int64
+            /// Creates a new `Customer360TimelineEntry`.
+            ///
+            /// - Parameters:
+            ///   - position: The event's position in the log.
+            ///   - _type:
+            ///   - occurredAt:
+            package init(
+                position: Swift.Int64,
+                _type: Swift.String,
+                occurredAt: Swift.Int64
+            ) {
+                self.position = position
+                self._type = _type
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case position
+                case _type = "type"
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.position = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .position
+                )
+                self._type = try container.decode(
+                    Swift.String.self,
+                    forKey: ._type
+                )
+                self.occurredAt = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "position",
+                    "type",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Customer360TimelinePage`.
+        package struct Customer360TimelinePage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Customer360TimelinePage/customerID`.
+            package var customerID: Swift.String
+            /// In log order; empty for a customer without entries after `after`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360TimelinePage/entries`.
+            package var entries: [Components.Schemas.Customer360TimelineEntry]
+            /// The position to pass as `after` for the next page; absent on the last page.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer360TimelinePage/next`.
+            package var next: Swift.Int64?
+            /// Creates a new `Customer360TimelinePage`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - entries: In log order; empty for a customer without entries after `after`.
+            ///   - next: The position to pass as `after` for the next page; absent on the last page.
+            package init(
+                customerID: Swift.String,
+                entries: [Components.Schemas.Customer360TimelineEntry],
+                next: Swift.Int64? = nil
+            ) {
+                self.customerID = customerID
+                self.entries = entries
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case entries
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.entries = try container.decode(
+                    [Components.Schemas.Customer360TimelineEntry].self,
+                    forKey: .entries
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerID",
+                    "entries",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomerSegment`.
+        package struct CustomerSegment: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustomerSegment/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustomerSegment/asOf`.
+            package var asOf: Swift.String
+            /// Absent when the customer had no order by then.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerSegment/score`.
+            package var score: Components.Schemas.RFMScore?
+            /// Creates a new `CustomerSegment`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - asOf:
+            ///   - score: Absent when the customer had no order by then.
+            package init(
+                customerID: Swift.String,
+                asOf: Swift.String,
+                score: Components.Schemas.RFMScore? = nil
+            ) {
+                self.customerID = customerID
+                self.asOf = asOf
+                self.score = score
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case asOf
+                case score
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.asOf = try container.decode(
+                    Swift.String.self,
+                    forKey: .asOf
+                )
+                self.score = try container.decodeIfPresent(
+                    Components.Schemas.RFMScore.self,
+                    forKey: .score
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerID",
+                    "asOf",
+                    "score"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RFMScore`.
+        package struct RFMScore: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RFMScore/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RFMScore/asOf`.
+            package var asOf: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RFMScore/lastOrderDay`.
+            package var lastOrderDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RFMScore/recencyDays`.
+            package var recencyDays: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RFMScore/orders`.
+            package var orders: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RFMScore/monetary`.
+            package var monetary: [Components.Schemas.Amount]
+            /// - Remark: Generated from `#/components/schemas/RFMScore/r`.
+            package var r: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RFMScore/f`.
+            package var f: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RFMScore/m`.
+            package var m: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RFMScore/segment`.
+            package var segment: Components.Schemas.RFMSegment
+            /// Creates a new `RFMScore`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - asOf:
+            ///   - lastOrderDay:
+            ///   - recencyDays:
+            ///   - orders:
+            ///   - monetary:
+            ///   - r:
+            ///   - f:
+            ///   - m:
+            ///   - segment:
+            package init(
+                customerID: Swift.String,
+                asOf: Swift.String,
+                lastOrderDay: Swift.String,
+                recencyDays: Swift.Int,
+                orders: Swift.Int,
+                monetary: [Components.Schemas.Amount],
+                r: Swift.Int,
+                f: Swift.Int,
+                m: Swift.Int,
+                segment: Components.Schemas.RFMSegment
+            ) {
+                self.customerID = customerID
+                self.asOf = asOf
+                self.lastOrderDay = lastOrderDay
+                self.recencyDays = recencyDays
+                self.orders = orders
+                self.monetary = monetary
+                self.r = r
+                self.f = f
+                self.m = m
+                self.segment = segment
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case asOf
+                case lastOrderDay
+                case recencyDays
+                case orders
+                case monetary
+                case r
+                case f
+                case m
+                case segment
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.asOf = try container.decode(
+                    Swift.String.self,
+                    forKey: .asOf
+                )
+                self.lastOrderDay = try container.decode(
+                    Swift.String.self,
+                    forKey: .lastOrderDay
+                )
+                self.recencyDays = try container.decode(
+                    Swift.Int.self,
+                    forKey: .recencyDays
+                )
+                self.orders = try container.decode(
+                    Swift.Int.self,
+                    forKey: .orders
+                )
+                self.monetary = try container.decode(
+                    [Components.Schemas.Amount].self,
+                    forKey: .monetary
+                )
+                self.r = try container.decode(
+                    Swift.Int.self,
+                    forKey: .r
+                )
+                self.f = try container.decode(
+                    Swift.Int.self,
+                    forKey: .f
+                )
+                self.m = try container.decode(
+                    Swift.Int.self,
+                    forKey: .m
+                )
+                self.segment = try container.decode(
+                    Components.Schemas.RFMSegment.self,
+                    forKey: .segment
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerID",
+                    "asOf",
+                    "lastOrderDay",
+                    "recencyDays",
+                    "orders",
+                    "monetary",
+                    "r",
+                    "f",
+                    "m",
+                    "segment"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RFMSegment`.
+        @frozen package enum RFMSegment: String, Codable, Hashable, Sendable, CaseIterable {
+            case champions = "champions"
+            case loyal = "loyal"
+            case new = "new"
+            case potentialLoyalists = "potential_loyalists"
+            case needsAttention = "needs_attention"
+            case cantLose = "cant_lose"
+            case atRisk = "at_risk"
+            case hibernating = "hibernating"
+        }
+        /// - Remark: Generated from `#/components/schemas/SegmentCounts`.
+        package struct SegmentCounts: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SegmentCounts/asOf`.
+            package var asOf: Swift.String?
+            /// Customers with an order by then.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SegmentCounts/scored`.
+            package var scored: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SegmentCounts/withoutOrders`.
+            package var withoutOrders: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SegmentCounts/SegmentsPayload`.
+            package struct SegmentsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/SegmentCounts/SegmentsPayload/segment`.
+                package var segment: Components.Schemas.RFMSegment?
+                /// - Remark: Generated from `#/components/schemas/SegmentCounts/SegmentsPayload/customers`.
+                package var customers: Swift.Int?
+                /// Creates a new `SegmentsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - segment:
+                ///   - customers:
+                package init(
+                    segment: Components.Schemas.RFMSegment? = nil,
+                    customers: Swift.Int? = nil
+                ) {
+                    self.segment = segment
+                    self.customers = customers
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case segment
+                    case customers
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/SegmentCounts/segments`.
+            package typealias SegmentsPayload = [Components.Schemas.SegmentCounts.SegmentsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/SegmentCounts/segments`.
+            package var segments: Components.Schemas.SegmentCounts.SegmentsPayload?
+            /// Creates a new `SegmentCounts`.
+            ///
+            /// - Parameters:
+            ///   - asOf:
+            ///   - scored: Customers with an order by then.
+            ///   - withoutOrders:
+            ///   - segments:
+            package init(
+                asOf: Swift.String? = nil,
+                scored: Swift.Int? = nil,
+                withoutOrders: Swift.Int? = nil,
+                segments: Components.Schemas.SegmentCounts.SegmentsPayload? = nil
+            ) {
+                self.asOf = asOf
+                self.scored = scored
+                self.withoutOrders = withoutOrders
+                self.segments = segments
+            }
+            package enum CodingKeys: String, CodingKey {
+                case asOf
+                case scored
+                case withoutOrders
+                case segments
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Reminder`.
+        package struct Reminder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Reminder/customerID`.
+            package var customerID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/customerName`.
+            package var customerName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/date`.
+            package var date: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/days`.
+            package var days: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Reminder/reason`.
+            package var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/contactID`.
+            package var contactID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/contactName`.
+            package var contactName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/contractID`.
+            package var contractID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Reminder/instalment`.
+            package var instalment: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Reminder/amount`.
+            package var amount: Components.Schemas.Amount?
+            /// Creates a new `Reminder`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - customerName:
+            ///   - date:
+            ///   - days:
+            ///   - reason:
+            ///   - contactID:
+            ///   - contactName:
+            ///   - contractID:
+            ///   - instalment:
+            ///   - amount:
+            package init(
+                customerID: Swift.String? = nil,
+                customerName: Swift.String? = nil,
+                date: Swift.String? = nil,
+                days: Swift.Int? = nil,
+                reason: Swift.String? = nil,
+                contactID: Swift.String? = nil,
+                contactName: Swift.String? = nil,
+                contractID: Swift.String? = nil,
+                instalment: Swift.Int? = nil,
+                amount: Components.Schemas.Amount? = nil
+            ) {
+                self.customerID = customerID
+                self.customerName = customerName
+                self.date = date
+                self.days = days
+                self.reason = reason
+                self.contactID = contactID
+                self.contactName = contactName
+                self.contractID = contractID
+                self.instalment = instalment
+                self.amount = amount
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case customerName
+                case date
+                case days
+                case reason
+                case contactID
+                case contactName
+                case contractID
+                case instalment
+                case amount
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RepReminders`.
+        package struct RepReminders: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RepReminders/rep`.
+            package var rep: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/day`.
+            package var day: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/noOrderDays`.
+            package var noOrderDays: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/dueWithinDays`.
+            package var dueWithinDays: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/contactToday`.
+            package var contactToday: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/contactTomorrow`.
+            package var contactTomorrow: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/overdueFollowUps`.
+            package var overdueFollowUps: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/noOrder`.
+            package var noOrder: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/birthdaysToday`.
+            package var birthdaysToday: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/birthdaysThisWeek`.
+            package var birthdaysThisWeek: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/releaseWarnings`.
+            package var releaseWarnings: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/instalmentsDue`.
+            package var instalmentsDue: [Components.Schemas.Reminder]?
+            /// - Remark: Generated from `#/components/schemas/RepReminders/instalmentsOverdue`.
+            package var instalmentsOverdue: [Components.Schemas.Reminder]?
+            /// Creates a new `RepReminders`.
+            ///
+            /// - Parameters:
+            ///   - rep:
+            ///   - day:
+            ///   - noOrderDays:
+            ///   - dueWithinDays:
+            ///   - contactToday:
+            ///   - contactTomorrow:
+            ///   - overdueFollowUps:
+            ///   - noOrder:
+            ///   - birthdaysToday:
+            ///   - birthdaysThisWeek:
+            ///   - releaseWarnings:
+            ///   - instalmentsDue:
+            ///   - instalmentsOverdue:
+            package init(
+                rep: Swift.String? = nil,
+                day: Swift.String? = nil,
+                noOrderDays: Swift.Int? = nil,
+                dueWithinDays: Swift.Int? = nil,
+                contactToday: [Components.Schemas.Reminder]? = nil,
+                contactTomorrow: [Components.Schemas.Reminder]? = nil,
+                overdueFollowUps: [Components.Schemas.Reminder]? = nil,
+                noOrder: [Components.Schemas.Reminder]? = nil,
+                birthdaysToday: [Components.Schemas.Reminder]? = nil,
+                birthdaysThisWeek: [Components.Schemas.Reminder]? = nil,
+                releaseWarnings: [Components.Schemas.Reminder]? = nil,
+                instalmentsDue: [Components.Schemas.Reminder]? = nil,
+                instalmentsOverdue: [Components.Schemas.Reminder]? = nil
+            ) {
+                self.rep = rep
+                self.day = day
+                self.noOrderDays = noOrderDays
+                self.dueWithinDays = dueWithinDays
+                self.contactToday = contactToday
+                self.contactTomorrow = contactTomorrow
+                self.overdueFollowUps = overdueFollowUps
+                self.noOrder = noOrder
+                self.birthdaysToday = birthdaysToday
+                self.birthdaysThisWeek = birthdaysThisWeek
+                self.releaseWarnings = releaseWarnings
+                self.instalmentsDue = instalmentsDue
+                self.instalmentsOverdue = instalmentsOverdue
+            }
+            package enum CodingKeys: String, CodingKey {
+                case rep
+                case day
+                case noOrderDays
+                case dueWithinDays
+                case contactToday
+                case contactTomorrow
+                case overdueFollowUps
+                case noOrder
+                case birthdaysToday
+                case birthdaysThisWeek
+                case releaseWarnings
+                case instalmentsDue
+                case instalmentsOverdue
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/FunnelReport`.
+        package struct FunnelReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/months`.
+            package var months: [Swift.String]?
+            /// Absent for every rep.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/rep`.
+            package var rep: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/opened`.
+            package var opened: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/won`.
+            package var won: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/lost`.
+            package var lost: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/reopened`.
+            package var reopened: Swift.Int?
+            /// won / (won + lost); absent when nothing was decided.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/winRate`.
+            package var winRate: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload`.
+            package struct StagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/stageID`.
+                package var stageID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/name`.
+                package var name: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/opened`.
+                package var opened: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/entered`.
+                package var entered: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/advanced`.
+                package var advanced: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/conversionRate`.
+                package var conversionRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/stays`.
+                package var stays: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/secondsInStage`.
+                package var secondsInStage: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/averageSecondsInStage`.
+                package var averageSecondsInStage: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/averageDaysInStage`.
+                package var averageDaysInStage: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/won`.
+                package var won: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/lost`.
+                package var lost: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/FunnelReport/StagesPayload/reopened`.
+                package var reopened: Swift.Int?
+                /// Creates a new `StagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - stageID:
+                ///   - name:
+                ///   - opened:
+                ///   - entered:
+                ///   - advanced:
+                ///   - conversionRate:
+                ///   - stays:
+                ///   - secondsInStage:
+                ///   - averageSecondsInStage:
+                ///   - averageDaysInStage:
+                ///   - won:
+                ///   - lost:
+                ///   - reopened:
+                package init(
+                    stageID: Swift.String? = nil,
+                    name: Swift.String? = nil,
+                    opened: Swift.Int? = nil,
+                    entered: Swift.Int? = nil,
+                    advanced: Swift.Int? = nil,
+                    conversionRate: Swift.Double? = nil,
+                    stays: Swift.Int? = nil,
+                    secondsInStage: Swift.Int? = nil,
+                    averageSecondsInStage: Swift.Int? = nil,
+                    averageDaysInStage: Swift.Double? = nil,
+                    won: Swift.Int? = nil,
+                    lost: Swift.Int? = nil,
+                    reopened: Swift.Int? = nil
+                ) {
+                    self.stageID = stageID
+                    self.name = name
+                    self.opened = opened
+                    self.entered = entered
+                    self.advanced = advanced
+                    self.conversionRate = conversionRate
+                    self.stays = stays
+                    self.secondsInStage = secondsInStage
+                    self.averageSecondsInStage = averageSecondsInStage
+                    self.averageDaysInStage = averageDaysInStage
+                    self.won = won
+                    self.lost = lost
+                    self.reopened = reopened
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case stageID
+                    case name
+                    case opened
+                    case entered
+                    case advanced
+                    case conversionRate
+                    case stays
+                    case secondsInStage
+                    case averageSecondsInStage
+                    case averageDaysInStage
+                    case won
+                    case lost
+                    case reopened
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/stages`.
+            package typealias StagesPayload = [Components.Schemas.FunnelReport.StagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/stages`.
+            package var stages: Components.Schemas.FunnelReport.StagesPayload?
+            /// Creates a new `FunnelReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months:
+            ///   - rep: Absent for every rep.
+            ///   - opened:
+            ///   - won:
+            ///   - lost:
+            ///   - reopened:
+            ///   - winRate: won / (won + lost); absent when nothing was decided.
+            ///   - stages:
+            package init(
+                period: Swift.String? = nil,
+                months: [Swift.String]? = nil,
+                rep: Swift.String? = nil,
+                opened: Swift.Int? = nil,
+                won: Swift.Int? = nil,
+                lost: Swift.Int? = nil,
+                reopened: Swift.Int? = nil,
+                winRate: Swift.Double? = nil,
+                stages: Components.Schemas.FunnelReport.StagesPayload? = nil
+            ) {
+                self.period = period
+                self.months = months
+                self.rep = rep
+                self.opened = opened
+                self.won = won
+                self.lost = lost
+                self.reopened = reopened
+                self.winRate = winRate
+                self.stages = stages
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+                case rep
+                case opened
+                case won
+                case lost
+                case reopened
+                case winRate
+                case stages
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ActivityCounts`.
+        package struct ActivityCounts: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/calls`.
+            package var calls: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/visits`.
+            package var visits: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/emails`.
+            package var emails: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/instantMessages`.
+            package var instantMessages: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/otherFollowUps`.
+            package var otherFollowUps: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/followUps`.
+            package var followUps: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/newLeads`.
+            package var newLeads: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/claims`.
+            package var claims: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/releases`.
+            package var releases: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/lostToPool`.
+            package var lostToPool: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/opportunitiesOpened`.
+            package var opportunitiesOpened: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/quotesSent`.
+            package var quotesSent: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ActivityCounts/contractsSigned`.
+            package var contractsSigned: Swift.Int?
+            /// Creates a new `ActivityCounts`.
+            ///
+            /// - Parameters:
+            ///   - calls:
+            ///   - visits:
+            ///   - emails:
+            ///   - instantMessages:
+            ///   - otherFollowUps:
+            ///   - followUps:
+            ///   - newLeads:
+            ///   - claims:
+            ///   - releases:
+            ///   - lostToPool:
+            ///   - opportunitiesOpened:
+            ///   - quotesSent:
+            ///   - contractsSigned:
+            package init(
+                calls: Swift.Int? = nil,
+                visits: Swift.Int? = nil,
+                emails: Swift.Int? = nil,
+                instantMessages: Swift.Int? = nil,
+                otherFollowUps: Swift.Int? = nil,
+                followUps: Swift.Int? = nil,
+                newLeads: Swift.Int? = nil,
+                claims: Swift.Int? = nil,
+                releases: Swift.Int? = nil,
+                lostToPool: Swift.Int? = nil,
+                opportunitiesOpened: Swift.Int? = nil,
+                quotesSent: Swift.Int? = nil,
+                contractsSigned: Swift.Int? = nil
+            ) {
+                self.calls = calls
+                self.visits = visits
+                self.emails = emails
+                self.instantMessages = instantMessages
+                self.otherFollowUps = otherFollowUps
+                self.followUps = followUps
+                self.newLeads = newLeads
+                self.claims = claims
+                self.releases = releases
+                self.lostToPool = lostToPool
+                self.opportunitiesOpened = opportunitiesOpened
+                self.quotesSent = quotesSent
+                self.contractsSigned = contractsSigned
+            }
+            package enum CodingKeys: String, CodingKey {
+                case calls
+                case visits
+                case emails
+                case instantMessages
+                case otherFollowUps
+                case followUps
+                case newLeads
+                case claims
+                case releases
+                case lostToPool
+                case opportunitiesOpened
+                case quotesSent
+                case contractsSigned
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ActivityReport`.
+        package struct ActivityReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/rep`.
+            package var rep: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/from`.
+            package var from: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/to`.
+            package var to: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/totals`.
+            package var totals: Components.Schemas.ActivityCounts?
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/DaysPayload`.
+            package struct DaysPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ActivityReport/DaysPayload/day`.
+                package var day: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ActivityReport/DaysPayload/counts`.
+                package var counts: Components.Schemas.ActivityCounts?
+                /// Creates a new `DaysPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - day:
+                ///   - counts:
+                package init(
+                    day: Swift.String? = nil,
+                    counts: Components.Schemas.ActivityCounts? = nil
+                ) {
+                    self.day = day
+                    self.counts = counts
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case day
+                    case counts
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/days`.
+            package typealias DaysPayload = [Components.Schemas.ActivityReport.DaysPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ActivityReport/days`.
+            package var days: Components.Schemas.ActivityReport.DaysPayload?
+            /// Creates a new `ActivityReport`.
+            ///
+            /// - Parameters:
+            ///   - rep:
+            ///   - name:
+            ///   - period:
+            ///   - from:
+            ///   - to:
+            ///   - totals:
+            ///   - days:
+            package init(
+                rep: Swift.String? = nil,
+                name: Swift.String? = nil,
+                period: Swift.String? = nil,
+                from: Swift.String? = nil,
+                to: Swift.String? = nil,
+                totals: Components.Schemas.ActivityCounts? = nil,
+                days: Components.Schemas.ActivityReport.DaysPayload? = nil
+            ) {
+                self.rep = rep
+                self.name = name
+                self.period = period
+                self.from = from
+                self.to = to
+                self.totals = totals
+                self.days = days
+            }
+            package enum CodingKeys: String, CodingKey {
+                case rep
+                case name
+                case period
+                case from
+                case to
+                case totals
+                case days
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TeamActivityReport`.
+        package struct TeamActivityReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/from`.
+            package var from: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/to`.
+            package var to: Swift.String?
+            /// Absent for every team.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/team`.
+            package var team: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/totals`.
+            package var totals: Components.Schemas.ActivityCounts?
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/RepsPayload`.
+            package struct RepsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/TeamActivityReport/RepsPayload/rep`.
+                package var rep: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/TeamActivityReport/RepsPayload/name`.
+                package var name: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/TeamActivityReport/RepsPayload/team`.
+                package var team: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/TeamActivityReport/RepsPayload/totals`.
+                package var totals: Components.Schemas.ActivityCounts?
+                /// Creates a new `RepsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - rep:
+                ///   - name:
+                ///   - team:
+                ///   - totals:
+                package init(
+                    rep: Swift.String? = nil,
+                    name: Swift.String? = nil,
+                    team: Swift.String? = nil,
+                    totals: Components.Schemas.ActivityCounts? = nil
+                ) {
+                    self.rep = rep
+                    self.name = name
+                    self.team = team
+                    self.totals = totals
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case rep
+                    case name
+                    case team
+                    case totals
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/reps`.
+            package typealias RepsPayload = [Components.Schemas.TeamActivityReport.RepsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/TeamActivityReport/reps`.
+            package var reps: Components.Schemas.TeamActivityReport.RepsPayload?
+            /// Creates a new `TeamActivityReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - from:
+            ///   - to:
+            ///   - team: Absent for every team.
+            ///   - totals:
+            ///   - reps:
+            package init(
+                period: Swift.String? = nil,
+                from: Swift.String? = nil,
+                to: Swift.String? = nil,
+                team: Swift.String? = nil,
+                totals: Components.Schemas.ActivityCounts? = nil,
+                reps: Components.Schemas.TeamActivityReport.RepsPayload? = nil
+            ) {
+                self.period = period
+                self.from = from
+                self.to = to
+                self.team = team
+                self.totals = totals
+                self.reps = reps
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case from
+                case to
+                case team
+                case totals
+                case reps
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SalesFigures`.
+        package struct SalesFigures: Codable, Hashable, Sendable {
+            /// The rep, team, region or product id; empty in totals.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/key`.
+            package var key: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/label`.
+            package var label: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/signed`.
+            package var signed: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/contracts`.
+            package var contracts: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/collected`.
+            package var collected: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SalesFigures/payments`.
+            package var payments: Swift.Int?
+            /// Creates a new `SalesFigures`.
+            ///
+            /// - Parameters:
+            ///   - key: The rep, team, region or product id; empty in totals.
+            ///   - label:
+            ///   - currency:
+            ///   - signed:
+            ///   - contracts:
+            ///   - collected:
+            ///   - payments:
+            package init(
+                key: Swift.String? = nil,
+                label: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                signed: Swift.Int? = nil,
+                contracts: Swift.Int? = nil,
+                collected: Swift.Int? = nil,
+                payments: Swift.Int? = nil
+            ) {
+                self.key = key
+                self.label = label
+                self.currency = currency
+                self.signed = signed
+                self.contracts = contracts
+                self.collected = collected
+                self.payments = payments
+            }
+            package enum CodingKeys: String, CodingKey {
+                case key
+                case label
+                case currency
+                case signed
+                case contracts
+                case collected
+                case payments
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SalesBreakdown`.
+        package struct SalesBreakdown: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SalesBreakdown/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SalesBreakdown/by`.
+            @frozen package enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case rep = "rep"
+                case team = "team"
+                case region = "region"
+                case product = "product"
+            }
+            /// - Remark: Generated from `#/components/schemas/SalesBreakdown/by`.
+            package var by: Components.Schemas.SalesBreakdown.ByPayload?
+            /// - Remark: Generated from `#/components/schemas/SalesBreakdown/rows`.
+            package var rows: [Components.Schemas.SalesFigures]?
+            /// - Remark: Generated from `#/components/schemas/SalesBreakdown/totals`.
+            package var totals: [Components.Schemas.SalesFigures]?
+            /// Creates a new `SalesBreakdown`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - by:
+            ///   - rows:
+            ///   - totals:
+            package init(
+                period: Swift.String? = nil,
+                by: Components.Schemas.SalesBreakdown.ByPayload? = nil,
+                rows: [Components.Schemas.SalesFigures]? = nil,
+                totals: [Components.Schemas.SalesFigures]? = nil
+            ) {
+                self.period = period
+                self.by = by
+                self.rows = rows
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case by
+                case rows
+                case totals
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TargetAttainment`.
+        package struct TargetAttainment: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TargetAttainment/holderID`.
+            package var holderID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TargetAttainment/currency`.
+            package var currency: Swift.String?
+            /// Absent when no target was set.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetAttainment/target`.
+            package var target: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/TargetAttainment/achieved`.
+            package var achieved: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/TargetAttainment/attainmentBasisPoints`.
+            package var attainmentBasisPoints: Swift.Int?
+            /// Creates a new `TargetAttainment`.
+            ///
+            /// - Parameters:
+            ///   - holderID:
+            ///   - currency:
+            ///   - target: Absent when no target was set.
+            ///   - achieved:
+            ///   - attainmentBasisPoints:
+            package init(
+                holderID: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                target: Swift.Int? = nil,
+                achieved: Swift.Int? = nil,
+                attainmentBasisPoints: Swift.Int? = nil
+            ) {
+                self.holderID = holderID
+                self.currency = currency
+                self.target = target
+                self.achieved = achieved
+                self.attainmentBasisPoints = attainmentBasisPoints
+            }
+            package enum CodingKeys: String, CodingKey {
+                case holderID
+                case currency
+                case target
+                case achieved
+                case attainmentBasisPoints
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TargetReport`.
+        package struct TargetReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TargetReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TargetReport/reps`.
+            package var reps: [Components.Schemas.TargetAttainment]?
+            /// - Remark: Generated from `#/components/schemas/TargetReport/teams`.
+            package var teams: [Components.Schemas.TargetAttainment]?
+            /// Creates a new `TargetReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - reps:
+            ///   - teams:
+            package init(
+                period: Swift.String? = nil,
+                reps: [Components.Schemas.TargetAttainment]? = nil,
+                teams: [Components.Schemas.TargetAttainment]? = nil
+            ) {
+                self.period = period
+                self.reps = reps
+                self.teams = teams
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case reps
+                case teams
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss`.
+        package struct ChurnTimeToLoss: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/timed`.
+            package var timed: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/totalDays`.
+            package var totalDays: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/averageDays`.
+            package var averageDays: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload`.
+            package struct BucketsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload/bucket`.
+                package struct BucketPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload/bucket/label`.
+                    package var label: Swift.String?
+                    /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload/bucket/fromDays`.
+                    package var fromDays: Swift.Int?
+                    /// Absent for the last, open bucket.
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload/bucket/toDays`.
+                    package var toDays: Swift.Int?
+                    /// Creates a new `BucketPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - label:
+                    ///   - fromDays:
+                    ///   - toDays: Absent for the last, open bucket.
+                    package init(
+                        label: Swift.String? = nil,
+                        fromDays: Swift.Int? = nil,
+                        toDays: Swift.Int? = nil
+                    ) {
+                        self.label = label
+                        self.fromDays = fromDays
+                        self.toDays = toDays
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case label
+                        case fromDays
+                        case toDays
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload/bucket`.
+                package var bucket: Components.Schemas.ChurnTimeToLoss.BucketsPayloadPayload.BucketPayload?
+                /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/BucketsPayload/count`.
+                package var count: Swift.Int?
+                /// Creates a new `BucketsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - bucket:
+                ///   - count:
+                package init(
+                    bucket: Components.Schemas.ChurnTimeToLoss.BucketsPayloadPayload.BucketPayload? = nil,
+                    count: Swift.Int? = nil
+                ) {
+                    self.bucket = bucket
+                    self.count = count
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case bucket
+                    case count
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/buckets`.
+            package typealias BucketsPayload = [Components.Schemas.ChurnTimeToLoss.BucketsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ChurnTimeToLoss/buckets`.
+            package var buckets: Components.Schemas.ChurnTimeToLoss.BucketsPayload?
+            /// Creates a new `ChurnTimeToLoss`.
+            ///
+            /// - Parameters:
+            ///   - timed:
+            ///   - totalDays:
+            ///   - averageDays:
+            ///   - buckets:
+            package init(
+                timed: Swift.Int? = nil,
+                totalDays: Swift.Int? = nil,
+                averageDays: Swift.Double? = nil,
+                buckets: Components.Schemas.ChurnTimeToLoss.BucketsPayload? = nil
+            ) {
+                self.timed = timed
+                self.totalDays = totalDays
+                self.averageDays = averageDays
+                self.buckets = buckets
+            }
+            package enum CodingKeys: String, CodingKey {
+                case timed
+                case totalDays
+                case averageDays
+                case buckets
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ChurnLosses`.
+        package struct ChurnLosses: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/months`.
+            package var months: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/lost`.
+            package var lost: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/timeToLoss`.
+            package var timeToLoss: Components.Schemas.ChurnTimeToLoss?
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/StagesPayload`.
+            package struct StagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ChurnLosses/StagesPayload/stageID`.
+                package var stageID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ChurnLosses/StagesPayload/name`.
+                package var name: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ChurnLosses/StagesPayload/lost`.
+                package var lost: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnLosses/StagesPayload/share`.
+                package var share: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/ChurnLosses/StagesPayload/timeToLoss`.
+                package var timeToLoss: Components.Schemas.ChurnTimeToLoss?
+                /// Creates a new `StagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - stageID:
+                ///   - name:
+                ///   - lost:
+                ///   - share:
+                ///   - timeToLoss:
+                package init(
+                    stageID: Swift.String? = nil,
+                    name: Swift.String? = nil,
+                    lost: Swift.Int? = nil,
+                    share: Swift.Double? = nil,
+                    timeToLoss: Components.Schemas.ChurnTimeToLoss? = nil
+                ) {
+                    self.stageID = stageID
+                    self.name = name
+                    self.lost = lost
+                    self.share = share
+                    self.timeToLoss = timeToLoss
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case stageID
+                    case name
+                    case lost
+                    case share
+                    case timeToLoss
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/stages`.
+            package typealias StagesPayload = [Components.Schemas.ChurnLosses.StagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ChurnLosses/stages`.
+            package var stages: Components.Schemas.ChurnLosses.StagesPayload?
+            /// Creates a new `ChurnLosses`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months:
+            ///   - lost:
+            ///   - timeToLoss:
+            ///   - stages:
+            package init(
+                period: Swift.String? = nil,
+                months: [Swift.String]? = nil,
+                lost: Swift.Int? = nil,
+                timeToLoss: Components.Schemas.ChurnTimeToLoss? = nil,
+                stages: Components.Schemas.ChurnLosses.StagesPayload? = nil
+            ) {
+                self.period = period
+                self.months = months
+                self.lost = lost
+                self.timeToLoss = timeToLoss
+                self.stages = stages
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+                case lost
+                case timeToLoss
+                case stages
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ChurnReasons`.
+        package struct ChurnReasons: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ChurnReasons/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ChurnReasons/months`.
+            package var months: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ChurnReasons/lost`.
+            package var lost: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnReasons/ReasonsPayload`.
+            package struct ReasonsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ChurnReasons/ReasonsPayload/rank`.
+                package var rank: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnReasons/ReasonsPayload/reason`.
+                package var reason: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ChurnReasons/ReasonsPayload/count`.
+                package var count: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnReasons/ReasonsPayload/share`.
+                package var share: Swift.Double?
+                /// Creates a new `ReasonsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - rank:
+                ///   - reason:
+                ///   - count:
+                ///   - share:
+                package init(
+                    rank: Swift.Int? = nil,
+                    reason: Swift.String? = nil,
+                    count: Swift.Int? = nil,
+                    share: Swift.Double? = nil
+                ) {
+                    self.rank = rank
+                    self.reason = reason
+                    self.count = count
+                    self.share = share
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case rank
+                    case reason
+                    case count
+                    case share
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ChurnReasons/reasons`.
+            package typealias ReasonsPayload = [Components.Schemas.ChurnReasons.ReasonsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ChurnReasons/reasons`.
+            package var reasons: Components.Schemas.ChurnReasons.ReasonsPayload?
+            /// Creates a new `ChurnReasons`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months:
+            ///   - lost:
+            ///   - reasons:
+            package init(
+                period: Swift.String? = nil,
+                months: [Swift.String]? = nil,
+                lost: Swift.Int? = nil,
+                reasons: Components.Schemas.ChurnReasons.ReasonsPayload? = nil
+            ) {
+                self.period = period
+                self.months = months
+                self.lost = lost
+                self.reasons = reasons
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+                case lost
+                case reasons
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ChurnWinBacks`.
+        package struct ChurnWinBacks: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ChurnWinBacks/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ChurnWinBacks/months`.
+            package var months: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ChurnWinBacks/reclaimedCustomers`.
+            package var reclaimedCustomers: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnWinBacks/reopenedOpportunities`.
+            package var reopenedOpportunities: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnWinBacks/contractsAfterLoss`.
+            package var contractsAfterLoss: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ChurnWinBacks/total`.
+            package var total: Swift.Int?
+            /// Creates a new `ChurnWinBacks`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months:
+            ///   - reclaimedCustomers:
+            ///   - reopenedOpportunities:
+            ///   - contractsAfterLoss:
+            ///   - total:
+            package init(
+                period: Swift.String? = nil,
+                months: [Swift.String]? = nil,
+                reclaimedCustomers: Swift.Int? = nil,
+                reopenedOpportunities: Swift.Int? = nil,
+                contractsAfterLoss: Swift.Int? = nil,
+                total: Swift.Int? = nil
+            ) {
+                self.period = period
+                self.months = months
+                self.reclaimedCustomers = reclaimedCustomers
+                self.reopenedOpportunities = reopenedOpportunities
+                self.contractsAfterLoss = contractsAfterLoss
+                self.total = total
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+                case reclaimedCustomers
+                case reopenedOpportunities
+                case contractsAfterLoss
+                case total
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow`.
+        package struct ChurnCustomerFlow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/from`.
+            package var from: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/to`.
+            package var to: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload`.
+            package struct MonthsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/month`.
+                package var month: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/newCustomers`.
+                package var newCustomers: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/lostCustomers`.
+                package var lostCustomers: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/wonBackCustomers`.
+                package var wonBackCustomers: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/totalCustomers`.
+                package var totalCustomers: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/ownedCustomers`.
+                package var ownedCustomers: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/released`.
+                package var released: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/claimed`.
+                package var claimed: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/lostOpportunities`.
+                package var lostOpportunities: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/reopenedOpportunities`.
+                package var reopenedOpportunities: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/MonthsPayload/contractsAfterLoss`.
+                package var contractsAfterLoss: Swift.Int?
+                /// Creates a new `MonthsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - month:
+                ///   - newCustomers:
+                ///   - lostCustomers:
+                ///   - wonBackCustomers:
+                ///   - totalCustomers:
+                ///   - ownedCustomers:
+                ///   - released:
+                ///   - claimed:
+                ///   - lostOpportunities:
+                ///   - reopenedOpportunities:
+                ///   - contractsAfterLoss:
+                package init(
+                    month: Swift.String? = nil,
+                    newCustomers: Swift.Int? = nil,
+                    lostCustomers: Swift.Int? = nil,
+                    wonBackCustomers: Swift.Int? = nil,
+                    totalCustomers: Swift.Int? = nil,
+                    ownedCustomers: Swift.Int? = nil,
+                    released: Swift.Int? = nil,
+                    claimed: Swift.Int? = nil,
+                    lostOpportunities: Swift.Int? = nil,
+                    reopenedOpportunities: Swift.Int? = nil,
+                    contractsAfterLoss: Swift.Int? = nil
+                ) {
+                    self.month = month
+                    self.newCustomers = newCustomers
+                    self.lostCustomers = lostCustomers
+                    self.wonBackCustomers = wonBackCustomers
+                    self.totalCustomers = totalCustomers
+                    self.ownedCustomers = ownedCustomers
+                    self.released = released
+                    self.claimed = claimed
+                    self.lostOpportunities = lostOpportunities
+                    self.reopenedOpportunities = reopenedOpportunities
+                    self.contractsAfterLoss = contractsAfterLoss
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case month
+                    case newCustomers
+                    case lostCustomers
+                    case wonBackCustomers
+                    case totalCustomers
+                    case ownedCustomers
+                    case released
+                    case claimed
+                    case lostOpportunities
+                    case reopenedOpportunities
+                    case contractsAfterLoss
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/months`.
+            package typealias MonthsPayload = [Components.Schemas.ChurnCustomerFlow.MonthsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ChurnCustomerFlow/months`.
+            package var months: Components.Schemas.ChurnCustomerFlow.MonthsPayload?
+            /// Creates a new `ChurnCustomerFlow`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - to:
+            ///   - months:
+            package init(
+                from: Swift.String? = nil,
+                to: Swift.String? = nil,
+                months: Components.Schemas.ChurnCustomerFlow.MonthsPayload? = nil
+            ) {
+                self.from = from
+                self.to = to
+                self.months = months
+            }
+            package enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case months
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Campaign`.
+        package struct Campaign: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Campaign/campaignID`.
+            package var campaignID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/segment`.
+            package var segment: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/channel`.
+            package var channel: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/budget`.
+            package var budget: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/launchedOn`.
+            package var launchedOn: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/endsOn`.
+            package var endsOn: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case notLaunched = "not-launched"
+                case running = "running"
+                case ended = "ended"
+            }
+            /// - Remark: Generated from `#/components/schemas/Campaign/status`.
+            package var status: Components.Schemas.Campaign.StatusPayload?
+            /// - Remark: Generated from `#/components/schemas/Campaign/responses`.
+            package var responses: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/ResponsesByKindPayload`.
+            package struct ResponsesByKindPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Campaign/ResponsesByKindPayload/response`.
+                package var response: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Campaign/ResponsesByKindPayload/count`.
+                package var count: Swift.Int?
+                /// Creates a new `ResponsesByKindPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - response:
+                ///   - count:
+                package init(
+                    response: Swift.String? = nil,
+                    count: Swift.Int? = nil
+                ) {
+                    self.response = response
+                    self.count = count
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case response
+                    case count
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Campaign/responsesByKind`.
+            package typealias ResponsesByKindPayload = [Components.Schemas.Campaign.ResponsesByKindPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Campaign/responsesByKind`.
+            package var responsesByKind: Components.Schemas.Campaign.ResponsesByKindPayload?
+            /// - Remark: Generated from `#/components/schemas/Campaign/leadResponses`.
+            package var leadResponses: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/customerResponses`.
+            package var customerResponses: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/leads`.
+            package var leads: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/conversions`.
+            package var conversions: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/conversionRate`.
+            package var conversionRate: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Campaign/contracts`.
+            package var contracts: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/contracted`.
+            package var contracted: [Components.Schemas.Amount]?
+            /// - Remark: Generated from `#/components/schemas/Campaign/revenue`.
+            package var revenue: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/collected`.
+            package var collected: [Components.Schemas.Amount]?
+            /// - Remark: Generated from `#/components/schemas/Campaign/costPerResponse`.
+            package var costPerResponse: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/costPerConversion`.
+            package var costPerConversion: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/returnOnBudgetBasisPoints`.
+            package var returnOnBudgetBasisPoints: Swift.Int?
+            /// Creates a new `Campaign`.
+            ///
+            /// - Parameters:
+            ///   - campaignID:
+            ///   - name:
+            ///   - segment:
+            ///   - channel:
+            ///   - budget:
+            ///   - currency:
+            ///   - launchedOn:
+            ///   - endsOn:
+            ///   - status:
+            ///   - responses:
+            ///   - responsesByKind:
+            ///   - leadResponses:
+            ///   - customerResponses:
+            ///   - leads:
+            ///   - conversions:
+            ///   - conversionRate:
+            ///   - contracts:
+            ///   - contracted:
+            ///   - revenue:
+            ///   - collected:
+            ///   - costPerResponse:
+            ///   - costPerConversion:
+            ///   - returnOnBudgetBasisPoints:
+            package init(
+                campaignID: Swift.String? = nil,
+                name: Swift.String? = nil,
+                segment: Swift.String? = nil,
+                channel: Swift.String? = nil,
+                budget: Swift.Int? = nil,
+                currency: Swift.String? = nil,
+                launchedOn: Swift.String? = nil,
+                endsOn: Swift.String? = nil,
+                status: Components.Schemas.Campaign.StatusPayload? = nil,
+                responses: Swift.Int? = nil,
+                responsesByKind: Components.Schemas.Campaign.ResponsesByKindPayload? = nil,
+                leadResponses: Swift.Int? = nil,
+                customerResponses: Swift.Int? = nil,
+                leads: Swift.Int? = nil,
+                conversions: Swift.Int? = nil,
+                conversionRate: Swift.Double? = nil,
+                contracts: Swift.Int? = nil,
+                contracted: [Components.Schemas.Amount]? = nil,
+                revenue: Swift.Int? = nil,
+                collected: [Components.Schemas.Amount]? = nil,
+                costPerResponse: Swift.Int? = nil,
+                costPerConversion: Swift.Int? = nil,
+                returnOnBudgetBasisPoints: Swift.Int? = nil
+            ) {
+                self.campaignID = campaignID
+                self.name = name
+                self.segment = segment
+                self.channel = channel
+                self.budget = budget
+                self.currency = currency
+                self.launchedOn = launchedOn
+                self.endsOn = endsOn
+                self.status = status
+                self.responses = responses
+                self.responsesByKind = responsesByKind
+                self.leadResponses = leadResponses
+                self.customerResponses = customerResponses
+                self.leads = leads
+                self.conversions = conversions
+                self.conversionRate = conversionRate
+                self.contracts = contracts
+                self.contracted = contracted
+                self.revenue = revenue
+                self.collected = collected
+                self.costPerResponse = costPerResponse
+                self.costPerConversion = costPerConversion
+                self.returnOnBudgetBasisPoints = returnOnBudgetBasisPoints
+            }
+            package enum CodingKeys: String, CodingKey {
+                case campaignID
+                case name
+                case segment
+                case channel
+                case budget
+                case currency
+                case launchedOn
+                case endsOn
+                case status
+                case responses
+                case responsesByKind
+                case leadResponses
+                case customerResponses
+                case leads
+                case conversions
+                case conversionRate
+                case contracts
+                case contracted
+                case revenue
+                case collected
+                case costPerResponse
+                case costPerConversion
+                case returnOnBudgetBasisPoints
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CampaignPage`.
+        package struct CampaignPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CampaignPage/campaigns`.
+            package var campaigns: [Components.Schemas.Campaign]
+            /// - Remark: Generated from `#/components/schemas/CampaignPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `CampaignPage`.
+            ///
+            /// - Parameters:
+            ///   - campaigns:
+            ///   - next:
+            package init(
+                campaigns: [Components.Schemas.Campaign],
+                next: Swift.String? = nil
+            ) {
+                self.campaigns = campaigns
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case campaigns
+                case next
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReceivablesFigures`.
+        package struct ReceivablesFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/currency`.
+            package var currency: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/contracts`.
+            package var contracts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/amount`.
+            package var amount: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/scheduled`.
+            package var scheduled: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/unscheduled`.
+            package var unscheduled: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/collected`.
+            package var collected: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/credit`.
+            package var credit: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/received`.
+            package var received: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/refunded`.
+            package var refunded: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/outstanding`.
+            package var outstanding: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/overdue`.
+            package var overdue: Swift.Int64
+            /// `outstanding + unscheduled - credit`: negative when the customer is in credit.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/balance`.
+            package var balance: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ReceivablesFigures/buckets`.
+            package var buckets: Components.Schemas.AgingBuckets
+            /// Creates a new `ReceivablesFigures`.
+            ///
+            /// - Parameters:
+            ///   - currency:
+            ///   - contracts:
+            ///   - amount:
+            ///   - scheduled:
+            ///   - unscheduled:
+            ///   - collected:
+            ///   - credit:
+            ///   - received:
+            ///   - refunded:
+            ///   - outstanding:
+            ///   - overdue:
+            ///   - balance: `outstanding + unscheduled - credit`: negative when the customer is in credit.
+            ///   - buckets:
+            package init(
+                currency: Swift.String,
+                contracts: Swift.Int,
+                amount: Swift.Int64,
+                scheduled: Swift.Int64,
+                unscheduled: Swift.Int64,
+                collected: Swift.Int64,
+                credit: Swift.Int64,
+                received: Swift.Int64,
+                refunded: Swift.Int64,
+                outstanding: Swift.Int64,
+                overdue: Swift.Int64,
+                balance: Swift.Int64,
+                buckets: Components.Schemas.AgingBuckets
+            ) {
+                self.currency = currency
+                self.contracts = contracts
+                self.amount = amount
+                self.scheduled = scheduled
+                self.unscheduled = unscheduled
+                self.collected = collected
+                self.credit = credit
+                self.received = received
+                self.refunded = refunded
+                self.outstanding = outstanding
+                self.overdue = overdue
+                self.balance = balance
+                self.buckets = buckets
+            }
+            package enum CodingKeys: String, CodingKey {
+                case currency
+                case contracts
+                case amount
+                case scheduled
+                case unscheduled
+                case collected
+                case credit
+                case received
+                case refunded
+                case outstanding
+                case overdue
+                case balance
+                case buckets
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.currency = try container.decode(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.contracts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .contracts
+                )
+                self.amount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .amount
+                )
+                self.scheduled = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .scheduled
+                )
+                self.unscheduled = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .unscheduled
+                )
+                self.collected = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .collected
+                )
+                self.credit = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .credit
+                )
+                self.received = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .received
+                )
+                self.refunded = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .refunded
+                )
+                self.outstanding = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .outstanding
+                )
+                self.overdue = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .overdue
+                )
+                self.balance = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .balance
+                )
+                self.buckets = try container.decode(
+                    Components.Schemas.AgingBuckets.self,
+                    forKey: .buckets
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "currency",
+                    "contracts",
+                    "amount",
+                    "scheduled",
+                    "unscheduled",
+                    "collected",
+                    "credit",
+                    "received",
+                    "refunded",
+                    "outstanding",
+                    "overdue",
+                    "balance",
+                    "buckets"
+                ])
+            }
+        }
+        /// Unpaid amounts by how long they have been due on the day asked about: `days0to30` holds 0 to 30 days overdue (an instalment due that day included), `over180` 181 days or more.
+        ///
+        /// - Remark: Generated from `#/components/schemas/AgingBuckets`.
+        package struct AgingBuckets: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AgingBuckets/notYetDue`.
+            package var notYetDue: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AgingBuckets/days0to30`.
+            package var days0to30: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AgingBuckets/days31to60`.
+            package var days31to60: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AgingBuckets/days61to90`.
+            package var days61to90: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AgingBuckets/days91to180`.
+            package var days91to180: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AgingBuckets/over180`.
+            package var over180: Swift.Int64
+            /// Creates a new `AgingBuckets`.
+            ///
+            /// - Parameters:
+            ///   - notYetDue:
+            ///   - days0to30:
+            ///   - days31to60:
+            ///   - days61to90:
+            ///   - days91to180:
+            ///   - over180:
+            package init(
+                notYetDue: Swift.Int64,
+                days0to30: Swift.Int64,
+                days31to60: Swift.Int64,
+                days61to90: Swift.Int64,
+                days91to180: Swift.Int64,
+                over180: Swift.Int64
+            ) {
+                self.notYetDue = notYetDue
+                self.days0to30 = days0to30
+                self.days31to60 = days31to60
+                self.days61to90 = days61to90
+                self.days91to180 = days91to180
+                self.over180 = over180
+            }
+            package enum CodingKeys: String, CodingKey {
+                case notYetDue
+                case days0to30
+                case days31to60
+                case days61to90
+                case days91to180
+                case over180
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.notYetDue = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .notYetDue
+                )
+                self.days0to30 = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .days0to30
+                )
+                self.days31to60 = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .days31to60
+                )
+                self.days61to90 = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .days61to90
+                )
+                self.days91to180 = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .days91to180
+                )
+                self.over180 = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .over180
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "notYetDue",
+                    "days0to30",
+                    "days31to60",
+                    "days61to90",
+                    "days91to180",
+                    "over180"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AgingReport`.
+        package struct AgingReport: Codable, Hashable, Sendable {
+            /// The day asked about.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AgingReport/asOf`.
+            package var asOf: Swift.String
+            /// The owner the report is limited to; absent for every owner.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AgingReport/owner`.
+            package var owner: Swift.String?
+            /// One per currency with a binding contract, by currency code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AgingReport/currencies`.
+            package var currencies: [Components.Schemas.CurrencyAging]
+            /// Creates a new `AgingReport`.
+            ///
+            /// - Parameters:
+            ///   - asOf: The day asked about.
+            ///   - owner: The owner the report is limited to; absent for every owner.
+            ///   - currencies: One per currency with a binding contract, by currency code.
+            package init(
+                asOf: Swift.String,
+                owner: Swift.String? = nil,
+                currencies: [Components.Schemas.CurrencyAging]
+            ) {
+                self.asOf = asOf
+                self.owner = owner
+                self.currencies = currencies
+            }
+            package enum CodingKeys: String, CodingKey {
+                case asOf
+                case owner
+                case currencies
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.asOf = try container.decode(
+                    Swift.String.self,
+                    forKey: .asOf
+                )
+                self.owner = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .owner
+                )
+                self.currencies = try container.decode(
+                    [Components.Schemas.CurrencyAging].self,
+                    forKey: .currencies
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "asOf",
+                    "owner",
+                    "currencies"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CurrencyAging`.
+        package struct CurrencyAging: Codable, Hashable, Sendable {
+            /// The figures of every binding contract in the currency.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CurrencyAging/figures`.
+            package var figures: Components.Schemas.ReceivablesFigures
+            /// Customers with something overdue, most overdue first (ties by id), at most `top`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CurrencyAging/topOverdueCustomers`.
+            package var topOverdueCustomers: [Components.Schemas.OverdueCustomer]
+            /// Creates a new `CurrencyAging`.
+            ///
+            /// - Parameters:
+            ///   - figures: The figures of every binding contract in the currency.
+            ///   - topOverdueCustomers: Customers with something overdue, most overdue first (ties by id), at most `top`.
+            package init(
+                figures: Components.Schemas.ReceivablesFigures,
+                topOverdueCustomers: [Components.Schemas.OverdueCustomer]
+            ) {
+                self.figures = figures
+                self.topOverdueCustomers = topOverdueCustomers
+            }
+            package enum CodingKeys: String, CodingKey {
+                case figures
+                case topOverdueCustomers
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.figures = try container.decode(
+                    Components.Schemas.ReceivablesFigures.self,
+                    forKey: .figures
+                )
+                self.topOverdueCustomers = try container.decode(
+                    [Components.Schemas.OverdueCustomer].self,
+                    forKey: .topOverdueCustomers
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "figures",
+                    "topOverdueCustomers"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OverdueCustomer`.
+        package struct OverdueCustomer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OverdueCustomer/customerID`.
+            package var customerID: Swift.String
+            /// What it owes past due.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OverdueCustomer/overdue`.
+            package var overdue: Swift.Int64
+            /// All it owes on its instalments.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OverdueCustomer/outstanding`.
+            package var outstanding: Swift.Int64
+            /// Days overdue of its oldest unpaid instalment.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OverdueCustomer/oldestDaysOverdue`.
+            package var oldestDaysOverdue: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/OverdueCustomer/buckets`.
+            package var buckets: Components.Schemas.AgingBuckets
+            /// Creates a new `OverdueCustomer`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - overdue: What it owes past due.
+            ///   - outstanding: All it owes on its instalments.
+            ///   - oldestDaysOverdue: Days overdue of its oldest unpaid instalment.
+            ///   - buckets:
+            package init(
+                customerID: Swift.String,
+                overdue: Swift.Int64,
+                outstanding: Swift.Int64,
+                oldestDaysOverdue: Swift.Int,
+                buckets: Components.Schemas.AgingBuckets
+            ) {
+                self.customerID = customerID
+                self.overdue = overdue
+                self.outstanding = outstanding
+                self.oldestDaysOverdue = oldestDaysOverdue
+                self.buckets = buckets
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case overdue
+                case outstanding
+                case oldestDaysOverdue
+                case buckets
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.overdue = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .overdue
+                )
+                self.outstanding = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .outstanding
+                )
+                self.oldestDaysOverdue = try container.decode(
+                    Swift.Int.self,
+                    forKey: .oldestDaysOverdue
+                )
+                self.buckets = try container.decode(
+                    Components.Schemas.AgingBuckets.self,
+                    forKey: .buckets
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerID",
+                    "overdue",
+                    "outstanding",
+                    "oldestDaysOverdue",
+                    "buckets"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContractReceivables`.
+        package struct ContractReceivables: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/contractID`.
+            package var contractID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/customerID`.
+            package var customerID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/ownerID`.
+            package var ownerID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/asOf`.
+            package var asOf: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/status`.
+            package var status: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/amount`.
+            package var amount: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/draftedOn`.
+            package var draftedOn: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/boundOn`.
+            package var boundOn: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/figures`.
+            package var figures: Components.Schemas.ReceivablesFigures?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/instalments`.
+            package var instalments: [OpenAPIRuntime.OpenAPIObjectContainer]?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/payments`.
+            package var payments: [OpenAPIRuntime.OpenAPIObjectContainer]?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/invoices`.
+            package var invoices: [OpenAPIRuntime.OpenAPIObjectContainer]?
+            /// - Remark: Generated from `#/components/schemas/ContractReceivables/refunds`.
+            package var refunds: [OpenAPIRuntime.OpenAPIObjectContainer]?
+            /// Creates a new `ContractReceivables`.
+            ///
+            /// - Parameters:
+            ///   - contractID:
+            ///   - customerID:
+            ///   - ownerID:
+            ///   - asOf:
+            ///   - status:
+            ///   - amount:
+            ///   - draftedOn:
+            ///   - boundOn:
+            ///   - figures:
+            ///   - instalments:
+            ///   - payments:
+            ///   - invoices:
+            ///   - refunds:
+            package init(
+                contractID: Swift.String? = nil,
+                customerID: Swift.String? = nil,
+                ownerID: Swift.String? = nil,
+                asOf: Swift.String? = nil,
+                status: Swift.String? = nil,
+                amount: Swift.Int? = nil,
+                draftedOn: Swift.String? = nil,
+                boundOn: Swift.String? = nil,
+                figures: Components.Schemas.ReceivablesFigures? = nil,
+                instalments: [OpenAPIRuntime.OpenAPIObjectContainer]? = nil,
+                payments: [OpenAPIRuntime.OpenAPIObjectContainer]? = nil,
+                invoices: [OpenAPIRuntime.OpenAPIObjectContainer]? = nil,
+                refunds: [OpenAPIRuntime.OpenAPIObjectContainer]? = nil
+            ) {
+                self.contractID = contractID
+                self.customerID = customerID
+                self.ownerID = ownerID
+                self.asOf = asOf
+                self.status = status
+                self.amount = amount
+                self.draftedOn = draftedOn
+                self.boundOn = boundOn
+                self.figures = figures
+                self.instalments = instalments
+                self.payments = payments
+                self.invoices = invoices
+                self.refunds = refunds
+            }
+            package enum CodingKeys: String, CodingKey {
+                case contractID
+                case customerID
+                case ownerID
+                case asOf
+                case status
+                case amount
+                case draftedOn
+                case boundOn
+                case figures
+                case instalments
+                case payments
+                case invoices
+                case refunds
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomerReceivables`.
+        package struct CustomerReceivables: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustomerReceivables/customerID`.
+            package var customerID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CustomerReceivables/asOf`.
+            package var asOf: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CustomerReceivables/currencies`.
+            package var currencies: [Components.Schemas.ReceivablesFigures]?
+            /// - Remark: Generated from `#/components/schemas/CustomerReceivables/ContractsPayload`.
+            package struct ContractsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CustomerReceivables/ContractsPayload/contractID`.
+                package var contractID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/CustomerReceivables/ContractsPayload/ownerID`.
+                package var ownerID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/CustomerReceivables/ContractsPayload/status`.
+                package var status: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/CustomerReceivables/ContractsPayload/amount`.
+                package var amount: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/CustomerReceivables/ContractsPayload/figures`.
+                package var figures: Components.Schemas.ReceivablesFigures?
+                /// Creates a new `ContractsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - contractID:
+                ///   - ownerID:
+                ///   - status:
+                ///   - amount:
+                ///   - figures:
+                package init(
+                    contractID: Swift.String? = nil,
+                    ownerID: Swift.String? = nil,
+                    status: Swift.String? = nil,
+                    amount: Swift.Int? = nil,
+                    figures: Components.Schemas.ReceivablesFigures? = nil
+                ) {
+                    self.contractID = contractID
+                    self.ownerID = ownerID
+                    self.status = status
+                    self.amount = amount
+                    self.figures = figures
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case contractID
+                    case ownerID
+                    case status
+                    case amount
+                    case figures
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CustomerReceivables/contracts`.
+            package typealias ContractsPayload = [Components.Schemas.CustomerReceivables.ContractsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/CustomerReceivables/contracts`.
+            package var contracts: Components.Schemas.CustomerReceivables.ContractsPayload?
+            /// Creates a new `CustomerReceivables`.
+            ///
+            /// - Parameters:
+            ///   - customerID:
+            ///   - asOf:
+            ///   - currencies:
+            ///   - contracts:
+            package init(
+                customerID: Swift.String? = nil,
+                asOf: Swift.String? = nil,
+                currencies: [Components.Schemas.ReceivablesFigures]? = nil,
+                contracts: Components.Schemas.CustomerReceivables.ContractsPayload? = nil
+            ) {
+                self.customerID = customerID
+                self.asOf = asOf
+                self.currencies = currencies
+                self.contracts = contracts
+            }
+            package enum CodingKeys: String, CodingKey {
+                case customerID
+                case asOf
+                case currencies
+                case contracts
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/FinanceAmount`.
+        package struct FinanceAmount: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FinanceAmount/key`.
+            package var key: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FinanceAmount/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FinanceAmount/amount`.
+            package var amount: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FinanceAmount/count`.
+            package var count: Swift.Int?
+            /// Creates a new `FinanceAmount`.
+            ///
+            /// - Parameters:
+            ///   - key:
+            ///   - currency:
+            ///   - amount:
+            ///   - count:
+            package init(
+                key: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                amount: Swift.Int? = nil,
+                count: Swift.Int? = nil
+            ) {
+                self.key = key
+                self.currency = currency
+                self.amount = amount
+                self.count = count
+            }
+            package enum CodingKeys: String, CodingKey {
+                case key
+                case currency
+                case amount
+                case count
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReceiptsReport`.
+        package struct ReceiptsReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReceiptsReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ReceiptsReport/byMethod`.
+            package var byMethod: [Components.Schemas.FinanceAmount]?
+            /// - Remark: Generated from `#/components/schemas/ReceiptsReport/byClerk`.
+            package var byClerk: [Components.Schemas.FinanceAmount]?
+            /// - Remark: Generated from `#/components/schemas/ReceiptsReport/byMonth`.
+            package var byMonth: [Components.Schemas.FinanceAmount]?
+            /// - Remark: Generated from `#/components/schemas/ReceiptsReport/totals`.
+            package var totals: [Components.Schemas.FinanceAmount]?
+            /// Creates a new `ReceiptsReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - byMethod:
+            ///   - byClerk:
+            ///   - byMonth:
+            ///   - totals:
+            package init(
+                period: Swift.String? = nil,
+                byMethod: [Components.Schemas.FinanceAmount]? = nil,
+                byClerk: [Components.Schemas.FinanceAmount]? = nil,
+                byMonth: [Components.Schemas.FinanceAmount]? = nil,
+                totals: [Components.Schemas.FinanceAmount]? = nil
+            ) {
+                self.period = period
+                self.byMethod = byMethod
+                self.byClerk = byClerk
+                self.byMonth = byMonth
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case byMethod
+                case byClerk
+                case byMonth
+                case totals
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ExpensesReport`.
+        package struct ExpensesReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/byCategory`.
+            package var byCategory: [Components.Schemas.FinanceAmount]?
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/ByItemPayload`.
+            package struct ByItemPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ExpensesReport/ByItemPayload/category`.
+                package var category: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ExpensesReport/ByItemPayload/item`.
+                package var item: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ExpensesReport/ByItemPayload/currency`.
+                package var currency: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ExpensesReport/ByItemPayload/amount`.
+                package var amount: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ExpensesReport/ByItemPayload/count`.
+                package var count: Swift.Int?
+                /// Creates a new `ByItemPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - category:
+                ///   - item:
+                ///   - currency:
+                ///   - amount:
+                ///   - count:
+                package init(
+                    category: Swift.String? = nil,
+                    item: Swift.String? = nil,
+                    currency: Swift.String? = nil,
+                    amount: Swift.Int? = nil,
+                    count: Swift.Int? = nil
+                ) {
+                    self.category = category
+                    self.item = item
+                    self.currency = currency
+                    self.amount = amount
+                    self.count = count
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case category
+                    case item
+                    case currency
+                    case amount
+                    case count
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/byItem`.
+            package typealias ByItemPayload = [Components.Schemas.ExpensesReport.ByItemPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/byItem`.
+            package var byItem: Components.Schemas.ExpensesReport.ByItemPayload?
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/byMonth`.
+            package var byMonth: [Components.Schemas.FinanceAmount]?
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/byClerk`.
+            package var byClerk: [Components.Schemas.FinanceAmount]?
+            /// - Remark: Generated from `#/components/schemas/ExpensesReport/totals`.
+            package var totals: [Components.Schemas.FinanceAmount]?
+            /// Creates a new `ExpensesReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - byCategory:
+            ///   - byItem:
+            ///   - byMonth:
+            ///   - byClerk:
+            ///   - totals:
+            package init(
+                period: Swift.String? = nil,
+                byCategory: [Components.Schemas.FinanceAmount]? = nil,
+                byItem: Components.Schemas.ExpensesReport.ByItemPayload? = nil,
+                byMonth: [Components.Schemas.FinanceAmount]? = nil,
+                byClerk: [Components.Schemas.FinanceAmount]? = nil,
+                totals: [Components.Schemas.FinanceAmount]? = nil
+            ) {
+                self.period = period
+                self.byCategory = byCategory
+                self.byItem = byItem
+                self.byMonth = byMonth
+                self.byClerk = byClerk
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case byCategory
+                case byItem
+                case byMonth
+                case byClerk
+                case totals
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SupplierPayables`.
+        package struct SupplierPayables: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/supplierID`.
+            package var supplierID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/bills`.
+            package var bills: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/billed`.
+            package var billed: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/paid`.
+            package var paid: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/payments`.
+            package var payments: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayables/outstanding`.
+            package var outstanding: Swift.Int?
+            /// Creates a new `SupplierPayables`.
+            ///
+            /// - Parameters:
+            ///   - supplierID:
+            ///   - name:
+            ///   - currency:
+            ///   - bills:
+            ///   - billed:
+            ///   - paid:
+            ///   - payments:
+            ///   - outstanding:
+            package init(
+                supplierID: Swift.String? = nil,
+                name: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                bills: Swift.Int? = nil,
+                billed: Swift.Int? = nil,
+                paid: Swift.Int? = nil,
+                payments: Swift.Int? = nil,
+                outstanding: Swift.Int? = nil
+            ) {
+                self.supplierID = supplierID
+                self.name = name
+                self.currency = currency
+                self.bills = bills
+                self.billed = billed
+                self.paid = paid
+                self.payments = payments
+                self.outstanding = outstanding
+            }
+            package enum CodingKeys: String, CodingKey {
+                case supplierID
+                case name
+                case currency
+                case bills
+                case billed
+                case paid
+                case payments
+                case outstanding
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SupplierPage`.
+        package struct SupplierPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SupplierPage/suppliers`.
+            package var suppliers: [Components.Schemas.SupplierPayables]
+            /// - Remark: Generated from `#/components/schemas/SupplierPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `SupplierPage`.
+            ///
+            /// - Parameters:
+            ///   - suppliers:
+            ///   - next:
+            package init(
+                suppliers: [Components.Schemas.SupplierPayables],
+                next: Swift.String? = nil
+            ) {
+                self.suppliers = suppliers
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case suppliers
+                case next
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail`.
+        package struct SupplierPayablesDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/supplierID`.
+            package var supplierID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/totals`.
+            package var totals: [Components.Schemas.SupplierPayables]?
+            /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload`.
+            package struct BillsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/billID`.
+                package var billID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/purchaseOrderID`.
+                package var purchaseOrderID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/currency`.
+                package var currency: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/amount`.
+                package var amount: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/paid`.
+                package var paid: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/outstanding`.
+                package var outstanding: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/receivedOn`.
+                package var receivedOn: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/dueOn`.
+                package var dueOn: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/BillsPayload/lastPaidOn`.
+                package var lastPaidOn: Swift.String?
+                /// Creates a new `BillsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - billID:
+                ///   - purchaseOrderID:
+                ///   - currency:
+                ///   - amount:
+                ///   - paid:
+                ///   - outstanding:
+                ///   - receivedOn:
+                ///   - dueOn:
+                ///   - lastPaidOn:
+                package init(
+                    billID: Swift.String? = nil,
+                    purchaseOrderID: Swift.String? = nil,
+                    currency: Swift.String? = nil,
+                    amount: Swift.Int? = nil,
+                    paid: Swift.Int? = nil,
+                    outstanding: Swift.Int? = nil,
+                    receivedOn: Swift.String? = nil,
+                    dueOn: Swift.String? = nil,
+                    lastPaidOn: Swift.String? = nil
+                ) {
+                    self.billID = billID
+                    self.purchaseOrderID = purchaseOrderID
+                    self.currency = currency
+                    self.amount = amount
+                    self.paid = paid
+                    self.outstanding = outstanding
+                    self.receivedOn = receivedOn
+                    self.dueOn = dueOn
+                    self.lastPaidOn = lastPaidOn
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case billID
+                    case purchaseOrderID
+                    case currency
+                    case amount
+                    case paid
+                    case outstanding
+                    case receivedOn
+                    case dueOn
+                    case lastPaidOn
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/bills`.
+            package typealias BillsPayload = [Components.Schemas.SupplierPayablesDetail.BillsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/SupplierPayablesDetail/bills`.
+            package var bills: Components.Schemas.SupplierPayablesDetail.BillsPayload?
+            /// Creates a new `SupplierPayablesDetail`.
+            ///
+            /// - Parameters:
+            ///   - supplierID:
+            ///   - name:
+            ///   - totals:
+            ///   - bills:
+            package init(
+                supplierID: Swift.String? = nil,
+                name: Swift.String? = nil,
+                totals: [Components.Schemas.SupplierPayables]? = nil,
+                bills: Components.Schemas.SupplierPayablesDetail.BillsPayload? = nil
+            ) {
+                self.supplierID = supplierID
+                self.name = name
+                self.totals = totals
+                self.bills = bills
+            }
+            package enum CodingKeys: String, CodingKey {
+                case supplierID
+                case name
+                case totals
+                case bills
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommissionLine`.
+        package struct CommissionLine: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommissionLine/month`.
+            package var month: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommissionLine/repID`.
+            package var repID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommissionLine/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommissionLine/collected`.
+            package var collected: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CommissionLine/commission`.
+            package var commission: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CommissionLine/payments`.
+            package var payments: Swift.Int?
+            /// Creates a new `CommissionLine`.
+            ///
+            /// - Parameters:
+            ///   - month:
+            ///   - repID:
+            ///   - currency:
+            ///   - collected:
+            ///   - commission:
+            ///   - payments:
+            package init(
+                month: Swift.String? = nil,
+                repID: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                collected: Swift.Int? = nil,
+                commission: Swift.Int? = nil,
+                payments: Swift.Int? = nil
+            ) {
+                self.month = month
+                self.repID = repID
+                self.currency = currency
+                self.collected = collected
+                self.commission = commission
+                self.payments = payments
+            }
+            package enum CodingKeys: String, CodingKey {
+                case month
+                case repID
+                case currency
+                case collected
+                case commission
+                case payments
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommissionReport`.
+        package struct CommissionReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommissionReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommissionReport/lines`.
+            package var lines: [Components.Schemas.CommissionLine]?
+            /// - Remark: Generated from `#/components/schemas/CommissionReport/byRep`.
+            package var byRep: [Components.Schemas.CommissionLine]?
+            /// - Remark: Generated from `#/components/schemas/CommissionReport/totals`.
+            package var totals: [Components.Schemas.CommissionLine]?
+            /// Creates a new `CommissionReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - lines:
+            ///   - byRep:
+            ///   - totals:
+            package init(
+                period: Swift.String? = nil,
+                lines: [Components.Schemas.CommissionLine]? = nil,
+                byRep: [Components.Schemas.CommissionLine]? = nil,
+                totals: [Components.Schemas.CommissionLine]? = nil
+            ) {
+                self.period = period
+                self.lines = lines
+                self.byRep = byRep
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case lines
+                case byRep
+                case totals
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/KeyedCount`.
+        package struct KeyedCount: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/KeyedCount/key`.
+            package var key: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/KeyedCount/count`.
+            package var count: Swift.Int?
+            /// Creates a new `KeyedCount`.
+            ///
+            /// - Parameters:
+            ///   - key:
+            ///   - count:
+            package init(
+                key: Swift.String? = nil,
+                count: Swift.Int? = nil
+            ) {
+                self.key = key
+                self.count = count
+            }
+            package enum CodingKeys: String, CodingKey {
+                case key
+                case count
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ServiceStatistics`.
+        package struct ServiceStatistics: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceStatistics/workOrders`.
+            package struct WorkOrdersPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/workOrders/opened`.
+                package var opened: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/workOrders/closed`.
+                package var closed: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/workOrders/meanMinutesToClose`.
+                package var meanMinutesToClose: Swift.Int?
+                /// Creates a new `WorkOrdersPayload`.
+                ///
+                /// - Parameters:
+                ///   - opened:
+                ///   - closed:
+                ///   - meanMinutesToClose:
+                package init(
+                    opened: Swift.Int? = nil,
+                    closed: Swift.Int? = nil,
+                    meanMinutesToClose: Swift.Int? = nil
+                ) {
+                    self.opened = opened
+                    self.closed = closed
+                    self.meanMinutesToClose = meanMinutesToClose
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case opened
+                    case closed
+                    case meanMinutesToClose
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceStatistics/workOrders`.
+            package var workOrders: Components.Schemas.ServiceStatistics.WorkOrdersPayload?
+            /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints`.
+            package struct ComplaintsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints/filed`.
+                package var filed: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints/resolved`.
+                package var resolved: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints/byCategory`.
+                package var byCategory: [Components.Schemas.KeyedCount]?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints/byRootCause`.
+                package var byRootCause: [Components.Schemas.KeyedCount]?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints/meanMinutesToResolve`.
+                package var meanMinutesToResolve: Swift.Int?
+                /// Creates a new `ComplaintsPayload`.
+                ///
+                /// - Parameters:
+                ///   - filed:
+                ///   - resolved:
+                ///   - byCategory:
+                ///   - byRootCause:
+                ///   - meanMinutesToResolve:
+                package init(
+                    filed: Swift.Int? = nil,
+                    resolved: Swift.Int? = nil,
+                    byCategory: [Components.Schemas.KeyedCount]? = nil,
+                    byRootCause: [Components.Schemas.KeyedCount]? = nil,
+                    meanMinutesToResolve: Swift.Int? = nil
+                ) {
+                    self.filed = filed
+                    self.resolved = resolved
+                    self.byCategory = byCategory
+                    self.byRootCause = byRootCause
+                    self.meanMinutesToResolve = meanMinutesToResolve
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case filed
+                    case resolved
+                    case byCategory
+                    case byRootCause
+                    case meanMinutesToResolve
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceStatistics/complaints`.
+            package var complaints: Components.Schemas.ServiceStatistics.ComplaintsPayload?
+            /// - Remark: Generated from `#/components/schemas/ServiceStatistics/satisfaction`.
+            package struct SatisfactionPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/satisfaction/surveys`.
+                package var surveys: Swift.Int?
+                /// Surveys per score, 1 to 5.
+                ///
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/satisfaction/scores`.
+                package var scores: [Swift.Int]?
+                /// - Remark: Generated from `#/components/schemas/ServiceStatistics/satisfaction/averageHundredths`.
+                package var averageHundredths: Swift.Int?
+                /// Creates a new `SatisfactionPayload`.
+                ///
+                /// - Parameters:
+                ///   - surveys:
+                ///   - scores: Surveys per score, 1 to 5.
+                ///   - averageHundredths:
+                package init(
+                    surveys: Swift.Int? = nil,
+                    scores: [Swift.Int]? = nil,
+                    averageHundredths: Swift.Int? = nil
+                ) {
+                    self.surveys = surveys
+                    self.scores = scores
+                    self.averageHundredths = averageHundredths
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case surveys
+                    case scores
+                    case averageHundredths
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceStatistics/satisfaction`.
+            package var satisfaction: Components.Schemas.ServiceStatistics.SatisfactionPayload?
+            /// Creates a new `ServiceStatistics`.
+            ///
+            /// - Parameters:
+            ///   - workOrders:
+            ///   - complaints:
+            ///   - satisfaction:
+            package init(
+                workOrders: Components.Schemas.ServiceStatistics.WorkOrdersPayload? = nil,
+                complaints: Components.Schemas.ServiceStatistics.ComplaintsPayload? = nil,
+                satisfaction: Components.Schemas.ServiceStatistics.SatisfactionPayload? = nil
+            ) {
+                self.workOrders = workOrders
+                self.complaints = complaints
+                self.satisfaction = satisfaction
+            }
+            package enum CodingKeys: String, CodingKey {
+                case workOrders
+                case complaints
+                case satisfaction
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ServiceMonths`.
+        package struct ServiceMonths: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceMonths/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ServiceMonths/MonthsPayload`.
+            package struct MonthsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceMonths/MonthsPayload/month`.
+                package var month: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ServiceMonths/MonthsPayload/statistics`.
+                package var statistics: Components.Schemas.ServiceStatistics?
+                /// Creates a new `MonthsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - month:
+                ///   - statistics:
+                package init(
+                    month: Swift.String? = nil,
+                    statistics: Components.Schemas.ServiceStatistics? = nil
+                ) {
+                    self.month = month
+                    self.statistics = statistics
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case month
+                    case statistics
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceMonths/months`.
+            package typealias MonthsPayload = [Components.Schemas.ServiceMonths.MonthsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ServiceMonths/months`.
+            package var months: Components.Schemas.ServiceMonths.MonthsPayload?
+            /// Creates a new `ServiceMonths`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months:
+            package init(
+                period: Swift.String? = nil,
+                months: Components.Schemas.ServiceMonths.MonthsPayload? = nil
+            ) {
+                self.period = period
+                self.months = months
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ServiceReps`.
+        package struct ServiceReps: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceReps/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ServiceReps/RepsPayload`.
+            package struct RepsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceReps/RepsPayload/repID`.
+                package var repID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ServiceReps/RepsPayload/statistics`.
+                package var statistics: Components.Schemas.ServiceStatistics?
+                /// Creates a new `RepsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - repID:
+                ///   - statistics:
+                package init(
+                    repID: Swift.String? = nil,
+                    statistics: Components.Schemas.ServiceStatistics? = nil
+                ) {
+                    self.repID = repID
+                    self.statistics = statistics
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case repID
+                    case statistics
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceReps/reps`.
+            package typealias RepsPayload = [Components.Schemas.ServiceReps.RepsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ServiceReps/reps`.
+            package var reps: Components.Schemas.ServiceReps.RepsPayload?
+            /// Creates a new `ServiceReps`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - reps:
+            package init(
+                period: Swift.String? = nil,
+                reps: Components.Schemas.ServiceReps.RepsPayload? = nil
+            ) {
+                self.period = period
+                self.reps = reps
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case reps
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ServiceOpen`.
+        package struct ServiceOpen: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceOpen/workOrders`.
+            package var workOrders: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ServiceOpen/complaints`.
+            package var complaints: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ServiceOpen/ByRepPayload`.
+            package struct ByRepPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceOpen/ByRepPayload/repID`.
+                package var repID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ServiceOpen/ByRepPayload/workOrders`.
+                package var workOrders: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ServiceOpen/ByRepPayload/complaints`.
+                package var complaints: Swift.Int?
+                /// Creates a new `ByRepPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - repID:
+                ///   - workOrders:
+                ///   - complaints:
+                package init(
+                    repID: Swift.String? = nil,
+                    workOrders: Swift.Int? = nil,
+                    complaints: Swift.Int? = nil
+                ) {
+                    self.repID = repID
+                    self.workOrders = workOrders
+                    self.complaints = complaints
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case repID
+                    case workOrders
+                    case complaints
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceOpen/byRep`.
+            package typealias ByRepPayload = [Components.Schemas.ServiceOpen.ByRepPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ServiceOpen/byRep`.
+            package var byRep: Components.Schemas.ServiceOpen.ByRepPayload?
+            /// Creates a new `ServiceOpen`.
+            ///
+            /// - Parameters:
+            ///   - workOrders:
+            ///   - complaints:
+            ///   - byRep:
+            package init(
+                workOrders: Swift.Int? = nil,
+                complaints: Swift.Int? = nil,
+                byRep: Components.Schemas.ServiceOpen.ByRepPayload? = nil
+            ) {
+                self.workOrders = workOrders
+                self.complaints = complaints
+                self.byRep = byRep
+            }
+            package enum CodingKeys: String, CodingKey {
+                case workOrders
+                case complaints
+                case byRep
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MarginFigures`.
+        package struct MarginFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/receivedQuantity`.
+            package var receivedQuantity: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/receivedCost`.
+            package var receivedCost: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/shippedQuantity`.
+            package var shippedQuantity: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/revenue`.
+            package var revenue: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/costOfGoodsShipped`.
+            package var costOfGoodsShipped: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/grossMargin`.
+            package var grossMargin: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MarginFigures/marginBasisPoints`.
+            package var marginBasisPoints: Swift.Int?
+            /// Creates a new `MarginFigures`.
+            ///
+            /// - Parameters:
+            ///   - receivedQuantity:
+            ///   - receivedCost:
+            ///   - shippedQuantity:
+            ///   - revenue:
+            ///   - costOfGoodsShipped:
+            ///   - grossMargin:
+            ///   - marginBasisPoints:
+            package init(
+                receivedQuantity: Swift.Int? = nil,
+                receivedCost: Swift.Int? = nil,
+                shippedQuantity: Swift.Int? = nil,
+                revenue: Swift.Int? = nil,
+                costOfGoodsShipped: Swift.Int? = nil,
+                grossMargin: Swift.Int? = nil,
+                marginBasisPoints: Swift.Int? = nil
+            ) {
+                self.receivedQuantity = receivedQuantity
+                self.receivedCost = receivedCost
+                self.shippedQuantity = shippedQuantity
+                self.revenue = revenue
+                self.costOfGoodsShipped = costOfGoodsShipped
+                self.grossMargin = grossMargin
+                self.marginBasisPoints = marginBasisPoints
+            }
+            package enum CodingKeys: String, CodingKey {
+                case receivedQuantity
+                case receivedCost
+                case shippedQuantity
+                case revenue
+                case costOfGoodsShipped
+                case grossMargin
+                case marginBasisPoints
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProductStock`.
+        package struct ProductStock: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductStock/productID`.
+            package var productID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/sku`.
+            package var sku: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/unit`.
+            package var unit: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/onHand`.
+            package var onHand: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/stockValue`.
+            package var stockValue: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/averageUnitCost`.
+            package var averageUnitCost: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/total`.
+            package var total: Components.Schemas.MarginFigures?
+            /// - Remark: Generated from `#/components/schemas/ProductStock/MonthsPayload`.
+            package struct MonthsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ProductStock/MonthsPayload/month`.
+                package var month: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductStock/MonthsPayload/figures`.
+                package var figures: Components.Schemas.MarginFigures?
+                /// Creates a new `MonthsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - month:
+                ///   - figures:
+                package init(
+                    month: Swift.String? = nil,
+                    figures: Components.Schemas.MarginFigures? = nil
+                ) {
+                    self.month = month
+                    self.figures = figures
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case month
+                    case figures
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductStock/months`.
+            package typealias MonthsPayload = [Components.Schemas.ProductStock.MonthsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ProductStock/months`.
+            package var months: Components.Schemas.ProductStock.MonthsPayload?
+            /// Creates a new `ProductStock`.
+            ///
+            /// - Parameters:
+            ///   - productID:
+            ///   - sku:
+            ///   - name:
+            ///   - unit:
+            ///   - currency:
+            ///   - onHand:
+            ///   - stockValue:
+            ///   - averageUnitCost:
+            ///   - total:
+            ///   - months:
+            package init(
+                productID: Swift.String? = nil,
+                sku: Swift.String? = nil,
+                name: Swift.String? = nil,
+                unit: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                onHand: Swift.Int? = nil,
+                stockValue: Swift.Int? = nil,
+                averageUnitCost: Swift.Int? = nil,
+                total: Components.Schemas.MarginFigures? = nil,
+                months: Components.Schemas.ProductStock.MonthsPayload? = nil
+            ) {
+                self.productID = productID
+                self.sku = sku
+                self.name = name
+                self.unit = unit
+                self.currency = currency
+                self.onHand = onHand
+                self.stockValue = stockValue
+                self.averageUnitCost = averageUnitCost
+                self.total = total
+                self.months = months
+            }
+            package enum CodingKeys: String, CodingKey {
+                case productID
+                case sku
+                case name
+                case unit
+                case currency
+                case onHand
+                case stockValue
+                case averageUnitCost
+                case total
+                case months
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProductPage`.
+        package struct ProductPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductPage/products`.
+            package var products: [Components.Schemas.ProductStock]
+            /// - Remark: Generated from `#/components/schemas/ProductPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `ProductPage`.
+            ///
+            /// - Parameters:
+            ///   - products:
+            ///   - next:
+            package init(
+                products: [Components.Schemas.ProductStock],
+                next: Swift.String? = nil
+            ) {
+                self.products = products
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case products
+                case next
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MarginReport`.
+        package struct MarginReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MarginReport/period`.
+            package var period: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/MarginReport/ProductsPayload`.
+            package struct ProductsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/MarginReport/ProductsPayload/productID`.
+                package var productID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/MarginReport/ProductsPayload/sku`.
+                package var sku: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/MarginReport/ProductsPayload/name`.
+                package var name: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/MarginReport/ProductsPayload/currency`.
+                package var currency: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/MarginReport/ProductsPayload/figures`.
+                package var figures: Components.Schemas.MarginFigures?
+                /// Creates a new `ProductsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - productID:
+                ///   - sku:
+                ///   - name:
+                ///   - currency:
+                ///   - figures:
+                package init(
+                    productID: Swift.String? = nil,
+                    sku: Swift.String? = nil,
+                    name: Swift.String? = nil,
+                    currency: Swift.String? = nil,
+                    figures: Components.Schemas.MarginFigures? = nil
+                ) {
+                    self.productID = productID
+                    self.sku = sku
+                    self.name = name
+                    self.currency = currency
+                    self.figures = figures
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case productID
+                    case sku
+                    case name
+                    case currency
+                    case figures
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/MarginReport/products`.
+            package typealias ProductsPayload = [Components.Schemas.MarginReport.ProductsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/MarginReport/products`.
+            package var products: Components.Schemas.MarginReport.ProductsPayload?
+            /// - Remark: Generated from `#/components/schemas/MarginReport/totals`.
+            package var totals: [OpenAPIRuntime.OpenAPIObjectContainer]?
+            /// Creates a new `MarginReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - products:
+            ///   - totals:
+            package init(
+                period: Swift.String? = nil,
+                products: Components.Schemas.MarginReport.ProductsPayload? = nil,
+                totals: [OpenAPIRuntime.OpenAPIObjectContainer]? = nil
+            ) {
+                self.period = period
+                self.products = products
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case products
+                case totals
             }
         }
     }

@@ -17,6 +17,313 @@ package import struct Foundation.Data
 package import struct Foundation.Date
 /// API operations, with input and output types, generated from `#/paths` in the OpenAPI document.
 package enum Operations {
+    /// Whether the server is up, with the log's head and the read models' lag (the one route without a token).
+    ///
+    /// - Remark: HTTP `GET /health`.
+    /// - Remark: Generated from `#/paths//health/get(health)`.
+    package enum Health {
+        package static let id: Swift.String = "health"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/health/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Health.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Health.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Health.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            package init(headers: Operations.Health.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/health/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/health/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Health)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Health {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Health.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Health.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Up.
+            ///
+            /// - Remark: Generated from `#/paths//health/get(health)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Health.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Health.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A refusal or failure, with a stable code.
+            ///
+            /// - Remark: Generated from `#/paths//health/get(health)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            package var serviceUnavailable: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Metrics in the Prometheus text format (admin, auditor).
+    ///
+    /// Needs an admin's or auditor's token on this port. For a scraper without a token, `rapport serve
+    /// --metrics-port <port>` also serves `GET /metrics` (and nothing else) without a token on a second
+    /// listener bound to 127.0.0.1 only.
+    ///
+    ///
+    /// - Remark: HTTP `GET /metrics`.
+    /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
+    package enum Metrics {
+        package static let id: Swift.String = "metrics"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/metrics/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Metrics.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Metrics.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Metrics.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            package init(headers: Operations.Metrics.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/metrics/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/metrics/GET/responses/200/content/text\/plain`.
+                    case plainText(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.plainText`.
+                    ///
+                    /// - Throws: An error if `self` is not `.plainText`.
+                    /// - SeeAlso: `.plainText`.
+                    package var plainText: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .plainText(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Metrics.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Metrics.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Requests by route and status, request latency, log head, read-model lag, subscribers.
+            ///
+            /// - Remark: Generated from `#/paths//metrics/get(metrics)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Metrics.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Metrics.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//metrics/get(metrics)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//metrics/get(metrics)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case plainText
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/plain":
+                    self = .plainText
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .plainText:
+                    return "text/plain"
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .plainText,
+                    .json
+                ]
+            }
+        }
+    }
     /// Create a lead (sales roles); its company name, phone, email and credit code are dedup keys.
     ///
     /// - Remark: HTTP `POST /v1/leads`.
@@ -464,6 +771,234 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A rep's customers (the caller's own by default) or the public pool, a page at a time.
+    ///
+    /// - Remark: HTTP `GET /v1/customers`.
+    /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)`.
+    package enum ListCustomers {
+        package static let id: Swift.String = "listCustomers"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/customers/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A rep's user id; the caller's when empty or left out. Ignored with `pool=true`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/GET/query/owner`.
+                package var owner: Swift.String?
+                /// `true`: the public pool instead of a rep's customers.
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/GET/query/pool`.
+                package var pool: Swift.Bool?
+                /// - Remark: Generated from `#/paths/v1/customers/GET/query/after`.
+                package var after: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/customers/GET/query/limit`.
+                package var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - owner: A rep's user id; the caller's when empty or left out. Ignored with `pool=true`.
+                ///   - pool: `true`: the public pool instead of a rep's customers.
+                ///   - after:
+                ///   - limit:
+                package init(
+                    owner: Swift.String? = nil,
+                    pool: Swift.Bool? = nil,
+                    after: Swift.String? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.owner = owner
+                    self.pool = pool
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.ListCustomers.Input.Query
+            /// - Remark: Generated from `#/paths/v1/customers/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListCustomers.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListCustomers.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ListCustomers.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ListCustomers.Input.Query = .init(),
+                headers: Operations.ListCustomers.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/customers/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CustomerListingPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CustomerListingPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ListCustomers.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ListCustomers.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `customers` and the id to pass as `after` for the `next` page.
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListCustomers.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ListCustomers.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -1018,6 +1553,279 @@ package enum Operations {
             }
         }
     }
+    /// The customer's 360 view: profile, owner, contacts, follow-ups, deals, contracts, receivables, service, segment.
+    ///
+    /// With `asOf`, the view as it stood at a point of the log (admin and auditor only; 403 `forbidden`
+    /// otherwise), folded on demand from the customer's own events (milliseconds; the segment as of
+    /// a past day costs what `/v1/customers/{customer}/segment?asOf=` costs). 404
+    /// `customer_not_found` when the customer did not exist yet.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)`.
+    package enum Customer360 {
+        package static let id: Swift.String = "customer360"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/path/customer`.
+                package var customer: Components.Parameters.Customer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - customer:
+                package init(customer: Components.Parameters.Customer) {
+                    self.customer = customer
+                }
+            }
+            package var path: Operations.Customer360.Input.Path
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The view as it stood then (admin and auditor only): a log position (every event up to it), an RFC 3339 time
+                /// (a `+` offset written `%2B`), or a day yyyy-mm-dd (its end), in the years 1900 to 2200.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/query/asOf`.
+                package var asOf: Components.Schemas.AsOfPoint?
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/query/basis`.
+                @frozen package enum BasisPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case recorded = "recorded"
+                    case occurred = "occurred"
+                }
+                /// Which time `asOf` means: `recorded` (the default: what the CRM knew then, events recorded by it) or
+                /// `occurred` (what was true then: events whose business time is not after it, late entries included). It
+                /// needs `asOf`, a time or a day, not a position (400 `invalid_query_parameter` naming `basis` otherwise).
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/query/basis`.
+                package var basis: Operations.Customer360.Input.Query.BasisPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: The view as it stood then (admin and auditor only): a log position (every event up to it), an RFC 3339 time
+                ///   - basis: Which time `asOf` means: `recorded` (the default: what the CRM knew then, events recorded by it) or
+                package init(
+                    asOf: Components.Schemas.AsOfPoint? = nil,
+                    basis: Operations.Customer360.Input.Query.BasisPayload? = nil
+                ) {
+                    self.asOf = asOf
+                    self.basis = basis
+                }
+            }
+            package var query: Operations.Customer360.Input.Query
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Customer360.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Customer360.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Customer360.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.Customer360.Input.Path,
+                query: Operations.Customer360.Input.Query = .init(),
+                headers: Operations.Customer360.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Customer360)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Customer360 {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Customer360.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Customer360.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The view.
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Customer360.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Customer360.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Change the given profile fields; a new name moves its dedup key (sales roles, customer in scope).
     ///
     /// A rep changes their own customers only: a pool customer (no owner) is 403 `outside_scope` until they claim
@@ -1388,6 +2196,3396 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Everything that happened to the customer, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)`.
+    package enum CustomerTimeline {
+        package static let id: Swift.String = "customerTimeline"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/path/customer`.
+                package var customer: Components.Parameters.Customer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - customer:
+                package init(customer: Components.Parameters.Customer) {
+                    self.customer = customer
+                }
+            }
+            package var path: Operations.CustomerTimeline.Input.Path
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The `next` position of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/query/after`.
+                package var after: Swift.Int?
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/query/limit`.
+                package var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - after: The `next` position of the page before.
+                ///   - limit:
+                package init(
+                    after: Swift.Int? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.CustomerTimeline.Input.Query
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerTimeline.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerTimeline.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CustomerTimeline.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.CustomerTimeline.Input.Path,
+                query: Operations.CustomerTimeline.Input.Query = .init(),
+                headers: Operations.CustomerTimeline.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/timeline/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Customer360TimelinePage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Customer360TimelinePage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CustomerTimeline.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.CustomerTimeline.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `entries` and the `next` position.
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CustomerTimeline.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.CustomerTimeline.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Receivables and overdue buckets per currency as of the end of a business day: every owner's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/aging`.
+    /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)`.
+    package enum ReceivablesAging {
+        package static let id: Swift.String = "receivablesAging"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The end of this business day (China time), yyyy-mm-dd.
+                ///
+                /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfDay
+                /// A rep's user id within the caller's scope (403 `outside_scope` otherwise); left out, every owner for admin, finance and auditor, a rep's own, and a manager must name one (400 `invalid_query_parameter` when none); any text without `|` (an id no rep has matches no rows).
+                ///
+                /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/query/owner`.
+                package var owner: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/query/top`.
+                package var top: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: The end of this business day (China time), yyyy-mm-dd.
+                ///   - owner: A rep's user id within the caller's scope (403 `outside_scope` otherwise); left out, every owner for admin, finance and auditor, a rep's own, and a manager must name one (400 `invalid_query_parameter` when none); any text without `|` (an id no rep has matches no rows).
+                ///   - top:
+                package init(
+                    asOf: Components.Parameters.AsOfDay,
+                    owner: Swift.String? = nil,
+                    top: Swift.Int? = nil
+                ) {
+                    self.asOf = asOf
+                    self.owner = owner
+                    self.top = top
+                }
+            }
+            package var query: Operations.ReceivablesAging.Input.Query
+            /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceivablesAging.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceivablesAging.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ReceivablesAging.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ReceivablesAging.Input.Query,
+                headers: Operations.ReceivablesAging.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/receivables/aging/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.AgingReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.AgingReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ReceivablesAging.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ReceivablesAging.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The aging report.
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ReceivablesAging.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ReceivablesAging.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One customer's RFM scores and segment as of the end of a business day, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}/segment`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)`.
+    package enum CustomerSegment {
+        package static let id: Swift.String = "customerSegment"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/path/customer`.
+                package var customer: Components.Parameters.Customer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - customer:
+                package init(customer: Components.Parameters.Customer) {
+                    self.customer = customer
+                }
+            }
+            package var path: Operations.CustomerSegment.Input.Path
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The end of this business day (China time), yyyy-mm-dd; today by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfDayToday?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: The end of this business day (China time), yyyy-mm-dd; today by default.
+                package init(asOf: Components.Parameters.AsOfDayToday? = nil) {
+                    self.asOf = asOf
+                }
+            }
+            package var query: Operations.CustomerSegment.Input.Query
+            /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerSegment.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerSegment.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CustomerSegment.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.CustomerSegment.Input.Path,
+                query: Operations.CustomerSegment.Input.Query = .init(),
+                headers: Operations.CustomerSegment.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/customers/{customer}/segment/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CustomerSegment)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CustomerSegment {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CustomerSegment.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.CustomerSegment.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The score; `score` is absent before the customer's first order.
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CustomerSegment.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.CustomerSegment.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// How many customers fall in each RFM segment as of the end of a business day (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/segments`.
+    /// - Remark: Generated from `#/paths//v1/segments/get(segments)`.
+    package enum Segments {
+        package static let id: Swift.String = "segments"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/segments/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The end of this business day (China time), yyyy-mm-dd; today by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/segments/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfDayToday?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: The end of this business day (China time), yyyy-mm-dd; today by default.
+                package init(asOf: Components.Parameters.AsOfDayToday? = nil) {
+                    self.asOf = asOf
+                }
+            }
+            package var query: Operations.Segments.Input.Query
+            /// - Remark: Generated from `#/paths/v1/segments/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Segments.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Segments.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Segments.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Segments.Input.Query = .init(),
+                headers: Operations.Segments.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/segments/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/segments/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SegmentCounts)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.SegmentCounts {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Segments.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Segments.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The counts.
+            ///
+            /// - Remark: Generated from `#/paths//v1/segments/get(segments)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Segments.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Segments.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/segments/get(segments)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/segments/get(segments)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/segments/get(segments)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A rep's reminders on a business day; the caller's own unless `rep` names a rep within their scope.
+    ///
+    /// - Remark: HTTP `GET /v1/reminders`.
+    /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)`.
+    package enum Reminders {
+        package static let id: Swift.String = "reminders"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/reminders/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A rep's user id within the caller's scope (403 `outside_scope` otherwise); the caller by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/reminders/GET/query/rep`.
+                package var rep: Components.Parameters.RepOrCaller?
+                /// yyyy-mm-dd; today in business time by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/reminders/GET/query/day`.
+                package var day: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/reminders/GET/query/noOrderDays`.
+                package var noOrderDays: Swift.Int?
+                /// - Remark: Generated from `#/paths/v1/reminders/GET/query/dueWithinDays`.
+                package var dueWithinDays: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - rep: A rep's user id within the caller's scope (403 `outside_scope` otherwise); the caller by default.
+                ///   - day: yyyy-mm-dd; today in business time by default.
+                ///   - noOrderDays:
+                ///   - dueWithinDays:
+                package init(
+                    rep: Components.Parameters.RepOrCaller? = nil,
+                    day: Swift.String? = nil,
+                    noOrderDays: Swift.Int? = nil,
+                    dueWithinDays: Swift.Int? = nil
+                ) {
+                    self.rep = rep
+                    self.day = day
+                    self.noOrderDays = noOrderDays
+                    self.dueWithinDays = dueWithinDays
+                }
+            }
+            package var query: Operations.Reminders.Input.Query
+            /// - Remark: Generated from `#/paths/v1/reminders/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Reminders.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Reminders.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Reminders.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Reminders.Input.Query = .init(),
+                headers: Operations.Reminders.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/reminders/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/reminders/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.RepReminders)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.RepReminders {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Reminders.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Reminders.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The reminders.
+            ///
+            /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Reminders.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Reminders.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Opportunities per stage in a period: every rep's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/funnel`.
+    /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)`.
+    package enum Funnel {
+        package static let id: Swift.String = "funnel"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/funnel/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/funnel/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// A rep's user id. Left out: every rep for admin, finance and auditor, a rep's own figures;
+                /// a manager must name a rep of their team (400 `invalid_query_parameter` when none). A rep outside the caller's scope is 403 `outside_scope`.
+                /// Any text without `|` (an id no rep has matches no rows).
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/funnel/GET/query/rep`.
+                package var rep: Components.Parameters.RepOrEveryone?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///   - rep: A rep's user id. Left out: every rep for admin, finance and auditor, a rep's own figures;
+                package init(
+                    period: Components.Parameters.Period,
+                    rep: Components.Parameters.RepOrEveryone? = nil
+                ) {
+                    self.period = period
+                    self.rep = rep
+                }
+            }
+            package var query: Operations.Funnel.Input.Query
+            /// - Remark: Generated from `#/paths/v1/funnel/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Funnel.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Funnel.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Funnel.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Funnel.Input.Query,
+                headers: Operations.Funnel.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/funnel/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/funnel/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.FunnelReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.FunnelReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Funnel.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Funnel.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The funnel.
+            ///
+            /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Funnel.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Funnel.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One rep's activity over a day, an ISO week or a month (exactly one of them); the caller's own unless `rep` names a rep within their scope.
+    ///
+    /// - Remark: HTTP `GET /v1/activity`.
+    /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)`.
+    package enum RepActivity {
+        package static let id: Swift.String = "repActivity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/activity/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A rep's user id within the caller's scope (403 `outside_scope` otherwise); the caller by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/GET/query/rep`.
+                package var rep: Components.Parameters.RepOrCaller?
+                /// A day, yyyy-mm-dd. Exactly one of `day`, `week` and `month` (400 `invalid_query_parameter` naming `day` otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/GET/query/day`.
+                package var day: Components.Parameters.ActivityDay?
+                /// An ISO week, yyyy-Www; week 53 only in a year that has one. Exactly one of `day`, `week` and `month`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/GET/query/week`.
+                package var week: Components.Parameters.ActivityWeek?
+                /// A month, yyyy-mm. Exactly one of `day`, `week` and `month`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/GET/query/month`.
+                package var month: Components.Parameters.ActivityMonth?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - rep: A rep's user id within the caller's scope (403 `outside_scope` otherwise); the caller by default.
+                ///   - day: A day, yyyy-mm-dd. Exactly one of `day`, `week` and `month` (400 `invalid_query_parameter` naming `day` otherwise).
+                ///   - week: An ISO week, yyyy-Www; week 53 only in a year that has one. Exactly one of `day`, `week` and `month`.
+                ///   - month: A month, yyyy-mm. Exactly one of `day`, `week` and `month`.
+                package init(
+                    rep: Components.Parameters.RepOrCaller? = nil,
+                    day: Components.Parameters.ActivityDay? = nil,
+                    week: Components.Parameters.ActivityWeek? = nil,
+                    month: Components.Parameters.ActivityMonth? = nil
+                ) {
+                    self.rep = rep
+                    self.day = day
+                    self.week = week
+                    self.month = month
+                }
+            }
+            package var query: Operations.RepActivity.Input.Query
+            /// - Remark: Generated from `#/paths/v1/activity/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RepActivity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RepActivity.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RepActivity.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.RepActivity.Input.Query = .init(),
+                headers: Operations.RepActivity.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/activity/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/activity/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ActivityReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ActivityReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.RepActivity.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.RepActivity.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The report.
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.RepActivity.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.RepActivity.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Each rep's activity totals over a day, week or month; a manager's own team, any or every team for admin, finance and auditor.
+    ///
+    /// - Remark: HTTP `GET /v1/activity/team`.
+    /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)`.
+    package enum TeamActivity {
+        package static let id: Swift.String = "teamActivity"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/activity/team/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A team's id: any text without `|` (a team no one has shows no reps).
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/team/GET/query/team`.
+                package var team: Swift.String?
+                /// A day, yyyy-mm-dd. Exactly one of `day`, `week` and `month` (400 `invalid_query_parameter` naming `day` otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/team/GET/query/day`.
+                package var day: Components.Parameters.ActivityDay?
+                /// An ISO week, yyyy-Www; week 53 only in a year that has one. Exactly one of `day`, `week` and `month`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/team/GET/query/week`.
+                package var week: Components.Parameters.ActivityWeek?
+                /// A month, yyyy-mm. Exactly one of `day`, `week` and `month`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/activity/team/GET/query/month`.
+                package var month: Components.Parameters.ActivityMonth?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - team: A team's id: any text without `|` (a team no one has shows no reps).
+                ///   - day: A day, yyyy-mm-dd. Exactly one of `day`, `week` and `month` (400 `invalid_query_parameter` naming `day` otherwise).
+                ///   - week: An ISO week, yyyy-Www; week 53 only in a year that has one. Exactly one of `day`, `week` and `month`.
+                ///   - month: A month, yyyy-mm. Exactly one of `day`, `week` and `month`.
+                package init(
+                    team: Swift.String? = nil,
+                    day: Components.Parameters.ActivityDay? = nil,
+                    week: Components.Parameters.ActivityWeek? = nil,
+                    month: Components.Parameters.ActivityMonth? = nil
+                ) {
+                    self.team = team
+                    self.day = day
+                    self.week = week
+                    self.month = month
+                }
+            }
+            package var query: Operations.TeamActivity.Input.Query
+            /// - Remark: Generated from `#/paths/v1/activity/team/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.TeamActivity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.TeamActivity.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.TeamActivity.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.TeamActivity.Input.Query = .init(),
+                headers: Operations.TeamActivity.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/activity/team/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/activity/team/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TeamActivityReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.TeamActivityReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.TeamActivity.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.TeamActivity.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The report.
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.TeamActivity.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.TeamActivity.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Amounts signed and collected in a period per rep, team, region or product. By rep a rep sees their own row and a
+    /// manager their team's reps (totals of those rows); by team a manager sees their team; by region or product it is
+    /// the company's (admin, finance, auditor).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/sales`.
+    /// - Remark: Generated from `#/paths//v1/sales/get(sales)`.
+    package enum Sales {
+        package static let id: Swift.String = "sales"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/sales/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/sales/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// - Remark: Generated from `#/paths/v1/sales/GET/query/by`.
+                @frozen package enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case rep = "rep"
+                    case team = "team"
+                    case region = "region"
+                    case product = "product"
+                }
+                /// - Remark: Generated from `#/paths/v1/sales/GET/query/by`.
+                package var by: Operations.Sales.Input.Query.ByPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///   - by:
+                package init(
+                    period: Components.Parameters.Period,
+                    by: Operations.Sales.Input.Query.ByPayload? = nil
+                ) {
+                    self.period = period
+                    self.by = by
+                }
+            }
+            package var query: Operations.Sales.Input.Query
+            /// - Remark: Generated from `#/paths/v1/sales/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Sales.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Sales.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Sales.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Sales.Input.Query,
+                headers: Operations.Sales.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/sales/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/sales/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SalesBreakdown)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.SalesBreakdown {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Sales.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Sales.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The breakdown.
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/get(sales)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Sales.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Sales.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/get(sales)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/get(sales)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/get(sales)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Targets for exactly a period, what was signed and the attainment; a rep their own row, a manager their team's reps and team.
+    ///
+    /// - Remark: HTTP `GET /v1/sales/targets`.
+    /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)`.
+    package enum SalesTargets {
+        package static let id: Swift.String = "salesTargets"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/sales/targets/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/sales/targets/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.SalesTargets.Input.Query
+            /// - Remark: Generated from `#/paths/v1/sales/targets/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SalesTargets.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SalesTargets.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.SalesTargets.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.SalesTargets.Input.Query,
+                headers: Operations.SalesTargets.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/sales/targets/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/sales/targets/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TargetReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.TargetReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.SalesTargets.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.SalesTargets.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The targets.
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SalesTargets.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.SalesTargets.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Opportunities lost in a period by stage, with the time from the first follow-up to the loss (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/losses`.
+    /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)`.
+    package enum ChurnLosses {
+        package static let id: Swift.String = "churnLosses"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/churn/losses/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/churn/losses/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.ChurnLosses.Input.Query
+            /// - Remark: Generated from `#/paths/v1/churn/losses/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChurnLosses.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChurnLosses.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ChurnLosses.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ChurnLosses.Input.Query,
+                headers: Operations.ChurnLosses.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/churn/losses/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/churn/losses/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ChurnLosses)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ChurnLosses {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ChurnLosses.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ChurnLosses.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The losses.
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ChurnLosses.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ChurnLosses.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Why opportunities were lost in a period, ranked (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/reasons`.
+    /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)`.
+    package enum ChurnReasons {
+        package static let id: Swift.String = "churnReasons"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/churn/reasons/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/churn/reasons/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.ChurnReasons.Input.Query
+            /// - Remark: Generated from `#/paths/v1/churn/reasons/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChurnReasons.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChurnReasons.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ChurnReasons.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ChurnReasons.Input.Query,
+                headers: Operations.ChurnReasons.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/churn/reasons/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/churn/reasons/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ChurnReasons)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ChurnReasons {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ChurnReasons.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ChurnReasons.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The reasons.
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ChurnReasons.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ChurnReasons.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Customers reclaimed, lost opportunities reopened and contracts after a loss in a period (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/win-backs`.
+    /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)`.
+    package enum ChurnWinBacks {
+        package static let id: Swift.String = "churnWinBacks"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/churn/win-backs/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/churn/win-backs/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.ChurnWinBacks.Input.Query
+            /// - Remark: Generated from `#/paths/v1/churn/win-backs/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChurnWinBacks.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChurnWinBacks.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ChurnWinBacks.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ChurnWinBacks.Input.Query,
+                headers: Operations.ChurnWinBacks.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/churn/win-backs/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/churn/win-backs/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ChurnWinBacks)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ChurnWinBacks {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ChurnWinBacks.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ChurnWinBacks.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The win-backs.
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ChurnWinBacks.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ChurnWinBacks.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// New, lost, won-back, total and owned customers month by month, at most 240 months (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/customer-flow`.
+    /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)`.
+    package enum CustomerFlow {
+        package static let id: Swift.String = "customerFlow"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/churn/customer-flow/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A month, yyyy-mm.
+                ///
+                /// - Remark: Generated from `#/paths/v1/churn/customer-flow/GET/query/from`.
+                package var from: Swift.String
+                /// A month, yyyy-mm.
+                ///
+                /// - Remark: Generated from `#/paths/v1/churn/customer-flow/GET/query/to`.
+                package var to: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from: A month, yyyy-mm.
+                ///   - to: A month, yyyy-mm.
+                package init(
+                    from: Swift.String,
+                    to: Swift.String
+                ) {
+                    self.from = from
+                    self.to = to
+                }
+            }
+            package var query: Operations.CustomerFlow.Input.Query
+            /// - Remark: Generated from `#/paths/v1/churn/customer-flow/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerFlow.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerFlow.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CustomerFlow.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.CustomerFlow.Input.Query,
+                headers: Operations.CustomerFlow.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/churn/customer-flow/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/churn/customer-flow/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ChurnCustomerFlow)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ChurnCustomerFlow {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CustomerFlow.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.CustomerFlow.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The flow.
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CustomerFlow.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.CustomerFlow.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Every campaign's effect, the latest launched first, a page at a time (every reader).
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)`.
+    package enum Campaigns {
+        package static let id: Swift.String = "campaigns"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/campaigns/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// An RFC 3339 time (a `+` offset written `%2B`) or a day yyyy-mm-dd (its end), in the years 1900 to 2200; now by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfTime?
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/query/status`.
+                @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case notLaunched = "not-launched"
+                    case running = "running"
+                    case ended = "ended"
+                }
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/query/status`.
+                package var status: Operations.Campaigns.Input.Query.StatusPayload?
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/query/channel`.
+                package var channel: Swift.String?
+                /// The `next` of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/query/after`.
+                package var after: Components.Parameters.After?
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/query/limit`.
+                package var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: An RFC 3339 time (a `+` offset written `%2B`) or a day yyyy-mm-dd (its end), in the years 1900 to 2200; now by default.
+                ///   - status:
+                ///   - channel:
+                ///   - after: The `next` of the page before.
+                ///   - limit:
+                package init(
+                    asOf: Components.Parameters.AsOfTime? = nil,
+                    status: Operations.Campaigns.Input.Query.StatusPayload? = nil,
+                    channel: Swift.String? = nil,
+                    after: Components.Parameters.After? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.asOf = asOf
+                    self.status = status
+                    self.channel = channel
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.Campaigns.Input.Query
+            /// - Remark: Generated from `#/paths/v1/campaigns/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Campaigns.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Campaigns.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Campaigns.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Campaigns.Input.Query = .init(),
+                headers: Operations.Campaigns.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/campaigns/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/campaigns/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CampaignPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CampaignPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Campaigns.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Campaigns.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `campaigns` and the campaign id to pass as `after` for the `next` page.
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Campaigns.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Campaigns.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -1837,6 +6035,3245 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One campaign's effect, its status judged at `asOf` (every reader).
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns/{campaign}`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)`.
+    package enum Campaign {
+        package static let id: Swift.String = "campaign"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/path/campaign`.
+                package var campaign: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - campaign:
+                package init(campaign: Components.Schemas.PathId) {
+                    self.campaign = campaign
+                }
+            }
+            package var path: Operations.Campaign.Input.Path
+            /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// An RFC 3339 time (a `+` offset written `%2B`) or a day yyyy-mm-dd (its end), in the years 1900 to 2200; now by default.
+                ///
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfTime?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: An RFC 3339 time (a `+` offset written `%2B`) or a day yyyy-mm-dd (its end), in the years 1900 to 2200; now by default.
+                package init(asOf: Components.Parameters.AsOfTime? = nil) {
+                    self.asOf = asOf
+                }
+            }
+            package var query: Operations.Campaign.Input.Query
+            /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Campaign.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Campaign.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Campaign.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.Campaign.Input.Path,
+                query: Operations.Campaign.Input.Query = .init(),
+                headers: Operations.Campaign.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/campaigns/{campaign}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Campaign.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Campaign.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The campaign.
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Campaign.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Campaign.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One contract's plan, payments, invoices, refunds and figures as of the end of a day, for whoever may see its owner or its customer.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/contracts/{contract}`.
+    /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)`.
+    package enum ContractReceivables {
+        package static let id: Swift.String = "contractReceivables"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/path/contract`.
+                package var contract: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - contract:
+                package init(contract: Components.Schemas.PathId) {
+                    self.contract = contract
+                }
+            }
+            package var path: Operations.ContractReceivables.Input.Path
+            /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The end of this business day (China time), yyyy-mm-dd.
+                ///
+                /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfDay
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: The end of this business day (China time), yyyy-mm-dd.
+                package init(asOf: Components.Parameters.AsOfDay) {
+                    self.asOf = asOf
+                }
+            }
+            package var query: Operations.ContractReceivables.Input.Query
+            /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ContractReceivables.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ContractReceivables.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ContractReceivables.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.ContractReceivables.Input.Path,
+                query: Operations.ContractReceivables.Input.Query,
+                headers: Operations.ContractReceivables.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/receivables/contracts/{contract}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ContractReceivables)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ContractReceivables {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ContractReceivables.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ContractReceivables.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The contract's receivables.
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ContractReceivables.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ContractReceivables.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One customer's receivables per currency and per contract as of the end of a day, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)`.
+    package enum CustomerReceivables {
+        package static let id: Swift.String = "customerReceivables"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/path/customer`.
+                package var customer: Components.Parameters.Customer
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - customer:
+                package init(customer: Components.Parameters.Customer) {
+                    self.customer = customer
+                }
+            }
+            package var path: Operations.CustomerReceivables.Input.Path
+            /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The end of this business day (China time), yyyy-mm-dd.
+                ///
+                /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/query/asOf`.
+                package var asOf: Components.Parameters.AsOfDay
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - asOf: The end of this business day (China time), yyyy-mm-dd.
+                package init(asOf: Components.Parameters.AsOfDay) {
+                    self.asOf = asOf
+                }
+            }
+            package var query: Operations.CustomerReceivables.Input.Query
+            /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerReceivables.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CustomerReceivables.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CustomerReceivables.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.CustomerReceivables.Input.Path,
+                query: Operations.CustomerReceivables.Input.Query,
+                headers: Operations.CustomerReceivables.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/receivables/customers/{customer}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CustomerReceivables)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CustomerReceivables {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CustomerReceivables.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.CustomerReceivables.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The customer's receivables.
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CustomerReceivables.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.CustomerReceivables.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Customer payments received in a period by method, clerk and month (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/receipts`.
+    /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)`.
+    package enum Receipts {
+        package static let id: Swift.String = "receipts"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/finance/receipts/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/finance/receipts/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.Receipts.Input.Query
+            /// - Remark: Generated from `#/paths/v1/finance/receipts/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Receipts.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Receipts.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Receipts.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Receipts.Input.Query,
+                headers: Operations.Receipts.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/finance/receipts/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/finance/receipts/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ReceiptsReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ReceiptsReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Receipts.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Receipts.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The receipts.
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Receipts.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Receipts.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Expenses in a period by category, item, month and clerk (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/expenses`.
+    /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)`.
+    package enum Expenses {
+        package static let id: Swift.String = "expenses"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/finance/expenses/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/finance/expenses/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.Expenses.Input.Query
+            /// - Remark: Generated from `#/paths/v1/finance/expenses/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Expenses.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Expenses.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Expenses.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Expenses.Input.Query,
+                headers: Operations.Expenses.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/finance/expenses/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/finance/expenses/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ExpensesReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ExpensesReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Expenses.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Expenses.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The expenses.
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Expenses.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Expenses.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// What is owed to each supplier per currency, by supplier, a page at a time (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/payables`.
+    /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)`.
+    package enum Payables {
+        package static let id: Swift.String = "payables"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/finance/payables/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// true: only suppliers still owed something.
+                ///
+                /// - Remark: Generated from `#/paths/v1/finance/payables/GET/query/outstanding`.
+                package var outstanding: Swift.Bool?
+                /// The `next` of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/finance/payables/GET/query/after`.
+                package var after: Components.Parameters.After?
+                /// - Remark: Generated from `#/paths/v1/finance/payables/GET/query/limit`.
+                package var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - outstanding: true: only suppliers still owed something.
+                ///   - after: The `next` of the page before.
+                ///   - limit:
+                package init(
+                    outstanding: Swift.Bool? = nil,
+                    after: Components.Parameters.After? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.outstanding = outstanding
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.Payables.Input.Query
+            /// - Remark: Generated from `#/paths/v1/finance/payables/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Payables.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Payables.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Payables.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Payables.Input.Query = .init(),
+                headers: Operations.Payables.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/finance/payables/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/finance/payables/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SupplierPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.SupplierPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Payables.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Payables.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `suppliers` and the `supplier:currency` to pass as `after` for the `next` page.
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Payables.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Payables.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One supplier's payables per currency and bills (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/payables/{supplier}`.
+    /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)`.
+    package enum SupplierPayables {
+        package static let id: Swift.String = "supplierPayables"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/finance/payables/{supplier}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/finance/payables/{supplier}/GET/path/supplier`.
+                package var supplier: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - supplier:
+                package init(supplier: Components.Schemas.PathId) {
+                    self.supplier = supplier
+                }
+            }
+            package var path: Operations.SupplierPayables.Input.Path
+            /// - Remark: Generated from `#/paths/v1/finance/payables/{supplier}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SupplierPayables.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SupplierPayables.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.SupplierPayables.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.SupplierPayables.Input.Path,
+                headers: Operations.SupplierPayables.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/finance/payables/{supplier}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/finance/payables/{supplier}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SupplierPayablesDetail)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.SupplierPayablesDetail {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.SupplierPayables.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.SupplierPayables.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The supplier's payables.
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SupplierPayables.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.SupplierPayables.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Commission per rep per month: every rep's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/finance/commission`.
+    /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)`.
+    package enum Commission {
+        package static let id: Swift.String = "commission"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/finance/commission/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/finance/commission/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// A rep's user id. Left out: every rep for admin, finance and auditor, a rep's own figures; a manager must name one (400 `invalid_query_parameter` when none), of their team (403 `outside_scope` otherwise). Any text: an id no rep has matches no lines.
+                ///
+                /// - Remark: Generated from `#/paths/v1/finance/commission/GET/query/rep`.
+                package var rep: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///   - rep: A rep's user id. Left out: every rep for admin, finance and auditor, a rep's own figures; a manager must name one (400 `invalid_query_parameter` when none), of their team (403 `outside_scope` otherwise). Any text: an id no rep has matches no lines.
+                package init(
+                    period: Components.Parameters.Period,
+                    rep: Swift.String? = nil
+                ) {
+                    self.period = period
+                    self.rep = rep
+                }
+            }
+            package var query: Operations.Commission.Input.Query
+            /// - Remark: Generated from `#/paths/v1/finance/commission/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Commission.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Commission.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Commission.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Commission.Input.Query,
+                headers: Operations.Commission.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/finance/commission/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/finance/commission/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CommissionReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CommissionReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Commission.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Commission.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The commission.
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Commission.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Commission.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Work orders, complaints and satisfaction over a period, every rep together (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/service/statistics`.
+    /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)`.
+    package enum ServiceStatistics {
+        package static let id: Swift.String = "serviceStatistics"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/service/statistics/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/service/statistics/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.ServiceStatistics.Input.Query
+            /// - Remark: Generated from `#/paths/v1/service/statistics/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceStatistics.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceStatistics.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ServiceStatistics.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ServiceStatistics.Input.Query,
+                headers: Operations.ServiceStatistics.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/service/statistics/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/service/statistics/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ServiceStatistics)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ServiceStatistics {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ServiceStatistics.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ServiceStatistics.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The statistics.
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ServiceStatistics.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ServiceStatistics.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The service statistics of each month of a period that has any (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/service/months`.
+    /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)`.
+    package enum ServiceMonths {
+        package static let id: Swift.String = "serviceMonths"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/service/months/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/service/months/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.ServiceMonths.Input.Query
+            /// - Remark: Generated from `#/paths/v1/service/months/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceMonths.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceMonths.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ServiceMonths.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ServiceMonths.Input.Query,
+                headers: Operations.ServiceMonths.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/service/months/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/service/months/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ServiceMonths)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ServiceMonths {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ServiceMonths.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ServiceMonths.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `period` and `months`.
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ServiceMonths.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ServiceMonths.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The service statistics of each rep with any in a period, cut to the caller's reps.
+    ///
+    /// - Remark: HTTP `GET /v1/service/reps`.
+    /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)`.
+    package enum ServiceReps {
+        package static let id: Swift.String = "serviceReps"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/service/reps/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/service/reps/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.ServiceReps.Input.Query
+            /// - Remark: Generated from `#/paths/v1/service/reps/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceReps.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceReps.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ServiceReps.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ServiceReps.Input.Query,
+                headers: Operations.ServiceReps.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/service/reps/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/service/reps/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ServiceReps)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ServiceReps {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ServiceReps.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ServiceReps.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `period` and `reps`.
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ServiceReps.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ServiceReps.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Work orders and complaints open now per rep, cut to the caller's reps, with the totals of the reps shown.
+    ///
+    /// - Remark: HTTP `GET /v1/service/open`.
+    /// - Remark: Generated from `#/paths//v1/service/open/get(serviceOpen)`.
+    package enum ServiceOpen {
+        package static let id: Swift.String = "serviceOpen"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/service/open/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceOpen.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ServiceOpen.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ServiceOpen.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            package init(headers: Operations.ServiceOpen.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/service/open/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/service/open/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ServiceOpen)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ServiceOpen {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ServiceOpen.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ServiceOpen.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The open items.
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/open/get(serviceOpen)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ServiceOpen.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ServiceOpen.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/open/get(serviceOpen)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/service/open/get(serviceOpen)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Every product's stock and totals by product id, a page at a time (admin, manager, finance, auditor).
+    ///
+    /// Cost prices and stock value are not for reps, who quote from the price list; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/products`.
+    /// - Remark: Generated from `#/paths//v1/stock/products/get(products)`.
+    package enum Products {
+        package static let id: Swift.String = "products"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stock/products/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// true: only products with stock on hand.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stock/products/GET/query/inStock`.
+                package var inStock: Swift.Bool?
+                /// The `next` of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stock/products/GET/query/after`.
+                package var after: Components.Parameters.After?
+                /// - Remark: Generated from `#/paths/v1/stock/products/GET/query/limit`.
+                package var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - inStock: true: only products with stock on hand.
+                ///   - after: The `next` of the page before.
+                ///   - limit:
+                package init(
+                    inStock: Swift.Bool? = nil,
+                    after: Components.Parameters.After? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.inStock = inStock
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.Products.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stock/products/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Products.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Products.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Products.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Products.Input.Query = .init(),
+                headers: Operations.Products.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stock/products/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stock/products/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ProductPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ProductPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Products.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Products.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `products` and the product id to pass as `after` for the `next` page.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/get(products)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Products.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Products.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/get(products)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/get(products)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/get(products)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One product's stock, totals and months (admin, manager, finance, auditor).
+    ///
+    /// Cost prices and stock value are not for reps, who quote from the price list; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/products/{product}`.
+    /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)`.
+    package enum Product {
+        package static let id: Swift.String = "product"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stock/products/{product}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stock/products/{product}/GET/path/product`.
+                package var product: Components.Schemas.PathId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - product:
+                package init(product: Components.Schemas.PathId) {
+                    self.product = product
+                }
+            }
+            package var path: Operations.Product.Input.Path
+            /// - Remark: Generated from `#/paths/v1/stock/products/{product}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Product.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Product.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Product.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.Product.Input.Path,
+                headers: Operations.Product.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stock/products/{product}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stock/products/{product}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ProductStock)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ProductStock {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Product.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Product.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The product.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Product.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Product.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Revenue, cost of goods shipped and gross margin per product in a period (admin, manager, finance, auditor).
+    ///
+    /// Cost of goods and margin are not for reps; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/margin`.
+    /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)`.
+    package enum Margin {
+        package static let id: Swift.String = "margin"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/stock/margin/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/stock/margin/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                package init(period: Components.Parameters.Period) {
+                    self.period = period
+                }
+            }
+            package var query: Operations.Margin.Input.Query
+            /// - Remark: Generated from `#/paths/v1/stock/margin/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Margin.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Margin.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Margin.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.Margin.Input.Query,
+                headers: Operations.Margin.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/stock/margin/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/stock/margin/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.MarginReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.MarginReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Margin.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Margin.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The margin.
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Margin.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Margin.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -16988,7 +24425,7 @@ package enum Operations {
                     package var amount: Components.Schemas.PositiveMinorUnits
                     /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/currency`.
                     package var currency: Components.Schemas.Currency
-                    /// The customer the expense was for
+                    /// The customer the expense was for, if any.
                     ///
                     /// - Remark: Generated from `#/paths/v1/expenses/POST/requestBody/json/customerId`.
                     package var customerId: Components.Schemas.NullableId?
@@ -17001,7 +24438,7 @@ package enum Operations {
                     ///   - item:
                     ///   - amount: Minor units.
                     ///   - currency:
-                    ///   - customerId: The customer the expense was for
+                    ///   - customerId: The customer the expense was for, if any.
                     ///   - occurredAt:
                     package init(
                         category: Components.Schemas.RequiredText,

@@ -17,16 +17,47 @@ package import struct Foundation.Data
 package import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 package protocol APIProtocol: Sendable {
+    /// Whether the server is up, with the log's head and the read models' lag (the one route without a token).
+    ///
+    /// - Remark: HTTP `GET /health`.
+    /// - Remark: Generated from `#/paths//health/get(health)`.
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output
+    /// Metrics in the Prometheus text format (admin, auditor).
+    ///
+    /// Needs an admin's or auditor's token on this port. For a scraper without a token, `rapport serve
+    /// --metrics-port <port>` also serves `GET /metrics` (and nothing else) without a token on a second
+    /// listener bound to 127.0.0.1 only.
+    ///
+    ///
+    /// - Remark: HTTP `GET /metrics`.
+    /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output
     /// Create a lead (sales roles); its company name, phone, email and credit code are dedup keys.
     ///
     /// - Remark: HTTP `POST /v1/leads`.
     /// - Remark: Generated from `#/paths//v1/leads/post(createLead)`.
     func createLead(_ input: Operations.CreateLead.Input) async throws -> Operations.CreateLead.Output
+    /// A rep's customers (the caller's own by default) or the public pool, a page at a time.
+    ///
+    /// - Remark: HTTP `GET /v1/customers`.
+    /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)`.
+    func listCustomers(_ input: Operations.ListCustomers.Input) async throws -> Operations.ListCustomers.Output
     /// Create a customer owned by `ownerId`, or in the public pool (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/customers`.
     /// - Remark: Generated from `#/paths//v1/customers/post(createCustomer)`.
     func createCustomer(_ input: Operations.CreateCustomer.Input) async throws -> Operations.CreateCustomer.Output
+    /// The customer's 360 view: profile, owner, contacts, follow-ups, deals, contracts, receivables, service, segment.
+    ///
+    /// With `asOf`, the view as it stood at a point of the log (admin and auditor only; 403 `forbidden`
+    /// otherwise), folded on demand from the customer's own events (milliseconds; the segment as of
+    /// a past day costs what `/v1/customers/{customer}/segment?asOf=` costs). 404
+    /// `customer_not_found` when the customer did not exist yet.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)`.
+    func customer360(_ input: Operations.Customer360.Input) async throws -> Operations.Customer360.Output
     /// Change the given profile fields; a new name moves its dedup key (sales roles, customer in scope).
     ///
     /// A rep changes their own customers only: a pool customer (no owner) is 403 `outside_scope` until they claim
@@ -37,11 +68,170 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PATCH /v1/customers/{customer}`.
     /// - Remark: Generated from `#/paths//v1/customers/{customer}/patch(updateCustomerProfile)`.
     func updateCustomerProfile(_ input: Operations.UpdateCustomerProfile.Input) async throws -> Operations.UpdateCustomerProfile.Output
+    /// Everything that happened to the customer, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)`.
+    func customerTimeline(_ input: Operations.CustomerTimeline.Input) async throws -> Operations.CustomerTimeline.Output
+    /// Receivables and overdue buckets per currency as of the end of a business day: every owner's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/aging`.
+    /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)`.
+    func receivablesAging(_ input: Operations.ReceivablesAging.Input) async throws -> Operations.ReceivablesAging.Output
+    /// One customer's RFM scores and segment as of the end of a business day, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}/segment`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)`.
+    func customerSegment(_ input: Operations.CustomerSegment.Input) async throws -> Operations.CustomerSegment.Output
+    /// How many customers fall in each RFM segment as of the end of a business day (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/segments`.
+    /// - Remark: Generated from `#/paths//v1/segments/get(segments)`.
+    func segments(_ input: Operations.Segments.Input) async throws -> Operations.Segments.Output
+    /// A rep's reminders on a business day; the caller's own unless `rep` names a rep within their scope.
+    ///
+    /// - Remark: HTTP `GET /v1/reminders`.
+    /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)`.
+    func reminders(_ input: Operations.Reminders.Input) async throws -> Operations.Reminders.Output
+    /// Opportunities per stage in a period: every rep's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/funnel`.
+    /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)`.
+    func funnel(_ input: Operations.Funnel.Input) async throws -> Operations.Funnel.Output
+    /// One rep's activity over a day, an ISO week or a month (exactly one of them); the caller's own unless `rep` names a rep within their scope.
+    ///
+    /// - Remark: HTTP `GET /v1/activity`.
+    /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)`.
+    func repActivity(_ input: Operations.RepActivity.Input) async throws -> Operations.RepActivity.Output
+    /// Each rep's activity totals over a day, week or month; a manager's own team, any or every team for admin, finance and auditor.
+    ///
+    /// - Remark: HTTP `GET /v1/activity/team`.
+    /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)`.
+    func teamActivity(_ input: Operations.TeamActivity.Input) async throws -> Operations.TeamActivity.Output
+    /// Amounts signed and collected in a period per rep, team, region or product. By rep a rep sees their own row and a
+    /// manager their team's reps (totals of those rows); by team a manager sees their team; by region or product it is
+    /// the company's (admin, finance, auditor).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/sales`.
+    /// - Remark: Generated from `#/paths//v1/sales/get(sales)`.
+    func sales(_ input: Operations.Sales.Input) async throws -> Operations.Sales.Output
+    /// Targets for exactly a period, what was signed and the attainment; a rep their own row, a manager their team's reps and team.
+    ///
+    /// - Remark: HTTP `GET /v1/sales/targets`.
+    /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)`.
+    func salesTargets(_ input: Operations.SalesTargets.Input) async throws -> Operations.SalesTargets.Output
+    /// Opportunities lost in a period by stage, with the time from the first follow-up to the loss (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/losses`.
+    /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)`.
+    func churnLosses(_ input: Operations.ChurnLosses.Input) async throws -> Operations.ChurnLosses.Output
+    /// Why opportunities were lost in a period, ranked (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/reasons`.
+    /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)`.
+    func churnReasons(_ input: Operations.ChurnReasons.Input) async throws -> Operations.ChurnReasons.Output
+    /// Customers reclaimed, lost opportunities reopened and contracts after a loss in a period (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/win-backs`.
+    /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)`.
+    func churnWinBacks(_ input: Operations.ChurnWinBacks.Input) async throws -> Operations.ChurnWinBacks.Output
+    /// New, lost, won-back, total and owned customers month by month, at most 240 months (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/customer-flow`.
+    /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)`.
+    func customerFlow(_ input: Operations.CustomerFlow.Input) async throws -> Operations.CustomerFlow.Output
+    /// Every campaign's effect, the latest launched first, a page at a time (every reader).
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)`.
+    func campaigns(_ input: Operations.Campaigns.Input) async throws -> Operations.Campaigns.Output
     /// Launch a campaign running until `endsAt` (admin, manager).
     ///
     /// - Remark: HTTP `POST /v1/campaigns`.
     /// - Remark: Generated from `#/paths//v1/campaigns/post(launchCampaign)`.
     func launchCampaign(_ input: Operations.LaunchCampaign.Input) async throws -> Operations.LaunchCampaign.Output
+    /// One campaign's effect, its status judged at `asOf` (every reader).
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns/{campaign}`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)`.
+    func campaign(_ input: Operations.Campaign.Input) async throws -> Operations.Campaign.Output
+    /// One contract's plan, payments, invoices, refunds and figures as of the end of a day, for whoever may see its owner or its customer.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/contracts/{contract}`.
+    /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)`.
+    func contractReceivables(_ input: Operations.ContractReceivables.Input) async throws -> Operations.ContractReceivables.Output
+    /// One customer's receivables per currency and per contract as of the end of a day, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)`.
+    func customerReceivables(_ input: Operations.CustomerReceivables.Input) async throws -> Operations.CustomerReceivables.Output
+    /// Customer payments received in a period by method, clerk and month (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/receipts`.
+    /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)`.
+    func receipts(_ input: Operations.Receipts.Input) async throws -> Operations.Receipts.Output
+    /// Expenses in a period by category, item, month and clerk (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/expenses`.
+    /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)`.
+    func expenses(_ input: Operations.Expenses.Input) async throws -> Operations.Expenses.Output
+    /// What is owed to each supplier per currency, by supplier, a page at a time (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/payables`.
+    /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)`.
+    func payables(_ input: Operations.Payables.Input) async throws -> Operations.Payables.Output
+    /// One supplier's payables per currency and bills (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/payables/{supplier}`.
+    /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)`.
+    func supplierPayables(_ input: Operations.SupplierPayables.Input) async throws -> Operations.SupplierPayables.Output
+    /// Commission per rep per month: every rep's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/finance/commission`.
+    /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)`.
+    func commission(_ input: Operations.Commission.Input) async throws -> Operations.Commission.Output
+    /// Work orders, complaints and satisfaction over a period, every rep together (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/service/statistics`.
+    /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)`.
+    func serviceStatistics(_ input: Operations.ServiceStatistics.Input) async throws -> Operations.ServiceStatistics.Output
+    /// The service statistics of each month of a period that has any (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/service/months`.
+    /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)`.
+    func serviceMonths(_ input: Operations.ServiceMonths.Input) async throws -> Operations.ServiceMonths.Output
+    /// The service statistics of each rep with any in a period, cut to the caller's reps.
+    ///
+    /// - Remark: HTTP `GET /v1/service/reps`.
+    /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)`.
+    func serviceReps(_ input: Operations.ServiceReps.Input) async throws -> Operations.ServiceReps.Output
+    /// Work orders and complaints open now per rep, cut to the caller's reps, with the totals of the reps shown.
+    ///
+    /// - Remark: HTTP `GET /v1/service/open`.
+    /// - Remark: Generated from `#/paths//v1/service/open/get(serviceOpen)`.
+    func serviceOpen(_ input: Operations.ServiceOpen.Input) async throws -> Operations.ServiceOpen.Output
+    /// Every product's stock and totals by product id, a page at a time (admin, manager, finance, auditor).
+    ///
+    /// Cost prices and stock value are not for reps, who quote from the price list; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/products`.
+    /// - Remark: Generated from `#/paths//v1/stock/products/get(products)`.
+    func products(_ input: Operations.Products.Input) async throws -> Operations.Products.Output
+    /// One product's stock, totals and months (admin, manager, finance, auditor).
+    ///
+    /// Cost prices and stock value are not for reps, who quote from the price list; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/products/{product}`.
+    /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)`.
+    func product(_ input: Operations.Product.Input) async throws -> Operations.Product.Output
+    /// Revenue, cost of goods shipped and gross margin per product in a period (admin, manager, finance, auditor).
+    ///
+    /// Cost of goods and margin are not for reps; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/margin`.
+    /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)`.
+    func margin(_ input: Operations.Margin.Input) async throws -> Operations.Margin.Output
     /// The acting rep claims a customer from the public pool.
     ///
     /// - Remark: HTTP `POST /v1/customers/{customer}/claim`.
@@ -381,6 +571,25 @@ package protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// Whether the server is up, with the log's head and the read models' lag (the one route without a token).
+    ///
+    /// - Remark: HTTP `GET /health`.
+    /// - Remark: Generated from `#/paths//health/get(health)`.
+    package func health(headers: Operations.Health.Input.Headers = .init()) async throws -> Operations.Health.Output {
+        try await health(Operations.Health.Input(headers: headers))
+    }
+    /// Metrics in the Prometheus text format (admin, auditor).
+    ///
+    /// Needs an admin's or auditor's token on this port. For a scraper without a token, `rapport serve
+    /// --metrics-port <port>` also serves `GET /metrics` (and nothing else) without a token on a second
+    /// listener bound to 127.0.0.1 only.
+    ///
+    ///
+    /// - Remark: HTTP `GET /metrics`.
+    /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
+    package func metrics(headers: Operations.Metrics.Input.Headers = .init()) async throws -> Operations.Metrics.Output {
+        try await metrics(Operations.Metrics.Input(headers: headers))
+    }
     /// Create a lead (sales roles); its company name, phone, email and credit code are dedup keys.
     ///
     /// - Remark: HTTP `POST /v1/leads`.
@@ -394,6 +603,19 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// A rep's customers (the caller's own by default) or the public pool, a page at a time.
+    ///
+    /// - Remark: HTTP `GET /v1/customers`.
+    /// - Remark: Generated from `#/paths//v1/customers/get(listCustomers)`.
+    package func listCustomers(
+        query: Operations.ListCustomers.Input.Query = .init(),
+        headers: Operations.ListCustomers.Input.Headers = .init()
+    ) async throws -> Operations.ListCustomers.Output {
+        try await listCustomers(Operations.ListCustomers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Create a customer owned by `ownerId`, or in the public pool (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/customers`.
@@ -405,6 +627,27 @@ extension APIProtocol {
         try await createCustomer(Operations.CreateCustomer.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// The customer's 360 view: profile, owner, contacts, follow-ups, deals, contracts, receivables, service, segment.
+    ///
+    /// With `asOf`, the view as it stood at a point of the log (admin and auditor only; 403 `forbidden`
+    /// otherwise), folded on demand from the customer's own events (milliseconds; the segment as of
+    /// a past day costs what `/v1/customers/{customer}/segment?asOf=` costs). 404
+    /// `customer_not_found` when the customer did not exist yet.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/get(customer360)`.
+    package func customer360(
+        path: Operations.Customer360.Input.Path,
+        query: Operations.Customer360.Input.Query = .init(),
+        headers: Operations.Customer360.Input.Headers = .init()
+    ) async throws -> Operations.Customer360.Output {
+        try await customer360(Operations.Customer360.Input(
+            path: path,
+            query: query,
+            headers: headers
         ))
     }
     /// Change the given profile fields; a new name moves its dedup key (sales roles, customer in scope).
@@ -427,6 +670,208 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Everything that happened to the customer, oldest first.
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/timeline/get(customerTimeline)`.
+    package func customerTimeline(
+        path: Operations.CustomerTimeline.Input.Path,
+        query: Operations.CustomerTimeline.Input.Query = .init(),
+        headers: Operations.CustomerTimeline.Input.Headers = .init()
+    ) async throws -> Operations.CustomerTimeline.Output {
+        try await customerTimeline(Operations.CustomerTimeline.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Receivables and overdue buckets per currency as of the end of a business day: every owner's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/aging`.
+    /// - Remark: Generated from `#/paths//v1/receivables/aging/get(receivablesAging)`.
+    package func receivablesAging(
+        query: Operations.ReceivablesAging.Input.Query,
+        headers: Operations.ReceivablesAging.Input.Headers = .init()
+    ) async throws -> Operations.ReceivablesAging.Output {
+        try await receivablesAging(Operations.ReceivablesAging.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One customer's RFM scores and segment as of the end of a business day, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/customers/{customer}/segment`.
+    /// - Remark: Generated from `#/paths//v1/customers/{customer}/segment/get(customerSegment)`.
+    package func customerSegment(
+        path: Operations.CustomerSegment.Input.Path,
+        query: Operations.CustomerSegment.Input.Query = .init(),
+        headers: Operations.CustomerSegment.Input.Headers = .init()
+    ) async throws -> Operations.CustomerSegment.Output {
+        try await customerSegment(Operations.CustomerSegment.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// How many customers fall in each RFM segment as of the end of a business day (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/segments`.
+    /// - Remark: Generated from `#/paths//v1/segments/get(segments)`.
+    package func segments(
+        query: Operations.Segments.Input.Query = .init(),
+        headers: Operations.Segments.Input.Headers = .init()
+    ) async throws -> Operations.Segments.Output {
+        try await segments(Operations.Segments.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A rep's reminders on a business day; the caller's own unless `rep` names a rep within their scope.
+    ///
+    /// - Remark: HTTP `GET /v1/reminders`.
+    /// - Remark: Generated from `#/paths//v1/reminders/get(reminders)`.
+    package func reminders(
+        query: Operations.Reminders.Input.Query = .init(),
+        headers: Operations.Reminders.Input.Headers = .init()
+    ) async throws -> Operations.Reminders.Output {
+        try await reminders(Operations.Reminders.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Opportunities per stage in a period: every rep's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/funnel`.
+    /// - Remark: Generated from `#/paths//v1/funnel/get(funnel)`.
+    package func funnel(
+        query: Operations.Funnel.Input.Query,
+        headers: Operations.Funnel.Input.Headers = .init()
+    ) async throws -> Operations.Funnel.Output {
+        try await funnel(Operations.Funnel.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One rep's activity over a day, an ISO week or a month (exactly one of them); the caller's own unless `rep` names a rep within their scope.
+    ///
+    /// - Remark: HTTP `GET /v1/activity`.
+    /// - Remark: Generated from `#/paths//v1/activity/get(repActivity)`.
+    package func repActivity(
+        query: Operations.RepActivity.Input.Query = .init(),
+        headers: Operations.RepActivity.Input.Headers = .init()
+    ) async throws -> Operations.RepActivity.Output {
+        try await repActivity(Operations.RepActivity.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Each rep's activity totals over a day, week or month; a manager's own team, any or every team for admin, finance and auditor.
+    ///
+    /// - Remark: HTTP `GET /v1/activity/team`.
+    /// - Remark: Generated from `#/paths//v1/activity/team/get(teamActivity)`.
+    package func teamActivity(
+        query: Operations.TeamActivity.Input.Query = .init(),
+        headers: Operations.TeamActivity.Input.Headers = .init()
+    ) async throws -> Operations.TeamActivity.Output {
+        try await teamActivity(Operations.TeamActivity.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Amounts signed and collected in a period per rep, team, region or product. By rep a rep sees their own row and a
+    /// manager their team's reps (totals of those rows); by team a manager sees their team; by region or product it is
+    /// the company's (admin, finance, auditor).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/sales`.
+    /// - Remark: Generated from `#/paths//v1/sales/get(sales)`.
+    package func sales(
+        query: Operations.Sales.Input.Query,
+        headers: Operations.Sales.Input.Headers = .init()
+    ) async throws -> Operations.Sales.Output {
+        try await sales(Operations.Sales.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Targets for exactly a period, what was signed and the attainment; a rep their own row, a manager their team's reps and team.
+    ///
+    /// - Remark: HTTP `GET /v1/sales/targets`.
+    /// - Remark: Generated from `#/paths//v1/sales/targets/get(salesTargets)`.
+    package func salesTargets(
+        query: Operations.SalesTargets.Input.Query,
+        headers: Operations.SalesTargets.Input.Headers = .init()
+    ) async throws -> Operations.SalesTargets.Output {
+        try await salesTargets(Operations.SalesTargets.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Opportunities lost in a period by stage, with the time from the first follow-up to the loss (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/losses`.
+    /// - Remark: Generated from `#/paths//v1/churn/losses/get(churnLosses)`.
+    package func churnLosses(
+        query: Operations.ChurnLosses.Input.Query,
+        headers: Operations.ChurnLosses.Input.Headers = .init()
+    ) async throws -> Operations.ChurnLosses.Output {
+        try await churnLosses(Operations.ChurnLosses.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Why opportunities were lost in a period, ranked (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/reasons`.
+    /// - Remark: Generated from `#/paths//v1/churn/reasons/get(churnReasons)`.
+    package func churnReasons(
+        query: Operations.ChurnReasons.Input.Query,
+        headers: Operations.ChurnReasons.Input.Headers = .init()
+    ) async throws -> Operations.ChurnReasons.Output {
+        try await churnReasons(Operations.ChurnReasons.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Customers reclaimed, lost opportunities reopened and contracts after a loss in a period (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/win-backs`.
+    /// - Remark: Generated from `#/paths//v1/churn/win-backs/get(churnWinBacks)`.
+    package func churnWinBacks(
+        query: Operations.ChurnWinBacks.Input.Query,
+        headers: Operations.ChurnWinBacks.Input.Headers = .init()
+    ) async throws -> Operations.ChurnWinBacks.Output {
+        try await churnWinBacks(Operations.ChurnWinBacks.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// New, lost, won-back, total and owned customers month by month, at most 240 months (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/churn/customer-flow`.
+    /// - Remark: Generated from `#/paths//v1/churn/customer-flow/get(customerFlow)`.
+    package func customerFlow(
+        query: Operations.CustomerFlow.Input.Query,
+        headers: Operations.CustomerFlow.Input.Headers = .init()
+    ) async throws -> Operations.CustomerFlow.Output {
+        try await customerFlow(Operations.CustomerFlow.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Every campaign's effect, the latest launched first, a page at a time (every reader).
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/get(campaigns)`.
+    package func campaigns(
+        query: Operations.Campaigns.Input.Query = .init(),
+        headers: Operations.Campaigns.Input.Headers = .init()
+    ) async throws -> Operations.Campaigns.Output {
+        try await campaigns(Operations.Campaigns.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Launch a campaign running until `endsAt` (admin, manager).
     ///
     /// - Remark: HTTP `POST /v1/campaigns`.
@@ -438,6 +883,207 @@ extension APIProtocol {
         try await launchCampaign(Operations.LaunchCampaign.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// One campaign's effect, its status judged at `asOf` (every reader).
+    ///
+    /// - Remark: HTTP `GET /v1/campaigns/{campaign}`.
+    /// - Remark: Generated from `#/paths//v1/campaigns/{campaign}/get(campaign)`.
+    package func campaign(
+        path: Operations.Campaign.Input.Path,
+        query: Operations.Campaign.Input.Query = .init(),
+        headers: Operations.Campaign.Input.Headers = .init()
+    ) async throws -> Operations.Campaign.Output {
+        try await campaign(Operations.Campaign.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One contract's plan, payments, invoices, refunds and figures as of the end of a day, for whoever may see its owner or its customer.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/contracts/{contract}`.
+    /// - Remark: Generated from `#/paths//v1/receivables/contracts/{contract}/get(contractReceivables)`.
+    package func contractReceivables(
+        path: Operations.ContractReceivables.Input.Path,
+        query: Operations.ContractReceivables.Input.Query,
+        headers: Operations.ContractReceivables.Input.Headers = .init()
+    ) async throws -> Operations.ContractReceivables.Output {
+        try await contractReceivables(Operations.ContractReceivables.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One customer's receivables per currency and per contract as of the end of a day, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/receivables/customers/{customer}`.
+    /// - Remark: Generated from `#/paths//v1/receivables/customers/{customer}/get(customerReceivables)`.
+    package func customerReceivables(
+        path: Operations.CustomerReceivables.Input.Path,
+        query: Operations.CustomerReceivables.Input.Query,
+        headers: Operations.CustomerReceivables.Input.Headers = .init()
+    ) async throws -> Operations.CustomerReceivables.Output {
+        try await customerReceivables(Operations.CustomerReceivables.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Customer payments received in a period by method, clerk and month (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/receipts`.
+    /// - Remark: Generated from `#/paths//v1/finance/receipts/get(receipts)`.
+    package func receipts(
+        query: Operations.Receipts.Input.Query,
+        headers: Operations.Receipts.Input.Headers = .init()
+    ) async throws -> Operations.Receipts.Output {
+        try await receipts(Operations.Receipts.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Expenses in a period by category, item, month and clerk (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/expenses`.
+    /// - Remark: Generated from `#/paths//v1/finance/expenses/get(expenses)`.
+    package func expenses(
+        query: Operations.Expenses.Input.Query,
+        headers: Operations.Expenses.Input.Headers = .init()
+    ) async throws -> Operations.Expenses.Output {
+        try await expenses(Operations.Expenses.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// What is owed to each supplier per currency, by supplier, a page at a time (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/payables`.
+    /// - Remark: Generated from `#/paths//v1/finance/payables/get(payables)`.
+    package func payables(
+        query: Operations.Payables.Input.Query = .init(),
+        headers: Operations.Payables.Input.Headers = .init()
+    ) async throws -> Operations.Payables.Output {
+        try await payables(Operations.Payables.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One supplier's payables per currency and bills (admin, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/finance/payables/{supplier}`.
+    /// - Remark: Generated from `#/paths//v1/finance/payables/{supplier}/get(supplierPayables)`.
+    package func supplierPayables(
+        path: Operations.SupplierPayables.Input.Path,
+        headers: Operations.SupplierPayables.Input.Headers = .init()
+    ) async throws -> Operations.SupplierPayables.Output {
+        try await supplierPayables(Operations.SupplierPayables.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Commission per rep per month: every rep's (admin, finance, auditor), a rep's own, or a named rep of a manager's team.
+    ///
+    /// - Remark: HTTP `GET /v1/finance/commission`.
+    /// - Remark: Generated from `#/paths//v1/finance/commission/get(commission)`.
+    package func commission(
+        query: Operations.Commission.Input.Query,
+        headers: Operations.Commission.Input.Headers = .init()
+    ) async throws -> Operations.Commission.Output {
+        try await commission(Operations.Commission.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Work orders, complaints and satisfaction over a period, every rep together (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/service/statistics`.
+    /// - Remark: Generated from `#/paths//v1/service/statistics/get(serviceStatistics)`.
+    package func serviceStatistics(
+        query: Operations.ServiceStatistics.Input.Query,
+        headers: Operations.ServiceStatistics.Input.Headers = .init()
+    ) async throws -> Operations.ServiceStatistics.Output {
+        try await serviceStatistics(Operations.ServiceStatistics.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The service statistics of each month of a period that has any (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/service/months`.
+    /// - Remark: Generated from `#/paths//v1/service/months/get(serviceMonths)`.
+    package func serviceMonths(
+        query: Operations.ServiceMonths.Input.Query,
+        headers: Operations.ServiceMonths.Input.Headers = .init()
+    ) async throws -> Operations.ServiceMonths.Output {
+        try await serviceMonths(Operations.ServiceMonths.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The service statistics of each rep with any in a period, cut to the caller's reps.
+    ///
+    /// - Remark: HTTP `GET /v1/service/reps`.
+    /// - Remark: Generated from `#/paths//v1/service/reps/get(serviceReps)`.
+    package func serviceReps(
+        query: Operations.ServiceReps.Input.Query,
+        headers: Operations.ServiceReps.Input.Headers = .init()
+    ) async throws -> Operations.ServiceReps.Output {
+        try await serviceReps(Operations.ServiceReps.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Work orders and complaints open now per rep, cut to the caller's reps, with the totals of the reps shown.
+    ///
+    /// - Remark: HTTP `GET /v1/service/open`.
+    /// - Remark: Generated from `#/paths//v1/service/open/get(serviceOpen)`.
+    package func serviceOpen(headers: Operations.ServiceOpen.Input.Headers = .init()) async throws -> Operations.ServiceOpen.Output {
+        try await serviceOpen(Operations.ServiceOpen.Input(headers: headers))
+    }
+    /// Every product's stock and totals by product id, a page at a time (admin, manager, finance, auditor).
+    ///
+    /// Cost prices and stock value are not for reps, who quote from the price list; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/products`.
+    /// - Remark: Generated from `#/paths//v1/stock/products/get(products)`.
+    package func products(
+        query: Operations.Products.Input.Query = .init(),
+        headers: Operations.Products.Input.Headers = .init()
+    ) async throws -> Operations.Products.Output {
+        try await products(Operations.Products.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One product's stock, totals and months (admin, manager, finance, auditor).
+    ///
+    /// Cost prices and stock value are not for reps, who quote from the price list; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/products/{product}`.
+    /// - Remark: Generated from `#/paths//v1/stock/products/{product}/get(product)`.
+    package func product(
+        path: Operations.Product.Input.Path,
+        headers: Operations.Product.Input.Headers = .init()
+    ) async throws -> Operations.Product.Output {
+        try await product(Operations.Product.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Revenue, cost of goods shipped and gross margin per product in a period (admin, manager, finance, auditor).
+    ///
+    /// Cost of goods and margin are not for reps; `sales_rep` gets 403 `forbidden`.
+    ///
+    /// - Remark: HTTP `GET /v1/stock/margin`.
+    /// - Remark: Generated from `#/paths//v1/stock/margin/get(margin)`.
+    package func margin(
+        query: Operations.Margin.Input.Query,
+        headers: Operations.Margin.Input.Headers = .init()
+    ) async throws -> Operations.Margin.Output {
+        try await margin(Operations.Margin.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// The acting rep claims a customer from the public pool.

@@ -6,19 +6,28 @@ import OpenAPIRuntime
 import RapportAPI
 
 /// What every operation of the generated boundary needs before its handler runs: the request,
-/// handed to the handler (which the generated code gives only the typed input), and for a
-/// command its body, read once, within the upload limit, and judged field by field before
-/// it is decoded.
+/// handed to the handler (which the generated code gives only the typed input); its query
+/// parameters checked against what the spec says they hold; and for a command its body, read
+/// once, within the upload limit, and judged field by field when it cannot be decoded.
+///
+/// A query parameter the spec types (an integer and its range, one of a list of words, true
+/// or false) is refused with 400 `invalid_query_parameter` naming it when its value is not
+/// one of those: the generated decoding would refuse it without saying which, and does not
+/// check ranges at all.
 ///
 /// A command's body is read here up to ``RapportRequestContext/maxUploadSize`` (413 past it);
 /// an empty one is the empty object, as every command's fields may all be left out; and it is
-/// JSON whatever the `Content-Type` says, as the API has always read it. Then, in order:
-/// a body that is not a JSON object is 400 `malformed_json`; a field its schema does not list,
-/// at any depth, 400 `unknown_field` with its dotted path (before a missing field is looked
-/// for, so a misspelt field is named as such); a field the access table lets only some roles
-/// send (``AccessRule/narrower``), 403, `null` being a field not sent. What is left (missing
-/// fields, wrong types, values out of range) the generated decoding finds.
-struct CommandBodyGate: RouterMiddleware {
+/// JSON whatever the `Content-Type` says, as the API has always read it. A field the access
+/// table lets only some roles send (``AccessRule/narrower``) is refused to the others (403,
+/// `null` being a field not sent). The generated decoding then reads it; only a body it
+/// refuses is looked at here, and refused, in order: 400 `malformed_json` when it is not a
+/// JSON object; `unknown_field` with its dotted path for a field its schema does not list, at
+/// any depth (so a misspelt field is named as such, not as a missing one, which the decoder
+/// looks for first); else the decoder's own finding (a missing field, a wrong type, a value
+/// out of range). A body the decoding takes has no unknown field: every body schema lists its
+/// fields (`Tools/openapi-operations.py` refuses one that does not), and the generated
+/// decoders refuse a field their schema does not list.
+struct OperationGate: RouterMiddleware {
     typealias Context = RapportRequestContext
     private static let commandMethods: Set<HTTPRequest.Method> = [.post, .put, .patch]
 
@@ -27,26 +36,44 @@ struct CommandBodyGate: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        let operation = APIOperations.byRoute["\(request.method.rawValue) \(context.endpointPath ?? "")"]
+        if let operation, let rules = APIOperations.queryParameters[operation] {
+            let query = QueryParameters(request)
+            for (name, rule) in rules.sorted(by: { $0.key < $1.key }) { try rule.check(name, in: query) }
+        }
         guard Self.commandMethods.contains(request.method) else {
             return try await RapportRequestContext.$current.withValue(context) { try await next(request, context) }
         }
         var request = request
         var body = try await request.collectBody(within: context)
         if body.readableBytes == 0 { body = ByteBuffer(string: "{}") }
-        let object = try Self.object(in: body)
-        try Self.requireKnownFields(of: object, route: "\(request.method.rawValue) \(context.endpointPath ?? "")")
-        for field in context.access?.narrower.keys.sorted() ?? [] {
-            try context.require(part: field, sent: object[field].map { !($0 is NSNull) } ?? false)
+        if let narrower = context.access?.narrower, !narrower.isEmpty {
+            let object = try Self.judge(body, operation: operation)
+            for field in narrower.keys.sorted() {
+                try context.require(part: field, sent: object[field].map { !($0 is NSNull) } ?? false)
+            }
         }
         var head = request.head
         head.headerFields[.contentType] = "application/json"
         let command = Request(head: head, body: .init(buffer: body))
         do {
             return try await RapportRequestContext.$current.withValue(context) { try await next(command, context) }
-        } catch let error as ServerError {
+        } catch let error as ServerError where error.operationInput == nil {
+            // The generated decoding refused the body. Every body schema is closed, so a body it
+            // takes has no unknown field and needs no look here; one it refuses is looked at
+            // field by field, so a misspelt field is named as such, not as a missing one.
+            let object = try Self.judge(body, operation: operation)
             guard let refused = error.underlyingError as? BodyTimeError else { throw error }
             throw refused.answer(field: Self.path(of: refused.text, in: object))
         }
+    }
+
+    /// The body as a JSON object, once it is known to be one whose every field the
+    /// operation's schema lists (400 `malformed_json` or `unknown_field` otherwise).
+    private static func judge(_ body: ByteBuffer, operation: String?) throws -> [String: Any] {
+        let object = try object(in: body)
+        try requireKnownFields(of: object, operation: operation)
+        return object
     }
 
     /// The body as a JSON object.
@@ -65,8 +92,8 @@ struct CommandBodyGate: RouterMiddleware {
 
     /// Refuses with 400 `unknown_field` a field, at any depth, that the schema of the route's
     /// body does not list.
-    private static func requireKnownFields(of object: [String: Any], route: String) throws {
-        guard let operation = APIOperations.byRoute[route], let shape = APIOperations.bodyFields[operation],
+    private static func requireKnownFields(of object: [String: Any], operation: String?) throws {
+        guard let operation, let shape = APIOperations.bodyFields[operation],
             let unknown = shape.unknownField(in: object)
         else { return }
         throw APIError(
