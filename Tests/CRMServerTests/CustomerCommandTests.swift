@@ -1,6 +1,5 @@
 import CRMSchema
 import Foundation
-import NIOHTTP1
 import RapportAPI
 import Testing
 
@@ -122,80 +121,76 @@ struct CustomerCommandTests {
     @Test("the profile, tags and contacts change as the owner says, and not for a rep outside the scope")
     func profileTagsAndContacts() async throws {
         let crm = try await CommandServer.start("commands-profile")
-        let customer = try await crm.post(
-            "/v1/customers",
-            #"{"name":"Suzhou Silk","ownerId":"\#(crm.id(.rep))","tags":["vip"]}"#,
-            as: .rep
+        let rep = try crm.client(as: .rep)
+        let customer = try await rep.createCustomer(
+            body: .json(.init(name: "Suzhou Silk", tags: ["vip"], ownerId: crm.id(.rep)))
         )
-        .id("customerId")
+        .created.body.json.customerId
         try await crm.settle()
 
         var head = try crm.head()
-        let outsider = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"level":"A"}"#, as: .outsider)
-        #expect(outsider.status == 403 && outsider.code == "outside_scope", "\(outsider.json)")
-        let manager = try await crm.send(
-            .PATCH,
-            "/v1/customers/\(customer)",
-            #"{"level":"A","region":"Jiangsu"}"#,
-            as: .manager
+        let outsider = try await crm.client(as: .outsider).updateCustomerProfile(
+            path: .init(customer: customer),
+            body: .json(.init(level: "A"))
         )
-        #expect(manager.status == 200 && manager.json["changed"] as? Bool == true, "\(manager.json)")
+        #expect(try outsider.forbidden.body.json.value1.error.code == "outside_scope", "\(outsider)")
+        let manager = try await crm.client(as: .manager).updateCustomerProfile(
+            path: .init(customer: customer),
+            body: .json(.init(region: "Jiangsu", level: "A"))
+        )
+        #expect(try manager.ok.body.json.changed, "\(manager)")
         #expect(try crm.event(CRMCustomerProfileUpdated.self, after: head).changedFields == ["region", "level"])
         head = try crm.head()
-        let same = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"region":"Jiangsu"}"#, as: .rep)
-        #expect(
-            same.status == 200 && same.json["changed"] as? Bool == false && same.json["position"] == nil,
-            "\(same.json)"
+        let same = try await rep.updateCustomerProfile(
+            path: .init(customer: customer),
+            body: .json(.init(region: "Jiangsu"))
         )
-        let blank = try await crm.send(.PATCH, "/v1/customers/\(customer)", #"{"name":""}"#, as: .rep)
-        #expect(blank.status == 400 && blank.code == "field_required", "\(blank.json)")
+        #expect(try !same.ok.body.json.changed && same.ok.body.json.position == nil, "\(same)")
+        let blank = try await rep.updateCustomerProfile(path: .init(customer: customer), body: .json(.init(name: "")))
+        #expect(try blank.badRequest.body.json.error.code == "field_required", "\(blank)")
         #expect(try crm.head() == head)
 
-        let tagged = try await crm.post(
-            "/v1/customers/\(customer)/tags",
-            #"{"add":["export"],"remove":["vip"]}"#,
-            as: .rep
+        let tagged = try await rep.tagCustomer(
+            path: .init(customer: customer),
+            body: .json(.init(add: ["export"], remove: ["vip"]))
         )
-        #expect(tagged.status == 200, "\(tagged.json)")
+        #expect(try tagged.ok.body.json.changed, "\(tagged)")
         let tags = try crm.event(CRMCustomerTagged.self, after: head)
         #expect(tags.added == ["export"] && tags.removed == ["vip"])
-        let both = try await crm.post("/v1/customers/\(customer)/tags", #"{"add":["x"],"remove":["x"]}"#, as: .rep)
-        #expect(both.status == 400 && both.code == "invalid_value", "\(both.json)")
+        let both = try await rep.tagCustomer(
+            path: .init(customer: customer),
+            body: .json(.init(add: ["x"], remove: ["x"]))
+        )
+        #expect(try both.badRequest.body.json.error.code == "invalid_value", "\(both)")
 
         head = try crm.head()
-        let added = try await crm.post(
-            "/v1/customers/\(customer)/contacts",
-            #"{"name":"Zhou Min","title":"Buyer","phone":"0512 6666 8888","birthday":"--04-17"}"#,
-            as: .rep
+        let added = try await rep.addContact(
+            path: .init(customer: customer),
+            body: .json(.init(name: "Zhou Min", title: "Buyer", phone: "0512 6666 8888", birthday: "--04-17"))
         )
-        #expect(added.status == 201, "\(added.json)")
+        let contactID = try added.created.body.json.contactId
         let contact = try crm.event(CRMContactAdded.self, after: head)
         #expect(
-            contact.contactID == (try added.id("contactId")) && contact.birthday.year == 0
+            contact.contactID == contactID && contact.birthday.year == 0
                 && contact.birthday.month == 4 && contact.phone.hasPrefix("+86")
         )
-        let impossible = try await crm.post(
-            "/v1/customers/\(customer)/contacts",
-            #"{"name":"Ma","birthday":"2023-02-29"}"#,
-            as: .rep
+        let impossible = try await rep.addContact(
+            path: .init(customer: customer),
+            body: .json(.init(name: "Ma", birthday: "2023-02-29"))
         )
-        #expect(impossible.status == 400 && impossible.code == "invalid_value", "\(impossible.json)")
+        #expect(try impossible.badRequest.body.json.error.code == "invalid_value", "\(impossible)")
         head = try crm.head()
-        let updated = try await crm.send(
-            .PATCH,
-            "/v1/customers/\(customer)/contacts/\(contact.contactID)",
-            #"{"title":"Head of buying","email":""}"#,
-            as: .rep
+        let updated = try await rep.updateContact(
+            path: .init(customer: customer, contact: contact.contactID),
+            body: .json(.init(title: "Head of buying", email: ""))
         )
-        #expect(updated.status == 200, "\(updated.json)")
+        #expect(try updated.ok.body.json.changed, "\(updated)")
         #expect(try crm.event(CRMContactUpdated.self, after: head).changedFields == ["title"])
-        let unknown = try await crm.send(
-            .PATCH,
-            "/v1/customers/\(customer)/contacts/nobody",
-            #"{"title":"CEO"}"#,
-            as: .rep
+        let unknown = try await rep.updateContact(
+            path: .init(customer: customer, contact: "nobody"),
+            body: .json(.init(title: "CEO"))
         )
-        #expect(unknown.status == 404 && unknown.code == "contact_not_found", "\(unknown.json)")
+        #expect(try unknown.notFound.body.json.error.code == "contact_not_found", "\(unknown)")
         try await crm.stop()
     }
 
@@ -204,53 +199,42 @@ struct CustomerCommandTests {
     )
     func transferAndSweep() async throws {
         let crm = try await CommandServer.start("commands-pool")
-        let customer = try await crm.post(
-            "/v1/customers",
-            #"{"name":"Hefei Glass","ownerId":"\#(crm.id(.rep))","occurredAt":"2026-01-05T02:00:00Z"}"#,
-            as: .admin
-        ).id("customerId")
+        let (admin, manager) = (try crm.client(as: .admin), try crm.client(as: .manager))
+        let customer = try await admin.createCustomer(
+            body: .json(.init(name: "Hefei Glass", ownerId: crm.id(.rep), occurredAt: "2026-01-05T02:00:00Z"))
+        ).created.body.json.customerId
         try await crm.settle()
 
         var head = try crm.head()
-        let outside = try await crm.post(
-            "/v1/customers/\(customer)/transfer",
-            #"{"toOwnerId":"\#(crm.id(.outsider))"}"#,
-            as: .manager
+        let outside = try await manager.transferCustomer(
+            path: .init(customer: customer),
+            body: .json(.init(toOwnerId: crm.id(.outsider)))
         )
-        #expect(outside.status == 403 && outside.code == "outside_scope", "\(outside.json)")
-        let toSelf = try await crm.post(
-            "/v1/customers/\(customer)/transfer",
-            #"{"toOwnerId":"\#(crm.id(.rep))"}"#,
-            as: .manager
+        #expect(try outside.forbidden.body.json.value1.error.code == "outside_scope", "\(outside)")
+        let toSelf = try await manager.transferCustomer(
+            path: .init(customer: customer),
+            body: .json(.init(toOwnerId: crm.id(.rep)))
         )
-        #expect(toSelf.status == 409 && toSelf.code == "customer_already_owned", "\(toSelf.json)")
-        let backdated = try await crm.post(
-            "/v1/customers/\(customer)/transfer",
-            #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#,
-            as: .manager
+        #expect(try toSelf.conflict.body.json.error.code == "customer_already_owned", "\(toSelf)")
+        let coverage = Operations.TransferCustomer.Input.Body.json(
+            .init(toOwnerId: crm.id(.otherRep), note: "coverage", occurredAt: "2026-01-10T02:00:00Z")
         )
-        #expect(backdated.status == 403 && backdated.code == "backdating_not_allowed", "\(backdated.json)")
+        let backdated = try await manager.transferCustomer(path: .init(customer: customer), body: coverage)
+        #expect(try backdated.forbidden.body.json.value1.error.code == "backdating_not_allowed", "\(backdated)")
         #expect(try crm.head() == head)
-        let moved = try await crm.post(
-            "/v1/customers/\(customer)/transfer",
-            #"{"toOwnerId":"\#(crm.id(.otherRep))","note":"coverage","occurredAt":"2026-01-10T02:00:00Z"}"#,
-            as: .admin
-        )
-        #expect(moved.status == 200, "\(moved.json)")
+        let moved = try await admin.transferCustomer(path: .init(customer: customer), body: coverage)
+        #expect(try moved.ok.body.json.changed, "\(moved)")
         let change = try crm.event(CRMCustomerOwnershipChanged.self, after: head)
         #expect(change.toOwnerID == crm.id(.otherRep) && change.reason == .transferred && change.note == "coverage")
 
         // The customer has had no follow-up since it was transferred in January: idle past 30 days.
         head = try crm.head()
-        let swept = try await crm.post("/v1/pool/sweep", "", as: .admin)
-        #expect(swept.status == 200, "\(swept.json)")
-        #expect(
-            swept.json["released"] as? [String] == [customer] && swept.json["customersChecked"] as? Int == 1,
-            "\(swept.json)"
-        )
+        let swept = try await admin.sweepPool()
+        let sweep = try swept.ok.body.json
+        #expect(sweep.released == [customer] && sweep.customersChecked == 1, "\(swept)")
         #expect(try crm.event(CRMCustomerOwnershipChanged.self, after: head).reason == .releasedBySweep)
-        let future = try await crm.post("/v1/pool/sweep", #"{"occurredAt":"2099-01-01T00:00:00Z"}"#, as: .admin)
-        #expect(future.status == 400 && future.code == "occurred_in_future", "\(future.json)")
+        let future = try await admin.sweepPool(body: .json(.init(occurredAt: "2099-01-01T00:00:00Z")))
+        #expect(try future.badRequest.body.json.error.code == "occurred_in_future", "\(future)")
         try await crm.stop()
     }
 }

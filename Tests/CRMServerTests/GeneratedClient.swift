@@ -5,6 +5,7 @@ import NIOCore
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import RapportAPI
+import Synchronization
 import Testing
 
 extension RunningServer {
@@ -32,5 +33,47 @@ private struct BearerToken: ClientMiddleware {
         var request = request
         if let token { request.headerFields[.authorization] = "Bearer \(token)" }
         return try await next(request, body, baseURL)
+    }
+}
+
+/// The body of each answer a generated client got, byte for byte as it came, so that a replay is
+/// compared with the first answer as sent rather than as decoded; it also sends the bearer token.
+final class AnswerBodies: ClientMiddleware {
+    private let token: String
+    private let bodies = Mutex<[String]>([])
+
+    private init(token: String) { self.token = token }
+
+    /// A client generated from the spec that sends `token` to `server`, and the answers it got.
+    static func client(_ server: RunningServer, token: String) throws -> (Client, AnswerBodies) {
+        let answers = AnswerBodies(token: token)
+        let client = Client(
+            serverURL: try #require(URL(string: server.baseURL)),
+            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(30))),
+            middlewares: [answers]
+        )
+        return (client, answers)
+    }
+
+    /// The body of the latest answer.
+    var latest: String { bodies.withLock { $0.last ?? "" } }
+
+    func intercept(
+        _ request: HTTPRequest,
+        body: HTTPBody?,
+        baseURL: URL,
+        operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields[.authorization] = "Bearer \(token)"
+        let (response, answer) = try await next(request, body, baseURL)
+        guard let answer else {
+            bodies.withLock { $0.append("") }
+            return (response, nil)
+        }
+        let text = try await String(collecting: answer, upTo: 1 << 20)
+        bodies.withLock { $0.append(text) }
+        return (response, HTTPBody(text))
     }
 }

@@ -5,32 +5,16 @@ import CRMService
 import CRMTestSupport
 import EventStore
 import Foundation
+import HTTPTypes
 import NIOCore
-import NIOHTTP1
+import OpenAPIRuntime
+import RapportAPI
 import RapportTestSupport
 import Testing
 
 /// `Idempotency-Key`: a retried command answers as the first time and appends nothing more.
 @Suite("Idempotent retries")
 struct IdempotencyTests {
-    private func post(
-        _ server: RunningServer,
-        _ path: String,
-        _ body: String,
-        token: String,
-        key: String?,
-        method: HTTPMethod = .POST
-    ) async throws -> (status: Int, body: String, replayed: Bool) {
-        var request = HTTPClientRequest(url: server.baseURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let key { request.headers.add(name: "Idempotency-Key", value: key) }
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        return (Int(response.status.code), text, response.headers.first(name: "Idempotent-Replayed") == "true")
-    }
-
     @Test(
         "a retry gets the first answer and appends nothing; another request under the key is refused; keys are per user"
     )
@@ -47,42 +31,43 @@ struct IdempotencyTests {
                 )
             }
         }
-        let rui = try server.tokens.create(for: .user(id: reps[0]), name: "").token
-        let oto = try server.tokens.create(for: .user(id: reps[1]), name: "").token
-        let body = #"{"name":"Suzhou Silk Works","phone":"+86 512 6666 7777"}"#
+        let (rui, answers) = try AnswerBodies.client(
+            server,
+            token: try server.tokens.create(for: .user(id: reps[0]), name: "").token
+        )
+        let oto = try server.client(token: try server.tokens.create(for: .user(id: reps[1]), name: "").token)
+        let key = Operations.CreateCustomer.Input.Headers(idempotencyKey: "create-silk-1")
+        let silk = Operations.CreateCustomer.Input.Body.json(
+            .init(name: "Suzhou Silk Works", phone: "+86 512 6666 7777")
+        )
 
-        let first = try await post(server, "/v1/customers", body, token: rui, key: "create-silk-1")
-        #expect(first.status == 201, "\(first.body)")
-        #expect(!first.replayed)
+        let first = try await rui.createCustomer(headers: key, body: silk)
+        let firstBody = answers.latest
+        #expect(try first.created.headers.idempotentReplayed == nil, "\(first)")
         let head = try server.log.head().position
-        let retry = try await post(server, "/v1/customers", body, token: rui, key: "create-silk-1")
-        #expect(retry.status == 201)
-        #expect(retry.body == first.body, "the same customer id")
-        #expect(retry.replayed)
+        let retry = try await rui.createCustomer(headers: key, body: silk)
+        #expect(try retry.created.headers.idempotentReplayed == ._true, "\(retry)")
+        #expect(answers.latest == firstBody, "the same customer id")
         #expect(try server.log.head().position == head, "the retry appended nothing")
 
-        let reused = try await post(
-            server,
-            "/v1/customers",
-            #"{"name":"Another Co"}"#,
-            token: rui,
-            key: "create-silk-1"
-        )
-        #expect(reused.status == 422)
-        #expect(reused.body.contains("idempotency_key_reused"))
+        let reused = try await rui.createCustomer(headers: key, body: .json(.init(name: "Another Co")))
+        #expect(try reused.unprocessableContent.body.json.error.code == "idempotency_key_reused", "\(reused)")
 
         // Another user's same key is theirs alone: their command runs, and is refused as the
         // duplicate it is.
-        let theirs = try await post(server, "/v1/customers", body, token: oto, key: "create-silk-1")
-        #expect(theirs.status == 409, "\(theirs.body)")
-        #expect(theirs.body.contains("duplicate_customer"))
-        let theirsAgain = try await post(server, "/v1/customers", body, token: oto, key: "create-silk-1")
-        #expect(theirsAgain.status == 409)
-        #expect(theirsAgain.replayed, "a refusal is kept and answered again")
+        let theirs = try await oto.createCustomer(headers: key, body: silk)
+        #expect(try theirs.conflict.body.json.error.code == "duplicate_customer", "\(theirs)")
+        let theirsAgain = try await oto.createCustomer(headers: key, body: silk)
+        #expect(
+            try theirsAgain.conflict.headers.idempotentReplayed == ._true,
+            "a refusal is kept and answered again: \(theirsAgain)"
+        )
 
-        let empty = try await post(server, "/v1/customers", body, token: oto, key: String(repeating: "k", count: 300))
-        #expect(empty.status == 400)
-        #expect(empty.body.contains("invalid_idempotency_key"))
+        let tooLong = try await oto.createCustomer(
+            headers: .init(idempotencyKey: String(repeating: "k", count: 300)),
+            body: silk
+        )
+        #expect(try tooLong.badRequest.body.json.error.code == "invalid_idempotency_key", "\(tooLong)")
         try await server.stop()
     }
 
@@ -95,43 +80,26 @@ struct IdempotencyTests {
                 actor: "setup"
             )
         }
-        let token = try server.tokens.create(for: .user(id: admin), name: "").token
-        let first = try await post(
+        let (client, answers) = try AnswerBodies.client(
             server,
-            "/v1/settings/commission-rate",
-            #"{"rateBasisPoints":150}"#,
-            token: token,
-            key: "rate-1",
-            method: .PUT
+            token: try server.tokens.create(for: .user(id: admin), name: "").token
         )
-        #expect(first.status == 200 && !first.replayed, "\(first.body)")
+        let rate = Operations.ConfigureCommissionRate.Input.Body.json(.init(rateBasisPoints: 150))
+        let first = try await client.configureCommissionRate(headers: .init(idempotencyKey: "rate-1"), body: rate)
+        let firstBody = answers.latest
+        #expect(try first.ok.headers.idempotentReplayed == nil, "\(first)")
         let head = try server.log.head().position
-        let retry = try await post(
-            server,
-            "/v1/settings/commission-rate",
-            #"{"rateBasisPoints":150}"#,
-            token: token,
-            key: "rate-1",
-            method: .PUT
+        let retry = try await client.configureCommissionRate(headers: .init(idempotencyKey: "rate-1"), body: rate)
+        #expect(try retry.ok.headers.idempotentReplayed == ._true && answers.latest == firstBody, "\(retry)")
+        let level = Operations.UpdateCustomerProfile.Input(
+            path: .init(customer: "none"),
+            headers: .init(idempotencyKey: "patch-1"),
+            body: .json(.init(level: "A"))
         )
-        #expect(retry.status == 200 && retry.replayed && retry.body == first.body)
-        let patched = try await post(
-            server,
-            "/v1/customers/none",
-            #"{"level":"A"}"#,
-            token: token,
-            key: "patch-1",
-            method: .PATCH
-        )
-        let again = try await post(
-            server,
-            "/v1/customers/none",
-            #"{"level":"A"}"#,
-            token: token,
-            key: "patch-1",
-            method: .PATCH
-        )
-        #expect(patched.status == 404 && again.replayed, "\(again.body)")
+        let patched = try await client.updateCustomerProfile(level)
+        let again = try await client.updateCustomerProfile(level)
+        #expect(throws: Never.self, "\(patched)") { try patched.notFound }
+        #expect(try again.notFound.headers.idempotentReplayed == ._true, "\(again)")
         #expect(try server.log.head().position == head, "the retries appended nothing")
         try await server.stop()
     }
@@ -144,24 +112,23 @@ struct IdempotencyTests {
             admin = try await crm.addUser(NewUser(name: "Ada", email: "ada@example.com", role: .admin), actor: "setup")
             rep = try await crm.addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
         }
-        let token = try server.tokens.create(for: .user(id: admin), name: "").token
+        let (client, answers) = try AnswerBodies.client(
+            server,
+            token: try server.tokens.create(for: .user(id: admin), name: "").token
+        )
         // Created after the server's own first sweep, owned since September with no follow-up:
         // past the 30 idle days at the server's business time.
-        let created = try await post(
-            server,
-            "/v1/customers",
-            #"{"name":"Idle Tea Co","ownerId":"\#(rep)","occurredAt":"2026-09-01T02:00:00Z"}"#,
-            token: token,
-            key: nil
+        let created = try await client.createCustomer(
+            body: .json(.init(name: "Idle Tea Co", ownerId: rep, occurredAt: "2026-09-01T02:00:00Z"))
         )
-        #expect(created.status == 201, "\(created.body)")
-        let first = try await post(server, "/v1/pool/sweep", "", token: token, key: "sweep-1")
-        #expect(first.status == 200 && first.body.contains(#""released":["#), "\(first.body)")
-        #expect(!first.body.contains(#""released":[]"#), "the sweep released the idle customer: \(first.body)")
+        #expect(throws: Never.self, "\(created)") { try created.created }
+        let first = try await client.sweepPool(headers: .init(idempotencyKey: "sweep-1"))
+        let firstBody = answers.latest
+        #expect(try !first.ok.body.json.released.isEmpty, "the sweep released the idle customer: \(firstBody)")
         let head = try server.log.head().position
-        let retry = try await post(server, "/v1/pool/sweep", "", token: token, key: "sweep-1")
-        #expect(retry.status == 200 && retry.replayed)
-        #expect(retry.body == first.body, "the whole report, not a position")
+        let retry = try await client.sweepPool(headers: .init(idempotencyKey: "sweep-1"))
+        #expect(try retry.ok.headers.idempotentReplayed == ._true, "\(retry)")
+        #expect(answers.latest == firstBody, "the whole report, not a position")
         #expect(try server.log.head().position == head)
         try await server.stop()
     }

@@ -4,8 +4,10 @@ import CRMService
 import CRMTestSupport
 import EventStore
 import Foundation
+import HTTPTypes
 import NIOCore
-import NIOHTTP1
+import OpenAPIRuntime
+import RapportAPI
 import RapportTestSupport
 import Testing
 
@@ -15,23 +17,6 @@ import Testing
 /// written in the same transaction as its events: every kind of answer, byte for byte.
 @Suite("Idempotent answers rebuilt from the log")
 struct IdempotentAnswerTests {
-    private func send(
-        _ server: RunningServer,
-        _ path: String,
-        _ body: String,
-        token: String,
-        key: String
-    ) async throws -> (status: Int, body: String, replayed: Bool) {
-        var request = HTTPClientRequest(url: server.baseURL + path)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Idempotency-Key", value: key)
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        return (Int(response.status.code), text, response.headers.first(name: "Idempotent-Replayed") == "true")
-    }
-
     @Test(
         "created ids, a follow-up's position, a change and a lead's three ids are answered again from the receipt alone"
     )
@@ -41,66 +26,96 @@ struct IdempotentAnswerTests {
             rep = try await CRMService(log: log, clock: RunningServer.businessClock)
                 .addUser(NewUser(name: "Rui", email: "rui@example.com", role: .salesRep), actor: "setup")
         }
-        let token = try server.tokens.create(for: .user(id: rep), name: "").token
+        let (client, answers) = try AnswerBodies.client(
+            server,
+            token: try server.tokens.create(for: .user(id: rep), name: "").token
+        )
 
         /// Sends a keyed command, then again: the same answer, replayed, nothing appended, and
-        /// kept only as the log's receipt.
-        func once(_ path: String, _ body: String, key: String, status: Int) async throws -> [String: Any] {
-            let first = try await send(server, path, body, token: token, key: key)
-            #expect(first.status == status, "\(path): \(first.body)")
+        /// kept only as the log's receipt. `replayed` reads the answer's `Idempotent-Replayed`
+        /// from the case the command is expected to answer with, so it checks the status too.
+        func once<Output>(
+            key: String,
+            _ send: (String) async throws -> Output,
+            replayed: (Output) throws -> Components.Headers.IdempotentReplayed?
+        ) async throws -> Output {
+            let first = try await send(key)
+            let firstBody = answers.latest
+            #expect(try replayed(first) == nil, "\(key): \(first)")
             let head = try server.log.head().position
-            let retry = try await send(server, path, body, token: token, key: key)
+            let retry = try await send(key)
             #expect(
-                retry.status == first.status && retry.body == first.body && retry.replayed,
-                "\(path): \(retry.body) after \(first.body)"
+                try replayed(retry) == ._true && answers.latest == firstBody,
+                "\(key): \(answers.latest) after \(firstBody)"
             )
-            #expect(try server.log.head().position == head, "\(path): the retry appended nothing")
+            #expect(try server.log.head().position == head, "\(key): the retry appended nothing")
             let receipt = try server.log.receipt(for: IdempotencyStore.storageKey(actor: rep, key: key))
-            #expect(receipt?.lastPosition == head, "\(path): the receipt says where the command's events went")
-            return try #require(try JSONSerialization.jsonObject(with: Data(first.body.utf8)) as? [String: Any])
+            #expect(receipt?.lastPosition == head, "\(key): the receipt says where the command's events went")
+            return first
         }
 
-        let customer = try #require(
-            try await once(
-                "/v1/customers",
-                #"{"name":"Wuxi Bearings","ownerId":"\#(rep)"}"#,
-                key: "customer",
-                status: 201
-            )["customerId"] as? String
-        )
-        let followUp = try await once(
-            "/v1/customers/\(customer)/follow-ups",
-            #"{"channel":"call","note":"intro"}"#,
-            key: "follow-up",
-            status: 201
-        )
-        #expect(followUp["position"] is NSNumber)
-        let contact = try await once(
-            "/v1/customers/\(customer)/contacts",
-            #"{"name":"Li Na"}"#,
-            key: "contact",
-            status: 201
-        )
-        #expect(contact["contactId"] is String)
-        let released = try await once(
-            "/v1/customers/\(customer)/release",
-            #"{"note":"not mine"}"#,
-            key: "release",
-            status: 200
-        )
-        #expect(released["changed"] as? Bool == true)
-        let lead = try #require(
-            try await once("/v1/leads", #"{"companyName":"Changzhou Valves"}"#, key: "lead", status: 201)["leadId"]
-                as? String
-        )
-        _ = try await once("/v1/leads/\(lead)/qualify", "", key: "qualify", status: 200)
-        let converted = try await once(
-            "/v1/leads/\(lead)/convert",
-            #"{"name":"Valves 2027","amount":1200000,"currency":"CNY"}"#,
-            key: "convert",
-            status: 201
-        )
-        #expect(Set(converted.keys) == ["customerId", "contactId", "opportunityId"], "\(converted)")
+        let customer = try await once(key: "customer") {
+            try await client.createCustomer(
+                headers: .init(idempotencyKey: $0),
+                body: .json(.init(name: "Wuxi Bearings", ownerId: rep))
+            )
+        } replayed: {
+            try $0.created.headers.idempotentReplayed
+        }.created.body.json.customerId
+        let followUp = try await once(key: "follow-up") {
+            try await client.logFollowUp(
+                path: .init(customer: customer),
+                headers: .init(idempotencyKey: $0),
+                body: .json(.init(channel: .call, note: "intro"))
+            )
+        } replayed: {
+            try $0.created.headers.idempotentReplayed
+        }
+        #expect(throws: Never.self, "\(followUp)") { try followUp.created.body.json.position }
+        let contact = try await once(key: "contact") {
+            try await client.addContact(
+                path: .init(customer: customer),
+                headers: .init(idempotencyKey: $0),
+                body: .json(.init(name: "Li Na"))
+            )
+        } replayed: {
+            try $0.created.headers.idempotentReplayed
+        }
+        #expect(throws: Never.self, "\(contact)") { try contact.created.body.json.contactId }
+        let released = try await once(key: "release") {
+            try await client.releaseCustomer(
+                path: .init(customer: customer),
+                headers: .init(idempotencyKey: $0),
+                body: .json(.init(note: "not mine"))
+            )
+        } replayed: {
+            try $0.ok.headers.idempotentReplayed
+        }
+        #expect(try released.ok.body.json.changed, "\(released)")
+        let lead = try await once(key: "lead") {
+            try await client.createLead(
+                headers: .init(idempotencyKey: $0),
+                body: .json(.init(companyName: "Changzhou Valves"))
+            )
+        } replayed: {
+            try $0.created.headers.idempotentReplayed
+        }.created.body.json.leadId
+        _ = try await once(key: "qualify") {
+            try await client.qualifyLead(path: .init(lead: lead), headers: .init(idempotencyKey: $0))
+        } replayed: {
+            try $0.ok.headers.idempotentReplayed
+        }
+        // The answer's type holds exactly the three ids, and no other field.
+        let converted = try await once(key: "convert") {
+            try await client.convertLead(
+                path: .init(lead: lead),
+                headers: .init(idempotencyKey: $0),
+                body: .json(.init(name: "Valves 2027", amount: 1_200_000, currency: "CNY"))
+            )
+        } replayed: {
+            try $0.created.headers.idempotentReplayed
+        }
+        #expect(throws: Never.self, "\(converted)") { try converted.created.body.json }
         try await server.stop()
     }
 }

@@ -2,15 +2,16 @@ import Foundation
 import FuzzDriver
 
 /// Fuzzes the reading of a command's JSON body, step for step as the server does it:
-/// `JSONSerialization` for the shape and the unknown-field walk over nested objects and arrays
-/// (`Sources/CRMServer/API/CommandBodyGate.swift` with the `BodyFields` table that
-/// `Tools/generate-openapi` writes), then `JSONDecoder` into the body's type (the generated
-/// boundary's `Codable` types) with an ISO 8601 date strategy, and the business time, which
-/// the handlers parse from text (`APIHandler.acting(at:)`).
+/// `JSONDecoder` into the body's type (the generated boundary's `Codable` types, which refuse
+/// a field their schema does not list) with an ISO 8601 date strategy, and the business time,
+/// which the handlers parse from text (`APIHandler.acting(at:)`); and for a body the decoding
+/// refuses, `JSONSerialization` for the shape and the unknown-field walk over nested objects
+/// and arrays (`Sources/CRMServer/API/OperationGate.swift` with the `BodyFields` table that
+/// `Tools/generate-openapi` writes).
 ///
 /// A reproduction rather than a call into CRMServer: building Hummingbird and SwiftNIO with
 /// the fuzzer's instrumentation is more than this machine's fuzz runs can afford, and the
-/// decode steps need none of it. Keep it in step with CommandBodyGate.swift.
+/// decode steps need none of it. Keep it in step with OperationGate.swift.
 ///
 /// Input: a byte choosing the body type, then the body.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -72,25 +73,16 @@ struct Refused: Error {
 extension CommandBody {
     static func decode(_ data: Data) throws -> (body: Self, occurredAt: Date?) {
         let data = data.isEmpty ? Data("{}".utf8) : data
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw Refused(code: "malformed_json: \(error.localizedDescription)")
-        }
-        guard var fields = object as? [String: Any] else { throw Refused(code: "malformed_json") }
-        let givesTime = fields.removeValue(forKey: "occurredAt") != nil
-        if let unknown = unknownField(in: fields) {
-            throw Refused(code: "unknown_field \(unknown.path) \(unknown.known.sorted().joined(separator: ","))")
-        }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(iso8601)
-            return (
-                try decoder.decode(Self.self, from: data),
-                givesTime ? try decoder.decode(BusinessTime.self, from: data).occurredAt : nil
-            )
+            let body = try decoder.decode(Self.self, from: data)
+            // The generated decoders refuse a field their schema does not list; these copies
+            // of them do not, so the look that follows a refusal stands in for theirs.
+            try judge(data)
+            return (body, try decoder.decode(BusinessTime.self, from: data).occurredAt)
         } catch let error as DecodingError {
+            try judge(data)
             // What APIError(_: DecodingError) reads of the error.
             switch error {
             case .keyNotFound(let key, let context): throw Refused(code: "\(key.stringValue) \(path(context))")
@@ -99,6 +91,22 @@ extension CommandBody {
             case .dataCorrupted(let context): throw Refused(code: "\(path(context)) \(context.debugDescription)")
             @unknown default: throw Refused(code: "\(error)")
             }
+        }
+    }
+
+    /// The gate's look at a body the decoding refused: not a JSON object, or a field the
+    /// body's shape does not list.
+    private static func judge(_ data: Data) throws {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw Refused(code: "malformed_json: \(error.localizedDescription)")
+        }
+        guard var fields = object as? [String: Any] else { throw Refused(code: "malformed_json") }
+        fields.removeValue(forKey: "occurredAt")
+        if let unknown = unknownField(in: fields) {
+            throw Refused(code: "unknown_field \(unknown.path) \(unknown.known.sorted().joined(separator: ","))")
         }
     }
 }

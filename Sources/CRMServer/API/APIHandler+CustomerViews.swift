@@ -52,7 +52,7 @@ extension APIHandler {
     }
 
     /// One customer's RFM scores and segment as of the end of a day (today by default);
-    /// `score` is null when the customer had no order by then.
+    /// `score` is absent when the customer had no order by then.
     func customerSegment(_ input: Operations.CustomerSegment.Input) async throws -> Operations.CustomerSegment.Output {
         let customer = try visibleCustomer(input.path.customer)
         let day = try QueryValues.day("asOf", input.query.asOf)
