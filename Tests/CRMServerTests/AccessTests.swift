@@ -4,6 +4,7 @@ import CRMService
 import CRMTestSupport
 import EventStore
 import Foundation
+import RapportAPI
 import RapportTestSupport
 import Testing
 
@@ -57,8 +58,9 @@ struct AccessTests {
             token: .some(nil)
         )
         #expect(basic.status == 401)
-        #expect(try await server.get("/health", token: .some(nil)).status == 200)
-        #expect(try await server.get("/metrics", token: .some(nil)).status == 401)
+        let anonymous = try server.client(token: nil)
+        #expect(try await anonymous.health().ok.body.json.status == .ok)
+        #expect(try await anonymous.metrics().unauthorized.body.json.error.code == "unauthenticated")
         try await server.stop()
     }
 

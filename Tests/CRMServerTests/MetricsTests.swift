@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import OpenAPIRuntime
+import RapportAPI
 import RapportTestSupport
 import Testing
 
@@ -22,7 +24,7 @@ struct MetricsTests {
         await #expect(throws: EventStoreError.self) {
             try await server.log.append(to: stream("lead-1"), expecting: .noStream, [testEvent()])
         }
-        let metrics = try await server.get("/metrics", token: try server.operatorToken()).body
+        let metrics = try await exposition(server)
         #expect(sample("rapport_log_appends_total", in: metrics) == 2, "\(metrics)")
         #expect(sample("rapport_log_events_total", in: metrics) == 3)
         #expect(sample("rapport_log_append_refusals_total", in: metrics) == 1)
@@ -43,11 +45,17 @@ struct MetricsTests {
         let reader = try await EventStreamReader(server, "/v1/subscribe?from=1")
         try await server.log.append(to: stream("lead-1"), [testEvent(), testEvent()])
         for _ in 0..<2 { _ = try #require(try await reader.next()) }
-        let metrics = try await server.get("/metrics", token: try server.operatorToken()).body
+        let metrics = try await exposition(server)
         #expect(sample("rapport_subscribers", in: metrics) == 1, "\(metrics)")
         #expect(sample("rapport_subscriber_delivery_lag_seconds_count", in: metrics) == 2)
         // Measured from each event's commit, so never negative; how long is a benchmark's matter.
         #expect(try #require(sample("rapport_subscriber_delivery_lag_seconds_sum", in: metrics)) > 0)
         try await server.stop()
+    }
+
+    /// The Prometheus text, through the client generated from the spec.
+    private func exposition(_ server: RunningServer) async throws -> String {
+        let answer = try await server.client(token: try server.operatorToken()).metrics()
+        return try await String(collecting: try answer.ok.body.plainText, upTo: 1 << 20)
     }
 }
