@@ -2,7 +2,6 @@ import CRMService
 import EventStore
 import Foundation
 import Hummingbird
-import OpenAPIHummingbird
 import OpenAPIRuntime
 import Projections
 import RapportAPI
@@ -35,7 +34,7 @@ struct APIHandler: APIProtocol {
     /// that hands each handler its request and reads command bodies.
     func register(on router: some RouterMethods<RapportRequestContext>) throws {
         let operations = router.group().add(middleware: OperationGate())
-        try registerHandlers(on: operations, configuration: .rapport)
+        try registerHandlers(on: BoundaryTransport(router: operations), configuration: .rapport)
     }
 }
 
