@@ -18,7 +18,11 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let endpoint = table.endpoint(for: request.uri.path), !endpoint.methods.contains(request.method) else {
+        // The router names the route it matched before any middleware runs: a route of this
+        // method and path, so there is nothing to refuse and no table to search.
+        guard context.endpointPath == nil, let endpoint = table.endpoint(for: request.uri.path),
+            !endpoint.methods.contains(request.method)
+        else {
             return try await next(request, context)
         }
         // Requests count under the pattern they were addressed to, not as unmatched paths.
