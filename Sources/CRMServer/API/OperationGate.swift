@@ -53,8 +53,10 @@ struct OperationGate: RouterMiddleware {
                 try context.require(part: field, sent: object[field].map { !($0 is NSNull) } ?? false)
             }
         }
+        // Read as JSON whatever its type says: without a type, the generated decoding takes
+        // the operation's one media type, JSON, without parsing a header to find it.
         var head = request.head
-        head.headerFields[.contentType] = "application/json"
+        head.headerFields[.contentType] = nil
         let command = Request(head: head, body: .init(buffer: body))
         do {
             return try await RapportRequestContext.$current.withValue(context) { try await next(command, context) }
