@@ -9,12 +9,13 @@ import Synchronization
 import Testing
 
 extension RunningServer {
-    /// A client generated from `Schemas/openapi.yaml` over a real socket, sending `token`.
-    func client(token: String?) throws -> Client {
+    /// A client generated from `Schemas/openapi.yaml` over a real socket, sending `token`,
+    /// with `middlewares` after the one that sends it.
+    func client(token: String?, middlewares: [any ClientMiddleware] = []) throws -> Client {
         Client(
             serverURL: try #require(URL(string: baseURL)),
             transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(30))),
-            middlewares: [BearerToken(token: token)]
+            middlewares: [BearerToken(token: token)] + middlewares
         )
     }
 }
@@ -37,22 +38,16 @@ private struct BearerToken: ClientMiddleware {
 }
 
 /// The body of each answer a generated client got, byte for byte as it came, so that a replay is
-/// compared with the first answer as sent rather than as decoded; it also sends the bearer token.
+/// compared with the first answer as sent rather than as decoded.
 final class AnswerBodies: ClientMiddleware {
-    private let token: String
     private let bodies = Mutex<[String]>([])
 
-    private init(token: String) { self.token = token }
+    private init() {}
 
     /// A client generated from the spec that sends `token` to `server`, and the answers it got.
     static func client(_ server: RunningServer, token: String) throws -> (Client, AnswerBodies) {
-        let answers = AnswerBodies(token: token)
-        let client = Client(
-            serverURL: try #require(URL(string: server.baseURL)),
-            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(30))),
-            middlewares: [answers]
-        )
-        return (client, answers)
+        let answers = AnswerBodies()
+        return (try server.client(token: token, middlewares: [answers]), answers)
     }
 
     /// The body of the latest answer.
@@ -65,8 +60,6 @@ final class AnswerBodies: ClientMiddleware {
         operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        var request = request
-        request.headerFields[.authorization] = "Bearer \(token)"
         let (response, answer) = try await next(request, body, baseURL)
         guard let answer else {
             bodies.withLock { $0.append("") }
