@@ -1,7 +1,9 @@
+import CRMReadModels
 import CRMSchema
 import CRMService
 import EventStore
 import Foundation
+import Projections
 import RapportTestSupport
 import Testing
 
@@ -58,7 +60,10 @@ struct RapportCommandTests {
         }
         await appender.close()
         let behind = try lags(of: log)
-        #expect(behind.count == 12 && behind.values.allSatisfy { $0 == 7 }, "\(behind)")
+        #expect(
+            behind.keys.sorted() == CRMProjections.all.map { $0.name }.sorted() && behind.values.allSatisfy { $0 == 7 },
+            "every read model, 7 behind: \(behind)"
+        )
         let table = try rapport("stats", "--data-dir", log)
         #expect(table.output.contains("customer360                  7 behind"), "\(table.output)")
 

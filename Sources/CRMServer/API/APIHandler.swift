@@ -61,6 +61,11 @@ extension APIHandler {
         get throws { try RapportRequestContext.requireCurrent().caller() }
     }
 
+    /// Now, by the server's clock, when the request running now arrived.
+    var requestTime: Date {
+        get throws { try RapportRequestContext.requireCurrent().businessTime?.now ?? Date() }
+    }
+
     /// The caller of the command running now, acting at `occurredAt` (ISO 8601) when the body
     /// names a business time: refused with its code when it is out of the caller's window.
     func acting(at occurredAt: String?) throws -> Acting {

@@ -111,6 +111,8 @@ public enum AccessTable {
     static let settingsReaders: Set<AccessRole> = [.admin, .manager, .salesRep, .finance, .auditor, .migration]
     /// The Prometheus scrape, unless served on the separate loopback metrics port.
     static let operators: Set<AccessRole> = [.admin, .auditor]
+    /// The users and teams as the people who run them see them (a manager, their own team).
+    static let peopleReaders: Set<AccessRole> = [.admin, .manager, .auditor]
     /// Who may change a customer's level (a higher level gets a longer idle limit in the pool).
     static let levelSetters: Set<AccessRole> = [.admin, .manager, .migration]
 
@@ -208,6 +210,9 @@ public enum AccessTable {
         "moveUser": AccessRule(administration),  // POST /v1/users/{user}/team
         "changeRole": AccessRule(administration),  // POST /v1/users/{user}/role
         "deactivateUser": AccessRule(management, .domain),  // POST /v1/users/{user}/deactivate
+        "listUsers": AccessRule(peopleReaders, .callerCut),  // GET /v1/users
+        "user": AccessRule(peopleReaders, .callerCut),  // GET /v1/users/{user}
+        "listTeams": AccessRule(peopleReaders, .callerCut),  // GET /v1/teams
         // Customers read
         "listCustomers": AccessRule(readers, .callerCut),  // GET /v1/customers
         // GET /v1/customers/{customer}

@@ -4395,6 +4395,280 @@ extension Components {
                 case returnOnBudgetBasisPoints
             }
         }
+        /// - Remark: Generated from `#/components/schemas/UserSummary`.
+        package struct UserSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UserSummary/userID`.
+            package var userID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UserSummary/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UserSummary/email`.
+            package var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UserSummary/role`.
+            @frozen package enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case admin = "admin"
+                case manager = "manager"
+                case salesRep = "sales_rep"
+                case finance = "finance"
+                case auditor = "auditor"
+                case unspecified = "unspecified"
+            }
+            /// - Remark: Generated from `#/components/schemas/UserSummary/role`.
+            package var role: Components.Schemas.UserSummary.RolePayload
+            /// Empty for a user in no team.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserSummary/teamID`.
+            package var teamID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UserSummary/isActive`.
+            package var isActive: Swift.Bool
+            /// The customers the user holds now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserSummary/holdings`.
+            package var holdings: Swift.Int
+            /// The pool rules' cap on holdings, in force now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserSummary/holdingCap`.
+            package var holdingCap: Swift.Int
+            /// Customers claimed from the pool today, business time (China).
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserSummary/claimsToday`.
+            package var claimsToday: Swift.Int
+            /// The pool rules' limit on claims a day, in force now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserSummary/dailyClaimLimit`.
+            package var dailyClaimLimit: Swift.Int
+            /// Creates a new `UserSummary`.
+            ///
+            /// - Parameters:
+            ///   - userID:
+            ///   - name:
+            ///   - email:
+            ///   - role:
+            ///   - teamID: Empty for a user in no team.
+            ///   - isActive:
+            ///   - holdings: The customers the user holds now.
+            ///   - holdingCap: The pool rules' cap on holdings, in force now.
+            ///   - claimsToday: Customers claimed from the pool today, business time (China).
+            ///   - dailyClaimLimit: The pool rules' limit on claims a day, in force now.
+            package init(
+                userID: Swift.String,
+                name: Swift.String,
+                email: Swift.String,
+                role: Components.Schemas.UserSummary.RolePayload,
+                teamID: Swift.String,
+                isActive: Swift.Bool,
+                holdings: Swift.Int,
+                holdingCap: Swift.Int,
+                claimsToday: Swift.Int,
+                dailyClaimLimit: Swift.Int
+            ) {
+                self.userID = userID
+                self.name = name
+                self.email = email
+                self.role = role
+                self.teamID = teamID
+                self.isActive = isActive
+                self.holdings = holdings
+                self.holdingCap = holdingCap
+                self.claimsToday = claimsToday
+                self.dailyClaimLimit = dailyClaimLimit
+            }
+            package enum CodingKeys: String, CodingKey {
+                case userID
+                case name
+                case email
+                case role
+                case teamID
+                case isActive
+                case holdings
+                case holdingCap
+                case claimsToday
+                case dailyClaimLimit
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.userID = try container.decode(
+                    Swift.String.self,
+                    forKey: .userID
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.role = try container.decode(
+                    Components.Schemas.UserSummary.RolePayload.self,
+                    forKey: .role
+                )
+                self.teamID = try container.decode(
+                    Swift.String.self,
+                    forKey: .teamID
+                )
+                self.isActive = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .isActive
+                )
+                self.holdings = try container.decode(
+                    Swift.Int.self,
+                    forKey: .holdings
+                )
+                self.holdingCap = try container.decode(
+                    Swift.Int.self,
+                    forKey: .holdingCap
+                )
+                self.claimsToday = try container.decode(
+                    Swift.Int.self,
+                    forKey: .claimsToday
+                )
+                self.dailyClaimLimit = try container.decode(
+                    Swift.Int.self,
+                    forKey: .dailyClaimLimit
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "userID",
+                    "name",
+                    "email",
+                    "role",
+                    "teamID",
+                    "isActive",
+                    "holdings",
+                    "holdingCap",
+                    "claimsToday",
+                    "dailyClaimLimit"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UserPage`.
+        package struct UserPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UserPage/users`.
+            package var users: [Components.Schemas.UserSummary]
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `UserPage`.
+            ///
+            /// - Parameters:
+            ///   - users:
+            ///   - next: The `after` of the next page; absent on the last.
+            package init(
+                users: [Components.Schemas.UserSummary],
+                next: Swift.String? = nil
+            ) {
+                self.users = users
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case users
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.users = try container.decode(
+                    [Components.Schemas.UserSummary].self,
+                    forKey: .users
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "users",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TeamList`.
+        package struct TeamList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TeamList/TeamsPayload`.
+            package struct TeamsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/TeamList/TeamsPayload/teamID`.
+                package var teamID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/TeamList/TeamsPayload/name`.
+                package var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/TeamList/TeamsPayload/activeMembers`.
+                package var activeMembers: Swift.Int
+                /// The customers its active members hold.
+                ///
+                /// - Remark: Generated from `#/components/schemas/TeamList/TeamsPayload/holdings`.
+                package var holdings: Swift.Int
+                /// Creates a new `TeamsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - teamID:
+                ///   - name:
+                ///   - activeMembers:
+                ///   - holdings: The customers its active members hold.
+                package init(
+                    teamID: Swift.String,
+                    name: Swift.String,
+                    activeMembers: Swift.Int,
+                    holdings: Swift.Int
+                ) {
+                    self.teamID = teamID
+                    self.name = name
+                    self.activeMembers = activeMembers
+                    self.holdings = holdings
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case teamID
+                    case name
+                    case activeMembers
+                    case holdings
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.teamID = try container.decode(
+                        Swift.String.self,
+                        forKey: .teamID
+                    )
+                    self.name = try container.decode(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.activeMembers = try container.decode(
+                        Swift.Int.self,
+                        forKey: .activeMembers
+                    )
+                    self.holdings = try container.decode(
+                        Swift.Int.self,
+                        forKey: .holdings
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "teamID",
+                        "name",
+                        "activeMembers",
+                        "holdings"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/TeamList/teams`.
+            package typealias TeamsPayload = [Components.Schemas.TeamList.TeamsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/TeamList/teams`.
+            package var teams: Components.Schemas.TeamList.TeamsPayload
+            /// Creates a new `TeamList`.
+            ///
+            /// - Parameters:
+            ///   - teams:
+            package init(teams: Components.Schemas.TeamList.TeamsPayload) {
+                self.teams = teams
+            }
+            package enum CodingKeys: String, CodingKey {
+                case teams
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.teams = try container.decode(
+                    Components.Schemas.TeamList.TeamsPayload.self,
+                    forKey: .teams
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "teams"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CampaignPage`.
         package struct CampaignPage: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CampaignPage/campaigns`.

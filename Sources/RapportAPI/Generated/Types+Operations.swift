@@ -29757,6 +29757,169 @@ package enum Operations {
             }
         }
     }
+    /// The teams, by id, with their active members and the customers those hold (admin, auditor; a manager sees their own team).
+    ///
+    /// - Remark: HTTP `GET /v1/teams`.
+    /// - Remark: Generated from `#/paths//v1/teams/get(listTeams)`.
+    package enum ListTeams {
+        package static let id: Swift.String = "listTeams"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/teams/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListTeams.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListTeams.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ListTeams.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            package init(headers: Operations.ListTeams.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/teams/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/teams/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TeamList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.TeamList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ListTeams.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ListTeams.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The teams.
+            ///
+            /// - Remark: Generated from `#/paths//v1/teams/get(listTeams)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListTeams.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ListTeams.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/teams/get(listTeams)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/teams/get(listTeams)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Create a team; names are unique, ignoring case (admin).
     ///
     /// - Remark: HTTP `POST /v1/teams`.
@@ -30117,6 +30280,232 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The users, by id, each with their role, team, whether active, the customers they hold against the pool's cap
+    /// and today's claims against the daily limit, a page at a time (admin, auditor; a manager sees their own
+    /// team's, and naming another team is 403 `outside_scope`).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/users`.
+    /// - Remark: Generated from `#/paths//v1/users/get(listUsers)`.
+    package enum ListUsers {
+        package static let id: Swift.String = "listUsers"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/users/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// Only this team's users.
+                ///
+                /// - Remark: Generated from `#/paths/v1/users/GET/query/team`.
+                package var team: Components.Schemas.PathId?
+                /// The `next` of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/users/GET/query/after`.
+                package var after: Components.Parameters.After?
+                /// - Remark: Generated from `#/paths/v1/users/GET/query/limit`.
+                package var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - team: Only this team's users.
+                ///   - after: The `next` of the page before.
+                ///   - limit:
+                package init(
+                    team: Components.Schemas.PathId? = nil,
+                    after: Components.Parameters.After? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.team = team
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.ListUsers.Input.Query
+            /// - Remark: Generated from `#/paths/v1/users/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListUsers.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListUsers.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ListUsers.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ListUsers.Input.Query = .init(),
+                headers: Operations.ListUsers.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/users/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/users/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.UserPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.UserPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ListUsers.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ListUsers.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The users.
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/get(listUsers)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListUsers.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ListUsers.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/get(listUsers)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/get(listUsers)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/get(listUsers)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -30546,6 +30935,210 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One user: role, team, active, holdings against the cap, today's claims against the limit (admin, auditor; a manager for their own team's).
+    ///
+    /// - Remark: HTTP `GET /v1/users/{user}`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)`.
+    package enum User {
+        package static let id: Swift.String = "user"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/users/{user}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/users/{user}/GET/path/user`.
+                package var user: Components.Parameters.User
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - user:
+                package init(user: Components.Parameters.User) {
+                    self.user = user
+                }
+            }
+            package var path: Operations.User.Input.Path
+            /// - Remark: Generated from `#/paths/v1/users/{user}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.User.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.User.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.User.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.User.Input.Path,
+                headers: Operations.User.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/users/{user}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/users/{user}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.UserSummary)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.UserSummary {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.User.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.User.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The user.
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.User.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.User.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
                             response: self
                         )
                     }

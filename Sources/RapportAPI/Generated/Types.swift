@@ -530,16 +530,34 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /v1/settings/commission-rate`.
     /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)`.
     func configureCommissionRate(_ input: Operations.ConfigureCommissionRate.Input) async throws -> Operations.ConfigureCommissionRate.Output
+    /// The teams, by id, with their active members and the customers those hold (admin, auditor; a manager sees their own team).
+    ///
+    /// - Remark: HTTP `GET /v1/teams`.
+    /// - Remark: Generated from `#/paths//v1/teams/get(listTeams)`.
+    func listTeams(_ input: Operations.ListTeams.Input) async throws -> Operations.ListTeams.Output
     /// Create a team; names are unique, ignoring case (admin).
     ///
     /// - Remark: HTTP `POST /v1/teams`.
     /// - Remark: Generated from `#/paths//v1/teams/post(createTeam)`.
     func createTeam(_ input: Operations.CreateTeam.Input) async throws -> Operations.CreateTeam.Output
+    /// The users, by id, each with their role, team, whether active, the customers they hold against the pool's cap
+    /// and today's claims against the daily limit, a page at a time (admin, auditor; a manager sees their own
+    /// team's, and naming another team is 403 `outside_scope`).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/users`.
+    /// - Remark: Generated from `#/paths//v1/users/get(listUsers)`.
+    func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output
     /// Add an active user; emails are unique. The user gets no token (`rapport token create` makes one) (admin).
     ///
     /// - Remark: HTTP `POST /v1/users`.
     /// - Remark: Generated from `#/paths//v1/users/post(addUser)`.
     func addUser(_ input: Operations.AddUser.Input) async throws -> Operations.AddUser.Output
+    /// One user: role, team, active, holdings against the cap, today's claims against the limit (admin, auditor; a manager for their own team's).
+    ///
+    /// - Remark: HTTP `GET /v1/users/{user}`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)`.
+    func user(_ input: Operations.User.Input) async throws -> Operations.User.Output
     /// Move a user to another team (admin).
     ///
     /// - Remark: HTTP `POST /v1/users/{user}/team`.
@@ -1928,6 +1946,13 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// The teams, by id, with their active members and the customers those hold (admin, auditor; a manager sees their own team).
+    ///
+    /// - Remark: HTTP `GET /v1/teams`.
+    /// - Remark: Generated from `#/paths//v1/teams/get(listTeams)`.
+    package func listTeams(headers: Operations.ListTeams.Input.Headers = .init()) async throws -> Operations.ListTeams.Output {
+        try await listTeams(Operations.ListTeams.Input(headers: headers))
+    }
     /// Create a team; names are unique, ignoring case (admin).
     ///
     /// - Remark: HTTP `POST /v1/teams`.
@@ -1941,6 +1966,22 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// The users, by id, each with their role, team, whether active, the customers they hold against the pool's cap
+    /// and today's claims against the daily limit, a page at a time (admin, auditor; a manager sees their own
+    /// team's, and naming another team is 403 `outside_scope`).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/users`.
+    /// - Remark: Generated from `#/paths//v1/users/get(listUsers)`.
+    package func listUsers(
+        query: Operations.ListUsers.Input.Query = .init(),
+        headers: Operations.ListUsers.Input.Headers = .init()
+    ) async throws -> Operations.ListUsers.Output {
+        try await listUsers(Operations.ListUsers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Add an active user; emails are unique. The user gets no token (`rapport token create` makes one) (admin).
     ///
     /// - Remark: HTTP `POST /v1/users`.
@@ -1952,6 +1993,19 @@ extension APIProtocol {
         try await addUser(Operations.AddUser.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// One user: role, team, active, holdings against the cap, today's claims against the limit (admin, auditor; a manager for their own team's).
+    ///
+    /// - Remark: HTTP `GET /v1/users/{user}`.
+    /// - Remark: Generated from `#/paths//v1/users/{user}/get(user)`.
+    package func user(
+        path: Operations.User.Input.Path,
+        headers: Operations.User.Input.Headers = .init()
+    ) async throws -> Operations.User.Output {
+        try await user(Operations.User.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Move a user to another team (admin).
