@@ -34,6 +34,8 @@ struct UserQueryTests {
             "the staffing's pool rules: a cap of 50, 50 claims a day"
         )
 
+        let malformed = try await admin.listUsers(query: .init(team: "东区"))
+        #expect(try malformed.badRequest.body.json.error.code == "invalid_query_parameter", "\(malformed)")
         let team = try await manager.listUsers().ok.body.json.users.map(\.userID)
         #expect(team == [staff["manager"], staff["rep"], staff["other"]].sorted(), "a manager's own team")
         let otherTeam = try await manager.listUsers(query: .init(team: staff["westTeam"]))

@@ -46,9 +46,11 @@ public struct UserQueries: Sendable {
     /// Every user the log knows, by id, as of `now` (which says what "today" is); those of
     /// `team` only when one is named.
     ///
-    /// - Throws: ``ProjectionError`` when the store cannot be read.
+    /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed team id;
+    ///   ``ProjectionError`` when the store cannot be read.
     public func users(team: String? = nil, now: Date) throws -> [UserSummary] {
-        try store.rows(UserRow.self, projector: UsersProjector.name, table: "users")
+        if let team { try CustomerQueryParameters.requireID(team, "team") }
+        return try store.rows(UserRow.self, projector: UsersProjector.name, table: "users")
             .filter { team == nil || $0.row.teamID == team }
             .sorted { $0.key < $1.key }
             .map { summary($0.key, $0.row, now: now) }

@@ -20206,7 +20206,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         style: .form,
                         explode: true,
                         name: "team",
-                        as: Components.Schemas.PathId.self
+                        as: Swift.String.self
                     ),
                     after: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,

@@ -30328,10 +30328,10 @@ package enum Operations {
         package struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/v1/users/GET/query`.
             package struct Query: Sendable, Hashable {
-                /// Only this team's users.
+                /// Only this team's users (400 `invalid_query_parameter` for a malformed id).
                 ///
                 /// - Remark: Generated from `#/paths/v1/users/GET/query/team`.
-                package var team: Components.Schemas.PathId?
+                package var team: Swift.String?
                 /// The `next` of the page before.
                 ///
                 /// - Remark: Generated from `#/paths/v1/users/GET/query/after`.
@@ -30341,11 +30341,11 @@ package enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - team: Only this team's users.
+                ///   - team: Only this team's users (400 `invalid_query_parameter` for a malformed id).
                 ///   - after: The `next` of the page before.
                 ///   - limit:
                 package init(
-                    team: Components.Schemas.PathId? = nil,
+                    team: Swift.String? = nil,
                     after: Components.Parameters.After? = nil,
                     limit: Components.Parameters.Limit? = nil
                 ) {
