@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMTestSupport
@@ -18,7 +19,9 @@ struct CustomerWorkloadTests {
         var options = WorkloadOptions()
         (options.customers, options.reps, options.teams, options.days) = (300, 8, 2, 90)
         let summary = try await WorkloadGenerator(options: options, log: world.log).run()
-        let store = try await world.readModels([Customer360Projector.self, RemindersProjector.self, RFMProjector.self])
+        let store = try await world.readModels([
+            Customer360Projector.self, RemindersProjector.self, RFMProjector.self, UsersProjector.self,
+        ])
         let events = try world.log.readAll(from: 1).map { recorded in
             (
                 recorded,
@@ -155,6 +158,15 @@ struct CustomerWorkloadTests {
         for name in ["customer360", "reminders", "rfm"] {
             #expect(try again.contents(of: name) == store.contents(of: name), "\(name) rebuilds identically")
         }
+        // Each user holds exactly the customers the log last gave them.
+        var held: [String: Int] = [:]
+        for case let rep? in owner.values { held[rep, default: 0] += 1 }
+        let users = try UserQueries(store: store, rules: .defaults).users(now: Date())
+        #expect(Set(held.keys).isSubset(of: Set(users.map(\.userID))), "every owner is a user")
+        for user in users {
+            #expect(user.holdings == held[user.userID, default: 0], "\(user.userID) (\(user.role))")
+        }
+        #expect(users.reduce(0) { $0 + $1.holdings } == held.values.reduce(0, +))
         await world.close()
     }
 

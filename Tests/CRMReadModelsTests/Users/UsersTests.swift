@@ -3,11 +3,8 @@ import CRMReadModels
 import CRMSchema
 import CRMService
 import CRMTestSupport
-import CRMWorkload
 import EventStore
 import Foundation
-import Projections
-import RapportTestSupport
 import Testing
 
 @Suite("Users and teams read model")
@@ -66,37 +63,5 @@ struct UsersTests {
         #expect(try people.teams(east).map(\.teamID) == [east])
         #expect(throws: ReadModelQueryError.self) { try people.user(id: "nobody", now: lastClaim) }
         await world.close()
-    }
-
-    @Test("over a generated history, each user holds exactly the customers the 360 read model gives them")
-    func holdingsAgreeWithOwners() async throws {
-        let directory = TemporaryDirectory("users-workload")
-        let log = try openTestLog(directory)
-        var options = WorkloadOptions()
-        (options.customers, options.reps, options.days) = (600, 8, 180)
-        _ = try await WorkloadGenerator(options: options, log: log).run()
-        let store = try ReadModelStore(directory: directory.appending("read-models"))
-        try await ProjectionBuilder.build(
-            [UsersProjector.self, Customer360Projector.self],
-            log: log,
-            decoder: CRMProjections.decoder,
-            into: store
-        )
-        let users = try UserQueries(store: store, rules: .defaults).users(now: Date())
-        let customers = Customer360Queries(store: store)
-        var held = 0
-        for user in users {
-            var owned = 0
-            var page = try customers.customers(ownedBy: user.userID, limit: 1_000)
-            owned += page.customers.count
-            while let next = page.next {
-                page = try customers.customers(ownedBy: user.userID, after: next, limit: 1_000)
-                owned += page.customers.count
-            }
-            #expect(user.holdings == owned, "\(user.userID) (\(user.role), active: \(user.isActive))")
-            held += user.holdings
-        }
-        #expect(held > 0, "the history's reps hold customers")
-        await log.close()
     }
 }
