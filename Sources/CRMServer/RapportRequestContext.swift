@@ -9,6 +9,8 @@ public struct RapportRequestContext: RequestContext {
     var businessTime: BusinessTimeRules?
     /// The route's rule from ``AccessTable``, once ``AccessCheck`` has applied it.
     public var access: AccessRule?
+    /// The route's `operationId` in the spec, once ``AccessCheck`` has found its rule.
+    var operationID: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -55,7 +55,7 @@ extension APIHandler {
     /// `score` is absent when the customer had no order by then.
     func customerSegment(_ input: Operations.CustomerSegment.Input) async throws -> Operations.CustomerSegment.Output {
         let customer = try visibleCustomer(input.path.customer)
-        let day = try QueryValues.day("asOf", input.query.asOf)
+        let day = try QueryValues.day("asOf", input.query.asOf, now: try requestTime)
         let score = try RFMQueries(store: reads).segment(of: customer.customerID, asOf: day)
         return .ok(
             .init(
@@ -66,7 +66,9 @@ extension APIHandler {
 
     /// How many customers fall in each segment as of the end of a day (today by default).
     func segments(_ input: Operations.Segments.Input) async throws -> Operations.Segments.Output {
-        let counts = try RFMQueries(store: reads).segments(asOf: try QueryValues.day("asOf", input.query.asOf))
+        let counts = try RFMQueries(store: reads).segments(
+            asOf: try QueryValues.day("asOf", input.query.asOf, now: try requestTime)
+        )
         return .ok(.init(body: .json(try answer(counts))))
     }
 
@@ -78,7 +80,7 @@ extension APIHandler {
         let query = input.query
         let reminders = try RemindersQueries(store: reads).reminders(
             for: try scope.rep(principal, asked: query.rep, parameter: "rep"),
-            on: try QueryValues.day("day", query.day),
+            on: try QueryValues.day("day", query.day, now: try requestTime),
             noOrderDays: query.noOrderDays ?? 90,
             dueWithinDays: query.dueWithinDays ?? 7
         )

@@ -92,7 +92,7 @@ extension APIHandler {
     /// default), filtered by status and channel, a page at a time (`next` is a campaign id).
     func campaigns(_ input: Operations.Campaigns.Input) async throws -> Operations.Campaigns.Output {
         let query = input.query
-        let at = try QueryValues.time("asOf", query.asOf)?.date ?? .now
+        let at = try QueryValues.time("asOf", query.asOf)?.date ?? (try requestTime)
         let all = try CampaignQueries(store: reads).campaigns(at: at).filter { campaign in
             (query.status == nil || campaign.status.rawValue == query.status?.rawValue)
                 && (query.channel == nil || campaign.channel == query.channel)
@@ -104,7 +104,7 @@ extension APIHandler {
     /// One campaign's effect, its status judged at `asOf` (now by default); 404 `not_found`
     /// for a campaign the read model does not know.
     func campaign(_ input: Operations.Campaign.Input) async throws -> Operations.Campaign.Output {
-        let at = try QueryValues.time("asOf", input.query.asOf)?.date ?? .now
+        let at = try QueryValues.time("asOf", input.query.asOf)?.date ?? (try requestTime)
         return .ok(
             .init(body: .json(try answer(CampaignQueries(store: reads).campaign(id: input.path.campaign, at: at))))
         )

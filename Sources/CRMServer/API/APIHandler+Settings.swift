@@ -163,9 +163,10 @@ extension APIHandler {
         )
     }
 
-    /// The time the settings are read at: the query's `at` (ISO 8601), or now.
+    /// The time the settings are read at: the query's `at` (ISO 8601), or now by the
+    /// server's clock.
     private func settingsTime(_ at: String?) throws -> Date {
-        guard let at else { return Date() }
+        guard let at else { return try requestTime }
         guard let time = try? Date(at, strategy: .iso8601) else {
             throw APIError.badRequest(
                 .invalidQueryParameter,

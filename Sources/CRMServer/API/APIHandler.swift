@@ -61,7 +61,8 @@ extension APIHandler {
         get throws { try RapportRequestContext.requireCurrent().caller() }
     }
 
-    /// Now, by the server's clock, when the request running now arrived.
+    /// Now, by the server's clock (the business clock the server was given), when the request
+    /// running now arrived: what "now" and "today" mean to a query.
     var requestTime: Date {
         get throws { try RapportRequestContext.requireCurrent().businessTime?.now ?? Date() }
     }

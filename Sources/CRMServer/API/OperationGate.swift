@@ -36,7 +36,7 @@ struct OperationGate: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let operation = APIOperations.byRoute["\(request.method.rawValue) \(context.endpointPath ?? "")"]
+        let operation = context.operationID
         if let operation, let rules = APIOperations.queryParameters[operation] {
             let query = QueryParameters(request)
             for (name, rule) in rules.sorted(by: { $0.key < $1.key }) { try rule.check(name, in: query) }

@@ -5,9 +5,9 @@ import Foundation
 /// The query parameters the spec leaves as text, read as the reports take them: a 400
 /// `invalid_query_parameter` naming the parameter when the text is not what it should be.
 enum QueryValues {
-    /// The business day `text` names (`yyyy-mm-dd`), today's in business time when absent.
-    static func day(_ name: String, _ text: String?) throws(APIError) -> BusinessDay {
-        guard let text else { return BusinessDay(Timestamp.now()) }
+    /// The business day `text` names (`yyyy-mm-dd`); the business day of `now` when absent.
+    static func day(_ name: String, _ text: String?, now: Date) throws(APIError) -> BusinessDay {
+        guard let text else { return BusinessDay(Timestamp(now)) }
         guard let day = BusinessDay(text) else {
             throw .badRequest(
                 .invalidQueryParameter,

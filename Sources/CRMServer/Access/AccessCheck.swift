@@ -23,7 +23,9 @@ struct AccessCheck: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let path = context.endpointPath, path != "NotFound" else { return try await next(request, context) }
-        guard let rule = AccessTable.rule(method: request.method.rawValue, path: path) else {
+        guard let operation = AccessTable.operation(method: request.method.rawValue, path: path),
+            let rule = AccessTable.rules[operation]
+        else {
             throw APIError(
                 .forbidden,
                 .forbidden,
@@ -33,6 +35,7 @@ struct AccessCheck: RouterMiddleware {
         }
         var context = context
         context.access = rule
+        context.operationID = operation
         if rule.isOpen { return try await next(request, context) }
         let principal = try context.require(rule.roles)
         for (parameter, roles) in rule.narrower where request.uri.queryParameters[Substring(parameter)] != nil {

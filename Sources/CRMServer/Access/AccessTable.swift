@@ -255,7 +255,12 @@ public enum AccessTable {
 
     /// The rule of the route `method path` (`path` with `{parameter}`s), `nil` for none.
     public static func rule(method: String, path: String) -> AccessRule? {
-        APIOperations.byRoute[method + " " + path].flatMap { rules[$0] }
+        operation(method: method, path: path).flatMap { rules[$0] }
+    }
+
+    /// The `operationId` of the route `method path`, `nil` for none.
+    static func operation(method: String, path: String) -> String? {
+        APIOperations.byRoute[method + " " + path]
     }
 
     /// The route of the operation `operationId`, `METHOD /path/{parameter}`.
