@@ -15,9 +15,11 @@ extension EventCatalogue {
         .current(CRMPoolRulesConfigured.self),
         .current(CRMApprovalPolicyConfigured.self),
         .current(CRMCommissionRateConfigured.self),
+        .current(CRMLeadPriorityConfigured.self),
         // Leads
         .current(CRMLeadCreated.self),
         .current(CRMLeadAssigned.self),
+        .current(CRMLeadFollowedUp.self),
         .current(CRMLeadQualified.self),
         .current(CRMLeadDisqualified.self),
         .current(CRMLeadConverted.self),

@@ -1,5 +1,5 @@
 public import CRMDomain
-import CRMSchema
+public import CRMSchema
 public import EventStore
 public import Foundation
 import SwiftProtobuf
@@ -20,6 +20,8 @@ public struct NewLead: Sendable, Hashable {
     public var campaignID = ""
     /// The assigned rep; empty leaves it unassigned.
     public var ownerID = ""
+    /// The company's size band (`1-49`, `50-249`, `250+`), which weighs in its priority.
+    public var companySize = ""
 
     /// A lead for `companyName`; set the other fields as needed.
     public init(companyName: String) {
@@ -50,6 +52,7 @@ extension CRMService {
         created.email = keys.first { $0.kind == .email }?.value ?? ""
         created.creditCode = keys.first { $0.kind == .creditCode }?.value ?? ""
         (created.source, created.campaignID, created.ownerID) = (lead.source, lead.campaignID, lead.ownerID)
+        created.companySize = lead.companySize.trimmingCharacters(in: .whitespacesAndNewlines)
         let reservations = try keys.map { (key: try UniqueKey($0.uniqueKey), owner: stream) }
         try await appendRefusingDuplicates(
             AppendRequest(
@@ -73,6 +76,24 @@ extension CRMService {
         let rep = try await loadUser(repID).0
         return try await decideOnLead(leadID, actor: actor, occurredAt: occurredAt) { lead in
             try LeadDecisions.assign(lead, to: rep)
+        }
+    }
+
+    /// Records a rep's contact with an open lead, which restarts its idle days.
+    ///
+    /// - Throws: `DomainError` as ``LeadDecisions/followUp(_:channel:note:nextContactAt:at:)``.
+    @discardableResult
+    public func followUpLead(
+        _ leadID: String,
+        channel: CRMFollowUpChannel,
+        note: String = "",
+        nextContactAt: Date? = nil,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        let time = try context(actor, occurredAt).occurredAt
+        return try await decideOnLead(leadID, actor: actor, occurredAt: time) { lead in
+            try LeadDecisions.followUp(lead, channel: channel, note: note, nextContactAt: nextContactAt, at: time)
         }
     }
 

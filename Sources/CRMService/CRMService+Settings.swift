@@ -103,6 +103,30 @@ extension CRMService {
         try await setting(try commissionSettings, at: time, as: CRMCommissionRateConfigured.self)?.rateBasisPoints ?? 0
     }
 
+    /// Records new lead priority weights, in force from the command's business time.
+    ///
+    /// - Throws: `DomainError` `invalid_value` (see ``LeadPriority/validate(_:)``).
+    @discardableResult
+    public func configureLeadPriority(
+        _ weights: CRMLeadPriorityConfigured,
+        actor: String,
+        occurredAt: Date? = nil
+    ) async throws -> AppendResult {
+        let context = try context(actor, occurredAt)
+        return try await append(
+            to: try leadPrioritySettings,
+            expecting: .any,
+            [try event(try LeadPriority.validate(weights), context)]
+        )
+    }
+
+    /// The lead priority weights in force at business time `time`, or the defaults before any.
+    public func leadPriority(at time: Date) async throws -> LeadPriority {
+        try await setting(try leadPrioritySettings, at: time, as: CRMLeadPriorityConfigured.self).map {
+            LeadPriority($0)
+        } ?? .defaults
+    }
+
     /// The last `Setting` on `stream` that occurred at or before `time`.
     private func setting<Setting: SwiftProtobuf.Message>(
         _ stream: StreamName,
@@ -118,5 +142,8 @@ extension CRMService {
     private var poolSettings: StreamName { get throws { try StreamName(category: "settings", id: "pool") } }
     private var pipelineSettings: StreamName { get throws { try StreamName(category: "settings", id: "pipeline") } }
     private var approvalSettings: StreamName { get throws { try StreamName(category: "settings", id: "approval") } }
+    private var leadPrioritySettings: StreamName {
+        get throws { try StreamName(category: "settings", id: "lead-priority") }
+    }
     private var commissionSettings: StreamName { get throws { try StreamName(category: "settings", id: "commission") } }
 }

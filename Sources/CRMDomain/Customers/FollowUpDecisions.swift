@@ -16,6 +16,11 @@ public enum FollowUpDecisions {
         id: String,
         context: CommandContext
     ) throws(DomainError) -> CRMFollowUpLogged {
+        try log(followUp, id: id, at: context.occurredAt)
+    }
+
+    /// A follow-up as it will be recorded, given its id and its business time.
+    static func log(_ followUp: CRMFollowUpLogged, id: String, at time: Date) throws(DomainError) -> CRMFollowUpLogged {
         var logged = followUp
         logged.customerID = try required(followUp.customerID, "customer")
         if logged.followUpID.isEmpty { logged.followUpID = id }
@@ -24,10 +29,10 @@ public enum FollowUpDecisions {
         default:
             throw DomainError(.invalidValue, "a follow-up is a call, visit, email or IM", facts: ["field": "channel"])
         }
-        if followUp.hasNextContactAt, followUp.nextContactAt.date < context.occurredAt {
+        if followUp.hasNextContactAt, followUp.nextContactAt.date < time {
             throw DomainError(
                 .invalidValue,
-                "the next contact (\(followUp.nextContactAt.date.formatted(.iso8601))) is before this follow-up (\(context.occurredAt.formatted(.iso8601)))",
+                "the next contact (\(followUp.nextContactAt.date.formatted(.iso8601))) is before this follow-up (\(time.formatted(.iso8601)))",
                 facts: ["field": "next_contact_at"]
             )
         }

@@ -1,7 +1,8 @@
 public import CRMSchema
-import Foundation
+public import Foundation
+import SwiftProtobuf
 
-/// The lead lifecycle: assign, qualify, disqualify, convert.
+/// The lead lifecycle: assign, follow up, qualify, disqualify, convert.
 ///
 /// Creation is decided where the dedup keys are reserved (the service); these decisions take
 /// the folded lead and return its next event, or refuse with a ``DomainError``.
@@ -15,6 +16,32 @@ public enum LeadDecisions {
         try UserDecisions.requireCanOwnCustomers(rep)
         var event = CRMLeadAssigned()
         (event.leadID, event.fromOwnerID, event.toOwnerID) = (lead.leadID, lead.ownerID, rep.userID)
+        return event
+    }
+
+    /// Records a rep's contact with an open lead (a call, visit, email or IM), which restarts
+    /// its idle days.
+    ///
+    /// - Throws: `lead_not_found`; `lead_closed`; `invalid_value` without a channel, or with
+    ///   a next contact before the follow-up itself.
+    public static func followUp(
+        _ lead: LeadState,
+        channel: CRMFollowUpChannel,
+        note: String,
+        nextContactAt: Date?,
+        at time: Date
+    ) throws(DomainError) -> CRMLeadFollowedUp {
+        try requireOpen(lead)
+        var event = CRMLeadFollowedUp()
+        (event.leadID, event.channel, event.note) = (lead.leadID, channel, note.trimmedOfWhitespace())
+        var followUp = CRMFollowUpLogged()
+        (followUp.customerID, followUp.channel) = (lead.leadID, channel)
+        if let nextContactAt {
+            followUp.nextContactAt = .init(date: nextContactAt)
+            event.nextContactAt = followUp.nextContactAt
+        }
+        // The same rules as a customer's follow-up: a known channel, a next contact not in the past.
+        _ = try FollowUpDecisions.log(followUp, id: lead.leadID, at: time)
         return event
     }
 

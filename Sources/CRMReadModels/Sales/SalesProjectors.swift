@@ -1,8 +1,11 @@
 import Projections
 
 extension CRMProjections {
-    /// The read models about selling: funnel, churn, activity reports and campaign effect.
+    /// The read models about selling: funnel, churn, activity reports, campaign effect and leads.
     static var salesProjectors: [any CRMProjector.Type] {
-        [FunnelProjector.self, ChurnProjector.self, ActivityProjector.self, CampaignProjector.self]
+        [
+            FunnelProjector.self, ChurnProjector.self, ActivityProjector.self, CampaignProjector.self,
+            LeadsProjector.self,
+        ]
     }
 }

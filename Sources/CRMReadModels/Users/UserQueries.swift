@@ -85,6 +85,15 @@ public struct UserQueries: Sendable {
         return summaries.values.sorted { $0.teamID < $1.teamID }
     }
 
+    /// The ids of team `team`'s users, active or not (their records stay theirs until handed on).
+    ///
+    /// - Throws: ``ProjectionError`` when the store cannot be read.
+    public static func memberIDs(ofTeam team: String, in store: ReadModelStore) throws -> [String] {
+        try store.rows(UserRow.self, projector: UsersProjector.name, table: "users")
+            .filter { $0.row.teamID == team }
+            .map(\.key)
+    }
+
     private func summary(_ id: String, _ row: UserRow, now: Date) -> UserSummary {
         UserSummary(
             userID: id,

@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The lead lifecycle: created, assigned, qualified or disqualified, converted.
+/// The lead lifecycle: created, assigned, followed up, qualified or disqualified, converted.
 
 public import SwiftProtobuf
 
@@ -49,6 +49,9 @@ public nonisolated struct CRMLeadCreated: Sendable {
 
   /// empty: unassigned
   public var ownerID: String = String()
+
+  /// e.g. "1-49", "50-249", "250+"; empty when unknown
+  public var companySize: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -119,13 +122,43 @@ public nonisolated struct CRMLeadConverted: Sendable {
   public init() {}
 }
 
+/// A rep's contact with a lead before it is judged: it restarts the lead's idle days, which
+/// its priority score counts.
+public nonisolated struct CRMLeadFollowedUp: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String = String()
+
+  public var channel: CRMFollowUpChannel = .unspecified
+
+  public var note: String = String()
+
+  /// unset: no next contact planned
+  public var nextContactAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_nextContactAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_nextContactAt = newValue}
+  }
+  /// Returns true if `nextContactAt` has been explicitly set.
+  public var hasNextContactAt: Bool {self._nextContactAt != nil}
+  /// Clears the value of `nextContactAt`. Subsequent reads from it will return its default value.
+  public mutating func clearNextContactAt() {self._nextContactAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _nextContactAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "crm.v1"
 
 nonisolated extension CRMLeadCreated: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LeadCreated"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}company_name\0\u{3}contact_name\0\u{1}phone\0\u{1}email\0\u{3}credit_code\0\u{1}source\0\u{3}campaign_id\0\u{3}owner_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}company_name\0\u{3}contact_name\0\u{1}phone\0\u{1}email\0\u{3}credit_code\0\u{1}source\0\u{3}campaign_id\0\u{3}owner_id\0\u{3}company_size\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -142,6 +175,7 @@ nonisolated extension CRMLeadCreated: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 7: try { try decoder.decodeSingularStringField(value: &self.source) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.campaignID) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.ownerID) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.companySize) }()
       default: break
       }
     }
@@ -175,6 +209,9 @@ nonisolated extension CRMLeadCreated: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.ownerID.isEmpty {
       try visitor.visitSingularStringField(value: self.ownerID, fieldNumber: 9)
     }
+    if !self.companySize.isEmpty {
+      try visitor.visitSingularStringField(value: self.companySize, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -188,6 +225,7 @@ nonisolated extension CRMLeadCreated: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.source != rhs.source {return false}
     if lhs.campaignID != rhs.campaignID {return false}
     if lhs.ownerID != rhs.ownerID {return false}
+    if lhs.companySize != rhs.companySize {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -343,6 +381,55 @@ nonisolated extension CRMLeadConverted: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.customerID != rhs.customerID {return false}
     if lhs.contactID != rhs.contactID {return false}
     if lhs.opportunityID != rhs.opportunityID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CRMLeadFollowedUp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadFollowedUp"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{1}channel\0\u{1}note\0\u{3}next_contact_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._nextContactAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    try { if let v = self._nextContactAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CRMLeadFollowedUp, rhs: CRMLeadFollowedUp) -> Bool {
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs._nextContactAt != rhs._nextContactAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

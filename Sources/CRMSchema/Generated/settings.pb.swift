@@ -147,6 +147,47 @@ public nonisolated struct CRMCommissionRateConfigured: Sendable {
   public init() {}
 }
 
+/// Points a lead earns for one value of a field (a source, a company size).
+public nonisolated struct CRMLeadPriorityPoints: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var value: String = String()
+
+  public var points: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// How an open lead's priority score is made, so "my leads by priority" is one query and the
+/// reasons for each score can be shown: the points of its source and company size, points per
+/// campaign response up to a cap, and freshness points that fall with each day since the last
+/// contact (never below zero).
+public nonisolated struct CRMLeadPriorityConfigured: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sourcePoints: [CRMLeadPriorityPoints] = []
+
+  public var sizePoints: [CRMLeadPriorityPoints] = []
+
+  public var pointsPerCampaignResponse: Int32 = 0
+
+  public var campaignResponseCap: Int32 = 0
+
+  public var freshPoints: Int32 = 0
+
+  public var pointsLostPerIdleDay: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "crm.v1"
@@ -410,6 +451,96 @@ nonisolated extension CRMCommissionRateConfigured: SwiftProtobuf.Message, SwiftP
 
   public static func ==(lhs: CRMCommissionRateConfigured, rhs: CRMCommissionRateConfigured) -> Bool {
     if lhs.rateBasisPoints != rhs.rateBasisPoints {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CRMLeadPriorityPoints: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadPriorityPoints"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}value\0\u{1}points\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.points) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 1)
+    }
+    if self.points != 0 {
+      try visitor.visitSingularInt32Field(value: self.points, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CRMLeadPriorityPoints, rhs: CRMLeadPriorityPoints) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.points != rhs.points {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension CRMLeadPriorityConfigured: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadPriorityConfigured"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}source_points\0\u{3}size_points\0\u{3}points_per_campaign_response\0\u{3}campaign_response_cap\0\u{3}fresh_points\0\u{3}points_lost_per_idle_day\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.sourcePoints) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.sizePoints) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.pointsPerCampaignResponse) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.campaignResponseCap) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.freshPoints) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.pointsLostPerIdleDay) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sourcePoints.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.sourcePoints, fieldNumber: 1)
+    }
+    if !self.sizePoints.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.sizePoints, fieldNumber: 2)
+    }
+    if self.pointsPerCampaignResponse != 0 {
+      try visitor.visitSingularInt32Field(value: self.pointsPerCampaignResponse, fieldNumber: 3)
+    }
+    if self.campaignResponseCap != 0 {
+      try visitor.visitSingularInt32Field(value: self.campaignResponseCap, fieldNumber: 4)
+    }
+    if self.freshPoints != 0 {
+      try visitor.visitSingularInt32Field(value: self.freshPoints, fieldNumber: 5)
+    }
+    if self.pointsLostPerIdleDay != 0 {
+      try visitor.visitSingularInt32Field(value: self.pointsLostPerIdleDay, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: CRMLeadPriorityConfigured, rhs: CRMLeadPriorityConfigured) -> Bool {
+    if lhs.sourcePoints != rhs.sourcePoints {return false}
+    if lhs.sizePoints != rhs.sizePoints {return false}
+    if lhs.pointsPerCampaignResponse != rhs.pointsPerCampaignResponse {return false}
+    if lhs.campaignResponseCap != rhs.campaignResponseCap {return false}
+    if lhs.freshPoints != rhs.freshPoints {return false}
+    if lhs.pointsLostPerIdleDay != rhs.pointsLostPerIdleDay {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

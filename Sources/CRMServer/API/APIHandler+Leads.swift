@@ -18,6 +18,7 @@ extension APIHandler {
         lead.source = body.source ?? ""
         lead.campaignID = body.campaignId ?? ""
         lead.ownerID = body.ownerId ?? ""
+        lead.companySize = body.companySize ?? ""
         try scope.requireAssignable(acting.principal, to: lead.ownerID)
         let leadID = try await created("leadId") {
             try await service.createLead(lead, actor: acting.actor, occurredAt: acting.occurredAt)
@@ -36,6 +37,25 @@ extension APIHandler {
                 try await service.assignLead(
                     input.path.lead,
                     to: body.repId,
+                    actor: acting.actor,
+                    occurredAt: acting.occurredAt
+                )
+            }
+        )
+    }
+
+    /// A contact with an open lead, which restarts its idle days.
+    func followUpLead(_ input: Operations.FollowUpLead.Input) async throws -> Operations.FollowUpLead.Output {
+        let body = input.body.json
+        let acting = try acting(at: body.occurredAt)
+        let channel = try CommandValues.channel(body.channel.rawValue)
+        return .ok(
+            try await appended {
+                try await service.followUpLead(
+                    input.path.lead,
+                    channel: channel,
+                    note: body.note ?? "",
+                    nextContactAt: body.nextContactAt,
                     actor: acting.actor,
                     occurredAt: acting.occurredAt
                 )

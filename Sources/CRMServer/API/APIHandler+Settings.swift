@@ -163,6 +163,53 @@ extension APIHandler {
         )
     }
 
+    /// The lead priority weights in force at `at`, or now.
+    func leadPriority(_ input: Operations.LeadPriority.Input) async throws -> Operations.LeadPriority.Output {
+        let weights = try await service.leadPriority(at: try settingsTime(input.query.at)).configured
+        func points(_ list: [CRMLeadPriorityPoints]) -> [Components.Schemas.LeadPriorityPoints] {
+            list.map { .init(value: $0.value, points: $0.points) }
+        }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        sourcePoints: points(weights.sourcePoints),
+                        sizePoints: points(weights.sizePoints),
+                        pointsPerCampaignResponse: weights.pointsPerCampaignResponse,
+                        campaignResponseCap: weights.campaignResponseCap,
+                        freshPoints: weights.freshPoints,
+                        pointsLostPerIdleDay: weights.pointsLostPerIdleDay
+                    )
+                )
+            )
+        )
+    }
+
+    /// New lead priority weights from `occurredAt` on.
+    func configureLeadPriority(
+        _ input: Operations.ConfigureLeadPriority.Input
+    ) async throws -> Operations.ConfigureLeadPriority.Output {
+        let body = input.body.json
+        let acting = try acting(at: body.occurredAt)
+        func points(_ list: [Components.Schemas.LeadPriorityPoints]) -> [CRMLeadPriorityPoints] {
+            list.map { entry in
+                var points = CRMLeadPriorityPoints()
+                (points.value, points.points) = (entry.value, entry.points)
+                return points
+            }
+        }
+        var weights = CRMLeadPriorityConfigured()
+        (weights.sourcePoints, weights.sizePoints) = (points(body.sourcePoints), points(body.sizePoints))
+        weights.pointsPerCampaignResponse = body.pointsPerCampaignResponse
+        weights.campaignResponseCap = body.campaignResponseCap
+        (weights.freshPoints, weights.pointsLostPerIdleDay) = (body.freshPoints, body.pointsLostPerIdleDay)
+        return .ok(
+            try await appended {
+                try await service.configureLeadPriority(weights, actor: acting.actor, occurredAt: acting.occurredAt)
+            }
+        )
+    }
+
     /// The time the settings are read at: the query's `at` (ISO 8601), or now by the
     /// server's clock.
     private func settingsTime(_ at: String?) throws -> Date {

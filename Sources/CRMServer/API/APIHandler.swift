@@ -107,9 +107,14 @@ extension APIHandler {
     /// A read model's answer as the type the spec gives it: encoded as the read model writes
     /// itself and decoded by the generated type, which holds it to the spec (a field the spec
     /// does not list, or one it requires that the model left out, is a 500 here rather than
-    /// an answer that breaks the clients generated from the spec).
+    /// an answer that breaks the clients generated from the spec). A `Date` crosses as seconds
+    /// since 1970, keeping its fraction, and leaves as the spec's `date-time`.
     func answer<Answer: Decodable>(_ value: some Encodable) throws -> Answer {
-        try JSONDecoder().decode(Answer.self, from: JSONEncoder().encode(value))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(Answer.self, from: encoder.encode(value))
     }
 
     /// Runs a command that creates one record, whose id the answer names under `key`.

@@ -137,6 +137,11 @@ public enum AccessTable {
         "qualifyLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/qualify
         "disqualifyLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/disqualify
         "convertLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/convert
+        "followUpLead": AccessRule(sales, .lead),  // POST /v1/leads/{lead}/follow-ups
+        "listLeads": AccessRule(readers, .callerCut),  // GET /v1/leads
+        "lead": AccessRule(readers, .lead),  // GET /v1/leads/{lead}
+        "leadTimeline": AccessRule(readers, .lead),  // GET /v1/leads/{lead}/timeline
+        "leadConversion": AccessRule(readers, .callerCut),  // GET /v1/lead-conversion
         // Customers and the pool
         "createCustomer": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),  // POST /v1/customers
         // PATCH /v1/customers/{customer}
@@ -201,6 +206,8 @@ public enum AccessTable {
         "pipeline": AccessRule(settingsReaders),  // GET /v1/settings/pipeline
         "configurePipeline": AccessRule(administration),  // PUT /v1/settings/pipeline
         "approvalPolicy": AccessRule(settingsReaders),  // GET /v1/settings/approval-policy
+        "leadPriority": AccessRule(settingsReaders),  // GET /v1/settings/lead-priority
+        "configureLeadPriority": AccessRule(administration),  // PUT /v1/settings/lead-priority
         "configureApprovalPolicy": AccessRule(administration),  // PUT /v1/settings/approval-policy
         "commissionRate": AccessRule(settingsReaders),  // GET /v1/settings/commission-rate
         "configureCommissionRate": AccessRule(administration),  // PUT /v1/settings/commission-rate

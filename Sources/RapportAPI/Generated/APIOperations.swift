@@ -64,6 +64,10 @@ package enum APIOperations {
         "GET /v1/finance/payables/{supplier}": "supplierPayables",
         "GET /v1/finance/receipts": "receipts",
         "GET /v1/funnel": "funnel",
+        "GET /v1/lead-conversion": "leadConversion",
+        "GET /v1/leads": "listLeads",
+        "GET /v1/leads/{lead}": "lead",
+        "GET /v1/leads/{lead}/timeline": "leadTimeline",
         "GET /v1/receivables/aging": "receivablesAging",
         "GET /v1/receivables/contracts/{contract}": "contractReceivables",
         "GET /v1/receivables/customers/{customer}": "customerReceivables",
@@ -77,6 +81,7 @@ package enum APIOperations {
         "GET /v1/service/statistics": "serviceStatistics",
         "GET /v1/settings/approval-policy": "approvalPolicy",
         "GET /v1/settings/commission-rate": "commissionRate",
+        "GET /v1/settings/lead-priority": "leadPriority",
         "GET /v1/settings/pipeline": "pipeline",
         "GET /v1/settings/pool-rules": "poolRules",
         "GET /v1/stock/margin": "margin",
@@ -119,6 +124,7 @@ package enum APIOperations {
         "POST /v1/leads/{lead}/assign": "assignLead",
         "POST /v1/leads/{lead}/convert": "convertLead",
         "POST /v1/leads/{lead}/disqualify": "disqualifyLead",
+        "POST /v1/leads/{lead}/follow-ups": "followUpLead",
         "POST /v1/leads/{lead}/qualify": "qualifyLead",
         "POST /v1/opportunities": "openOpportunity",
         "POST /v1/opportunities/{opportunity}/lose": "loseOpportunity",
@@ -149,6 +155,7 @@ package enum APIOperations {
         "PUT /v1/consumers/{consumer}/position": "acknowledge",
         "PUT /v1/settings/approval-policy": "configureApprovalPolicy",
         "PUT /v1/settings/commission-rate": "configureCommissionRate",
+        "PUT /v1/settings/lead-priority": "configureLeadPriority",
         "PUT /v1/settings/pipeline": "configurePipeline",
         "PUT /v1/settings/pool-rules": "configurePoolRules",
     ]
@@ -188,6 +195,13 @@ package enum APIOperations {
             ]
         ),
         "configureCommissionRate": BodyFields(["occurredAt", "rateBasisPoints"]),
+        "configureLeadPriority": BodyFields(
+            ["campaignResponseCap", "freshPoints", "occurredAt", "pointsLostPerIdleDay", "pointsPerCampaignResponse", "sizePoints", "sourcePoints"],
+            nested: [
+                "sizePoints": BodyFields(["points", "value"]),
+                "sourcePoints": BodyFields(["points", "value"]),
+            ]
+        ),
         "configurePipeline": BodyFields(
             ["occurredAt", "stages"],
             nested: [
@@ -202,7 +216,7 @@ package enum APIOperations {
         ),
         "convertLead": BodyFields(["amount", "currency", "expectedCloseAt", "name", "occurredAt", "stageId"]),
         "createCustomer": BodyFields(["creditCode", "email", "industry", "level", "name", "occurredAt", "ownerId", "phone", "region", "size", "source", "tags"]),
-        "createLead": BodyFields(["campaignId", "companyName", "contactName", "creditCode", "email", "occurredAt", "ownerId", "phone", "source"]),
+        "createLead": BodyFields(["campaignId", "companyName", "companySize", "contactName", "creditCode", "email", "occurredAt", "ownerId", "phone", "source"]),
         "createQuote": BodyFields(
             ["customerId", "lines", "occurredAt", "opportunityId", "validUntil"],
             nested: [
@@ -219,6 +233,7 @@ package enum APIOperations {
             ]
         ),
         "fileComplaint": BodyFields(["category", "customerId", "description", "occurredAt"]),
+        "followUpLead": BodyFields(["channel", "nextContactAt", "note", "occurredAt"]),
         "issueInvoice": BodyFields(["number", "occurredAt"]),
         "launchCampaign": BodyFields(
             ["budget", "channel", "endsAt", "name", "occurredAt", "targetSegment"],
@@ -298,7 +313,10 @@ package enum APIOperations {
         "customerTimeline": ["after": QueryParameterRule(.integer(0...9223372036854775807)), "limit": QueryParameterRule(.integer(1...1000))],
         "expenses": ["period": QueryParameterRule(.text, required: true)],
         "funnel": ["period": QueryParameterRule(.text, required: true)],
+        "leadConversion": ["by": QueryParameterRule(.oneOf(["source", "campaign", "rep"])), "period": QueryParameterRule(.text, required: true)],
+        "leadTimeline": ["after": QueryParameterRule(.integer(0...9223372036854775807)), "limit": QueryParameterRule(.integer(1...1000))],
         "listCustomers": ["limit": QueryParameterRule(.integer(1...1000)), "pool": QueryParameterRule(.boolean)],
+        "listLeads": ["limit": QueryParameterRule(.integer(1...1000)), "sort": QueryParameterRule(.oneOf(["priority", "created", "id"])), "status": QueryParameterRule(.oneOf(["open", "qualified", "disqualified", "converted"]))],
         "listUsers": ["limit": QueryParameterRule(.integer(1...1000))],
         "margin": ["period": QueryParameterRule(.text, required: true)],
         "payables": ["limit": QueryParameterRule(.integer(1...1000)), "outstanding": QueryParameterRule(.boolean)],

@@ -54,6 +54,15 @@ extension Operations.RecordPayment.Input.Body {
     }
 }
 
+extension Operations.FollowUpLead.Input.Body {
+    /// The body's JSON payload, its only content type.
+    package var json: Operations.FollowUpLead.Input.Body.JsonPayload {
+        switch self {
+        case .json(let body): body
+        }
+    }
+}
+
 extension Operations.AssignLead.Input.Body {
     /// The body's JSON payload, its only content type.
     package var json: Operations.AssignLead.Input.Body.JsonPayload {
@@ -363,6 +372,15 @@ extension Operations.ConfigureApprovalPolicy.Input.Body {
 extension Operations.ConfigureCommissionRate.Input.Body {
     /// The body's JSON payload, its only content type.
     package var json: Components.Schemas.CommissionRate {
+        switch self {
+        case .json(let body): body
+        }
+    }
+}
+
+extension Operations.ConfigureLeadPriority.Input.Body {
+    /// The body's JSON payload, its only content type.
+    package var json: Components.Schemas.LeadPriorityWeights {
         switch self {
         case .json(let body): body
         }

@@ -838,6 +838,855 @@ extension Components {
                 ])
             }
         }
+        /// How an open lead's priority is scored: the points of its source and of its company size, points per
+        /// campaign response up to a cap, and freshness points less the points lost per idle day (never below 0).
+        /// Every number is 0 to 1000; each value is listed once (400 `invalid_value` naming the field otherwise).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights`.
+        package struct LeadPriorityWeights: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/sourcePoints`.
+            package var sourcePoints: [Components.Schemas.LeadPriorityPoints]
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/sizePoints`.
+            package var sizePoints: [Components.Schemas.LeadPriorityPoints]
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/pointsPerCampaignResponse`.
+            package var pointsPerCampaignResponse: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/campaignResponseCap`.
+            package var campaignResponseCap: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/freshPoints`.
+            package var freshPoints: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/pointsLostPerIdleDay`.
+            package var pointsLostPerIdleDay: Swift.Int32
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityWeights/occurredAt`.
+            package var occurredAt: Components.Schemas.OccurredAt?
+            /// Creates a new `LeadPriorityWeights`.
+            ///
+            /// - Parameters:
+            ///   - sourcePoints:
+            ///   - sizePoints:
+            ///   - pointsPerCampaignResponse:
+            ///   - campaignResponseCap:
+            ///   - freshPoints:
+            ///   - pointsLostPerIdleDay:
+            ///   - occurredAt:
+            package init(
+                sourcePoints: [Components.Schemas.LeadPriorityPoints],
+                sizePoints: [Components.Schemas.LeadPriorityPoints],
+                pointsPerCampaignResponse: Swift.Int32,
+                campaignResponseCap: Swift.Int32,
+                freshPoints: Swift.Int32,
+                pointsLostPerIdleDay: Swift.Int32,
+                occurredAt: Components.Schemas.OccurredAt? = nil
+            ) {
+                self.sourcePoints = sourcePoints
+                self.sizePoints = sizePoints
+                self.pointsPerCampaignResponse = pointsPerCampaignResponse
+                self.campaignResponseCap = campaignResponseCap
+                self.freshPoints = freshPoints
+                self.pointsLostPerIdleDay = pointsLostPerIdleDay
+                self.occurredAt = occurredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case sourcePoints
+                case sizePoints
+                case pointsPerCampaignResponse
+                case campaignResponseCap
+                case freshPoints
+                case pointsLostPerIdleDay
+                case occurredAt
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.sourcePoints = try container.decode(
+                    [Components.Schemas.LeadPriorityPoints].self,
+                    forKey: .sourcePoints
+                )
+                self.sizePoints = try container.decode(
+                    [Components.Schemas.LeadPriorityPoints].self,
+                    forKey: .sizePoints
+                )
+                self.pointsPerCampaignResponse = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .pointsPerCampaignResponse
+                )
+                self.campaignResponseCap = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .campaignResponseCap
+                )
+                self.freshPoints = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .freshPoints
+                )
+                self.pointsLostPerIdleDay = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .pointsLostPerIdleDay
+                )
+                self.occurredAt = try container.decodeIfPresent(
+                    Components.Schemas.OccurredAt.self,
+                    forKey: .occurredAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "sourcePoints",
+                    "sizePoints",
+                    "pointsPerCampaignResponse",
+                    "campaignResponseCap",
+                    "freshPoints",
+                    "pointsLostPerIdleDay",
+                    "occurredAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadPriorityPoints`.
+        package struct LeadPriorityPoints: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityPoints/value`.
+            package var value: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadPriorityPoints/points`.
+            package var points: Swift.Int32
+            /// Creates a new `LeadPriorityPoints`.
+            ///
+            /// - Parameters:
+            ///   - value:
+            ///   - points:
+            package init(
+                value: Swift.String,
+                points: Swift.Int32
+            ) {
+                self.value = value
+                self.points = points
+            }
+            package enum CodingKeys: String, CodingKey {
+                case value
+                case points
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.value = try container.decode(
+                    Swift.String.self,
+                    forKey: .value
+                )
+                self.points = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .points
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "value",
+                    "points"
+                ])
+            }
+        }
+        /// A lead, with its priority score at the time of the query by the weights in force, and the parts of that score.
+        ///
+        /// - Remark: Generated from `#/components/schemas/LeadSummary`.
+        package struct LeadSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/leadID`.
+            package var leadID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/companyName`.
+            package var companyName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/contactName`.
+            package var contactName: Swift.String
+            /// E.164
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/phone`.
+            package var phone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/email`.
+            package var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/creditCode`.
+            package var creditCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/source`.
+            package var source: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/campaignID`.
+            package var campaignID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/companySize`.
+            package var companySize: Swift.String
+            /// Empty while unassigned.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/ownerID`.
+            package var ownerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case qualified = "qualified"
+                case disqualified = "disqualified"
+                case converted = "converted"
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/status`.
+            package var status: Components.Schemas.LeadSummary.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/createdAt`.
+            package var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/createdBy`.
+            package var createdBy: Swift.String
+            /// The latest of its creation, follow-ups and qualification.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/lastContactAt`.
+            package var lastContactAt: Foundation.Date
+            /// Whole days since the last contact.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/idleDays`.
+            package var idleDays: Swift.Int
+            /// The next contact the latest follow-up planned; absent when none is.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/nextContactAt`.
+            package var nextContactAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/followUps`.
+            package var followUps: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/campaignResponses`.
+            package var campaignResponses: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/disqualifiedReason`.
+            package var disqualifiedReason: Swift.String?
+            /// The customer it was converted into.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/customerID`.
+            package var customerID: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/opportunityID`.
+            package var opportunityID: Swift.String?
+            /// The sum of the reasons' points; 0 for a disqualified or converted lead.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/priority`.
+            package var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/PriorityReasonsPayload`.
+            package struct PriorityReasonsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/LeadSummary/PriorityReasonsPayload/factor`.
+                @frozen package enum FactorPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case source = "source"
+                    case companySize = "company_size"
+                    case campaignResponses = "campaign_responses"
+                    case freshness = "freshness"
+                }
+                /// - Remark: Generated from `#/components/schemas/LeadSummary/PriorityReasonsPayload/factor`.
+                package var factor: Components.Schemas.LeadSummary.PriorityReasonsPayloadPayload.FactorPayload
+                /// The source, the size, the number of responses or the idle days.
+                ///
+                /// - Remark: Generated from `#/components/schemas/LeadSummary/PriorityReasonsPayload/detail`.
+                package var detail: Swift.String
+                /// - Remark: Generated from `#/components/schemas/LeadSummary/PriorityReasonsPayload/points`.
+                package var points: Swift.Int
+                /// Creates a new `PriorityReasonsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - factor:
+                ///   - detail: The source, the size, the number of responses or the idle days.
+                ///   - points:
+                package init(
+                    factor: Components.Schemas.LeadSummary.PriorityReasonsPayloadPayload.FactorPayload,
+                    detail: Swift.String,
+                    points: Swift.Int
+                ) {
+                    self.factor = factor
+                    self.detail = detail
+                    self.points = points
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case factor
+                    case detail
+                    case points
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.factor = try container.decode(
+                        Components.Schemas.LeadSummary.PriorityReasonsPayloadPayload.FactorPayload.self,
+                        forKey: .factor
+                    )
+                    self.detail = try container.decode(
+                        Swift.String.self,
+                        forKey: .detail
+                    )
+                    self.points = try container.decode(
+                        Swift.Int.self,
+                        forKey: .points
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "factor",
+                        "detail",
+                        "points"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/priorityReasons`.
+            package typealias PriorityReasonsPayload = [Components.Schemas.LeadSummary.PriorityReasonsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/LeadSummary/priorityReasons`.
+            package var priorityReasons: Components.Schemas.LeadSummary.PriorityReasonsPayload
+            /// Creates a new `LeadSummary`.
+            ///
+            /// - Parameters:
+            ///   - leadID:
+            ///   - companyName:
+            ///   - contactName:
+            ///   - phone: E.164
+            ///   - email:
+            ///   - creditCode:
+            ///   - source:
+            ///   - campaignID:
+            ///   - companySize:
+            ///   - ownerID: Empty while unassigned.
+            ///   - status:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - lastContactAt: The latest of its creation, follow-ups and qualification.
+            ///   - idleDays: Whole days since the last contact.
+            ///   - nextContactAt: The next contact the latest follow-up planned; absent when none is.
+            ///   - followUps:
+            ///   - campaignResponses:
+            ///   - disqualifiedReason:
+            ///   - customerID: The customer it was converted into.
+            ///   - opportunityID:
+            ///   - priority: The sum of the reasons' points; 0 for a disqualified or converted lead.
+            ///   - priorityReasons:
+            package init(
+                leadID: Swift.String,
+                companyName: Swift.String,
+                contactName: Swift.String,
+                phone: Swift.String,
+                email: Swift.String,
+                creditCode: Swift.String,
+                source: Swift.String,
+                campaignID: Swift.String,
+                companySize: Swift.String,
+                ownerID: Swift.String,
+                status: Components.Schemas.LeadSummary.StatusPayload,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                lastContactAt: Foundation.Date,
+                idleDays: Swift.Int,
+                nextContactAt: Foundation.Date? = nil,
+                followUps: Swift.Int,
+                campaignResponses: Swift.Int,
+                disqualifiedReason: Swift.String? = nil,
+                customerID: Swift.String? = nil,
+                opportunityID: Swift.String? = nil,
+                priority: Swift.Int,
+                priorityReasons: Components.Schemas.LeadSummary.PriorityReasonsPayload
+            ) {
+                self.leadID = leadID
+                self.companyName = companyName
+                self.contactName = contactName
+                self.phone = phone
+                self.email = email
+                self.creditCode = creditCode
+                self.source = source
+                self.campaignID = campaignID
+                self.companySize = companySize
+                self.ownerID = ownerID
+                self.status = status
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.lastContactAt = lastContactAt
+                self.idleDays = idleDays
+                self.nextContactAt = nextContactAt
+                self.followUps = followUps
+                self.campaignResponses = campaignResponses
+                self.disqualifiedReason = disqualifiedReason
+                self.customerID = customerID
+                self.opportunityID = opportunityID
+                self.priority = priority
+                self.priorityReasons = priorityReasons
+            }
+            package enum CodingKeys: String, CodingKey {
+                case leadID
+                case companyName
+                case contactName
+                case phone
+                case email
+                case creditCode
+                case source
+                case campaignID
+                case companySize
+                case ownerID
+                case status
+                case createdAt
+                case createdBy
+                case lastContactAt
+                case idleDays
+                case nextContactAt
+                case followUps
+                case campaignResponses
+                case disqualifiedReason
+                case customerID
+                case opportunityID
+                case priority
+                case priorityReasons
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.leadID = try container.decode(
+                    Swift.String.self,
+                    forKey: .leadID
+                )
+                self.companyName = try container.decode(
+                    Swift.String.self,
+                    forKey: .companyName
+                )
+                self.contactName = try container.decode(
+                    Swift.String.self,
+                    forKey: .contactName
+                )
+                self.phone = try container.decode(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.creditCode = try container.decode(
+                    Swift.String.self,
+                    forKey: .creditCode
+                )
+                self.source = try container.decode(
+                    Swift.String.self,
+                    forKey: .source
+                )
+                self.campaignID = try container.decode(
+                    Swift.String.self,
+                    forKey: .campaignID
+                )
+                self.companySize = try container.decode(
+                    Swift.String.self,
+                    forKey: .companySize
+                )
+                self.ownerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerID
+                )
+                self.status = try container.decode(
+                    Components.Schemas.LeadSummary.StatusPayload.self,
+                    forKey: .status
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.lastContactAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .lastContactAt
+                )
+                self.idleDays = try container.decode(
+                    Swift.Int.self,
+                    forKey: .idleDays
+                )
+                self.nextContactAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .nextContactAt
+                )
+                self.followUps = try container.decode(
+                    Swift.Int.self,
+                    forKey: .followUps
+                )
+                self.campaignResponses = try container.decode(
+                    Swift.Int.self,
+                    forKey: .campaignResponses
+                )
+                self.disqualifiedReason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .disqualifiedReason
+                )
+                self.customerID = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.opportunityID = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.priority = try container.decode(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
+                self.priorityReasons = try container.decode(
+                    Components.Schemas.LeadSummary.PriorityReasonsPayload.self,
+                    forKey: .priorityReasons
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "leadID",
+                    "companyName",
+                    "contactName",
+                    "phone",
+                    "email",
+                    "creditCode",
+                    "source",
+                    "campaignID",
+                    "companySize",
+                    "ownerID",
+                    "status",
+                    "createdAt",
+                    "createdBy",
+                    "lastContactAt",
+                    "idleDays",
+                    "nextContactAt",
+                    "followUps",
+                    "campaignResponses",
+                    "disqualifiedReason",
+                    "customerID",
+                    "opportunityID",
+                    "priority",
+                    "priorityReasons"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadPage`.
+        package struct LeadPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadPage/leads`.
+            package var leads: [Components.Schemas.LeadSummary]
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `LeadPage`.
+            ///
+            /// - Parameters:
+            ///   - leads:
+            ///   - next: The `after` of the next page; absent on the last.
+            package init(
+                leads: [Components.Schemas.LeadSummary],
+                next: Swift.String? = nil
+            ) {
+                self.leads = leads
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case leads
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.leads = try container.decode(
+                    [Components.Schemas.LeadSummary].self,
+                    forKey: .leads
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "leads",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadTimelinePage`.
+        package struct LeadTimelinePage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/leadID`.
+            package var leadID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/EntriesPayload`.
+            package struct EntriesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/EntriesPayload/position`.
+                package var position: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/EntriesPayload/type`.
+                package var _type: Swift.String
+                /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/EntriesPayload/occurredAt`.
+                package var occurredAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/EntriesPayload/actor`.
+                package var actor: Swift.String
+                /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/EntriesPayload/summary`.
+                package var summary: Swift.String
+                /// Creates a new `EntriesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - position:
+                ///   - _type:
+                ///   - occurredAt:
+                ///   - actor:
+                ///   - summary:
+                package init(
+                    position: Swift.Int64,
+                    _type: Swift.String,
+                    occurredAt: Foundation.Date,
+                    actor: Swift.String,
+                    summary: Swift.String
+                ) {
+                    self.position = position
+                    self._type = _type
+                    self.occurredAt = occurredAt
+                    self.actor = actor
+                    self.summary = summary
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case position
+                    case _type = "type"
+                    case occurredAt
+                    case actor
+                    case summary
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.position = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .position
+                    )
+                    self._type = try container.decode(
+                        Swift.String.self,
+                        forKey: ._type
+                    )
+                    self.occurredAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .occurredAt
+                    )
+                    self.actor = try container.decode(
+                        Swift.String.self,
+                        forKey: .actor
+                    )
+                    self.summary = try container.decode(
+                        Swift.String.self,
+                        forKey: .summary
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "position",
+                        "type",
+                        "occurredAt",
+                        "actor",
+                        "summary"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/entries`.
+            package typealias EntriesPayload = [Components.Schemas.LeadTimelinePage.EntriesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/entries`.
+            package var entries: Components.Schemas.LeadTimelinePage.EntriesPayload
+            /// The position to pass as `after` for the next page; absent on the last page.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadTimelinePage/next`.
+            package var next: Swift.Int64?
+            /// Creates a new `LeadTimelinePage`.
+            ///
+            /// - Parameters:
+            ///   - leadID:
+            ///   - entries:
+            ///   - next: The position to pass as `after` for the next page; absent on the last page.
+            package init(
+                leadID: Swift.String,
+                entries: Components.Schemas.LeadTimelinePage.EntriesPayload,
+                next: Swift.Int64? = nil
+            ) {
+                self.leadID = leadID
+                self.entries = entries
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case leadID
+                case entries
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.leadID = try container.decode(
+                    Swift.String.self,
+                    forKey: .leadID
+                )
+                self.entries = try container.decode(
+                    Components.Schemas.LeadTimelinePage.EntriesPayload.self,
+                    forKey: .entries
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "leadID",
+                    "entries",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadConversionReport`.
+        package struct LeadConversionReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadConversionReport/period`.
+            package var period: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeadConversionReport/months`.
+            package var months: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/LeadConversionReport/by`.
+            @frozen package enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case source = "source"
+                case campaign = "campaign"
+                case rep = "rep"
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadConversionReport/by`.
+            package var by: Components.Schemas.LeadConversionReport.ByPayload
+            /// One per source, campaign or rep (empty: none, unassigned), in order.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionReport/rows`.
+            package var rows: [Components.Schemas.LeadConversionRow]
+            /// - Remark: Generated from `#/components/schemas/LeadConversionReport/total`.
+            package var total: Components.Schemas.LeadConversionRow
+            /// Creates a new `LeadConversionReport`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months:
+            ///   - by:
+            ///   - rows: One per source, campaign or rep (empty: none, unassigned), in order.
+            ///   - total:
+            package init(
+                period: Swift.String,
+                months: [Swift.String],
+                by: Components.Schemas.LeadConversionReport.ByPayload,
+                rows: [Components.Schemas.LeadConversionRow],
+                total: Components.Schemas.LeadConversionRow
+            ) {
+                self.period = period
+                self.months = months
+                self.by = by
+                self.rows = rows
+                self.total = total
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+                case by
+                case rows
+                case total
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.period = try container.decode(
+                    Swift.String.self,
+                    forKey: .period
+                )
+                self.months = try container.decode(
+                    [Swift.String].self,
+                    forKey: .months
+                )
+                self.by = try container.decode(
+                    Components.Schemas.LeadConversionReport.ByPayload.self,
+                    forKey: .by
+                )
+                self.rows = try container.decode(
+                    [Components.Schemas.LeadConversionRow].self,
+                    forKey: .rows
+                )
+                self.total = try container.decode(
+                    Components.Schemas.LeadConversionRow.self,
+                    forKey: .total
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "period",
+                    "months",
+                    "by",
+                    "rows",
+                    "total"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadConversionRow`.
+        package struct LeadConversionRow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/value`.
+            package var value: Swift.String
+            /// Leads created in the period.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/leads`.
+            package var leads: Swift.Int
+            /// Of those
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/qualified`.
+            package var qualified: Swift.Int
+            /// Of those
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/converted`.
+            package var converted: Swift.Int
+            /// Of those
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/won`.
+            package var won: Swift.Int
+            /// converted / leads; absent without leads.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/customerRate`.
+            package var customerRate: Swift.Double?
+            /// won / converted; absent without conversions.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/winRate`.
+            package var winRate: Swift.Double?
+            /// won / leads; absent without leads.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeadConversionRow/leadToWonRate`.
+            package var leadToWonRate: Swift.Double?
+            /// Creates a new `LeadConversionRow`.
+            ///
+            /// - Parameters:
+            ///   - value:
+            ///   - leads: Leads created in the period.
+            ///   - qualified: Of those
+            ///   - converted: Of those
+            ///   - won: Of those
+            ///   - customerRate: converted / leads; absent without leads.
+            ///   - winRate: won / converted; absent without conversions.
+            ///   - leadToWonRate: won / leads; absent without leads.
+            package init(
+                value: Swift.String,
+                leads: Swift.Int,
+                qualified: Swift.Int,
+                converted: Swift.Int,
+                won: Swift.Int,
+                customerRate: Swift.Double? = nil,
+                winRate: Swift.Double? = nil,
+                leadToWonRate: Swift.Double? = nil
+            ) {
+                self.value = value
+                self.leads = leads
+                self.qualified = qualified
+                self.converted = converted
+                self.won = won
+                self.customerRate = customerRate
+                self.winRate = winRate
+                self.leadToWonRate = leadToWonRate
+            }
+            package enum CodingKeys: String, CodingKey {
+                case value
+                case leads
+                case qualified
+                case converted
+                case won
+                case customerRate
+                case winRate
+                case leadToWonRate
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.value = try container.decode(
+                    Swift.String.self,
+                    forKey: .value
+                )
+                self.leads = try container.decode(
+                    Swift.Int.self,
+                    forKey: .leads
+                )
+                self.qualified = try container.decode(
+                    Swift.Int.self,
+                    forKey: .qualified
+                )
+                self.converted = try container.decode(
+                    Swift.Int.self,
+                    forKey: .converted
+                )
+                self.won = try container.decode(
+                    Swift.Int.self,
+                    forKey: .won
+                )
+                self.customerRate = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .customerRate
+                )
+                self.winRate = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .winRate
+                )
+                self.leadToWonRate = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .leadToWonRate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "value",
+                    "leads",
+                    "qualified",
+                    "converted",
+                    "won",
+                    "customerRate",
+                    "winRate",
+                    "leadToWonRate"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CommissionRate`.
         package struct CommissionRate: Codable, Hashable, Sendable {
             /// 1 basis point is 0.01%.

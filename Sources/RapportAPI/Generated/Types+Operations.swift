@@ -324,6 +324,284 @@ package enum Operations {
             }
         }
     }
+    /// Leads with their priority score and its reasons, a page at a time: a rep's own and the unassigned, a
+    /// manager's team's and the unassigned, every lead for admin, finance and auditor. "My leads by priority" is
+    /// this route with no parameters.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/leads`.
+    /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)`.
+    package enum ListLeads {
+        package static let id: Swift.String = "listLeads"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/leads/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// `me` (a rep's default), `team` (a manager's default: every rep of their team), `unassigned`, `all` (the
+                /// default of admin, finance and auditor; a rep or manager gets their own scope with the unassigned), or a
+                /// user's id within the caller's scope (403 `outside_scope` otherwise).
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/owner`.
+                package var owner: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/status`.
+                @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case open = "open"
+                    case qualified = "qualified"
+                    case disqualified = "disqualified"
+                    case converted = "converted"
+                }
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/status`.
+                package var status: Operations.ListLeads.Input.Query.StatusPayload?
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/source`.
+                package var source: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/campaign`.
+                package var campaign: Components.Schemas.QueryId?
+                /// Created on or after this business day (China time), yyyy-mm-dd.
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/createdFrom`.
+                package var createdFrom: Swift.String?
+                /// Created on or before this business day, yyyy-mm-dd; not before `createdFrom`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/createdTo`.
+                package var createdTo: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/sort`.
+                @frozen package enum SortPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case priority = "priority"
+                    case created = "created"
+                    case id = "id"
+                }
+                /// `priority`: highest score first, then oldest; `created`: newest first; `id`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/sort`.
+                package var sort: Operations.ListLeads.Input.Query.SortPayload?
+                /// The `next` of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/after`.
+                package var after: Components.Parameters.After?
+                /// - Remark: Generated from `#/paths/v1/leads/GET/query/limit`.
+                package var limit: Components.Parameters.Limit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - owner: `me` (a rep's default), `team` (a manager's default: every rep of their team), `unassigned`, `all` (the
+                ///   - status:
+                ///   - source:
+                ///   - campaign:
+                ///   - createdFrom: Created on or after this business day (China time), yyyy-mm-dd.
+                ///   - createdTo: Created on or before this business day, yyyy-mm-dd; not before `createdFrom`.
+                ///   - sort: `priority`: highest score first, then oldest; `created`: newest first; `id`.
+                ///   - after: The `next` of the page before.
+                ///   - limit:
+                package init(
+                    owner: Swift.String? = nil,
+                    status: Operations.ListLeads.Input.Query.StatusPayload? = nil,
+                    source: Swift.String? = nil,
+                    campaign: Components.Schemas.QueryId? = nil,
+                    createdFrom: Swift.String? = nil,
+                    createdTo: Swift.String? = nil,
+                    sort: Operations.ListLeads.Input.Query.SortPayload? = nil,
+                    after: Components.Parameters.After? = nil,
+                    limit: Components.Parameters.Limit? = nil
+                ) {
+                    self.owner = owner
+                    self.status = status
+                    self.source = source
+                    self.campaign = campaign
+                    self.createdFrom = createdFrom
+                    self.createdTo = createdTo
+                    self.sort = sort
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.ListLeads.Input.Query
+            /// - Remark: Generated from `#/paths/v1/leads/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListLeads.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListLeads.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ListLeads.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.ListLeads.Input.Query = .init(),
+                headers: Operations.ListLeads.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/leads/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LeadPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.LeadPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ListLeads.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ListLeads.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The leads.
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListLeads.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ListLeads.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Create a lead (sales roles); its company name, phone, email and credit code are dedup keys.
     ///
     /// - Remark: HTTP `POST /v1/leads`.
@@ -375,6 +653,10 @@ package enum Operations {
                     package var campaignId: Components.Schemas.NullableId?
                     /// - Remark: Generated from `#/paths/v1/leads/POST/requestBody/json/ownerId`.
                     package var ownerId: Components.Schemas.NullableId?
+                    /// The company's size band (`1-49`, `50-249`, `250+`), which weighs in the lead's priority.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/leads/POST/requestBody/json/companySize`.
+                    package var companySize: Swift.String?
                     /// - Remark: Generated from `#/paths/v1/leads/POST/requestBody/json/occurredAt`.
                     package var occurredAt: Components.Schemas.OccurredAt?
                     /// Creates a new `JsonPayload`.
@@ -388,6 +670,7 @@ package enum Operations {
                     ///   - source:
                     ///   - campaignId:
                     ///   - ownerId:
+                    ///   - companySize: The company's size band (`1-49`, `50-249`, `250+`), which weighs in the lead's priority.
                     ///   - occurredAt:
                     package init(
                         companyName: Components.Schemas.RequiredText,
@@ -398,6 +681,7 @@ package enum Operations {
                         source: Swift.String? = nil,
                         campaignId: Components.Schemas.NullableId? = nil,
                         ownerId: Components.Schemas.NullableId? = nil,
+                        companySize: Swift.String? = nil,
                         occurredAt: Components.Schemas.OccurredAt? = nil
                     ) {
                         self.companyName = companyName
@@ -408,6 +692,7 @@ package enum Operations {
                         self.source = source
                         self.campaignId = campaignId
                         self.ownerId = ownerId
+                        self.companySize = companySize
                         self.occurredAt = occurredAt
                     }
                     package enum CodingKeys: String, CodingKey {
@@ -419,6 +704,7 @@ package enum Operations {
                         case source
                         case campaignId
                         case ownerId
+                        case companySize
                         case occurredAt
                     }
                     package init(from decoder: any Swift.Decoder) throws {
@@ -455,6 +741,10 @@ package enum Operations {
                             Components.Schemas.NullableId.self,
                             forKey: .ownerId
                         )
+                        self.companySize = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .companySize
+                        )
                         self.occurredAt = try container.decodeIfPresent(
                             Components.Schemas.OccurredAt.self,
                             forKey: .occurredAt
@@ -468,6 +758,7 @@ package enum Operations {
                             "source",
                             "campaignId",
                             "ownerId",
+                            "companySize",
                             "occurredAt"
                         ])
                     }
@@ -10797,6 +11088,1089 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One lead with its priority score and reasons, within the caller's leads (as `GET /v1/leads`).
+    ///
+    /// - Remark: HTTP `GET /v1/leads/{lead}`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)`.
+    package enum Lead {
+        package static let id: Swift.String = "lead"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/GET/path/lead`.
+                package var lead: Components.Parameters.Lead
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - lead:
+                package init(lead: Components.Parameters.Lead) {
+                    self.lead = lead
+                }
+            }
+            package var path: Operations.Lead.Input.Path
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Lead.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Lead.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.Lead.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.Lead.Input.Path,
+                headers: Operations.Lead.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LeadSummary)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.LeadSummary {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.Lead.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.Lead.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The lead.
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Lead.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.Lead.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Everything that happened to the lead, oldest first, within the caller's leads.
+    ///
+    /// - Remark: HTTP `GET /v1/leads/{lead}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)`.
+    package enum LeadTimeline {
+        package static let id: Swift.String = "leadTimeline"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/path/lead`.
+                package var lead: Components.Parameters.Lead
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - lead:
+                package init(lead: Components.Parameters.Lead) {
+                    self.lead = lead
+                }
+            }
+            package var path: Operations.LeadTimeline.Input.Path
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The `next` position of the page before.
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/query/after`.
+                package var after: Swift.Int?
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/query/limit`.
+                package var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - after: The `next` position of the page before.
+                ///   - limit:
+                package init(
+                    after: Swift.Int? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.after = after
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.LeadTimeline.Input.Query
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LeadTimeline.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LeadTimeline.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.LeadTimeline.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.LeadTimeline.Input.Path,
+                query: Operations.LeadTimeline.Input.Query = .init(),
+                headers: Operations.LeadTimeline.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/timeline/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LeadTimelinePage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.LeadTimelinePage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.LeadTimeline.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.LeadTimeline.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// `entries` and the `next` position.
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.LeadTimeline.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.LeadTimeline.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Record a contact with an open lead; it restarts the lead's idle days, which its priority counts.
+    ///
+    /// - Remark: HTTP `POST /v1/leads/{lead}/follow-ups`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)`.
+    package enum FollowUpLead {
+        package static let id: Swift.String = "followUpLead"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/path/lead`.
+                package var lead: Components.Parameters.Lead
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - lead:
+                package init(lead: Components.Parameters.Lead) {
+                    self.lead = lead
+                }
+            }
+            package var path: Operations.FollowUpLead.Input.Path
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FollowUpLead.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FollowUpLead.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.FollowUpLead.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/json`.
+                package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/json/channel`.
+                    @frozen package enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case call = "call"
+                        case visit = "visit"
+                        case email = "email"
+                        case im = "im"
+                    }
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/json/channel`.
+                    package var channel: Operations.FollowUpLead.Input.Body.JsonPayload.ChannelPayload
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/json/note`.
+                    package var note: Swift.String?
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/json/nextContactAt`.
+                    package var nextContactAt: Components.Schemas.NullableTime?
+                    /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/json/occurredAt`.
+                    package var occurredAt: Components.Schemas.OccurredAt?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - channel:
+                    ///   - note:
+                    ///   - nextContactAt:
+                    ///   - occurredAt:
+                    package init(
+                        channel: Operations.FollowUpLead.Input.Body.JsonPayload.ChannelPayload,
+                        note: Swift.String? = nil,
+                        nextContactAt: Components.Schemas.NullableTime? = nil,
+                        occurredAt: Components.Schemas.OccurredAt? = nil
+                    ) {
+                        self.channel = channel
+                        self.note = note
+                        self.nextContactAt = nextContactAt
+                        self.occurredAt = occurredAt
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case channel
+                        case note
+                        case nextContactAt
+                        case occurredAt
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.channel = try container.decode(
+                            Operations.FollowUpLead.Input.Body.JsonPayload.ChannelPayload.self,
+                            forKey: .channel
+                        )
+                        self.note = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .note
+                        )
+                        self.nextContactAt = try container.decodeIfPresent(
+                            Components.Schemas.NullableTime.self,
+                            forKey: .nextContactAt
+                        )
+                        self.occurredAt = try container.decodeIfPresent(
+                            Components.Schemas.OccurredAt.self,
+                            forKey: .occurredAt
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "channel",
+                            "note",
+                            "nextContactAt",
+                            "occurredAt"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/leads/{lead}/follow-ups/POST/requestBody/content/application\/json`.
+                case json(Operations.FollowUpLead.Input.Body.JsonPayload)
+            }
+            package var body: Operations.FollowUpLead.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.FollowUpLead.Input.Path,
+                headers: Operations.FollowUpLead.Input.Headers = .init(),
+                body: Operations.FollowUpLead.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Lead → customer → won for the leads created in a period, per source, campaign or rep: every lead for admin,
+    /// finance and auditor, a manager's team's, a rep's own. A lead counts in the month it was created, with its
+    /// current owner.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/lead-conversion`.
+    /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)`.
+    package enum LeadConversion {
+        package static let id: Swift.String = "leadConversion"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/query/period`.
+                package var period: Components.Parameters.Period
+                /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/query/by`.
+                @frozen package enum ByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case source = "source"
+                    case campaign = "campaign"
+                    case rep = "rep"
+                }
+                /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/query/by`.
+                package var by: Operations.LeadConversion.Input.Query.ByPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - period: A year `2026`, a quarter `2026-Q3` or a month `2026-07`.
+                ///   - by:
+                package init(
+                    period: Components.Parameters.Period,
+                    by: Operations.LeadConversion.Input.Query.ByPayload? = nil
+                ) {
+                    self.period = period
+                    self.by = by
+                }
+            }
+            package var query: Operations.LeadConversion.Input.Query
+            /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LeadConversion.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LeadConversion.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.LeadConversion.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.LeadConversion.Input.Query,
+                headers: Operations.LeadConversion.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/lead-conversion/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LeadConversionReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.LeadConversionReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.LeadConversion.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.LeadConversion.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The report.
+            ///
+            /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.LeadConversion.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.LeadConversion.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -29706,6 +31080,505 @@ package enum Operations {
             ///
             ///
             /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The lead priority weights in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/lead-priority`.
+    /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)`.
+    package enum LeadPriority {
+        package static let id: Swift.String = "leadPriority"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/lead-priority/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The business time (ISO 8601) to read the settings in force at; now when absent.
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/lead-priority/GET/query/at`.
+                package var at: Components.Parameters.At?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - at: The business time (ISO 8601) to read the settings in force at; now when absent.
+                package init(at: Components.Parameters.At? = nil) {
+                    self.at = at
+                }
+            }
+            package var query: Operations.LeadPriority.Input.Query
+            /// - Remark: Generated from `#/paths/v1/settings/lead-priority/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LeadPriority.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LeadPriority.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.LeadPriority.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.LeadPriority.Input.Query = .init(),
+                headers: Operations.LeadPriority.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/lead-priority/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/settings/lead-priority/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LeadPriorityWeights)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.LeadPriorityWeights {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.LeadPriority.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.LeadPriority.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The weights.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.LeadPriority.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.LeadPriority.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A query parameter, path parameter or header is malformed or out of range, or a combination of them is not
+            /// allowed; `facts.parameter` names it. Codes: `invalid_query_parameter`, `invalid_stream_name`,
+            /// `invalid_consumer_name`, `invalid_last_event_id`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadQuery)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadQuery {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this, or not to this record. Codes: `forbidden` (the role may not use the
+            /// route, or may not send a restricted part of it: `facts.role` is the caller's role, `facts.allowed` the
+            /// roles that may, comma-separated, and `facts.field` names the restricted body field or query parameter),
+            /// `outside_scope` (a customer, lead, rep or team outside the caller's scope).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// New lead priority weights in force from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/lead-priority`.
+    /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)`.
+    package enum ConfigureLeadPriority {
+        package static let id: Swift.String = "configureLeadPriority"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/settings/lead-priority/PUT/header`.
+            package struct Headers: Sendable, Hashable {
+                /// A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                /// method, path and body gets the first answer again, with `Idempotent-Replayed: true`;
+                /// the key used for another request is a 422 `idempotency_key_reused`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/settings/lead-priority/PUT/header/Idempotency-Key`.
+                package var idempotencyKey: Components.Parameters.IdempotencyKey?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigureLeadPriority.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: A key the client chooses (1-255 characters) to make a retry safe: a retry with the same
+                ///   - accept:
+                package init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ConfigureLeadPriority.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ConfigureLeadPriority.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/settings/lead-priority/PUT/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/settings/lead-priority/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.LeadPriorityWeights)
+            }
+            package var body: Operations.ConfigureLeadPriority.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            package init(
+                headers: Operations.ConfigureLeadPriority.Input.Headers = .init(),
+                body: Operations.ConfigureLeadPriority.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// `changed: true` with the position of the last event appended, or `changed: false` when nothing needed to change and nothing was appended.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.Appended)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.Appended {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body or a header cannot be used; `facts.field` (or `facts.parameter`) names what. Codes:
+            /// `malformed_json` (not a JSON object), `unknown_field` (a field the command does not take, at any depth),
+            /// `field_required` (missing, or blank once trimmed), `wrong_type`, `invalid_value` (out of range, a malformed day,
+            /// time, currency or enum name), `reason_required` (a blank reason or rejection comment), `invalid_pipeline`,
+            /// `invalid_company_name`, `invalid_credit_code`, `invalid_phone`, `invalid_email` (a dedup key that does not
+            /// normalize), `invalid_idempotency_key` (an `Idempotency-Key` not 1-255 characters), `occurred_out_of_range`
+            /// (an `occurredAt` before 1900-01-01T00:00:00Z), `occurred_in_future` (an `occurredAt` more than 300 seconds
+            /// ahead of the server's clock), `position_past_head`, `invalid_consumer_name`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadCommand)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadCommand {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No usable token. Codes: `unauthenticated` (no `Authorization: Bearer` header), `invalid_token`,
+            /// `token_revoked`, `token_expired` (`facts.tokenID`, `facts.expiresAt`), `unknown_user`, `user_inactive`,
+            /// `no_role`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthenticated)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthenticated {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not send this command, or not to this record, or not with this business time. Codes:
+            /// `forbidden` (the role may not use the route, or may not send a restricted field: `facts.role`,
+            /// `facts.allowed` and, for a field, `facts.field`), `outside_scope` (a customer, lead, rep or team outside the
+            /// caller's scope), `not_approver`, `not_customer_owner`, `backdating_not_allowed` (an `occurredAt` more than
+            /// 24 hours before the server's clock, from a role other than admin or migration; `facts.earliest` is the
+            /// earliest the caller may set).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.CommandForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.CommandForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// What the request names does not exist; the code says which (`customer_not_found`, `lead_not_found`, `user_not_found`, `stream_not_found`, …).
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The command collides with what exists. Codes: `duplicate_*` (a dedup key another record holds; `facts` name
+            /// the owner), `customer_owned_by_other_rep`, `customer_already_owned`, `wrong_expected_version` and
+            /// `unique_key_taken` (another command got there first: retry), `idempotency_key_in_flight` (a request with this
+            /// `Idempotency-Key` is still running).
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `body_too_large`: the body is past the upload limit; `event_too_large`: an event would be past the log's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A CRM rule refuses the command in the current state (a lead not open, a claim limit reached, an approval
+            /// missing, …), with its own code and facts; or `idempotency_key_reused`: the `Idempotency-Key` was used for
+            /// another method, path or body.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.Unprocessable)

@@ -32,6 +32,14 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /metrics`.
     /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output
+    /// Leads with their priority score and its reasons, a page at a time: a rep's own and the unassigned, a
+    /// manager's team's and the unassigned, every lead for admin, finance and auditor. "My leads by priority" is
+    /// this route with no parameters.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/leads`.
+    /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)`.
+    func listLeads(_ input: Operations.ListLeads.Input) async throws -> Operations.ListLeads.Output
     /// Create a lead (sales roles); its company name, phone, email and credit code are dedup keys.
     ///
     /// - Remark: HTTP `POST /v1/leads`.
@@ -252,6 +260,29 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/contracts/{contract}/payments`.
     /// - Remark: Generated from `#/paths//v1/contracts/{contract}/payments/post(recordPayment)`.
     func recordPayment(_ input: Operations.RecordPayment.Input) async throws -> Operations.RecordPayment.Output
+    /// One lead with its priority score and reasons, within the caller's leads (as `GET /v1/leads`).
+    ///
+    /// - Remark: HTTP `GET /v1/leads/{lead}`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)`.
+    func lead(_ input: Operations.Lead.Input) async throws -> Operations.Lead.Output
+    /// Everything that happened to the lead, oldest first, within the caller's leads.
+    ///
+    /// - Remark: HTTP `GET /v1/leads/{lead}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)`.
+    func leadTimeline(_ input: Operations.LeadTimeline.Input) async throws -> Operations.LeadTimeline.Output
+    /// Record a contact with an open lead; it restarts the lead's idle days, which its priority counts.
+    ///
+    /// - Remark: HTTP `POST /v1/leads/{lead}/follow-ups`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)`.
+    func followUpLead(_ input: Operations.FollowUpLead.Input) async throws -> Operations.FollowUpLead.Output
+    /// Lead → customer → won for the leads created in a period, per source, campaign or rep: every lead for admin,
+    /// finance and auditor, a manager's team's, a rep's own. A lead counts in the month it was created, with its
+    /// current owner.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/lead-conversion`.
+    /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)`.
+    func leadConversion(_ input: Operations.LeadConversion.Input) async throws -> Operations.LeadConversion.Output
     /// Assign a lead to a rep the caller may give customers to (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/leads/{lead}/assign`.
@@ -530,6 +561,16 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /v1/settings/commission-rate`.
     /// - Remark: Generated from `#/paths//v1/settings/commission-rate/put(configureCommissionRate)`.
     func configureCommissionRate(_ input: Operations.ConfigureCommissionRate.Input) async throws -> Operations.ConfigureCommissionRate.Output
+    /// The lead priority weights in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/lead-priority`.
+    /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)`.
+    func leadPriority(_ input: Operations.LeadPriority.Input) async throws -> Operations.LeadPriority.Output
+    /// New lead priority weights in force from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/lead-priority`.
+    /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)`.
+    func configureLeadPriority(_ input: Operations.ConfigureLeadPriority.Input) async throws -> Operations.ConfigureLeadPriority.Output
     /// The teams, by id, with their active members and the customers those hold (admin, auditor; a manager sees their own team).
     ///
     /// - Remark: HTTP `GET /v1/teams`.
@@ -607,6 +648,22 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
     package func metrics(headers: Operations.Metrics.Input.Headers = .init()) async throws -> Operations.Metrics.Output {
         try await metrics(Operations.Metrics.Input(headers: headers))
+    }
+    /// Leads with their priority score and its reasons, a page at a time: a rep's own and the unassigned, a
+    /// manager's team's and the unassigned, every lead for admin, finance and auditor. "My leads by priority" is
+    /// this route with no parameters.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/leads`.
+    /// - Remark: Generated from `#/paths//v1/leads/get(listLeads)`.
+    package func listLeads(
+        query: Operations.ListLeads.Input.Query = .init(),
+        headers: Operations.ListLeads.Input.Headers = .init()
+    ) async throws -> Operations.ListLeads.Output {
+        try await listLeads(Operations.ListLeads.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create a lead (sales roles); its company name, phone, email and credit code are dedup keys.
     ///
@@ -1162,6 +1219,65 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// One lead with its priority score and reasons, within the caller's leads (as `GET /v1/leads`).
+    ///
+    /// - Remark: HTTP `GET /v1/leads/{lead}`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/get(lead)`.
+    package func lead(
+        path: Operations.Lead.Input.Path,
+        headers: Operations.Lead.Input.Headers = .init()
+    ) async throws -> Operations.Lead.Output {
+        try await lead(Operations.Lead.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Everything that happened to the lead, oldest first, within the caller's leads.
+    ///
+    /// - Remark: HTTP `GET /v1/leads/{lead}/timeline`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/timeline/get(leadTimeline)`.
+    package func leadTimeline(
+        path: Operations.LeadTimeline.Input.Path,
+        query: Operations.LeadTimeline.Input.Query = .init(),
+        headers: Operations.LeadTimeline.Input.Headers = .init()
+    ) async throws -> Operations.LeadTimeline.Output {
+        try await leadTimeline(Operations.LeadTimeline.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Record a contact with an open lead; it restarts the lead's idle days, which its priority counts.
+    ///
+    /// - Remark: HTTP `POST /v1/leads/{lead}/follow-ups`.
+    /// - Remark: Generated from `#/paths//v1/leads/{lead}/follow-ups/post(followUpLead)`.
+    package func followUpLead(
+        path: Operations.FollowUpLead.Input.Path,
+        headers: Operations.FollowUpLead.Input.Headers = .init(),
+        body: Operations.FollowUpLead.Input.Body
+    ) async throws -> Operations.FollowUpLead.Output {
+        try await followUpLead(Operations.FollowUpLead.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Lead → customer → won for the leads created in a period, per source, campaign or rep: every lead for admin,
+    /// finance and auditor, a manager's team's, a rep's own. A lead counts in the month it was created, with its
+    /// current owner.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/lead-conversion`.
+    /// - Remark: Generated from `#/paths//v1/lead-conversion/get(leadConversion)`.
+    package func leadConversion(
+        query: Operations.LeadConversion.Input.Query,
+        headers: Operations.LeadConversion.Input.Headers = .init()
+    ) async throws -> Operations.LeadConversion.Output {
+        try await leadConversion(Operations.LeadConversion.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// Assign a lead to a rep the caller may give customers to (sales roles).
@@ -1942,6 +2058,32 @@ extension APIProtocol {
         body: Operations.ConfigureCommissionRate.Input.Body
     ) async throws -> Operations.ConfigureCommissionRate.Output {
         try await configureCommissionRate(Operations.ConfigureCommissionRate.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The lead priority weights in force now or at `at` (everyone but subscribers).
+    ///
+    /// - Remark: HTTP `GET /v1/settings/lead-priority`.
+    /// - Remark: Generated from `#/paths//v1/settings/lead-priority/get(leadPriority)`.
+    package func leadPriority(
+        query: Operations.LeadPriority.Input.Query = .init(),
+        headers: Operations.LeadPriority.Input.Headers = .init()
+    ) async throws -> Operations.LeadPriority.Output {
+        try await leadPriority(Operations.LeadPriority.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// New lead priority weights in force from `occurredAt` or now (admin).
+    ///
+    /// - Remark: HTTP `PUT /v1/settings/lead-priority`.
+    /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)`.
+    package func configureLeadPriority(
+        headers: Operations.ConfigureLeadPriority.Input.Headers = .init(),
+        body: Operations.ConfigureLeadPriority.Input.Body
+    ) async throws -> Operations.ConfigureLeadPriority.Output {
+        try await configureLeadPriority(Operations.ConfigureLeadPriority.Input(
             headers: headers,
             body: body
         ))

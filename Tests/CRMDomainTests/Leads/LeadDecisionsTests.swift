@@ -121,4 +121,91 @@ struct LeadDecisionsTests {
         let closed = #expect(throws: DomainError.self) { try LeadDecisions.qualify(state, note: "") }
         #expect(closed?.code == .leadClosed)
     }
+
+    @Test("a follow-up needs an open lead, a channel and a next contact not before it")
+    func followUp() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let event = try LeadDecisions.followUp(
+            lead(),
+            channel: .visit,
+            note: "  met the buyer ",
+            nextContactAt: now.addingTimeInterval(86_400),
+            at: now
+        )
+        #expect((event.leadID, event.channel, event.note) == ("lead-1", .visit, "met the buyer"))
+        #expect(event.nextContactAt.date == now.addingTimeInterval(86_400))
+        let noChannel = #expect(throws: DomainError.self) {
+            try LeadDecisions.followUp(lead(), channel: .unspecified, note: "", nextContactAt: nil, at: now)
+        }
+        #expect(noChannel?.code == .invalidValue)
+        let past = #expect(throws: DomainError.self) {
+            try LeadDecisions.followUp(lead(), channel: .call, note: "", nextContactAt: now - 1, at: now)
+        }
+        #expect(past?.code == .invalidValue)
+        var closed = lead()
+        closed.apply(try LeadDecisions.disqualify(closed, reason: "no budget"))
+        let refused = #expect(throws: DomainError.self) {
+            try LeadDecisions.followUp(closed, channel: .call, note: "", nextContactAt: nil, at: now)
+        }
+        #expect(refused?.code == .leadClosed)
+        let missing = #expect(throws: DomainError.self) {
+            try LeadDecisions.followUp(LeadState(leadID: "x"), channel: .call, note: "", nextContactAt: nil, at: now)
+        }
+        #expect(missing?.code == .leadNotFound)
+    }
+}
+
+@Suite("Lead priority")
+struct LeadPriorityTests {
+    @Test("a score is the sum of its four reasons; responses stop at the cap, freshness at zero")
+    func score() {
+        let weights = LeadPriority.defaults
+        let fresh = weights.score(source: "referral", companySize: "250+", campaignResponses: 1, idleDays: 0)
+        #expect(fresh.total == 30 + 25 + 10 + 30)
+        #expect(fresh.reasons.map(\.factor) == ["source", "company_size", "campaign_responses", "freshness"])
+        let stale = weights.score(source: "unknown", companySize: "", campaignResponses: 9, idleDays: 400)
+        #expect(stale.reasons.map(\.points) == [0, 0, 30, 0])
+        // Counts far past any history saturate instead of trapping.
+        var extreme = weights
+        (extreme.pointsPerCampaignResponse, extreme.pointsLostPerIdleDay) = (.max, .max)
+        let saturated = extreme.score(source: "", companySize: "", campaignResponses: .max, idleDays: .max)
+        #expect(saturated.reasons.map(\.points) == [0, 0, 30, 0])
+        #expect(weights.score(source: "", companySize: "", campaignResponses: -5, idleDays: -5).total == 30)
+    }
+
+    @Test("weights are validated, sorted, and read back as configured")
+    func validate() throws {
+        func entry(_ value: String, _ points: Int32) -> CRMLeadPriorityPoints {
+            var entry = CRMLeadPriorityPoints()
+            (entry.value, entry.points) = (value, points)
+            return entry
+        }
+        var configured = LeadPriority.defaults.configured
+        configured.sourcePoints = [entry("website", 5), entry(" fair ", 7)]
+        let valid = try LeadPriority.validate(configured)
+        #expect(valid.sourcePoints.map(\.value) == ["fair", "website"], "trimmed and sorted")
+        #expect(LeadPriority(valid).sourcePoints == ["fair": 7, "website": 5])
+        #expect(LeadPriority(LeadPriority.defaults.configured) == .defaults)
+
+        var twice = configured
+        twice.sizePoints = [entry("1-49", 1), entry("1-49", 2)]
+        var negative = configured
+        negative.freshPoints = -1
+        var huge = configured
+        huge.pointsLostPerIdleDay = 1_001
+        var blank = configured
+        blank.sourcePoints = [entry("  ", 1)]
+        var many = configured
+        many.sourcePoints = (0..<101).map { entry("s\($0)", 1) }
+        for (bad, field) in [
+            (twice, "size_points"), (negative, "fresh_points"), (huge, "points_lost_per_idle_day"),
+            (blank, "source_points"), (many, "source_points"),
+        ] {
+            let refusal = #expect(throws: DomainError.self) { try LeadPriority.validate(bad) }
+            #expect(
+                refusal?.code == .invalidValue && refusal?.facts["field"] == field,
+                "\(String(describing: refusal))"
+            )
+        }
+    }
 }

@@ -1,0 +1,113 @@
+import CRMDomain
+import CRMReadModels
+import CRMService
+import EventStore
+import Foundation
+import HTTPTypes
+import RapportAPI
+
+/// The leads as the people who work them see them: a rep their own and the unassigned, a
+/// manager their team's and the unassigned, admin, finance and auditor every lead; each with
+/// its priority by the weights in force.
+extension APIHandler {
+    /// The leads the filters let through, in the order asked (highest priority first by
+    /// default), a page at a time (`next` is a lead id).
+    func listLeads(_ input: Operations.ListLeads.Input) async throws -> Operations.ListLeads.Output {
+        let query = input.query
+        let principal = try caller
+        let now = try requestTime
+        var filter = LeadFilter()
+        filter.owners = try leadOwners(principal, asked: QueryValues.given(query.owner))
+        filter.status = query.status?.rawValue
+        filter.source = QueryValues.given(query.source)
+        filter.campaignID = QueryValues.given(query.campaign)
+        // Days name whole business days: `createdTo` includes its day.
+        let from = try QueryValues.given(query.createdFrom).map { try QueryValues.day("createdFrom", $0, now: now) }
+        let to = try QueryValues.given(query.createdTo).map { try QueryValues.day("createdTo", $0, now: now) }
+        if let from, let to, to < from {
+            throw APIError.badRequest(
+                .invalidQueryParameter,
+                "createdTo comes before createdFrom",
+                parameter: "createdTo"
+            )
+        }
+        filter.createdFrom = from?.start.date
+        filter.createdTo = to?.adding(days: 1).start.date
+        let order = LeadOrder(rawValue: query.sort?.rawValue ?? "") ?? .priority
+        let leads = try LeadQueries(store: reads).leads(
+            filter,
+            order: order,
+            weights: try await service.leadPriority(at: now),
+            now: now
+        )
+        let page = try ListPage(leads, key: \.leadID, after: query.after, limit: query.limit)
+        return .ok(.init(body: .json(.init(leads: try answer(page.items), next: page.next))))
+    }
+
+    /// One lead (its scope checked at the door, as for a command on it).
+    func lead(_ input: Operations.Lead.Input) async throws -> Operations.Lead.Output {
+        let now = try requestTime
+        let lead = try LeadQueries(store: reads).lead(
+            id: input.path.lead,
+            weights: try await service.leadPriority(at: now),
+            now: now
+        )
+        return .ok(.init(body: .json(try answer(lead))))
+    }
+
+    /// A page of the lead's timeline, oldest first.
+    func leadTimeline(_ input: Operations.LeadTimeline.Input) async throws -> Operations.LeadTimeline.Output {
+        let limit = input.query.limit ?? 100
+        let after = input.query.after.map { UInt64(clamping: $0) }
+        // One more than asked says whether another page follows.
+        let entries = try LeadQueries(store: reads).timeline(of: input.path.lead, after: after, limit: limit + 1)
+        let page = Array(entries.prefix(limit))
+        let next = entries.count > limit ? page.last.map { Int64(clamping: $0.position) } : nil
+        return .ok(.init(body: .json(.init(leadID: input.path.lead, entries: try answer(page), next: next))))
+    }
+
+    /// Lead → customer → won for a period's leads, cut by source, campaign or rep, over the
+    /// caller's leads.
+    func leadConversion(_ input: Operations.LeadConversion.Input) async throws -> Operations.LeadConversion.Output {
+        let principal = try caller
+        let owners = try leadOwners(principal, asked: nil)
+        let cut = LeadConversionCut(rawValue: input.query.by?.rawValue ?? "") ?? .source
+        let report = try LeadQueries(store: reads).conversions(period: input.query.period, by: cut, reps: owners)
+        return .ok(.init(body: .json(try answer(report))))
+    }
+
+    /// The owners whose leads `principal` asked for (`nil`: every lead), refused with 403
+    /// `outside_scope` beyond their scope: a rep sees their own and the unassigned, a manager
+    /// their team's and the unassigned, the other readers every lead.
+    private func leadOwners(_ principal: Principal, asked: String?) throws -> [String]? {
+        let me = principal.user?.userID
+        let everyone = scope.seesEveryone(principal)
+        let team: [String] = try {
+            guard let teamID = principal.user?.teamID, !teamID.isEmpty else { return me.map { [$0] } ?? [] }
+            return try UserQueries.memberIDs(ofTeam: teamID, in: reads) + (me.map { [$0] } ?? [])
+        }()
+        let mine = principal.role == .manager ? team : (me.map { [$0] } ?? [])
+        switch asked {
+        case nil: return everyone ? nil : mine
+        case "all": return everyone ? nil : mine + [""]
+        case "me":
+            guard let me else { throw outsideScope(principal, "a service's token has no leads of its own") }
+            return [me]
+        case "team":
+            guard principal.role == .manager || everyone else {
+                throw outsideScope(principal, "a rep sees their own leads and the unassigned")
+            }
+            return team
+        case "unassigned": return [""]
+        case let owner?:
+            guard try scope.allows(principal, owner: owner) else {
+                throw outsideScope(principal, "\(owner)'s leads are outside your scope")
+            }
+            return [owner]
+        }
+    }
+
+    private func outsideScope(_ principal: Principal, _ message: String) -> APIError {
+        APIError(.forbidden, .outsideScope, message, facts: ["role": principal.role.rawValue])
+    }
+}
