@@ -1687,6 +1687,618 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/OpportunitySummary`.
+        package struct OpportunitySummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/ownerID`.
+            package var ownerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case won = "won"
+                case lost = "lost"
+            }
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/status`.
+            package var status: Components.Schemas.OpportunitySummary.StatusPayload
+            /// The current stage; the stage it was lost at
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/stageID`.
+            package var stageID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/stageName`.
+            package var stageName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/amount`.
+            package var amount: Components.Schemas.Amount
+            /// The stage's in the pipeline in force; 100 once won, 0 once lost; absent for a stage the pipeline no longer has.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/winProbabilityPercent`.
+            package var winProbabilityPercent: Swift.Int?
+            /// amount × the win probability, rounded half up, in minor units; absent with it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/weightedAmount`.
+            package var weightedAmount: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/expectedCloseAt`.
+            package var expectedCloseAt: Foundation.Date?
+            /// The business month of expectedCloseAt, yyyy-mm; empty without one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/expectedCloseMonth`.
+            package var expectedCloseMonth: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/openedAt`.
+            package var openedAt: Foundation.Date
+            /// When it was last won or lost; absent while open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/closedAt`.
+            package var closedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/reason`.
+            package var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/StageHistoryPayload`.
+            package struct StageHistoryPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/OpportunitySummary/StageHistoryPayload/stageID`.
+                package var stageID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/OpportunitySummary/StageHistoryPayload/enteredAt`.
+                package var enteredAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/OpportunitySummary/StageHistoryPayload/leftAt`.
+                package var leftAt: Foundation.Date?
+                /// Time at the stage, up to leftAt or to now.
+                ///
+                /// - Remark: Generated from `#/components/schemas/OpportunitySummary/StageHistoryPayload/seconds`.
+                package var seconds: Swift.Int64
+                /// Creates a new `StageHistoryPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - stageID:
+                ///   - enteredAt:
+                ///   - leftAt:
+                ///   - seconds: Time at the stage, up to leftAt or to now.
+                package init(
+                    stageID: Swift.String,
+                    enteredAt: Foundation.Date,
+                    leftAt: Foundation.Date? = nil,
+                    seconds: Swift.Int64
+                ) {
+                    self.stageID = stageID
+                    self.enteredAt = enteredAt
+                    self.leftAt = leftAt
+                    self.seconds = seconds
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case stageID
+                    case enteredAt
+                    case leftAt
+                    case seconds
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.stageID = try container.decode(
+                        Swift.String.self,
+                        forKey: .stageID
+                    )
+                    self.enteredAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .enteredAt
+                    )
+                    self.leftAt = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .leftAt
+                    )
+                    self.seconds = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .seconds
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "stageID",
+                        "enteredAt",
+                        "leftAt",
+                        "seconds"
+                    ])
+                }
+            }
+            /// Every stay at a stage, oldest first; the last is still running while the deal is open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/stageHistory`.
+            package typealias StageHistoryPayload = [Components.Schemas.OpportunitySummary.StageHistoryPayloadPayload]
+            /// Every stay at a stage, oldest first; the last is still running while the deal is open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunitySummary/stageHistory`.
+            package var stageHistory: Components.Schemas.OpportunitySummary.StageHistoryPayload
+            /// Creates a new `OpportunitySummary`.
+            ///
+            /// - Parameters:
+            ///   - opportunityID:
+            ///   - customerID:
+            ///   - name:
+            ///   - ownerID:
+            ///   - status:
+            ///   - stageID: The current stage; the stage it was lost at
+            ///   - stageName:
+            ///   - amount:
+            ///   - winProbabilityPercent: The stage's in the pipeline in force; 100 once won, 0 once lost; absent for a stage the pipeline no longer has.
+            ///   - weightedAmount: amount × the win probability, rounded half up, in minor units; absent with it.
+            ///   - expectedCloseAt:
+            ///   - expectedCloseMonth: The business month of expectedCloseAt, yyyy-mm; empty without one.
+            ///   - openedAt:
+            ///   - closedAt: When it was last won or lost; absent while open.
+            ///   - reason:
+            ///   - stageHistory: Every stay at a stage, oldest first; the last is still running while the deal is open.
+            package init(
+                opportunityID: Swift.String,
+                customerID: Swift.String,
+                name: Swift.String,
+                ownerID: Swift.String,
+                status: Components.Schemas.OpportunitySummary.StatusPayload,
+                stageID: Swift.String,
+                stageName: Swift.String,
+                amount: Components.Schemas.Amount,
+                winProbabilityPercent: Swift.Int? = nil,
+                weightedAmount: Swift.Int64? = nil,
+                expectedCloseAt: Foundation.Date? = nil,
+                expectedCloseMonth: Swift.String,
+                openedAt: Foundation.Date,
+                closedAt: Foundation.Date? = nil,
+                reason: Swift.String,
+                stageHistory: Components.Schemas.OpportunitySummary.StageHistoryPayload
+            ) {
+                self.opportunityID = opportunityID
+                self.customerID = customerID
+                self.name = name
+                self.ownerID = ownerID
+                self.status = status
+                self.stageID = stageID
+                self.stageName = stageName
+                self.amount = amount
+                self.winProbabilityPercent = winProbabilityPercent
+                self.weightedAmount = weightedAmount
+                self.expectedCloseAt = expectedCloseAt
+                self.expectedCloseMonth = expectedCloseMonth
+                self.openedAt = openedAt
+                self.closedAt = closedAt
+                self.reason = reason
+                self.stageHistory = stageHistory
+            }
+            package enum CodingKeys: String, CodingKey {
+                case opportunityID
+                case customerID
+                case name
+                case ownerID
+                case status
+                case stageID
+                case stageName
+                case amount
+                case winProbabilityPercent
+                case weightedAmount
+                case expectedCloseAt
+                case expectedCloseMonth
+                case openedAt
+                case closedAt
+                case reason
+                case stageHistory
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.ownerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerID
+                )
+                self.status = try container.decode(
+                    Components.Schemas.OpportunitySummary.StatusPayload.self,
+                    forKey: .status
+                )
+                self.stageID = try container.decode(
+                    Swift.String.self,
+                    forKey: .stageID
+                )
+                self.stageName = try container.decode(
+                    Swift.String.self,
+                    forKey: .stageName
+                )
+                self.amount = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .amount
+                )
+                self.winProbabilityPercent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .winProbabilityPercent
+                )
+                self.weightedAmount = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .weightedAmount
+                )
+                self.expectedCloseAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .expectedCloseAt
+                )
+                self.expectedCloseMonth = try container.decode(
+                    Swift.String.self,
+                    forKey: .expectedCloseMonth
+                )
+                self.openedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .openedAt
+                )
+                self.closedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .closedAt
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.stageHistory = try container.decode(
+                    Components.Schemas.OpportunitySummary.StageHistoryPayload.self,
+                    forKey: .stageHistory
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "opportunityID",
+                    "customerID",
+                    "name",
+                    "ownerID",
+                    "status",
+                    "stageID",
+                    "stageName",
+                    "amount",
+                    "winProbabilityPercent",
+                    "weightedAmount",
+                    "expectedCloseAt",
+                    "expectedCloseMonth",
+                    "openedAt",
+                    "closedAt",
+                    "reason",
+                    "stageHistory"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OpportunityPage`.
+        package struct OpportunityPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OpportunityPage/opportunities`.
+            package var opportunities: [Components.Schemas.OpportunitySummary]
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunityPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `OpportunityPage`.
+            ///
+            /// - Parameters:
+            ///   - opportunities:
+            ///   - next: The `after` of the next page; absent on the last.
+            package init(
+                opportunities: [Components.Schemas.OpportunitySummary],
+                next: Swift.String? = nil
+            ) {
+                self.opportunities = opportunities
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case opportunities
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.opportunities = try container.decode(
+                    [Components.Schemas.OpportunitySummary].self,
+                    forKey: .opportunities
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "opportunities",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ForecastRow`.
+        package struct ForecastRow: Codable, Hashable, Sendable {
+            /// yyyy-mm; empty in a total.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ForecastRow/month`.
+            package var month: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ForecastRow/currency`.
+            package var currency: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ForecastRow/deals`.
+            package var deals: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ForecastRow/amount`.
+            package var amount: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ForecastRow/weightedAmount`.
+            package var weightedAmount: Swift.Int64
+            /// Creates a new `ForecastRow`.
+            ///
+            /// - Parameters:
+            ///   - month: yyyy-mm; empty in a total.
+            ///   - currency:
+            ///   - deals:
+            ///   - amount:
+            ///   - weightedAmount:
+            package init(
+                month: Swift.String,
+                currency: Swift.String,
+                deals: Swift.Int,
+                amount: Swift.Int64,
+                weightedAmount: Swift.Int64
+            ) {
+                self.month = month
+                self.currency = currency
+                self.deals = deals
+                self.amount = amount
+                self.weightedAmount = weightedAmount
+            }
+            package enum CodingKeys: String, CodingKey {
+                case month
+                case currency
+                case deals
+                case amount
+                case weightedAmount
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.month = try container.decode(
+                    Swift.String.self,
+                    forKey: .month
+                )
+                self.currency = try container.decode(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.deals = try container.decode(
+                    Swift.Int.self,
+                    forKey: .deals
+                )
+                self.amount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .amount
+                )
+                self.weightedAmount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .weightedAmount
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "month",
+                    "currency",
+                    "deals",
+                    "amount",
+                    "weightedAmount"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OpportunityForecast`.
+        package struct OpportunityForecast: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OpportunityForecast/period`.
+            package var period: Swift.String
+            /// Per month and currency, in order; months without open deals left out.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OpportunityForecast/months`.
+            package var months: [Components.Schemas.ForecastRow]
+            /// - Remark: Generated from `#/components/schemas/OpportunityForecast/totals`.
+            package var totals: [Components.Schemas.ForecastRow]
+            /// Creates a new `OpportunityForecast`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - months: Per month and currency, in order; months without open deals left out.
+            ///   - totals:
+            package init(
+                period: Swift.String,
+                months: [Components.Schemas.ForecastRow],
+                totals: [Components.Schemas.ForecastRow]
+            ) {
+                self.period = period
+                self.months = months
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case months
+                case totals
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.period = try container.decode(
+                    Swift.String.self,
+                    forKey: .period
+                )
+                self.months = try container.decode(
+                    [Components.Schemas.ForecastRow].self,
+                    forKey: .months
+                )
+                self.totals = try container.decode(
+                    [Components.Schemas.ForecastRow].self,
+                    forKey: .totals
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "period",
+                    "months",
+                    "totals"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CoverageRow`.
+        package struct CoverageRow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/holderID`.
+            package var holderID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/currency`.
+            package var currency: Swift.String
+            /// The target for exactly the period; absent without one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/target`.
+            package var target: Swift.Int64?
+            /// Contracts signed in the period.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/achieved`.
+            package var achieved: Swift.Int64
+            /// What is left of the target, never below 0; absent without a target.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/remaining`.
+            package var remaining: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/openAmount`.
+            package var openAmount: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/weightedAmount`.
+            package var weightedAmount: Swift.Int64
+            /// openAmount / remaining; absent without a target or once it is met.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/coverage`.
+            package var coverage: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/CoverageRow/weightedCoverage`.
+            package var weightedCoverage: Swift.Double?
+            /// Creates a new `CoverageRow`.
+            ///
+            /// - Parameters:
+            ///   - holderID:
+            ///   - currency:
+            ///   - target: The target for exactly the period; absent without one.
+            ///   - achieved: Contracts signed in the period.
+            ///   - remaining: What is left of the target, never below 0; absent without a target.
+            ///   - openAmount:
+            ///   - weightedAmount:
+            ///   - coverage: openAmount / remaining; absent without a target or once it is met.
+            ///   - weightedCoverage:
+            package init(
+                holderID: Swift.String,
+                currency: Swift.String,
+                target: Swift.Int64? = nil,
+                achieved: Swift.Int64,
+                remaining: Swift.Int64? = nil,
+                openAmount: Swift.Int64,
+                weightedAmount: Swift.Int64,
+                coverage: Swift.Double? = nil,
+                weightedCoverage: Swift.Double? = nil
+            ) {
+                self.holderID = holderID
+                self.currency = currency
+                self.target = target
+                self.achieved = achieved
+                self.remaining = remaining
+                self.openAmount = openAmount
+                self.weightedAmount = weightedAmount
+                self.coverage = coverage
+                self.weightedCoverage = weightedCoverage
+            }
+            package enum CodingKeys: String, CodingKey {
+                case holderID
+                case currency
+                case target
+                case achieved
+                case remaining
+                case openAmount
+                case weightedAmount
+                case coverage
+                case weightedCoverage
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.holderID = try container.decode(
+                    Swift.String.self,
+                    forKey: .holderID
+                )
+                self.currency = try container.decode(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.target = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .target
+                )
+                self.achieved = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .achieved
+                )
+                self.remaining = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .remaining
+                )
+                self.openAmount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .openAmount
+                )
+                self.weightedAmount = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .weightedAmount
+                )
+                self.coverage = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .coverage
+                )
+                self.weightedCoverage = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .weightedCoverage
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "holderID",
+                    "currency",
+                    "target",
+                    "achieved",
+                    "remaining",
+                    "openAmount",
+                    "weightedAmount",
+                    "coverage",
+                    "weightedCoverage"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PipelineCoverage`.
+        package struct PipelineCoverage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PipelineCoverage/period`.
+            package var period: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PipelineCoverage/reps`.
+            package var reps: [Components.Schemas.CoverageRow]
+            /// - Remark: Generated from `#/components/schemas/PipelineCoverage/teams`.
+            package var teams: [Components.Schemas.CoverageRow]
+            /// Creates a new `PipelineCoverage`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - reps:
+            ///   - teams:
+            package init(
+                period: Swift.String,
+                reps: [Components.Schemas.CoverageRow],
+                teams: [Components.Schemas.CoverageRow]
+            ) {
+                self.period = period
+                self.reps = reps
+                self.teams = teams
+            }
+            package enum CodingKeys: String, CodingKey {
+                case period
+                case reps
+                case teams
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.period = try container.decode(
+                    Swift.String.self,
+                    forKey: .period
+                )
+                self.reps = try container.decode(
+                    [Components.Schemas.CoverageRow].self,
+                    forKey: .reps
+                )
+                self.teams = try container.decode(
+                    [Components.Schemas.CoverageRow].self,
+                    forKey: .teams
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "period",
+                    "reps",
+                    "teams"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CommissionRate`.
         package struct CommissionRate: Codable, Hashable, Sendable {
             /// 1 basis point is 0.01%.

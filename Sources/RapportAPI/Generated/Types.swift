@@ -339,11 +339,38 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/pool/sweep`.
     /// - Remark: Generated from `#/paths//v1/pool/sweep/post(sweepPool)`.
     func sweepPool(_ input: Operations.SweepPool.Input) async throws -> Operations.SweepPool.Output
+    /// Opportunities with their stage, win probability and weighted amount by the pipeline in force, and every stay
+    /// at a stage, a page at a time: a rep's own, a manager's team's, everyone's for admin, finance and auditor. "My
+    /// deals by expected close" is this route with no parameters.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/opportunities`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/get(listOpportunities)`.
+    func listOpportunities(_ input: Operations.ListOpportunities.Input) async throws -> Operations.ListOpportunities.Output
     /// Open an opportunity with an owned customer in the caller's scope, at a stage of the pipeline in force (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/opportunities`.
     /// - Remark: Generated from `#/paths//v1/opportunities/post(openOpportunity)`.
     func openOpportunity(_ input: Operations.OpenOpportunity.Input) async throws -> Operations.OpenOpportunity.Output
+    /// One opportunity with its stage history and time in each stage, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/opportunities/{opportunity}`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/get(opportunity)`.
+    func opportunity(_ input: Operations.Opportunity.Input) async throws -> Operations.Opportunity.Output
+    /// The open deals expected to close in a period, per month and currency, weighted by their stages' win
+    /// probabilities in the pipeline in force: everyone's (admin, finance, auditor), a manager's team's, a rep's own.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/forecast`.
+    /// - Remark: Generated from `#/paths//v1/forecast/get(forecast)`.
+    func forecast(_ input: Operations.Forecast.Input) async throws -> Operations.Forecast.Output
+    /// Each rep's and team's open pipeline expected to close in a period against what is left of their target for
+    /// exactly that period: everyone's (admin, finance, auditor), a manager's team and its reps, a rep's own row.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/pipeline-coverage`.
+    /// - Remark: Generated from `#/paths//v1/pipeline-coverage/get(pipelineCoverage)`.
+    func pipelineCoverage(_ input: Operations.PipelineCoverage.Input) async throws -> Operations.PipelineCoverage.Output
     /// Move an open opportunity to another stage, forward or back (sales roles, customer in scope).
     ///
     /// - Remark: HTTP `POST /v1/opportunities/{opportunity}/stage`.
@@ -1434,6 +1461,22 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Opportunities with their stage, win probability and weighted amount by the pipeline in force, and every stay
+    /// at a stage, a page at a time: a rep's own, a manager's team's, everyone's for admin, finance and auditor. "My
+    /// deals by expected close" is this route with no parameters.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/opportunities`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/get(listOpportunities)`.
+    package func listOpportunities(
+        query: Operations.ListOpportunities.Input.Query = .init(),
+        headers: Operations.ListOpportunities.Input.Headers = .init()
+    ) async throws -> Operations.ListOpportunities.Output {
+        try await listOpportunities(Operations.ListOpportunities.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Open an opportunity with an owned customer in the caller's scope, at a stage of the pipeline in force (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/opportunities`.
@@ -1445,6 +1488,49 @@ extension APIProtocol {
         try await openOpportunity(Operations.OpenOpportunity.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// One opportunity with its stage history and time in each stage, within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/opportunities/{opportunity}`.
+    /// - Remark: Generated from `#/paths//v1/opportunities/{opportunity}/get(opportunity)`.
+    package func opportunity(
+        path: Operations.Opportunity.Input.Path,
+        headers: Operations.Opportunity.Input.Headers = .init()
+    ) async throws -> Operations.Opportunity.Output {
+        try await opportunity(Operations.Opportunity.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The open deals expected to close in a period, per month and currency, weighted by their stages' win
+    /// probabilities in the pipeline in force: everyone's (admin, finance, auditor), a manager's team's, a rep's own.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/forecast`.
+    /// - Remark: Generated from `#/paths//v1/forecast/get(forecast)`.
+    package func forecast(
+        query: Operations.Forecast.Input.Query,
+        headers: Operations.Forecast.Input.Headers = .init()
+    ) async throws -> Operations.Forecast.Output {
+        try await forecast(Operations.Forecast.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Each rep's and team's open pipeline expected to close in a period against what is left of their target for
+    /// exactly that period: everyone's (admin, finance, auditor), a manager's team and its reps, a rep's own row.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/pipeline-coverage`.
+    /// - Remark: Generated from `#/paths//v1/pipeline-coverage/get(pipelineCoverage)`.
+    package func pipelineCoverage(
+        query: Operations.PipelineCoverage.Input.Query,
+        headers: Operations.PipelineCoverage.Input.Headers = .init()
+    ) async throws -> Operations.PipelineCoverage.Output {
+        try await pipelineCoverage(Operations.PipelineCoverage.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// Move an open opportunity to another stage, forward or back (sales roles, customer in scope).
