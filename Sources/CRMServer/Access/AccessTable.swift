@@ -87,6 +87,8 @@ public enum AccessTable {
     static let money: Set<AccessRole> = [.admin, .finance, .migration]
     /// May be an approver; the approval chain decides whether this one is.
     static let approvers: Set<AccessRole> = [.admin, .manager, .finance, .migration]
+    /// Decide approvals: what waits for them is their inbox.
+    static let deciders: Set<AccessRole> = [.admin, .manager, .finance]
     /// Purchasing, goods received, shipped and returned.
     static let operations: Set<AccessRole> = [.admin, .manager, .finance, .migration]
     /// Campaigns, targets, a team's people.
@@ -142,6 +144,16 @@ public enum AccessTable {
         "lead": AccessRule(readers, .lead),  // GET /v1/leads/{lead}
         "leadTimeline": AccessRule(readers, .lead),  // GET /v1/leads/{lead}/timeline
         "leadConversion": AccessRule(readers, .callerCut),  // GET /v1/lead-conversion
+        "listOpportunities": AccessRule(readers, .callerCut),  // GET /v1/opportunities
+        "opportunity": AccessRule(readers, .opportunityCustomer),  // GET /v1/opportunities/{opportunity}
+        "forecast": AccessRule(readers, .callerCut),  // GET /v1/forecast
+        "pipelineCoverage": AccessRule(readers, .callerCut),  // GET /v1/pipeline-coverage
+        "listQuotes": AccessRule(readers, .callerCut),  // GET /v1/quotes
+        "quote": AccessRule(readers, .quoteCustomer),  // GET /v1/quotes/{quote}
+        "listContracts": AccessRule(readers, .callerCut),  // GET /v1/contracts
+        "contract": AccessRule(readers, .contractCustomer),  // GET /v1/contracts/{contract}
+        "approvals": AccessRule(deciders),  // GET /v1/approvals
+        "approvalTimings": AccessRule(overseers),  // GET /v1/approvals/timings
         // Customers and the pool
         "createCustomer": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),  // POST /v1/customers
         // PATCH /v1/customers/{customer}

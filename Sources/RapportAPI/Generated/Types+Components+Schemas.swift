@@ -2299,6 +2299,2100 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/DealLine`.
+        package struct DealLine: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DealLine/productID`.
+            package var productID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DealLine/productName`.
+            package var productName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DealLine/quantity`.
+            package var quantity: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DealLine/unitPrice`.
+            package var unitPrice: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/DealLine/discountBasisPoints`.
+            package var discountBasisPoints: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DealLine/lineTotal`.
+            package var lineTotal: Components.Schemas.Amount
+            /// Creates a new `DealLine`.
+            ///
+            /// - Parameters:
+            ///   - productID:
+            ///   - productName:
+            ///   - quantity:
+            ///   - unitPrice:
+            ///   - discountBasisPoints:
+            ///   - lineTotal:
+            package init(
+                productID: Swift.String,
+                productName: Swift.String,
+                quantity: Swift.Int,
+                unitPrice: Components.Schemas.Amount,
+                discountBasisPoints: Swift.Int,
+                lineTotal: Components.Schemas.Amount
+            ) {
+                self.productID = productID
+                self.productName = productName
+                self.quantity = quantity
+                self.unitPrice = unitPrice
+                self.discountBasisPoints = discountBasisPoints
+                self.lineTotal = lineTotal
+            }
+            package enum CodingKeys: String, CodingKey {
+                case productID
+                case productName
+                case quantity
+                case unitPrice
+                case discountBasisPoints
+                case lineTotal
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.productID = try container.decode(
+                    Swift.String.self,
+                    forKey: .productID
+                )
+                self.productName = try container.decode(
+                    Swift.String.self,
+                    forKey: .productName
+                )
+                self.quantity = try container.decode(
+                    Swift.Int.self,
+                    forKey: .quantity
+                )
+                self.unitPrice = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .unitPrice
+                )
+                self.discountBasisPoints = try container.decode(
+                    Swift.Int.self,
+                    forKey: .discountBasisPoints
+                )
+                self.lineTotal = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .lineTotal
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "productID",
+                    "productName",
+                    "quantity",
+                    "unitPrice",
+                    "discountBasisPoints",
+                    "lineTotal"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QuoteSummary`.
+        package struct QuoteSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/quoteID`.
+            package var quoteID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/customerID`.
+            package var customerID: Swift.String
+            /// Empty when quoted without one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/ownerID`.
+            package var ownerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/createdAt`.
+            package var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/validUntil`.
+            package var validUntil: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case accepted = "accepted"
+                case rejected = "rejected"
+                case expired = "expired"
+            }
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/status`.
+            package var status: Components.Schemas.QuoteSummary.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/listTotal`.
+            package var listTotal: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/total`.
+            package var total: Components.Schemas.Amount
+            /// Overall: 1 − total / list total.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/discountBasisPoints`.
+            package var discountBasisPoints: Swift.Int
+            /// The contract drafted from it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuoteSummary/contractID`.
+            package var contractID: Swift.String?
+            /// Creates a new `QuoteSummary`.
+            ///
+            /// - Parameters:
+            ///   - quoteID:
+            ///   - customerID:
+            ///   - opportunityID: Empty when quoted without one.
+            ///   - ownerID:
+            ///   - createdAt:
+            ///   - validUntil:
+            ///   - status:
+            ///   - listTotal:
+            ///   - total:
+            ///   - discountBasisPoints: Overall: 1 − total / list total.
+            ///   - contractID: The contract drafted from it.
+            package init(
+                quoteID: Swift.String,
+                customerID: Swift.String,
+                opportunityID: Swift.String,
+                ownerID: Swift.String,
+                createdAt: Foundation.Date,
+                validUntil: Foundation.Date,
+                status: Components.Schemas.QuoteSummary.StatusPayload,
+                listTotal: Components.Schemas.Amount,
+                total: Components.Schemas.Amount,
+                discountBasisPoints: Swift.Int,
+                contractID: Swift.String? = nil
+            ) {
+                self.quoteID = quoteID
+                self.customerID = customerID
+                self.opportunityID = opportunityID
+                self.ownerID = ownerID
+                self.createdAt = createdAt
+                self.validUntil = validUntil
+                self.status = status
+                self.listTotal = listTotal
+                self.total = total
+                self.discountBasisPoints = discountBasisPoints
+                self.contractID = contractID
+            }
+            package enum CodingKeys: String, CodingKey {
+                case quoteID
+                case customerID
+                case opportunityID
+                case ownerID
+                case createdAt
+                case validUntil
+                case status
+                case listTotal
+                case total
+                case discountBasisPoints
+                case contractID
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.quoteID = try container.decode(
+                    Swift.String.self,
+                    forKey: .quoteID
+                )
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.ownerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerID
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.validUntil = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .validUntil
+                )
+                self.status = try container.decode(
+                    Components.Schemas.QuoteSummary.StatusPayload.self,
+                    forKey: .status
+                )
+                self.listTotal = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .listTotal
+                )
+                self.total = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .total
+                )
+                self.discountBasisPoints = try container.decode(
+                    Swift.Int.self,
+                    forKey: .discountBasisPoints
+                )
+                self.contractID = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contractID
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "quoteID",
+                    "customerID",
+                    "opportunityID",
+                    "ownerID",
+                    "createdAt",
+                    "validUntil",
+                    "status",
+                    "listTotal",
+                    "total",
+                    "discountBasisPoints",
+                    "contractID"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QuoteDetail`.
+        package struct QuoteDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/quoteID`.
+            package var quoteID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/ownerID`.
+            package var ownerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/createdAt`.
+            package var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/validUntil`.
+            package var validUntil: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case accepted = "accepted"
+                case rejected = "rejected"
+                case expired = "expired"
+            }
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/status`.
+            package var status: Components.Schemas.QuoteDetail.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/lines`.
+            package var lines: [Components.Schemas.DealLine]
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/listTotal`.
+            package var listTotal: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/total`.
+            package var total: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/discountBasisPoints`.
+            package var discountBasisPoints: Swift.Int
+            /// When it was accepted or rejected.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/decidedAt`.
+            package var decidedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/rejectionReason`.
+            package var rejectionReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/QuoteDetail/contractID`.
+            package var contractID: Swift.String?
+            /// Creates a new `QuoteDetail`.
+            ///
+            /// - Parameters:
+            ///   - quoteID:
+            ///   - customerID:
+            ///   - opportunityID:
+            ///   - ownerID:
+            ///   - createdAt:
+            ///   - validUntil:
+            ///   - status:
+            ///   - lines:
+            ///   - listTotal:
+            ///   - total:
+            ///   - discountBasisPoints:
+            ///   - decidedAt: When it was accepted or rejected.
+            ///   - rejectionReason:
+            ///   - contractID:
+            package init(
+                quoteID: Swift.String,
+                customerID: Swift.String,
+                opportunityID: Swift.String,
+                ownerID: Swift.String,
+                createdAt: Foundation.Date,
+                validUntil: Foundation.Date,
+                status: Components.Schemas.QuoteDetail.StatusPayload,
+                lines: [Components.Schemas.DealLine],
+                listTotal: Components.Schemas.Amount,
+                total: Components.Schemas.Amount,
+                discountBasisPoints: Swift.Int,
+                decidedAt: Foundation.Date? = nil,
+                rejectionReason: Swift.String? = nil,
+                contractID: Swift.String? = nil
+            ) {
+                self.quoteID = quoteID
+                self.customerID = customerID
+                self.opportunityID = opportunityID
+                self.ownerID = ownerID
+                self.createdAt = createdAt
+                self.validUntil = validUntil
+                self.status = status
+                self.lines = lines
+                self.listTotal = listTotal
+                self.total = total
+                self.discountBasisPoints = discountBasisPoints
+                self.decidedAt = decidedAt
+                self.rejectionReason = rejectionReason
+                self.contractID = contractID
+            }
+            package enum CodingKeys: String, CodingKey {
+                case quoteID
+                case customerID
+                case opportunityID
+                case ownerID
+                case createdAt
+                case validUntil
+                case status
+                case lines
+                case listTotal
+                case total
+                case discountBasisPoints
+                case decidedAt
+                case rejectionReason
+                case contractID
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.quoteID = try container.decode(
+                    Swift.String.self,
+                    forKey: .quoteID
+                )
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.ownerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerID
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.validUntil = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .validUntil
+                )
+                self.status = try container.decode(
+                    Components.Schemas.QuoteDetail.StatusPayload.self,
+                    forKey: .status
+                )
+                self.lines = try container.decode(
+                    [Components.Schemas.DealLine].self,
+                    forKey: .lines
+                )
+                self.listTotal = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .listTotal
+                )
+                self.total = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .total
+                )
+                self.discountBasisPoints = try container.decode(
+                    Swift.Int.self,
+                    forKey: .discountBasisPoints
+                )
+                self.decidedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .decidedAt
+                )
+                self.rejectionReason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .rejectionReason
+                )
+                self.contractID = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contractID
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "quoteID",
+                    "customerID",
+                    "opportunityID",
+                    "ownerID",
+                    "createdAt",
+                    "validUntil",
+                    "status",
+                    "lines",
+                    "listTotal",
+                    "total",
+                    "discountBasisPoints",
+                    "decidedAt",
+                    "rejectionReason",
+                    "contractID"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QuotePage`.
+        package struct QuotePage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QuotePage/quotes`.
+            package var quotes: [Components.Schemas.QuoteSummary]
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuotePage/next`.
+            package var next: Swift.String?
+            /// Creates a new `QuotePage`.
+            ///
+            /// - Parameters:
+            ///   - quotes:
+            ///   - next: The `after` of the next page; absent on the last.
+            package init(
+                quotes: [Components.Schemas.QuoteSummary],
+                next: Swift.String? = nil
+            ) {
+                self.quotes = quotes
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case quotes
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.quotes = try container.decode(
+                    [Components.Schemas.QuoteSummary].self,
+                    forKey: .quotes
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "quotes",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContractSummary`.
+        package struct ContractSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/contractID`.
+            package var contractID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/ownerID`.
+            package var ownerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/quoteID`.
+            package var quoteID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/draftedAt`.
+            package var draftedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pendingApproval = "pending_approval"
+                case binding = "binding"
+                case rejected = "rejected"
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/status`.
+            package var status: Components.Schemas.ContractSummary.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/listTotal`.
+            package var listTotal: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/amount`.
+            package var amount: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/discountBasisPoints`.
+            package var discountBasisPoints: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/boundAt`.
+            package var boundAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/rejectedAt`.
+            package var rejectedAt: Foundation.Date?
+            /// The chain index (from 0) waiting for a decision.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/pendingStep`.
+            package var pendingStep: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ContractSummary/pendingRole`.
+            package var pendingRole: Swift.String?
+            /// Creates a new `ContractSummary`.
+            ///
+            /// - Parameters:
+            ///   - contractID:
+            ///   - customerID:
+            ///   - ownerID:
+            ///   - quoteID:
+            ///   - opportunityID:
+            ///   - draftedAt:
+            ///   - status:
+            ///   - listTotal:
+            ///   - amount:
+            ///   - discountBasisPoints:
+            ///   - boundAt:
+            ///   - rejectedAt:
+            ///   - pendingStep: The chain index (from 0) waiting for a decision.
+            ///   - pendingRole:
+            package init(
+                contractID: Swift.String,
+                customerID: Swift.String,
+                ownerID: Swift.String,
+                quoteID: Swift.String,
+                opportunityID: Swift.String,
+                draftedAt: Foundation.Date,
+                status: Components.Schemas.ContractSummary.StatusPayload,
+                listTotal: Components.Schemas.Amount,
+                amount: Components.Schemas.Amount,
+                discountBasisPoints: Swift.Int,
+                boundAt: Foundation.Date? = nil,
+                rejectedAt: Foundation.Date? = nil,
+                pendingStep: Swift.Int? = nil,
+                pendingRole: Swift.String? = nil
+            ) {
+                self.contractID = contractID
+                self.customerID = customerID
+                self.ownerID = ownerID
+                self.quoteID = quoteID
+                self.opportunityID = opportunityID
+                self.draftedAt = draftedAt
+                self.status = status
+                self.listTotal = listTotal
+                self.amount = amount
+                self.discountBasisPoints = discountBasisPoints
+                self.boundAt = boundAt
+                self.rejectedAt = rejectedAt
+                self.pendingStep = pendingStep
+                self.pendingRole = pendingRole
+            }
+            package enum CodingKeys: String, CodingKey {
+                case contractID
+                case customerID
+                case ownerID
+                case quoteID
+                case opportunityID
+                case draftedAt
+                case status
+                case listTotal
+                case amount
+                case discountBasisPoints
+                case boundAt
+                case rejectedAt
+                case pendingStep
+                case pendingRole
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contractID = try container.decode(
+                    Swift.String.self,
+                    forKey: .contractID
+                )
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.ownerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerID
+                )
+                self.quoteID = try container.decode(
+                    Swift.String.self,
+                    forKey: .quoteID
+                )
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.draftedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .draftedAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.ContractSummary.StatusPayload.self,
+                    forKey: .status
+                )
+                self.listTotal = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .listTotal
+                )
+                self.amount = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .amount
+                )
+                self.discountBasisPoints = try container.decode(
+                    Swift.Int.self,
+                    forKey: .discountBasisPoints
+                )
+                self.boundAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .boundAt
+                )
+                self.rejectedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .rejectedAt
+                )
+                self.pendingStep = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .pendingStep
+                )
+                self.pendingRole = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .pendingRole
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "contractID",
+                    "customerID",
+                    "ownerID",
+                    "quoteID",
+                    "opportunityID",
+                    "draftedAt",
+                    "status",
+                    "listTotal",
+                    "amount",
+                    "discountBasisPoints",
+                    "boundAt",
+                    "rejectedAt",
+                    "pendingStep",
+                    "pendingRole"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContractPage`.
+        package struct ContractPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContractPage/contracts`.
+            package var contracts: [Components.Schemas.ContractSummary]
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContractPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `ContractPage`.
+            ///
+            /// - Parameters:
+            ///   - contracts:
+            ///   - next: The `after` of the next page; absent on the last.
+            package init(
+                contracts: [Components.Schemas.ContractSummary],
+                next: Swift.String? = nil
+            ) {
+                self.contracts = contracts
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case contracts
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contracts = try container.decode(
+                    [Components.Schemas.ContractSummary].self,
+                    forKey: .contracts
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "contracts",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContractDetail`.
+        package struct ContractDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/contractID`.
+            package var contractID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/customerID`.
+            package var customerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/ownerID`.
+            package var ownerID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/quoteID`.
+            package var quoteID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/opportunityID`.
+            package var opportunityID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/draftedAt`.
+            package var draftedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pendingApproval = "pending_approval"
+                case binding = "binding"
+                case rejected = "rejected"
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/status`.
+            package var status: Components.Schemas.ContractDetail.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/lines`.
+            package var lines: [Components.Schemas.DealLine]
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/listTotal`.
+            package var listTotal: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/amount`.
+            package var amount: Components.Schemas.Amount
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/discountBasisPoints`.
+            package var discountBasisPoints: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/boundAt`.
+            package var boundAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/rejectedAt`.
+            package var rejectedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload`.
+            package struct ApprovalsPayloadPayload: Codable, Hashable, Sendable {
+                /// The chain index
+                ///
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/step`.
+                package var step: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/role`.
+                package var role: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/status`.
+                @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case waiting = "waiting"
+                    case pending = "pending"
+                    case approved = "approved"
+                    case rejected = "rejected"
+                    case closed = "closed"
+                }
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/status`.
+                package var status: Components.Schemas.ContractDetail.ApprovalsPayloadPayload.StatusPayload
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/pendingSince`.
+                package var pendingSince: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/decidedBy`.
+                package var decidedBy: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/decidedAt`.
+                package var decidedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ApprovalsPayload/comment`.
+                package var comment: Swift.String?
+                /// Creates a new `ApprovalsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - step: The chain index
+                ///   - role:
+                ///   - status:
+                ///   - pendingSince:
+                ///   - decidedBy:
+                ///   - decidedAt:
+                ///   - comment:
+                package init(
+                    step: Swift.Int,
+                    role: Swift.String,
+                    status: Components.Schemas.ContractDetail.ApprovalsPayloadPayload.StatusPayload,
+                    pendingSince: Foundation.Date? = nil,
+                    decidedBy: Swift.String? = nil,
+                    decidedAt: Foundation.Date? = nil,
+                    comment: Swift.String? = nil
+                ) {
+                    self.step = step
+                    self.role = role
+                    self.status = status
+                    self.pendingSince = pendingSince
+                    self.decidedBy = decidedBy
+                    self.decidedAt = decidedAt
+                    self.comment = comment
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case step
+                    case role
+                    case status
+                    case pendingSince
+                    case decidedBy
+                    case decidedAt
+                    case comment
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.step = try container.decode(
+                        Swift.Int.self,
+                        forKey: .step
+                    )
+                    self.role = try container.decode(
+                        Swift.String.self,
+                        forKey: .role
+                    )
+                    self.status = try container.decode(
+                        Components.Schemas.ContractDetail.ApprovalsPayloadPayload.StatusPayload.self,
+                        forKey: .status
+                    )
+                    self.pendingSince = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .pendingSince
+                    )
+                    self.decidedBy = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .decidedBy
+                    )
+                    self.decidedAt = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .decidedAt
+                    )
+                    self.comment = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .comment
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "step",
+                        "role",
+                        "status",
+                        "pendingSince",
+                        "decidedBy",
+                        "decidedAt",
+                        "comment"
+                    ])
+                }
+            }
+            /// The approval chain, step by step.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/approvals`.
+            package typealias ApprovalsPayload = [Components.Schemas.ContractDetail.ApprovalsPayloadPayload]
+            /// The approval chain, step by step.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/approvals`.
+            package var approvals: Components.Schemas.ContractDetail.ApprovalsPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload`.
+            package struct InstalmentsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload/number`.
+                package var number: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload/dueAt`.
+                package var dueAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload/amount`.
+                package var amount: Components.Schemas.Amount
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload/paid`.
+                package var paid: Components.Schemas.Amount
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload/outstanding`.
+                package var outstanding: Components.Schemas.Amount
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InstalmentsPayload/scheduledAt`.
+                package var scheduledAt: Foundation.Date
+                /// Creates a new `InstalmentsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - number:
+                ///   - dueAt:
+                ///   - amount:
+                ///   - paid:
+                ///   - outstanding:
+                ///   - scheduledAt:
+                package init(
+                    number: Swift.Int,
+                    dueAt: Foundation.Date,
+                    amount: Components.Schemas.Amount,
+                    paid: Components.Schemas.Amount,
+                    outstanding: Components.Schemas.Amount,
+                    scheduledAt: Foundation.Date
+                ) {
+                    self.number = number
+                    self.dueAt = dueAt
+                    self.amount = amount
+                    self.paid = paid
+                    self.outstanding = outstanding
+                    self.scheduledAt = scheduledAt
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case number
+                    case dueAt
+                    case amount
+                    case paid
+                    case outstanding
+                    case scheduledAt
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.number = try container.decode(
+                        Swift.Int.self,
+                        forKey: .number
+                    )
+                    self.dueAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .dueAt
+                    )
+                    self.amount = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .amount
+                    )
+                    self.paid = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .paid
+                    )
+                    self.outstanding = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .outstanding
+                    )
+                    self.scheduledAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .scheduledAt
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "number",
+                        "dueAt",
+                        "amount",
+                        "paid",
+                        "outstanding",
+                        "scheduledAt"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/instalments`.
+            package typealias InstalmentsPayload = [Components.Schemas.ContractDetail.InstalmentsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/instalments`.
+            package var instalments: Components.Schemas.ContractDetail.InstalmentsPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload`.
+            package struct PaymentsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/paymentID`.
+                package var paymentID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/receivedAt`.
+                package var receivedAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/amount`.
+                package var amount: Components.Schemas.Amount
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/method`.
+                package var method: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/clerkID`.
+                package var clerkID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/bankReference`.
+                package var bankReference: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/AllocationsPayload`.
+                package struct AllocationsPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/AllocationsPayload/instalment`.
+                    package var instalment: Swift.Int
+                    /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/AllocationsPayload/amount`.
+                    package var amount: Components.Schemas.Amount
+                    /// Creates a new `AllocationsPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - instalment:
+                    ///   - amount:
+                    package init(
+                        instalment: Swift.Int,
+                        amount: Components.Schemas.Amount
+                    ) {
+                        self.instalment = instalment
+                        self.amount = amount
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case instalment
+                        case amount
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.instalment = try container.decode(
+                            Swift.Int.self,
+                            forKey: .instalment
+                        )
+                        self.amount = try container.decode(
+                            Components.Schemas.Amount.self,
+                            forKey: .amount
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "instalment",
+                            "amount"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/allocations`.
+                package typealias AllocationsPayload = [Components.Schemas.ContractDetail.PaymentsPayloadPayload.AllocationsPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/allocations`.
+                package var allocations: Components.Schemas.ContractDetail.PaymentsPayloadPayload.AllocationsPayload
+                /// What no instalment took.
+                ///
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/PaymentsPayload/credit`.
+                package var credit: Components.Schemas.Amount
+                /// Creates a new `PaymentsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - paymentID:
+                ///   - receivedAt:
+                ///   - amount:
+                ///   - method:
+                ///   - clerkID:
+                ///   - bankReference:
+                ///   - allocations:
+                ///   - credit: What no instalment took.
+                package init(
+                    paymentID: Swift.String,
+                    receivedAt: Foundation.Date,
+                    amount: Components.Schemas.Amount,
+                    method: Swift.String,
+                    clerkID: Swift.String,
+                    bankReference: Swift.String,
+                    allocations: Components.Schemas.ContractDetail.PaymentsPayloadPayload.AllocationsPayload,
+                    credit: Components.Schemas.Amount
+                ) {
+                    self.paymentID = paymentID
+                    self.receivedAt = receivedAt
+                    self.amount = amount
+                    self.method = method
+                    self.clerkID = clerkID
+                    self.bankReference = bankReference
+                    self.allocations = allocations
+                    self.credit = credit
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case paymentID
+                    case receivedAt
+                    case amount
+                    case method
+                    case clerkID
+                    case bankReference
+                    case allocations
+                    case credit
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.paymentID = try container.decode(
+                        Swift.String.self,
+                        forKey: .paymentID
+                    )
+                    self.receivedAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .receivedAt
+                    )
+                    self.amount = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .amount
+                    )
+                    self.method = try container.decode(
+                        Swift.String.self,
+                        forKey: .method
+                    )
+                    self.clerkID = try container.decode(
+                        Swift.String.self,
+                        forKey: .clerkID
+                    )
+                    self.bankReference = try container.decode(
+                        Swift.String.self,
+                        forKey: .bankReference
+                    )
+                    self.allocations = try container.decode(
+                        Components.Schemas.ContractDetail.PaymentsPayloadPayload.AllocationsPayload.self,
+                        forKey: .allocations
+                    )
+                    self.credit = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .credit
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "paymentID",
+                        "receivedAt",
+                        "amount",
+                        "method",
+                        "clerkID",
+                        "bankReference",
+                        "allocations",
+                        "credit"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/payments`.
+            package typealias PaymentsPayload = [Components.Schemas.ContractDetail.PaymentsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/payments`.
+            package var payments: Components.Schemas.ContractDetail.PaymentsPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload`.
+            package struct InvoicesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload/invoiceID`.
+                package var invoiceID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload/amount`.
+                package var amount: Components.Schemas.Amount
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload/title`.
+                package var title: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload/requestedAt`.
+                package var requestedAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload/issuedAt`.
+                package var issuedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/InvoicesPayload/number`.
+                package var number: Swift.String?
+                /// Creates a new `InvoicesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - invoiceID:
+                ///   - amount:
+                ///   - title:
+                ///   - requestedAt:
+                ///   - issuedAt:
+                ///   - number:
+                package init(
+                    invoiceID: Swift.String,
+                    amount: Components.Schemas.Amount,
+                    title: Swift.String,
+                    requestedAt: Foundation.Date,
+                    issuedAt: Foundation.Date? = nil,
+                    number: Swift.String? = nil
+                ) {
+                    self.invoiceID = invoiceID
+                    self.amount = amount
+                    self.title = title
+                    self.requestedAt = requestedAt
+                    self.issuedAt = issuedAt
+                    self.number = number
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case invoiceID
+                    case amount
+                    case title
+                    case requestedAt
+                    case issuedAt
+                    case number
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.invoiceID = try container.decode(
+                        Swift.String.self,
+                        forKey: .invoiceID
+                    )
+                    self.amount = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .amount
+                    )
+                    self.title = try container.decode(
+                        Swift.String.self,
+                        forKey: .title
+                    )
+                    self.requestedAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .requestedAt
+                    )
+                    self.issuedAt = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .issuedAt
+                    )
+                    self.number = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .number
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "invoiceID",
+                        "amount",
+                        "title",
+                        "requestedAt",
+                        "issuedAt",
+                        "number"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/invoices`.
+            package typealias InvoicesPayload = [Components.Schemas.ContractDetail.InvoicesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/invoices`.
+            package var invoices: Components.Schemas.ContractDetail.InvoicesPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload`.
+            package struct RefundsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/refundID`.
+                package var refundID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/amount`.
+                package var amount: Components.Schemas.Amount
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/reason`.
+                package var reason: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/returnGoods`.
+                package var returnGoods: Swift.Bool
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/status`.
+                @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case requested = "requested"
+                    case approved = "approved"
+                    case rejected = "rejected"
+                    case goodsReceived = "goods_received"
+                    case paid = "paid"
+                }
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/status`.
+                package var status: Components.Schemas.ContractDetail.RefundsPayloadPayload.StatusPayload
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/requestedAt`.
+                package var requestedAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/decidedBy`.
+                package var decidedBy: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/decidedAt`.
+                package var decidedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/rejectionReason`.
+                package var rejectionReason: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/goodsReturnedAt`.
+                package var goodsReturnedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/paidAt`.
+                package var paidAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/paidAmount`.
+                package var paidAmount: Components.Schemas.Amount?
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/RefundsPayload/method`.
+                package var method: Swift.String?
+                /// Creates a new `RefundsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - refundID:
+                ///   - amount:
+                ///   - reason:
+                ///   - returnGoods:
+                ///   - status:
+                ///   - requestedAt:
+                ///   - decidedBy:
+                ///   - decidedAt:
+                ///   - rejectionReason:
+                ///   - goodsReturnedAt:
+                ///   - paidAt:
+                ///   - paidAmount:
+                ///   - method:
+                package init(
+                    refundID: Swift.String,
+                    amount: Components.Schemas.Amount,
+                    reason: Swift.String,
+                    returnGoods: Swift.Bool,
+                    status: Components.Schemas.ContractDetail.RefundsPayloadPayload.StatusPayload,
+                    requestedAt: Foundation.Date,
+                    decidedBy: Swift.String? = nil,
+                    decidedAt: Foundation.Date? = nil,
+                    rejectionReason: Swift.String? = nil,
+                    goodsReturnedAt: Foundation.Date? = nil,
+                    paidAt: Foundation.Date? = nil,
+                    paidAmount: Components.Schemas.Amount? = nil,
+                    method: Swift.String? = nil
+                ) {
+                    self.refundID = refundID
+                    self.amount = amount
+                    self.reason = reason
+                    self.returnGoods = returnGoods
+                    self.status = status
+                    self.requestedAt = requestedAt
+                    self.decidedBy = decidedBy
+                    self.decidedAt = decidedAt
+                    self.rejectionReason = rejectionReason
+                    self.goodsReturnedAt = goodsReturnedAt
+                    self.paidAt = paidAt
+                    self.paidAmount = paidAmount
+                    self.method = method
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case refundID
+                    case amount
+                    case reason
+                    case returnGoods
+                    case status
+                    case requestedAt
+                    case decidedBy
+                    case decidedAt
+                    case rejectionReason
+                    case goodsReturnedAt
+                    case paidAt
+                    case paidAmount
+                    case method
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.refundID = try container.decode(
+                        Swift.String.self,
+                        forKey: .refundID
+                    )
+                    self.amount = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .amount
+                    )
+                    self.reason = try container.decode(
+                        Swift.String.self,
+                        forKey: .reason
+                    )
+                    self.returnGoods = try container.decode(
+                        Swift.Bool.self,
+                        forKey: .returnGoods
+                    )
+                    self.status = try container.decode(
+                        Components.Schemas.ContractDetail.RefundsPayloadPayload.StatusPayload.self,
+                        forKey: .status
+                    )
+                    self.requestedAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .requestedAt
+                    )
+                    self.decidedBy = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .decidedBy
+                    )
+                    self.decidedAt = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .decidedAt
+                    )
+                    self.rejectionReason = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .rejectionReason
+                    )
+                    self.goodsReturnedAt = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .goodsReturnedAt
+                    )
+                    self.paidAt = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .paidAt
+                    )
+                    self.paidAmount = try container.decodeIfPresent(
+                        Components.Schemas.Amount.self,
+                        forKey: .paidAmount
+                    )
+                    self.method = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .method
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "refundID",
+                        "amount",
+                        "reason",
+                        "returnGoods",
+                        "status",
+                        "requestedAt",
+                        "decidedBy",
+                        "decidedAt",
+                        "rejectionReason",
+                        "goodsReturnedAt",
+                        "paidAt",
+                        "paidAmount",
+                        "method"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/refunds`.
+            package typealias RefundsPayload = [Components.Schemas.ContractDetail.RefundsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/refunds`.
+            package var refunds: Components.Schemas.ContractDetail.RefundsPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload`.
+            package struct ShipmentsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/shipmentID`.
+                package var shipmentID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/dispatchedAt`.
+                package var dispatchedAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/LinesPayload`.
+                package struct LinesPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/LinesPayload/productID`.
+                    package var productID: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/LinesPayload/productName`.
+                    package var productName: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/LinesPayload/quantity`.
+                    package var quantity: Swift.Int
+                    /// Creates a new `LinesPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - productID:
+                    ///   - productName:
+                    ///   - quantity:
+                    package init(
+                        productID: Swift.String,
+                        productName: Swift.String,
+                        quantity: Swift.Int
+                    ) {
+                        self.productID = productID
+                        self.productName = productName
+                        self.quantity = quantity
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case productID
+                        case productName
+                        case quantity
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.productID = try container.decode(
+                            Swift.String.self,
+                            forKey: .productID
+                        )
+                        self.productName = try container.decode(
+                            Swift.String.self,
+                            forKey: .productName
+                        )
+                        self.quantity = try container.decode(
+                            Swift.Int.self,
+                            forKey: .quantity
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "productID",
+                            "productName",
+                            "quantity"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/lines`.
+                package typealias LinesPayload = [Components.Schemas.ContractDetail.ShipmentsPayloadPayload.LinesPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/ShipmentsPayload/lines`.
+                package var lines: Components.Schemas.ContractDetail.ShipmentsPayloadPayload.LinesPayload
+                /// Creates a new `ShipmentsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - shipmentID:
+                ///   - dispatchedAt:
+                ///   - lines:
+                package init(
+                    shipmentID: Swift.String,
+                    dispatchedAt: Foundation.Date,
+                    lines: Components.Schemas.ContractDetail.ShipmentsPayloadPayload.LinesPayload
+                ) {
+                    self.shipmentID = shipmentID
+                    self.dispatchedAt = dispatchedAt
+                    self.lines = lines
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case shipmentID
+                    case dispatchedAt
+                    case lines
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.shipmentID = try container.decode(
+                        Swift.String.self,
+                        forKey: .shipmentID
+                    )
+                    self.dispatchedAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .dispatchedAt
+                    )
+                    self.lines = try container.decode(
+                        Components.Schemas.ContractDetail.ShipmentsPayloadPayload.LinesPayload.self,
+                        forKey: .lines
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "shipmentID",
+                        "dispatchedAt",
+                        "lines"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/shipments`.
+            package typealias ShipmentsPayload = [Components.Schemas.ContractDetail.ShipmentsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/shipments`.
+            package var shipments: Components.Schemas.ContractDetail.ShipmentsPayload
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/totals`.
+            package struct TotalsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/currency`.
+                package var currency: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/scheduled`.
+                package var scheduled: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/collected`.
+                package var collected: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/outstanding`.
+                package var outstanding: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/credit`.
+                package var credit: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/invoiced`.
+                package var invoiced: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/ContractDetail/totals/refunded`.
+                package var refunded: Swift.Int64
+                /// Creates a new `TotalsPayload`.
+                ///
+                /// - Parameters:
+                ///   - currency:
+                ///   - scheduled:
+                ///   - collected:
+                ///   - outstanding:
+                ///   - credit:
+                ///   - invoiced:
+                ///   - refunded:
+                package init(
+                    currency: Swift.String,
+                    scheduled: Swift.Int64,
+                    collected: Swift.Int64,
+                    outstanding: Swift.Int64,
+                    credit: Swift.Int64,
+                    invoiced: Swift.Int64,
+                    refunded: Swift.Int64
+                ) {
+                    self.currency = currency
+                    self.scheduled = scheduled
+                    self.collected = collected
+                    self.outstanding = outstanding
+                    self.credit = credit
+                    self.invoiced = invoiced
+                    self.refunded = refunded
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case currency
+                    case scheduled
+                    case collected
+                    case outstanding
+                    case credit
+                    case invoiced
+                    case refunded
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.currency = try container.decode(
+                        Swift.String.self,
+                        forKey: .currency
+                    )
+                    self.scheduled = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .scheduled
+                    )
+                    self.collected = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .collected
+                    )
+                    self.outstanding = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .outstanding
+                    )
+                    self.credit = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .credit
+                    )
+                    self.invoiced = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .invoiced
+                    )
+                    self.refunded = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .refunded
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "currency",
+                        "scheduled",
+                        "collected",
+                        "outstanding",
+                        "credit",
+                        "invoiced",
+                        "refunded"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ContractDetail/totals`.
+            package var totals: Components.Schemas.ContractDetail.TotalsPayload
+            /// Creates a new `ContractDetail`.
+            ///
+            /// - Parameters:
+            ///   - contractID:
+            ///   - customerID:
+            ///   - ownerID:
+            ///   - quoteID:
+            ///   - opportunityID:
+            ///   - draftedAt:
+            ///   - status:
+            ///   - lines:
+            ///   - listTotal:
+            ///   - amount:
+            ///   - discountBasisPoints:
+            ///   - boundAt:
+            ///   - rejectedAt:
+            ///   - approvals: The approval chain, step by step.
+            ///   - instalments:
+            ///   - payments:
+            ///   - invoices:
+            ///   - refunds:
+            ///   - shipments:
+            ///   - totals:
+            package init(
+                contractID: Swift.String,
+                customerID: Swift.String,
+                ownerID: Swift.String,
+                quoteID: Swift.String,
+                opportunityID: Swift.String,
+                draftedAt: Foundation.Date,
+                status: Components.Schemas.ContractDetail.StatusPayload,
+                lines: [Components.Schemas.DealLine],
+                listTotal: Components.Schemas.Amount,
+                amount: Components.Schemas.Amount,
+                discountBasisPoints: Swift.Int,
+                boundAt: Foundation.Date? = nil,
+                rejectedAt: Foundation.Date? = nil,
+                approvals: Components.Schemas.ContractDetail.ApprovalsPayload,
+                instalments: Components.Schemas.ContractDetail.InstalmentsPayload,
+                payments: Components.Schemas.ContractDetail.PaymentsPayload,
+                invoices: Components.Schemas.ContractDetail.InvoicesPayload,
+                refunds: Components.Schemas.ContractDetail.RefundsPayload,
+                shipments: Components.Schemas.ContractDetail.ShipmentsPayload,
+                totals: Components.Schemas.ContractDetail.TotalsPayload
+            ) {
+                self.contractID = contractID
+                self.customerID = customerID
+                self.ownerID = ownerID
+                self.quoteID = quoteID
+                self.opportunityID = opportunityID
+                self.draftedAt = draftedAt
+                self.status = status
+                self.lines = lines
+                self.listTotal = listTotal
+                self.amount = amount
+                self.discountBasisPoints = discountBasisPoints
+                self.boundAt = boundAt
+                self.rejectedAt = rejectedAt
+                self.approvals = approvals
+                self.instalments = instalments
+                self.payments = payments
+                self.invoices = invoices
+                self.refunds = refunds
+                self.shipments = shipments
+                self.totals = totals
+            }
+            package enum CodingKeys: String, CodingKey {
+                case contractID
+                case customerID
+                case ownerID
+                case quoteID
+                case opportunityID
+                case draftedAt
+                case status
+                case lines
+                case listTotal
+                case amount
+                case discountBasisPoints
+                case boundAt
+                case rejectedAt
+                case approvals
+                case instalments
+                case payments
+                case invoices
+                case refunds
+                case shipments
+                case totals
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contractID = try container.decode(
+                    Swift.String.self,
+                    forKey: .contractID
+                )
+                self.customerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .customerID
+                )
+                self.ownerID = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerID
+                )
+                self.quoteID = try container.decode(
+                    Swift.String.self,
+                    forKey: .quoteID
+                )
+                self.opportunityID = try container.decode(
+                    Swift.String.self,
+                    forKey: .opportunityID
+                )
+                self.draftedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .draftedAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.ContractDetail.StatusPayload.self,
+                    forKey: .status
+                )
+                self.lines = try container.decode(
+                    [Components.Schemas.DealLine].self,
+                    forKey: .lines
+                )
+                self.listTotal = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .listTotal
+                )
+                self.amount = try container.decode(
+                    Components.Schemas.Amount.self,
+                    forKey: .amount
+                )
+                self.discountBasisPoints = try container.decode(
+                    Swift.Int.self,
+                    forKey: .discountBasisPoints
+                )
+                self.boundAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .boundAt
+                )
+                self.rejectedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .rejectedAt
+                )
+                self.approvals = try container.decode(
+                    Components.Schemas.ContractDetail.ApprovalsPayload.self,
+                    forKey: .approvals
+                )
+                self.instalments = try container.decode(
+                    Components.Schemas.ContractDetail.InstalmentsPayload.self,
+                    forKey: .instalments
+                )
+                self.payments = try container.decode(
+                    Components.Schemas.ContractDetail.PaymentsPayload.self,
+                    forKey: .payments
+                )
+                self.invoices = try container.decode(
+                    Components.Schemas.ContractDetail.InvoicesPayload.self,
+                    forKey: .invoices
+                )
+                self.refunds = try container.decode(
+                    Components.Schemas.ContractDetail.RefundsPayload.self,
+                    forKey: .refunds
+                )
+                self.shipments = try container.decode(
+                    Components.Schemas.ContractDetail.ShipmentsPayload.self,
+                    forKey: .shipments
+                )
+                self.totals = try container.decode(
+                    Components.Schemas.ContractDetail.TotalsPayload.self,
+                    forKey: .totals
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "contractID",
+                    "customerID",
+                    "ownerID",
+                    "quoteID",
+                    "opportunityID",
+                    "draftedAt",
+                    "status",
+                    "lines",
+                    "listTotal",
+                    "amount",
+                    "discountBasisPoints",
+                    "boundAt",
+                    "rejectedAt",
+                    "approvals",
+                    "instalments",
+                    "payments",
+                    "invoices",
+                    "refunds",
+                    "shipments",
+                    "totals"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage`.
+        package struct ApprovalInboxPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload`.
+            package struct ItemsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/kind`.
+                @frozen package enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case contractStep = "contract_step"
+                    case refund = "refund"
+                }
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/kind`.
+                package var kind: Components.Schemas.ApprovalInboxPage.ItemsPayloadPayload.KindPayload
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/contractID`.
+                package var contractID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/refundID`.
+                package var refundID: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/customerID`.
+                package var customerID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/ownerID`.
+                package var ownerID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/amount`.
+                package var amount: Components.Schemas.Amount
+                /// A contract step's chain index, from 0.
+                ///
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/step`.
+                package var step: Swift.Int?
+                /// The role a contract step needs.
+                ///
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/role`.
+                package var role: Swift.String?
+                /// A refund's reason.
+                ///
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/reason`.
+                package var reason: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/waitingSince`.
+                package var waitingSince: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/ItemsPayload/ageSeconds`.
+                package var ageSeconds: Swift.Int64
+                /// Creates a new `ItemsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - kind:
+                ///   - contractID:
+                ///   - refundID:
+                ///   - customerID:
+                ///   - ownerID:
+                ///   - amount:
+                ///   - step: A contract step's chain index, from 0.
+                ///   - role: The role a contract step needs.
+                ///   - reason: A refund's reason.
+                ///   - waitingSince:
+                ///   - ageSeconds:
+                package init(
+                    kind: Components.Schemas.ApprovalInboxPage.ItemsPayloadPayload.KindPayload,
+                    contractID: Swift.String,
+                    refundID: Swift.String? = nil,
+                    customerID: Swift.String,
+                    ownerID: Swift.String,
+                    amount: Components.Schemas.Amount,
+                    step: Swift.Int? = nil,
+                    role: Swift.String? = nil,
+                    reason: Swift.String? = nil,
+                    waitingSince: Foundation.Date,
+                    ageSeconds: Swift.Int64
+                ) {
+                    self.kind = kind
+                    self.contractID = contractID
+                    self.refundID = refundID
+                    self.customerID = customerID
+                    self.ownerID = ownerID
+                    self.amount = amount
+                    self.step = step
+                    self.role = role
+                    self.reason = reason
+                    self.waitingSince = waitingSince
+                    self.ageSeconds = ageSeconds
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case kind
+                    case contractID
+                    case refundID
+                    case customerID
+                    case ownerID
+                    case amount
+                    case step
+                    case role
+                    case reason
+                    case waitingSince
+                    case ageSeconds
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.kind = try container.decode(
+                        Components.Schemas.ApprovalInboxPage.ItemsPayloadPayload.KindPayload.self,
+                        forKey: .kind
+                    )
+                    self.contractID = try container.decode(
+                        Swift.String.self,
+                        forKey: .contractID
+                    )
+                    self.refundID = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .refundID
+                    )
+                    self.customerID = try container.decode(
+                        Swift.String.self,
+                        forKey: .customerID
+                    )
+                    self.ownerID = try container.decode(
+                        Swift.String.self,
+                        forKey: .ownerID
+                    )
+                    self.amount = try container.decode(
+                        Components.Schemas.Amount.self,
+                        forKey: .amount
+                    )
+                    self.step = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .step
+                    )
+                    self.role = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .role
+                    )
+                    self.reason = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .reason
+                    )
+                    self.waitingSince = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .waitingSince
+                    )
+                    self.ageSeconds = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .ageSeconds
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "kind",
+                        "contractID",
+                        "refundID",
+                        "customerID",
+                        "ownerID",
+                        "amount",
+                        "step",
+                        "role",
+                        "reason",
+                        "waitingSince",
+                        "ageSeconds"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/items`.
+            package typealias ItemsPayload = [Components.Schemas.ApprovalInboxPage.ItemsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/items`.
+            package var items: Components.Schemas.ApprovalInboxPage.ItemsPayload
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ApprovalInboxPage/next`.
+            package var next: Swift.String?
+            /// Creates a new `ApprovalInboxPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - next: The `after` of the next page; absent on the last.
+            package init(
+                items: Components.Schemas.ApprovalInboxPage.ItemsPayload,
+                next: Swift.String? = nil
+            ) {
+                self.items = items
+                self.next = next
+            }
+            package enum CodingKeys: String, CodingKey {
+                case items
+                case next
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    Components.Schemas.ApprovalInboxPage.ItemsPayload.self,
+                    forKey: .items
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "next"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport`.
+        package struct ApprovalTimingReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/from`.
+            package var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/to`.
+            package var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/now`.
+            package var now: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload`.
+            package struct TimingsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/kind`.
+                @frozen package enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case contractStep = "contract_step"
+                    case refund = "refund"
+                }
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/kind`.
+                package var kind: Components.Schemas.ApprovalTimingReport.TimingsPayloadPayload.KindPayload
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/step`.
+                package var step: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/role`.
+                package var role: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/decided`.
+                package var decided: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/approved`.
+                package var approved: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/rejected`.
+                package var rejected: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/meanSeconds`.
+                package var meanSeconds: Swift.Int64?
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/medianSeconds`.
+                package var medianSeconds: Swift.Int64?
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/maxSeconds`.
+                package var maxSeconds: Swift.Int64?
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/pendingNow`.
+                package var pendingNow: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/TimingsPayload/oldestPendingSeconds`.
+                package var oldestPendingSeconds: Swift.Int64?
+                /// Creates a new `TimingsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - kind:
+                ///   - step:
+                ///   - role:
+                ///   - decided:
+                ///   - approved:
+                ///   - rejected:
+                ///   - meanSeconds:
+                ///   - medianSeconds:
+                ///   - maxSeconds:
+                ///   - pendingNow:
+                ///   - oldestPendingSeconds:
+                package init(
+                    kind: Components.Schemas.ApprovalTimingReport.TimingsPayloadPayload.KindPayload,
+                    step: Swift.Int? = nil,
+                    role: Swift.String? = nil,
+                    decided: Swift.Int,
+                    approved: Swift.Int,
+                    rejected: Swift.Int,
+                    meanSeconds: Swift.Int64? = nil,
+                    medianSeconds: Swift.Int64? = nil,
+                    maxSeconds: Swift.Int64? = nil,
+                    pendingNow: Swift.Int,
+                    oldestPendingSeconds: Swift.Int64? = nil
+                ) {
+                    self.kind = kind
+                    self.step = step
+                    self.role = role
+                    self.decided = decided
+                    self.approved = approved
+                    self.rejected = rejected
+                    self.meanSeconds = meanSeconds
+                    self.medianSeconds = medianSeconds
+                    self.maxSeconds = maxSeconds
+                    self.pendingNow = pendingNow
+                    self.oldestPendingSeconds = oldestPendingSeconds
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case kind
+                    case step
+                    case role
+                    case decided
+                    case approved
+                    case rejected
+                    case meanSeconds
+                    case medianSeconds
+                    case maxSeconds
+                    case pendingNow
+                    case oldestPendingSeconds
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.kind = try container.decode(
+                        Components.Schemas.ApprovalTimingReport.TimingsPayloadPayload.KindPayload.self,
+                        forKey: .kind
+                    )
+                    self.step = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .step
+                    )
+                    self.role = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .role
+                    )
+                    self.decided = try container.decode(
+                        Swift.Int.self,
+                        forKey: .decided
+                    )
+                    self.approved = try container.decode(
+                        Swift.Int.self,
+                        forKey: .approved
+                    )
+                    self.rejected = try container.decode(
+                        Swift.Int.self,
+                        forKey: .rejected
+                    )
+                    self.meanSeconds = try container.decodeIfPresent(
+                        Swift.Int64.self,
+                        forKey: .meanSeconds
+                    )
+                    self.medianSeconds = try container.decodeIfPresent(
+                        Swift.Int64.self,
+                        forKey: .medianSeconds
+                    )
+                    self.maxSeconds = try container.decodeIfPresent(
+                        Swift.Int64.self,
+                        forKey: .maxSeconds
+                    )
+                    self.pendingNow = try container.decode(
+                        Swift.Int.self,
+                        forKey: .pendingNow
+                    )
+                    self.oldestPendingSeconds = try container.decodeIfPresent(
+                        Swift.Int64.self,
+                        forKey: .oldestPendingSeconds
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "kind",
+                        "step",
+                        "role",
+                        "decided",
+                        "approved",
+                        "rejected",
+                        "meanSeconds",
+                        "medianSeconds",
+                        "maxSeconds",
+                        "pendingNow",
+                        "oldestPendingSeconds"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/timings`.
+            package typealias TimingsPayload = [Components.Schemas.ApprovalTimingReport.TimingsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ApprovalTimingReport/timings`.
+            package var timings: Components.Schemas.ApprovalTimingReport.TimingsPayload
+            /// Creates a new `ApprovalTimingReport`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - to:
+            ///   - now:
+            ///   - timings:
+            package init(
+                from: Swift.String,
+                to: Swift.String,
+                now: Foundation.Date,
+                timings: Components.Schemas.ApprovalTimingReport.TimingsPayload
+            ) {
+                self.from = from
+                self.to = to
+                self.now = now
+                self.timings = timings
+            }
+            package enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case now
+                case timings
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.from = try container.decode(
+                    Swift.String.self,
+                    forKey: .from
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.now = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .now
+                )
+                self.timings = try container.decode(
+                    Components.Schemas.ApprovalTimingReport.TimingsPayload.self,
+                    forKey: .timings
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "from",
+                    "to",
+                    "now",
+                    "timings"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CommissionRate`.
         package struct CommissionRate: Codable, Hashable, Sendable {
             /// 1 basis point is 0.01%.

@@ -401,11 +401,21 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/products/{product}/price`.
     /// - Remark: Generated from `#/paths//v1/products/{product}/price/post(changeProductPrice)`.
     func changeProductPrice(_ input: Operations.ChangeProductPrice.Input) async throws -> Operations.ChangeProductPrice.Output
+    /// Quotes, newest first, a page at a time, by customer, owner, status and creation day; cut to the caller like the deals.
+    ///
+    /// - Remark: HTTP `GET /v1/quotes`.
+    /// - Remark: Generated from `#/paths//v1/quotes/get(listQuotes)`.
+    func listQuotes(_ input: Operations.ListQuotes.Input) async throws -> Operations.ListQuotes.Output
     /// Quote an owned customer in the caller's scope lines priced from the list now (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/quotes`.
     /// - Remark: Generated from `#/paths//v1/quotes/post(createQuote)`.
     func createQuote(_ input: Operations.CreateQuote.Input) async throws -> Operations.CreateQuote.Output
+    /// One quote: its lines and discounts, status (expired once past its validity) and the contract it became; within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/quotes/{quote}`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/get(quote)`.
+    func quote(_ input: Operations.Quote.Input) async throws -> Operations.Quote.Output
     /// The customer accepts an open quote before it expires (sales roles, customer in scope).
     ///
     /// - Remark: HTTP `POST /v1/quotes/{quote}/accept`.
@@ -416,11 +426,36 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/quotes/{quote}/reject`.
     /// - Remark: Generated from `#/paths//v1/quotes/{quote}/reject/post(rejectQuote)`.
     func rejectQuote(_ input: Operations.RejectQuote.Input) async throws -> Operations.RejectQuote.Output
+    /// Contracts, newest first, a page at a time, by customer, owner, approval status and drafting day; cut to the caller like the deals.
+    ///
+    /// - Remark: HTTP `GET /v1/contracts`.
+    /// - Remark: Generated from `#/paths//v1/contracts/get(listContracts)`.
+    func listContracts(_ input: Operations.ListContracts.Input) async throws -> Operations.ListContracts.Output
     /// Draft a contract with an owned customer in the caller's scope, from an accepted quote or from lines priced now; the approval policy decides the approvals it needs (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/contracts`.
     /// - Remark: Generated from `#/paths//v1/contracts/post(draftContract)`.
     func draftContract(_ input: Operations.DraftContract.Input) async throws -> Operations.DraftContract.Output
+    /// One contract: lines and discounts, the approval chain with who decided each step when, instalments, payments
+    /// and their allocation, invoices, refunds and shipments; within the caller's customers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/contracts/{contract}`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/get(contract)`.
+    func contract(_ input: Operations.Contract.Input) async throws -> Operations.Contract.Output
+    /// What waits for the caller's decision, oldest first: contract steps their role (or admin) may decide — a manager
+    /// step only for the reps they manage, never their own contract or a second step of one they approved — and
+    /// refunds for finance, admins and the owner's manager (admin, manager, finance).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/approvals`.
+    /// - Remark: Generated from `#/paths//v1/approvals/get(approvals)`.
+    func approvals(_ input: Operations.Approvals.Input) async throws -> Operations.Approvals.Output
+    /// How long approvals take per contract step and for refunds, decided between two business days, with what waits now (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/approvals/timings`.
+    /// - Remark: Generated from `#/paths//v1/approvals/timings/get(approvalTimings)`.
+    func approvalTimings(_ input: Operations.ApprovalTimings.Input) async throws -> Operations.ApprovalTimings.Output
     /// The pending step of the approval chain approves (admin, manager, finance; the domain decides who may, 403 `not_approver`).
     ///
     /// - Remark: HTTP `POST /v1/contracts/{contract}/approve`.
@@ -1621,6 +1656,19 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Quotes, newest first, a page at a time, by customer, owner, status and creation day; cut to the caller like the deals.
+    ///
+    /// - Remark: HTTP `GET /v1/quotes`.
+    /// - Remark: Generated from `#/paths//v1/quotes/get(listQuotes)`.
+    package func listQuotes(
+        query: Operations.ListQuotes.Input.Query = .init(),
+        headers: Operations.ListQuotes.Input.Headers = .init()
+    ) async throws -> Operations.ListQuotes.Output {
+        try await listQuotes(Operations.ListQuotes.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Quote an owned customer in the caller's scope lines priced from the list now (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/quotes`.
@@ -1632,6 +1680,19 @@ extension APIProtocol {
         try await createQuote(Operations.CreateQuote.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// One quote: its lines and discounts, status (expired once past its validity) and the contract it became; within the caller's customers.
+    ///
+    /// - Remark: HTTP `GET /v1/quotes/{quote}`.
+    /// - Remark: Generated from `#/paths//v1/quotes/{quote}/get(quote)`.
+    package func quote(
+        path: Operations.Quote.Input.Path,
+        headers: Operations.Quote.Input.Headers = .init()
+    ) async throws -> Operations.Quote.Output {
+        try await quote(Operations.Quote.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// The customer accepts an open quote before it expires (sales roles, customer in scope).
@@ -1664,6 +1725,19 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Contracts, newest first, a page at a time, by customer, owner, approval status and drafting day; cut to the caller like the deals.
+    ///
+    /// - Remark: HTTP `GET /v1/contracts`.
+    /// - Remark: Generated from `#/paths//v1/contracts/get(listContracts)`.
+    package func listContracts(
+        query: Operations.ListContracts.Input.Query = .init(),
+        headers: Operations.ListContracts.Input.Headers = .init()
+    ) async throws -> Operations.ListContracts.Output {
+        try await listContracts(Operations.ListContracts.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// Draft a contract with an owned customer in the caller's scope, from an accepted quote or from lines priced now; the approval policy decides the approvals it needs (sales roles).
     ///
     /// - Remark: HTTP `POST /v1/contracts`.
@@ -1675,6 +1749,50 @@ extension APIProtocol {
         try await draftContract(Operations.DraftContract.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// One contract: lines and discounts, the approval chain with who decided each step when, instalments, payments
+    /// and their allocation, invoices, refunds and shipments; within the caller's customers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/contracts/{contract}`.
+    /// - Remark: Generated from `#/paths//v1/contracts/{contract}/get(contract)`.
+    package func contract(
+        path: Operations.Contract.Input.Path,
+        headers: Operations.Contract.Input.Headers = .init()
+    ) async throws -> Operations.Contract.Output {
+        try await contract(Operations.Contract.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// What waits for the caller's decision, oldest first: contract steps their role (or admin) may decide — a manager
+    /// step only for the reps they manage, never their own contract or a second step of one they approved — and
+    /// refunds for finance, admins and the owner's manager (admin, manager, finance).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/approvals`.
+    /// - Remark: Generated from `#/paths//v1/approvals/get(approvals)`.
+    package func approvals(
+        query: Operations.Approvals.Input.Query = .init(),
+        headers: Operations.Approvals.Input.Headers = .init()
+    ) async throws -> Operations.Approvals.Output {
+        try await approvals(Operations.Approvals.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// How long approvals take per contract step and for refunds, decided between two business days, with what waits now (admin, manager, finance, auditor).
+    ///
+    /// - Remark: HTTP `GET /v1/approvals/timings`.
+    /// - Remark: Generated from `#/paths//v1/approvals/timings/get(approvalTimings)`.
+    package func approvalTimings(
+        query: Operations.ApprovalTimings.Input.Query,
+        headers: Operations.ApprovalTimings.Input.Headers = .init()
+    ) async throws -> Operations.ApprovalTimings.Output {
+        try await approvalTimings(Operations.ApprovalTimings.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// The pending step of the approval chain approves (admin, manager, finance; the domain decides who may, 403 `not_approver`).
