@@ -1,3 +1,4 @@
+import CRMDomain
 import CRMReadModels
 import CRMSchema
 import CRMWorkload
@@ -26,7 +27,10 @@ struct SalesWorkloadTests {
         let summary = try await WorkloadGenerator(options: options, log: log).run()
         let store = try ReadModelStore(directory: directory.path + "/read-models")
         try await ProjectionBuilder.build(
-            [FunnelProjector.self, ChurnProjector.self, ActivityProjector.self, CampaignProjector.self],
+            [
+                FunnelProjector.self, ChurnProjector.self, ActivityProjector.self, CampaignProjector.self,
+                LeadsProjector.self, OpportunitiesProjector.self,
+            ],
             log: log,
             decoder: CRMProjections.decoder,
             into: store
@@ -42,8 +46,56 @@ struct SalesWorkloadTests {
         try checkChurn(ChurnQueries(store: store), facts)
         try checkActivity(ActivityQueries(store: store), facts)
         try checkCampaigns(CampaignQueries(store: store), facts)
+        try checkLeads(LeadQueries(store: store), facts)
+        try checkOpportunities(OpportunityQueries(store: store, pipeline: .defaults), facts)
         store.close()
         await log.close()
+    }
+
+    private func checkLeads(_ leads: LeadQueries, _ facts: LogFacts) throws {
+        let all = try leads.leads(
+            LeadFilter(),
+            order: .id,
+            weights: .defaults,
+            now: Date(timeIntervalSince1970: 1.75e9)
+        )
+        #expect(all.count == facts.leads && facts.leads > 0)
+        #expect(all.filter { $0.status == "converted" }.count == facts.leadConversions)
+        #expect(all.filter { $0.status == "converted" || $0.status == "disqualified" }.allSatisfy { $0.priority == 0 })
+        // Every lead counts once, in the month it was created, however it was cut.
+        for cut in LeadConversionCut.allCases {
+            let years = try Self.years.map { try leads.conversions(period: $0, by: cut) }
+            #expect(years.map(\.total.leads).reduce(0, +) == facts.leads)
+            #expect(years.map(\.total.converted).reduce(0, +) == facts.leadConversions)
+            #expect(years.allSatisfy { $0.rows.map(\.leads).reduce(0, +) == $0.total.leads })
+        }
+        // The owners' lists partition the leads.
+        let owners = Set(all.map(\.ownerID))
+        var byOwner = 0
+        for owner in owners {
+            var filter = LeadFilter()
+            filter.owners = [owner]
+            byOwner += try leads.leads(filter, order: .id, weights: .defaults, now: .now).count
+        }
+        #expect(byOwner == facts.leads)
+    }
+
+    private func checkOpportunities(_ deals: OpportunityQueries, _ facts: LogFacts) throws {
+        let all = try deals.opportunities(OpportunityFilter(), order: .id, now: Date(timeIntervalSince1970: 1.75e9))
+        #expect(all.count == facts.opened)
+        #expect(all.filter { $0.status == "won" }.count == facts.wonAtEnd)
+        #expect(all.filter { $0.status == "lost" }.count == facts.lostAtEnd)
+        for deal in all {
+            // Stays follow each other: one at a time, the last one running only while open.
+            let stays = deal.stageHistory
+            #expect(!stays.isEmpty && stays.dropLast().allSatisfy { $0.leftAt != nil })
+            #expect((stays.last?.leftAt == nil) == (deal.status == "open"), "\(deal.opportunityID)")
+            #expect(zip(stays, stays.dropFirst()).allSatisfy { ($0.leftAt ?? .distantFuture) <= $1.enteredAt })
+        }
+        // Each open deal with an expected close is forecast once, in its month.
+        let forecastDeals = try Self.years.map { try deals.forecast(period: $0).totals.map(\.deals).reduce(0, +) }
+        let dated = all.filter { $0.status == "open" && Self.years.contains(String($0.expectedCloseMonth.prefix(4))) }
+        #expect(forecastDeals.reduce(0, +) == dated.count)
     }
 
     private func checkFunnel(_ funnel: FunnelQueries, _ facts: LogFacts) throws {
@@ -188,6 +240,7 @@ private struct LogFacts {
     var customers = 0, ownedAtEnd = 0, releases = 0, claims = 0
     var followUps = 0, quotes = 0, contractsBound = 0
     var responses = 0, campaignLeads = 0, campaignConversions = 0
+    var leads = 0, leadConversions = 0
     /// The stage ids of the last pipeline configured, in order.
     var pipeline: [String] = []
 
@@ -227,10 +280,14 @@ private struct LogFacts {
             case let e as CRMContractDrafted: if e.approvalChain.isEmpty { contractsBound += 1 }
             case let e as CRMContractApproved: if e.binding { contractsBound += 1 }
             case is CRMCampaignResponded: responses += 1
-            case let e as CRMLeadCreated where !e.campaignID.isEmpty:
+            case let e as CRMLeadCreated:
+                leads += 1
+                guard !e.campaignID.isEmpty else { break }
                 campaignLeads += 1
                 campaignLead.insert(e.leadID)
-            case let e as CRMLeadConverted: if campaignLead.contains(e.leadID) { campaignConversions += 1 }
+            case let e as CRMLeadConverted:
+                leadConversions += 1
+                if campaignLead.contains(e.leadID) { campaignConversions += 1 }
             default: break
             }
         }
