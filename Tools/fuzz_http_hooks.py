@@ -62,8 +62,13 @@ SEMANTIC_FIELDS = {
     ("invalid_value", "warning_days_before_release"),
     # An ISO week 53 in a year of 52.
     ("invalid_query_parameter", "week"),
-    # A customer flow's `to` before its `from`, or more than 240 months after it.
+    # A customer flow's `to` before its `from`, or more than 240 months after it; a lead
+    # list's `createdTo` before its `createdFrom`.
     ("invalid_query_parameter", "to"),
+    ("invalid_query_parameter", "createdTo"),
+    # Lead priority weights: each source and size once.
+    ("invalid_value", "source_points"),
+    ("invalid_value", "size_points"),
     # A follow-up's next contact before the follow-up.
     ("invalid_value", "next_contact_at"),
     # A birthday the calendar does not have (02-30).

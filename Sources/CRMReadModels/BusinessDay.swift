@@ -44,10 +44,15 @@ public struct BusinessDay: Hashable, Comparable, Codable, Sendable, CustomString
         self.init(year: year, month: month, day: day)
     }
 
-    /// The first instant of the day.
+    /// The first instant of the day; for a day too far from 1970 for a `Timestamp` (past about
+    /// 290 years either way, which a query may still name), that of the last day it holds.
     public var start: Timestamp {
-        Timestamp(nanosecondsSinceEpoch: (Int64(number) * 86_400 - Self.utcOffsetSeconds) * 1_000_000_000)
+        let day = Int64(min(max(number, -Self.daysATimestampHolds), Self.daysATimestampHolds))
+        return Timestamp(nanosecondsSinceEpoch: (day * 86_400 - Self.utcOffsetSeconds) * 1_000_000_000)
     }
+
+    /// Days from 1970 either way whose start fits a `Timestamp`'s nanoseconds in an `Int64`.
+    static let daysATimestampHolds = 106_000
 
     /// The year, month and day.
     public var date: (year: Int, month: Int, day: Int) {

@@ -12,6 +12,15 @@ struct BusinessDayTests {
         #expect(day.start == Timestamp(nanosecondsSinceEpoch: 1_772_380_800 * 1_000_000_000))
     }
 
+    @Test("A day a query may name but a timestamp cannot hold starts at the nearest one it can, without trapping")
+    func farDays() throws {
+        func start(_ text: String) throws -> Timestamp { try #require(BusinessDay(text)).start }
+        let (last, first) = (try start("9999-12-31"), try start("0001-01-01"))
+        #expect(try last > start("2259-01-01") && last.nanosecondsSinceEpoch > 0)
+        #expect(try first < start("1681-01-01") && first.nanosecondsSinceEpoch < 0)
+        #expect(try start("2200-06-01") > start("2200-05-31"), "days a timestamp holds keep their own start")
+    }
+
     @Test(
         "Dates round-trip through day numbers, with leap days",
         arguments: ["1970-01-01", "2024-02-29", "2026-12-31", "1969-12-31"]
