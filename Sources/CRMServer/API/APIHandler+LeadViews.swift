@@ -17,7 +17,7 @@ extension APIHandler {
         let principal = try caller
         let now = try requestTime
         var filter = LeadFilter()
-        filter.owners = try leadOwners(principal, asked: QueryValues.given(query.owner))
+        filter.owners = try owners(principal, asked: QueryValues.given(query.owner), withUnassigned: true)
         filter.status = query.status?.rawValue
         filter.source = QueryValues.given(query.source)
         filter.campaignID = QueryValues.given(query.campaign)
@@ -70,44 +70,9 @@ extension APIHandler {
     /// caller's leads.
     func leadConversion(_ input: Operations.LeadConversion.Input) async throws -> Operations.LeadConversion.Output {
         let principal = try caller
-        let owners = try leadOwners(principal, asked: nil)
+        let owners = try owners(principal, asked: nil, withUnassigned: true)
         let cut = LeadConversionCut(rawValue: input.query.by?.rawValue ?? "") ?? .source
         let report = try LeadQueries(store: reads).conversions(period: input.query.period, by: cut, reps: owners)
         return .ok(.init(body: .json(try answer(report))))
-    }
-
-    /// The owners whose leads `principal` asked for (`nil`: every lead), refused with 403
-    /// `outside_scope` beyond their scope: a rep sees their own and the unassigned, a manager
-    /// their team's and the unassigned, the other readers every lead.
-    private func leadOwners(_ principal: Principal, asked: String?) throws -> [String]? {
-        let me = principal.user?.userID
-        let everyone = scope.seesEveryone(principal)
-        let team: [String] = try {
-            guard let teamID = principal.user?.teamID, !teamID.isEmpty else { return me.map { [$0] } ?? [] }
-            return try UserQueries.memberIDs(ofTeam: teamID, in: reads) + (me.map { [$0] } ?? [])
-        }()
-        let mine = principal.role == .manager ? team : (me.map { [$0] } ?? [])
-        switch asked {
-        case nil: return everyone ? nil : mine
-        case "all": return everyone ? nil : mine + [""]
-        case "me":
-            guard let me else { throw outsideScope(principal, "a service's token has no leads of its own") }
-            return [me]
-        case "team":
-            guard principal.role == .manager || everyone else {
-                throw outsideScope(principal, "a rep sees their own leads and the unassigned")
-            }
-            return team
-        case "unassigned": return [""]
-        case let owner?:
-            guard try scope.allows(principal, owner: owner) else {
-                throw outsideScope(principal, "\(owner)'s leads are outside your scope")
-            }
-            return [owner]
-        }
-    }
-
-    private func outsideScope(_ principal: Principal, _ message: String) -> APIError {
-        APIError(.forbidden, .outsideScope, message, facts: ["role": principal.role.rawValue])
     }
 }
