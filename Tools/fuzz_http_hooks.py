@@ -93,6 +93,8 @@ SEMANTIC_QUERY_PARAMETERS = {
     ("/v1/activity/team", "day"),
     ("/v1/customers/{customer}", "asOf"),
     ("/v1/customers/{customer}", "basis"),
+    # A search needs a letter or a digit, which a length limit cannot say.
+    ("/v1/search", "q"),
 }
 
 

@@ -20,7 +20,9 @@ public enum CRMProjections {
 
     /// Every read model of the CRM.
     public static var all: [any CRMProjector.Type] {
-        customerProjectors + salesProjectors + financeProjectors + [UsersProjector.self, DealsProjector.self]
+        customerProjectors + salesProjectors + financeProjectors + [
+            UsersProjector.self, DealsProjector.self, SearchProjector.self,
+        ]
     }
 
     /// The read model called `name`, if there is one.

@@ -154,6 +154,7 @@ public enum AccessTable {
         "contract": AccessRule(readers, .contractCustomer),  // GET /v1/contracts/{contract}
         "approvals": AccessRule(deciders),  // GET /v1/approvals
         "approvalTimings": AccessRule(overseers),  // GET /v1/approvals/timings
+        "search": AccessRule(readers, .callerCut),  // GET /v1/search
         // Customers and the pool
         "createCustomer": AccessRule(sales, .assignee, narrower: ["level": levelSetters]),  // POST /v1/customers
         // PATCH /v1/customers/{customer}

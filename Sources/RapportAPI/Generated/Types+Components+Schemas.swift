@@ -4393,6 +4393,295 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/SearchPage`.
+        package struct SearchPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload`.
+            package struct HitsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/kind`.
+                @frozen package enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case customer = "customer"
+                    case contact = "contact"
+                    case lead = "lead"
+                }
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/kind`.
+                package var kind: Components.Schemas.SearchPage.HitsPayloadPayload.KindPayload
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/id`.
+                package var id: Swift.String
+                /// The customer's owner (a contact's customer's), the lead's assignee; empty in the public pool or unassigned.
+                ///
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/ownerID`.
+                package var ownerID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/name`.
+                package var name: Swift.String
+                /// Absent for a record outside the caller's scope.
+                ///
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details`.
+                package struct DetailsPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/match`.
+                    @frozen package enum MatchPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case exact = "exact"
+                        case prefix = "prefix"
+                        case fragment = "fragment"
+                        case inOrder = "in_order"
+                        case pinyin = "pinyin"
+                        case typo = "typo"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/match`.
+                    package var match: Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.MatchPayload
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/matchedField`.
+                    @frozen package enum MatchedFieldPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case name = "name"
+                        case contactName = "contact_name"
+                        case phone = "phone"
+                        case email = "email"
+                        case creditCode = "credit_code"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/matchedField`.
+                    package var matchedField: Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.MatchedFieldPayload
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/phone`.
+                    package var phone: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/email`.
+                    package var email: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/creditCode`.
+                    package var creditCode: Swift.String
+                    /// A contact's customer; the customer a converted lead became.
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/customerID`.
+                    package var customerID: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/customerName`.
+                    package var customerName: Swift.String
+                    /// A lead's contact person.
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/contactName`.
+                    package var contactName: Swift.String
+                    /// A lead's status: open, qualified, disqualified or converted.
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details/leadStatus`.
+                    package var leadStatus: Swift.String
+                    /// Creates a new `DetailsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - match:
+                    ///   - matchedField:
+                    ///   - phone:
+                    ///   - email:
+                    ///   - creditCode:
+                    ///   - customerID: A contact's customer; the customer a converted lead became.
+                    ///   - customerName:
+                    ///   - contactName: A lead's contact person.
+                    ///   - leadStatus: A lead's status: open, qualified, disqualified or converted.
+                    package init(
+                        match: Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.MatchPayload,
+                        matchedField: Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.MatchedFieldPayload,
+                        phone: Swift.String,
+                        email: Swift.String,
+                        creditCode: Swift.String,
+                        customerID: Swift.String,
+                        customerName: Swift.String,
+                        contactName: Swift.String,
+                        leadStatus: Swift.String
+                    ) {
+                        self.match = match
+                        self.matchedField = matchedField
+                        self.phone = phone
+                        self.email = email
+                        self.creditCode = creditCode
+                        self.customerID = customerID
+                        self.customerName = customerName
+                        self.contactName = contactName
+                        self.leadStatus = leadStatus
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case match
+                        case matchedField
+                        case phone
+                        case email
+                        case creditCode
+                        case customerID
+                        case customerName
+                        case contactName
+                        case leadStatus
+                    }
+                    package init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.match = try container.decode(
+                            Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.MatchPayload.self,
+                            forKey: .match
+                        )
+                        self.matchedField = try container.decode(
+                            Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.MatchedFieldPayload.self,
+                            forKey: .matchedField
+                        )
+                        self.phone = try container.decode(
+                            Swift.String.self,
+                            forKey: .phone
+                        )
+                        self.email = try container.decode(
+                            Swift.String.self,
+                            forKey: .email
+                        )
+                        self.creditCode = try container.decode(
+                            Swift.String.self,
+                            forKey: .creditCode
+                        )
+                        self.customerID = try container.decode(
+                            Swift.String.self,
+                            forKey: .customerID
+                        )
+                        self.customerName = try container.decode(
+                            Swift.String.self,
+                            forKey: .customerName
+                        )
+                        self.contactName = try container.decode(
+                            Swift.String.self,
+                            forKey: .contactName
+                        )
+                        self.leadStatus = try container.decode(
+                            Swift.String.self,
+                            forKey: .leadStatus
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "match",
+                            "matchedField",
+                            "phone",
+                            "email",
+                            "creditCode",
+                            "customerID",
+                            "customerName",
+                            "contactName",
+                            "leadStatus"
+                        ])
+                    }
+                }
+                /// Absent for a record outside the caller's scope.
+                ///
+                /// - Remark: Generated from `#/components/schemas/SearchPage/HitsPayload/details`.
+                package var details: Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload?
+                /// Creates a new `HitsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - kind:
+                ///   - id:
+                ///   - ownerID: The customer's owner (a contact's customer's), the lead's assignee; empty in the public pool or unassigned.
+                ///   - name:
+                ///   - details: Absent for a record outside the caller's scope.
+                package init(
+                    kind: Components.Schemas.SearchPage.HitsPayloadPayload.KindPayload,
+                    id: Swift.String,
+                    ownerID: Swift.String,
+                    name: Swift.String,
+                    details: Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload? = nil
+                ) {
+                    self.kind = kind
+                    self.id = id
+                    self.ownerID = ownerID
+                    self.name = name
+                    self.details = details
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case kind
+                    case id
+                    case ownerID
+                    case name
+                    case details
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.kind = try container.decode(
+                        Components.Schemas.SearchPage.HitsPayloadPayload.KindPayload.self,
+                        forKey: .kind
+                    )
+                    self.id = try container.decode(
+                        Swift.String.self,
+                        forKey: .id
+                    )
+                    self.ownerID = try container.decode(
+                        Swift.String.self,
+                        forKey: .ownerID
+                    )
+                    self.name = try container.decode(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.details = try container.decodeIfPresent(
+                        Components.Schemas.SearchPage.HitsPayloadPayload.DetailsPayload.self,
+                        forKey: .details
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "kind",
+                        "id",
+                        "ownerID",
+                        "name",
+                        "details"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/SearchPage/hits`.
+            package typealias HitsPayload = [Components.Schemas.SearchPage.HitsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/SearchPage/hits`.
+            package var hits: Components.Schemas.SearchPage.HitsPayload
+            /// The `after` of the next page; absent on the last.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchPage/nextCursor`.
+            package var nextCursor: Swift.String?
+            /// Hits on every page together.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchPage/total`.
+            package var total: Swift.Int
+            /// False when a term is so common that only the first records having it were looked at: a longer query finds the rest.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchPage/complete`.
+            package var complete: Swift.Bool
+            /// Creates a new `SearchPage`.
+            ///
+            /// - Parameters:
+            ///   - hits:
+            ///   - nextCursor: The `after` of the next page; absent on the last.
+            ///   - total: Hits on every page together.
+            ///   - complete: False when a term is so common that only the first records having it were looked at: a longer query finds the rest.
+            package init(
+                hits: Components.Schemas.SearchPage.HitsPayload,
+                nextCursor: Swift.String? = nil,
+                total: Swift.Int,
+                complete: Swift.Bool
+            ) {
+                self.hits = hits
+                self.nextCursor = nextCursor
+                self.total = total
+                self.complete = complete
+            }
+            package enum CodingKeys: String, CodingKey {
+                case hits
+                case nextCursor
+                case total
+                case complete
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.hits = try container.decode(
+                    Components.Schemas.SearchPage.HitsPayload.self,
+                    forKey: .hits
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                self.total = try container.decode(
+                    Swift.Int.self,
+                    forKey: .total
+                )
+                self.complete = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .complete
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "hits",
+                    "nextCursor",
+                    "total",
+                    "complete"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CommissionRate`.
         package struct CommissionRate: Codable, Hashable, Sendable {
             /// 1 basis point is 0.01%.

@@ -633,6 +633,16 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /v1/settings/lead-priority`.
     /// - Remark: Generated from `#/paths//v1/settings/lead-priority/put(configureLeadPriority)`.
     func configureLeadPriority(_ input: Operations.ConfigureLeadPriority.Input) async throws -> Operations.ConfigureLeadPriority.Output
+    /// Customers, contacts and leads matching what was typed, best first: a Chinese company name by any fragment
+    /// (legal suffixes, brackets and full-width forms ignored as the dedup keys ignore them), its pinyin in full or by
+    /// initials, a Latin name with one typo, a phone by its last 4 or more digits, an email, a credit code. A hit
+    /// outside the caller's scope shows only that the record exists, its name and who owns it (so a rep sees a
+    /// company is taken before claiming it), never its details (admin, manager, sales rep, finance, auditor).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/search`.
+    /// - Remark: Generated from `#/paths//v1/search/get(search)`.
+    func search(_ input: Operations.Search.Input) async throws -> Operations.Search.Output
     /// The teams, by id, with their active members and the customers those hold (admin, auditor; a manager sees their own team).
     ///
     /// - Remark: HTTP `GET /v1/teams`.
@@ -2290,6 +2300,24 @@ extension APIProtocol {
         try await configureLeadPriority(Operations.ConfigureLeadPriority.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// Customers, contacts and leads matching what was typed, best first: a Chinese company name by any fragment
+    /// (legal suffixes, brackets and full-width forms ignored as the dedup keys ignore them), its pinyin in full or by
+    /// initials, a Latin name with one typo, a phone by its last 4 or more digits, an email, a credit code. A hit
+    /// outside the caller's scope shows only that the record exists, its name and who owns it (so a rep sees a
+    /// company is taken before claiming it), never its details (admin, manager, sales rep, finance, auditor).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/search`.
+    /// - Remark: Generated from `#/paths//v1/search/get(search)`.
+    package func search(
+        query: Operations.Search.Input.Query,
+        headers: Operations.Search.Input.Headers = .init()
+    ) async throws -> Operations.Search.Output {
+        try await search(Operations.Search.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// The teams, by id, with their active members and the customers those hold (admin, auditor; a manager sees their own team).
