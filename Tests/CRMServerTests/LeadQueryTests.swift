@@ -70,6 +70,15 @@ struct LeadQueryTests {
         #expect(try farFuture.ok.body.json.leads.isEmpty, "a day past what a timestamp holds is only far away")
         let farPast = try await finance.listQuotes(query: .init(from: "0001-01-01", to: "9999-12-31"))
         #expect(try farPast.ok.body.json.quotes.isEmpty)
+        for empty in [
+            try await admin.listLeads(query: .init(source: "")), try await admin.listLeads(query: .init(owner: "")),
+            try await admin.listLeads(query: .init(createdTo: "")),
+        ] {
+            #expect(
+                try empty.badRequest.body.json.error.code == "invalid_query_parameter",
+                "a value sent empty: \(empty)"
+            )
+        }
         let badDay = try await admin.listLeads(query: .init(createdFrom: "2026-02-30"))
         #expect(try badDay.badRequest.body.json.error.code == "invalid_query_parameter", "\(badDay)")
         try await server.stop()
@@ -98,6 +107,8 @@ struct LeadQueryTests {
         let timeline = try await rep.leadTimeline(path: .init(lead: staff["website"])).ok.body.json
         #expect(timeline.entries.map(\._type) == ["crm.v1.LeadCreated", "crm.v1.LeadFollowedUp"])
         #expect(timeline.entries.last?.summary == "call: asked for prices" && timeline.next == nil)
+        let largest = try await rep.leadTimeline(path: .init(lead: staff["website"]), query: .init(limit: 1_000))
+        #expect(try largest.ok.body.json.entries.count == 2)
         let firstOnly = try await rep.leadTimeline(path: .init(lead: staff["website"]), query: .init(limit: 1))
         #expect(try firstOnly.ok.body.json.next == timeline.entries.first.map { Int64($0.position) })
 

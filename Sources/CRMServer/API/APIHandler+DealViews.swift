@@ -14,8 +14,8 @@ extension APIHandler {
         let now = try requestTime
         let days = try dayRange(query.from, query.to, now: now)
         let page = try DealQueries(store: reads).quotes(
-            customer: QueryValues.given(query.customer),
-            owners: try owners(try caller, asked: QueryValues.given(query.owner), withUnassigned: false),
+            customer: query.customer,
+            owners: try owners(try caller, asked: query.owner, withUnassigned: false),
             status: query.status.flatMap { QuoteStatus(rawValue: $0.rawValue) },
             from: days.from,
             to: days.to,
@@ -37,8 +37,8 @@ extension APIHandler {
         let query = input.query
         let days = try dayRange(query.from, query.to, now: try requestTime)
         let page = try DealQueries(store: reads).contracts(
-            customer: QueryValues.given(query.customer),
-            owners: try owners(try caller, asked: QueryValues.given(query.owner), withUnassigned: false),
+            customer: query.customer,
+            owners: try owners(try caller, asked: query.owner, withUnassigned: false),
             status: query.status.flatMap { ContractApprovalStatus(rawValue: $0.rawValue) },
             from: days.from,
             to: days.to,
@@ -85,8 +85,8 @@ extension APIHandler {
 
     /// The instants a `from`/`to` pair of business days spans, both days included.
     private func dayRange(_ from: String?, _ to: String?, now: Date) throws -> (from: Date?, to: Date?) {
-        let first = try QueryValues.given(from).map { try QueryValues.day("from", $0, now: now) }
-        let last = try QueryValues.given(to).map { try QueryValues.day("to", $0, now: now) }
+        let first = try from.map { try QueryValues.day("from", $0, now: now) }
+        let last = try to.map { try QueryValues.day("to", $0, now: now) }
         if let first, let last, last < first {
             throw APIError.badRequest(.invalidQueryParameter, "to comes before from", parameter: "to")
         }

@@ -17,6 +17,11 @@ extension APIHandler {
     func receivablesAging(_ input: Operations.ReceivablesAging.Input) async throws -> Operations.ReceivablesAging.Output
     {
         let query = input.query
+        // Any text names an owner but a `|` or a NUL, which would reach into other keys' rows.
+        if let owner = query.owner, owner.isEmpty || owner.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "|") })
+        {
+            throw APIError.badRequest(.invalidQueryParameter, "owner is text without | or NUL", parameter: "owner")
+        }
         let owner = try scope.repOrEveryone(try caller, asked: query.owner, parameter: "owner")
         let report = try receivables.aging(asOf: query.asOf, owner: owner, top: query.top ?? 10)
         return .ok(.init(body: .json(try answer(report))))

@@ -17,13 +17,16 @@ extension APIHandler {
         let principal = try caller
         let now = try requestTime
         var filter = LeadFilter()
-        filter.owners = try owners(principal, asked: QueryValues.given(query.owner), withUnassigned: true)
+        filter.owners = try owners(principal, asked: query.owner, withUnassigned: true)
         filter.status = query.status?.rawValue
-        filter.source = QueryValues.given(query.source)
-        filter.campaignID = QueryValues.given(query.campaign)
+        if let source = query.source, !(1...200).contains(source.count) {
+            throw APIError.badRequest(.invalidQueryParameter, "source is 1 to 200 characters", parameter: "source")
+        }
+        filter.source = query.source
+        filter.campaignID = query.campaign
         // Days name whole business days: `createdTo` includes its day.
-        let from = try QueryValues.given(query.createdFrom).map { try QueryValues.day("createdFrom", $0, now: now) }
-        let to = try QueryValues.given(query.createdTo).map { try QueryValues.day("createdTo", $0, now: now) }
+        let from = try query.createdFrom.map { try QueryValues.day("createdFrom", $0, now: now) }
+        let to = try query.createdTo.map { try QueryValues.day("createdTo", $0, now: now) }
         if let from, let to, to < from {
             throw APIError.badRequest(
                 .invalidQueryParameter,
@@ -57,13 +60,14 @@ extension APIHandler {
 
     /// A page of the lead's timeline, oldest first.
     func leadTimeline(_ input: Operations.LeadTimeline.Input) async throws -> Operations.LeadTimeline.Output {
-        let limit = input.query.limit ?? 100
         let after = input.query.after.map { UInt64(clamping: $0) }
-        // One more than asked says whether another page follows.
-        let entries = try LeadQueries(store: reads).timeline(of: input.path.lead, after: after, limit: limit + 1)
-        let page = Array(entries.prefix(limit))
-        let next = entries.count > limit ? page.last.map { Int64(clamping: $0.position) } : nil
-        return .ok(.init(body: .json(.init(leadID: input.path.lead, entries: try answer(page), next: next))))
+        let page = try LeadQueries(store: reads).timeline(
+            of: input.path.lead,
+            after: after,
+            limit: input.query.limit ?? 100
+        )
+        let next = page.next.map { Int64(clamping: $0) }
+        return .ok(.init(body: .json(.init(leadID: input.path.lead, entries: try answer(page.entries), next: next))))
     }
 
     /// Lead → customer → won for a period's leads, cut by source, campaign or rep, over the

@@ -17,11 +17,11 @@ extension APIHandler {
         let principal = try caller
         let now = try requestTime
         var filter = OpportunityFilter()
-        filter.owners = try owners(principal, asked: QueryValues.given(query.owner), withUnassigned: false)
+        filter.owners = try owners(principal, asked: query.owner, withUnassigned: false)
         filter.status = query.status?.rawValue
-        filter.stageID = QueryValues.given(query.stage)
-        filter.customerID = QueryValues.given(query.customer)
-        filter.expectedCloseMonth = QueryValues.given(query.closeMonth)
+        filter.stageID = query.stage
+        filter.customerID = query.customer
+        filter.expectedCloseMonth = query.closeMonth
         let order = OpportunityOrder(rawValue: query.sort?.rawValue ?? "") ?? .expectedClose
         let deals = try await deals(at: now).opportunities(filter, order: order, now: now)
         let page = try ListPage(deals, key: \.opportunityID, after: query.after, limit: query.limit)
@@ -37,7 +37,7 @@ extension APIHandler {
 
     /// The weighted forecast of a period over the caller's deals.
     func forecast(_ input: Operations.Forecast.Input) async throws -> Operations.Forecast.Output {
-        let owners = try owners(try caller, asked: QueryValues.given(input.query.owner), withUnassigned: false)
+        let owners = try owners(try caller, asked: input.query.owner, withUnassigned: false)
         let forecast = try await deals(at: try requestTime).forecast(period: input.query.period, owners: owners)
         return .ok(.init(body: .json(try answer(forecast))))
     }

@@ -29,6 +29,12 @@ extension APIHandler {
             }
             return team
         case "unassigned" where withUnassigned: return [""]
+        case ""?:
+            throw APIError.badRequest(
+                .invalidQueryParameter,
+                "owner names someone when it is given",
+                parameter: "owner"
+            )
         case let owner?:
             guard try scope.allows(principal, owner: owner) else {
                 throw outsideScope(principal, "\(owner)'s records are outside your scope")

@@ -193,7 +193,8 @@ struct LeadsTests {
     func timeline() async throws {
         let story = try await Story.told("leads-timeline")
         let leads = try await story.queries()
-        let entries = try leads.timeline(of: story.converted)
+        let (entries, end) = try leads.timeline(of: story.converted)
+        #expect(end == nil, "one page holds them all")
         #expect(
             entries.map(\.type) == [
                 "crm.v1.LeadCreated", "crm.v1.LeadAssigned", "crm.v1.LeadQualified", "crm.v1.LeadConverted",
@@ -202,8 +203,10 @@ struct LeadsTests {
         #expect(entries[1].summary == "assigned to \(story.bob)" && entries[1].actor == story.alice)
         #expect(entries[2].summary == "qualified: budget agreed")
         let rest = try leads.timeline(of: story.converted, after: entries[1].position, limit: 1)
-        #expect(rest == [entries[2]])
-        let website = try leads.timeline(of: story.website).map(\.summary)
+        #expect(rest.entries == [entries[2]] && rest.next == entries[2].position)
+        let last = try leads.timeline(of: story.converted, after: entries[2].position, limit: 1)
+        #expect(last.entries == [entries[3]] && last.next == nil, "no empty page after the last")
+        let website = try leads.timeline(of: story.website).entries.map(\.summary)
         #expect(website.filter { $0.hasPrefix("responded to campaign") }.count == 2)
         #expect(throws: ReadModelQueryError.self) { try leads.timeline(of: "no-such-lead") }
         #expect(throws: ReadModelQueryError.self) { try leads.lead(id: "no-such-lead", weights: .defaults, now: .now) }

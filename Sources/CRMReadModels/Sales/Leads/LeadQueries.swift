@@ -141,26 +141,33 @@ public struct LeadQueries: Sendable {
         return summary(id, row, weights: weights, now: now)
     }
 
-    /// Lead `id`'s timeline in log order, at most `limit` entries after position `after`.
+    /// Lead `id`'s timeline in log order: at most `limit` entries after position `after`, and
+    /// the position to pass as `after` for the next page (`nil` on the last).
     ///
     /// - Throws: ``ReadModelQueryError`` `not_found` for an unknown lead; `invalid_query_parameter`
     ///   for a limit outside 1…1000.
-    public func timeline(of id: String, after: UInt64? = nil, limit: Int = 100) throws -> [LeadTimelineEntry] {
+    public func timeline(
+        of id: String,
+        after: UInt64? = nil,
+        limit: Int = 100
+    ) throws -> (entries: [LeadTimelineEntry], next: UInt64?) {
         try CustomerQueryParameters.requireLimit(limit)
         try CustomerQueryParameters.requireID(id, "lead")
         guard try row(id) != nil else { throw ReadModelQueryError(.notFound, "no lead \(id)", parameter: "lead") }
         var entries: [LeadTimelineEntry] = []
+        // One more than asked says whether another page follows.
         for (_, entry) in try store.rows(
             LeadTimelineEntry.self,
             projector: LeadsProjector.name,
             table: "timeline",
             prefix: id + "|"
-        )
-        where entry.position > (after ?? 0) {
+        ) where entry.position > (after ?? 0) {
             entries.append(entry)
-            if entries.count == limit { break }
+            if entries.count > limit { break }
         }
-        return entries
+        guard entries.count > limit else { return (entries, nil) }
+        entries.removeLast()
+        return (entries, entries.last?.position)
     }
 
     // MARK: - Reading
