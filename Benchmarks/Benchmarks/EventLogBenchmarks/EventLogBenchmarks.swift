@@ -197,6 +197,7 @@ let benchmarks: @Sendable () -> Void = {
     projectionBenchmarks(metrics: metrics)
     liveProjectionBenchmarks(metrics: metrics)
     queryBenchmarks(metrics: metrics)
+    searchBenchmarks(metrics: metrics)
     operatorBenchmarks(metrics: metrics)
     archiveBenchmarks(metrics: metrics)
 }

@@ -170,17 +170,22 @@ public struct SearchQueries: Sendable {
         }
         guard let rarest else { return }
         let bytes = Array(String(String.UnicodeScalarView(text)).utf8)
-        try lines(.characters, prefix: rarest.character + "|", found: &found) { record, names, found in
-            var field = 0
-            var rest = names
-            while field < SearchCandidates.Field.names.count {
-                let bar = rest.utf8.firstIndex(of: UInt8(ascii: "|")) ?? rest.endIndex
-                if let match = SearchText.characterMatch(text, bytes, in: rest[..<bar]) {
-                    found.add(record, match, SearchCandidates.Field.names[field])
+        let starts = SearchText.characterStarts(bytes)
+        try bytes.withUnsafeBufferPointer { query in
+            try lines(.characters, prefix: rarest.character + "|", found: &found) { record, names, found in
+                // The names are `name0|name1`: each is checked on its own.
+                var field = 0
+                var start = 0
+                for index in 0...names.count where index == names.count || names[index] == UInt8(ascii: "|") {
+                    let name = UnsafeBufferPointer(rebasing: names[start..<index])
+                    if field < SearchCandidates.Field.names.count,
+                        let match = SearchText.characterMatch(query, characterStarts: starts, in: name)
+                    {
+                        found.add(record, match, SearchCandidates.Field.names[field])
+                    }
+                    field += 1
+                    start = index + 1
                 }
-                guard bar < rest.endIndex else { break }
-                rest = rest[rest.utf8.index(after: bar)...]
-                field += 1
             }
         }
     }
@@ -191,18 +196,22 @@ public struct SearchQueries: Sendable {
         // A typo is looked for in queries of 4 or more with a letter (not a phone number's
         // digits), reading every word that starts with the query's first half.
         let typos = query.count >= 4 && query.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
-        let scanned = typos ? Array(query.prefix(max(2, query.count / 2))) : query
-        try lines(.words, prefix: Self.termPrefix(scanned), found: &found) { record, payload, found in
-            guard let (bits, word) = Self.bitsAndText(payload), word.utf8.starts(with: scanned) else { return }
-            let exactly = word.utf8.starts(with: query)
-            let typo = !exactly && typos && SearchText.isOneEditFromPrefix(query, of: Array(word.utf8))
-            guard exactly || typo else { return }
-            for field in NameBits.fields {
-                let fromStart = bits & NameBits.start(field) != 0
-                guard fromStart || bits & NameBits.word(field) != 0 else { continue }
-                let match: SearchMatch =
-                    typo ? .typo : fromStart ? (word.utf8.count == query.count ? .exact : .prefix) : .fragment
-                found.add(record, match, SearchCandidates.Field.names[field])
+        let scanned = typos ? max(2, query.count / 2) : query.count
+        try query.withUnsafeBufferPointer { query in
+            try lines(.words, prefix: Self.termPrefix(query.prefix(scanned)), found: &found) { record, payload, found in
+                guard let (bits, word) = Self.bitsAndText(payload), word.starts(with: query.prefix(scanned)) else {
+                    return
+                }
+                let exactly = word.starts(with: query)
+                let typo = !exactly && typos && SearchText.isOneEditFromPrefix(query, of: word)
+                guard exactly || typo else { return }
+                for field in NameBits.fields {
+                    let fromStart = bits & NameBits.start(field) != 0
+                    guard fromStart || bits & NameBits.word(field) != 0 else { continue }
+                    let match: SearchMatch =
+                        typo ? .typo : fromStart ? (word.count == query.count ? .exact : .prefix) : .fragment
+                    found.add(record, match, SearchCandidates.Field.names[field])
+                }
             }
         }
     }
@@ -210,8 +219,8 @@ public struct SearchQueries: Sendable {
     /// Pinyin from a syllable, initials from the beginning.
     private func matchPinyin(_ letters: String, into found: inout SearchCandidates) throws {
         let query = Array(letters.utf8)
-        try lines(.pinyin, prefix: Self.termPrefix(query), found: &found) { record, payload, found in
-            guard let (bits, pinyin) = Self.bitsAndText(payload), pinyin.utf8.starts(with: query) else { return }
+        try lines(.pinyin, prefix: Self.termPrefix(query[...]), found: &found) { record, payload, found in
+            guard let (bits, pinyin) = Self.bitsAndText(payload), pinyin.starts(with: query) else { return }
             for field in NameBits.fields where bits & (NameBits.fullPinyin(field) | NameBits.initials(field)) != 0 {
                 found.add(record, .pinyin, SearchCandidates.Field.names[field])
             }
@@ -238,18 +247,24 @@ public struct SearchQueries: Sendable {
     /// The key prefix of the packed rows that can hold texts starting with `text`: the rows of
     /// its first ``SearchPostings/prefixLength`` letters, or of every term starting with a
     /// shorter text.
-    static func termPrefix(_ text: [UInt8]) -> String {
+    static func termPrefix(_ text: some Collection<UInt8>) -> String {
         text.count >= SearchPostings.prefixLength
             ? String(decoding: text.prefix(SearchPostings.prefixLength), as: UTF8.self) + "|"
             : String(decoding: text, as: UTF8.self)
     }
 
-    /// A word or pinyin line's payload: its ``NameBits`` and its text.
-    static func bitsAndText(_ payload: Substring) -> (Int, Substring)? {
-        guard let colon = payload.utf8.firstIndex(of: UInt8(ascii: ":")), let bits = Int(payload[..<colon]) else {
-            return nil
+    /// A word or pinyin line's payload, `bits:text`: its ``NameBits`` and its text.
+    static func bitsAndText(_ payload: UnsafeBufferPointer<UInt8>) -> (Int, UnsafeBufferPointer<UInt8>)? {
+        var bits = 0
+        for (index, byte) in payload.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where index < 8: bits = bits * 10 + Int(byte - 48)
+            case UInt8(ascii: ":") where index > 0:
+                return (bits, UnsafeBufferPointer(rebasing: payload[(index + 1)...]))
+            default: return nil
+            }
         }
-        return (bits, payload[payload.utf8.index(after: colon)...])
+        return nil
     }
 
     /// Calls `body` with each line of the packed rows of `table` whose keys start with `prefix`,
@@ -258,7 +273,7 @@ public struct SearchQueries: Sendable {
         _ table: SearchTerm.Table,
         prefix: String,
         found: inout SearchCandidates,
-        _ body: (Int, Substring, inout SearchCandidates) -> Void
+        _ body: (Int, UnsafeBufferPointer<UInt8>, inout SearchCandidates) -> Void
     ) throws {
         var after: String?
         var read = 0

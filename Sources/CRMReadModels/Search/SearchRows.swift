@@ -126,20 +126,37 @@ enum PackedPostings {
             .joined(separator: "\n")
     }
 
-    /// Calls `body` with each line's record number and payload, without allocating.
-    static func forEach(_ row: String, _ body: (Int, Substring) -> Void) {
-        var rest = Substring(row)
-        while !rest.isEmpty {
-            let end = rest.utf8.firstIndex(of: UInt8(ascii: "\n")) ?? rest.endIndex
-            let line = rest[..<end]
-            if let tab = line.utf8.firstIndex(of: UInt8(ascii: "\t")),
-                let record = SearchKeys.number(line.utf8[..<tab])
-            {
-                body(record, line[line.utf8.index(after: tab)...])
+    /// Calls `body` with each line's record number and payload, as bytes of the row: this runs
+    /// for every line a query reads, so it works on the row's UTF-8 buffer and allocates nothing.
+    static func forEach(_ row: String, _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        var row = row
+        row.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                var record = 0
+                var digits = 0
+                var valid = true
+                while index < bytes.count, bytes[index] != tab, bytes[index] != newline {
+                    switch bytes[index] {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): record = record &* 36 &+ Int(bytes[index] &- 48)
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"): record = record &* 36 &+ Int(bytes[index] &- 87)
+                    default: valid = false
+                    }
+                    digits += 1
+                    index += 1
+                }
+                valid = valid && digits > 0 && digits <= 12 && index < bytes.count && bytes[index] == tab
+                if index < bytes.count, bytes[index] == tab { index += 1 }
+                let start = index
+                while index < bytes.count, bytes[index] != newline { index += 1 }
+                if valid { body(record, UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                index += 1
             }
-            rest = end == rest.endIndex ? "" : rest[rest.utf8.index(after: end)...]
         }
     }
+
+    private static let tab = UInt8(ascii: "\t")
+    private static let newline = UInt8(ascii: "\n")
 
     static func record(of line: some StringProtocol) -> Int? {
         guard let tab = line.utf8.firstIndex(of: UInt8(ascii: "\t")) else { return nil }

@@ -148,30 +148,68 @@ struct SearchText: Hashable, Sendable {
     /// beginning, a contiguous fragment, or every query character in order with others between
     /// (`杭州茶` in `杭州西湖茶叶`); `nil` when some query character is missing or out of order.
     ///
-    /// `queryBytes` is `query` in UTF-8. Whole, beginning and fragment compare bytes: UTF-8 is
-    /// self-synchronizing, so bytes of whole characters match only at character boundaries; in
-    /// order compares characters. Nothing is allocated: this runs for every candidate.
-    static func characterMatch(_ query: [Unicode.Scalar], _ queryBytes: [UInt8], in text: Substring) -> SearchMatch? {
-        guard !query.isEmpty, queryBytes.count <= text.utf8.count else { return nil }
-        let contiguous =
-            text.utf8.withContiguousStorageIfAvailable { bytes in
-                contiguousMatch(queryBytes, in: bytes)
-            } ?? Array(text.utf8).withUnsafeBufferPointer { contiguousMatch(queryBytes, in: $0) }
-        if let contiguous { return contiguous }
+    /// Both are UTF-8. Whole, beginning and fragment compare bytes: UTF-8 is self-synchronizing,
+    /// so the bytes of whole characters match only at character boundaries. In order compares
+    /// characters, `query`'s given as where each starts (`characterStarts`, with `query.count`
+    /// last). Nothing is allocated: this runs for every candidate a query reads.
+    static func characterMatch(
+        _ query: UnsafeBufferPointer<UInt8>,
+        characterStarts: [Int],
+        in text: UnsafeBufferPointer<UInt8>
+    ) -> SearchMatch? {
+        guard !query.isEmpty, query.count <= text.count else { return nil }
+        if let contiguous = contiguousMatch(query, in: text) { return contiguous }
         var next = 0
-        for scalar in text.unicodeScalars where scalar == query[next] {
-            next += 1
-            if next == query.count { return .inOrder }
+        var index = 0
+        while index < text.count {
+            let length = utf8Length(text[index])
+            let start = characterStarts[next]
+            let end = characterStarts[next + 1]
+            if end - start == length, index + length <= text.count,
+                (0..<length).allSatisfy({ text[index + $0] == query[start + $0] })
+            {
+                next += 1
+                if next + 1 == characterStarts.count { return .inOrder }
+            }
+            index += length
         }
         return nil
     }
 
+    /// Where each character of `text` starts in its UTF-8, and its length last.
+    static func characterStarts(_ text: [UInt8]) -> [Int] {
+        var starts: [Int] = []
+        var index = 0
+        while index < text.count {
+            starts.append(index)
+            index += utf8Length(text[index])
+        }
+        starts.append(text.count)
+        return starts
+    }
+
+    /// The length of the UTF-8 sequence `lead` starts (1 for a stray continuation byte).
+    @inline(__always)
+    static func utf8Length(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: 4
+        case 0xE0...: 3
+        case 0xC0...: 2
+        default: 1
+        }
+    }
+
     /// The whole text, its beginning or a fragment, in bytes; `nil` for none of them.
-    private static func contiguousMatch(_ query: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> SearchMatch? {
+    private static func contiguousMatch(
+        _ query: UnsafeBufferPointer<UInt8>,
+        in text: UnsafeBufferPointer<UInt8>
+    )
+        -> SearchMatch?
+    {
         guard query.count <= text.count, let first = query.first else { return nil }
         var start = 0
         while start + query.count <= text.count {
-            if text[start] == first, query.indices.allSatisfy({ text[start + $0] == query[$0] }) {
+            if text[start] == first, (1..<query.count).allSatisfy({ text[start + $0] == query[$0] }) {
                 if start > 0 { return .fragment }
                 return text.count == query.count ? .exact : .prefix
             }
@@ -182,7 +220,7 @@ struct SearchText: Hashable, Sendable {
 
     /// Whether `query` is within one edit (a letter replaced, added, dropped, or two neighbours
     /// swapped) of some beginning of `text`: `acmerobtics` of `acmerobotics…`.
-    static func isOneEditFromPrefix(_ query: [UInt8], of text: [UInt8]) -> Bool {
+    static func isOneEditFromPrefix(_ query: UnsafeBufferPointer<UInt8>, of text: UnsafeBufferPointer<UInt8>) -> Bool {
         var mismatch = 0
         while mismatch < query.count, mismatch < text.count, query[mismatch] == text[mismatch] { mismatch += 1 }
         // The whole query is a beginning of the text: no edit at all.
