@@ -12,8 +12,8 @@ public import Projections
 /// the index holds exactly what the records say now.
 ///
 /// Terms many records share (a city's characters, a common syllable) are packed: one row per
-/// term and block of 1,024 record numbers, a line per posting (``PackedPostings``), because a
-/// row read from the store costs far more than a line of one. Terms of one record or a few
+/// term and block of record numbers, a line per posting (``PackedPostings``), because a row
+/// read from the store costs far more than a line of one. Terms of one record or a few
 /// (phones, emails, credit codes) have a row per posting.
 ///
 /// Tables:
@@ -24,10 +24,10 @@ public import Projections
 ///   from its line, without reading the record;
 /// - `charCounts`: character → how many records have it, so a query reads its rarest
 ///   character's rows;
-/// - `words`: `first 4 letters|block` → lines `record<TAB>bits:Latin text from a word start`
+/// - `words`: `first 6 letters|block` → lines `record<TAB>bits:Latin text from a word start`
 ///   (``NameBits``);
-/// - `pinyin`: `first 4 letters|block` → lines `record<TAB>bits:pinyin from a syllable`, and of
-///   the initials from the beginning;
+/// - `pinyin`: `first 6 letters|block` → lines `record<TAB>bits:pinyin from a syllable`;
+/// - `initials`: `first 3 initials|block` → lines `record<TAB>bits:the initials`;
 /// - `phones`: `digits, last first|record` → 0;
 /// - `emails`: `address|record` → 0;
 /// - `codes`: `credit code, upper case|record` → 0.
@@ -37,7 +37,7 @@ public final class SearchProjector: Projector {
     /// The read model's name, which its rows and checkpoint are stored under.
     public static let name = "search"
     /// The projection logic's version: changing it rebuilds the read model.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     /// The events the read model reads.
     public static let eventTypes: Set<String> = [
         CRMCustomerCreated.protoMessageName, CRMCustomerProfileUpdated.protoMessageName,
@@ -56,6 +56,7 @@ public final class SearchProjector: Projector {
     let characterCounts = ReadModelTable<Int>("charCounts")
     let words = ReadModelTable<String>("words")
     let pinyin = ReadModelTable<String>("pinyin")
+    let initials = ReadModelTable<String>("initials")
     let phones = ReadModelTable<Int>("phones")
     let emails = ReadModelTable<Int>("emails")
     let codes = ReadModelTable<Int>("codes")
@@ -68,7 +69,7 @@ public final class SearchProjector: Projector {
 
     /// The tables holding the read model's state.
     public var tables: [any ReadModelTableProtocol] {
-        [records, ids, characters, characterCounts, words, pinyin, phones, emails, codes]
+        [records, ids, characters, characterCounts, words, pinyin, initials, phones, emails, codes]
     }
 
     /// Applies one event to the tables.
@@ -236,6 +237,7 @@ public final class SearchProjector: Projector {
         case .characters: characters
         case .words: words
         case .pinyin: pinyin
+        case .initials: initials
         case .phones, .emails, .codes: nil
         }
     }
@@ -245,7 +247,7 @@ public final class SearchProjector: Projector {
         case .phones: phones
         case .emails: emails
         case .codes: codes
-        case .characters, .words, .pinyin: nil
+        case .characters, .words, .pinyin, .initials: nil
         }
     }
 
@@ -257,10 +259,6 @@ public final class SearchProjector: Projector {
 
 /// Every posting of one record, computed from what its row says.
 struct SearchPostings {
-    /// How many letters of a word's or pinyin's text make its term: a query reads the rows of
-    /// its first letters and checks the rest against each line.
-    static let prefixLength = 4
-
     /// The packed tables' terms, each with the payloads of the record's lines, sorted.
     var packed: [SearchTerm: [String]] = [:]
     /// The terms of tables of one row per posting.
@@ -292,13 +290,14 @@ struct SearchPostings {
                     lines[.pinyin, default: [:]][Self.cut(letters[start...]), default: 0] |= NameBits.fullPinyin(field)
                 }
                 let initials = spelling.syllableStarts.map { letters[$0] }
-                lines[.pinyin, default: [:]][Self.cut(initials[...]), default: 0] |= NameBits.initials(field)
+                lines[.initials, default: [:]][Self.cut(initials[...]), default: 0] |= NameBits.initials(field)
             }
         }
         for character in characters { packed[SearchTerm(.characters, String(character))] = [names] }
         for (table, texts) in lines {
-            for (text, bits) in texts.sorted(by: { $0.key < $1.key }) where !text.isEmpty {
-                let term = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Self.prefixLength)))
+            for (text, bits) in texts.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            where !text.isEmpty {
+                let term = String(String.UnicodeScalarView(text.unicodeScalars.prefix(table.prefixLength)))
                 packed[SearchTerm(table, term), default: []].append("\(bits):\(text)")
             }
         }
@@ -330,6 +329,14 @@ struct SearchPostings {
     /// An email address as it is searched: lowercased, without whitespace, invisible
     /// characters or the posting separator; `nil` when that leaves no `@` or is too long.
     static func emailTerm(_ email: String) -> String? {
+        if email.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            // The usual address, all printable ASCII: no Unicode properties to look up.
+            guard email.utf8.contains(UInt8(ascii: "@")), email.utf8.count <= 254 else { return nil }
+            let bytes = email.utf8.compactMap { byte -> UInt8? in
+                byte == UInt8(ascii: "|") ? nil : (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let kept = email.lowercased().unicodeScalars.filter { scalar in
             scalar != "|" && !scalar.properties.isWhitespace && scalar.properties.generalCategory != .control
                 && scalar.properties.generalCategory != .format

@@ -41,8 +41,10 @@ public struct SearchQueries: Sendable {
     /// The page sizes accepted.
     public static let limits = 1...100
     /// The most postings read for one term of a query: a term more common than this (a single
-    /// letter) yields the first ones read, and the page says it is not ``SearchPage/complete``.
-    public static let maxPostingsPerTerm = 20_000
+    /// letter, a syllable many names start with) yields the first ones read, and the page says it
+    /// is not ``SearchPage/complete``. The commonest term of a longer query over the default
+    /// demo history (the pinyin `chengd…` of 成都, 诚德, 盛德, …) has about 20,000.
+    public static let maxPostingsPerTerm = 50_000
 
     /// Queries over `store`.
     public init(store: ReadModelStore) {
@@ -198,7 +200,10 @@ public struct SearchQueries: Sendable {
         let typos = query.count >= 4 && query.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
         let scanned = typos ? max(2, query.count / 2) : query.count
         try query.withUnsafeBufferPointer { query in
-            try lines(.words, prefix: Self.termPrefix(query.prefix(scanned)), found: &found) { record, payload, found in
+            try lines(.words, prefix: Self.termPrefix(query.prefix(scanned), .words), found: &found) {
+                record,
+                payload,
+                found in
                 guard let (bits, word) = Self.bitsAndText(payload), word.starts(with: query.prefix(scanned)) else {
                     return
                 }
@@ -219,10 +224,12 @@ public struct SearchQueries: Sendable {
     /// Pinyin from a syllable, initials from the beginning.
     private func matchPinyin(_ letters: String, into found: inout SearchCandidates) throws {
         let query = Array(letters.utf8)
-        try lines(.pinyin, prefix: Self.termPrefix(query[...]), found: &found) { record, payload, found in
-            guard let (bits, pinyin) = Self.bitsAndText(payload), pinyin.starts(with: query) else { return }
-            for field in NameBits.fields where bits & (NameBits.fullPinyin(field) | NameBits.initials(field)) != 0 {
-                found.add(record, .pinyin, SearchCandidates.Field.names[field])
+        for table in [SearchTerm.Table.pinyin, .initials] {
+            try lines(table, prefix: Self.termPrefix(query[...], table), found: &found) { record, payload, found in
+                guard let (bits, pinyin) = Self.bitsAndText(payload), pinyin.starts(with: query) else { return }
+                for field in NameBits.fields where bits & (NameBits.fullPinyin(field) | NameBits.initials(field)) != 0 {
+                    found.add(record, .pinyin, SearchCandidates.Field.names[field])
+                }
             }
         }
     }
@@ -244,12 +251,12 @@ public struct SearchQueries: Sendable {
     /// Packed rows read per call: a call costs about as much as a few dozen lines.
     static let rowsPerRead = 64
 
-    /// The key prefix of the packed rows that can hold texts starting with `text`: the rows of
-    /// its first ``SearchPostings/prefixLength`` letters, or of every term starting with a
-    /// shorter text.
-    static func termPrefix(_ text: some Collection<UInt8>) -> String {
-        text.count >= SearchPostings.prefixLength
-            ? String(decoding: text.prefix(SearchPostings.prefixLength), as: UTF8.self) + "|"
+    /// The key prefix of the rows of packed `table` that can hold texts starting with `text`: the
+    /// rows of its first ``SearchTerm/Table/prefixLength`` letters, or of every term starting
+    /// with a shorter text.
+    static func termPrefix(_ text: some Collection<UInt8>, _ table: SearchTerm.Table) -> String {
+        text.count >= table.prefixLength
+            ? String(decoding: text.prefix(table.prefixLength), as: UTF8.self) + "|"
             : String(decoding: text, as: UTF8.self)
     }
 

@@ -54,8 +54,6 @@ enum SearchRecordKind: String, Sendable, Hashable, CaseIterable {
 /// Swift's 15-byte inline strings and the store's rows small; and hits that match equally well
 /// come out in that order, oldest record first.
 enum SearchKeys {
-    /// Records per block of a packed posting row (see ``PackedPostings``).
-    static let blockSize = 1_024
 
     static func record(_ number: Int) -> String { String(number, radix: 36) }
 
@@ -64,7 +62,7 @@ enum SearchKeys {
     /// The key of a posting of `table` for `term` and record `number`: `term|record` for a table
     /// of one row per posting, `term|block` for a packed one.
     static func posting(_ table: SearchTerm.Table, _ term: String, _ number: Int) -> String {
-        term + "|" + record(table.isPacked ? number / blockSize : number)
+        term + "|" + record(table.blockSize.map { number / $0 } ?? number)
     }
 
     /// The term and number (a record's, or a block's) of a posting key; `nil` for a key not made
@@ -92,12 +90,12 @@ enum SearchKeys {
 }
 
 /// The row of a packed posting table: the postings of one term for the records of one block
-/// of ``SearchKeys/blockSize`` record numbers, one line each, `record<TAB>payload`, by record
-/// number.
+/// of record numbers (``SearchTerm/Table/blockSize``), one line each, `record<TAB>payload`, by
+/// record number.
 ///
 /// Terms shared by thousands of records (a city's characters, a common syllable) would
 /// otherwise be thousands of rows, and reading a row from the store costs about 1.5 µs against
-/// a fraction of that for a line of one; a block keeps a row to at most 1,024 lines, so a live
+/// a tenth of that for a line of one; a block keeps a row to a few hundred lines, so a live
 /// change rewrites a few kilobytes. Payloads hold neither tab nor newline (they are folded
 /// letters and digits, `|` and `:`).
 enum PackedPostings {
@@ -176,12 +174,15 @@ struct SearchTerm: Hashable, Sendable, Comparable {
         /// Packed: a letter other than ASCII (a Han character, mostly) → the record's folded
         /// names, joined by `|`.
         case characters = "h"
-        /// Packed: the first ``SearchPostings/prefixLength`` letters of a Latin name from one of
-        /// its word starts → ``NameBits`` `:` the name from that word.
+        /// Packed: the first 6 letters of a Latin name from one of its word starts →
+        /// ``NameBits`` `:` the name from that word.
         case words = "w"
-        /// Packed: the first ``SearchPostings/prefixLength`` letters of pinyin from a syllable,
-        /// or of the initials from the beginning → ``NameBits`` `:` the pinyin from there.
+        /// Packed: the first 6 letters of the pinyin of a name from one of its syllables →
+        /// ``NameBits`` `:` the pinyin from there.
         case pinyin = "y"
+        /// Packed: the first 3 initials of the pinyin of a name → ``NameBits`` `:` all its
+        /// initials.
+        case initials = "i"
         /// One row per posting: a phone number's digits, last first.
         case phones = "t"
         /// One row per posting: an email address.
@@ -194,17 +195,35 @@ struct SearchTerm: Hashable, Sendable, Comparable {
             case .characters: "chars"
             case .words: "words"
             case .pinyin: "pinyin"
+            case .initials: "initials"
             case .phones: "phones"
             case .emails: "emails"
             case .codes: "codes"
             }
         }
 
-        /// Whether the table's rows are ``PackedPostings``.
-        var isPacked: Bool {
+        /// How many records' postings a row of a packed table holds (``PackedPostings``);
+        /// `nil` for a table of one row per posting.
+        ///
+        /// Sized so that a term shared by many records spreads over few rows and a row stays a
+        /// few kilobytes: characters and initials are dense (a city's are in one name of 16),
+        /// 6-letter texts sparse.
+        var blockSize: Int? {
             switch self {
-            case .characters, .words, .pinyin: true
-            case .phones, .emails, .codes: false
+            case .characters, .initials: 1_024
+            case .words, .pinyin: 4_096
+            case .phones, .emails, .codes: nil
+            }
+        }
+
+        /// How many letters of a text make its term in a packed table of texts: a query reads the
+        /// rows of its first letters (or of all terms starting with a shorter query) and checks
+        /// the rest against each line. Six letters are two syllables or so, which few names
+        /// share; initials are one letter a character, and dense.
+        var prefixLength: Int {
+            switch self {
+            case .initials: 3
+            default: 6
             }
         }
     }
@@ -225,7 +244,11 @@ struct SearchTerm: Hashable, Sendable, Comparable {
         self.init(table, String(encoded.dropFirst()))
     }
 
-    static func < (lhs: SearchTerm, rhs: SearchTerm) -> Bool { lhs.encoded < rhs.encoded }
+    /// By table code, then by the term's bytes: a fixed order, cheaper than `String`'s.
+    static func < (lhs: SearchTerm, rhs: SearchTerm) -> Bool {
+        if lhs.table != rhs.table { return lhs.table.rawValue < rhs.table.rawValue }
+        return lhs.term.utf8.lexicographicallyPrecedes(rhs.term.utf8)
+    }
 }
 
 /// Which of a record's names a word or pinyin posting came from, as bits: a record's postings

@@ -158,22 +158,34 @@ struct SearchText: Hashable, Sendable {
         in text: UnsafeBufferPointer<UInt8>
     ) -> SearchMatch? {
         guard !query.isEmpty, query.count <= text.count else { return nil }
-        if let contiguous = contiguousMatch(query, in: text) { return contiguous }
+        // Most candidates do not match at all: one pass finds out, the closer looks come after.
         var next = 0
+        var start = characterStarts[0]
+        var length = characterStarts[1] - start
         var index = 0
         while index < text.count {
-            let length = utf8Length(text[index])
-            let start = characterStarts[next]
-            let end = characterStarts[next + 1]
-            if end - start == length, index + length <= text.count,
-                (0..<length).allSatisfy({ text[index + $0] == query[start + $0] })
-            {
-                next += 1
-                if next + 1 == characterStarts.count { return .inOrder }
+            let here = utf8Length(text[index])
+            if here == length, text[index] == query[start], index + here <= text.count {
+                var same = true
+                var offset = 1
+                while offset < here {
+                    if text[index + offset] != query[start + offset] {
+                        same = false
+                        break
+                    }
+                    offset += 1
+                }
+                if same {
+                    next += 1
+                    if next + 1 == characterStarts.count { break }
+                    start = characterStarts[next]
+                    length = characterStarts[next + 1] - start
+                }
             }
-            index += length
+            index += here
         }
-        return nil
+        guard next + 1 == characterStarts.count else { return nil }
+        return contiguousMatch(query, in: text) ?? .inOrder
     }
 
     /// Where each character of `text` starts in its UTF-8, and its length last.
