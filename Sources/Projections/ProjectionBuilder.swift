@@ -5,7 +5,8 @@ public enum ProjectionBuilder {
     /// Builds the read models of `projectors` from the start of the log up to its head, or up to
     /// `asOf`, and installs them in `store`, replacing what it held for them in one transaction.
     ///
-    /// The projectors fold in parallel from one decode of the log. Built into a store of its own
+    /// The projectors fold in parallel from one decode of the log, into the spare rows of the
+    /// store, which take what outgrows its cache as it goes. Built into a store of its own
     /// (a temporary directory), this answers "as of" questions without touching the live store.
     ///
     /// - Returns: the last log position gone through.
@@ -22,23 +23,21 @@ public enum ProjectionBuilder {
     ) async throws(ProjectionError) -> UInt64 {
         try checkNames(projectors)
         let instances = projectors.map { $0.init() }
-        let reached = try await fold(instances, log: log, decoder: decoder, asOf: asOf, progress: progress)
-        try store.install(try await RowChanges.takeAll(from: instances), checkpoint: reached, asOf: asOf)
-        return reached
-    }
-
-    /// Folds fresh `instances` from the start of the log to its head (or `asOf`).
-    static func fold<Payload: Sendable>(
-        _ instances: [any Projector<Payload>],
-        log: LMDBEventLog,
-        decoder: ProjectionDecoder<Payload>,
-        asOf: AsOf?,
-        progress: ProjectionProgressHandler?
-    ) async throws(ProjectionError) -> UInt64 {
+        try store.prepareBuild(of: instances)
         var end = try head(of: log)
         if case .position(let last) = asOf { end = min(end, last) }
-        return try await ProjectionFold(instances, decoder: decoder, fresh: true)
-            .run(from: 1, through: end, limit: asOf, log: log, progress: progress)
+        let fold = ProjectionFold(instances, decoder: decoder)
+        let reached = try await fold.run(
+            from: 1,
+            through: end,
+            limit: asOf,
+            log: log,
+            progress: progress,
+            buildingInto: store
+        )
+        try await fold.flush(into: store)
+        try store.install(instances, checkpoint: reached, asOf: asOf)
+        return reached
     }
 
     static func head(of log: LMDBEventLog) throws(ProjectionError) -> UInt64 {

@@ -14,15 +14,9 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
     /// For each wanted event type, one bit per projector that wants it.
     private let readers: [String: UInt64]
 
-    /// A fold of `projectors`; `fresh` when they start empty and are built from scratch, so their
-    /// tables need not track changes until ``RowChanges/takeAll(from:)`` takes every row.
-    init(_ projectors: [any Projector<Payload>], decoder: ProjectionDecoder<Payload>, fresh: Bool = false) {
+    /// A fold of `projectors`.
+    init(_ projectors: [any Projector<Payload>], decoder: ProjectionDecoder<Payload>) {
         precondition(projectors.count <= 64, "one fold runs at most 64 projectors")
-        if fresh {
-            for projector in projectors {
-                for table in projector.tables { (table as? any PersistentTable)?.stopTrackingChanges() }
-            }
-        }
         self.projectors = projectors.map(Unchecked.init)
         self.decoder = decoder
         var readers: [String: UInt64] = [:]
@@ -36,12 +30,16 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
 
     /// Applies the events after position `start - 1` up to `end` (and within `limit`), with
     /// progress reports; returns the last position gone through.
+    ///
+    /// A build from scratch names the `store` it builds into: after each chunk, the rows that
+    /// outgrow its cache are written there.
     func run(
         from start: UInt64,
         through end: UInt64,
         limit: AsOf?,
         log: LMDBEventLog,
-        progress: ProjectionProgressHandler?
+        progress: ProjectionProgressHandler?,
+        buildingInto store: ReadModelStore? = nil
     ) async throws(ProjectionError) -> UInt64 {
         guard start <= end else { return start - 1 }
         let clock = ContinuousClock()
@@ -67,6 +65,7 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
             let more = !chunk.reachedLimit && chunk.lastPosition < end
             if more { next = decodeTask(chunk.lastPosition + 1) }
             try await apply(chunk.events)
+            if let store { try await store.flushIfOverBudget(projectors.map(\.value)) }
             reached = chunk.lastPosition
             report.eventsDone = chunk.reachedLimit ? report.eventsTotal : reached - start + 1
             report.elapsed = clock.now - began
@@ -93,6 +92,11 @@ struct ProjectionFold<Payload: Sendable>: Sendable {
         } catch {
             throw Self.projectionError(error)
         }
+    }
+
+    /// Writes what the projectors of a build from scratch changed into `store`'s spare rows.
+    func flush(into store: ReadModelStore) async throws(ProjectionError) {
+        try await store.flush(projectors.map(\.value))
     }
 
     /// Applies events in order on the calling task.

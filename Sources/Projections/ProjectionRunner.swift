@@ -17,6 +17,8 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// The last position applied and committed for every projector.
     public private(set) var checkpoint: UInt64 = 0
     private var started = false
+    /// The read models a rebuild is under way for: their spare rows are in use.
+    private var rebuilding: Set<String> = []
     private var beforeCommit: (@Sendable (UInt64) -> Void)?
     /// The runner's own thread: applying a batch and committing it (an fsync) block, and must
     /// not hold a thread of the cooperative pool that serves requests meanwhile.
@@ -59,7 +61,7 @@ public actor ProjectionRunner<Payload: Sendable> {
             let status = try store.status(of: type.name)
             if let status, status.canResume(version: type.version, head: head) {
                 let projector = type.init()
-                _ = try store.load(projector)
+                _ = try store.attach(projector)
                 loaded[status.checkpoint, default: []].append(projector)
             } else {
                 logger.info(
@@ -74,9 +76,18 @@ public actor ProjectionRunner<Payload: Sendable> {
             }
         }
         if !fresh.isEmpty {
-            let reached = try await ProjectionFold(fresh, decoder: decoder, fresh: true)
-                .run(from: 1, through: head, limit: nil, log: log, progress: progress)
-            try store.install(try await RowChanges.takeAll(from: fresh), checkpoint: reached)
+            try store.prepareBuild(of: fresh)
+            let fold = ProjectionFold(fresh, decoder: decoder)
+            let reached = try await fold.run(
+                from: 1,
+                through: head,
+                limit: nil,
+                log: log,
+                progress: progress,
+                buildingInto: store
+            )
+            try await fold.flush(into: store)
+            try store.install(fresh, checkpoint: reached)
         }
         for (from, group) in loaded where from < head {
             // Committed every stretch, so a long catch-up that is stopped keeps what it did.
@@ -155,8 +166,8 @@ public actor ProjectionRunner<Payload: Sendable> {
         }
     }
 
-    /// Applies one batch in memory and commits it with the checkpoint; on failure, reloads the
-    /// committed state so memory never runs ahead of the store.
+    /// Applies one batch and commits it with the checkpoint; on failure, lets go of what the
+    /// batch changed, so memory never runs ahead of the store.
     private func apply(_ batch: [RecordedEvent]) throws(ProjectionError) {
         guard let last = batch.last else { return }
         let fold = ProjectionFold(projectors, decoder: decoder)
@@ -175,7 +186,7 @@ public actor ProjectionRunner<Payload: Sendable> {
     private func reloadCommittedState() {
         projectors = projectors.map { projector in
             let reloaded = type(of: projector).init()
-            _ = try? store.load(reloaded)
+            _ = try? store.attach(reloaded)
             return reloaded
         }
     }
@@ -184,6 +195,12 @@ public actor ProjectionRunner<Payload: Sendable> {
     /// committed, with the batch's last position: the seam where crash tests stop the process.
     public func setBeforeCommit(_ hook: (@Sendable (_ lastPosition: UInt64) -> Void)?) {
         beforeCommit = hook
+    }
+
+    /// The stored size of the committed rows the runner's read models hold in memory, which
+    /// each commit trims to the store's ``ReadModelStore/cacheBytes``.
+    public func cachedBytes() -> Int {
+        ((try? ReadModelStore.persistentTables(of: projectors)) ?? []).reduce(0) { $0 + $1.cachedBytes }
     }
 
     // MARK: - Lag and rebuilds
@@ -216,10 +233,24 @@ public actor ProjectionRunner<Payload: Sendable> {
         }
         var fresh: [any Projector<Payload>] = []
         for type in types where names.map({ $0.contains(type.name) }) ?? true { fresh.append(type.init()) }
-        let fold = ProjectionFold(fresh, decoder: decoder, fresh: true)
+        let freshNames = Set(fresh.map(\.name))
+        if let busy = rebuilding.intersection(freshNames).sorted().first {
+            throw ProjectionError(.inUse, "a rebuild of \(busy) is already under way", projector: busy)
+        }
+        rebuilding.formUnion(freshNames)
+        defer { rebuilding.subtract(freshNames) }
+        try store.prepareBuild(of: fresh)
+        let fold = ProjectionFold(fresh, decoder: decoder)
         let head = try ProjectionBuilder.head(of: log)
-        var reached = try await fold.run(from: 1, through: head, limit: nil, log: log, progress: progress)
-        let built = try await RowChanges.takeAll(from: fresh)
+        var reached = try await fold.run(
+            from: 1,
+            through: head,
+            limit: nil,
+            log: log,
+            progress: progress,
+            buildingInto: store
+        )
+        try await fold.flush(into: store)
         // The live runner may have moved on meanwhile; the fresh read models catch up with it
         // here, with no await before the swap, so no batch can slip between.
         while reached < checkpoint {
@@ -232,10 +263,8 @@ public actor ProjectionRunner<Payload: Sendable> {
             // The runner had not seen these events yet: it commits them for the others first.
             try catchUpTo(reached)
         }
-        let caughtUp = try fresh.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }
-        try store.install(built, later: caughtUp, checkpoint: reached)
-        let rebuilt = Set(fresh.map(\.name))
-        projectors.removeAll { rebuilt.contains($0.name) }
+        try store.install(fresh, checkpoint: reached)
+        projectors.removeAll { freshNames.contains($0.name) }
         projectors.append(contentsOf: fresh)
     }
 

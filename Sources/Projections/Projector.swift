@@ -2,11 +2,12 @@ public import EventStore
 
 /// Folds events into a read model.
 ///
-/// A projector keeps its state in ``ReadModelTable``s, listed in ``tables``. The engine hands it
-/// events in position order through ``apply(_:)``, which changes rows in memory; the engine
-/// then writes the changed rows together with the projector's checkpoint in one transaction of
-/// a ``ReadModelStore``, so after a crash the rows and the checkpoint agree and no event is
-/// applied twice or skipped.
+/// A projector keeps its state in ``ReadModelTable``s, listed in ``tables``, and nowhere else:
+/// the tables read rows from the ``ReadModelStore`` as they are asked for and keep only a
+/// bounded cache in memory. The engine hands the projector events in position order through
+/// ``apply(_:)``, which changes rows; the engine then writes the changed rows together with the
+/// projector's checkpoint in one transaction of the store, so after a crash the rows and the
+/// checkpoint agree and no event is applied twice or skipped.
 ///
 /// The engine creates projectors with ``init()`` (a rebuild starts from a fresh one) and uses
 /// each instance from one task at a time, so a projector needs no locking of its own.

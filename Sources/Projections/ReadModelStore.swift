@@ -21,13 +21,27 @@ public final class ReadModelStore: Sendable {
     /// Held while open for writing: two writers would swap slots under each other.
     private let writerLock: WriterLock?
     private let rowDatabases = Mutex<[String: Database]>([:])
+    /// How many bytes of committed rows, as stored, the engine keeps in memory for all the
+    /// read models it runs over this store; the rest is read from the store when needed.
+    public let cacheBytes: Int
+    /// The cache a store has unless told otherwise.
+    public static let defaultCacheMegabytes = 64
+    /// The cache sizes accepted, in MiB.
+    public static let cacheMegabytesRange = 1...65_536
 
-    /// Opens (creating when `readOnly` is false) the store in `directory`.
+    /// Opens (creating when `readOnly` is false) the store in `directory`, with a cache of
+    /// `cacheMegabytes` MiB of rows (clamped to ``cacheMegabytesRange``) for the engine.
     ///
     /// - Throws: ``ProjectionError`` with `.storage` when the environment cannot be opened.
-    public init(directory: String, readOnly: Bool = false) throws(ProjectionError) {
+    public init(
+        directory: String,
+        readOnly: Bool = false,
+        cacheMegabytes: Int = ReadModelStore.defaultCacheMegabytes
+    ) throws(ProjectionError) {
         self.directory = directory
         self.isReadOnly = readOnly
+        let range = Self.cacheMegabytesRange
+        self.cacheBytes = min(max(cacheMegabytes, range.lowerBound), range.upperBound) << 20
         do {
             if !readOnly {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -160,84 +174,97 @@ public final class ReadModelStore: Sendable {
 
     // MARK: - Engine
 
-    /// Fills `projector`'s tables with its stored rows; returns its status, `nil` if never built.
+    /// Attaches `projector`'s tables to its live rows, which they read as they need them;
+    /// returns its status, `nil` if never built.
     ///
-    /// Rows stored in another format than ``RowFormat/version`` are left unread: the status says
-    /// so, and the runner rebuilds such a read model.
-    func load(_ projector: any Projector) throws(ProjectionError) -> ProjectionStatus? {
+    /// A read model stored in another format than ``RowFormat/version`` is left unattached: the
+    /// status says so, and the runner rebuilds it.
+    func attach(_ projector: any Projector) throws(ProjectionError) -> ProjectionStatus? {
         let tables = try Self.persistentTables(of: projector)
         try openRowDatabases(of: projector.name)
-        return try reading("loading \(projector.name)") { txn -> ProjectionStatus? in
-            guard let status = try status(of: projector.name, in: txn),
-                let database = rowDatabase(projector.name, status.slot)
-            else { return nil }
-            guard status.rowFormat == RowFormat.version else { return status }
-            try txn.withCursor(database) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    let separator = current.key.firstIndex(of: 0) ?? current.key.count
-                    let tableName = String(decoding: current.key[..<separator], as: UTF8.self)
-                    let key = String(decoding: current.key[min(separator + 1, current.key.count)...], as: UTF8.self)
-                    if let table = tables[tableName] { try table.load(key: key, value: current.value) }
-                    entry = try cursor.next()
-                }
+        guard let status = try status(of: projector.name),
+            let database = rowDatabase(projector.name, status.slot)
+        else { return nil }
+        guard status.rowFormat == RowFormat.version else { return status }
+        let source = RowSource(store: self, database: database, slot: status.slot)
+        for table in tables.values { table.attach(source, empty: false) }
+        return status
+    }
+
+    /// Readies a build from scratch of each of `projectors`: empties its spare database and
+    /// attaches its tables to it. The live rows keep answering queries until ``install(_:checkpoint:asOf:)``.
+    func prepareBuild(of projectors: [any Projector]) throws(ProjectionError) {
+        try createRowDatabases(of: projectors.map(\.name))
+        var sources: [(tables: [any PersistentTable], source: RowSource)] = []
+        try writing("emptying the spare rows of \(projectors.map(\.name).joined(separator: ", "))") { txn in
+            sources = []
+            for projector in projectors {
+                let slot = try status(of: projector.name, in: txn)?.slot.other ?? .a
+                let spare = try existingRowDatabase(projector.name, slot)
+                try txn.empty(spare)
+                let tables = Array(try Self.persistentTables(of: projector).values)
+                sources.append((tables, RowSource(store: self, database: spare, slot: slot)))
             }
-            return status
+        }
+        for (tables, source) in sources {
+            for table in tables { table.attach(source, empty: true) }
         }
     }
 
-    /// Writes each projector's changed rows into its live database and moves its checkpoint,
-    /// all in one transaction.
-    func commit(_ projectors: [any Projector], checkpoint: UInt64) throws(ProjectionError) {
-        try commit(
-            try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) },
-            checkpoint: checkpoint
-        )
+    /// Writes the rows changed so far by projectors being built into their spare databases
+    /// when they and the rows cached take more than the budget, and trims the caches.
+    func flushIfOverBudget(_ projectors: [any Projector]) async throws(ProjectionError) {
+        let tables = try Self.persistentTables(of: projectors)
+        guard tables.reduce(0, { $0 + $1.cachedBytes + $1.changedBytesEstimate }) > cacheBytes else { return }
+        try await flush(projectors)
     }
 
-    /// Writes changes already taken from projectors into their live databases and moves their
-    /// checkpoints, all in one transaction.
-    func commit(_ changes: [RowChanges], checkpoint: UInt64) throws(ProjectionError) {
-        try createRowDatabases(of: changes.map(\.projector))
+    /// Writes the rows changed so far by projectors being built into their spare databases,
+    /// encoding each projector's on its own task, and trims the caches; the live read models
+    /// and the checkpoints do not move.
+    func flush(_ projectors: [any Projector]) async throws(ProjectionError) {
+        let changes = try await RowChanges.take(from: projectors)
+        try writing("writing the rows built so far") { txn in
+            for change in changes { try write(change, in: txn) }
+        }
+        try trimCaches(of: projectors)
+    }
+
+    /// Writes each projector's changed rows into its live database and moves its checkpoint,
+    /// all in one transaction; then trims the caches to the budget.
+    func commit(_ projectors: [any Projector], checkpoint: UInt64) throws(ProjectionError) {
+        let changes = try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }
         try writing("committing read models at position \(checkpoint)") { txn in
             for change in changes {
-                var status =
-                    try status(of: change.projector, in: txn)
-                    ?? ProjectionStatus(name: change.projector, version: change.version, checkpoint: 0, slot: .a)
-                try write(change, into: try existingRowDatabase(change.projector, status.slot), in: txn)
+                guard var status = try status(of: change.projector, in: txn), status.slot == change.slot else {
+                    throw ProjectionError(
+                        .storage,
+                        "\(change.projector) is not attached to its live rows",
+                        projector: change.projector
+                    )
+                }
+                try write(change, in: txn)
                 status.checkpoint = checkpoint
                 try put(status, in: txn)
             }
         }
+        try trimCaches(of: projectors)
     }
 
-    /// Replaces the live read model of each projector by its whole state (``RowChanges`` taken
-    /// from a projector built from scratch), built up to `checkpoint`, in one transaction: the
-    /// rows go into the spare database, which becomes the live one, and the old live rows are
-    /// dropped.
-    ///
-    /// `later` holds changes the projectors made after `changes` were taken (a catch-up); they
-    /// are written over them.
-    func install(
-        _ changes: [RowChanges],
-        later: [RowChanges] = [],
-        checkpoint: UInt64,
-        asOf: AsOf? = nil
-    )
-        throws(ProjectionError)
-    {
-        try createRowDatabases(of: changes.map(\.projector))
+    /// Makes the rows projectors built from scratch (after ``prepareBuild(of:)``) live, up to
+    /// `checkpoint`, in one transaction: their last changes (few after a ``flush(_:)``) go into
+    /// the spare database, which becomes the live one, and the old live rows are dropped.
+    func install(_ projectors: [any Projector], checkpoint: UInt64, asOf: AsOf? = nil) throws(ProjectionError) {
+        let changes = try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }
         try writing("installing rebuilt read models at position \(checkpoint)") { txn in
             for change in changes {
-                let previous = try status(of: change.projector, in: txn)
-                let slot = previous?.slot.other ?? .a
-                let spare = try existingRowDatabase(change.projector, slot)
-                try txn.empty(spare)
-                try write(change, into: spare, in: txn, appending: true)
-                for laterChange in later where laterChange.projector == change.projector {
-                    try write(laterChange, into: spare, in: txn)
+                guard let slot = change.slot else {
+                    throw ProjectionError(.storage, "\(change.projector) was not built", projector: change.projector)
                 }
-                if let previous { try txn.empty(try existingRowDatabase(change.projector, previous.slot)) }
+                try write(change, into: try existingRowDatabase(change.projector, slot), in: txn)
+                if let previous = try status(of: change.projector, in: txn), previous.slot != slot {
+                    try txn.empty(try existingRowDatabase(change.projector, previous.slot))
+                }
                 try put(
                     ProjectionStatus(
                         name: change.projector,
@@ -250,24 +277,50 @@ public final class ReadModelStore: Sendable {
                 )
             }
         }
+        try trimCaches(of: projectors)
+    }
+
+    /// Lets the committed rows used longest ago go until what the tables of `projectors` cache
+    /// fits the budget.
+    func trimCaches(of projectors: [any Projector]) throws(ProjectionError) {
+        trimCaches(of: try Self.persistentTables(of: projectors))
+    }
+
+    private func trimCaches(of tables: [any PersistentTable]) {
+        // Two agings let every cached row go.
+        for _ in 0..<2 where tables.reduce(0, { $0 + $1.cachedBytes }) > cacheBytes {
+            for table in tables { table.age() }
+        }
+    }
+
+    /// Reads the stored row of `table` under `key` from `database`, through `body`.
+    func readRow<R>(
+        table: String,
+        key: String,
+        in database: Database,
+        _ body: (UnsafeRawBufferPointer) throws(ProjectionError) -> R
+    ) throws(ProjectionError) -> R? {
+        try reading("reading \(table)/\(key)") { txn -> R? in
+            guard let bytes = try txn.get(Self.storageKey(table: table, key: key), in: database) else { return nil }
+            return try body(bytes)
+        }
     }
 
     // MARK: - Helpers
 
-    /// Writes `changes`; `appending` when the database is empty and the rows sorted, which lets
-    /// LMDB fill pages in order.
-    private func write(
-        _ changes: RowChanges,
-        into database: Database,
-        in txn: borrowing WriteTransaction,
-        appending: Bool = false
-    )
-        throws
-    {
+    /// Writes `changes` into the database their projector's tables are attached to.
+    private func write(_ changes: RowChanges, in txn: borrowing WriteTransaction) throws {
+        guard let slot = changes.slot else {
+            throw ProjectionError(.storage, "\(changes.projector) was not built", projector: changes.projector)
+        }
+        try write(changes, into: try existingRowDatabase(changes.projector, slot), in: txn)
+    }
+
+    private func write(_ changes: RowChanges, into database: Database, in txn: borrowing WriteTransaction) throws {
         for row in changes.rows {
             if let value = row.value {
-                try txn.put(value, for: row.key, in: database, flags: appending ? .append : [])
-            } else if !appending {
+                try txn.put(value, for: row.key, in: database)
+            } else {
                 try txn.delete(row.key, in: database)
             }
         }
@@ -337,6 +390,12 @@ public final class ReadModelStore: Sendable {
         Array(table.utf8) + [0] + Array(key.utf8)
     }
 
+    static func persistentTables(of projectors: [any Projector]) throws(ProjectionError) -> [any PersistentTable] {
+        var tables: [any PersistentTable] = []
+        for projector in projectors { tables.append(contentsOf: try persistentTables(of: projector).values) }
+        return tables
+    }
+
     static func persistentTables(of projector: any Projector) throws(ProjectionError) -> [String: any PersistentTable] {
         var tables: [String: any PersistentTable] = [:]
         for table in projector.tables {
@@ -395,4 +454,21 @@ public struct StoredRow: Sendable, Hashable {
     public var key: String
     /// Its encoded value.
     public var bytes: [UInt8]
+}
+
+/// Where a table reads the committed rows it does not hold in memory: one of its read model's
+/// two row databases.
+struct RowSource: Sendable {
+    let store: ReadModelStore
+    let database: Database
+    let slot: ProjectionStatus.Slot
+
+    /// Reads the stored row of `table` under `key` through `body`; `nil` when there is none.
+    func read<R>(
+        table: String,
+        key: String,
+        _ body: (UnsafeRawBufferPointer) throws(ProjectionError) -> R
+    ) throws(ProjectionError) -> R? {
+        try store.readRow(table: table, key: key, in: database, body)
+    }
 }

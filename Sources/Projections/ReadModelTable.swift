@@ -1,8 +1,14 @@
-/// A table of a read model: rows of one type by string key, held in memory by the projector
-/// that owns it and written to a ``ReadModelStore`` when the engine commits.
+/// A table of a read model: rows of one type by string key, stored in a ``ReadModelStore``.
 ///
-/// Only rows changed since the last commit are written. Keys sort as UTF-8 bytes in the store,
-/// so a key built as `period|rep|stage` can be read back by prefix.
+/// The engine attaches a table to the store's database of its read model; the table keeps the
+/// rows changed since the last commit, and a cache of rows read or written lately, in memory,
+/// and reads any other row from the store when a projector asks for it. After each commit the
+/// engine trims the caches of all tables to the store's budget
+/// (``ReadModelStore/cacheBytes``), so memory does not grow with the history. A row changed and
+/// not yet committed stays in memory until it is.
+///
+/// Keys sort as UTF-8 bytes in the store, so a key built as `period|rep|stage` can be read back
+/// by prefix.
 ///
 /// Rows are stored in the binary ``RowFormat`` and must encode deterministically (the engine
 /// compares read models byte for byte): dictionaries are written in sorted key order, and only
@@ -11,11 +17,26 @@
 public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtocol, PersistentTable {
     /// The table's name, unique within its projector.
     public let name: String
-    private var rows: [String: Row] = [:]
-    private var changed: Set<String> = []
-    /// Off while a table is built from scratch: every row is new then, so there is nothing to
-    /// track, and tracking costs a hash of the key on every change.
-    private var tracksChanges = true
+    /// Rows changed since the last commit, `nil` for a removed one: only a commit lets them go.
+    private var changed: [String: Row?] = [:]
+    /// Committed rows used lately, in two generations: a trim drops `older` and ages `recent`,
+    /// and a row of `older` used again moves back to `recent`. No key is in both, nor in
+    /// `changed`.
+    private var recent: [String: CachedRow] = [:]
+    private var older: [String: CachedRow] = [:]
+    private var recentBytes = 0
+    private var olderBytes = 0
+    /// The stored size of the rows encoded or read so far, for estimating what `changed` holds.
+    private var seenBytes = 0
+    private var seenRows = 0
+    /// Where committed rows not in memory are read from; `nil` before the engine attaches the
+    /// table, when it holds only what it was given.
+    private var source: RowSource?
+    /// Whether a row may be in the store and not in memory: false while a table built from
+    /// scratch has not let any row go, so a key it does not hold is known to be absent.
+    private var storeMayHoldMore = false
+    /// The first failure to read a row from the store; the engine refuses to commit after one.
+    private var readFailure: ProjectionError?
 
     /// An empty table called `name`.
     public init(_ name: String) {
@@ -25,68 +46,138 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
 
     /// The row under `key`; setting `nil` removes it.
     public subscript(key: String) -> Row? {
-        get { rows[key] }
+        get { row(key) }
         set {
-            rows[key] = newValue
-            if tracksChanges { changed.insert(key) }
+            forgetCached(key)
+            changed[key] = .some(newValue)
         }
     }
 
+    /// Whether the table holds a row under `key`.
+    public func contains(_ key: String) -> Bool { row(key) != nil }
+
     /// Changes the row under `key` in place, starting from `initial` when there is none.
     public func update(_ key: String, default initial: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
-        change(&rows[key, default: initial()])
-        if tracksChanges { changed.insert(key) }
+        if let index = changed.index(forKey: key) {
+            if changed.values[index] == nil { changed.values[index] = initial() }
+            change(&changed.values[index]!)
+            return
+        }
+        var row = takeCommitted(key) ?? initial()
+        change(&row)
+        changed[key] = row
     }
 
     /// Changes the row under `key` in place when there is one; returns whether there was.
     @discardableResult
     public func updateIfPresent(_ key: String, _ change: (inout Row) -> Void) -> Bool {
-        guard let index = rows.index(forKey: key) else { return false }
-        change(&rows.values[index])
-        if tracksChanges { changed.insert(key) }
+        if let index = changed.index(forKey: key) {
+            guard changed.values[index] != nil else { return false }
+            change(&changed.values[index]!)
+            return true
+        }
+        guard var row = takeCommitted(key) else { return false }
+        change(&row)
+        changed[key] = row
         return true
     }
 
-    /// How many rows the table holds.
-    public var count: Int { rows.count }
+    // MARK: - Reading
 
-    /// Every key, in no particular order.
-    public var keys: Dictionary<String, Row>.Keys { rows.keys }
+    private func row(_ key: String) -> Row? {
+        if let index = changed.index(forKey: key) { return changed.values[index] }
+        if let cached = recent[key] { return cached.row }
+        if let cached = older.removeValue(forKey: key) {
+            olderBytes -= cached.size
+            remember(cached, under: key)
+            return cached.row
+        }
+        guard let cached = readStored(key) else { return nil }
+        remember(cached, under: key)
+        return cached.row
+    }
 
-    // MARK: - Persistence
+    /// The committed row under `key`, out of the cache (the caller is about to change it).
+    private func takeCommitted(_ key: String) -> Row? {
+        if let cached = recent.removeValue(forKey: key) {
+            recentBytes -= cached.size
+            return cached.row
+        }
+        if let cached = older.removeValue(forKey: key) {
+            olderBytes -= cached.size
+            return cached.row
+        }
+        return readStored(key)?.row
+    }
+
+    private func readStored(_ key: String) -> CachedRow? {
+        guard storeMayHoldMore, let source, readFailure == nil else { return nil }
+        do {
+            return try source.read(table: name, key: key) { (bytes) throws(ProjectionError) in
+                CachedRow(row: try RowCodec.decode(Row.self, from: bytes, table: name, key: key), size: bytes.count)
+            }
+        } catch {
+            readFailure = error
+            return nil
+        }
+    }
+
+    private func remember(_ cached: CachedRow, under key: String) {
+        recent[key] = cached
+        recentBytes += cached.size
+    }
+
+    private func forgetCached(_ key: String) {
+        if let cached = recent.removeValue(forKey: key) { recentBytes -= cached.size }
+        if let cached = older.removeValue(forKey: key) { olderBytes -= cached.size }
+    }
+
+    // MARK: - Engine
+
+    func attach(_ source: RowSource, empty: Bool) {
+        self.source = source
+        storeMayHoldMore = !empty
+    }
+
+    var attachedSource: RowSource? { source }
 
     func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)] {
-        defer { changed.removeAll(keepingCapacity: true) }
+        if let readFailure { throw readFailure }
         var changes: [(key: String, value: [UInt8]?)] = []
         changes.reserveCapacity(changed.count)
-        for key in changed {
-            if let row = rows[key] {
-                changes.append((key, try RowCodec.encode(row, table: name, key: key)))
-            } else {
+        for (key, row) in changed {
+            guard let row else {
                 changes.append((key, nil))
+                continue
             }
+            let bytes = try RowCodec.encode(row, table: name, key: key)
+            changes.append((key, bytes))
+            seenBytes += bytes.count
+            seenRows += 1
+            remember(CachedRow(row: row, size: bytes.count), under: key)
         }
+        changed.removeAll(keepingCapacity: true)
         return changes
     }
 
-    func takeAllRows() throws(ProjectionError) -> [(key: String, value: [UInt8]?)] {
-        defer {
-            changed.removeAll()
-            tracksChanges = true
-        }
-        var all: [(key: String, value: [UInt8]?)] = []
-        all.reserveCapacity(rows.count)
-        for (key, row) in rows { all.append((key, try RowCodec.encode(row, table: name, key: key))) }
-        return all
+    var cachedBytes: Int { recentBytes + olderBytes }
+
+    var changedBytesEstimate: Int {
+        changed.count * (seenRows == 0 ? 256 : max(1, seenBytes / seenRows))
     }
 
-    func stopTrackingChanges() {
-        tracksChanges = false
-        changed.removeAll()
+    func age() {
+        if !older.isEmpty { storeMayHoldMore = true }
+        older = recent
+        olderBytes = recentBytes
+        recent = [:]
+        recentBytes = 0
     }
 
-    func load(key: String, value: UnsafeRawBufferPointer) throws(ProjectionError) {
-        rows[key] = try RowCodec.decode(Row.self, from: value, table: name, key: key)
+    /// A committed row and its stored size.
+    private struct CachedRow {
+        var row: Row
+        var size: Int
     }
 }
 
@@ -96,14 +187,23 @@ public protocol ReadModelTableProtocol: AnyObject {
     var name: String { get }
 }
 
-/// The engine's side of a table: hand over changed rows, take back stored ones.
+/// The engine's side of a table: attach it to the store, take its changes, trim its cache.
 protocol PersistentTable: ReadModelTableProtocol {
-    /// The rows changed since the last call, encoded (`nil` for a removed row).
+    /// Reads rows not in memory from `source`; `empty` when that holds none yet (a build from
+    /// scratch), so nothing need be read until a row has been let go.
+    func attach(_ source: RowSource, empty: Bool)
+    /// Where the table reads and its changes are written.
+    var attachedSource: RowSource? { get }
+    /// The rows changed since the last call, encoded (`nil` for a removed row); they stay cached
+    /// as committed rows.
+    ///
+    /// - Throws: the failure to read a row, if one happened since the last commit: the changes
+    ///   may rest on a row that could not be read.
     func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
-    /// Every row, encoded; tracking changes again from here.
-    func takeAllRows() throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
-    /// Stops tracking changes, for a build from scratch whose every row is new.
-    func stopTrackingChanges()
-    /// Adds a stored row.
-    func load(key: String, value: UnsafeRawBufferPointer) throws(ProjectionError)
+    /// The stored size of the committed rows held in memory.
+    var cachedBytes: Int { get }
+    /// About how many bytes the changed rows would take stored.
+    var changedBytesEstimate: Int { get }
+    /// Lets the committed rows used longest ago go.
+    func age()
 }

@@ -1,5 +1,5 @@
 /// A projector's rows changed since its last commit, encoded and keyed as stored: what one
-/// commit or install writes for it.
+/// commit, flush or install writes for it.
 ///
 /// Taken outside the write transaction, so encoding runs in parallel across projectors and a
 /// transaction that LMDB runs again (after growing the map) writes the same rows.
@@ -8,30 +8,33 @@ struct RowChanges: Sendable {
     let projector: String
     /// The projector's version.
     let version: UInt32
-    /// Storage keys and encoded rows (`nil` for a removed row), in storage-key order when
-    /// `sorted` was asked for.
+    /// The row database its tables are attached to, `nil` when they are not.
+    let slot: ProjectionStatus.Slot?
+    /// Storage keys and encoded rows (`nil` for a removed row), in storage-key order, which lets
+    /// LMDB write them page after page.
     private(set) var rows: [(key: [UInt8], value: [UInt8]?)] = []
 
-    /// Takes (and clears) the changed rows of every table of `projector`, or all its rows.
-    init(takenFrom projector: any Projector, everything: Bool = false, sorted: Bool = false) throws(ProjectionError) {
+    /// Takes (and clears) the changed rows of every table of `projector`.
+    init(takenFrom projector: any Projector) throws(ProjectionError) {
         self.projector = projector.name
         self.version = projector.version
-        for table in try ReadModelStore.persistentTables(of: projector).values {
-            for change in everything ? try table.takeAllRows() : try table.takeChanges() {
+        let tables = try ReadModelStore.persistentTables(of: projector)
+        self.slot = tables.values.first?.attachedSource?.slot
+        for table in tables.values {
+            for change in try table.takeChanges() {
                 rows.append((ReadModelStore.storageKey(table: table.name, key: change.key), change.value))
             }
         }
-        if sorted { rows.sort { $0.key.lexicographicallyPrecedes($1.key) } }
+        rows.sort { $0.key.lexicographicallyPrecedes($1.key) }
     }
 
-    /// Takes every row of projectors built from scratch, each projector on its own task, sorted
-    /// for an install; the projectors track changes again afterwards.
-    static func takeAll(from projectors: [any Projector]) async throws(ProjectionError) -> [RowChanges] {
+    /// Takes the changed rows of `projectors`, each projector on its own task.
+    static func take(from projectors: [any Projector]) async throws(ProjectionError) -> [RowChanges] {
         let boxes = projectors.map(Unchecked.init)
         do {
             return try await withThrowingTaskGroup(of: (Int, RowChanges).self) { group in
                 for (index, box) in boxes.enumerated() {
-                    group.addTask { (index, try RowChanges(takenFrom: box.value, everything: true, sorted: true)) }
+                    group.addTask { (index, try RowChanges(takenFrom: box.value)) }
                 }
                 var taken = [RowChanges?](repeating: nil, count: boxes.count)
                 for try await (index, changes) in group { taken[index] = changes }

@@ -71,7 +71,7 @@ extension Rapport {
         func run() async throws {
             try await reportingErrors {
                 let eventLog = try log.openReadOnly()
-                let store = try into.map { try ReadModelStore(directory: $0) } ?? readModels.open(beside: log)
+                let store = try into.map { try readModels.open(directory: $0) } ?? readModels.open(beside: log)
                 let chosen = CRMProjections.all.filter { names.isEmpty || names.contains($0.name) }
                 let progress = ProgressLine(unit: "events")
                 let started = ContinuousClock.now
@@ -103,12 +103,33 @@ struct ReadModelOptions: ParsableArguments {
     )
     var directory: String?
 
+    @Option(
+        name: .customLong("read-model-cache"),
+        help: ArgumentHelp(
+            "MiB of read-model rows kept in memory; the rest stay in the store until needed.",
+            valueName: "MiB"
+        )
+    )
+    var cacheMegabytes = ReadModelStore.defaultCacheMegabytes
+
+    func validate() throws {
+        guard ReadModelStore.cacheMegabytesRange.contains(cacheMegabytes) else {
+            let range = ReadModelStore.cacheMegabytesRange
+            throw ValidationError("--read-model-cache takes \(range.lowerBound) to \(range.upperBound) MiB")
+        }
+    }
+
     /// The directory, `read-models` inside the log's when none was given.
     func path(beside log: LogOptions) -> String {
         directory ?? log.directory + "/read-models"
     }
 
     func open(beside log: LogOptions) throws -> ReadModelStore {
-        try ReadModelStore(directory: path(beside: log))
+        try open(directory: path(beside: log))
+    }
+
+    /// The store in `directory`, with the cache asked for.
+    func open(directory: String) throws -> ReadModelStore {
+        try ReadModelStore(directory: directory, cacheMegabytes: cacheMegabytes)
     }
 }

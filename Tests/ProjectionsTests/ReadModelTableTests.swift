@@ -14,6 +14,6 @@ struct ReadModelTableTests {
         table["a"] = nil
         let changes = try table.takeChanges()
         #expect(changes.count == 1 && changes[0].key == "a" && changes[0].value == nil)
-        #expect(table["b"] == 11 && table.count == 1)
+        #expect(table["b"] == 11 && table["a"] == nil && !table.contains("a") && table.contains("b"))
     }
 }

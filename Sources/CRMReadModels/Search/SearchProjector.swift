@@ -19,6 +19,7 @@ public import Projections
 /// Tables:
 /// - `records`: record number → ``SearchRecordRow``: kind, id, owner, name, details, terms;
 /// - `ids`: `kind letter|id` (`c`, `p`, `l`) → record number;
+/// - `counters`: `records` → how many records have been numbered;
 /// - `chars`: `character|block` → lines `record<TAB>folded names joined by |`, one per record
 ///   having that letter other than ASCII (a Han character, mostly): a query checks a candidate
 ///   from its line, without reading the record;
@@ -37,7 +38,7 @@ public final class SearchProjector: Projector {
     /// The read model's name, which its rows and checkpoint are stored under.
     public static let name = "search"
     /// The projection logic's version: changing it rebuilds the read model.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
     /// The events the read model reads.
     public static let eventTypes: Set<String> = [
         CRMCustomerCreated.protoMessageName, CRMCustomerProfileUpdated.protoMessageName,
@@ -52,6 +53,9 @@ public final class SearchProjector: Projector {
 
     let records = ReadModelTable<SearchRecordRow>("records")
     let ids = ReadModelTable<String>("ids")
+    let counters = ReadModelTable<Int>("counters")
+    /// The key in `counters` of how many records have been numbered.
+    static let recordCounter = "records"
     let characters = ReadModelTable<String>("chars")
     let characterCounts = ReadModelTable<Int>("charCounts")
     let words = ReadModelTable<String>("words")
@@ -69,7 +73,7 @@ public final class SearchProjector: Projector {
 
     /// The tables holding the read model's state.
     public var tables: [any ReadModelTableProtocol] {
-        [records, ids, characters, characterCounts, words, pinyin, initials, phones, emails, codes]
+        [records, ids, counters, characters, characterCounts, words, pinyin, initials, phones, emails, codes]
     }
 
     /// Applies one event to the tables.
@@ -146,7 +150,9 @@ public final class SearchProjector: Projector {
             number = known
         } else {
             // Numbers are never reused: records are never removed.
-            number = SearchKeys.record(ids.count)
+            let next = counters[Self.recordCounter] ?? 0
+            counters[Self.recordCounter] = next + 1
+            number = SearchKeys.record(next)
             ids[idKey] = number
         }
         var row = records[number] ?? SearchRecordRow(kind: kind, id: id)

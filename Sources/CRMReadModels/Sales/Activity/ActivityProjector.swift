@@ -104,7 +104,7 @@ public final class ActivityProjector: Projector {
             contracts[approved.contractID] = nil
             count(contract.owner, at: time) { $0.contractsSigned += 1 }
         case let rejected as CRMContractRejected:
-            if contracts.keys.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
+            if contracts.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
         case let added as CRMUserAdded:
             reps[added.userID] = ActivityRep(name: added.name, team: added.teamID, salesRep: added.role == .salesRep)
         case let moved as CRMUserMovedToTeam:
@@ -122,7 +122,7 @@ public final class ActivityProjector: Projector {
     private func count(_ rep: String, at time: Timestamp, _ change: (inout ActivityCounts) -> Void) {
         // Only ids that fit a key are counted: an empty owner means nobody.
         guard SalesKey.fits(rep) else { return }
-        if !reps.keys.contains(rep) { reps[rep] = ActivityRep() }
+        if !reps.contains(rep) { reps[rep] = ActivityRep() }
         days.update(SalesKey.join(rep, SalesCalendar.day(BusinessDay(time))), default: ActivityCounts(), change)
     }
 
@@ -140,6 +140,6 @@ public final class ActivityProjector: Projector {
 
     /// Drops a closed lead: no assignment can follow, so its credits are no longer needed.
     private func forget(lead: String) {
-        if leads.keys.contains(lead) { leads[lead] = nil }
+        if leads.contains(lead) { leads[lead] = nil }
     }
 }

@@ -78,7 +78,7 @@ public final class CampaignProjector: Projector {
             guard approved.binding, let contract = contracts[approved.contractID], !contract.binding else { return }
             bind(approved.contractID, contract)
         case let rejected as CRMContractRejected:
-            if contracts.keys.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
+            if contracts.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
         case let payment as CRMPaymentReceived:
             guard let link = customers[payment.customerID] else { return }
             campaigns.update(link.campaign, default: CampaignRow()) { row in

@@ -88,7 +88,7 @@ public final class ChurnProjector: Projector {
                 if owned { month.createdOwned += 1 }
             }
         case let opened as CRMOpportunityOpened:
-            if !opportunities.keys.contains(opened.opportunityID) {
+            if !opportunities.contains(opened.opportunityID) {
                 opportunities[opened.opportunityID] = ChurnOpportunity(customer: opened.customerID)
             }
         case let lost as CRMOpportunityLost:
@@ -104,7 +104,7 @@ public final class ChurnProjector: Projector {
             contracts[approved.contractID] = nil
             signed(contract.customer, at: event.occurredAt)
         case let rejected as CRMContractRejected:
-            if contracts.keys.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
+            if contracts.contains(rejected.contractID) { contracts[rejected.contractID] = nil }
         case let reopened as CRMOpportunityReopened:
             var customer: String?
             opportunities.updateIfPresent(reopened.opportunityID) { opportunity in

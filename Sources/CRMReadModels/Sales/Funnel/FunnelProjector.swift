@@ -114,7 +114,7 @@ public final class FunnelProjector: Projector {
     // MARK: - Steps
 
     private func open(_ opened: CRMOpportunityOpened, at time: Timestamp) {
-        guard !opportunities.keys.contains(opened.opportunityID) else { return }
+        guard !opportunities.contains(opened.opportunityID) else { return }
         let month = SalesCalendar.month(BusinessDay(time))
         var opportunity = FunnelOpportunity(
             owner: opened.ownerID,
