@@ -21,27 +21,35 @@ public final class ReadModelStore: Sendable {
     /// Held while open for writing: two writers would swap slots under each other.
     private let writerLock: WriterLock?
     private let rowDatabases = Mutex<[String: Database]>([:])
-    /// How many bytes of committed rows, as stored, the engine keeps in memory for all the
-    /// read models it runs over this store; the rest is read from the store when needed.
+    /// About how much memory the committed rows the live engine keeps for all the read models
+    /// it runs over this store may take; the rest is read from the store when needed.
     public let cacheBytes: Int
-    /// The cache a store has unless told otherwise.
+    /// The same for a build from scratch, which writes what outgrows it into the spare rows
+    /// as it goes: larger, since a build touches every row and each flush costs a write.
+    public let buildCacheBytes: Int
+    /// The live cache a store has unless told otherwise, in MiB.
     public static let defaultCacheMegabytes = 64
+    /// The build cache a store has unless told otherwise, in MiB.
+    public static let defaultBuildCacheMegabytes = 4_096
     /// The cache sizes accepted, in MiB.
     public static let cacheMegabytesRange = 1...65_536
 
-    /// Opens (creating when `readOnly` is false) the store in `directory`, with a cache of
-    /// `cacheMegabytes` MiB of rows (clamped to ``cacheMegabytesRange``) for the engine.
+    /// Opens (creating when `readOnly` is false) the store in `directory`, with caches of
+    /// `cacheMegabytes` MiB for the live engine and `buildCacheMegabytes` MiB for builds from
+    /// scratch (each clamped to ``cacheMegabytesRange``).
     ///
     /// - Throws: ``ProjectionError`` with `.storage` when the environment cannot be opened.
     public init(
         directory: String,
         readOnly: Bool = false,
-        cacheMegabytes: Int = ReadModelStore.defaultCacheMegabytes
+        cacheMegabytes: Int = ReadModelStore.defaultCacheMegabytes,
+        buildCacheMegabytes: Int = ReadModelStore.defaultBuildCacheMegabytes
     ) throws(ProjectionError) {
         self.directory = directory
         self.isReadOnly = readOnly
         let range = Self.cacheMegabytesRange
         self.cacheBytes = min(max(cacheMegabytes, range.lowerBound), range.upperBound) << 20
+        self.buildCacheBytes = min(max(buildCacheMegabytes, range.lowerBound), range.upperBound) << 20
         do {
             if !readOnly {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -215,7 +223,7 @@ public final class ReadModelStore: Sendable {
     /// when they and the rows cached take more than the budget, and trims the caches.
     func flushIfOverBudget(_ projectors: [any Projector]) async throws(ProjectionError) {
         let tables = try Self.persistentTables(of: projectors)
-        guard tables.reduce(0, { $0 + $1.cachedBytes + $1.changedBytesEstimate }) > cacheBytes else { return }
+        guard tables.reduce(0, { $0 + $1.cachedBytes + $1.changedBytesEstimate }) > buildCacheBytes else { return }
         try await flush(projectors)
     }
 
@@ -227,7 +235,7 @@ public final class ReadModelStore: Sendable {
         try writing("writing the rows built so far") { txn in
             for change in changes { try write(change, in: txn) }
         }
-        try trimCaches(of: projectors)
+        trimCaches(of: try Self.persistentTables(of: projectors), to: buildCacheBytes)
     }
 
     /// Writes each projector's changed rows into its live database and moves its checkpoint,
@@ -255,7 +263,9 @@ public final class ReadModelStore: Sendable {
     /// `checkpoint`, in one transaction: their last changes (few after a ``flush(_:)``) go into
     /// the spare database, which becomes the live one, and the old live rows are dropped.
     func install(_ projectors: [any Projector], checkpoint: UInt64, asOf: AsOf? = nil) throws(ProjectionError) {
-        let changes = try projectors.map { projector throws(ProjectionError) in try RowChanges(takenFrom: projector) }
+        let changes = try projectors.map { projector throws(ProjectionError) in
+            try RowChanges(takenFrom: projector, keepingThemCached: false)
+        }
         try writing("installing rebuilt read models at position \(checkpoint)") { txn in
             for change in changes {
                 guard let slot = change.slot else {
@@ -283,12 +293,12 @@ public final class ReadModelStore: Sendable {
     /// Lets the committed rows used longest ago go until what the tables of `projectors` cache
     /// fits the budget.
     func trimCaches(of projectors: [any Projector]) throws(ProjectionError) {
-        trimCaches(of: try Self.persistentTables(of: projectors))
+        trimCaches(of: try Self.persistentTables(of: projectors), to: cacheBytes)
     }
 
-    private func trimCaches(of tables: [any PersistentTable]) {
+    private func trimCaches(of tables: [any PersistentTable], to budget: Int) {
         // Two agings let every cached row go.
-        for _ in 0..<2 where tables.reduce(0, { $0 + $1.cachedBytes }) > cacheBytes {
+        for _ in 0..<2 where tables.reduce(0, { $0 + $1.cachedBytes }) > budget {
             for table in tables { table.age() }
         }
     }

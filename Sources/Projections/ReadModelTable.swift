@@ -3,9 +3,12 @@
 /// The engine attaches a table to the store's database of its read model; the table keeps the
 /// rows changed since the last commit, and a cache of rows read or written lately, in memory,
 /// and reads any other row from the store when a projector asks for it. After each commit the
-/// engine trims the caches of all tables to the store's budget
-/// (``ReadModelStore/cacheBytes``), so memory does not grow with the history. A row changed and
-/// not yet committed stays in memory until it is.
+/// engine trims the caches of all tables to the store's budget (``ReadModelStore/cacheBytes``,
+/// or ``ReadModelStore/buildCacheBytes`` while building from scratch), so memory does not grow
+/// with the history. A row changed and not yet committed stays in memory until it is.
+///
+/// A row's memory is estimated from its stored size (``memoryEstimate(storedBytes:)``): a
+/// decoded row takes several times its compact stored form.
 ///
 /// Keys sort as UTF-8 bytes in the store, so a key built as `period|rep|stage` can be read back
 /// by prefix.
@@ -24,11 +27,16 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
     /// `changed`.
     private var recent: [String: CachedRow] = [:]
     private var older: [String: CachedRow] = [:]
+    /// The estimated memory of the rows in `recent` and `older`.
     private var recentBytes = 0
     private var olderBytes = 0
-    /// The stored size of the rows encoded or read so far, for estimating what `changed` holds.
+    /// The estimated memory of the rows encoded or read so far, for estimating what `changed`
+    /// holds.
     private var seenBytes = 0
     private var seenRows = 0
+    /// Whether either generation holds a row: while neither does (a build that has not flushed
+    /// yet), a key need not be looked up there.
+    private var hasCached: Bool { !recent.isEmpty || !older.isEmpty }
     /// Where committed rows not in memory are read from; `nil` before the engine attaches the
     /// table, when it holds only what it was given.
     private var source: RowSource?
@@ -48,7 +56,7 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
     public subscript(key: String) -> Row? {
         get { row(key) }
         set {
-            forgetCached(key)
+            if hasCached { forgetCached(key) }
             changed[key] = .some(newValue)
         }
     }
@@ -86,11 +94,13 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
 
     private func row(_ key: String) -> Row? {
         if let index = changed.index(forKey: key) { return changed.values[index] }
-        if let cached = recent[key] { return cached.row }
-        if let cached = older.removeValue(forKey: key) {
-            olderBytes -= cached.size
-            remember(cached, under: key)
-            return cached.row
+        if hasCached {
+            if let cached = recent[key] { return cached.row }
+            if let cached = older.removeValue(forKey: key) {
+                olderBytes -= cached.size
+                remember(cached, under: key)
+                return cached.row
+            }
         }
         guard let cached = readStored(key) else { return nil }
         remember(cached, under: key)
@@ -99,13 +109,15 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
 
     /// The committed row under `key`, out of the cache (the caller is about to change it).
     private func takeCommitted(_ key: String) -> Row? {
-        if let cached = recent.removeValue(forKey: key) {
-            recentBytes -= cached.size
-            return cached.row
-        }
-        if let cached = older.removeValue(forKey: key) {
-            olderBytes -= cached.size
-            return cached.row
+        if hasCached {
+            if let cached = recent.removeValue(forKey: key) {
+                recentBytes -= cached.size
+                return cached.row
+            }
+            if let cached = older.removeValue(forKey: key) {
+                olderBytes -= cached.size
+                return cached.row
+            }
         }
         return readStored(key)?.row
     }
@@ -114,7 +126,10 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
         guard storeMayHoldMore, let source, readFailure == nil else { return nil }
         do {
             return try source.read(table: name, key: key) { (bytes) throws(ProjectionError) in
-                CachedRow(row: try RowCodec.decode(Row.self, from: bytes, table: name, key: key), size: bytes.count)
+                CachedRow(
+                    row: try RowCodec.decode(Row.self, from: bytes, table: name, key: key),
+                    size: Self.memoryEstimate(storedBytes: bytes.count)
+                )
             }
         } catch {
             readFailure = error
@@ -141,7 +156,11 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
 
     var attachedSource: RowSource? { source }
 
-    func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)] {
+    /// About how much memory a row of `storedBytes` stored takes decoded, with its key and its
+    /// place in a dictionary.
+    static func memoryEstimate(storedBytes: Int) -> Int { storedBytes * 3 + 96 }
+
+    func takeChanges(keepingThemCached: Bool) throws(ProjectionError) -> [(key: String, value: [UInt8]?)] {
         if let readFailure { throw readFailure }
         var changes: [(key: String, value: [UInt8]?)] = []
         changes.reserveCapacity(changed.count)
@@ -152,29 +171,36 @@ public final class ReadModelTable<Row: Codable & Sendable>: ReadModelTableProtoc
             }
             let bytes = try RowCodec.encode(row, table: name, key: key)
             changes.append((key, bytes))
-            seenBytes += bytes.count
+            let size = Self.memoryEstimate(storedBytes: bytes.count)
+            seenBytes += size
             seenRows += 1
-            remember(CachedRow(row: row, size: bytes.count), under: key)
+            if keepingThemCached {
+                remember(CachedRow(row: row, size: size), under: key)
+            } else {
+                storeMayHoldMore = true
+            }
         }
-        changed.removeAll(keepingCapacity: true)
+        // A live batch's capacity is worth keeping; a whole build's is not.
+        changed.removeAll(keepingCapacity: changed.count <= 4_096)
         return changes
     }
 
     var cachedBytes: Int { recentBytes + olderBytes }
 
     var changedBytesEstimate: Int {
-        changed.count * (seenRows == 0 ? 256 : max(1, seenBytes / seenRows))
+        changed.count * (seenRows == 0 ? Self.memoryEstimate(storedBytes: 64) : seenBytes / seenRows)
     }
 
     func age() {
         if !older.isEmpty { storeMayHoldMore = true }
+        guard hasCached else { return }
         older = recent
         olderBytes = recentBytes
         recent = [:]
         recentBytes = 0
     }
 
-    /// A committed row and its stored size.
+    /// A committed row and its estimated memory.
     private struct CachedRow {
         var row: Row
         var size: Int
@@ -195,14 +221,14 @@ protocol PersistentTable: ReadModelTableProtocol {
     /// Where the table reads and its changes are written.
     var attachedSource: RowSource? { get }
     /// The rows changed since the last call, encoded (`nil` for a removed row); they stay cached
-    /// as committed rows.
+    /// as committed rows when `keepingThemCached`.
     ///
     /// - Throws: the failure to read a row, if one happened since the last commit: the changes
     ///   may rest on a row that could not be read.
-    func takeChanges() throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
-    /// The stored size of the committed rows held in memory.
+    func takeChanges(keepingThemCached: Bool) throws(ProjectionError) -> [(key: String, value: [UInt8]?)]
+    /// The estimated memory of the committed rows held in memory.
     var cachedBytes: Int { get }
-    /// About how many bytes the changed rows would take stored.
+    /// The estimated memory of the changed rows.
     var changedBytesEstimate: Int { get }
     /// Lets the committed rows used longest ago go.
     func age()

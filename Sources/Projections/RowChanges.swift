@@ -14,14 +14,15 @@ struct RowChanges: Sendable {
     /// LMDB write them page after page.
     private(set) var rows: [(key: [UInt8], value: [UInt8]?)] = []
 
-    /// Takes (and clears) the changed rows of every table of `projector`.
-    init(takenFrom projector: any Projector) throws(ProjectionError) {
+    /// Takes (and clears) the changed rows of every table of `projector`, keeping them cached
+    /// unless told otherwise.
+    init(takenFrom projector: any Projector, keepingThemCached: Bool = true) throws(ProjectionError) {
         self.projector = projector.name
         self.version = projector.version
         let tables = try ReadModelStore.persistentTables(of: projector)
         self.slot = tables.values.first?.attachedSource?.slot
         for table in tables.values {
-            for change in try table.takeChanges() {
+            for change in try table.takeChanges(keepingThemCached: keepingThemCached) {
                 rows.append((ReadModelStore.storageKey(table: table.name, key: change.key), change.value))
             }
         }

@@ -112,10 +112,20 @@ struct ReadModelOptions: ParsableArguments {
     )
     var cacheMegabytes = ReadModelStore.defaultCacheMegabytes
 
+    @Option(
+        name: .customLong("build-cache"),
+        help: ArgumentHelp(
+            "MiB of read-model rows a build from scratch keeps in memory before writing them out.",
+            valueName: "MiB"
+        )
+    )
+    var buildCacheMegabytes = ReadModelStore.defaultBuildCacheMegabytes
+
     func validate() throws {
-        guard ReadModelStore.cacheMegabytesRange.contains(cacheMegabytes) else {
-            let range = ReadModelStore.cacheMegabytesRange
-            throw ValidationError("--read-model-cache takes \(range.lowerBound) to \(range.upperBound) MiB")
+        let range = ReadModelStore.cacheMegabytesRange
+        for (option, value) in [("--read-model-cache", cacheMegabytes), ("--build-cache", buildCacheMegabytes)]
+        where !range.contains(value) {
+            throw ValidationError("\(option) takes \(range.lowerBound) to \(range.upperBound) MiB, not \(value)")
         }
     }
 
@@ -130,6 +140,10 @@ struct ReadModelOptions: ParsableArguments {
 
     /// The store in `directory`, with the cache asked for.
     func open(directory: String) throws -> ReadModelStore {
-        try ReadModelStore(directory: directory, cacheMegabytes: cacheMegabytes)
+        try ReadModelStore(
+            directory: directory,
+            cacheMegabytes: cacheMegabytes,
+            buildCacheMegabytes: buildCacheMegabytes
+        )
     }
 }

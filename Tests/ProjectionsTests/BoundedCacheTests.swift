@@ -39,7 +39,11 @@ final class WideProjector: Projector {
 struct BoundedCacheTests {
     /// A store beside `world`'s log with a cache of `megabytes` MiB.
     private func store(_ world: ProjectionWorld, _ name: String, megabytes: Int) throws -> ReadModelStore {
-        try ReadModelStore(directory: world.directory.path + "/\(name)", cacheMegabytes: megabytes)
+        try ReadModelStore(
+            directory: world.directory.path + "/\(name)",
+            cacheMegabytes: megabytes,
+            buildCacheMegabytes: megabytes
+        )
     }
 
     @Test("A build with the smallest cache stores exactly what a build that holds everything stores")
@@ -115,11 +119,16 @@ struct BoundedCacheTests {
     @Test("Cache sizes out of range are clamped, never trusted")
     func cacheSizeClamped() throws {
         let directory = TemporaryDirectory("cache-clamp")
-        let tiny = try ReadModelStore(directory: directory.path + "/tiny", cacheMegabytes: -5)
-        #expect(tiny.cacheBytes == 1 << 20)
+        let tiny = try ReadModelStore(directory: directory.path + "/tiny", cacheMegabytes: -5, buildCacheMegabytes: 0)
+        #expect(tiny.cacheBytes == 1 << 20 && tiny.buildCacheBytes == 1 << 20)
         tiny.close()
-        let huge = try ReadModelStore(directory: directory.path + "/huge", cacheMegabytes: .max)
+        let huge = try ReadModelStore(
+            directory: directory.path + "/huge",
+            cacheMegabytes: .max,
+            buildCacheMegabytes: .min
+        )
         #expect(huge.cacheBytes == ReadModelStore.cacheMegabytesRange.upperBound << 20)
+        #expect(huge.buildCacheBytes == 1 << 20)
         huge.close()
     }
 }
