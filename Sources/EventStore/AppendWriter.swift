@@ -52,6 +52,15 @@ final class AppendWriter: @unchecked Sendable {
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     private var hasExited = false
     private var lastBatchCount = 0
+    /// Snapshots readers offered, the latest per stream, written with the next batch of other
+    /// work so that a snapshot never costs a commit (and an fsync) of its own.
+    private var pendingSnapshots: [StreamName: StreamSnapshot] = [:]
+    private var pendingSnapshotBytes = 0
+
+    /// The most snapshots, and bytes of their states, waiting for a batch; more offers are
+    /// dropped until the waiting ones are written.
+    static let maxPendingSnapshots = 1_024
+    static let maxPendingSnapshotBytes = 64 << 20
 
     // Touched by the writer thread only.
     private var chain: ChainState
@@ -95,6 +104,23 @@ final class AppendWriter: @unchecked Sendable {
         condition.signal()
     }
 
+    /// Offers a snapshot to be written with the next batch, without waking the writer: it
+    /// rides along with the appends that follow. Dropped when the log is closing, when a later
+    /// one of its stream waits already, or when too many wait.
+    func offer(_ snapshot: StreamSnapshot) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !isClosing else { return }
+        let waiting = pendingSnapshots[snapshot.stream]
+        if let waiting, waiting.version >= snapshot.version { return }
+        let bytes = pendingSnapshotBytes - (waiting?.state.count ?? 0) + snapshot.state.count
+        guard waiting != nil || pendingSnapshots.count < Self.maxPendingSnapshots,
+            bytes <= Self.maxPendingSnapshotBytes
+        else { return }
+        pendingSnapshots[snapshot.stream] = snapshot
+        pendingSnapshotBytes = bytes
+    }
+
     /// Stops taking work, finishes what is queued, and returns when the thread has exited.
     func close() async {
         await withCheckedContinuation { continuation in
@@ -114,8 +140,8 @@ final class AppendWriter: @unchecked Sendable {
     // MARK: - The writer thread
 
     private func run() {
-        while let batch = nextBatch() {
-            commit(batch)
+        while let (batch, snapshots) = nextBatch() {
+            commit(batch, snapshots: snapshots)
         }
         condition.lock()
         hasExited = true
@@ -125,12 +151,16 @@ final class AppendWriter: @unchecked Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Waits for work and takes a batch of it; `nil` when closing with nothing left.
-    private func nextBatch() -> [Work]? {
+    /// Waits for work and takes a batch of it, with the snapshots waiting; `nil` when closing
+    /// with nothing left. Snapshots alone make a batch only when closing.
+    private func nextBatch() -> ([Work], [StreamSnapshot])? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !isClosing { condition.wait() }
-        if queue.isEmpty { return nil }
+        if queue.isEmpty {
+            guard !pendingSnapshots.isEmpty else { return nil }
+            return ([], takeSnapshots())
+        }
         // Under concurrent load the appenders the last commit resumed are on their way back
         // with their next append, while others queued during that commit: waiting a moment
         // for the returning ones lets one fsync cover them all. A lone sequential appender
@@ -154,10 +184,18 @@ final class AppendWriter: @unchecked Sendable {
         let batch = Array(queue.prefix(taken))
         queue.removeFirst(taken)
         lastBatchCount = taken
-        return batch
+        return (batch, takeSnapshots())
     }
 
-    private func commit(_ batch: [Work]) {
+    /// The snapshots waiting, in stream order; the caller holds the lock.
+    private func takeSnapshots() -> [StreamSnapshot] {
+        let snapshots = pendingSnapshots.values.sorted { $0.stream < $1.stream }
+        pendingSnapshots = [:]
+        pendingSnapshotBytes = 0
+        return snapshots
+    }
+
+    private func commit(_ batch: [Work], snapshots: [StreamSnapshot] = []) {
         let recordedAt = max(Timestamp.now(), chain.recordedAt)
         let outcomes: [Outcome]
         do {
@@ -172,6 +210,7 @@ final class AppendWriter: @unchecked Sendable {
                     try apply(work, in: txn, chain: &committed, pending: &pending, recordedAt: recordedAt)
                 }
                 try storage.writeIndexes(pending, in: txn)
+                for snapshot in snapshots { try storage.saveSnapshot(snapshot, in: txn) }
                 applied = clock.now
                 return outcomes
             }
@@ -184,6 +223,15 @@ final class AppendWriter: @unchecked Sendable {
             }
             chain = committed
         } catch {
+            if !snapshots.isEmpty {
+                // A snapshot is only a cache: it never costs an append its commit.
+                logger.warning(
+                    "snapshots not written",
+                    metadata: ["count": "\(snapshots.count)", "error": "\(error)"]
+                )
+                commit(batch)
+                return
+            }
             if batch.count > 1 {
                 // One append may be what failed (too large for one transaction, say):
                 // commit the others on their own rather than failing them all.

@@ -79,6 +79,16 @@ public protocol EventLog: Sendable {
 
     /// The position consumer `name` last saved.
     func checkpoint(named name: String) async throws -> UInt64?
+
+    /// The snapshot kept for `stream`, if any: a cache, to be used only when the log's event
+    /// at its version is its anchor (``StreamSnapshot/isAnchored(at:)``). `nil` too when what
+    /// is kept cannot be read.
+    func snapshot(of stream: StreamName) async throws -> StreamSnapshot?
+
+    /// Offers `snapshot` to be kept for its stream in place of the one kept, best effort:
+    /// the log may write it later or not at all (a backend without snapshots ignores it), and
+    /// never lets it fail or delay an append.
+    func offerSnapshot(_ snapshot: StreamSnapshot)
 }
 
 extension EventLog {

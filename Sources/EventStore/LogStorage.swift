@@ -17,6 +17,7 @@ import LMDB
 /// | dictionaries| dictionary id (BE u32)    | a zstd dictionary trained on the log    |
 /// | compactions | first position (BE)       | a ``CompactionManifest``                |
 /// | receipts    | a caller's key            | a ``StoredReceipt``                     |
+/// | snapshots   | stream name               | a ``StreamSnapshot`` (a readers' cache)  |
 ///
 /// `events` holds the hot tail; `compact` moves a cold prefix of it into `chunks`, so a
 /// position lives in exactly one of the two, and every read goes through ``walkRecords`` or
@@ -51,6 +52,9 @@ struct LogStorage: Sendable {
     /// Receipts left by appends; `nil` only in a read-only open of a log written before
     /// receipts existed, which holds none.
     let receipts: Database?
+    /// Readers' folded states of long streams; `nil` only in a read-only open of a log
+    /// written before snapshots existed, which holds none.
+    let snapshots: Database?
     let decompressors = ChunkDecompressors()
 
     private static let indexFlags: Database.Flags = [.duplicateSort, .duplicateFixed]
@@ -191,6 +195,7 @@ struct LogStorage: Sendable {
         dictionaries = try openIfPresent("dictionaries")
         compactions = try openIfPresent("compactions")
         receipts = try openIfPresent("receipts")
+        snapshots = try openIfPresent("snapshots")
     }
 
     private static func checkMeta<T: Transaction & ~Copyable>(_ txn: borrowing T, meta: Database, path: String) throws {
