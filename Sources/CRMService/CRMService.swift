@@ -18,12 +18,15 @@ public struct CRMService<Log: EventLog>: Sendable {
 
     let log: Log
     let clock: any CRMClock
+    let snapshots: SnapshotPolicy
     let catalogue = EventCatalogue.crm
 
-    /// A service appending to `log`, reading time from `clock`.
-    public init(log: Log, clock: any CRMClock = SystemClock()) {
+    /// A service appending to `log`, reading time from `clock`, loading long streams through
+    /// the snapshots the log keeps as `snapshots` says.
+    public init(log: Log, clock: any CRMClock = SystemClock(), snapshots: SnapshotPolicy = .default) {
         self.log = log
         self.clock = clock
+        self.snapshots = snapshots
     }
 
     /// The context of a command acting now or at `occurredAt`.
@@ -123,18 +126,33 @@ public struct CRMService<Log: EventLog>: Sendable {
     /// appending.
     ///
     /// `time` is the time each event is folded at: its business time unless told otherwise.
+    /// A state that can be snapshotted loads through its snapshot instead (the overload in
+    /// `CRMService+Snapshots.swift`).
     func load<State>(
         _ stream: StreamName,
         into state: State,
         time: KeyPath<RecordedEvent, Timestamp> = \.occurredAt,
         _ apply: (inout State, any SwiftProtobuf.Message, Date) -> Void
     ) async throws -> (State, ExpectedVersion) {
-        var state = state
         let events = try await log.readStream(stream, from: 0, direction: .forward, limit: .max)
+        return (
+            try fold(events[...], into: state, time: time, apply),
+            events.last.map { .exact($0.streamVersion) } ?? .noStream
+        )
+    }
+
+    /// Folds `events` into `state`, each at its `time`.
+    func fold<State>(
+        _ events: ArraySlice<RecordedEvent>,
+        into state: State,
+        time: KeyPath<RecordedEvent, Timestamp>,
+        _ apply: (inout State, any SwiftProtobuf.Message, Date) -> Void
+    ) throws -> State {
+        var state = state
         for recorded in events {
             apply(&state, try decode(recorded), recorded[keyPath: time].date)
         }
-        return (state, events.last.map { .exact($0.streamVersion) } ?? .noStream)
+        return state
     }
 
     func decode(_ recorded: RecordedEvent) throws -> any SwiftProtobuf.Message {
