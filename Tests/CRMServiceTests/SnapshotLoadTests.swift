@@ -100,11 +100,13 @@ struct SnapshotLoadTests {
                 let (folded, wholeVersion) = try await whole.loadUser(rep)
                 #expect(snapshotted == folded)
                 #expect(version == wholeVersion)
+                #expect(try StateSnapshotCoding.encode(snapshotted) == StateSnapshotCoding.encode(folded))
             }
             let (snapshotted, version) = try await crm.loadCustomer(customer)
             let (folded, wholeVersion) = try await whole.loadCustomer(customer)
             #expect(snapshotted == folded)
             #expect(version == wholeVersion)
+            #expect(try StateSnapshotCoding.encode(snapshotted) == StateSnapshotCoding.encode(folded))
         }
         for rep in reps {
             let kept = try #require(try world.log.snapshot(of: stream("user-\(rep)")))
@@ -136,6 +138,8 @@ struct SnapshotLoadTests {
             let (folded, wholeVersion) = try await whole.loadContract(contractID)
             #expect(snapshotted == folded)
             #expect(version == wholeVersion)
+            // Equal states built along different paths encode to the same bytes.
+            #expect(try StateSnapshotCoding.encode(snapshotted) == StateSnapshotCoding.encode(folded))
         }
         #expect(try world.log.snapshot(of: contract) != nil)
         await world.close()
