@@ -102,8 +102,8 @@ func createPoolCustomers(_ count: Int, callers: Int, through crm: CRMService<LMD
 /// the pool settings stream; a release replays the customer's stream and the rep's.
 ///
 /// Every successful command adds an entry to the rep's user stream (about 100 per rep per
-/// iteration), which no snapshot shortens, so each iteration replays longer streams, and
-/// runs slower, than the one before.
+/// iteration); commands load it through its snapshot, so they fold at most about 50 of them
+/// (see `SnapshotBenchmarks.swift` for a claim's latency against the length of the stream).
 func crmPoolBenchmarks(metrics: [BenchmarkMetric]) {
     let customers = 10_000
     let reps = 64

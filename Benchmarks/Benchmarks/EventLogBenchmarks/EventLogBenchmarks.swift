@@ -193,6 +193,7 @@ let benchmarks: @Sendable () -> Void = {
 
     crmCommandBenchmarks(metrics: metrics)
     crmPoolBenchmarks(metrics: metrics)
+    snapshotBenchmarks(metrics: metrics)
     workloadBenchmarks(metrics: metrics)
     projectionBenchmarks(metrics: metrics)
     liveProjectionBenchmarks(metrics: metrics)
