@@ -46,6 +46,11 @@ struct BoundedCacheTests {
         )
     }
 
+    /// A live runner of ``WideProjector`` over `world`'s log, into `store`.
+    private func wideRunner(_ world: ProjectionWorld, _ store: ReadModelStore) -> ProjectionRunner<String> {
+        ProjectionRunner(log: world.log, store: store, decoder: textDecoder, projectors: [WideProjector.self])
+    }
+
     @Test("A build with the smallest cache stores exactly what a build that holds everything stores")
     func buildBeyondTheCache() async throws {
         let world = try ProjectionWorld("cache-build")
@@ -67,12 +72,7 @@ struct BoundedCacheTests {
         let world = try ProjectionWorld("cache-live")
         try await appendEvents(world.log, count: 2_000, streams: 40)
         let live = try store(world, "live", megabytes: 1)
-        let runner = ProjectionRunner(
-            log: world.log,
-            store: live,
-            decoder: textDecoder,
-            projectors: [WideProjector.self]
-        )
+        let runner = wideRunner(world, live)
         try await runner.start()
         for round in 0..<4 {
             try await appendEvents(world.log, count: 500, streams: 40, from: 2_000 + round * 500)
@@ -82,12 +82,7 @@ struct BoundedCacheTests {
         }
         // A restarted runner reads its rows from the store, not from a load of every row.
         try await appendEvents(world.log, count: 300, streams: 40, from: 4_000)
-        let restarted = ProjectionRunner(
-            log: world.log,
-            store: live,
-            decoder: textDecoder,
-            projectors: [WideProjector.self]
-        )
+        let restarted = wideRunner(world, live)
         try await restarted.start()
         #expect(await restarted.cachedBytes() <= live.cacheBytes)
         let rebuilt = try store(world, "rebuilt", megabytes: 1_024)
@@ -100,12 +95,7 @@ struct BoundedCacheTests {
         let world = try ProjectionWorld("cache-rebuild")
         try await appendEvents(world.log, count: 3_000, streams: 40)
         let live = try store(world, "live", megabytes: 1)
-        let runner = ProjectionRunner(
-            log: world.log,
-            store: live,
-            decoder: textDecoder,
-            projectors: [WideProjector.self]
-        )
+        let runner = wideRunner(world, live)
         try await runner.start()
         try await appendEvents(world.log, count: 200, streams: 40, from: 3_000)
         try await runner.rebuild()
