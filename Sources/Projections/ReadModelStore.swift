@@ -21,6 +21,9 @@ public final class ReadModelStore: Sendable {
     /// Held while open for writing: two writers would swap slots under each other.
     private let writerLock: WriterLock?
     private let rowDatabases = Mutex<[String: Database]>([:])
+    /// The read models whose spare rows a build emptied and has not written yet: their first
+    /// write, in key order, appends page after page instead of descending the tree per row.
+    private let emptySpares = Mutex<Set<String>>([])
     /// About how much memory the committed rows the live engine keeps for all the read models
     /// it runs over this store may take; the rest is read from the store when needed.
     public let cacheBytes: Int
@@ -217,6 +220,7 @@ public final class ReadModelStore: Sendable {
         for (tables, source) in sources {
             for table in tables { table.attach(source, empty: true) }
         }
+        emptySpares.withLock { $0.formUnion(projectors.map(\.name)) }
     }
 
     /// Writes the rows changed so far by projectors being built into their spare databases
@@ -232,9 +236,11 @@ public final class ReadModelStore: Sendable {
     /// and the checkpoints do not move.
     func flush(_ projectors: [any Projector]) async throws(ProjectionError) {
         let changes = try await RowChanges.take(from: projectors)
+        let empty = emptySpares.withLock { $0 }
         try writing("writing the rows built so far") { txn in
-            for change in changes { try write(change, in: txn) }
+            for change in changes { try write(change, in: txn, appending: empty.contains(change.projector)) }
         }
+        emptySpares.withLock { $0.subtract(changes.filter { !$0.rows.isEmpty }.map(\.projector)) }
         trimCaches(of: try Self.persistentTables(of: projectors), to: buildCacheBytes)
     }
 
@@ -266,12 +272,18 @@ public final class ReadModelStore: Sendable {
         let changes = try projectors.map { projector throws(ProjectionError) in
             try RowChanges(takenFrom: projector, keepingThemCached: false)
         }
+        let empty = emptySpares.withLock { $0 }
         try writing("installing rebuilt read models at position \(checkpoint)") { txn in
             for change in changes {
                 guard let slot = change.slot else {
                     throw ProjectionError(.storage, "\(change.projector) was not built", projector: change.projector)
                 }
-                try write(change, into: try existingRowDatabase(change.projector, slot), in: txn)
+                try write(
+                    change,
+                    into: try existingRowDatabase(change.projector, slot),
+                    in: txn,
+                    appending: empty.contains(change.projector)
+                )
                 if let previous = try status(of: change.projector, in: txn), previous.slot != slot {
                     try txn.empty(try existingRowDatabase(change.projector, previous.slot))
                 }
@@ -287,6 +299,7 @@ public final class ReadModelStore: Sendable {
                 )
             }
         }
+        emptySpares.withLock { $0.subtract(changes.map(\.projector)) }
         try trimCaches(of: projectors)
     }
 
@@ -319,18 +332,25 @@ public final class ReadModelStore: Sendable {
     // MARK: - Helpers
 
     /// Writes `changes` into the database their projector's tables are attached to.
-    private func write(_ changes: RowChanges, in txn: borrowing WriteTransaction) throws {
+    private func write(_ changes: RowChanges, in txn: borrowing WriteTransaction, appending: Bool = false) throws {
         guard let slot = changes.slot else {
             throw ProjectionError(.storage, "\(changes.projector) was not built", projector: changes.projector)
         }
-        try write(changes, into: try existingRowDatabase(changes.projector, slot), in: txn)
+        try write(changes, into: try existingRowDatabase(changes.projector, slot), in: txn, appending: appending)
     }
 
-    private func write(_ changes: RowChanges, into database: Database, in txn: borrowing WriteTransaction) throws {
+    /// Writes `changes` (in key order); `appending` when the database is empty, which lets LMDB
+    /// fill pages in order, and where a removal has nothing to remove.
+    private func write(
+        _ changes: RowChanges,
+        into database: Database,
+        in txn: borrowing WriteTransaction,
+        appending: Bool = false
+    ) throws {
         for row in changes.rows {
             if let value = row.value {
-                try txn.put(value, for: row.key, in: database)
-            } else {
+                try txn.put(value, for: row.key, in: database, flags: appending ? .append : [])
+            } else if !appending {
                 try txn.delete(row.key, in: database)
             }
         }
