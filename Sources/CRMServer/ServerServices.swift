@@ -34,7 +34,7 @@ struct ProjectionFollower: Service {
 /// Runs the public-pool sweep on a schedule, as `rapport sweep` does by hand: customers idle
 /// past their level's limit go back to the pool, and owners are warned first.
 struct PoolSweeper: Service {
-    let service: CRMService<LMDBEventLog>
+    let sweep: IdleCustomerSweep
     let interval: Duration
     let logger: Logger
 
@@ -42,7 +42,7 @@ struct PoolSweeper: Service {
         try await stoppingOnShutdown {
             while !Task.isCancelled {
                 do {
-                    let report = try await service.sweepPool()
+                    let report = try await sweep.sweep(actor: "pool-sweep")
                     logger.info(
                         "pool sweep",
                         metadata: [

@@ -1,4 +1,4 @@
-import CRMDomain
+public import CRMDomain
 public import CRMSchema
 public import EventStore
 public import Foundation
@@ -7,7 +7,8 @@ public import Foundation
 public struct PoolSweepReport: Sendable, Hashable {
     /// The business time swept at.
     public var time: Date
-    /// Customers seen.
+    /// Customers seen: every customer of the log for a sweep over the whole log, the
+    /// candidates for one over a read model.
     public var customersChecked = 0
     /// Customers released to the pool, idle past their level's limit.
     public var released: [CRMCustomerOwnershipChanged] = []
@@ -82,6 +83,9 @@ extension CRMService {
     /// default), and warns the owners of those within the warning window, by the pool rules
     /// in force then.
     ///
+    /// Folds every customer and deal of the log, so it reads the whole history: a server sweeps
+    /// through ``sweepPool(at:actor:candidates:)`` and a read model of idle customers instead.
+    ///
     /// Idempotent for a given time: a second run finds nothing more to do. Each customer is
     /// decided again on its latest stream as it is released or warned, so a follow-up or a
     /// change of owner made during the sweep wins.
@@ -93,35 +97,81 @@ extension CRMService {
         var report = PoolSweepReport(time: context.occurredAt, customersChecked: customers.count)
         report.unreadable = unreadable.sorted()
         report.unreadableDealEvents = unreadableDealEvents
-        for (customerID, state) in customers.sorted(by: { $0.key < $1.key })
-        where !unreadable.contains(customerID)
-            && PoolDecisions.sweep(
-                state,
-                activity: activity.customers[customerID] ?? CustomerActivity(),
-                rules: rules,
-                at: context.occurredAt
-            ) != .none
-        {
-            try await retryingOnConflict("sweeping customer \(customerID)") {
-                let (customer, version) = try await loadCustomer(customerID)
-                let deals = activity.customers[customerID] ?? CustomerActivity()
-                switch PoolDecisions.sweep(customer, activity: deals, rules: rules, at: context.occurredAt) {
-                case .release(let change):
-                    _ = try await append(ownershipAppend(change, customerVersion: version, context: context))
-                    report.released.append(change)
-                case .warn(let warning):
-                    _ = try await append(
-                        to: try customerStream(customerID),
-                        expecting: version,
-                        [try event(warning, context)]
-                    )
-                    report.warned.append(warning)
-                case .none:
-                    break
-                }
+        for (customerID, state) in customers.sorted(by: { $0.key < $1.key }) where !unreadable.contains(customerID) {
+            let deals = activity.customers[customerID] ?? CustomerActivity()
+            guard PoolDecisions.sweep(state, activity: deals, rules: rules, at: context.occurredAt) != .none else {
+                continue
             }
+            try await sweep(customerID, activity: deals, rules: rules, context: context, into: &report)
         }
         return report
+    }
+
+    /// Releases and warns as ``sweepPool(at:actor:)`` does, reading only the customers
+    /// `candidates` names as idle long enough to be warned under the shortest limit of the
+    /// rules in force, each with the activity `candidates` knows of it.
+    ///
+    /// The candidates' activity should be as recent as the log's head when the sweep starts
+    /// (a server waits for its read model to catch up): a deal's event it has not seen yet
+    /// does not restart the customer's clock.
+    public func sweepPool(
+        at time: Date? = nil,
+        actor: String = "pool-sweep",
+        candidates: some PoolCandidates
+    ) async throws -> PoolSweepReport {
+        let context = try context(actor, time)
+        let rules = try await poolRules(at: context.occurredAt)
+        let idleDays = Double(rules.shortestIdleDays) - Double(rules.warningDaysBeforeRelease)
+        let cutoff = context.occurredAt.addingTimeInterval(-idleDays * 86_400)
+        var report = PoolSweepReport(time: context.occurredAt)
+        var cursor: String?
+        repeat {
+            let page = try await candidates.page(idleSince: cutoff, after: cursor, limit: 1_000)
+            for candidate in page.candidates {
+                report.customersChecked += 1
+                do {
+                    try await sweep(
+                        candidate.customerID,
+                        activity: candidate.activity,
+                        rules: rules,
+                        context: context,
+                        into: &report
+                    )
+                } catch is EventCatalogueError {
+                    report.unreadable.append(candidate.customerID)
+                }
+            }
+            cursor = page.next
+        } while cursor != nil
+        return report
+    }
+
+    /// Decides one customer again on its latest stream and appends its release or warning,
+    /// if any, to the log and to `report`.
+    private func sweep(
+        _ customerID: String,
+        activity: CustomerActivity,
+        rules: PoolRules,
+        context: CommandContext,
+        into report: inout PoolSweepReport
+    ) async throws {
+        try await retryingOnConflict("sweeping customer \(customerID)") {
+            let (customer, version) = try await loadCustomer(customerID)
+            switch PoolDecisions.sweep(customer, activity: activity, rules: rules, at: context.occurredAt) {
+            case .release(let change):
+                _ = try await append(ownershipAppend(change, customerVersion: version, context: context))
+                report.released.append(change)
+            case .warn(let warning):
+                _ = try await append(
+                    to: try customerStream(customerID),
+                    expecting: version,
+                    [try event(warning, context)]
+                )
+                report.warned.append(warning)
+            case .none:
+                break
+            }
+        }
     }
 
     /// Every customer of the log, folded in one pass over the customer category, and those

@@ -13,6 +13,12 @@ public struct CustomerActivity: Sendable, Hashable {
 
     /// Nothing known.
     public init() {}
+
+    /// Activity as a read model keeps it.
+    public init(lastActivityAt: Date?, openContracts: Set<String>) {
+        self.lastActivityAt = lastActivityAt
+        self.openContracts = openContracts
+    }
 }
 
 /// The business activity of every customer, folded from the streams of its deals: the
@@ -26,7 +32,7 @@ public struct BusinessActivity: Sendable {
     public private(set) var customers: [String: CustomerActivity] = [:]
     /// The customer each deal's stream belongs to, from the event that opened it.
     private var owners: [String: String] = [:]
-    private var contracts: [String: ContractState] = [:]
+    private var contracts: [String: ContractBalance] = [:]
 
     /// No activity yet.
     public init() {}
@@ -34,17 +40,12 @@ public struct BusinessActivity: Sendable {
     /// Folds one event of the stream `category-id`, at business time `occurredAt`.
     public mutating func apply(_ event: any SwiftProtobuf.Message, category: String, id: String, occurredAt: Date) {
         let key = category + "-" + id
-        switch event {
-        case let opened as CRMOpportunityOpened: owners[key] = opened.customerID
-        case let created as CRMQuoteCreated: owners[key] = created.customerID
-        case let drafted as CRMContractDrafted: owners[key] = drafted.customerID
-        default: break
-        }
+        if let customerID = Self.customer(openedBy: event) { owners[key] = customerID }
         guard let customer = owners[key] else { return }
         var activity = customers[customer] ?? CustomerActivity()
         activity.lastActivityAt = max(activity.lastActivityAt ?? occurredAt, occurredAt)
         if category == "contract" {
-            var contract = contracts[id] ?? ContractState(contractID: id)
+            var contract = contracts[id] ?? ContractBalance()
             contract.apply(event)
             contracts[id] = contract
             if contract.isOpen {
@@ -55,19 +56,59 @@ public struct BusinessActivity: Sendable {
         }
         customers[customer] = activity
     }
+
+    /// The customer a deal belongs to, named by the event that opens the deal's stream.
+    public static func customer(openedBy event: any SwiftProtobuf.Message) -> String? {
+        switch event {
+        case let opened as CRMOpportunityOpened: opened.customerID
+        case let created as CRMQuoteCreated: created.customerID
+        case let drafted as CRMContractDrafted: drafted.customerID
+        default: nil
+        }
+    }
 }
 
-extension ContractState {
-    /// Waiting for approval, or binding with less received (allocated to instalments or held
-    /// as credit) than the contract's amount.
-    var isOpen: Bool {
+/// Whether a contract is still open, folded from its stream: what the sweep needs of a
+/// contract and nothing more, so a read model can keep one per contract cheaply.
+public struct ContractBalance: Codable, Sendable, Hashable {
+    /// Where the contract is in its approval.
+    public var status = ContractState.Status.absent
+    /// The contract's amount, in minor units.
+    public var amount: Int64 = 0
+    /// Minor units received: allocated to instalments or held as credit.
+    public var received: Int64 = 0
+
+    /// Nothing seen yet.
+    public init() {}
+
+    /// Waiting for approval, or binding with less received than the contract's amount.
+    public var isOpen: Bool {
         switch status {
-        case .pendingApproval:
-            return true
-        case .binding:
-            return collected.saturatingAdd(credit) < amount
-        case .absent, .rejected:
-            return false
+        case .pendingApproval: true
+        case .binding: received < amount
+        case .absent, .rejected: false
+        }
+    }
+
+    /// Folds one event of the contract's stream, as ``ContractState/apply(_:)`` does for the
+    /// status and the money received.
+    public mutating func apply(_ event: any SwiftProtobuf.Message) {
+        switch event {
+        case let drafted as CRMContractDrafted:
+            amount = drafted.amount.minorUnits
+            status = drafted.approvalChain.isEmpty ? .binding : .pendingApproval
+        case let approved as CRMContractApproved where approved.binding:
+            status = .binding
+        case is CRMContractRejected:
+            status = .rejected
+        case let payment as CRMPaymentReceived:
+            // Figures from the log saturate rather than trap (see `saturatingAdd`).
+            for allocation in payment.allocations {
+                received.saturatingIncrement(by: allocation.amount.minorUnits)
+            }
+            received.saturatingIncrement(by: payment.credit.minorUnits)
+        default:
+            break
         }
     }
 }

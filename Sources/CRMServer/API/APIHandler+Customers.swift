@@ -212,7 +212,8 @@ extension APIHandler {
         // positions. The idempotency store keeps the report instead; a retry after a crash that
         // lost it sweeps again, which decides nothing twice.
         let report = try await CommandReceipt.$current.withValue(nil) {
-            try await service.sweepPool(at: acting.occurredAt, actor: acting.actor)
+            try await IdleCustomerSweep(service: service, log: log, readModels: reads)
+                .sweep(at: acting.occurredAt, actor: acting.actor, patience: .seconds(30))
         }
         return .ok(
             .init(

@@ -1,0 +1,39 @@
+public import Foundation
+
+/// An owned customer the pool sweep may have to warn or release, with its business activity.
+public struct PoolCandidate: Sendable, Hashable {
+    /// The customer's id.
+    public var customerID: String
+    /// Its deals' activity, as the source knows it.
+    public var activity: CustomerActivity
+
+    /// A candidate and its activity.
+    public init(customerID: String, activity: CustomerActivity) {
+        self.customerID = customerID
+        self.activity = activity
+    }
+}
+
+/// Where the pool sweep finds the customers it may have to act on, so that it reads those
+/// and not every customer of the log.
+public protocol PoolCandidates: Sendable {
+    /// Owned customers without an open contract whose idle clock (the latest of the owner's
+    /// taking it, its last follow-up and its deals' last event) stopped at `cutoff` or before,
+    /// in a fixed order: at most `limit` of them after `cursor` (from the first when `nil`),
+    /// and the cursor of the next page, `nil` after the last.
+    func page(
+        idleSince cutoff: Date,
+        after cursor: String?,
+        limit: Int
+    ) async throws -> (
+        candidates: [PoolCandidate], next: String?
+    )
+}
+
+extension PoolRules {
+    /// The fewest idle days of any level, listed or not: a customer idle for less than this,
+    /// less the warning window, is neither warned nor released.
+    public var shortestIdleDays: Int {
+        min(defaultIdleDays, idleDaysByLevel.values.min() ?? defaultIdleDays)
+    }
+}
