@@ -185,6 +185,14 @@ let package = Package(
             dependencies: ["CRMService", "CRMSchema", "EventStore", "RapportTestSupport"],
             swiftSettings: strictSettings
         ),
+        // The framework's ceiling beside `Benchmarks/HTTP/run-follow-ups.sh`: Hummingbird alone
+        // answering the same request.
+        .executableTarget(
+            name: "http-ceiling",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HTTP/Ceiling",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "EventStoreCrashChild",
             dependencies: ["EventStore"],

@@ -83,7 +83,11 @@ public enum RapportServer {
             LogCloser(log: log),
             ProjectionFollower(runner: runner, logger: logger),
             feed,
-            PoolSweeper(service: service, interval: configuration.sweepInterval, logger: logger),
+            PoolSweeper(
+                sweep: IdleCustomerSweep(service: service, log: log, readModels: readModels),
+                interval: configuration.sweepInterval,
+                logger: logger
+            ),
             IdempotencyPurger(store: idempotency, log: log, logger: logger),
         ]
         if let metricsPort = configuration.metricsPort {
@@ -149,12 +153,10 @@ public enum RapportServer {
         let service = CRMService(log: log, clock: configuration.clock)
         let (customerOwners, leadOwners) = (RecordOwners.customers(in: log), RecordOwners.leads(in: log))
         let scope = CustomerScope(users: users)
-        // The first fold reads every user and owner event; done here, before the server listens,
-        // no request folds more than what was appended since the request before it. A failure
+        // The first fold reads every user event; done here, before the server listens, no
+        // request folds more than what was appended since the request before it. A failure
         // here is met again, and answered, by the first request that looks.
         try? users.catchUp()
-        try? customerOwners.catchUp()
-        try? leadOwners.catchUp()
         router.add(middleware: Authenticator(tokens: tokens, users: users))
         router.add(middleware: RequestLogMiddleware())
         router.add(
