@@ -21,7 +21,8 @@ public import Projections
 ///   `workOrderCustomer`, `complaintCustomer`: id → customer id.
 public final class Customer360Projector: Projector {
     public static let name = "customer360"
-    public static let version: UInt32 = 1
+    /// 2: timeline chunks of 32 entries, not 64.
+    public static let version: UInt32 = 2
     public static let eventTypes: Set<String> = [
         CRMCustomerCreated.protoMessageName, CRMCustomerProfileUpdated.protoMessageName,
         CRMCustomerTagged.protoMessageName, CRMContactAdded.protoMessageName, CRMContactUpdated.protoMessageName,
@@ -45,9 +46,11 @@ public final class Customer360Projector: Projector {
         CRMCampaignResponded.protoMessageName,
     ]
 
-    /// Entries per timeline row: small enough that appending re-encodes little, large enough
-    /// that a page reads few rows.
-    static let timelineChunkSize = 64
+    /// Entries per timeline row: small enough that appending re-encodes little (the open chunk
+    /// lives in the customer's row, encoded again with every event of the customer), large
+    /// enough that a page reads few rows and the open chunk and the last sealed one hold a
+    /// view's ``Customer360Queries/recentTimelineCount`` entries.
+    static let timelineChunkSize = 32
 
     let customers = ReadModelTable<CustomerRecord>("customers")
     let owned = ReadModelTable<CustomerListing>("owned")
