@@ -64,20 +64,25 @@ public struct EventMetadata: Sendable, Hashable {
 }
 
 extension UUID {
-    /// A version 7 UUID: milliseconds since the epoch first, then 74 bits that differ for
-    /// every id this process makes.
+    /// A version 7 UUID: milliseconds since the epoch first, then a 12-bit sequence, then 62
+    /// bits that differ for every id this process makes.
     ///
+    /// The ids one process makes sort in the order it made them: within a millisecond the
+    /// sequence counts up (past 4,096 ids it borrows the next millisecond), so records that
+    /// break ties by id, such as leads created at one business time, keep their creation order.
     /// Ids made close in time sort close together, which keeps the log's event-id index
     /// appending at its end instead of writing all over the tree. The low bits mix a per-process
     /// random seed with a counter through a bijection, so ids never repeat within a process and
     /// collide across processes only if their random seeds do; making one costs no system call
     /// (`UUID()` reads `/dev/urandom` each time on Linux).
     public static func timeOrdered() -> UUID {
-        let milliseconds = UInt64(Timestamp.now().nanosecondsSinceEpoch / 1_000_000)
-        let count = timeOrderedCounter.add(1, ordering: .relaxed).newValue
-        let low = mix(timeOrderedSeed.0 &+ count)
-        let high = mix(timeOrderedSeed.1 &+ count)
-        return UUID(version7Milliseconds: milliseconds, high: high, low: low)
+        let now = UInt64(Timestamp.now().nanosecondsSinceEpoch / 1_000_000)
+        let next = timeOrderedClock.withLock { clock in
+            clock.advance(to: now)
+            return clock
+        }
+        let low = mix(timeOrderedSeed &+ next.count)
+        return UUID(version7Milliseconds: next.milliseconds, high: next.sequence, low: low)
     }
 
     /// A version 7 UUID for `milliseconds` since the epoch: those in the first 48 bits, then
@@ -105,8 +110,29 @@ extension UUID {
     }
 }
 
-private let timeOrderedSeed: (UInt64, UInt64) = {
+private let timeOrderedSeed: UInt64 = {
     var random = SystemRandomNumberGenerator()
-    return (random.next(), random.next())
+    return random.next()
 }()
-private let timeOrderedCounter = Atomic<UInt64>(0)
+
+/// The last time-ordered id's millisecond and sequence, and how many ids came before it.
+private struct TimeOrderedClock {
+    var milliseconds: UInt64 = 0
+    var sequence: UInt64 = 0
+    var count: UInt64 = 0
+
+    /// Moves on to the next id at `now`: a later millisecond starts its sequence at zero; the
+    /// same one (or an earlier one, the wall clock stepped back) counts up from the last id.
+    mutating func advance(to now: UInt64) {
+        if now > milliseconds {
+            (milliseconds, sequence) = (now, 0)
+        } else if sequence == 0xFFF {
+            (milliseconds, sequence) = (milliseconds + 1, 0)
+        } else {
+            sequence += 1
+        }
+        count &+= 1
+    }
+}
+
+private let timeOrderedClock = Mutex(TimeOrderedClock())
