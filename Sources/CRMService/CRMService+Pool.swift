@@ -108,7 +108,7 @@ extension CRMService {
     }
 
     /// Releases and warns as ``sweepPool(at:actor:)`` does, reading only the customers
-    /// `candidates` names as idle long enough to be warned under the shortest limit of the
+    /// `candidates` names as idle long enough to be warned under their level's limit in the
     /// rules in force, each with the activity `candidates` knows of it.
     ///
     /// The candidates' activity should be as recent as the log's head when the sweep starts
@@ -121,8 +121,11 @@ extension CRMService {
     ) async throws -> PoolSweepReport {
         let context = try context(actor, time)
         let rules = try await poolRules(at: context.occurredAt)
-        let idleDays = Double(rules.shortestIdleDays) - Double(rules.warningDaysBeforeRelease)
-        let cutoff = context.occurredAt.addingTimeInterval(-idleDays * 86_400)
+        // A customer of a level is first warned this many days before its release.
+        func cutoff(_ level: String) -> Date {
+            let days = Double(rules.idleDays(forLevel: level)) - Double(rules.warningDaysBeforeRelease)
+            return context.occurredAt.addingTimeInterval(-days * 86_400)
+        }
         var report = PoolSweepReport(time: context.occurredAt)
         var cursor: String?
         repeat {

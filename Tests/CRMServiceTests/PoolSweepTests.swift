@@ -75,50 +75,11 @@ struct PoolSweepTests {
     @Test("deals restart the idle clock, and a customer with money still to collect is never swept")
     func businessActivity() async throws {
         let world = try CRMWorld("sweep-activity")
-        let (crm, clock) = (world.crm, world.clock)
-        let rep = try await world.user("rep")
-        let finance = try await world.user("finance", role: .finance)
-        let product = try await crm.addProduct(
-            NewProduct(
-                sku: "seat",
-                name: "Seat",
-                price: CRMMoney(minorUnits: 100_000, currency: "CNY"),
-                cost: CRMMoney(minorUnits: 1, currency: "CNY")
-            ),
-            actor: "admin"
-        )
-        var ids: [String: String] = [:]
-        for name in ["idle", "dealing", "contracted"] {
-            ids[name] = try await world.poolCustomer("\(name) Co., Ltd.")
-            try await crm.claimCustomer(ids[name]!, actor: rep)
+        let steps = try await PoolSweepScenario.businessActivity(in: world) {
+            try await world.crm.sweepPool().released.map(\.customerID)
         }
-        clock.advance(days: 1)
-        let contract = try await crm.draftContract(
-            for: ids["contracted"]!,
-            lines: [.init(productID: product, quantity: 2)],
-            actor: rep
-        )
-        clock.advance(days: 19)
-        _ = try await crm.openOpportunity(
-            .init(name: "Spring order", amount: CRMMoney(minorUnits: 500_000, currency: "CNY")),
-            for: ids["dealing"]!,
-            actor: rep
-        )
-
-        // Day 31 under the defaults (30 idle days): only the customer with no business at all goes.
-        clock.advance(days: 11)
-        #expect(try await crm.sweepPool().released.map(\.customerID) == [ids["idle"]!])
-        // Day 61: the deal went quiet 41 days ago; the unpaid contract still holds its customer.
-        clock.advance(days: 30)
-        #expect(try await crm.sweepPool().released.map(\.customerID) == [ids["dealing"]!])
-        // Paid in full at day 61, the contract is closed: its last activity starts the clock.
-        let whole = CRMMoney(minorUnits: 200_000, currency: "CNY")
-        try await crm.scheduleInstalments(contract, [.init(dueAt: clock.now(), amount: whole)], actor: rep)
-        _ = try await crm.recordPayment(contract, amount: whole, method: .bankTransfer, actor: finance)
-        clock.advance(days: 29)
-        #expect(try await crm.sweepPool().released.isEmpty)
-        clock.advance(days: 2)
-        #expect(try await crm.sweepPool().released.map(\.customerID) == [ids["contracted"]!])
+        #expect(steps.count == 4)
+        for step in steps { #expect(step.released == step.expected, "\(step.step)") }
         await world.close()
     }
 

@@ -18,22 +18,13 @@ public struct PoolCandidate: Sendable, Hashable {
 /// and not every customer of the log.
 public protocol PoolCandidates: Sendable {
     /// Owned customers without an open contract whose idle clock (the latest of the owner's
-    /// taking it, its last follow-up and its deals' last event) stopped at `cutoff` or before,
-    /// in a fixed order: at most `limit` of them after `cursor` (from the first when `nil`),
-    /// and the cursor of the next page, `nil` after the last.
+    /// taking it, its last follow-up and its deals' last event) stopped at `cutoff(level)` or
+    /// before, for the customer's level, in a fixed order: at most `limit` of them after
+    /// `cursor` (from the first when `nil`), and the cursor of the next page, `nil` after the
+    /// last.
     func page(
-        idleSince cutoff: Date,
+        idleSince cutoff: (_ level: String) -> Date,
         after cursor: String?,
         limit: Int
-    ) async throws -> (
-        candidates: [PoolCandidate], next: String?
-    )
-}
-
-extension PoolRules {
-    /// The fewest idle days of any level, listed or not: a customer idle for less than this,
-    /// less the warning window, is neither warned nor released.
-    public var shortestIdleDays: Int {
-        min(defaultIdleDays, idleDaysByLevel.values.min() ?? defaultIdleDays)
-    }
+    ) async throws -> (candidates: [PoolCandidate], next: String?)
 }

@@ -4,9 +4,10 @@ import EventStore
 public import Projections
 import SwiftProtobuf
 
-/// Folds the log into what the pool sweep needs: each owned customer's idle clock and deals'
-/// activity, and an index of the owned customers without an open contract by the time their
-/// clock stopped, so the sweep reads the few idle long enough and not every customer.
+/// Folds the log into what the pool sweep needs: each owned customer's level, idle clock and
+/// deals' activity, and an index of the owned customers without an open contract by level and
+/// the time their clock stopped, so the sweep reads the few idle long enough for their level's
+/// limit and not every customer.
 ///
 /// The rows follow the whole-log sweep's fold: the customer's own events (creation, changes of
 /// owner, follow-ups) from its stream, and every event of its opportunities', quotes' and
@@ -14,13 +15,15 @@ import SwiftProtobuf
 ///
 /// Tables:
 /// - `customers`: customer id → ``PoolIdleRow``;
-/// - `idle`: ``idleKey(_:_:)`` (the idle clock, sortable, then the customer id) → customer id,
+/// - `idle`: ``idleKey(_:_:_:)`` (the level, the idle clock, the customer id) → customer id,
 ///   for every owned customer without an open contract;
+/// - `levels`: ``levelKey(_:)`` → the level, for every level the index has held;
 /// - `dealCustomer`: `category-id` of a deal's stream → customer id;
 /// - `contracts`: contract id → ``ContractBalance``.
 public final class PoolIdleProjector: Projector {
     public static let name = "pool-idle"
-    public static let version: UInt32 = 1
+    /// 2: the index by level, then clock.
+    public static let version: UInt32 = 2
     /// Every type: deals' streams hold many, and the stream's category decides what counts.
     public static let eventTypes = Set(EventCatalogue.crm.typeNames)
 
@@ -28,10 +31,11 @@ public final class PoolIdleProjector: Projector {
     let idle = ReadModelTable<String>("idle")
     let dealCustomer = ReadModelTable<String>("dealCustomer")
     let contracts = ReadModelTable<ContractBalance>("contracts")
+    let levels = ReadModelTable<String>("levels")
 
     public init() {}
 
-    public var tables: [any ReadModelTableProtocol] { [customers, idle, dealCustomer, contracts] }
+    public var tables: [any ReadModelTableProtocol] { [customers, idle, dealCustomer, contracts, levels] }
 
     public func apply(_ event: CRMEvent) throws {
         let at = event.occurredAt.nanosecondsSinceEpoch
@@ -52,8 +56,13 @@ public final class PoolIdleProjector: Projector {
             change(customerID) { $0.lastFollowUpAt = max($0.lastFollowUpAt ?? at, at) }
         case let change as CRMCustomerOwnershipChanged:
             self.change(customerID) { ($0.owner, $0.ownerSince) = (change.toOwnerID, at) }
-        case let created as CRMCustomerCreated where !created.ownerID.isEmpty:
-            change(customerID) { ($0.owner, $0.ownerSince) = (created.ownerID, at) }
+        case let created as CRMCustomerCreated:
+            change(customerID) { row in
+                row.level = created.level
+                if !created.ownerID.isEmpty { (row.owner, row.ownerSince) = (created.ownerID, at) }
+            }
+        case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("level"):
+            change(customerID) { $0.level = updated.level }
         default:
             break
         }
@@ -85,25 +94,34 @@ public final class PoolIdleProjector: Projector {
         }
     }
 
-    /// Changes a customer's row and moves it in the `idle` index when its clock moved.
+    /// Changes a customer's row and moves it in the `idle` index when its level or clock moved.
     private func change(_ customerID: String, _ body: (inout PoolIdleRow) -> Void) {
-        var moved: (from: Int64?, to: Int64?)?
+        var moved: (from: String?, to: String?)?
+        var level = ""
         customers.update(customerID, default: PoolIdleRow()) { row in
             body(&row)
-            let clock = row.idleSince
-            guard clock != row.indexedAt else { return }
-            moved = (row.indexedAt, clock)
-            row.indexedAt = clock
+            let key = row.idleSince.map { Self.idleKey(row.level, $0, customerID) }
+            guard key != row.indexedKey else { return }
+            (moved, level) = ((row.indexedKey, key), row.level)
+            row.indexedKey = key
         }
         guard let moved else { return }
-        if let from = moved.from { idle[Self.idleKey(from, customerID)] = nil }
-        if let to = moved.to { idle[Self.idleKey(to, customerID)] = customerID }
+        if let from = moved.from { idle[from] = nil }
+        if let to = moved.to {
+            idle[to] = customerID
+            if !levels.contains(Self.levelKey(level)) { levels[Self.levelKey(level)] = level }
+        }
     }
 
-    /// The key of a customer in the `idle` index: the clock as 16 hex digits, ordered as the
-    /// signed nanoseconds are (the sign bit flipped), then `|` and the customer id.
-    static func idleKey(_ nanoseconds: Int64, _ customerID: String) -> String {
-        sortableClock(nanoseconds) + "|" + customerID
+    /// The key of a customer in the `idle` index: ``levelKey(_:)``, `|`, the clock as
+    /// ``sortableClock(_:)``, `|` and the customer id, so one level's customers sort by clock.
+    static func idleKey(_ level: String, _ nanoseconds: Int64, _ customerID: String) -> String {
+        levelKey(level) + "|" + sortableClock(nanoseconds) + "|" + customerID
+    }
+
+    /// A level as the hex digits of its UTF-8 bytes: no level can reach into another's keys.
+    static func levelKey(_ level: String) -> String {
+        level.utf8.map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined()
     }
 
     /// A clock as 16 hex digits that sort as the nanoseconds do.
@@ -116,6 +134,8 @@ public final class PoolIdleProjector: Projector {
 
 /// What the pool sweep needs of one customer.
 struct PoolIdleRow: Codable, Sendable, Hashable {
+    /// The customer's level ("A", "B", …), which sets its idle limit.
+    var level = ""
     /// The owning rep; empty while in the pool (or before the customer's creation is seen).
     var owner = ""
     /// When the current owner got it, in nanoseconds since 1970.
@@ -126,8 +146,8 @@ struct PoolIdleRow: Codable, Sendable, Hashable {
     var lastActivityAt: Int64?
     /// Its contracts still open, sorted.
     var openContracts: [String] = []
-    /// The clock under which the row is in the `idle` index; `nil` when it is not.
-    var indexedAt: Int64?
+    /// The row's key in the `idle` index; `nil` when it is not there.
+    var indexedKey: String?
 
     /// When the customer's idle clock stopped, as the sweep reckons it; `nil` when the sweep
     /// leaves it alone (in the pool, or a contract still open).

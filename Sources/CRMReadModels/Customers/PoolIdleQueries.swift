@@ -13,29 +13,49 @@ public struct PoolIdleQueries: PoolCandidates {
         self.store = store
     }
 
-    /// Owned customers without an open contract idle since `cutoff` or before (a millisecond
-    /// later included, so rounding never leaves one out), oldest clock first.
+    /// Owned customers without an open contract idle since `cutoff(level)` or before (a
+    /// millisecond later included, so rounding never leaves one out), level by level, oldest
+    /// clock first within a level.
     public func page(
-        idleSince cutoff: Date,
+        idleSince cutoff: (_ level: String) -> Date,
         after cursor: String?,
         limit: Int
     ) throws -> (
         candidates: [PoolCandidate], next: String?
     ) {
         let name = PoolIdleProjector.name
-        let last = Timestamp(cutoff.addingTimeInterval(0.001)).nanosecondsSinceEpoch
-        // Keys sort by clock; the first key past the cutoff ends the list.
-        let end = PoolIdleProjector.sortableClock(last) + "}"
-        let entries = try store.rows(String.self, projector: name, table: "idle", after: cursor, limit: max(limit, 1))
+        let limit = max(limit, 1)
+        // The cursor is an `idle` key: its level's part says where to go on.
+        let cursorLevel = cursor.map { String($0.prefix { $0 != "|" }) }
         var candidates: [PoolCandidate] = []
-        for (key, customerID) in entries {
-            guard key < end else { return (candidates, nil) }
-            guard let row = try store.row(PoolIdleRow.self, projector: name, table: "customers", key: customerID) else {
-                continue
+        for (levelKey, level) in try store.rows(String.self, projector: name, table: "levels")
+        where cursorLevel.map({ levelKey >= $0 }) ?? true {
+            let last = Timestamp(cutoff(level).addingTimeInterval(0.001)).nanosecondsSinceEpoch
+            // Keys sort by clock within a level; the first past the cutoff ends the level.
+            let end = levelKey + "|" + PoolIdleProjector.sortableClock(last) + "}"
+            var after = levelKey == cursorLevel ? cursor : nil
+            level: while true {
+                let wanted = limit - candidates.count
+                let entries = try store.rows(
+                    String.self,
+                    projector: name,
+                    table: "idle",
+                    prefix: levelKey + "|",
+                    after: after,
+                    limit: wanted
+                )
+                for (key, customerID) in entries {
+                    guard key < end else { break level }
+                    if let row = try store.row(PoolIdleRow.self, projector: name, table: "customers", key: customerID) {
+                        candidates.append(PoolCandidate(customerID: customerID, activity: row.activity))
+                    }
+                    after = key
+                    if candidates.count == limit { return (candidates, key) }
+                }
+                if entries.count < wanted { break }
             }
-            candidates.append(PoolCandidate(customerID: customerID, activity: row.activity))
         }
-        return (candidates, entries.count < max(limit, 1) ? nil : entries.last?.key)
+        return (candidates, nil)
     }
 }
 

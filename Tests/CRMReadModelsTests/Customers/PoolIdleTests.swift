@@ -91,7 +91,6 @@ struct PoolIdleTests {
     )
     func businessActivity() async throws {
         let world = try CRMWorld("pool-idle-deals")
-        let (crm, clock) = (world.crm, world.clock)
         let store = try ReadModelStore(directory: world.directory.appending("read-models"))
         let runner = ProjectionRunner(
             log: world.log,
@@ -100,56 +99,26 @@ struct PoolIdleTests {
             projectors: [PoolIdleProjector.self]
         )
         try await runner.start()
-        func sweep() async throws -> [String] {
+        var sweeps = 0
+        var leftAfterDay61: [PoolCandidate] = []
+        let steps = try await PoolSweepScenario.businessActivity(in: world) {
             try await runner.catchUp()
-            return try await crm.sweepPool(candidates: PoolIdleQueries(store: store)).released.map(\.customerID)
+            let released = try await world.crm.sweepPool(candidates: PoolIdleQueries(store: store)).released
+            sweeps += 1
+            if sweeps == 2 {
+                // Only the customer held by its open contract is still owned: no candidate.
+                try await runner.catchUp()
+                leftAfterDay61 = try PoolIdleQueries(store: store).page(
+                    idleSince: { _ in world.clock.now() },
+                    after: nil,
+                    limit: 10
+                ).candidates
+            }
+            return released.map(\.customerID)
         }
-        let rep = try await world.user("rep")
-        let finance = try await world.user("finance", role: .finance)
-        let product = try await crm.addProduct(
-            NewProduct(
-                sku: "seat",
-                name: "Seat",
-                price: CRMMoney(minorUnits: 100_000, currency: "CNY"),
-                cost: CRMMoney(minorUnits: 1, currency: "CNY")
-            ),
-            actor: "admin"
-        )
-        var ids: [String: String] = [:]
-        for name in ["idle", "dealing", "contracted"] {
-            ids[name] = try await world.poolCustomer("\(name) Co., Ltd.")
-            try await crm.claimCustomer(ids[name]!, actor: rep)
-        }
-        clock.advance(days: 1)
-        let contract = try await crm.draftContract(
-            for: ids["contracted"]!,
-            lines: [.init(productID: product, quantity: 2)],
-            actor: rep
-        )
-        clock.advance(days: 19)
-        _ = try await crm.openOpportunity(
-            .init(name: "Spring order", amount: CRMMoney(minorUnits: 500_000, currency: "CNY")),
-            for: ids["dealing"]!,
-            actor: rep
-        )
-
-        // Day 31 under the defaults (30 idle days): only the customer with no business at all goes.
-        clock.advance(days: 11)
-        #expect(try await sweep() == [ids["idle"]!])
-        // Day 61: the deal went quiet 41 days ago; the unpaid contract still holds its customer.
-        clock.advance(days: 30)
-        #expect(try await sweep() == [ids["dealing"]!])
-        try await runner.catchUp()
-        let held = try PoolIdleQueries(store: store).page(idleSince: clock.now(), after: nil, limit: 10)
-        #expect(held.candidates.isEmpty, "a customer with an open contract is no candidate")
-        // Paid in full at day 61, the contract is closed: its last activity starts the clock.
-        let whole = CRMMoney(minorUnits: 200_000, currency: "CNY")
-        try await crm.scheduleInstalments(contract, [.init(dueAt: clock.now(), amount: whole)], actor: rep)
-        _ = try await crm.recordPayment(contract, amount: whole, method: .bankTransfer, actor: finance)
-        clock.advance(days: 29)
-        #expect(try await sweep().isEmpty)
-        clock.advance(days: 2)
-        #expect(try await sweep() == [ids["contracted"]!])
+        #expect(steps.count == 4)
+        #expect(leftAfterDay61.isEmpty, "a customer with an open contract is no candidate")
+        for step in steps { #expect(step.released == step.expected, "\(step.step)") }
         await world.close()
     }
 
@@ -166,18 +135,56 @@ struct PoolIdleTests {
             clock.advance(days: 1)
         }
         let queries = PoolIdleQueries(store: try await world.readModels([PoolIdleProjector.self]))
-        let first = try queries.page(idleSince: clock.now(), after: nil, limit: 2)
+        let now = clock.now()
+        let first = try queries.page(idleSince: { _ in now }, after: nil, limit: 2)
         #expect(first.candidates.map(\.customerID) == Array(ids[0..<2]))
-        let second = try queries.page(idleSince: clock.now(), after: first.next, limit: 2)
+        let second = try queries.page(idleSince: { _ in now }, after: first.next, limit: 2)
         #expect(second.candidates.map(\.customerID) == Array(ids[2..<4]))
-        let third = try queries.page(idleSince: clock.now(), after: second.next, limit: 2)
+        let third = try queries.page(idleSince: { _ in now }, after: second.next, limit: 2)
         #expect(third.candidates.map(\.customerID) == [ids[4]] && third.next == nil)
         let upToSecond = try queries.page(
-            idleSince: clock.now().addingTimeInterval(-3.5 * 86_400),
+            idleSince: { _ in now.addingTimeInterval(-3.5 * 86_400) },
             after: nil,
             limit: 10
         )
         #expect(upToSecond.candidates.map(\.customerID) == Array(ids[0..<2]) && upToSecond.next == nil)
+        await world.close()
+    }
+
+    @Test("each level is read up to its own cutoff, pages run across levels, and a change of level moves the customer")
+    func levels() async throws {
+        let world = try CRMWorld("pool-idle-levels")
+        let (crm, clock) = (world.crm, world.clock)
+        let rep = try await world.user("rep")
+        var ids: [String: String] = [:]
+        for (name, level) in [("a1", "A"), ("a2", "A"), ("b1", "B"), ("b2", "B"), ("plain", "")] {
+            var new = NewCustomer(name: "\(name) Co., Ltd.")
+            new.level = level
+            ids[name] = try await crm.createCustomer(new, actor: rep)
+            try await crm.claimCustomer(ids[name]!, actor: rep)
+        }
+        clock.advance(days: 10)
+        let now = clock.now()
+        // B's and unlisted levels' cutoffs are now; A's is 20 days ago: no A customer is due.
+        let cutoffs: (String) -> Date = { level in level == "A" ? now.addingTimeInterval(-20 * 86_400) : now }
+        var queries = PoolIdleQueries(store: try await world.readModels([PoolIdleProjector.self]))
+        var all: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try queries.page(idleSince: cutoffs, after: cursor, limit: 1)
+            all += page.candidates.map(\.customerID)
+            cursor = page.next
+        } while cursor != nil
+        #expect(Set(all) == [ids["b1"]!, ids["b2"]!, ids["plain"]!] && all.count == 3, "one page at a time")
+        let everyone = try queries.page(idleSince: { _ in now }, after: nil, limit: 10).candidates.map(\.customerID)
+        #expect(Set(everyone) == Set(ids.values))
+
+        var changes = CustomerDecisions.ProfileChanges()
+        changes.level = "B"
+        try await crm.updateCustomerProfile(ids["a1"]!, changes, actor: rep)
+        queries = PoolIdleQueries(store: try await world.readModels([PoolIdleProjector.self]))
+        let afterChange = try queries.page(idleSince: cutoffs, after: nil, limit: 10).candidates.map(\.customerID)
+        #expect(Set(afterChange) == [ids["a1"]!, ids["b1"]!, ids["b2"]!, ids["plain"]!])
         await world.close()
     }
 }
