@@ -38,6 +38,10 @@ public final class LMDBEventLog: EventLog {
         public var groupCommitWindow = Duration.microseconds(250)
         /// How often a read-only log looks for events appended by the writing process.
         public var pollInterval = Duration.milliseconds(20)
+        /// The process reads the log at random (a server loading streams), not front to back
+        /// (a rebuild, a verify, an export): the OS reads no pages ahead of those asked for, so
+        /// the pages the process holds are the ones it used.
+        public var randomReads = false
 
         /// Writable, durable, 1 GiB initial map, 4 MiB events.
         public init() {}
@@ -75,6 +79,7 @@ public final class LMDBEventLog: EventLog {
         environmentOptions.mapSize = options.initialMapSize
         environmentOptions.noSync = options.durability == .none
         environmentOptions.noMetaSync = options.durability == .relaxed
+        environmentOptions.noReadAhead = options.randomReads
         if options.readOnly {
             writerLock = nil
             storage = try LogStorage.open(directory: directory, readOnly: true, options: environmentOptions)

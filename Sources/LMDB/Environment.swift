@@ -23,6 +23,10 @@ public final class Environment: @unchecked Sendable {
         public var noMetaSync = false
         /// The environment is one file at the path, not a directory holding `data.mdb`.
         public var noSubdirectory = false
+        /// Turns off the OS's read-ahead on the map (`MDB_NORDAHEAD`): for random reads of a
+        /// map larger than the memory that should hold it, so a read brings in its page and
+        /// not the pages around it.
+        public var noReadAhead = false
         /// Unix permissions of created files.
         public var fileMode: UInt32 = 0o644
 
@@ -54,6 +58,7 @@ public final class Environment: @unchecked Sendable {
             if options.noSync { flags |= UInt32(MDB_NOSYNC) }
             if options.noMetaSync { flags |= UInt32(MDB_NOMETASYNC) }
             if options.noSubdirectory { flags |= UInt32(MDB_NOSUBDIR) }
+            if options.noReadAhead { flags |= UInt32(MDB_NORDAHEAD) }
             try check(mdb_env_open(env, path, flags, mode_t(options.fileMode)))
         } catch {
             mdb_env_close(env)

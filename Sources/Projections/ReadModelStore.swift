@@ -75,6 +75,9 @@ public final class ReadModelStore: Sendable {
             // Read models can be rebuilt from the log: a power cut may undo the last commits
             // but never leaves rows and checkpoint disagreeing.
             options.noMetaSync = true
+            // Queries and live batches read rows at random: a read brings in its own page, not
+            // its neighbours, so memory holds the rows in use and not the file around them.
+            options.noReadAhead = true
             environment = try Environment(path: directory, options: options)
             catalogue = try environment.openDatabase("projections", flags: readOnly ? [] : [.create])
         } catch {

@@ -99,7 +99,10 @@ extension Rapport {
                 let logger = makeLogger()
                 let firstStart = !FileManager.default.fileExists(atPath: log.directory + "/data.mdb")
                 if firstStart, !noDemo { try await generateDemoHistory() }
-                let eventLog = try LMDBEventLog(directory: log.directory)
+                // A server loads streams at random; catching up from far back is the exception.
+                var logOptions = LMDBEventLog.Options()
+                logOptions.randomReads = true
+                let eventLog = try LMDBEventLog(directory: log.directory, options: logOptions)
                 let store = try readModels.open(beside: log)
                 defer { store.close() }
                 let tokens = try TokenStore(directory: log.directory + "/" + TokenStore.directoryName)
