@@ -70,9 +70,9 @@ for scale in "${@:-1}"; do
             > "$work/customers.txt"
     sed 's|^|/v1/customers/|' "$work/customers.txt" > "$work/360.txt"
     printf '/v1/funnel?period=%s\n' 2025 2025-Q2 2025-Q4 2026-Q1 2026-03 > "$work/funnel.txt"
-    printf '/v1/receivables/aging?top=%s\n' 10 50 > "$work/aging.txt"
+    printf '/v1/receivables/aging?asOf=%s\n' 2025-06-30 2025-12-31 2026-03-31 2026-06-30 > "$work/aging.txt"
     curl -sf -H "Authorization: Bearer $TOKEN" "$base/v1/customers?pool=true&limit=200" \
-        | python3 -c 'import json,sys,urllib.parse; print("\n".join("/v1/search?q=" + urllib.parse.quote(c["name"].split()[0]) for c in json.load(sys.stdin)["customers"]))' \
+        | python3 -c 'import json,sys,urllib.parse; print("\n".join("/v1/search?q=" + urllib.parse.quote(c["name"]) for c in json.load(sys.stdin)["customers"]))' \
             > "$work/search.txt"
     queries=""
     for kind in 360 funnel aging search; do
