@@ -53,7 +53,8 @@ final class AppendWriter: @unchecked Sendable {
     private var hasExited = false
     private var lastBatchCount = 0
     /// Snapshots readers offered, the latest per stream, written with the next batch of other
-    /// work so that a snapshot never costs a commit (and an fsync) of its own.
+    /// work so that a snapshot costs a busy log no commit (and fsync) of its own; a log with no
+    /// other work for ``snapshotQuietPeriod`` writes them alone.
     private var pendingSnapshots: [StreamName: StreamSnapshot] = [:]
     private var pendingSnapshotBytes = 0
 
@@ -61,6 +62,10 @@ final class AppendWriter: @unchecked Sendable {
     /// dropped until the waiting ones are written.
     static let maxPendingSnapshots = 1_024
     static let maxPendingSnapshotBytes = 64 << 20
+    /// How long offered snapshots wait for an append to ride with before they are written on
+    /// their own: a server whose commands only read (a sweep that decides nothing) would
+    /// otherwise fold the same long streams again at every run.
+    static let snapshotQuietPeriod = Duration.seconds(5)
 
     // Touched by the writer thread only.
     private var chain: ChainState
@@ -104,9 +109,10 @@ final class AppendWriter: @unchecked Sendable {
         condition.signal()
     }
 
-    /// Offers a snapshot to be written with the next batch, without waking the writer: it
-    /// rides along with the appends that follow. Dropped when the log is closing, when a later
-    /// one of its stream waits already, or when too many wait.
+    /// Offers a snapshot to be written with the next batch: it rides along with the appends
+    /// that follow, or is written on its own after ``snapshotQuietPeriod`` without any. Dropped
+    /// when the log is closing, when a later one of its stream waits already, or when too many
+    /// wait.
     func offer(_ snapshot: StreamSnapshot) {
         condition.lock()
         defer { condition.unlock() }
@@ -117,6 +123,8 @@ final class AppendWriter: @unchecked Sendable {
         guard waiting != nil || pendingSnapshots.count < Self.maxPendingSnapshots,
             bytes <= Self.maxPendingSnapshotBytes
         else { return }
+        // The first snapshot waiting wakes an idle writer, to time its quiet period.
+        if pendingSnapshots.isEmpty { condition.signal() }
         pendingSnapshots[snapshot.stream] = snapshot
         pendingSnapshotBytes = bytes
     }
@@ -152,11 +160,20 @@ final class AppendWriter: @unchecked Sendable {
     }
 
     /// Waits for work and takes a batch of it, with the snapshots waiting; `nil` when closing
-    /// with nothing left. Snapshots alone make a batch only when closing.
+    /// with nothing left. Snapshots alone make a batch when closing, or after
+    /// ``snapshotQuietPeriod`` without other work.
     private func nextBatch() -> ([Work], [StreamSnapshot])? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && !isClosing { condition.wait() }
+        while queue.isEmpty && !isClosing {
+            if pendingSnapshots.isEmpty {
+                condition.wait()
+            } else if !condition.wait(until: MonotonicCondition.deadline(after: Self.snapshotQuietPeriod)),
+                queue.isEmpty, !isClosing
+            {
+                return ([], takeSnapshots())
+            }
+        }
         if queue.isEmpty {
             guard !pendingSnapshots.isEmpty else { return nil }
             return ([], takeSnapshots())
