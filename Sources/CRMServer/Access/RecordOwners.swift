@@ -93,7 +93,7 @@ final class RecordOwners: Sendable {
         guard let stream = try? StreamName(category: category, id: id),
             let version = try log.currentVersion(of: stream)
         else { return nil }
-        let cached = known.withLock { $0[id] }
+        let cached = known.withLock { $0.value(for: id) }
         if let cached, cached.version == version { return cached.holding }
         let found =
             if let cached, cached.version < version {
@@ -101,7 +101,7 @@ final class RecordOwners: Sendable {
             } else {
                 try readBack(stream, from: version)
             }
-        known.withLock { $0[id] = found }
+        known.withLock { $0.insert(found, for: id) }
         return found.holding
     }
 
@@ -158,24 +158,16 @@ struct RecentCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         generationSize = max(1, capacity / 2)
     }
 
-    subscript(key: Key) -> Value? {
-        mutating get {
-            if let value = recent[key] { return value }
-            guard let value = older.removeValue(forKey: key) else { return nil }
-            insert(value, for: key)
-            return value
-        }
-        set {
-            guard let newValue else {
-                recent[key] = nil
-                older[key] = nil
-                return
-            }
-            insert(newValue, for: key)
-        }
+    /// The value cached for `key`, moved back to the recent generation; `nil` when none is.
+    mutating func value(for key: Key) -> Value? {
+        if let value = recent[key] { return value }
+        guard let value = older.removeValue(forKey: key) else { return nil }
+        insert(value, for: key)
+        return value
     }
 
-    private mutating func insert(_ value: Value, for key: Key) {
+    /// Caches `value` for `key`, dropping the older generation when the recent one is full.
+    mutating func insert(_ value: Value, for key: Key) {
         if recent[key] == nil, recent.count >= generationSize {
             older = recent
             recent = [:]
