@@ -28,6 +28,9 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
         public static let readOnly = Code(rawValue: "read_only")
         /// Another process (a running `rapport serve`, say) writes the read models.
         public static let inUse = Code(rawValue: "in_use")
+        /// Read models to be checked against a rebuild are not all built to one position by
+        /// the current projectors, so there is nothing exact to compare them with.
+        public static let notComparable = Code(rawValue: "read_models_not_comparable")
     }
 
     /// Why.

@@ -140,10 +140,30 @@ public final class ReadModelStore: Sendable {
         after: String? = nil,
         limit: Int = .max
     ) throws(ProjectionError) -> [(key: String, row: Row)] {
+        var found: [(key: String, row: Row)] = []
+        guard limit > 0 else { return found }
+        try forEachRow(Row.self, projector: projector, table: table, prefix: prefix, after: after) { key, row in
+            found.append((key, row))
+            return found.count < limit
+        }
+        return found
+    }
+
+    /// Calls `body` with each row of `table` whose key starts with `prefix`, in key order,
+    /// starting after the key `after` when given, until it returns `false`. All are read in
+    /// one transaction, so they agree with each other, and only one is decoded at a time: a
+    /// report over every row holds one row, not the table.
+    public func forEachRow<Row: Decodable>(
+        _: Row.Type,
+        projector: String,
+        table: String,
+        prefix: String = "",
+        after: String? = nil,
+        _ body: (_ key: String, _ row: Row) -> Bool
+    ) throws(ProjectionError) {
         try openRowDatabases(of: projector)
-        return try reading("reading \(table) of \(projector)") { txn in
-            var found: [(key: String, row: Row)] = []
-            guard limit > 0, let database = try liveDatabase(of: projector, in: txn) else { return found }
+        try reading("reading \(table) of \(projector)") { txn in
+            guard let database = try liveDatabase(of: projector, in: txn) else { return }
             let tablePrefix = Self.storageKey(table: table, key: "")
             let wanted = Self.storageKey(table: table, key: prefix)
             var start = wanted
@@ -152,12 +172,12 @@ public final class ReadModelStore: Sendable {
                 var entry = try start.withUnsafeBytes { try cursor.seek($0) }
                 while let current = entry, current.key.starts(with: wanted) {
                     let key = String(decoding: current.key.dropFirst(tablePrefix.count), as: UTF8.self)
-                    found.append((key, try RowCodec.decode(Row.self, from: current.value, table: table, key: key)))
-                    guard found.count < limit else { return }
+                    guard body(key, try RowCodec.decode(Row.self, from: current.value, table: table, key: key)) else {
+                        return
+                    }
                     entry = try cursor.next()
                 }
             }
-            return found
         }
     }
 
@@ -359,7 +379,7 @@ public final class ReadModelStore: Sendable {
         }
     }
 
-    private func status(of name: String, in txn: borrowing some Transaction & ~Copyable) throws -> ProjectionStatus? {
+    func status(of name: String, in txn: borrowing some Transaction & ~Copyable) throws -> ProjectionStatus? {
         guard let bytes = try txn.get(Array(name.utf8), in: catalogue) else { return nil }
         return try JSONDecoder().decode(ProjectionStatus.self, from: Data(bytes))
     }
@@ -368,7 +388,7 @@ public final class ReadModelStore: Sendable {
         try txn.put(Array(try JSONEncoder().encode(status)), for: Array(status.name.utf8), in: catalogue)
     }
 
-    private func liveDatabase(of projector: String, in txn: borrowing ReadTransaction) throws -> Database? {
+    func liveDatabase(of projector: String, in txn: borrowing ReadTransaction) throws -> Database? {
         guard let status = try status(of: projector, in: txn) else { return nil }
         return rowDatabase(projector, status.slot)
     }
@@ -380,7 +400,7 @@ public final class ReadModelStore: Sendable {
 
     /// Opens the row databases of `projector` that exist. Called outside any transaction: a
     /// handle opened inside a read transaction would not outlive it.
-    private func openRowDatabases(of projector: String) throws(ProjectionError) {
+    func openRowDatabases(of projector: String) throws(ProjectionError) {
         for slot in [ProjectionStatus.Slot.a, .b] {
             let name = "\(projector)#\(slot.rawValue)"
             guard rowDatabases.withLock({ $0[name] == nil }) else { continue }
@@ -450,7 +470,7 @@ public final class ReadModelStore: Sendable {
         return tables
     }
 
-    private func reading<R>(
+    func reading<R>(
         _ what: String,
         _ body: (borrowing ReadTransaction) throws -> R
     ) throws(ProjectionError)

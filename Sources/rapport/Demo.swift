@@ -28,11 +28,22 @@ extension Rapport {
         @Option(help: "Roughly how many customers the history ends with.")
         var customers = 50_000
 
+        @Option(
+            help: """
+                Sales reps, eight to a team; by default one for every 1,250 customers (40 for \
+                50,000), so a larger history is a larger company, not the same reps holding more.
+                """
+        )
+        var reps: Int?
+
         @Option(help: "How many days of history, from 2024-11-01.")
         var days = 730
 
         @Option(help: "The seed: the same seed gives the same history.")
         var seed: UInt64 = 2026
+
+        @Flag(help: "Leave the read models to be built later, by rapport rebuild or rapport serve.")
+        var noReadModels = false
 
         @Flag(help: "Print the statistics as JSON.")
         var json = false
@@ -40,6 +51,9 @@ extension Rapport {
         func validate() throws {
             guard (1...1_000_000).contains(customers) else {
                 throw ValidationError("--customers must be between 1 and 1,000,000")
+            }
+            if let reps, !(1...10_000).contains(reps) {
+                throw ValidationError("--reps must be between 1 and 10,000")
             }
             guard (1...750).contains(days) else {
                 throw ValidationError("--days must be between 1 and 750, so the history ends before today")
@@ -55,13 +69,16 @@ extension Rapport {
                 if try eventLog.head().position == 0 {
                     var workload = WorkloadOptions()
                     (workload.customers, workload.days, workload.seed) = (customers, days, seed)
+                    workload.reps = reps ?? max(1, (customers + 625) / 1_250)
+                    workload.teams = (workload.reps + 7) / 8
                     print(try await Self.generate(workload, into: eventLog))
                 } else {
                     print("\(log.directory) already holds a log; leaving it as it is")
                 }
                 let verification = try eventLog.verify()
                 let statistics = try eventLog.statistics()
-                let readModels = try await projectReadModels(of: eventLog)
+                let readModels =
+                    noReadModels ? "read models left to be built" : try await projectReadModels(of: eventLog)
                 await eventLog.close()
                 print(StatisticsReport(statistics: statistics, verification: verification).render(json: json))
                 // The statistics alone go to standard output as JSON; the summary is for people.

@@ -16,6 +16,12 @@ extension Rapport {
                   rapport rebuild
                   rapport rebuild funnel receivables
                   rapport rebuild receivables --as-of-occurred 2025-12-31T23:59:59+08:00 --into /tmp/year-end
+                With --check nothing live changes: the read models are built from the log into a \
+                scratch directory (--into, or one beside the live read models, removed afterwards) \
+                up to the live read models' position, and compared with them row by row; the \
+                command exits 1 if any differs. Stop rapport serve first: the live read models must \
+                not move during the check.
+                  rapport rebuild --check
                 """
         )
 
@@ -46,6 +52,9 @@ extension Rapport {
         @Option(help: "Build into this directory instead of the live read models.")
         var into: String?
 
+        @Flag(help: "Compare the live read models with a build from the log, row by row; change nothing.")
+        var check = false
+
         func validate() throws {
             let known = Set(CRMProjections.all.map { $0.name })
             if let unknown = names.first(where: { !known.contains($0) }) {
@@ -55,6 +64,11 @@ extension Rapport {
             }
             if [asOfPosition != nil, asOfRecorded != nil, asOfOccurred != nil].filter({ $0 }).count > 1 {
                 throw ValidationError("give at most one of --as-of-position, --as-of-recorded and --as-of-occurred")
+            }
+            if check, asOf != nil {
+                throw ValidationError(
+                    "--check builds to the live read models' own position; it takes no --as-of option"
+                )
             }
             if asOf != nil, into == nil {
                 throw ValidationError("an --as-of build needs --into DIR, so the live read models stay as they are")
@@ -69,10 +83,11 @@ extension Rapport {
         }
 
         func run() async throws {
+            let chosen = CRMProjections.all.filter { names.isEmpty || names.contains($0.name) }
+            if check { return try await self.check(chosen) }
             try await reportingErrors {
                 let eventLog = try log.openReadOnly()
                 let store = try into.map { try readModels.open(directory: $0) } ?? readModels.open(beside: log)
-                let chosen = CRMProjections.all.filter { names.isEmpty || names.contains($0.name) }
                 let progress = ProgressLine(unit: "events")
                 let started = ContinuousClock.now
                 let reached = try await ProjectionBuilder.build(

@@ -9,20 +9,13 @@ extension ReceivableContractRow {
     /// log cut off at the end of `day` would give.
     func receivables(asOf day: BusinessDay) -> ContractReceivables? {
         let end = day.number
-        guard draftedDay <= end else { return nil }
-        let status = approvalStatus(by: end)
-
-        var figures = ReceivablesFigures(currency: currency)
+        guard let standing = standing(asOf: day) else { return nil }
         var instalmentViews: [InstalmentReceivable] = []
         for instalment in instalments.sorted(by: { $0.number < $1.number }) where instalment.scheduledDay <= end {
             let allocations = instalment.allocations.filter { $0.day <= end }
             let allocated = allocations.lazy.map(\.amount).saturatingSum()
             let outstanding = instalment.amount.saturatingSubtract(allocated)
             let daysOverdue = end.saturatingSubtract(instalment.dueDay)
-            let bucket = AgingBucket(daysOverdue: daysOverdue)
-            figures.scheduled.saturatingIncrement(by: instalment.amount)
-            figures.collected.saturatingIncrement(by: allocated)
-            figures.buckets[bucket].saturatingIncrement(by: outstanding)
             instalmentViews.append(
                 InstalmentReceivable(
                     number: Int(instalment.number),
@@ -31,7 +24,7 @@ extension ReceivableContractRow {
                     allocated: allocated,
                     outstanding: outstanding,
                     daysOverdue: daysOverdue,
-                    bucket: bucket,
+                    bucket: AgingBucket(daysOverdue: daysOverdue),
                     allocations: allocations.map {
                         AllocationRecord(
                             on: BusinessDay(number: $0.day).description,
@@ -43,9 +36,7 @@ extension ReceivableContractRow {
             )
         }
         let paymentViews = payments.filter { $0.day <= end }.map { payment in
-            figures.credit.saturatingIncrement(by: payment.credit)
-            figures.received.saturatingIncrement(by: payment.amount)
-            return PaymentRecord(
+            PaymentRecord(
                 paymentID: payment.paymentID,
                 on: BusinessDay(number: payment.day).description,
                 amount: payment.amount,
@@ -82,7 +73,6 @@ extension ReceivableContractRow {
                 case (nil, nil, nil, .some): .rejected
                 case (nil, nil, nil, nil): .requested
                 }
-            if paid != nil { figures.refunded.saturatingIncrement(by: refund.paidAmount ?? refund.amount) }
             return RefundRecord(
                 refundID: refund.refundID,
                 amount: refund.amount,
@@ -96,32 +86,60 @@ extension ReceivableContractRow {
             )
         }
 
-        if status == .binding {
-            figures.contracts = 1
-            figures.amount = amount
-            figures.unscheduled = amount.saturatingSubtract(figures.scheduled)
-            figures.outstanding = figures.buckets.total
-            figures.overdue = figures.buckets.overdue
-            figures.balance = figures.outstanding.saturatingAdd(figures.unscheduled).saturatingSubtract(figures.credit)
-        } else {
-            // Only a binding contract is scheduled or paid; a pending or rejected one owes nothing.
-            figures = ReceivablesFigures(currency: currency)
-        }
         return ContractReceivables(
             contractID: contractID,
             customerID: customerID,
             ownerID: ownerID,
             asOf: day.description,
-            status: status,
+            status: standing.status,
             amount: amount,
             draftedOn: BusinessDay(number: draftedDay).description,
             boundOn: boundDay.flatMap { $0 <= end ? BusinessDay(number: $0).description : nil },
-            figures: figures,
+            figures: standing.figures,
             instalments: instalmentViews,
             payments: paymentViews,
             invoices: invoiceViews,
             refunds: refundViews
         )
+    }
+
+    /// The contract's approval status and figures at the end of `day`, and the most days an
+    /// instalment with money outstanding was then past due (`nil` when none had money
+    /// outstanding); `nil` when it was drafted later. What a report over every contract needs,
+    /// without the views of ``receivables(asOf:)``, which takes its figures from here.
+    func standing(asOf day: BusinessDay) -> ContractStanding? {
+        let end = day.number
+        guard draftedDay <= end else { return nil }
+        let status = approvalStatus(by: end)
+        var figures = ReceivablesFigures(currency: currency)
+        // Only a binding contract is scheduled or paid; a pending or rejected one owes nothing.
+        guard status == .binding else { return ContractStanding(status: status, figures: figures) }
+        var mostDaysOverdue: Int?
+        for instalment in instalments where instalment.scheduledDay <= end {
+            let allocated = instalment.allocations.lazy.filter { $0.day <= end }.map(\.amount).saturatingSum()
+            let outstanding = instalment.amount.saturatingSubtract(allocated)
+            let daysOverdue = end.saturatingSubtract(instalment.dueDay)
+            figures.scheduled.saturatingIncrement(by: instalment.amount)
+            figures.collected.saturatingIncrement(by: allocated)
+            figures.buckets[AgingBucket(daysOverdue: daysOverdue)].saturatingIncrement(by: outstanding)
+            if outstanding > 0 { mostDaysOverdue = max(mostDaysOverdue ?? .min, daysOverdue) }
+        }
+        for payment in payments where payment.day <= end {
+            figures.credit.saturatingIncrement(by: payment.credit)
+            figures.received.saturatingIncrement(by: payment.amount)
+        }
+        for refund in refunds where refund.requestedDay <= end {
+            if let paid = refund.paidDay, paid <= end {
+                figures.refunded.saturatingIncrement(by: refund.paidAmount ?? refund.amount)
+            }
+        }
+        figures.contracts = 1
+        figures.amount = amount
+        figures.unscheduled = amount.saturatingSubtract(figures.scheduled)
+        figures.outstanding = figures.buckets.total
+        figures.overdue = figures.buckets.overdue
+        figures.balance = figures.outstanding.saturatingAdd(figures.unscheduled).saturatingSubtract(figures.credit)
+        return ContractStanding(status: status, figures: figures, mostDaysOverdue: mostDaysOverdue)
     }
 
     /// Where the contract stood in its approval at the end of day number `end`.
@@ -130,4 +148,11 @@ extension ReceivableContractRow {
         if let rejectedDay, rejectedDay <= end { return .rejected }
         return .pendingApproval
     }
+}
+
+/// A contract's approval status and figures on a day: see ``ReceivableContractRow/standing(asOf:)``.
+struct ContractStanding {
+    var status: ContractApprovalStatus
+    var figures: ReceivablesFigures
+    var mostDaysOverdue: Int?
 }

@@ -82,21 +82,13 @@ public struct ReceivablesQueries: Sendable {
             throw ReadModelQueryError.invalid("top", "top is 1 to 1000, not \(top)")
         }
 
-        let contracts: [ContractReceivables]
-        if let owner {
-            contracts = try receivables(linkedIn: "owner-contracts", to: owner, asOf: day)
-        } else {
-            contracts = try store.rows(ReceivableContractRow.self, projector: name, table: "contracts").compactMap {
-                $0.row.receivables(asOf: day)
-            }
-        }
         var totals: [String: ReceivablesFigures] = [:]
         var customers: [String: [String: OverdueCustomer]] = [:]
-        for contract in contracts where contract.status == .binding {
-            let currency = contract.figures.currency
-            totals[currency, default: ReceivablesFigures(currency: currency)].add(contract.figures)
-            guard contract.figures.outstanding > 0 else { continue }
-            let oldest = contract.instalments.filter { $0.outstanding > 0 }.map(\.daysOverdue).max() ?? 0
+        func count(_ contract: ReceivableContractRow) {
+            guard let standing = contract.standing(asOf: day), standing.status == .binding else { return }
+            let currency = standing.figures.currency
+            totals[currency, default: ReceivablesFigures(currency: currency)].add(standing.figures)
+            guard standing.figures.outstanding > 0 else { return }
             customers[currency, default: [:]][
                 contract.customerID,
                 default: OverdueCustomer(
@@ -106,7 +98,16 @@ public struct ReceivablesQueries: Sendable {
                     oldestDaysOverdue: 0,
                     buckets: AgingBuckets()
                 )
-            ].add(contract.figures, oldestDaysOverdue: oldest)
+            ].add(standing.figures, oldestDaysOverdue: standing.mostDaysOverdue ?? 0)
+        }
+        if let owner {
+            try contracts(linkedIn: "owner-contracts", to: owner).forEach(count)
+        } else {
+            // Every contract, one row decoded at a time: the report's memory does not grow with them.
+            try store.forEachRow(ReceivableContractRow.self, projector: name, table: "contracts") { _, row in
+                count(row)
+                return true
+            }
         }
         return AgingReport(
             asOf: day.description,
@@ -125,10 +126,14 @@ public struct ReceivablesQueries: Sendable {
         to id: String,
         asOf day: BusinessDay
     ) throws -> [ContractReceivables] {
+        try contracts(linkedIn: table, to: id).compactMap { $0.receivables(asOf: day) }
+    }
+
+    /// The rows of the contracts listed under `id` in the index `table`, in contract-id order.
+    private func contracts(linkedIn table: String, to id: String) throws -> [ReceivableContractRow] {
         try store.rows(ReceivableLinkRow.self, projector: name, table: table, prefix: FinanceKey.prefix(id)).compactMap
         { link in
-            try store.row(ReceivableContractRow.self, projector: name, table: "contracts", key: link.row.contractID)?
-                .receivables(asOf: day)
+            try store.row(ReceivableContractRow.self, projector: name, table: "contracts", key: link.row.contractID)
         }
     }
 }
