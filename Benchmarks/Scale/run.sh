@@ -8,8 +8,10 @@
 # 10 s each) and durable follow-ups over HTTP (64 connections, 20 s: requests/s and p99), with
 # wrk and the scripts of Benchmarks/HTTP. Then the guarantees at that scale: the server is
 # killed with SIGKILL under follow-up load, every acknowledged follow-up must be in the log and
-# the chain must verify; the server restarts on that log; its live read models must equal a
-# rebuild from the log (`rapport rebuild --check`); last, `rapport compact` seals the log.
+# the chain must verify; the server restarts on that log (its resident memory is measured
+# again after its own sweep, as a server restarted in steady state holds it); its live read
+# models must equal a rebuild from the log (`rapport rebuild --check`); last, `rapport
+# compact` seals the log.
 # Prints one Markdown table row per scale.
 #
 # Usage: Benchmarks/Scale/run.sh [SCALE ...]   (default: 1), from a release build:
@@ -65,8 +67,8 @@ stop() {
     server=""
 }
 
-echo "| scale | events | data.mdb | generate | rebuild | rebuild peak | verify | rebuild rate / verify rate | serve start | start-up pool sweep | serve resident at rest (anon + file) | query p99: 360 / funnel / aging / search | follow-ups over HTTP | serve resident under load (anon + file) | SIGKILL under load | restart after it | live read models = rebuild | compact |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| scale | events | data.mdb | generate | rebuild | rebuild peak | verify | rebuild rate / verify rate | serve start | start-up pool sweep | serve resident at rest (anon + file) | query p99: 360 / funnel / aging / search | follow-ups over HTTP | serve resident under load (anon + file) | SIGKILL under load | restart after it | resident after the restart (anon + file) | live read models = rebuild | compact |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for scale in "${@:-1}"; do
     directory="$work/scale-$scale"
     rm -rf "$directory"
@@ -132,6 +134,10 @@ for scale in "${@:-1}"; do
 
     serve
     restart_seconds=$served_in
+    # Memory at rest as a server restarted in steady state holds it: after its own sweep.
+    until [ "$(grep -c 'pool sweep' "$work/serve.log")" -ge 2 ]; do sleep 0.5; done
+    sleep 5
+    read -r restart_rss restart_anon restart_file < <(resident "$server")
     stop TERM
     if "$rapport" rebuild --check --data-dir "$directory" > "$work/check.txt" 2> "$work/check.err"; then
         read_models=$(sed -n 's/^ok: \([0-9]*\) read models at position \([0-9]*\).*/identical, \1 read models at \2/p' "$work/check.txt")
@@ -142,10 +148,10 @@ for scale in "${@:-1}"; do
     compact="$compact_seconds s, $(($(stat -c %s "$directory/data.mdb") / 1000000)) MB after"
 
     rate() { echo "$events / $1 / 1000" | bc; }
-    printf '| %s× | %s | %s MB | %.1f s | %.1f s, %s K events/s | %d MB | %.1f s, %s K events/s | %.2f | %.1f s | %s in %.1f s | %s MB (%s + %s) | %s | %s | %s MB (%s + %s) | %s | %.1f s | %s | %s |\n' \
+    printf '| %s× | %s | %s MB | %.1f s | %.1f s, %s K events/s | %d MB | %.1f s, %s K events/s | %.2f | %.1f s | %s in %.1f s | %s MB (%s + %s) | %s | %s | %s MB (%s + %s) | %s | %.1f s | %s MB (%s + %s) | %s | %s |\n' \
         "$scale" "$events" "$data_mb" "$generate_seconds" "$rebuild_seconds" "$(rate "$rebuild_seconds")" \
         $((rebuild_kib / 1024)) "$verify_seconds" "$(rate "$verify_seconds")" \
         "$(echo "$verify_seconds / $rebuild_seconds" | bc -l)" "$start_seconds" "$swept" "$sweep_seconds" "$rss" "$anon" "$file" \
-        "$queries" "$commands" "$load_rss" "$load_anon" "$load_file" "$crash" "$restart_seconds" "$read_models" "$compact"
+        "$queries" "$commands" "$load_rss" "$load_anon" "$load_file" "$crash" "$restart_seconds" "$restart_rss" "$restart_anon" "$restart_file" "$read_models" "$compact"
     [ "${KEEP:-0}" = 1 ] || rm -rf "$directory"
 done
