@@ -73,6 +73,17 @@ extension Rapport {
             if asOf != nil, into == nil {
                 throw ValidationError("an --as-of build needs --into DIR, so the live read models stay as they are")
             }
+            // A check built into the live read models would replace what it is meant to judge.
+            if check, let into, Self.sameDirectory(into, readModels.path(beside: log)) {
+                throw ValidationError("--check needs --into another directory than the live read models")
+            }
+        }
+
+        private static func sameDirectory(_ first: String, _ second: String) -> Bool {
+            func resolved(_ path: String) -> String {
+                URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            }
+            return resolved(first) == resolved(second)
         }
 
         var asOf: AsOf? {

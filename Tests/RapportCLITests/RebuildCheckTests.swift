@@ -54,7 +54,7 @@ struct RebuildCheckTests {
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: log)).contains { $0.contains(".check-") })
     }
 
-    @Test("--check takes no as-of option")
+    @Test("--check takes no as-of option, and does not build into the live read models")
     func refusesAsOf() throws {
         let refused = try rapport(
             "rebuild",
@@ -65,5 +65,9 @@ struct RebuildCheckTests {
             directory.appending("none")
         )
         #expect(refused.status == 64 && refused.errors.contains("--check"), "\(refused.errors)")
+        let log = directory.appending("log")
+        let intoLive = try rapport("rebuild", "--check", "--data-dir", log, "--into", log + "/./read-models/")
+        #expect(intoLive.status == 64 && intoLive.errors.contains("another directory"), "\(intoLive.errors)")
+        #expect(!FileManager.default.fileExists(atPath: log), "nothing was created")
     }
 }
