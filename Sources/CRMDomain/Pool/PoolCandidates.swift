@@ -1,15 +1,32 @@
 public import Foundation
 
-/// An owned customer the pool sweep may have to warn or release, with its business activity.
+/// An owned customer the pool sweep may have to warn or release, as the candidates' source
+/// knows it: its level, idle clock, the release its owner was last warned of, and its deals'
+/// business activity.
 public struct PoolCandidate: Sendable, Hashable {
     /// The customer's id.
     public var customerID: String
-    /// Its deals' activity, as the source knows it.
+    /// The customer's level, which sets its idle limit.
+    public var level: String
+    /// Its own idle clock: the later of its owner's taking it and its last follow-up.
+    public var idleSince: Date
+    /// The release the last warning to the current owner announced, if any.
+    public var warnedReleaseAt: Date?
+    /// Its deals' activity.
     public var activity: CustomerActivity
 
-    /// A candidate and its activity.
-    public init(customerID: String, activity: CustomerActivity) {
+    /// A candidate as its source knows it.
+    public init(
+        customerID: String,
+        level: String,
+        idleSince: Date,
+        warnedReleaseAt: Date?,
+        activity: CustomerActivity
+    ) {
         self.customerID = customerID
+        self.level = level
+        self.idleSince = idleSince
+        self.warnedReleaseAt = warnedReleaseAt
         self.activity = activity
     }
 }

@@ -148,22 +148,41 @@ public enum PoolDecisions {
         }
         let idleSince = max(ownIdleSince, activity.lastActivityAt ?? ownIdleSince)
         let idleDays = rules.idleDays(forLevel: customer.level)
-        let releaseAt = idleSince.addingTimeInterval(Double(idleDays) * 86_400)
+        let releaseAt = releaseTime(idleSince: idleSince, idleDays: idleDays)
         if time >= releaseAt {
             return .release(
                 change(customer, to: nil, reason: .releasedBySweep, note: "no business activity for \(idleDays) days")
             )
         }
         let warnFrom = releaseAt.addingTimeInterval(-Double(rules.warningDaysBeforeRelease) * 86_400)
-        // A warning's release time went through a protobuf timestamp: equal to the microsecond.
-        let warned = customer.warnedReleaseAt.map { abs($0.timeIntervalSince(releaseAt)) < 0.000_001 } ?? false
-        guard time >= warnFrom, !warned else { return .none }
+        guard time >= warnFrom, !announces(customer.warnedReleaseAt, releaseAt) else { return .none }
         var warning = CRMPoolReleaseWarned()
         warning.customerID = customer.customerID
         warning.ownerID = owner
         warning.releaseDueAt = Google_Protobuf_Timestamp(date: releaseAt)
         warning.idleDays = Int32(idleDays)
         return .warn(warning)
+    }
+
+    /// Whether the sweep at `time` leaves `candidate` alone by what its source knows of it:
+    /// its owner was warned of the very release its idle clock gives, and that release is not
+    /// due yet. The sweep then need not read the customer's stream, which, read as far as the
+    /// source has read the log, could only agree.
+    public static func awaitsAnnouncedRelease(_ candidate: PoolCandidate, rules: PoolRules, at time: Date) -> Bool {
+        let idleSince = max(candidate.idleSince, candidate.activity.lastActivityAt ?? candidate.idleSince)
+        let releaseAt = releaseTime(idleSince: idleSince, idleDays: rules.idleDays(forLevel: candidate.level))
+        return time < releaseAt && announces(candidate.warnedReleaseAt, releaseAt)
+    }
+
+    /// When a customer idle since `idleSince` is released under a limit of `idleDays`.
+    private static func releaseTime(idleSince: Date, idleDays: Int) -> Date {
+        idleSince.addingTimeInterval(Double(idleDays) * 86_400)
+    }
+
+    /// Whether a warning that announced `warnedReleaseAt` announced the release at `releaseAt`.
+    private static func announces(_ warnedReleaseAt: Date?, _ releaseAt: Date) -> Bool {
+        // A warning's release time went through a protobuf timestamp: equal to the microsecond.
+        warnedReleaseAt.map { abs($0.timeIntervalSince(releaseAt)) < 0.000_001 } ?? false
     }
 
     // MARK: - Shared checks

@@ -1,6 +1,7 @@
 import CRMDomain
 import CRMSchema
 import EventStore
+import Foundation
 public import Projections
 import SwiftProtobuf
 
@@ -22,8 +23,8 @@ import SwiftProtobuf
 /// - `contracts`: contract id → ``ContractBalance``.
 public final class PoolIdleProjector: Projector {
     public static let name = "pool-idle"
-    /// 2: the index by level, then clock.
-    public static let version: UInt32 = 2
+    /// 3: rows keep the release their owner was last warned of.
+    public static let version: UInt32 = 3
     /// Every type: deals' streams hold many, and the stream's category decides what counts.
     public static let eventTypes = Set(EventCatalogue.crm.typeNames)
 
@@ -55,7 +56,15 @@ public final class PoolIdleProjector: Projector {
         case is CRMFollowUpLogged:
             change(customerID) { $0.lastFollowUpAt = max($0.lastFollowUpAt ?? at, at) }
         case let change as CRMCustomerOwnershipChanged:
-            self.change(customerID) { ($0.owner, $0.ownerSince) = (change.toOwnerID, at) }
+            self.change(customerID) { row in
+                (row.owner, row.ownerSince, row.warnedReleaseAt) = (change.toOwnerID, at, nil)
+            }
+        case let warning as CRMPoolReleaseWarned:
+            change(customerID) { row in
+                // As `CustomerState` keeps it: the time the sweep compares, as a `Date` gives it.
+                guard warning.ownerID == row.owner else { return }
+                row.warnedReleaseAt = warning.releaseDueAt.date.timeIntervalSinceReferenceDate
+            }
         case let created as CRMCustomerCreated:
             change(customerID) { row in
                 row.level = created.level
@@ -146,13 +155,20 @@ struct PoolIdleRow: Codable, Sendable, Hashable {
     var lastActivityAt: Int64?
     /// Its contracts still open, sorted.
     var openContracts: [String] = []
+    /// The release the last warning to the current owner announced, as the seconds since 2001
+    /// a `Date` holds (exactly the `Date` the sweep folds from the warning).
+    var warnedReleaseAt: Double?
     /// The row's key in the `idle` index; `nil` when it is not there.
     var indexedKey: String?
 
-    /// When the customer's idle clock stopped, as the sweep reckons it; `nil` when the sweep
-    /// leaves it alone (in the pool, or a contract still open).
+    /// The customer's own idle clock: the later of its owner's taking it and its last
+    /// follow-up.
+    var ownIdleSince: Int64 { max(ownerSince, lastFollowUpAt ?? ownerSince) }
+
+    /// When the customer's idle clock stopped, its deals' activity included, as the sweep
+    /// reckons it; `nil` when the sweep leaves it alone (in the pool, or a contract still open).
     var idleSince: Int64? {
         guard !owner.isEmpty, openContracts.isEmpty else { return nil }
-        return max(ownerSince, lastFollowUpAt ?? ownerSince, lastActivityAt ?? ownerSince)
+        return max(ownIdleSince, lastActivityAt ?? ownerSince)
     }
 }

@@ -47,7 +47,7 @@ public struct PoolIdleQueries: PoolCandidates {
                 for (key, customerID) in entries {
                     guard key < end else { break level }
                     if let row = try store.row(PoolIdleRow.self, projector: name, table: "customers", key: customerID) {
-                        candidates.append(PoolCandidate(customerID: customerID, activity: row.activity))
+                        candidates.append(row.candidate(customerID))
                     }
                     after = key
                     if candidates.count == limit { return (candidates, key) }
@@ -60,11 +60,18 @@ public struct PoolIdleQueries: PoolCandidates {
 }
 
 extension PoolIdleRow {
-    /// The deals' activity as the sweep decides by it.
-    var activity: CustomerActivity {
-        CustomerActivity(
-            lastActivityAt: lastActivityAt.map { Timestamp(nanosecondsSinceEpoch: $0).date },
-            openContracts: Set(openContracts)
+    /// The row as the sweep's candidate `customerID`, with times as the sweep folds them from
+    /// the log.
+    func candidate(_ customerID: String) -> PoolCandidate {
+        PoolCandidate(
+            customerID: customerID,
+            level: level,
+            idleSince: Timestamp(nanosecondsSinceEpoch: ownIdleSince).date,
+            warnedReleaseAt: warnedReleaseAt.map(Date.init(timeIntervalSinceReferenceDate:)),
+            activity: CustomerActivity(
+                lastActivityAt: lastActivityAt.map { Timestamp(nanosecondsSinceEpoch: $0).date },
+                openContracts: Set(openContracts)
+            )
         )
     }
 }

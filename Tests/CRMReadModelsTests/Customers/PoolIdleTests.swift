@@ -9,6 +9,7 @@ import Foundation
 import Projections
 import RapportTestSupport
 import SwiftProtobuf
+import Synchronization
 import Testing
 
 @Suite("The pool sweep over the pool-idle read model")
@@ -66,6 +67,13 @@ struct PoolIdleTests {
             #expect(got.unreadable.isEmpty && expected.unreadable.isEmpty)
             #expect(got.customersChecked < expected.customersChecked, "the candidates are fewer than every customer")
             #expect(got.customersChecked >= got.released.count + got.warned.count)
+            try await runner.catchUp()
+            let again = try await viaReadModel.sweepPool(at: time, candidates: PoolIdleQueries(store: store))
+            #expect(again.released.isEmpty && again.warned.isEmpty, "day +\(days): nothing left to do at that time")
+            #expect(
+                again.streamsRead == 0 && (got.warned.isEmpty || again.customersChecked > 0),
+                "day +\(days): the owners just warned are not read again until their release is due"
+            )
             released += expected.released.count
             warned += expected.warned.count
         }
@@ -119,6 +127,61 @@ struct PoolIdleTests {
         #expect(steps.count == 4)
         #expect(leftAfterDay61.isEmpty, "a customer with an open contract is no candidate")
         for step in steps { #expect(step.released == step.expected, "\(step.step)") }
+        await world.close()
+    }
+
+    @Test(
+        "a sweep appends many releases in one commit, each owner's entries together; a follow-up logged while it decides wins"
+    )
+    func batchedReleases() async throws {
+        let world = try CRMWorld("pool-idle-batch")
+        let (crm, clock) = (world.crm, world.clock)
+        var rules = CRMPoolRulesConfigured()
+        (rules.dailyClaimLimit, rules.holdingCap, rules.warningDaysBeforeRelease) = (20, 20, 1)
+        rules.idleLimits = [CRMIdleLimit.with { ($0.customerLevel, $0.idleDays) = ("", 5) }]
+        try await crm.configurePoolRules(rules, actor: "admin", occurredAt: clock.now().addingTimeInterval(-1))
+        let reps = [try await world.user("rep1"), try await world.user("rep2")]
+        var ids: [String] = []
+        for index in 0..<12 {
+            if index == 8 { clock.advance(days: 3) }
+            let id = try await crm.createCustomer(NewCustomer(name: "Batch \(index) Co., Ltd."), actor: reps[index % 2])
+            try await crm.claimCustomer(id, actor: reps[index % 2])
+            ids.append(id)
+        }
+
+        // Day 6: the first eight are past their five days; the last four warn from day 7.
+        clock.advance(days: 3)
+        var store = try await world.readModels([PoolIdleProjector.self])
+        let first = try await crm.sweepPool(candidates: PoolIdleQueries(store: store))
+        #expect(Set(first.released.map(\.customerID)) == Set(ids[0..<8]) && first.warned.isEmpty)
+        let changes = try ids[0..<8].map { id in
+            try #require(world.events(of: "customer-\(id)").last { $0.type == "crm.v1.CustomerOwnershipChanged" })
+        }
+        #expect(Set(changes.map(\.recordedAt)).count == 1, "one commit")
+        for rep in reps {
+            let entries = try world.events(of: "user-\(rep)").suffix(4)
+            #expect(entries.allSatisfy { $0.recordedAt == changes[0].recordedAt })
+            let lost = try entries.map { try CRMRepHoldingChanged(serializedBytes: $0.payload) }
+            #expect(
+                lost.map(\.customerID)
+                    == ids[0..<8].enumerated().filter { $0.offset % 2 == reps.firstIndex(of: rep)! }.map(\.element)
+            )
+            #expect(lost.allSatisfy { !$0.gained && $0.reason == .releasedBySweep })
+        }
+
+        // Day 8.5: the last four are due; one gets a follow-up while the sweep decides.
+        clock.advance(days: 2.5)
+        store = try await world.readModels([PoolIdleProjector.self])
+        var followUp = CRMFollowUpLogged()
+        (followUp.customerID, followUp.channel) = (ids[8], .call)
+        let interrupted = FewAtATime(queries: PoolIdleQueries(store: store)) { [followUp] in
+            _ = try await crm.logFollowUp(followUp, actor: reps[0])
+        }
+        let second = try await crm.sweepPool(candidates: interrupted)
+        #expect(second.customersChecked == 4)
+        #expect(Set(second.released.map(\.customerID)) == Set(ids[9..<12]), "the followed-up customer stays")
+        let kept = try world.events(of: "customer-\(ids[8])").last { $0.type == "crm.v1.CustomerOwnershipChanged" }
+        #expect(try CRMCustomerOwnershipChanged(serializedBytes: try #require(kept).payload).toOwnerID == reps[0])
         await world.close()
     }
 
@@ -186,5 +249,31 @@ struct PoolIdleTests {
         let afterChange = try queries.page(idleSince: cutoffs, after: nil, limit: 10).candidates.map(\.customerID)
         #expect(Set(afterChange) == [ids["a1"]!, ids["b1"]!, ids["b2"]!, ids["plain"]!])
         await world.close()
+    }
+}
+
+/// The read model's candidates two at a time, running `interruption` before the second page,
+/// after the first page's customers are decided and before their batch is appended.
+private final class FewAtATime: PoolCandidates {
+    let queries: PoolIdleQueries
+    let interruption: @Sendable () async throws -> Void
+    private let pages = Mutex(0)
+
+    init(queries: PoolIdleQueries, interruption: @escaping @Sendable () async throws -> Void) {
+        (self.queries, self.interruption) = (queries, interruption)
+    }
+
+    func page(
+        idleSince cutoff: (String) -> Date,
+        after cursor: String?,
+        limit: Int
+    ) async throws -> (candidates: [PoolCandidate], next: String?) {
+        if pages.withLock({ pages in
+            pages += 1
+            return pages == 2
+        }) {
+            try await interruption()
+        }
+        return try queries.page(idleSince: cutoff, after: cursor, limit: min(limit, 2))
     }
 }
