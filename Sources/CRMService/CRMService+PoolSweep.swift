@@ -10,8 +10,8 @@ public struct PoolSweepReport: Sendable, Hashable {
     /// Customers seen: every customer of the log for a sweep over the whole log, the
     /// candidates for one over a read model.
     public var customersChecked = 0
-    /// Customers whose streams were read to decide them: those the fold or the candidates'
-    /// source did not already show as needing nothing.
+    /// Customers' streams read to decide them again: for a sweep over a read model, only
+    /// those that moved on since the read model read them.
     public var streamsRead = 0
     /// Customers released to the pool, idle past their level's limit.
     public var released: [CRMCustomerOwnershipChanged] = []
@@ -70,13 +70,15 @@ extension CRMService {
         return report
     }
 
-    /// Releases and warns as ``sweepPool(at:actor:)`` does, reading only the customers
+    /// Releases and warns as ``sweepPool(at:actor:)`` does, deciding only the customers
     /// `candidates` names as idle long enough to be warned under their level's limit in the
-    /// rules in force, each with the activity `candidates` knows of it.
+    /// rules in force, each as `candidates` knows it.
     ///
-    /// The candidates' activity should be as recent as the log's head when the sweep starts
-    /// (a server waits for its read model to catch up): a deal's event it has not seen yet
-    /// does not restart the customer's clock.
+    /// Reads no customer's stream: each decision is appended at the stream version the
+    /// candidate was read at, and a stream that moved on since (a follow-up during the sweep)
+    /// is read and decided again. The candidates' deals' activity should be as recent as the
+    /// log's head when the sweep starts (a server waits for its read model to catch up): a
+    /// deal's event it has not seen yet does not restart the customer's clock.
     public func sweepPool(
         at time: Date? = nil,
         actor: String = "pool-sweep",
@@ -96,19 +98,32 @@ extension CRMService {
             let page = try await candidates.page(idleSince: cutoff, after: cursor, limit: 1_000)
             for candidate in page.candidates {
                 report.customersChecked += 1
-                if PoolDecisions.awaitsAnnouncedRelease(candidate, rules: rules, at: context.occurredAt) { continue }
-                do {
-                    try await decide(
-                        candidate.customerID,
-                        activity: candidate.activity,
-                        rules: rules,
-                        context: context,
-                        into: &batch,
-                        &report
-                    )
-                } catch is EventCatalogueError {
-                    report.unreadable.append(candidate.customerID)
+                let outcome = PoolDecisions.sweep(candidate, rules: rules, at: context.occurredAt)
+                guard outcome != .none else { continue }
+                guard let version = candidate.streamVersion else {
+                    do {
+                        try await decide(
+                            candidate.customerID,
+                            activity: candidate.activity,
+                            rules: rules,
+                            context: context,
+                            into: &batch,
+                            &report
+                        )
+                    } catch is EventCatalogueError {
+                        report.unreadable.append(candidate.customerID)
+                    }
+                    continue
                 }
+                // Appended at the version the candidate was read at: if the stream has moved on
+                // since, the batch is decided again on the streams.
+                let decision = SweepBatch.Decision(
+                    customerID: candidate.customerID,
+                    activity: candidate.activity,
+                    version: .exact(version),
+                    outcome: outcome
+                )
+                try await add(decision, to: &batch, rules: rules, context: context, into: &report)
             }
             cursor = page.next
         } while cursor != nil
@@ -116,8 +131,8 @@ extension CRMService {
         return report
     }
 
-    /// Reads one customer's stream and decides it, adding its release or warning, if any, to
-    /// `batch`, which is appended once it holds ``SweepBatch/capacity`` customers.
+    /// Reads one customer's stream, decides it, and adds its release or warning, if any, to
+    /// `batch`.
     private func decide(
         _ customerID: String,
         activity: CustomerActivity,
@@ -130,11 +145,28 @@ extension CRMService {
         let (customer, version) = try await loadCustomer(customerID)
         let outcome = PoolDecisions.sweep(customer, activity: activity, rules: rules, at: context.occurredAt)
         guard outcome != .none else { return }
-        batch.add(SweepBatch.Decision(customerID: customerID, activity: activity, version: version, outcome: outcome))
-        if batch.decisions.count >= SweepBatch.capacity {
-            try await append(batch, rules: rules, context: context, into: &report)
-            batch = SweepBatch()
-        }
+        let decision = SweepBatch.Decision(
+            customerID: customerID,
+            activity: activity,
+            version: version,
+            outcome: outcome
+        )
+        try await add(decision, to: &batch, rules: rules, context: context, into: &report)
+    }
+
+    /// Adds a decision to `batch`, and appends the batch once it holds
+    /// ``SweepBatch/capacity`` customers.
+    private func add(
+        _ decision: SweepBatch.Decision,
+        to batch: inout SweepBatch,
+        rules: PoolRules,
+        context: CommandContext,
+        into report: inout PoolSweepReport
+    ) async throws {
+        batch.add(decision)
+        guard batch.decisions.count >= SweepBatch.capacity else { return }
+        try await append(batch, rules: rules, context: context, into: &report)
+        batch = SweepBatch()
     }
 
     /// Appends a batch's releases and warnings in one durable append; when a customer's stream
@@ -152,13 +184,17 @@ extension CRMService {
             report.record(batch)
         } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
             for decision in batch.decisions {
-                try await sweep(
-                    decision.customerID,
-                    activity: decision.activity,
-                    rules: rules,
-                    context: context,
-                    into: &report
-                )
+                do {
+                    try await sweep(
+                        decision.customerID,
+                        activity: decision.activity,
+                        rules: rules,
+                        context: context,
+                        into: &report
+                    )
+                } catch is EventCatalogueError {
+                    report.unreadable.append(decision.customerID)
+                }
             }
         }
     }
@@ -173,6 +209,7 @@ extension CRMService {
         into report: inout PoolSweepReport
     ) async throws {
         try await retryingOnConflict("sweeping customer \(customerID)") {
+            report.streamsRead += 1
             let (customer, version) = try await loadCustomer(customerID)
             let outcome = PoolDecisions.sweep(customer, activity: activity, rules: rules, at: context.occurredAt)
             guard outcome != .none else { return }

@@ -1,11 +1,13 @@
 public import Foundation
 
 /// An owned customer the pool sweep may have to warn or release, as the candidates' source
-/// knows it: its level, idle clock, the release its owner was last warned of, and its deals'
-/// business activity.
+/// knows it: owner, level, idle clock, the release its owner was last warned of, its deals'
+/// business activity, and the version of its stream all this was read up to.
 public struct PoolCandidate: Sendable, Hashable {
     /// The customer's id.
     public var customerID: String
+    /// The owning rep.
+    public var owner: String
     /// The customer's level, which sets its idle limit.
     public var level: String
     /// Its own idle clock: the later of its owner's taking it and its last follow-up.
@@ -14,20 +16,27 @@ public struct PoolCandidate: Sendable, Hashable {
     public var warnedReleaseAt: Date?
     /// Its deals' activity.
     public var activity: CustomerActivity
+    /// The version of the customer's stream (its last event's) the source has read; `nil` when
+    /// unknown. An append that expects it fails if the stream has moved on since.
+    public var streamVersion: UInt64?
 
     /// A candidate as its source knows it.
     public init(
         customerID: String,
+        owner: String,
         level: String,
         idleSince: Date,
         warnedReleaseAt: Date?,
-        activity: CustomerActivity
+        activity: CustomerActivity,
+        streamVersion: UInt64? = nil
     ) {
         self.customerID = customerID
+        self.owner = owner
         self.level = level
         self.idleSince = idleSince
         self.warnedReleaseAt = warnedReleaseAt
         self.activity = activity
+        self.streamVersion = streamVersion
     }
 }
 

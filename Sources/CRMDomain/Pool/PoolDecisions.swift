@@ -60,7 +60,7 @@ public enum PoolDecisions {
             )
         }
         try requireRoom(rep, rules: rules)
-        return change(customer, to: rep.repID, reason: .claimed, note: "")
+        return change(customer.customerID, from: "", to: rep.repID, reason: .claimed, note: "")
     }
 
     /// Releases an owned customer to the pool: by its owner, or by an admin or a manager of
@@ -77,8 +77,9 @@ public enum PoolDecisions {
         let ownerID = try requireOwned(customer)
         try requireActs(actor, on: customer, of: owner, acting: "release")
         return change(
-            customer,
-            to: nil,
+            customer.customerID,
+            from: ownerID,
+            to: "",
             reason: actor.userID == ownerID ? .releasedByRep : .releasedByManager,
             note: note
         )
@@ -114,7 +115,7 @@ public enum PoolDecisions {
             )
         }
         try requireRoom(receiver.holdings, rules: rules)
-        return change(customer, to: receiver.userID, reason: .transferred, note: note)
+        return change(customer.customerID, from: ownerID, to: receiver.userID, reason: .transferred, note: note)
     }
 
     /// What the idle sweep does to one customer at `time`.
@@ -143,46 +144,43 @@ public enum PoolDecisions {
     )
         -> SweepOutcome
     {
-        guard let owner = customer.owner, let ownIdleSince = customer.idleSince, activity.openContracts.isEmpty else {
-            return .none
-        }
-        let idleSince = max(ownIdleSince, activity.lastActivityAt ?? ownIdleSince)
-        let idleDays = rules.idleDays(forLevel: customer.level)
-        let releaseAt = releaseTime(idleSince: idleSince, idleDays: idleDays)
+        guard let owner = customer.owner, let idleSince = customer.idleSince else { return .none }
+        let candidate = PoolCandidate(
+            customerID: customer.customerID,
+            owner: owner,
+            level: customer.level,
+            idleSince: idleSince,
+            warnedReleaseAt: customer.warnedReleaseAt,
+            activity: activity
+        )
+        return sweep(candidate, rules: rules, at: time)
+    }
+
+    /// The sweep's decision for a candidate as its source knows it: the decision on the
+    /// customer's stream folded as far as the source has read the log, so that the sweep
+    /// reads no stream.
+    public static func sweep(_ candidate: PoolCandidate, rules: PoolRules, at time: Date) -> SweepOutcome {
+        let activity = candidate.activity
+        guard !candidate.owner.isEmpty, activity.openContracts.isEmpty else { return .none }
+        let idleSince = max(candidate.idleSince, activity.lastActivityAt ?? candidate.idleSince)
+        let idleDays = rules.idleDays(forLevel: candidate.level)
+        let releaseAt = idleSince.addingTimeInterval(Double(idleDays) * 86_400)
         if time >= releaseAt {
+            let note = "no business activity for \(idleDays) days"
             return .release(
-                change(customer, to: nil, reason: .releasedBySweep, note: "no business activity for \(idleDays) days")
+                change(candidate.customerID, from: candidate.owner, to: "", reason: .releasedBySweep, note: note)
             )
         }
         let warnFrom = releaseAt.addingTimeInterval(-Double(rules.warningDaysBeforeRelease) * 86_400)
-        guard time >= warnFrom, !announces(customer.warnedReleaseAt, releaseAt) else { return .none }
+        // A warning's release time went through a protobuf timestamp: equal to the microsecond.
+        let warned = candidate.warnedReleaseAt.map { abs($0.timeIntervalSince(releaseAt)) < 0.000_001 } ?? false
+        guard time >= warnFrom, !warned else { return .none }
         var warning = CRMPoolReleaseWarned()
-        warning.customerID = customer.customerID
-        warning.ownerID = owner
+        warning.customerID = candidate.customerID
+        warning.ownerID = candidate.owner
         warning.releaseDueAt = Google_Protobuf_Timestamp(date: releaseAt)
         warning.idleDays = Int32(idleDays)
         return .warn(warning)
-    }
-
-    /// Whether the sweep at `time` leaves `candidate` alone by what its source knows of it:
-    /// its owner was warned of the very release its idle clock gives, and that release is not
-    /// due yet. The sweep then need not read the customer's stream, which, read as far as the
-    /// source has read the log, could only agree.
-    public static func awaitsAnnouncedRelease(_ candidate: PoolCandidate, rules: PoolRules, at time: Date) -> Bool {
-        let idleSince = max(candidate.idleSince, candidate.activity.lastActivityAt ?? candidate.idleSince)
-        let releaseAt = releaseTime(idleSince: idleSince, idleDays: rules.idleDays(forLevel: candidate.level))
-        return time < releaseAt && announces(candidate.warnedReleaseAt, releaseAt)
-    }
-
-    /// When a customer idle since `idleSince` is released under a limit of `idleDays`.
-    private static func releaseTime(idleSince: Date, idleDays: Int) -> Date {
-        idleSince.addingTimeInterval(Double(idleDays) * 86_400)
-    }
-
-    /// Whether a warning that announced `warnedReleaseAt` announced the release at `releaseAt`.
-    private static func announces(_ warnedReleaseAt: Date?, _ releaseAt: Date) -> Bool {
-        // A warning's release time went through a protobuf timestamp: equal to the microsecond.
-        warnedReleaseAt.map { abs($0.timeIntervalSince(releaseAt)) < 0.000_001 } ?? false
     }
 
     // MARK: - Shared checks
@@ -231,16 +229,18 @@ public enum PoolDecisions {
         }
     }
 
+    /// A change of `customerID` from `owner` (empty: the pool) to `newOwner` (empty: the pool).
     private static func change(
-        _ customer: CustomerState,
-        to newOwner: String?,
+        _ customerID: String,
+        from owner: String,
+        to newOwner: String,
         reason: CRMOwnershipChangeReason,
         note: String
     ) -> CRMCustomerOwnershipChanged {
         var event = CRMCustomerOwnershipChanged()
-        event.customerID = customer.customerID
-        event.fromOwnerID = customer.owner ?? ""
-        event.toOwnerID = newOwner ?? ""
+        event.customerID = customerID
+        event.fromOwnerID = owner
+        event.toOwnerID = newOwner
         event.reason = reason
         event.note = note
         return event

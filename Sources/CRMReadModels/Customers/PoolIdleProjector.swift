@@ -23,8 +23,9 @@ import SwiftProtobuf
 /// - `contracts`: contract id → ``ContractBalance``.
 public final class PoolIdleProjector: Projector {
     public static let name = "pool-idle"
-    /// 3: rows keep the release their owner was last warned of.
-    public static let version: UInt32 = 3
+    /// 4: rows keep the release their owner was last warned of and their stream's version,
+    /// so the sweep decides from the row.
+    public static let version: UInt32 = 4
     /// Every type: deals' streams hold many, and the stream's category decides what counts.
     public static let eventTypes = Set(EventCatalogue.crm.typeNames)
 
@@ -42,7 +43,7 @@ public final class PoolIdleProjector: Projector {
         let at = event.occurredAt.nanosecondsSinceEpoch
         switch event.stream.category {
         case "customer":
-            applyCustomer(event.payload, customerID: String(event.stream.id), at: at)
+            applyCustomer(event, at: at)
         case "opportunity", "quote", "contract":
             applyDeal(event, at: at)
         default:
@@ -50,30 +51,27 @@ public final class PoolIdleProjector: Projector {
         }
     }
 
-    /// The customer's own events, as `CustomerState` folds them.
-    private func applyCustomer(_ payload: any SwiftProtobuf.Message, customerID: String, at: Int64) {
-        switch payload {
-        case is CRMFollowUpLogged:
-            change(customerID) { $0.lastFollowUpAt = max($0.lastFollowUpAt ?? at, at) }
-        case let change as CRMCustomerOwnershipChanged:
-            self.change(customerID) { row in
-                (row.owner, row.ownerSince, row.warnedReleaseAt) = (change.toOwnerID, at, nil)
-            }
-        case let warning as CRMPoolReleaseWarned:
-            change(customerID) { row in
-                // As `CustomerState` keeps it: the time the sweep compares, as a `Date` gives it.
-                guard warning.ownerID == row.owner else { return }
+    /// The customer's own events, as `CustomerState` folds them, and the version of its stream
+    /// each brings the row up to.
+    private func applyCustomer(_ event: CRMEvent, at: Int64) {
+        change(String(event.stream.id)) { row in
+            row.streamVersion = event.streamVersion
+            switch event.payload {
+            case is CRMFollowUpLogged:
+                row.lastFollowUpAt = max(row.lastFollowUpAt ?? at, at)
+            case let ownership as CRMCustomerOwnershipChanged:
+                (row.owner, row.ownerSince, row.warnedReleaseAt) = (ownership.toOwnerID, at, nil)
+            case let warning as CRMPoolReleaseWarned where warning.ownerID == row.owner:
+                // The time the sweep compares, exactly as the `Date` it folds from the warning.
                 row.warnedReleaseAt = warning.releaseDueAt.date.timeIntervalSinceReferenceDate
-            }
-        case let created as CRMCustomerCreated:
-            change(customerID) { row in
+            case let created as CRMCustomerCreated:
                 row.level = created.level
                 if !created.ownerID.isEmpty { (row.owner, row.ownerSince) = (created.ownerID, at) }
+            case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("level"):
+                row.level = updated.level
+            default:
+                break
             }
-        case let updated as CRMCustomerProfileUpdated where updated.changedFields.contains("level"):
-            change(customerID) { $0.level = updated.level }
-        default:
-            break
         }
     }
 
@@ -155,6 +153,8 @@ struct PoolIdleRow: Codable, Sendable, Hashable {
     var lastActivityAt: Int64?
     /// Its contracts still open, sorted.
     var openContracts: [String] = []
+    /// The version of the customer's stream folded into the row.
+    var streamVersion: UInt64?
     /// The release the last warning to the current owner announced, as the seconds since 2001
     /// a `Date` holds (exactly the `Date` the sweep folds from the warning).
     var warnedReleaseAt: Double?

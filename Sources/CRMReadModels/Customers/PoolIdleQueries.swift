@@ -65,13 +65,15 @@ extension PoolIdleRow {
     func candidate(_ customerID: String) -> PoolCandidate {
         PoolCandidate(
             customerID: customerID,
+            owner: owner,
             level: level,
             idleSince: Timestamp(nanosecondsSinceEpoch: ownIdleSince).date,
             warnedReleaseAt: warnedReleaseAt.map(Date.init(timeIntervalSinceReferenceDate:)),
             activity: CustomerActivity(
                 lastActivityAt: lastActivityAt.map { Timestamp(nanosecondsSinceEpoch: $0).date },
                 openContracts: Set(openContracts)
-            )
+            ),
+            streamVersion: streamVersion
         )
     }
 }

@@ -67,6 +67,7 @@ struct PoolIdleTests {
             #expect(got.unreadable.isEmpty && expected.unreadable.isEmpty)
             #expect(got.customersChecked < expected.customersChecked, "the candidates are fewer than every customer")
             #expect(got.customersChecked >= got.released.count + got.warned.count)
+            #expect(got.streamsRead == 0, "day +\(days): decided from the read model's rows alone")
             try await runner.catchUp()
             let again = try await viaReadModel.sweepPool(at: time, candidates: PoolIdleQueries(store: store))
             #expect(again.released.isEmpty && again.warned.isEmpty, "day +\(days): nothing left to do at that time")
@@ -154,6 +155,7 @@ struct PoolIdleTests {
         var store = try await world.readModels([PoolIdleProjector.self])
         let first = try await crm.sweepPool(candidates: PoolIdleQueries(store: store))
         #expect(Set(first.released.map(\.customerID)) == Set(ids[0..<8]) && first.warned.isEmpty)
+        #expect(first.streamsRead == 0)
         let changes = try ids[0..<8].map { id in
             try #require(world.events(of: "customer-\(id)").last { $0.type == "crm.v1.CustomerOwnershipChanged" })
         }
@@ -180,8 +182,30 @@ struct PoolIdleTests {
         let second = try await crm.sweepPool(candidates: interrupted)
         #expect(second.customersChecked == 4)
         #expect(Set(second.released.map(\.customerID)) == Set(ids[9..<12]), "the followed-up customer stays")
+        #expect(second.streamsRead == 4, "the batch's streams are read again after the conflict")
         let kept = try world.events(of: "customer-\(ids[8])").last { $0.type == "crm.v1.CustomerOwnershipChanged" }
         #expect(try CRMCustomerOwnershipChanged(serializedBytes: try #require(kept).payload).toOwnerID == reps[0])
+        await world.close()
+    }
+
+    @Test("a candidate whose stream holds an event this build cannot read is left as it is; the others are swept")
+    func unreadableEvents() async throws {
+        let world = try CRMWorld("pool-idle-unreadable")
+        let rep = try await world.user("rep")
+        let (readable, foreign) = (
+            try await world.poolCustomer("Idle Co., Ltd."), try await world.poolCustomer("Foreign Co., Ltd.")
+        )
+        try await world.crm.claimCustomer(readable, actor: rep)
+        try await world.crm.claimCustomer(foreign, actor: rep)
+        // Brought in from elsewhere: a type the catalogue does not know, which the read model
+        // passes over.
+        try await world.log.append(to: StreamName("customer-\(foreign)"), [testEvent("othercrm.Visited")])
+        world.clock.advance(days: 31)
+        let store = try await world.readModels([PoolIdleProjector.self])
+        let report = try await world.crm.sweepPool(candidates: PoolIdleQueries(store: store))
+        #expect(report.released.map(\.customerID) == [readable])
+        #expect(report.unreadable == [foreign])
+        #expect(try world.events(of: "customer-\(foreign)").last?.type == "othercrm.Visited", "nothing appended to it")
         await world.close()
     }
 
