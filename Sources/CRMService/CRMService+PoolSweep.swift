@@ -101,18 +101,13 @@ extension CRMService {
                 let outcome = PoolDecisions.sweep(candidate, rules: rules, at: context.occurredAt)
                 guard outcome != .none else { continue }
                 guard let version = candidate.streamVersion else {
-                    do {
-                        try await decide(
-                            candidate.customerID,
-                            activity: candidate.activity,
-                            rules: rules,
-                            context: context,
-                            into: &batch,
-                            &report
-                        )
-                    } catch is EventCatalogueError {
-                        report.unreadable.append(candidate.customerID)
-                    }
+                    try await sweep(
+                        candidate.customerID,
+                        activity: candidate.activity,
+                        rules: rules,
+                        context: context,
+                        into: &report
+                    )
                     continue
                 }
                 // Appended at the version the candidate was read at: if the stream has moved on
@@ -184,23 +179,20 @@ extension CRMService {
             report.record(batch)
         } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
             for decision in batch.decisions {
-                do {
-                    try await sweep(
-                        decision.customerID,
-                        activity: decision.activity,
-                        rules: rules,
-                        context: context,
-                        into: &report
-                    )
-                } catch is EventCatalogueError {
-                    report.unreadable.append(decision.customerID)
-                }
+                try await sweep(
+                    decision.customerID,
+                    activity: decision.activity,
+                    rules: rules,
+                    context: context,
+                    into: &report
+                )
             }
         }
     }
 
     /// Decides one customer again on its latest stream and appends its release or warning,
-    /// if any, to the log and to `report`.
+    /// if any, to the log and to `report`; a stream holding an event this build cannot read is
+    /// reported and left as it is.
     private func sweep(
         _ customerID: String,
         activity: CustomerActivity,
@@ -208,15 +200,21 @@ extension CRMService {
         context: CommandContext,
         into report: inout PoolSweepReport
     ) async throws {
-        try await retryingOnConflict("sweeping customer \(customerID)") {
-            report.streamsRead += 1
-            let (customer, version) = try await loadCustomer(customerID)
-            let outcome = PoolDecisions.sweep(customer, activity: activity, rules: rules, at: context.occurredAt)
-            guard outcome != .none else { return }
-            var one = SweepBatch()
-            one.add(SweepBatch.Decision(customerID: customerID, activity: activity, version: version, outcome: outcome))
-            _ = try await append(try one.request(context: context, service: self))
-            report.record(one)
+        do {
+            try await retryingOnConflict("sweeping customer \(customerID)") {
+                report.streamsRead += 1
+                let (customer, version) = try await loadCustomer(customerID)
+                let outcome = PoolDecisions.sweep(customer, activity: activity, rules: rules, at: context.occurredAt)
+                guard outcome != .none else { return }
+                var one = SweepBatch()
+                one.add(
+                    SweepBatch.Decision(customerID: customerID, activity: activity, version: version, outcome: outcome)
+                )
+                _ = try await append(try one.request(context: context, service: self))
+                report.record(one)
+            }
+        } catch is EventCatalogueError {
+            report.unreadable.append(customerID)
         }
     }
 

@@ -35,7 +35,7 @@ struct CrashTests {
     func readerBesideWriterProcess() async throws {
         let directory = TemporaryDirectory("beside")
         let executable = try #require(builtExecutable(named: "EventStoreCrashChild"))
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [directory.path]
         let output = Pipe()
@@ -78,7 +78,7 @@ struct CrashTests {
         directory: String,
         after count: Int
     ) async throws -> [(position: UInt64, id: String)] {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [directory]
         let output = Pipe()

@@ -60,9 +60,9 @@ struct Launcher {
 }
 
 /// A `rapport` process ready to run with `arguments`.
-func rapportProcess(_ arguments: [String]) throws -> Process {
+func rapportProcess(_ arguments: [String]) throws -> ChildProcess {
     let executable = try #require(builtExecutable(named: "rapport"), "rapport is built with the tests")
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
@@ -73,7 +73,7 @@ func rapportProcess(_ arguments: [String]) throws -> Process {
 
 /// Runs `process` to the end, collecting standard error and, unless it goes to `output`,
 /// standard output.
-private func finish(_ process: Process, output: FileHandle? = nil) throws -> Run {
+private func finish(_ process: ChildProcess, output: FileHandle? = nil) throws -> Run {
     let outputPipe = Pipe()
     let errors = Pipe()
     process.standardOutput = output ?? outputPipe

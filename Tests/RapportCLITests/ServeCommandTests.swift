@@ -97,7 +97,7 @@ struct ServeCommandTests {
     }
 
     /// Waits until the server at `port` answers its health check with no read model behind.
-    private func waitUntilCaughtUp(_ port: Int, _ server: Process) async throws {
+    private func waitUntilCaughtUp(_ port: Int, _ server: ChildProcess) async throws {
         for _ in 0..<600 {
             if let health = try? await get("http://127.0.0.1:\(port)/health"),
                 health.body.contains(#""readModelsBehind":0"#)

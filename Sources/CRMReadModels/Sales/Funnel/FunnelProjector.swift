@@ -9,8 +9,10 @@ import SwiftProtobuf
 /// how many were won, lost and reopened.
 ///
 /// Tables:
-/// - `cells`, `yyyy-mm|rep|stage` → ``FunnelCell``: the counts a query sums, so a quarter's
-///   funnel reads three months of rows (a few hundred) whatever the size of the history.
+/// - `cells`, `yyyy-mm|rep|stage` → ``FunnelCell``: the counts a query for one rep sums, so a
+///   rep's quarter reads three months of rows whatever the size of the history.
+/// - `companyCells`, `yyyy-mm|stage` → ``FunnelCell``: every rep's cells of that month and
+///   stage summed, so the whole company's funnel reads as few rows however many reps it has.
 /// - `opportunities`, opportunity id → ``FunnelOpportunity``: the stage, owner, current stay,
 ///   stages entered and counted outcome each later event needs.
 /// - `pipeline`, `current` → ``SalesPipeline``: the stage order, which says what "later" means.
@@ -30,7 +32,8 @@ public final class FunnelProjector: Projector {
     /// The read model's name, which its rows and checkpoint are stored under.
     public static let name = "funnel"
     /// The projection logic's version: changing it rebuilds the read model.
-    public static let version: UInt32 = 2
+    /// 3: the company's cells beside the reps'.
+    public static let version: UInt32 = 3
     /// The events the read model reads.
     public static let eventTypes: Set<String> = [
         CRMPipelineConfigured.protoMessageName,
@@ -42,6 +45,7 @@ public final class FunnelProjector: Projector {
     ]
 
     let cells = ReadModelTable<FunnelCell>("cells")
+    let companyCells = ReadModelTable<FunnelCell>("companyCells")
     let opportunities = ReadModelTable<FunnelOpportunity>("opportunities")
     let pipeline = ReadModelTable<SalesPipeline>("pipeline")
 
@@ -49,7 +53,7 @@ public final class FunnelProjector: Projector {
     public init() {}
 
     /// The tables holding the read model's state.
-    public var tables: [any ReadModelTableProtocol] { [cells, opportunities, pipeline] }
+    public var tables: [any ReadModelTableProtocol] { [cells, companyCells, opportunities, pipeline] }
 
     /// Applies one event to the tables.
     public func apply(_ event: CRMEvent) throws {
@@ -182,8 +186,10 @@ public final class FunnelProjector: Projector {
         )
     }
 
+    /// Changes the rep's cell and the company's cell of `month` and `stage` alike.
     private func bump(_ month: String, _ rep: String, _ stage: String, _ change: (inout FunnelCell) -> Void) {
         cells.update(Self.key(month, rep, stage), default: FunnelCell(), change)
+        companyCells.update(SalesKey.join(month, stage), default: FunnelCell(), change)
     }
 
     private var currentPipeline: SalesPipeline { pipeline[SalesPipeline.key] ?? .defaults }

@@ -11,8 +11,8 @@ public struct FunnelQueries: Sendable {
     }
 
     /// The funnel of a month (`2026-03`), a quarter (`2026-Q1`) or a year (`2026`), for every
-    /// rep or for `rep`, summed from the month rows: a quarter reads three prefixes of at most
-    /// reps × stages rows each.
+    /// rep or for `rep`, summed from the month rows: a quarter reads three prefixes of a row
+    /// per stage each.
     ///
     /// - Throws: ``ReadModelQueryError`` `invalid_query_parameter` for a malformed period or an
     ///   empty rep; ``ProjectionError`` when the store cannot be read.
@@ -20,19 +20,19 @@ public struct FunnelQueries: Sendable {
         let period = try SalesPeriod(period)
         if let rep { try SalesQueryCheck.id(rep, parameter: "rep") }
         var byStage: [String: FunnelCell] = [:]
+        // A rep's cells are keyed `month|rep|stage`, the company's `month|stage`.
+        let (table, stageField) = rep == nil ? ("companyCells", 1) : ("cells", 2)
         for month in period.months {
             let prefix = rep.map { FunnelProjector.key(month, $0, "") } ?? month + "|"
             for (key, cell) in try store.rows(
                 FunnelCell.self,
                 projector: FunnelProjector.name,
-                table: "cells",
+                table: table,
                 prefix: prefix
             ) {
-                guard
-                    let stage = key.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).dropFirst(2)
-                        .first
-                else { continue }
-                byStage[String(stage), default: FunnelCell()].add(cell)
+                let fields = key.split(separator: "|", maxSplits: stageField, omittingEmptySubsequences: false)
+                guard fields.count > stageField else { continue }
+                byStage[String(fields[stageField]), default: FunnelCell()].add(cell)
             }
         }
         let pipeline =
