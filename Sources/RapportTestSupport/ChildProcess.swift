@@ -94,7 +94,9 @@ public final class ChildProcess: Sendable {
         let environment = (launch.environment ?? ProcessInfo.processInfo.environment).map { "\($0)=\($1)" }
         let argv = ([path] + launch.arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer {
+            for string in argv + envp { free(string) }
+        }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
