@@ -122,12 +122,7 @@ public final class ReadModelStore: Sendable {
         table: String,
         key: String
     ) throws(ProjectionError) -> Row? {
-        try openRowDatabases(of: projector)
-        return try reading("reading \(table)/\(key) of \(projector)") { txn -> Row? in
-            guard let database = try liveDatabase(of: projector, in: txn) else { return nil }
-            guard let bytes = try txn.get(Self.storageKey(table: table, key: key), in: database) else { return nil }
-            return try RowCodec.decode(Row.self, from: bytes, table: table, key: key)
-        }
+        try snapshot(of: projector) { (rows) throws(ProjectionError) in try rows.row(Row.self, table: table, key: key) }
     }
 
     /// Rows of `table` whose keys start with `prefix`, in key order (UTF-8 bytes), starting after
@@ -161,23 +156,8 @@ public final class ReadModelStore: Sendable {
         after: String? = nil,
         _ body: (_ key: String, _ row: Row) -> Bool
     ) throws(ProjectionError) {
-        try openRowDatabases(of: projector)
-        try reading("reading \(table) of \(projector)") { txn in
-            guard let database = try liveDatabase(of: projector, in: txn) else { return }
-            let tablePrefix = Self.storageKey(table: table, key: "")
-            let wanted = Self.storageKey(table: table, key: prefix)
-            var start = wanted
-            if let after { start = Self.storageKey(table: table, key: after) + [0] }
-            try txn.withCursor(database) { cursor in
-                var entry = try start.withUnsafeBytes { try cursor.seek($0) }
-                while let current = entry, current.key.starts(with: wanted) {
-                    let key = String(decoding: current.key.dropFirst(tablePrefix.count), as: UTF8.self)
-                    guard body(key, try RowCodec.decode(Row.self, from: current.value, table: table, key: key)) else {
-                        return
-                    }
-                    entry = try cursor.next()
-                }
-            }
+        try snapshot(of: projector) { (rows) throws(ProjectionError) in
+            try rows.forEachRow(Row.self, table: table, prefix: prefix, after: after) { key, row in body(key, row) }
         }
     }
 

@@ -132,11 +132,7 @@ public final class PoolIdleProjector: Projector {
     }
 
     /// A clock as 16 hex digits that sort as the nanoseconds do.
-    static func sortableClock(_ nanoseconds: Int64) -> String {
-        let flipped = UInt64(bitPattern: nanoseconds) ^ (1 << 63)
-        let digits = String(flipped, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    static func sortableClock(_ nanoseconds: Int64) -> String { SortableKey.hex(nanoseconds) }
 }
 
 /// What the pool sweep needs of one customer.

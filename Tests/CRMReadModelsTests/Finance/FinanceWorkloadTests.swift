@@ -59,9 +59,14 @@ struct FinanceWorkloadTests {
         let contractIDs = try built.store.contents(of: ReceivablesProjector.name).filter { $0.table == "contracts" }
             .map(\.key)
         #expect(contractIDs.count > 50, "\(contractIDs.count) contracts in \(built.events) events")
-        for day in built.days.map(\.description) {
+        // Every 16th day over the history and after it: contracts settle and open all along.
+        let days = stride(from: built.days[0].number - 40, through: built.days[3].number, by: 16).map {
+            BusinessDay(number: $0).description
+        }
+        for day in days {
             let aging = try queries.aging(asOf: day, top: 1_000)
             var summed: [String: ReceivablesFigures] = [:]
+            var overdue: [String: Int64] = [:]
             var owners: Set<String> = []
             for id in contractIDs {
                 let contract: ContractReceivables
@@ -80,10 +85,16 @@ struct FinanceWorkloadTests {
                 #expect(f.outstanding >= 0 && f.unscheduled >= 0 && f.refunded <= f.collected)
                 guard contract.status == .binding else { continue }
                 summed[f.currency, default: ReceivablesFigures(currency: f.currency)].add(f)
+                if f.overdue > 0 { overdue[contract.customerID, default: 0] += f.overdue }
             }
             #expect(
                 aging.currencies.map(\.figures) == summed.keys.sorted().map { summed[$0]! },
                 "aging on \(day) is the sum of its contracts"
+            )
+            let listed = aging.currencies.flatMap(\.topOverdueCustomers)
+            #expect(
+                Dictionary(listed.map { ($0.customerID, $0.overdue) }, uniquingKeysWith: +) == overdue,
+                "every customer with money overdue on \(day) is listed with it"
             )
             for currency in aging.currencies {
                 let f = currency.figures

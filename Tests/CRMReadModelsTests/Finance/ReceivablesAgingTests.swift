@@ -6,6 +6,7 @@ import CRMTestSupport
 import EventStore
 import Foundation
 import Projections
+import RapportTestSupport
 import Testing
 
 @Suite("Receivables: aging as of any day")
@@ -168,6 +169,140 @@ struct ReceivablesAgingTests {
     )
     func edges(days: Int, bucket: AgingBucket) {
         #expect(AgingBucket(daysOverdue: days) == bucket)
+    }
+
+    @Test(
+        "A contract paid off counts in aging from the per-day sums from the day it settled; a refund paid later moves that day, another instalment reopens it; every day agrees with the contracts one by one"
+    )
+    func settledContracts() async throws {
+        let world = try CRMWorld.finance("aging-settled")
+        let rep = try await world.user("rep")
+        let clerk = try await world.user("clerk", role: .finance)
+        let paying = try await world.ownedCustomer("按时付款有限公司", owner: rep)
+        let owing = try await world.ownedCustomer("长期欠款有限公司", owner: rep)
+        let seat = try await world.product("SEAT", price: 3_000, cost: 1_000)
+        let paid = try await world.contract(paying, rep: rep, [.init(productID: seat, quantity: 1)], on: "2026-03-02")
+        let unpaid = try await world.contract(owing, rep: rep, [.init(productID: seat, quantity: 1)], on: "2026-03-03")
+        // Two of the 3,000 scheduled, both paid on 05-15: settled that day, 1,000 unscheduled.
+        try await world.crm.scheduleInstalments(
+            paid,
+            [
+                .init(dueAt: F.at("2026-04-01"), amount: F.cny(1_000)),
+                .init(dueAt: F.at("2026-05-01"), amount: F.cny(1_000)),
+            ],
+            actor: rep,
+            occurredAt: F.at("2026-03-02", 11)
+        )
+        try await world.crm.scheduleInstalments(
+            unpaid,
+            [.init(dueAt: F.at("2026-04-15"), amount: F.cny(3_000))],
+            actor: rep,
+            occurredAt: F.at("2026-03-03", 11)
+        )
+        _ = try await world.crm.recordPayment(
+            paid,
+            amount: F.cny(2_000),
+            method: .bankTransfer,
+            actor: clerk,
+            occurredAt: F.at("2026-05-15")
+        )
+
+        let store = try ReadModelStore(directory: world.directory.appending("live-read-models"))
+        let runner = ProjectionRunner(
+            log: world.log,
+            store: store,
+            decoder: CRMProjections.decoder,
+            projectors: [ReceivablesProjector.self]
+        )
+        try await runner.start()
+        let queries = ReceivablesQueries(store: store)
+        func filed() throws -> (settled: [String], unsettled: [String]) {
+            let rows = try store.contents(of: ReceivablesProjector.name)
+            return (
+                rows.filter { $0.table == "settled" }.map(\.key), rows.filter { $0.table == "unsettled" }.map(\.key)
+            )
+        }
+        let open = String(repeating: "f", count: 16)
+        let may15 = "CNY|" + String(UInt64(F.day("2026-05-15").number) ^ (1 << 63), radix: 16)
+        #expect(try filed().settled == [may15])
+        #expect(try filed().unsettled.map { $0.hasPrefix(open) } == [false, true], "the paid contract sorts first")
+        try expectAgingByContract(queries, contracts: [paid, unpaid], from: "2026-03-01", through: "2026-12-31")
+        let settled = try queries.aging(asOf: "2026-06-30").currencies[0]
+        #expect(settled.figures.unscheduled == 1_000_00 && settled.figures.collected == 2_000_00)
+        #expect(settled.topOverdueCustomers.map(\.customerID) == [owing])
+
+        // A refund of 500 paid on 07-10: the paid contract now settles on 07-10.
+        let refund = try await world.crm.requestRefund(
+            paid,
+            amount: F.cny(500),
+            reason: "one seat unused",
+            returnGoods: false,
+            actor: rep,
+            occurredAt: F.at("2026-07-01")
+        )
+        _ = try await world.crm.approveRefund(refund, of: paid, actor: clerk, occurredAt: F.at("2026-07-02"))
+        _ = try await world.crm.payRefund(
+            refund,
+            of: paid,
+            method: .bankTransfer,
+            actor: clerk,
+            occurredAt: F.at("2026-07-10")
+        )
+        try await runner.catchUp()
+        #expect(try filed().settled.count == 1 && filed().settled != [may15])
+        try expectAgingByContract(queries, contracts: [paid, unpaid], from: "2026-05-01", through: "2026-12-31")
+        #expect(try queries.aging(asOf: "2026-07-09").currencies[0].figures.refunded == 0)
+        #expect(try queries.aging(asOf: "2026-07-10").currencies[0].figures.refunded == 500_00)
+
+        // The last 1,000 scheduled on 08-01, due 09-01 and never paid: open again, no sums left.
+        try await world.crm.scheduleInstalments(
+            paid,
+            [.init(dueAt: F.at("2026-09-01"), amount: F.cny(1_000))],
+            actor: rep,
+            occurredAt: F.at("2026-08-01")
+        )
+        try await runner.catchUp()
+        #expect(try filed().settled.isEmpty)
+        #expect(try filed().unsettled.allSatisfy { $0.hasPrefix(open) })
+        try expectAgingByContract(queries, contracts: [paid, unpaid], from: "2026-05-01", through: "2027-01-31")
+        #expect(
+            try queries.aging(asOf: "2026-09-02").currencies[0].topOverdueCustomers.map(\.customerID) == [
+                owing, paying,
+            ]
+        )
+
+        // Built from scratch, the read model holds the same rows.
+        let rebuilt = try await world.readModels([ReceivablesProjector.self])
+        #expect(try rebuilt.contents(of: ReceivablesProjector.name) == store.contents(of: ReceivablesProjector.name))
+        await world.close()
+    }
+
+    /// Everyone's aging on each day from `first` through `last` is the sum of `contracts`' own
+    /// figures that day, and lists every customer with money overdue, by how much.
+    private func expectAgingByContract(
+        _ queries: ReceivablesQueries,
+        contracts: [String],
+        from first: String,
+        through last: String
+    ) throws {
+        var day = F.day(first)
+        while day <= F.day(last) {
+            var figures: [String: ReceivablesFigures] = [:]
+            var overdue: [String: Int64] = [:]
+            for id in contracts {
+                guard let contract = try? queries.contract(id: id, asOf: day.description), contract.status == .binding
+                else { continue }
+                figures[contract.figures.currency, default: .init(currency: contract.figures.currency)].add(
+                    contract.figures
+                )
+                if contract.figures.overdue > 0 { overdue[contract.customerID, default: 0] += contract.figures.overdue }
+            }
+            let aging = try queries.aging(asOf: day.description, top: 1_000)
+            #expect(aging.currencies.map(\.figures) == figures.keys.sorted().map { figures[$0]! }, "\(day)")
+            let listed = aging.currencies.flatMap(\.topOverdueCustomers)
+            #expect(Dictionary(listed.map { ($0.customerID, $0.overdue) }, uniquingKeysWith: +) == overdue, "\(day)")
+            day = day.adding(days: 1)
+        }
     }
 
     @Test("Bad parameters are refused, naming the parameter; an unknown or not-yet-drafted contract is not found")

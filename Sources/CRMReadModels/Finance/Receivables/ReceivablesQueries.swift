@@ -103,10 +103,28 @@ public struct ReceivablesQueries: Sendable {
         if let owner {
             try contracts(linkedIn: "owner-contracts", to: owner).forEach(count)
         } else {
-            // Every contract, one row decoded at a time: the report's memory does not grow with them.
-            try store.forEachRow(ReceivableContractRow.self, projector: name, table: "contracts") { _, row in
-                count(row)
-                return true
+            // Contracts settled by then are in the per-day sums; only those settled later or still
+            // open are read, one at a time, all from one commit so none is counted twice or missed.
+            try store.snapshot(of: name) { (rows) throws(ProjectionError) in
+                try rows.forEachRow(SettledDayRow.self, table: "settled") { _, settled in
+                    guard settled.day <= day.number else { return true }
+                    let currency = settled.figures.currency
+                    totals[currency, default: ReceivablesFigures(currency: currency)].add(settled.figures)
+                    return true
+                }
+                let settledBy = SortableKey.hex(Int64(day.number)) + "}"
+                try rows.forEachRow(ReceivableLinkRow.self, table: "unsettled", after: settledBy) {
+                    (_, link) throws(ProjectionError) in
+                    guard
+                        let contract = try rows.row(
+                            ReceivableContractRow.self,
+                            table: "contracts",
+                            key: link.contractID
+                        )
+                    else { return true }
+                    count(contract)
+                    return true
+                }
             }
         }
         return AgingReport(

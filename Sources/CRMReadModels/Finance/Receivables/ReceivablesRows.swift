@@ -78,3 +78,11 @@ struct ReceivableContractRow: Codable, Sendable {
 struct ReceivableLinkRow: Codable, Sendable {
     var contractID: String
 }
+
+/// The figures of the binding contracts that settled on one day, summed: what they add to an
+/// aging as of that day or any later one.
+struct SettledDayRow: Codable, Sendable {
+    /// The day, a ``BusinessDay/number``.
+    var day: Int
+    var figures: ReceivablesFigures
+}
