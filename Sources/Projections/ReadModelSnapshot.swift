@@ -29,12 +29,13 @@ public struct ReadModelSnapshot: ~Copyable {
 
     /// Calls `body` with each row of `table` whose key starts with `prefix`, in key order
     /// (UTF-8 bytes), starting after the key `after` when given, until it returns `false`. Only
-    /// one row is decoded at a time.
+    /// one row is decoded at a time, and none whose key `include` refuses.
     public func forEachRow<Row: Decodable>(
         _: Row.Type,
         table: String,
         prefix: String = "",
         after: String? = nil,
+        where include: (_ key: String) -> Bool = { _ in true },
         _ body: (_ key: String, _ row: Row) throws(ProjectionError) -> Bool
     ) throws(ProjectionError) {
         guard let database else { return }
@@ -47,8 +48,10 @@ public struct ReadModelSnapshot: ~Copyable {
                 var entry = try start.withUnsafeBytes { try cursor.seek($0) }
                 while let current = entry, current.key.starts(with: wanted) {
                     let key = String(decoding: current.key.dropFirst(tablePrefix.count), as: UTF8.self)
-                    guard try body(key, try RowCodec.decode(Row.self, from: current.value, table: table, key: key))
-                    else { return }
+                    if include(key) {
+                        guard try body(key, try RowCodec.decode(Row.self, from: current.value, table: table, key: key))
+                        else { return }
+                    }
                     entry = try cursor.next()
                 }
             }

@@ -216,16 +216,16 @@ struct ReceivablesAgingTests {
         )
         try await runner.start()
         let queries = ReceivablesQueries(store: store)
-        func filed() throws -> (settled: [String], unsettled: [String]) {
+        func filed() throws -> (settled: [String], aging: [String]) {
             let rows = try store.contents(of: ReceivablesProjector.name)
             return (
-                rows.filter { $0.table == "settled" }.map(\.key), rows.filter { $0.table == "unsettled" }.map(\.key)
+                rows.filter { $0.table == "settled" }.map(\.key), rows.filter { $0.table == "aging" }.map(\.key)
             )
         }
         let open = String(repeating: "f", count: 16)
         let may15 = "CNY|" + String(UInt64(F.day("2026-05-15").number) ^ (1 << 63), radix: 16)
         #expect(try filed().settled == [may15])
-        #expect(try filed().unsettled.map { $0.hasPrefix(open) } == [false, true], "the paid contract sorts first")
+        #expect(try filed().aging.map { $0.hasPrefix(open) } == [false, true], "the paid contract sorts first")
         try expectAgingByContract(queries, contracts: [paid, unpaid], from: "2026-03-01", through: "2026-12-31")
         let settled = try queries.aging(asOf: "2026-06-30").currencies[0]
         #expect(settled.figures.unscheduled == 1_000_00 && settled.figures.collected == 2_000_00)
@@ -263,7 +263,7 @@ struct ReceivablesAgingTests {
         )
         try await runner.catchUp()
         #expect(try filed().settled.isEmpty)
-        #expect(try filed().unsettled.allSatisfy { $0.hasPrefix(open) })
+        #expect(try filed().aging.allSatisfy { $0.hasPrefix(open) })
         try expectAgingByContract(queries, contracts: [paid, unpaid], from: "2026-05-01", through: "2027-01-31")
         #expect(
             try queries.aging(asOf: "2026-09-02").currencies[0].topOverdueCustomers.map(\.customerID) == [

@@ -18,12 +18,14 @@ public import Projections
 /// - `owner-contracts`: `owner|contract` → the contract, for one rep's aging;
 /// - `settled`: `currency|day` → the figures of the binding contracts that settled that day,
 ///   summed (``SettledDayRow``; the day as ``SortableKey/hex(_:)``);
-/// - `unsettled`: `day|contract` → the contract, for one that settled on `day`, with the day
-///   `Int64.max` for one still open: what an aging as of an earlier day reads one by one.
+/// - `aging`: `settled|drafted|contract` → what aging reads of the contract
+///   (``AgingLedgerRow``), under the day it settled (`Int64.max` while it is open) and the day it
+///   was drafted: an aging as of an earlier day reads these one by one, skipping by key those
+///   drafted later.
 public final class ReceivablesProjector: Projector {
     /// The read model's name.
     public static let name = "receivables"
-    /// Version 2: `settled` and `unsettled`.
+    /// Version 2: `settled` and `aging`.
     public static let version: UInt32 = 2
     /// The contract events that move money or change what is owed.
     public static let eventTypes: Set<String> = [
@@ -38,14 +40,14 @@ public final class ReceivablesProjector: Projector {
     let customerContracts = ReadModelTable<ReceivableLinkRow>("customer-contracts")
     let ownerContracts = ReadModelTable<ReceivableLinkRow>("owner-contracts")
     let settled = ReadModelTable<SettledDayRow>("settled")
-    let unsettled = ReadModelTable<ReceivableLinkRow>("unsettled")
+    let aging = ReadModelTable<AgingLedgerRow>("aging")
 
     /// An empty read model.
     public init() {}
 
     /// The projector's tables.
     public var tables: [any ReadModelTableProtocol] {
-        [contracts, customerContracts, ownerContracts, settled, unsettled]
+        [contracts, customerContracts, ownerContracts, settled, aging]
     }
 
     /// Records one contract event against its contract.
@@ -64,7 +66,7 @@ public final class ReceivablesProjector: Projector {
             )
             if !updateIfPresent(drafted.contractID, { $0 = contract }) {
                 contracts[drafted.contractID] = contract
-                file(drafted.contractID, currency: contract.currency, settlement: contract.settlement)
+                file(contract, settlement: contract.settlement)
             }
             customerContracts[FinanceKey.join(drafted.customerID, drafted.contractID)] = ReceivableLinkRow(
                 contractID: drafted.contractID
@@ -160,40 +162,41 @@ public final class ReceivablesProjector: Projector {
         }
     }
 
-    /// Changes the contract `id` when there is one, and moves it in `settled` and `unsettled`
-    /// when the change moves the day it settled; returns whether there was one.
+    /// Changes the contract `id` when there is one and files the change in `aging` (and in
+    /// `settled` when it moves the day the contract settled); returns whether there was one.
     @discardableResult
     private func updateIfPresent(_ id: String, _ change: (inout ReceivableContractRow) -> Void) -> Bool {
-        var moved: (from: ContractSettlement?, to: ContractSettlement?, currency: String)?
-        let present = contracts.updateIfPresent(id) { contract in
+        var changed: (contract: ReceivableContractRow, settledBefore: ContractSettlement?)?
+        contracts.updateIfPresent(id) { contract in
             let before = contract.settlement
             change(&contract)
-            let after = contract.settlement
-            if after != before { moved = (before, after, contract.currency) }
+            changed = (contract, before)
         }
-        if let moved {
-            unfile(id, currency: moved.currency, settlement: moved.from)
-            file(id, currency: moved.currency, settlement: moved.to)
+        guard let changed else { return false }
+        let after = changed.contract.settlement
+        if after != changed.settledBefore {
+            unfile(changed.contract, settlement: changed.settledBefore)
         }
-        return present
+        file(changed.contract, settlement: after, addingFigures: after != changed.settledBefore)
+        return true
     }
 
-    /// Lists a contract under the day it settled (or as open), and adds its figures to that
-    /// day's sum.
-    private func file(_ contractID: String, currency: String, settlement: ContractSettlement?) {
-        unsettled[Self.unsettledKey(settlement, contractID)] = ReceivableLinkRow(contractID: contractID)
-        guard let settlement, let figures = settlement.figures else { return }
-        let key = Self.settledKey(currency, settlement.day)
-        settled.update(key, default: SettledDayRow(day: settlement.day, figures: .init(currency: currency))) {
+    /// Files what aging reads of a contract under the day it settled (or as open) and, when
+    /// `addingFigures`, adds its figures to that day's sum.
+    private func file(_ contract: ReceivableContractRow, settlement: ContractSettlement?, addingFigures: Bool = true) {
+        aging[Self.agingKey(settlement, contract)] = AgingLedgerRow(contract)
+        guard addingFigures, let settlement, let figures = settlement.figures else { return }
+        let key = Self.settledKey(contract.currency, settlement.day)
+        settled.update(key, default: SettledDayRow(day: settlement.day, figures: .init(currency: contract.currency))) {
             $0.figures.add(figures)
         }
     }
 
-    /// Undoes ``file(_:currency:settlement:)``.
-    private func unfile(_ contractID: String, currency: String, settlement: ContractSettlement?) {
-        unsettled[Self.unsettledKey(settlement, contractID)] = nil
+    /// Undoes ``file(_:settlement:addingFigures:)``.
+    private func unfile(_ contract: ReceivableContractRow, settlement: ContractSettlement?) {
+        aging[Self.agingKey(settlement, contract)] = nil
         guard let settlement, let figures = settlement.figures else { return }
-        let key = Self.settledKey(currency, settlement.day)
+        let key = Self.settledKey(contract.currency, settlement.day)
         settled.updateIfPresent(key) { $0.figures.subtract(figures) }
         if settled[key]?.figures.contracts == 0 { settled[key] = nil }
     }
@@ -203,9 +206,18 @@ public final class ReceivablesProjector: Projector {
         FinanceKey.join(currency, SortableKey.hex(Int64(day)))
     }
 
-    /// `day|contract`, the day it settled as ``SortableKey/hex(_:)``, `Int64.max` while open.
-    static func unsettledKey(_ settlement: ContractSettlement?, _ contractID: String) -> String {
-        SortableKey.hex(settlement.map { Int64($0.day) } ?? .max) + "|" + contractID
+    /// `settled|drafted|contract`: the day it settled (`Int64.max` while open) and the day it
+    /// was drafted, each as ``SortableKey/hex(_:)``.
+    static func agingKey(_ settlement: ContractSettlement?, _ contract: ReceivableContractRow) -> String {
+        SortableKey.hex(settlement.map { Int64($0.day) } ?? .max) + "|" + SortableKey.hex(Int64(contract.draftedDay))
+            + "|" + contract.contractID
+    }
+
+    /// The day drafted in an ``agingKey(_:_:)``; `nil` for another key.
+    static func draftedDay(inAgingKey key: String) -> Int? {
+        let parts = key.utf8.split(separator: UInt8(ascii: "|"), maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let day = SortableKey.value(ofHex: Substring(parts[1])) else { return nil }
+        return Int(day)
     }
 
     private func updateRefund(

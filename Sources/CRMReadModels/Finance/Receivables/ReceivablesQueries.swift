@@ -103,8 +103,9 @@ public struct ReceivablesQueries: Sendable {
         if let owner {
             try contracts(linkedIn: "owner-contracts", to: owner).forEach(count)
         } else {
-            // Contracts settled by then are in the per-day sums; only those settled later or still
-            // open are read, one at a time, all from one commit so none is counted twice or missed.
+            // Contracts settled by then are in the per-day sums; only the ledgers of those settled
+            // later or still open are read, one at a time, all from one commit so that none is
+            // counted twice or missed.
             try store.snapshot(of: name) { (rows) throws(ProjectionError) in
                 try rows.forEachRow(SettledDayRow.self, table: "settled") { _, settled in
                     guard settled.day <= day.number else { return true }
@@ -113,16 +114,15 @@ public struct ReceivablesQueries: Sendable {
                     return true
                 }
                 let settledBy = SortableKey.hex(Int64(day.number)) + "}"
-                try rows.forEachRow(ReceivableLinkRow.self, table: "unsettled", after: settledBy) {
-                    (_, link) throws(ProjectionError) in
-                    guard
-                        let contract = try rows.row(
-                            ReceivableContractRow.self,
-                            table: "contracts",
-                            key: link.contractID
-                        )
-                    else { return true }
-                    count(contract)
+                try rows.forEachRow(
+                    AgingLedgerRow.self,
+                    table: "aging",
+                    after: settledBy,
+                    where: { key in  // one drafted later has no standing yet
+                        (ReceivablesProjector.draftedDay(inAgingKey: key) ?? .min) <= day.number
+                    }
+                ) { (key, ledger) throws(ProjectionError) in
+                    count(try ledger.contract(key: key))
                     return true
                 }
             }
