@@ -21,6 +21,7 @@ extension Rapport.Rebuild {
             let live = try ReadModelStore(directory: livePath, readOnly: true)
             defer { live.close() }
             let checkpoint = try Self.commonCheckpoint(of: chosen, in: live)
+            Self.removeAbandonedScratch(beside: livePath)
             let scratchPath = into ?? livePath + ".check-\(ProcessInfo.processInfo.processIdentifier)"
             defer { if into == nil { try? FileManager.default.removeItem(atPath: scratchPath) } }
             let eventLog = try log.openReadOnly()
@@ -103,5 +104,20 @@ extension Rapport.Rebuild {
             )
         }
         return checkpoints.first ?? 0
+    }
+
+    /// Removes the scratch directories (`<read models>.check-PID`) of earlier checks whose
+    /// process is gone: a check killed before its own clean-up leaves a whole build behind,
+    /// as large as the read models. A running check's directory is left alone.
+    static func removeAbandonedScratch(beside livePath: String) {
+        let live = URL(fileURLWithPath: livePath).standardizedFileURL
+        let parent = live.deletingLastPathComponent().path
+        let prefix = live.lastPathComponent + ".check-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH else {
+                continue
+            }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+        }
     }
 }

@@ -20,7 +20,16 @@ struct RebuildCheckTests {
 
         let built = try rapport("rebuild", "--data-dir", log)
         #expect(built.status == 0, "\(built.errors)")
+        // Scratch left by a check killed before its clean-up goes; a running one's stays.
+        let abandoned = log + "/read-models.check-\(try #require(Self.deadProcessID()))"
+        let running = log + "/read-models.check-\(ProcessInfo.processInfo.processIdentifier)"
+        for scratch in [abandoned, running] {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        }
         let passed = try rapport("rebuild", "--check", "--data-dir", log)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: running))
+        try FileManager.default.removeItem(atPath: running)
         #expect(passed.status == 0, "\(passed.errors)")
         #expect(passed.output.contains("ok: 18 read models at position"), "\(passed.output)")
         #expect(passed.output.contains("customer360: ") && passed.output.contains(" rows, identical"))
@@ -69,5 +78,10 @@ struct RebuildCheckTests {
         let intoLive = try rapport("rebuild", "--check", "--data-dir", log, "--into", log + "/./read-models/")
         #expect(intoLive.status == 64 && intoLive.errors.contains("another directory"), "\(intoLive.errors)")
         #expect(!FileManager.default.fileExists(atPath: log), "nothing was created")
+    }
+
+    /// A process id no process has now.
+    static func deadProcessID() -> Int32? {
+        (4_000_000..<4_000_100).first { kill($0, 0) != 0 && errno == ESRCH }
     }
 }
