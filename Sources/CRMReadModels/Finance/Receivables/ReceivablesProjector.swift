@@ -66,7 +66,7 @@ public final class ReceivablesProjector: Projector {
             )
             if !updateIfPresent(drafted.contractID, { $0 = contract }) {
                 contracts[drafted.contractID] = contract
-                file(contract, settlement: contract.settlement)
+                file(contract)
             }
             customerContracts[FinanceKey.join(drafted.customerID, drafted.contractID)] = ReceivableLinkRow(
                 contractID: drafted.contractID
@@ -166,39 +166,46 @@ public final class ReceivablesProjector: Projector {
     /// `settled` when it moves the day the contract settled); returns whether there was one.
     @discardableResult
     private func updateIfPresent(_ id: String, _ change: (inout ReceivableContractRow) -> Void) -> Bool {
-        var changed: (contract: ReceivableContractRow, settledBefore: ContractSettlement?)?
+        var changed: (contract: ReceivableContractRow, settledBefore: ContractSettlement?, keyBefore: String)?
         contracts.updateIfPresent(id) { contract in
             let before = contract.settlement
+            let keyBefore = Self.agingKey(before, contract)
             change(&contract)
-            changed = (contract, before)
+            changed = (contract, before, keyBefore)
         }
         guard let changed else { return false }
         let after = changed.contract.settlement
+        let key = Self.agingKey(after, changed.contract)
+        if key != changed.keyBefore { aging[changed.keyBefore] = nil }
+        aging[key] = AgingLedgerRow(changed.contract)
         if after != changed.settledBefore {
-            unfile(changed.contract, settlement: changed.settledBefore)
+            sum(changed.settledBefore, removing: true)
+            sum(after)
         }
-        file(changed.contract, settlement: after, addingFigures: after != changed.settledBefore)
         return true
     }
 
-    /// Files what aging reads of a contract under the day it settled (or as open) and, when
-    /// `addingFigures`, adds its figures to that day's sum.
-    private func file(_ contract: ReceivableContractRow, settlement: ContractSettlement?, addingFigures: Bool = true) {
+    /// Files a new contract in `aging`, and in `settled` when it is settled already.
+    private func file(_ contract: ReceivableContractRow) {
+        let settlement = contract.settlement
         aging[Self.agingKey(settlement, contract)] = AgingLedgerRow(contract)
-        guard addingFigures, let settlement, let figures = settlement.figures else { return }
-        let key = Self.settledKey(contract.currency, settlement.day)
-        settled.update(key, default: SettledDayRow(day: settlement.day, figures: .init(currency: contract.currency))) {
-            $0.figures.add(figures)
-        }
+        sum(settlement)
     }
 
-    /// Undoes ``file(_:settlement:addingFigures:)``.
-    private func unfile(_ contract: ReceivableContractRow, settlement: ContractSettlement?) {
-        aging[Self.agingKey(settlement, contract)] = nil
+    /// Adds what a settled contract adds to aging to the sum of the day it settled, or with
+    /// `removing` takes it away again; nothing for an open or never binding one.
+    private func sum(_ settlement: ContractSettlement?, removing: Bool = false) {
         guard let settlement, let figures = settlement.figures else { return }
-        let key = Self.settledKey(contract.currency, settlement.day)
-        settled.updateIfPresent(key) { $0.figures.subtract(figures) }
-        if settled[key]?.figures.contracts == 0 { settled[key] = nil }
+        let key = Self.settledKey(figures.currency, settlement.day)
+        if removing {
+            settled.updateIfPresent(key) { $0.figures.subtract(figures) }
+            if settled[key]?.figures.contracts == 0 { settled[key] = nil }
+        } else {
+            settled.update(key, default: SettledDayRow(day: settlement.day, figures: .init(currency: figures.currency)))
+            {
+                $0.figures.add(figures)
+            }
+        }
     }
 
     /// `currency|day`, the day as ``SortableKey/hex(_:)``.
