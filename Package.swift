@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CRMReadModels", targets: ["CRMReadModels"]),
         .library(name: "LogArchive", targets: ["LogArchive"]),
         .library(name: "CRMServer", targets: ["CRMServer"]),
+        .library(name: "Spreadsheets", targets: ["Spreadsheets"]),
         .library(name: "RapportTestSupport", targets: ["RapportTestSupport"]),
     ],
     dependencies: [
@@ -161,6 +162,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(name: "Spreadsheets", swiftSettings: strictSettings),
+
         // MARK: - Executable
         .executableTarget(
             name: "rapport",
@@ -201,6 +204,11 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "RapportTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ZstdTests", dependencies: ["Zstd"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SpreadsheetsTests",
+            dependencies: ["Spreadsheets", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CRMSchemaTests",
             dependencies: ["CRMSchema", .product(name: "Crypto", package: "swift-crypto")],
