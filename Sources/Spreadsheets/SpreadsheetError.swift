@@ -14,6 +14,10 @@ public struct SpreadsheetError: Error, Sendable, Hashable, CustomStringConvertib
         /// A quoted field runs to the end of the file, or a quote stands inside an unquoted
         /// field.
         public static let malformedCSV = Code(rawValue: "malformed_csv")
+        /// A cell that should hold a date does not hold one in the column's format.
+        public static let invalidDate = Code(rawValue: "invalid_date")
+        /// A cell that should hold an amount does not hold one.
+        public static let invalidAmount = Code(rawValue: "invalid_amount")
     }
 
     /// What kind of problem.
