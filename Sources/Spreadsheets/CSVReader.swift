@@ -5,24 +5,28 @@ public struct CSVReader: Sendable {
     /// One record: its fields, and the line of the file it starts on (a quoted field may run
     /// over several lines).
     public struct Record: Sendable, Hashable {
+        /// The fields, unquoted.
         public var fields: [String]
+        /// The 1-based line of the file the record starts on.
         public var line: Int
     }
 
-    /// The separator between fields.
-    public let separator: UInt8
+    /// The separator between fields, as named; `nil` to find it in each text's header line.
+    public let separator: Character?
+    private let separatorByte: UInt8?
 
     /// A reader splitting fields at `separator` (`,`, `;` or a tab), or at the one the header
     /// line of each text uses most, outside quotes, when `nil`.
     public init(separator: Character? = nil) throws(SpreadsheetError) {
+        self.separator = separator
         guard let separator else {
-            self.separator = 0
+            separatorByte = nil
             return
         }
         guard let byte = separator.asciiValue, Self.separators.contains(byte) else {
             throw SpreadsheetError(.malformedCSV, "a separator is , ; or a tab, not \"\(separator)\"")
         }
-        self.separator = byte
+        separatorByte = byte
     }
 
     static let separators: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
@@ -66,7 +70,7 @@ public struct CSVReader: Sendable {
     }
 
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SpreadsheetError) -> [Record] {
-        let separator = self.separator != 0 ? self.separator : Self.detectSeparator(bytes)
+        let separator = separatorByte ?? Self.detectSeparator(bytes)
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []

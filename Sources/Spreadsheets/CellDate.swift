@@ -1,7 +1,10 @@
 /// A date, with a time of day when the cell has one, as a spreadsheet cell writes it.
 public struct CellDate: Sendable, Hashable, CustomStringConvertible {
+    /// The year, 1-9999.
     public var year: Int
+    /// The month, 1-12.
     public var month: Int
+    /// The day of the month.
     public var day: Int
     /// Seconds since midnight, 0 when the cell gives no time.
     public var secondsOfDay: Int

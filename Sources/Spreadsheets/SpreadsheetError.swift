@@ -3,8 +3,11 @@
 public struct SpreadsheetError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable code, the same a migration report shows.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The code as reports and the API write it.
         public let rawValue: String
+        /// The code written `rawValue`.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code as written.
         public var description: String { rawValue }
 
         /// The bytes are not text in the encoding named or detected.
@@ -32,6 +35,7 @@ public struct SpreadsheetError: Error, Sendable, Hashable, CustomStringConvertib
         (self.code, self.message, self.line) = (code, message, line)
     }
 
+    /// The code, the line when there is one, and the message.
     public var description: String {
         line.map { "\(code) on line \($0): \(message)" } ?? "\(code): \(message)"
     }

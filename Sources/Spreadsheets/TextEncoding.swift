@@ -4,12 +4,18 @@ import Glibc
 /// (Excel's "Unicode text"), GB18030 (what Excel on Chinese Windows writes as GBK, a subset)
 /// and CP949 (Excel on Korean Windows; EUC-KR is a subset).
 public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// UTF-8, with or without a byte-order mark.
     case utf8 = "utf-8"
+    /// UTF-16, low byte first: Excel's "Unicode text".
     case utf16LittleEndian = "utf-16le"
+    /// UTF-16, high byte first.
     case utf16BigEndian = "utf-16be"
+    /// GB18030, which GBK and GB2312 are subsets of.
     case gb18030
+    /// CP949 (Unified Hangul Code), which EUC-KR is a subset of.
     case cp949
 
+    /// The name `--encoding` takes.
     public var description: String { rawValue }
 
     /// The encoding a user names: `utf-8`, `utf-16le`, `utf-16be`, `gb18030` (or `gbk`,
