@@ -8,10 +8,12 @@ public struct ReadModelSnapshot: ~Copyable {
     private let transaction: BorrowedReadTransaction
     /// The projector's live rows; `nil` when it was never built.
     private let database: Database?
+    /// `projector in directory`, for errors.
+    private let place: String
 
-    init(transaction: OpaquePointer, database: Database?) {
+    init(transaction: OpaquePointer, database: Database?, place: String) {
         self.transaction = BorrowedReadTransaction(handle: transaction)
-        self.database = database
+        (self.database, self.place) = (database, place)
     }
 
     /// The row under `key` in `table`, or `nil`.
@@ -21,7 +23,7 @@ public struct ReadModelSnapshot: ~Copyable {
         do {
             bytes = try transaction.get(ReadModelStore.storageKey(table: table, key: key), in: database)
         } catch {
-            throw ProjectionError(.storage, "reading \(table)/\(key) failed: \(error)")
+            throw ProjectionError(.storage, "reading \(table)/\(key) of \(place) failed: \(error)")
         }
         guard let bytes else { return nil }
         return try RowCodec.decode(Row.self, from: bytes, table: table, key: key)
@@ -58,7 +60,7 @@ public struct ReadModelSnapshot: ~Copyable {
         } catch let error as ProjectionError {
             throw error
         } catch {
-            throw ProjectionError(.storage, "reading \(table) failed: \(error)")
+            throw ProjectionError(.storage, "reading \(table) of \(place) failed: \(error)")
         }
     }
 }
@@ -79,7 +81,8 @@ extension ReadModelStore {
         return try reading("reading \(projector)") { txn in
             let snapshot = ReadModelSnapshot(
                 transaction: txn.handle,
-                database: try liveDatabase(of: projector, in: txn)
+                database: try liveDatabase(of: projector, in: txn),
+                place: "\(projector) in \(directory)"
             )
             return try body(snapshot)
         }

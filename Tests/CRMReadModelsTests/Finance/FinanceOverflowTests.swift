@@ -3,6 +3,7 @@ import CRMSchema
 import CRMTestSupport
 import EventStore
 import Foundation
+import Projections
 import SwiftProtobuf
 import Testing
 
@@ -45,5 +46,33 @@ struct FinanceOverflowTests {
         #expect(report.totals.map(\.amount) == [.max])
         #expect(report.totals.map(\.count) == [2])
         #expect(report.byItem.map(\.amount) == [.max])
+    }
+
+    @Test(
+        "Contracts beyond the bound never enter aging's per-day sums: taking one back out of a saturated sum could not undo it"
+    )
+    func agingBeyondTheBound() async throws {
+        let world = try CRMWorld.finance("aging-overflow")
+        for id in ["a", "b"] {
+            var drafted = CRMContractDrafted()
+            (drafted.contractID, drafted.customerID, drafted.ownerID) = (id, "customer-\(id)", "rep")
+            drafted.amount = F.fen(5_000_000_000_000_000_000)
+            try await Self.appendRaw(drafted, to: "contract-\(id)", in: world, at: F.at("2026-03-02"))
+        }
+        var scheduled = CRMInstalmentsScheduled()
+        scheduled.contractID = "a"
+        var instalment = CRMInstalment()
+        (instalment.number, instalment.amount) = (1, F.fen(5_000_000_000_000_000_000))
+        instalment.dueAt = Google_Protobuf_Timestamp(date: F.at("2026-06-01"))
+        scheduled.instalments = [instalment]
+        try await Self.appendRaw(scheduled, to: "contract-a", in: world, at: F.at("2026-03-03"))
+
+        let store = try await world.readModels([ReceivablesProjector.self])
+        let figures = try #require(
+            try ReceivablesQueries(store: store).aging(asOf: "2026-03-03").currencies.first?.figures
+        )
+        #expect(figures.unscheduled == 5_000_000_000_000_000_000, "b's amount, none of a's")
+        #expect(figures.outstanding == 5_000_000_000_000_000_000, "a's instalment")
+        #expect(figures.contracts == 2)
     }
 }

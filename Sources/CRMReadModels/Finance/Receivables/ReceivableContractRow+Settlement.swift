@@ -1,4 +1,5 @@
 import CRMDomain
+import CRMSchema
 
 /// The day a contract stopped changing with the day it is asked about, and what it adds to
 /// aging from then on: see ``ReceivableContractRow/settlement``.
@@ -20,6 +21,10 @@ extension ReceivableContractRow {
     /// the same figures to aging on S and every later day, and the aging report adds them from
     /// per-day sums instead of reading the contract. A later fact (a refund paid, another
     /// instalment) moves S or reopens it.
+    ///
+    /// A day's sum must come back exactly when a contract leaves it, so a contract whose
+    /// figures pass the bound commands keep amounts under (only an old or imported event can
+    /// carry more) stays open and is read one by one: no sum saturates on its account.
     var settlement: ContractSettlement? {
         let day = lastFactDay
         guard let standing = standing(asOf: BusinessDay(number: day)) else { return nil }
@@ -27,7 +32,8 @@ extension ReceivableContractRow {
         let owesNothing = instalments.allSatisfy { instalment in
             instalment.allocations.lazy.map(\.amount).saturatingSum() == instalment.amount
         }
-        return owesNothing ? ContractSettlement(day: day, figures: standing.figures) : nil
+        guard owesNothing, standing.figures.withinCommandBounds else { return nil }
+        return ContractSettlement(day: day, figures: standing.figures)
     }
 
     /// The latest business day among the facts ``standing(asOf:)`` reads.
@@ -44,6 +50,13 @@ extension ReceivableContractRow {
 }
 
 extension ReceivablesFigures {
+    /// Whether every amount is within ``CRMSchema/CRMMoney/maxMinorUnits`` either way, so that
+    /// thousands of them add up without saturating.
+    var withinCommandBounds: Bool {
+        [amount, scheduled, unscheduled, collected, credit, received, refunded, outstanding, overdue, balance]
+            .allSatisfy { $0.magnitude <= CRMMoney.maxMinorUnits.magnitude }
+    }
+
     /// Takes away figures ``add(_:)`` added (in the same currency).
     mutating func subtract(_ other: ReceivablesFigures) {
         contracts.saturatingDecrement(by: other.contracts)
