@@ -121,18 +121,15 @@ public final class PoolIdleProjector: Projector {
     }
 
     /// The key of a customer in the `idle` index: ``levelKey(_:)``, `|`, the clock as
-    /// ``sortableClock(_:)``, `|` and the customer id, so one level's customers sort by clock.
+    /// ``SortableKey/hex(_:)``, `|` and the customer id, so one level's customers sort by clock.
     static func idleKey(_ level: String, _ nanoseconds: Int64, _ customerID: String) -> String {
-        levelKey(level) + "|" + sortableClock(nanoseconds) + "|" + customerID
+        levelKey(level) + "|" + SortableKey.hex(nanoseconds) + "|" + customerID
     }
 
     /// A level as the hex digits of its UTF-8 bytes: no level can reach into another's keys.
     static func levelKey(_ level: String) -> String {
         level.utf8.map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined()
     }
-
-    /// A clock as 16 hex digits that sort as the nanoseconds do.
-    static func sortableClock(_ nanoseconds: Int64) -> String { SortableKey.hex(nanoseconds) }
 }
 
 /// What the pool sweep needs of one customer.

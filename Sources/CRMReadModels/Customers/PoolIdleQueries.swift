@@ -32,7 +32,7 @@ public struct PoolIdleQueries: PoolCandidates {
         where cursorLevel.map({ levelKey >= $0 }) ?? true {
             let last = Timestamp(cutoff(level).addingTimeInterval(0.001)).nanosecondsSinceEpoch
             // Keys sort by clock within a level; the first past the cutoff ends the level.
-            let end = levelKey + "|" + PoolIdleProjector.sortableClock(last) + "}"
+            let end = levelKey + "|" + SortableKey.hex(last) + "}"
             var after = levelKey == cursorLevel ? cursor : nil
             level: while true {
                 let wanted = limit - candidates.count

@@ -115,8 +115,9 @@ public final class ReceivablesProjector: Projector {
                     )
                 )
             }
+        // Invoices change neither a contract's standing nor its aging ledger: no refiling.
         case let invoice as CRMInvoiceRequested:
-            updateIfPresent(invoice.contractID) {
+            contracts.updateIfPresent(invoice.contractID) {
                 $0.invoices.append(
                     .init(
                         invoiceID: invoice.invoiceID,
@@ -127,7 +128,7 @@ public final class ReceivablesProjector: Projector {
                 )
             }
         case let issued as CRMInvoiceIssued:
-            updateIfPresent(issued.contractID) { contract in
+            contracts.updateIfPresent(issued.contractID) { contract in
                 guard let index = contract.invoices.firstIndex(where: { $0.invoiceID == issued.invoiceID }) else {
                     return
                 }
