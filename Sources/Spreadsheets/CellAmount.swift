@@ -24,7 +24,10 @@ public enum CellAmount {
         if rest.hasPrefix("("), rest.hasSuffix(")") {
             (negative, rest) = (true, rest.dropFirst().dropLast())
         }
-        if rest.hasPrefix("-") { (negative, rest) = (!negative, rest.dropFirst()) }
+        if rest.hasPrefix("-") {
+            guard !negative else { throw invalid("a minus inside parentheses: one sign or the other") }
+            (negative, rest) = (true, rest.dropFirst())
+        }
         for mark in currencyMarks.sorted(by: { $0.count > $1.count }) {
             if rest.hasPrefix(mark) {
                 rest = rest.dropFirst(mark.count)

@@ -70,6 +70,7 @@ public struct CellDate: Sendable, Hashable, CustomStringConvertible {
                 )
             }
             let yearDigits = datePart.split { !$0.isNumber }.last?.count ?? 0
+            guard yearDigits == 2 || yearDigits == 4 else { throw Self.invalid(text, "a year has 2 or 4 digits") }
             if yearDigits == 2 { year += year < 30 ? 2000 : 1900 }  // Excel's cut-off
         }
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Self.days(in: month, of: year)
@@ -149,7 +150,13 @@ public struct CellDate: Sendable, Hashable, CustomStringConvertible {
         let pieces = part.split(omittingEmptySubsequences: false) { separators.contains($0) }
         let used = Set(part.filter { separators.contains($0) })
         let chinese = separators.contains("年")
-        guard chinese || used.count == 1 else { throw invalid(text, "a date uses one separator throughout") }
+        let order = String(part.filter { separators.contains($0) })
+        guard chinese ? order == "年月" || order == "年月日" : used.count == 1 else {
+            throw invalid(
+                text,
+                chinese ? "a date is written 年, 月 and 日 in that order" : "a date uses one separator throughout"
+            )
+        }
         var numbers: [Int] = []
         for (index, piece) in pieces.enumerated() {
             if dropLast, index == pieces.count - 1, piece.isEmpty { continue }

@@ -39,7 +39,8 @@ struct CellValueTests {
             ("2023-02-29", .automatic), ("2024-13-01", .automatic), ("2024-03/05", .automatic), ("60", .automatic),
             ("0", .excelSerial), ("3000000", .automatic), ("nan", .excelSerial), ("2024-03-05 25:00", .automatic),
             ("2024-03-05 10", .automatic), ("next tuesday", .automatic), ("2024年3月", .automatic),
-            ("12345-01-01", .automatic), ("1e5", .excelSerial),
+            ("12345-01-01", .automatic), ("1e5", .excelSerial), ("2024月3年5日", .automatic),
+            ("05-03-024", .dayMonthYear), ("3/5/245", .monthDayYear),
         ]
     )
     func refused(text: String, format: CellDate.Format) {
@@ -80,7 +81,7 @@ struct CellValueTests {
         #expect(try CellAmount.minorUnits("₩ 15,000", decimals: 0) == 15_000)
         for text in [
             "", "¥", "12.345", "1,23", "1,2345", "12,", "1.2.3", "abc", "12 34", "--5", "1e5", "99999999999999999999",
-            "10000000000000000.00",
+            "10000000000000000.00", "(-5)",
         ] {
             let error = #expect(throws: SpreadsheetError.self, "\(text)") { try CellAmount.minorUnits(text) }
             #expect(error?.code == .invalidAmount, "\(text)")
